@@ -1,0 +1,38 @@
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { FrameRecord, Role } from '../model/records.js';
+
+/** A frame as cut from the byte stream, before its payload is interpreted. */
+export interface RawFrame {
+  type: number;
+  flags: number;
+  stream: number;
+  /** Length from the frame header. */
+  length: number;
+  payload: Buffer;
+  /** Capture time and record number of the packet that completed the frame. */
+  time: number;
+  packetIndex: number;
+  /** Offset of the frame header within this direction's byte stream. */
+  offset: number;
+}
+
+export interface HeaderField {
+  name: string;
+  /** UTF-8 when the bytes are valid UTF-8, otherwise latin1 (one char per byte). */
+  value: string;
+  /** The exact value bytes (gRPC `-bin` metadata can be any bytes). */
+  raw: Buffer;
+}
+
+export type H2Event =
+  | {
+      kind: 'frame';
+      frame: FrameRecord;
+      /** DATA frames: the data without padding, for the gRPC layer. */
+      data?: Buffer;
+      /** HEADERS/PUSH_PROMISE (on the frame that completes the block): the decoded fields with raw bytes. */
+      fields?: HeaderField[];
+    }
+  | { kind: 'diagnostic'; diagnostic: Diagnostic };
+
+export type { Role };
