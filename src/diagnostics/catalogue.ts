@@ -1,5 +1,6 @@
 import { ANALYSIS_DIAGNOSTICS } from './analysis.js';
 import { CAPTURE_DIAGNOSTICS } from './capture.js';
+import { ENGINE_DIAGNOSTICS } from './engine.js';
 import { GRPC_DIAGNOSTICS } from './grpc.js';
 import { H2_DIAGNOSTICS } from './h2.js';
 import { NET_DIAGNOSTICS } from './net.js';
@@ -18,4 +19,5 @@ export const DIAGNOSTICS: Record<string, DiagnosticSpec> = {
   ...GRPC_DIAGNOSTICS,
   ...TLS_DIAGNOSTICS,
   ...ANALYSIS_DIAGNOSTICS,
+  ...ENGINE_DIAGNOSTICS,
 };

@@ -1,4 +1,62 @@
 import type { DiagnosticSpec } from './types.js';
 
-/** Diagnostics raised by the session layer. Codes are stable: tests, filters and docs refer to them. */
-export const SESSION_DIAGNOSTICS = {} as const satisfies Record<string, DiagnosticSpec>;
+/** Diagnostics raised while recognising what a TCP connection carries (src/session/). */
+export const SESSION_DIAGNOSTICS = {
+  'session.no-server-settings': {
+    severity: 'error',
+    title: 'HTTP/2 handshake never completed',
+    text:
+      'The client {client} sent the HTTP/2 connection preface but the server {server} never sent its SETTINGS ' +
+      '({serverBytes} bytes from the server). The client is waiting for a server handshake that never comes ' +
+      '(grpc-go: "timed out waiting for server handshake"): check that the server speaks HTTP/2 on this port ' +
+      '(plaintext h2c vs TLS, a proxy or connection multiplexer such as cmux in front of it).',
+  },
+  'session.preface-http1-reply': {
+    severity: 'error',
+    title: 'HTTP/1.1 reply to the HTTP/2 preface',
+    text:
+      'The client {client} sent the HTTP/2 connection preface but the server {server} answered with HTTP/1: ' +
+      '"{statusLine}". The server (or a proxy in front of it) does not speak HTTP/2 on this port: enable h2c on ' +
+      'it, or use TLS with ALPN h2.',
+  },
+  'session.http1-client-h2-server': {
+    severity: 'error',
+    title: 'HTTP/1.1 client talking to an HTTP/2-only server',
+    text:
+      'The client {client} sent an HTTP/1 request ("{requestLine}") and the server {server} answered with ' +
+      'HTTP/2 frames: the server only speaks HTTP/2 (prior knowledge) on this port. Configure the client for ' +
+      'HTTP/2 (e.g. curl --http2-prior-knowledge, a gRPC client) or put an HTTP/1-capable proxy in front.',
+  },
+  'session.h2c-upgrade': {
+    severity: 'info',
+    title: 'h2c upgrade',
+    text:
+      'HTTP/1.1 request "{requestLine}" upgraded to HTTP/2 (h2c) by "{statusLine}"; the upgrade request is ' +
+      'stream 1, its response arrives as HTTP/2 frames.',
+  },
+  'session.h2c-upgrade-declined': {
+    severity: 'info',
+    title: 'h2c upgrade declined',
+    text: 'The client asked to upgrade to h2c but the server answered "{statusLine}": the connection stays HTTP/1.',
+  },
+  'session.mid-connection': {
+    severity: 'info',
+    title: 'HTTP/2 recognised without a preface',
+    text:
+      'The capture starts in the middle of this connection: HTTP/2 was recognised from a plausible frame ' +
+      'sequence in the {direction} direction at byte {offset}. Header blocks that depend on earlier HPACK ' +
+      'state cannot be fully decoded.',
+  },
+  'session.unrecognised': {
+    severity: 'info',
+    title: 'Not HTTP/2',
+    text: 'Connection {client} -> {server} does not carry HTTP/2 ({what}); it is listed but not decoded.',
+  },
+  'session.tls': {
+    severity: 'info',
+    title: 'TLS connection',
+    text:
+      'Connection {client} -> {server} is TLS{sniText}: its HTTP/2 payload is encrypted. To see inside, capture a ' +
+      'key log (SSLKEYLOGFILE for curl, Go, Python and browsers; node --tls-keylog=FILE) for the TLS support.',
+  },
+} as const satisfies Record<string, DiagnosticSpec>;

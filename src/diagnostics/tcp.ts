@@ -1,4 +1,54 @@
 import type { DiagnosticSpec } from './types.js';
 
-/** Diagnostics raised by the tcp layer. Codes are stable: tests, filters and docs refer to them. */
-export const TCP_DIAGNOSTICS = {} as const satisfies Record<string, DiagnosticSpec>;
+/**
+ * Diagnostics raised by the tcp layer. Codes are stable: tests, filters and docs refer to them.
+ * Common params: `conn` (id), `direction` ("client->server" / "server->client", client by the
+ * connection's client rule) and `flow` ("10.0.0.1:50000 -> 10.0.0.2:80" in that direction).
+ * Stream offsets count bytes from the first byte after the SYN (or the first byte seen); ranges are
+ * half-open: [start, end).
+ */
+export const TCP_DIAGNOSTICS = {
+  'tcp.gap': {
+    severity: 'warning',
+    title: 'TCP gap',
+    text:
+      '{conn}: lost {bytes} bytes {direction} ({flow}) at stream offsets [{offsetStart}, {offsetEnd}) ' +
+      '(seq {seqStart} to {seqEnd}): {reason}',
+  },
+  'tcp.buffer-overflow': {
+    severity: 'warning',
+    title: 'TCP out-of-order buffer full',
+    text:
+      '{conn}: {buffered} out-of-order bytes in {segments} segments buffered {direction} ({flow}), over ' +
+      'the limit ({limit} bytes or {segmentLimit} segments): the missing bytes before stream offset ' +
+      '{offsetEnd} are declared lost',
+  },
+  'tcp.mid-stream-start': {
+    severity: 'info',
+    title: 'TCP stream start not captured',
+    text:
+      '{conn}: no SYN seen {direction} ({flow}); the connection started before the capture or its SYN ' +
+      'was not captured. Stream offset 0 is seq {seq}, the first byte seen.',
+  },
+  'tcp.before-start': {
+    severity: 'warning',
+    title: 'TCP segment before stream start',
+    text:
+      '{conn}: ignored {bytes} bytes {direction} ({flow}) at seq {seq}, before the stream start ' +
+      '(seq {baseSeq}: the byte after the SYN, or the first byte seen); later ones are only counted',
+  },
+  'tcp.data-after-fin': {
+    severity: 'warning',
+    title: 'TCP data after FIN',
+    text:
+      '{conn}: ignored {bytes} bytes {direction} ({flow}) beyond the FIN at stream offset {finOffset}; ' +
+      'later ones in this direction are ignored silently',
+  },
+  'tcp.port-reuse': {
+    severity: 'info',
+    title: 'TCP 4-tuple reused',
+    text: '{conn}: new SYN from {client} to {server} reuses the 4-tuple of {previous} ({previousState})',
+  },
+} as const satisfies Record<string, DiagnosticSpec>;
+
+export type TcpDiagnosticCode = keyof typeof TCP_DIAGNOSTICS;

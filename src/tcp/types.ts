@@ -29,6 +29,11 @@ export interface TcpConnectionStats {
   outOfOrder: [number, number];
   /** Bytes never seen (gaps) per direction. */
   lostBytes: [number, number];
+  /**
+   * Segments ignored because they lie before the first byte of their direction (mid-connection start,
+   * `tcp.before-start`). Added by the tcp layer; always filled by FlowTable, optional for literals.
+   */
+  beforeStart?: [number, number];
 }
 
 export type TcpEndReason = 'fin' | 'rst' | 'capture-end' | 'port-reuse' | 'idle-evicted';

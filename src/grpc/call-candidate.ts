@@ -1,0 +1,30 @@
+/**
+ * Streams whose request headers were not seen (capture started mid-call, HPACK state lost) are
+ * candidates until something shows they are gRPC: a gRPC response content-type, a grpc-status trailer,
+ * or DATA that parses as clean Length-Prefixed-Messages. Recognised calls are marked `guessed`.
+ */
+import { diag } from '../diagnostics/make.js';
+import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
+import { whereOf } from './call-finish.js';
+import type { CallState, TrackerConfig } from './call-state.js';
+
+/** Turns a candidate into a call, recording why; the guessed-call diagnostic leads the held ones. */
+export function recognise(config: TrackerConfig, state: CallState, evidence: string): void {
+  if (state.status !== 'candidate') return;
+  state.status = 'grpc';
+  const missing = state.requestHeadersLost
+    ? 'request headers not decodable'
+    : 'request headers not in the capture';
+  state.guesses.push({ what: 'grpc-call', reason: `${missing}; recognised by ${evidence}` });
+  const where = { ...whereOf(config, state), time: state.start };
+  state.held.unshift(diag(GRPC_DIAGNOSTICS, 'grpc.guessed-call', { stream: state.stream, evidence }, where));
+}
+
+/** DATA in both directions parsed as clean Length-Prefixed-Messages, at least one, none cut at END_STREAM. */
+export function framedAsGrpc(state: CallState): boolean {
+  const sides = [state.request, state.response];
+  if (sides.reduce((n, s) => n + s.count, 0) === 0) return false;
+  return sides.every(
+    (s) => s.framingOk && (s.ended === null || s.reader === null || s.reader.finish().pendingBytes === 0),
+  );
+}

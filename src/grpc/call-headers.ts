@@ -1,0 +1,88 @@
+/**
+ * Header blocks of a call (PROTOCOL-HTTP2.md): Request-Headers from the client; from the server
+ * Response-Headers then Trailers, or a single Trailers-Only block (HEADERS with END_STREAM). 1xx blocks
+ * are skipped ("1xx should have the entire header skipped and a subsequent header be read",
+ * doc/http-grpc-status-mapping.md).
+ */
+import { diag } from '../diagnostics/make.js';
+import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { HeaderField } from '../h2/types.js';
+import { whereOf } from './call-finish.js';
+import type { CallState, TrackerConfig } from './call-state.js';
+import { parseContentType } from './content-type.js';
+import { headerValue, splitHeaders } from './metadata.js';
+import { parseGrpcTimeout } from './timeout.js';
+
+/** Applies decoded Request-Headers: path, method, deadline, content-type, metadata. */
+export function applyRequestHeaders(
+  config: TrackerConfig,
+  state: CallState,
+  fields: HeaderField[],
+  out: Diagnostic[],
+): void {
+  const where = { ...whereOf(config, state), time: state.start };
+  state.requestFields = fields;
+  const contentType = headerValue(fields, 'content-type');
+  if (contentType !== undefined) state.requestContentType = parseContentType(contentType);
+  const split = splitHeaders(fields, where);
+  state.metadata.request = split.metadata;
+  out.push(...split.diagnostics);
+  const path = headerValue(fields, ':path') ?? null;
+  state.path = path;
+  if (path !== null && !/^\/[^/]+\/[^/]+$/.test(path))
+    out.push(diag(GRPC_DIAGNOSTICS, 'grpc.bad-path', { path }, where));
+  if (path !== null && config.schema !== null) {
+    state.method = config.schema.resolveMethod(path);
+    if (state.method === null)
+      out.push(diag(GRPC_DIAGNOSTICS, 'grpc.method-not-in-schema', { method: path }, where));
+  }
+  const timeout = headerValue(fields, 'grpc-timeout');
+  if (timeout !== undefined) {
+    const t = parseGrpcTimeout(timeout);
+    state.deadlineMs = t.ms;
+    if (t.ms === null)
+      out.push(diag(GRPC_DIAGNOSTICS, 'grpc.bad-timeout', { value: timeout, reason: t.reason }, where));
+  }
+}
+
+export type ServerBlock = 'informational' | 'response-headers' | 'trailers-only' | 'trailers';
+
+/** Classifies and stores a server header block; `fields` null when the block could not be decoded. */
+export function applyServerBlock(
+  config: TrackerConfig,
+  state: CallState,
+  fields: HeaderField[] | null,
+  endStream: boolean,
+  time: number,
+  out: Diagnostic[],
+): ServerBlock {
+  const status = fields === null ? undefined : headerValue(fields, ':status');
+  if (status !== undefined && /^1[0-9][0-9]$/.test(status) && !endStream) return 'informational';
+  state.firstResponseTime ??= time;
+  const first = state.responseFields === null && state.trailerFields === null;
+  // A first block is Response-Headers (or Trailers-Only); in a mid-call capture a first block without
+  // :status can only be Trailers.
+  const kind: ServerBlock =
+    !first || (fields !== null && status === undefined)
+      ? 'trailers'
+      : endStream
+        ? 'trailers-only'
+        : 'response-headers';
+  const blockFields = fields ?? [];
+  const split = splitHeaders(blockFields, { ...whereOf(config, state), time });
+  out.push(...split.diagnostics);
+  if (kind === 'response-headers') {
+    state.responseFields = blockFields;
+    state.metadata.response = split.metadata;
+  } else {
+    state.trailerFields = [...(state.trailerFields ?? []), ...blockFields];
+    state.metadata.trailers.push(...split.metadata);
+    state.trailersOnly = kind === 'trailers-only';
+  }
+  // An absent content-type proves nothing either way (lenient); a present non-gRPC one is an HTTP error.
+  const contentType =
+    kind === 'trailers' || fields === null ? undefined : headerValue(fields, 'content-type');
+  if (contentType !== undefined) state.responseContentType = parseContentType(contentType);
+  return kind;
+}

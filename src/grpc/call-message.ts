@@ -1,0 +1,98 @@
+/**
+ * One gRPC message of a call, from Length-Prefixed-Message to a CallMessageRecord: decompress with the
+ * sender's grpc-encoding, then decode by content-type: +json as text, protobuf with the method's schema
+ * when there is one (falling back to schema-less with a diagnostic), schema-less otherwise.
+ */
+import type protobuf from 'protobufjs';
+import { diag } from '../diagnostics/make.js';
+import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
+import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
+import type { CallMessageRecord, DecodedMessage } from './call-record.js';
+import { decompressMessage } from './compression.js';
+import type { GrpcMessage } from './message-reader.js';
+import { decodeRaw } from './protobuf-raw.js';
+import type { GrpcSchema } from './schema.js';
+
+export interface MessageDecodeContext {
+  /** grpc-encoding of the side that sent the message (null when absent). */
+  encoding: string | null;
+  format: 'proto' | 'json' | 'other';
+  schema: GrpcSchema | null;
+  /** The method's request or response type, when the schema knows the method. */
+  type: protobuf.Type | null;
+  direction: 'request' | 'response';
+  method: string | null;
+  where: DiagnosticWhere;
+  /** Messages longer than this (after decompression) are not decoded. */
+  maxDecodeBytes: number;
+  /** Hex previews are cut to this many bytes. */
+  hexPreviewBytes: number;
+}
+
+export interface DecodedCallMessage {
+  record: CallMessageRecord;
+  diagnostics: Diagnostic[];
+}
+
+export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): DecodedCallMessage {
+  const diagnostics: Diagnostic[] = [];
+  const record: CallMessageRecord = {
+    length: msg.length,
+    compressed: msg.compressed,
+    time: msg.lastTime,
+    decoded: { kind: 'skipped', reason: 'over the message cap' },
+  };
+  if (msg.bytes === null) return { record, diagnostics };
+  const where = { ...ctx.where, time: msg.firstTime };
+  const inflated = decompressMessage(msg.bytes, msg.compressed, ctx.encoding, { where });
+  if (inflated.diagnostic !== null) diagnostics.push(inflated.diagnostic);
+  if (inflated.decompressed) record.decompressedLength = inflated.bytes.length;
+  if (msg.compressed && !inflated.decompressed) {
+    record.decoded = {
+      kind: 'skipped',
+      reason: `compressed (${ctx.encoding ?? 'no grpc-encoding'}), not inflated`,
+    };
+    return { record, diagnostics };
+  }
+  if (inflated.bytes.length > ctx.maxDecodeBytes) {
+    record.decoded = { kind: 'skipped', reason: `larger than the ${ctx.maxDecodeBytes}-byte decode cap` };
+    return { record, diagnostics };
+  }
+  record.decoded = decodeBody(inflated.bytes, ctx, where, diagnostics);
+  return { record, diagnostics };
+}
+
+function decodeBody(
+  bytes: Buffer,
+  ctx: MessageDecodeContext,
+  where: DiagnosticWhere,
+  out: Diagnostic[],
+): DecodedMessage {
+  if (ctx.format === 'json') return { kind: 'text', text: bytes.toString('utf8') };
+  if (ctx.schema !== null && ctx.type !== null) {
+    const r = ctx.schema.decode(ctx.type, bytes);
+    if (r.ok) {
+      const d: DecodedMessage = { kind: 'schema', type: r.type, value: r.value };
+      if (r.unknownFields.length > 0) d.unknownFields = r.unknownFields;
+      return d;
+    }
+    const params = { direction: ctx.direction, method: ctx.method ?? '?', type: r.type, reason: r.reason };
+    out.push(diag(GRPC_DIAGNOSTICS, 'grpc.schema-mismatch', params, where));
+  }
+  return decodeSchemaless(bytes, ctx.hexPreviewBytes);
+}
+
+export function decodeSchemaless(bytes: Buffer, hexPreviewBytes: number): DecodedMessage {
+  const raw = decodeRaw(bytes);
+  if (raw.ok) return { kind: 'raw', fields: raw.fields };
+  return hexPreview(bytes, hexPreviewBytes, `not protobuf: ${raw.error} at byte ${raw.offset}`);
+}
+
+export function hexPreview(bytes: Buffer, max: number, error: string): DecodedMessage {
+  return {
+    kind: 'bytes',
+    hex: bytes.subarray(0, max).toString('hex'),
+    truncated: bytes.length > max,
+    error,
+  };
+}

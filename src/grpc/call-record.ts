@@ -1,0 +1,108 @@
+/**
+ * The gRPC call record: part of the output contract (docs/output.md). One record per gRPC call (an
+ * HTTP/2 stream whose request content-type is application/grpc*, or a stream recognised as gRPC without
+ * its request headers: then `guessed` says so). Times are epoch seconds from the capture; durations ms.
+ */
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { Role } from '../model/records.js';
+import type { MetadataEntry } from './metadata.js';
+import type { RawField } from './protobuf-raw.js';
+import type { RpcStatus } from './rpc-status.js';
+
+/** Stable outcome names; see outcomeOf() in call-finish.ts for the rules. */
+export type CallOutcome =
+  | 'ok'
+  | 'error'
+  | 'reset'
+  | 'refused'
+  | 'connection-closed'
+  | 'deadline-exceeded'
+  | 'incomplete'
+  | 'http-error';
+
+export type CallKind = 'unary' | 'server-streaming' | 'client-streaming' | 'bidi';
+
+/** Where `status` came from: sent in trailers, or synthesized as a client would (PROTOCOL-HTTP2.md). */
+export type StatusSource = 'trailers' | 'http-status' | 'rst-stream' | 'goaway' | 'connection' | 'deadline';
+
+export type DecodedMessage =
+  /** Decoded with the schema of the call's method (proto3 JSON shape). */
+  | { kind: 'schema'; type: string; value: Record<string, unknown>; unknownFields?: number[] }
+  /** Schema-less protobuf decode (`protoc --decode_raw`). */
+  | { kind: 'raw'; fields: RawField[] }
+  /** application/grpc+json and other text bodies. */
+  | { kind: 'text'; text: string }
+  /** Not protobuf (or not decodable): a hex preview. */
+  | { kind: 'bytes'; hex: string; truncated: boolean; error: string }
+  /** Not decoded at all: over a cap, or compressed with an encoding h2scope cannot inflate. */
+  | { kind: 'skipped'; reason: string };
+
+export interface CallMessageRecord {
+  /** Message-Length from the prefix (compressed size when compressed). */
+  length: number;
+  compressed: boolean;
+  /** Size after decompression, when the message was compressed and inflated. */
+  decompressedLength?: number;
+  /** Capture time of the DATA frame that completed the message. */
+  time: number;
+  decoded: DecodedMessage;
+}
+
+export interface CallGuess {
+  what: 'grpc-call' | 'method';
+  /** Why, in words: "response content-type application/grpc", "schema fit score 4 (tied: ...)". */
+  reason: string;
+}
+
+export interface CallRecord {
+  connection: string;
+  stream: number;
+  /** Full :path, e.g. "/helloworld.Greeter/SayHello"; null when the request headers were not seen. */
+  method: string | null;
+  service: string | null;
+  methodName: string | null;
+  authority: string | null;
+  /** grpc-status, or the status a client would synthesize (see statusSource); null when unknown. */
+  status: number | null;
+  statusName: string | null;
+  statusSource: StatusSource | null;
+  /** grpc-message, percent-decoded. */
+  message: string | null;
+  /** grpc-status-details-bin decoded as google.rpc.Status. */
+  statusDetails: RpcStatus | null;
+  outcome: CallOutcome;
+  /** RST_STREAM that ended the call: who sent it and its error code. */
+  reset: { by: Role; errorCode: string } | null;
+  kind: CallKind;
+  /** True when the kind comes from message counts and END_STREAM timing rather than the schema. */
+  kindInferred: boolean;
+  start: number;
+  end: number;
+  durationMs: number;
+  /** From start to the first response HEADERS or DATA. */
+  firstResponseMs: number | null;
+  /** grpc-timeout in ms. */
+  deadlineMs: number | null;
+  contentType: string | null;
+  requestEncoding: string | null;
+  responseEncoding: string | null;
+  /** Message counts; `requests`/`responses` keep at most maxMessagesPerCall of them. */
+  requestCount: number;
+  responseCount: number;
+  requests: CallMessageRecord[];
+  responses: CallMessageRecord[];
+  requestHeaders: Array<[string, string]>;
+  responseHeaders: Array<[string, string]>;
+  trailers: Array<[string, string]>;
+  /** The response was a single HEADERS block with END_STREAM (Trailers-Only). */
+  trailersOnly: boolean;
+  /** Custom-Metadata of each header block, -bin values decoded (hex). */
+  metadata: { request: MetadataEntry[]; response: MetadataEntry[]; trailers: MetadataEntry[] };
+  httpStatus: number | null;
+  /** Non-gRPC response body (http-error): a preview. */
+  responseBody: { length: number; text?: string; hex?: string; truncated: boolean } | null;
+  guessed: boolean;
+  guesses: CallGuess[];
+}
+
+export type GrpcEvent = { kind: 'call'; call: CallRecord } | { kind: 'diagnostic'; diagnostic: Diagnostic };

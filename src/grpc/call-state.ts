@@ -1,0 +1,143 @@
+/**
+ * Mutable per-stream state of the call tracker. Private to call-tracker.ts and call-finish.ts: the
+ * outside world sees CallRecords only.
+ */
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { HeaderField } from '../h2/types.js';
+import type { Role } from '../model/records.js';
+import type { CallGuess, CallMessageRecord } from './call-record.js';
+import type { GrpcContentType } from './content-type.js';
+import type { Base64Stream } from './grpc-web.js';
+import type { GrpcMessage, GrpcMessageReader } from './message-reader.js';
+import type { MetadataEntry } from './metadata.js';
+import type { GrpcSchema, MethodInfo } from './schema.js';
+
+export type Direction = 'request' | 'response';
+
+export function directionOf(from: Role): Direction {
+  return from === 'client' ? 'request' : 'response';
+}
+
+/** A non-gRPC response body (HTTP error page, JSON error from a proxy): kept as a capped preview. */
+export interface BodyPreview {
+  length: number;
+  chunks: Buffer[];
+  kept: number;
+}
+
+export interface SideState {
+  /** Length-Prefixed-Message reader; null once the side is read as a plain body or framing broke. */
+  reader: GrpcMessageReader | null;
+  body: BodyPreview | null;
+  /** application/grpc-web-text: the base64 layer under the messages. */
+  text: Base64Stream | null;
+  count: number;
+  /** Decoded messages (at most maxMessagesPerCall). */
+  messages: CallMessageRecord[];
+  /** Messages held undecoded until the method is guessed (schema loaded, :path unknown). */
+  deferred: GrpcMessage[];
+  /** Every Compressed-Flag so far was 0 or 1. */
+  framingOk: boolean;
+  /** END_STREAM time, null while open. */
+  ended: number | null;
+}
+
+export interface CallState {
+  stream: number;
+  /** 'grpc': request content-type said so; 'candidate': request headers unseen, not yet recognised. */
+  status: 'grpc' | 'candidate';
+  start: number;
+  requestFields: HeaderField[] | null;
+  responseFields: HeaderField[] | null;
+  trailerFields: HeaderField[] | null;
+  trailersOnly: boolean;
+  /** The request header block was seen but could not be decoded (HPACK state lost). */
+  requestHeadersLost: boolean;
+  /** END_STREAM seen on a HEADERS frame whose block is still open (CONTINUATION follows). */
+  pendingEndStream: Record<Role, boolean>;
+  request: SideState;
+  response: SideState;
+  firstResponseTime: number | null;
+  reset: { by: Role; errorCode: string; time: number } | null;
+  /** GOAWAY that refused this stream: its time. */
+  refusedAt: number | null;
+  path: string | null;
+  method: MethodInfo | null;
+  requestContentType: GrpcContentType | null;
+  responseContentType: GrpcContentType | null;
+  deadlineMs: number | null;
+  /** Custom-Metadata per header block, decoded when the block arrived. */
+  metadata: { request: MetadataEntry[]; response: MetadataEntry[]; trailers: MetadataEntry[] };
+  guesses: CallGuess[];
+  /** Diagnostics held back while the stream is only a candidate. */
+  held: Diagnostic[];
+}
+
+export function newSide(reader: GrpcMessageReader): SideState {
+  return {
+    reader,
+    body: null,
+    text: null,
+    count: 0,
+    messages: [],
+    deferred: [],
+    framingOk: true,
+    ended: null,
+  };
+}
+
+export function newCallState(
+  stream: number,
+  start: number,
+  status: CallState['status'],
+  readers: () => GrpcMessageReader,
+): CallState {
+  return {
+    stream,
+    status,
+    start,
+    requestFields: null,
+    responseFields: null,
+    trailerFields: null,
+    trailersOnly: false,
+    requestHeadersLost: false,
+    pendingEndStream: { client: false, server: false },
+    request: newSide(readers()),
+    response: newSide(readers()),
+    firstResponseTime: null,
+    reset: null,
+    refusedAt: null,
+    path: null,
+    method: null,
+    requestContentType: null,
+    responseContentType: null,
+    deadlineMs: null,
+    metadata: { request: [], response: [], trailers: [] },
+    guesses: [],
+    held: [],
+  };
+}
+
+/** Appends to a capped body preview. */
+export function addBody(side: SideState, data: Buffer, max: number): void {
+  side.body ??= { length: 0, chunks: [], kept: 0 };
+  const b = side.body;
+  b.length += data.length;
+  const room = max - b.kept;
+  if (room > 0 && data.length > 0) {
+    const part = data.subarray(0, room);
+    b.chunks.push(Buffer.from(part));
+    b.kept += part.length;
+  }
+}
+
+/** Tracker options with defaults applied (see GrpcCallTrackerOptions in call-tracker.ts). */
+export interface TrackerConfig {
+  connection: string;
+  schema: GrpcSchema | null;
+  maxMessageBytes: number;
+  maxMessagesPerCall: number;
+  maxDecodeBytes: number;
+  hexPreviewBytes: number;
+  bodyPreviewBytes: number;
+}

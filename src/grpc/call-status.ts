@@ -1,0 +1,176 @@
+/**
+ * The status of a finished call and its outcome. Order of the rules (PROTOCOL-HTTP2.md "Responses",
+ * "Errors", "GOAWAY Frame", "Client Cancellation"; doc/http-grpc-status-mapping.md):
+ *  1. a non-200 :status or a non-gRPC response content-type → 'http-error' (grpc-status if sent, else mapped);
+ *  2. the response ended (server END_STREAM): grpc-status 0 → 'ok', other → 'error'; no grpc-status → UNKNOWN;
+ *  3. stream above a GOAWAY's last-stream-id → 'refused' (UNAVAILABLE);
+ *  4. deadline (grpc-timeout) passed before the response ended → 'deadline-exceeded';
+ *  5. RST_STREAM → 'reset' (code mapped from the error code table);
+ *  6. connection closed → 'connection-closed' (UNAVAILABLE); capture ended → 'incomplete' (no status).
+ */
+import { diag } from '../diagnostics/make.js';
+import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
+import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
+import type { HeaderField } from '../h2/types.js';
+import type { CallOutcome, StatusSource } from './call-record.js';
+import type { CallState } from './call-state.js';
+import { headerRaw, headerValue } from './metadata.js';
+import { decodeGrpcMessage } from './percent.js';
+import { decodeStatusDetailsHeader, type RpcStatus } from './rpc-status.js';
+import type { GrpcSchema } from './schema.js';
+import {
+  GrpcStatus,
+  grpcStatusName,
+  httpStatusToGrpcStatus,
+  parseGrpcStatus,
+  rstStreamToGrpcStatus,
+} from './status.js';
+
+export type EndCause = 'response-end' | 'reset' | 'refused' | 'capture-end' | 'connection-closed';
+
+export interface CallStatus {
+  outcome: CallOutcome;
+  status: number | null;
+  statusSource: StatusSource | null;
+  message: string | null;
+  statusDetails: RpcStatus | null;
+  httpStatus: number | null;
+}
+
+interface Ctx {
+  state: CallState;
+  cause: EndCause;
+  end: number;
+  schema: GrpcSchema | null;
+  where: DiagnosticWhere;
+  method: string;
+  out: Diagnostic[];
+}
+
+export function callStatus(
+  state: CallState,
+  cause: EndCause,
+  end: number,
+  schema: GrpcSchema | null,
+  where: DiagnosticWhere,
+  out: Diagnostic[],
+): CallStatus {
+  const ctx: Ctx = { state, cause, end, schema, where, method: state.path ?? '(unknown method)', out };
+  const trailers = state.trailerFields;
+  const base: CallStatus = {
+    outcome: 'incomplete',
+    status: null,
+    statusSource: null,
+    message: null,
+    statusDetails: null,
+    httpStatus: httpStatusOf(state),
+  };
+  if (trailers !== null) Object.assign(base, trailerStatus(ctx, trailers));
+  if (isHttpError(state, base.httpStatus)) return httpError(ctx, base);
+  if (cause === 'response-end' || trailers !== null) return responseEnded(ctx, base);
+  return abnormalEnd(ctx, base);
+}
+
+function httpStatusOf(state: CallState): number | null {
+  const fields = state.responseFields ?? state.trailerFields;
+  const v = fields === null ? undefined : headerValue(fields, ':status');
+  if (v === undefined || !/^[0-9]{3}$/.test(v)) return null;
+  return Number(v);
+}
+
+function isHttpError(state: CallState, httpStatus: number | null): boolean {
+  const ct = state.responseContentType;
+  return (httpStatus !== null && httpStatus !== 200) || (ct !== null && ct.family === null);
+}
+
+/** grpc-status, grpc-message and grpc-status-details-bin from Trailers (or Trailers-Only). */
+function trailerStatus(ctx: Ctx, trailers: HeaderField[]): Partial<CallStatus> {
+  const out: Partial<CallStatus> = {};
+  const rawStatus = headerValue(trailers, 'grpc-status');
+  if (rawStatus !== undefined) {
+    const status = parseGrpcStatus(rawStatus);
+    if (status === null)
+      ctx.out.push(diag(GRPC_DIAGNOSTICS, 'grpc.bad-status', { value: rawStatus }, ctx.where));
+    else Object.assign(out, { status, statusSource: 'trailers' });
+  }
+  const msg = headerRaw(trailers, 'grpc-message');
+  if (msg !== undefined) out.message = decodeGrpcMessage(msg);
+  const details = headerRaw(trailers, 'grpc-status-details-bin');
+  if (details !== undefined) out.statusDetails = statusDetails(ctx, details, out.status ?? null);
+  return out;
+}
+
+function statusDetails(ctx: Ctx, raw: Buffer, status: number | null): RpcStatus | null {
+  const schema = ctx.schema;
+  const lookupType = schema === null ? undefined : (name: string) => schema.lookupType(name);
+  const r = decodeStatusDetailsHeader(raw, { where: ctx.where, lookupType });
+  if (r.diagnostic !== null) ctx.out.push(r.diagnostic);
+  if (r.status !== null && status !== null && r.status.code !== status) {
+    const params = { detailsCode: r.status.code, status };
+    ctx.out.push(diag(GRPC_DIAGNOSTICS, 'grpc.status-details-mismatch', params, ctx.where));
+  }
+  return r.status;
+}
+
+function httpError(ctx: Ctx, base: CallStatus): CallStatus {
+  const r: CallStatus = { ...base, outcome: 'http-error' };
+  if (r.status === null && r.httpStatus !== null) {
+    r.status = httpStatusToGrpcStatus(r.httpStatus);
+    r.statusSource = 'http-status';
+  } else if (r.status === null) {
+    r.status = GrpcStatus.UNKNOWN;
+    r.statusSource = 'http-status';
+  }
+  const params = {
+    method: ctx.method,
+    httpStatus: r.httpStatus ?? 'absent',
+    contentType: ctx.state.responseContentType?.mediaType || 'absent',
+    statusName: grpcStatusName(r.status),
+  };
+  ctx.out.push(diag(GRPC_DIAGNOSTICS, 'grpc.http-error', params, ctx.where));
+  return r;
+}
+
+function responseEnded(ctx: Ctx, base: CallStatus): CallStatus {
+  if (base.status !== null) return { ...base, outcome: base.status === GrpcStatus.OK ? 'ok' : 'error' };
+  // "Implementations must synthesize a Status": with :status 200 (or none) that is UNKNOWN.
+  const status = httpStatusToGrpcStatus(base.httpStatus ?? 200);
+  const params = { status, statusName: grpcStatusName(status), httpStatus: base.httpStatus ?? 'absent' };
+  ctx.out.push(diag(GRPC_DIAGNOSTICS, 'grpc.missing-status', params, ctx.where));
+  return { ...base, outcome: 'error', status, statusSource: 'http-status' };
+}
+
+function abnormalEnd(ctx: Ctx, base: CallStatus): CallStatus {
+  const { state, cause, end } = ctx;
+  if (cause === 'refused')
+    return { ...base, outcome: 'refused', status: GrpcStatus.UNAVAILABLE, statusSource: 'goaway' };
+  if (state.deadlineMs !== null && (end - state.start) * 1000 >= state.deadlineMs) {
+    ctx.out.push(
+      diag(
+        GRPC_DIAGNOSTICS,
+        'grpc.deadline-exceeded',
+        { method: ctx.method, deadlineMs: state.deadlineMs },
+        ctx.where,
+      ),
+    );
+    return {
+      ...base,
+      outcome: 'deadline-exceeded',
+      status: GrpcStatus.DEADLINE_EXCEEDED,
+      statusSource: 'deadline',
+    };
+  }
+  if (cause === 'reset' && state.reset !== null) {
+    const status = rstStreamToGrpcStatus(state.reset.errorCode, state.reset.by);
+    return { ...base, outcome: 'reset', status, statusSource: status === null ? null : 'rst-stream' };
+  }
+  if (cause === 'connection-closed') {
+    return {
+      ...base,
+      outcome: 'connection-closed',
+      status: GrpcStatus.UNAVAILABLE,
+      statusSource: 'connection',
+    };
+  }
+  return { ...base, outcome: 'incomplete' };
+}

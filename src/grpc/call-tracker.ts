@@ -1,0 +1,333 @@
+/**
+ * Follows the HTTP/2 events of one connection and turns gRPC streams into CallRecords. A stream is a
+ * call when its request content-type is application/grpc* (never by port); a stream whose request
+ * headers were not seen (capture started mid-call, HPACK state lost) is a candidate, recognised from a
+ * gRPC response content-type, a grpc-status trailer, or DATA that parses as Length-Prefixed-Messages,
+ * and then marked `guessed`. A call event is emitted as soon as the call ends, the rest at finish().
+ */
+import { diag } from '../diagnostics/make.js';
+import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { H2Event, HeaderField } from '../h2/types.js';
+import type { ConnectionRecord, FrameRecord } from '../model/records.js';
+import { decodeCallMessage } from './call-message.js';
+import { finishCall, messageContext, whereOf } from './call-finish.js';
+import { framedAsGrpc, recognise } from './call-candidate.js';
+import { applyRequestHeaders, applyServerBlock } from './call-headers.js';
+import type { GrpcEvent } from './call-record.js';
+import {
+  addBody,
+  directionOf,
+  newCallState,
+  type CallState,
+  type Direction,
+  type TrackerConfig,
+} from './call-state.js';
+import type { EndCause } from './call-status.js';
+import { parseContentType } from './content-type.js';
+import { Base64Stream, parseWebTrailers } from './grpc-web.js';
+import { headerValue } from './metadata.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, GrpcMessageReader, type GrpcMessage } from './message-reader.js';
+import type { GrpcSchema } from './schema.js';
+
+export interface GrpcCallTrackerOptions {
+  connection: string;
+  schema?: GrpcSchema | null;
+  /** Bytes kept per message (default 64 MiB). */
+  maxMessageBytes?: number;
+  /** Messages kept per direction of a call (default 10,000); the rest are only counted. */
+  maxMessagesPerCall?: number;
+  /** Messages above this size are not decoded (default 4 MiB). */
+  maxDecodeBytes?: number;
+  /** Hex previews of undecodable messages (default 1 KiB). */
+  hexPreviewBytes?: number;
+  /** Preview of a non-gRPC response body (default 4 KiB). */
+  bodyPreviewBytes?: number;
+}
+
+/** How the connection ended, as in ConnectionRecord.endReason: 'capture-end' leaves calls 'incomplete'. */
+export type TrackerEndReason = ConnectionRecord['endReason'];
+
+export class GrpcCallTracker {
+  private readonly config: TrackerConfig;
+  private readonly calls = new Map<number, CallState>();
+  /** Streams already reported, or known not to be gRPC: later frames on them are ignored. */
+  private readonly closed = new Set<number>();
+  /** END_STREAM of a HEADERS frame whose block continues in CONTINUATION frames, by "stream:role". */
+  private readonly openBlocks = new Map<string, boolean>();
+  private goawayLastStream: number | null = null;
+
+  constructor(options: GrpcCallTrackerOptions) {
+    this.config = {
+      connection: options.connection,
+      schema: options.schema ?? null,
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      maxMessagesPerCall: options.maxMessagesPerCall ?? 10_000,
+      maxDecodeBytes: options.maxDecodeBytes ?? 4 * 1024 * 1024,
+      hexPreviewBytes: options.hexPreviewBytes ?? 1024,
+      bodyPreviewBytes: options.bodyPreviewBytes ?? 4096,
+    };
+  }
+
+  push(ev: H2Event): GrpcEvent[] {
+    if (ev.kind !== 'frame') return [];
+    const f = ev.frame;
+    switch (f.type) {
+      case 'HEADERS':
+      case 'CONTINUATION':
+        return this.onHeaderFrame(f, ev.fields);
+      case 'DATA':
+        return this.onData(f, ev.data ?? Buffer.alloc(0));
+      case 'RST_STREAM':
+        return this.onReset(f);
+      case 'GOAWAY':
+        return this.onGoaway(f);
+      default:
+        return [];
+    }
+  }
+
+  /** Ends every open call: 'capture-end' → incomplete, any other reason → connection-closed. */
+  finish(endTime: number, reason: TrackerEndReason = 'capture-end'): GrpcEvent[] {
+    const cause: EndCause = reason === 'capture-end' ? 'capture-end' : 'connection-closed';
+    const out: GrpcEvent[] = [];
+    const open = [...this.calls.values()].sort((a, b) => a.stream - b.stream);
+    for (const state of open) out.push(...this.complete(state, cause, Math.max(endTime, state.start)));
+    return out;
+  }
+
+  private onHeaderFrame(f: FrameRecord, fields: HeaderField[] | undefined): GrpcEvent[] {
+    if (f.stream === 0 || this.closed.has(f.stream)) return [];
+    const key = `${f.stream}:${f.from}`;
+    const endStream =
+      f.type === 'HEADERS' ? f.flags.includes('END_STREAM') : (this.openBlocks.get(key) ?? false);
+    // RFC 9113 §6.2: END_STREAM rides on HEADERS, the block may end in a later CONTINUATION (END_HEADERS).
+    if (!f.flags.includes('END_HEADERS')) {
+      if (f.type === 'HEADERS') this.openBlocks.set(key, endStream);
+      return [];
+    }
+    this.openBlocks.delete(key);
+    // The h2 layer passes what it could decode of a damaged block (partial fields) with headersError set.
+    const lost = f.headersError !== undefined || fields === undefined;
+    const block = fields ?? [];
+    return f.from === 'client'
+      ? this.onClientBlock(f, block, lost, endStream)
+      : this.onServerBlock(f, block, lost, endStream);
+  }
+
+  private onClientBlock(
+    f: FrameRecord,
+    fields: HeaderField[],
+    lost: boolean,
+    endStream: boolean,
+  ): GrpcEvent[] {
+    const out: Diagnostic[] = [];
+    let state = this.calls.get(f.stream);
+    if (state === undefined) {
+      const contentType = headerValue(fields, 'content-type');
+      // A complete block without a gRPC content-type is plain HTTP/2; a damaged one may just have lost it.
+      if ((contentType !== undefined || !lost) && parseContentType(contentType).family === null) {
+        this.closed.add(f.stream);
+        return [];
+      }
+      state = this.open(f.stream, f.time, contentType === undefined ? 'candidate' : 'grpc');
+      if (lost) {
+        state.requestHeadersLost = true;
+        out.push(this.headersLost(state, 'request', f));
+      }
+      applyRequestHeaders(this.config, state, fields, out);
+      this.useWebReaders(state);
+    }
+    if (endStream) state.request.ended = f.time;
+    // A stream opened above a GOAWAY's last-stream-id (the client had not seen it yet) is refused too.
+    if (this.isRefused(state)) return [...this.emit(state, out), ...this.refuse(state, f.time)];
+    return this.emit(state, out);
+  }
+
+  private onServerBlock(
+    f: FrameRecord,
+    fields: HeaderField[],
+    lost: boolean,
+    endStream: boolean,
+  ): GrpcEvent[] {
+    const out: Diagnostic[] = [];
+    const state = this.calls.get(f.stream) ?? this.open(f.stream, f.time, 'candidate');
+    if (lost) out.push(this.headersLost(state, 'response', f));
+    // Partial fields that say neither :status nor grpc-status cannot tell headers from trailers.
+    const known =
+      !lost ||
+      headerValue(fields, ':status') !== undefined ||
+      headerValue(fields, 'grpc-status') !== undefined;
+    const block = known ? fields : null;
+    const kind = applyServerBlock(this.config, state, block, endStream, f.time, out);
+    if (kind === 'informational') return [];
+    if (state.status === 'candidate') {
+      const ct = state.responseContentType;
+      if (ct !== null && ct.family === null) return this.drop(state);
+      if (ct !== null) recognise(this.config, state, `response content-type ${ct.mediaType}`);
+      else if (headerValue(fields, 'grpc-status') !== undefined)
+        recognise(this.config, state, 'grpc-status trailer');
+    }
+    const events = this.emit(state, out);
+    if (!endStream) return events;
+    state.response.ended = f.time;
+    return [...events, ...this.complete(state, 'response-end', f.time)];
+  }
+
+  private onData(f: FrameRecord, data: Buffer): GrpcEvent[] {
+    if (f.stream === 0 || this.closed.has(f.stream)) return [];
+    const state = this.calls.get(f.stream) ?? this.open(f.stream, f.time, 'candidate');
+    const dir = directionOf(f.from);
+    const side = state[dir];
+    if (dir === 'response') {
+      state.firstResponseTime ??= f.time;
+      // A non-gRPC response (HTTP error page, proxy JSON): keep a preview instead of parsing messages.
+      if (state.responseContentType?.family === null) side.reader = null;
+    }
+    const out: Diagnostic[] = [];
+    if (side.reader !== null) {
+      const bytes = side.text === null ? data : side.text.push(data);
+      for (const m of side.reader.push(bytes, f.time)) this.onMessage(state, dir, m, out);
+    } else if (dir === 'response' && state.responseContentType?.family === null) {
+      addBody(side, data, this.config.bodyPreviewBytes);
+    }
+    const events = this.emit(state, out);
+    if (!f.flags.includes('END_STREAM')) return events;
+    side.ended = f.time;
+    return dir === 'response' ? [...events, ...this.complete(state, 'response-end', f.time)] : events;
+  }
+
+  private onMessage(state: CallState, dir: Direction, m: GrpcMessage, out: Diagnostic[]): void {
+    const side = state[dir];
+    if (m.trailer && dir === 'response') {
+      applyServerBlock(
+        this.config,
+        state,
+        parseWebTrailers(m.bytes ?? Buffer.alloc(0)),
+        false,
+        m.lastTime,
+        out,
+      );
+      return;
+    }
+    side.count++;
+    out.push(...m.diagnostics);
+    if (m.diagnostics.some((d) => d.code === 'grpc.bad-compressed-flag')) {
+      side.framingOk = false;
+      // A candidate with a bad flag byte is most likely not gRPC: stop reading (and keeping) its bytes.
+      if (state.status === 'candidate') side.reader = null;
+    }
+    if (side.messages.length + side.deferred.length >= this.config.maxMessagesPerCall) return;
+    if (this.config.schema !== null && state.method === null && state.path === null) {
+      side.deferred.push(m); // decoded once the method is guessed, at the end of the call
+      return;
+    }
+    const r = decodeCallMessage(m, messageContext(this.config, state, dir));
+    side.messages.push(r.record);
+    out.push(...r.diagnostics);
+  }
+
+  private onReset(f: FrameRecord): GrpcEvent[] {
+    const state = this.calls.get(f.stream);
+    if (state === undefined) return [];
+    const errorCode = f.errorCode ?? 'UNKNOWN';
+    state.reset = { by: f.from, errorCode, time: f.time };
+    const params = { method: state.path ?? '(unknown method)', side: f.from, errorCode };
+    const d = diag(GRPC_DIAGNOSTICS, 'grpc.call-reset', params, {
+      ...whereOf(this.config, state),
+      time: f.time,
+    });
+    return [...this.emit(state, [d]), ...this.complete(state, 'reset', f.time)];
+  }
+
+  /**
+   * PROTOCOL-HTTP2.md "GOAWAY Frame": "Clients should consider any stream initiated after the last
+   * successfully accepted stream as UNAVAILABLE". Only client-initiated (odd) streams without any response.
+   */
+  private onGoaway(f: FrameRecord): GrpcEvent[] {
+    if (f.from !== 'server' || f.lastStreamId === undefined) return [];
+    this.goawayLastStream = f.lastStreamId;
+    const out: GrpcEvent[] = [];
+    for (const state of [...this.calls.values()]) {
+      if (this.isRefused(state)) out.push(...this.refuse(state, f.time));
+    }
+    return out;
+  }
+
+  private isRefused(state: CallState): boolean {
+    const last = this.goawayLastStream;
+    return last !== null && state.stream > last && state.stream % 2 === 1 && state.firstResponseTime === null;
+  }
+
+  private refuse(state: CallState, time: number): GrpcEvent[] {
+    state.refusedAt = time;
+    const params = {
+      method: state.path ?? '(unknown method)',
+      stream: state.stream,
+      lastStreamId: this.goawayLastStream,
+    };
+    const d = diag(GRPC_DIAGNOSTICS, 'grpc.call-refused', params, { ...whereOf(this.config, state), time });
+    return [...this.emit(state, [d]), ...this.complete(state, 'refused', time)];
+  }
+
+  private open(stream: number, time: number, status: CallState['status']): CallState {
+    const state = newCallState(stream, time, status, () => this.reader(stream, false));
+    this.calls.set(stream, state);
+    return state;
+  }
+
+  private reader(stream: number, web: boolean): GrpcMessageReader {
+    const where = { connection: this.config.connection, stream };
+    return new GrpcMessageReader({ maxMessageBytes: this.config.maxMessageBytes, where, web });
+  }
+
+  /** gRPC-Web (PROTOCOL-WEB.md): trailers as a 0x80 frame in the body; -text bodies are base64. */
+  private useWebReaders(state: CallState): void {
+    const family = state.requestContentType?.family;
+    if (family !== 'grpc-web' && family !== 'grpc-web-text') return;
+    for (const side of [state.request, state.response]) {
+      side.reader = this.reader(state.stream, true);
+      side.text = family === 'grpc-web-text' ? new Base64Stream() : null;
+    }
+  }
+
+  private headersLost(state: CallState, side: Direction, f: FrameRecord): Diagnostic {
+    const params = { side, stream: f.stream, reason: f.headersError ?? 'no decoded fields' };
+    return diag(GRPC_DIAGNOSTICS, 'grpc.headers-undecoded', params, {
+      ...whereOf(this.config, state),
+      time: f.time,
+    });
+  }
+
+  /** Diagnostics of a call go out at once; a candidate's wait until it is recognised (or dropped). */
+  private emit(state: CallState, diagnostics: Diagnostic[]): GrpcEvent[] {
+    if (state.status === 'candidate') {
+      state.held.push(...diagnostics);
+      return [];
+    }
+    const all = [...state.held.splice(0), ...diagnostics];
+    return all.map((diagnostic) => ({ kind: 'diagnostic', diagnostic }));
+  }
+
+  private drop(state: CallState): GrpcEvent[] {
+    this.calls.delete(state.stream);
+    this.closed.add(state.stream);
+    return [];
+  }
+
+  private complete(state: CallState, cause: EndCause, time: number): GrpcEvent[] {
+    if (state.status === 'candidate' && framedAsGrpc(state))
+      recognise(this.config, state, 'length-prefixed DATA');
+    if (state.status === 'candidate') return this.drop(state);
+    this.calls.delete(state.stream);
+    this.closed.add(state.stream);
+    const held = state.held.splice(0);
+    const { record, diagnostics } = finishCall(this.config, state, cause, time);
+    const events: GrpcEvent[] = [...held, ...diagnostics].map((diagnostic) => ({
+      kind: 'diagnostic',
+      diagnostic,
+    }));
+    events.push({ kind: 'call', call: record });
+    return events;
+  }
+}

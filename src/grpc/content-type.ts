@@ -1,0 +1,34 @@
+/**
+ * gRPC content types. PROTOCOL-HTTP2.md: Content-Type → "application/grpc" [("+proto" / "+json" / {custom})];
+ * gRPC-Web (doc/PROTOCOL-WEB.md): application/grpc-web[+proto|+json|...] and application/grpc-web-text[+proto]
+ * (base64 body). gRPC is recognised by content-type, never by port.
+ */
+
+export type GrpcContentFamily = 'grpc' | 'grpc-web' | 'grpc-web-text';
+
+export interface GrpcContentType {
+  /** null when the value is not a gRPC content type. */
+  family: GrpcContentFamily | null;
+  /** The part after "+", lowercased ("proto", "json", custom); null when absent. */
+  subtype: string | null;
+  /** Message format: no subtype means protobuf. */
+  format: 'proto' | 'json' | 'other';
+  /** type/subtype, lowercased, parameters dropped. */
+  mediaType: string;
+}
+
+const GRPC_MEDIA = /^application\/(grpc-web-text|grpc-web|grpc)(?:\+([^\s;]+))?$/;
+
+export function parseContentType(value: string | null | undefined): GrpcContentType {
+  const mediaType = (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  const m = GRPC_MEDIA.exec(mediaType);
+  if (m === null) return { family: null, subtype: null, format: 'other', mediaType };
+  const subtype = m[2] ?? null;
+  const format = subtype === null || subtype === 'proto' ? 'proto' : subtype === 'json' ? 'json' : 'other';
+  return { family: m[1] as GrpcContentFamily, subtype, format, mediaType };
+}
+
+/** True for application/grpc and its gRPC-Web variants ("application/grpc*" in the brief's terms). */
+export function isGrpcContentType(value: string | null | undefined): boolean {
+  return parseContentType(value).family !== null;
+}

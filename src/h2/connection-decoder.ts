@@ -1,0 +1,169 @@
+import { H2_DIAGNOSTICS, type H2DiagnosticCode } from '../diagnostics/h2.js';
+import { diag } from '../diagnostics/make.js';
+import type { DiagnosticParams } from '../diagnostics/types.js';
+import type { Role } from '../model/records.js';
+import { FrameType } from './constants.js';
+import { DirectionStream, type StreamItem } from './direction-stream.js';
+import { frameRecord } from './frame-record.js';
+import { decodeFrame, type DecodedFrame } from './frames.js';
+import { DEFAULT_HEADER_LIST_LIMITS, HeaderBlocks } from './header-blocks.js';
+import { HpackDecoder } from './hpack-decoder.js';
+import { SendLimits } from './peer-settings.js';
+import type { H2Event } from './types.js';
+
+export interface H2ConnectionOptions {
+  connection: string;
+  /** Warn above this decoded header list size (RFC 9113 §6.5.2 size); default 256 KiB. */
+  maxHeaderListSize?: number;
+  /** Warn above this many fields in one header list; default 200. */
+  maxHeaderFields?: number;
+}
+
+/** One direction of the connection: the bytes `role` sends. */
+interface Direction {
+  role: Role;
+  stream: DirectionStream;
+  hpack: HpackDecoder;
+  blocks: HeaderBlocks;
+  limits: SendLimits;
+  lastTime: number;
+}
+
+/**
+ * HTTP/2 decoding for one connection whose roles are known: frames cut and decoded per direction, header
+ * blocks decoded once in order, SETTINGS applied at their ACK, and gaps resynchronised without inventing
+ * frames. Events come out in completion order; frame indexes count across both directions. Flow control,
+ * stream states and gRPC are left to the layers that read these events.
+ */
+export class H2ConnectionDecoder {
+  private readonly dirs: Record<Role, Direction>;
+  private nextIndex = 0;
+
+  constructor(private readonly opts: H2ConnectionOptions) {
+    this.dirs = { client: this.direction('client'), server: this.direction('server') };
+  }
+
+  push(from: Role, data: Buffer, time: number, packetIndex: number): H2Event[] {
+    const dir = this.dirs[from];
+    dir.lastTime = time;
+    return this.items(dir, dir.stream.push(data, time, packetIndex));
+  }
+
+  /** `lostBytes` (negative: unknown) of `from`'s stream were never captured; the next push follows them. */
+  gap(from: Role, lostBytes: number, time: number): H2Event[] {
+    const dir = this.dirs[from];
+    return this.items(dir, dir.stream.gap(lostBytes, time));
+  }
+
+  /**
+   * `from`'s bytes start mid-connection: find a frame boundary first; its HPACK state is unknown. Call
+   * before the first push. The diagnostics (boundary found, HPACK state unknown) come with the frames.
+   */
+  startMidStream(from: Role): void {
+    const dir = this.dirs[from];
+    const reason = dir.stream.startMidStream();
+    dir.blocks.abandon();
+    dir.hpack.markLost(`${reason}; dynamic table entries unknown`);
+    // The SETTINGS exchange was not seen: neither side's limits are known until a new one is.
+    for (const d of Object.values(this.dirs)) {
+      d.limits.maxFrameSize = null;
+      d.hpack.setProtocolMaxTableSize(null);
+    }
+  }
+
+  finish(): H2Event[] {
+    const out: H2Event[] = [];
+    for (const dir of Object.values(this.dirs)) {
+      out.push(...this.items(dir, dir.stream.finish(dir.role)));
+      const open = dir.blocks.open;
+      if (open !== null) {
+        const params = { stream: open.stream, bytes: open.bytes };
+        out.push(this.diag(dir, 'h2.header-block-incomplete', params, dir.lastTime, open.stream));
+      }
+    }
+    return out;
+  }
+
+  private direction(role: Role): Direction {
+    const hpack = new HpackDecoder();
+    const limits = new SendLimits();
+    const listLimits = {
+      maxListSize: this.opts.maxHeaderListSize ?? DEFAULT_HEADER_LIST_LIMITS.maxListSize,
+      maxFields: this.opts.maxHeaderFields ?? DEFAULT_HEADER_LIST_LIMITS.maxFields,
+    };
+    return {
+      role,
+      stream: new DirectionStream(() => limits.maxFrameSize),
+      hpack,
+      blocks: new HeaderBlocks(hpack, { connection: this.opts.connection, from: role, limits: listLimits }),
+      limits,
+      lastTime: 0,
+    };
+  }
+
+  private items(dir: Direction, items: StreamItem[]): H2Event[] {
+    const out: H2Event[] = [];
+    for (const item of items) {
+      if (item.kind === 'frame') this.frame(dir, decodeFrame(item.raw), out);
+      else if (item.kind === 'diag') out.push(this.diag(dir, item.code, item.params, item.time, item.stream));
+      else this.lost(dir, item, out);
+    }
+    return out;
+  }
+
+  private frame(dir: Direction, d: DecodedFrame, out: H2Event[]): void {
+    const { raw } = d;
+    const index = this.nextIndex++;
+    const rec = frameRecord(d, { connection: this.opts.connection, index, from: dir.role });
+    const blocks = dir.blocks.onFrame(d, rec);
+    const event: H2Event = { kind: 'frame', frame: rec };
+    if (d.kind === 'DATA' && d.data !== null) event.data = d.data;
+    if (blocks.fields !== undefined) event.fields = blocks.fields;
+    out.push(event);
+    const where = { frameIndex: index, type: d.typeName, stream: raw.stream };
+    for (const p of d.problems)
+      out.push(this.diag(dir, p.code, { ...where, ...p.params }, raw.time, raw.stream));
+    // RFC 9113 §4.2: the receiver's SETTINGS_MAX_FRAME_SIZE bounds what this side sends.
+    const limit = dir.limits.maxFrameSize;
+    if (limit !== null && raw.length > limit) {
+      const params = { ...where, length: raw.length, limit };
+      out.push(this.diag(dir, 'h2.frame.too-large', params, raw.time, raw.stream));
+    }
+    for (const diagnostic of blocks.diagnostics) out.push({ kind: 'diagnostic', diagnostic });
+    if (d.kind === 'SETTINGS') {
+      const peer = dir.role === 'client' ? this.dirs.server : this.dirs.client;
+      if (!d.ack) dir.limits.unacked.push(d.settings);
+      else dir.limits.applyAck(peer.limits, dir.hpack);
+    }
+  }
+
+  /** Lost bytes: an open header block can never complete, and HPACK state goes unless no block was hit. */
+  private lost(dir: Direction, item: Extract<StreamItem, { kind: 'lost' }>, out: H2Event[]): void {
+    const type = item.cutFrameType;
+    const blockHit = type === null || isHeaderBlockType(type) || dir.blocks.open !== null;
+    if (!blockHit) return; // e.g. part of a DATA frame: HPACK state is intact
+    dir.blocks.abandon();
+    const wasKnown = dir.hpack.stateKnown;
+    const reason = `${item.reason}; dynamic table entries unknown`;
+    dir.hpack.markLost(reason);
+    if (wasKnown) out.push(this.diag(dir, 'h2.hpack-lost', { reason }, item.time));
+  }
+
+  private diag(
+    dir: Direction,
+    code: H2DiagnosticCode,
+    params: DiagnosticParams,
+    time: number,
+    stream?: number,
+  ): H2Event {
+    const where = { connection: this.opts.connection, time, stream };
+    return {
+      kind: 'diagnostic',
+      diagnostic: diag(H2_DIAGNOSTICS, code, { from: dir.role, ...params }, where),
+    };
+  }
+}
+
+function isHeaderBlockType(type: number): boolean {
+  return type === FrameType.HEADERS || type === FrameType.PUSH_PROMISE || type === FrameType.CONTINUATION;
+}

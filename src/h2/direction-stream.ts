@@ -1,0 +1,176 @@
+import type { H2DiagnosticCode } from '../diagnostics/h2.js';
+import type { DiagnosticParams } from '../diagnostics/types.js';
+import { FRAME_HEADER_LENGTH, frameTypeName } from './constants.js';
+import { FrameReader } from './frame-reader.js';
+import { FrameSyncSearch, type SearchResult } from './frame-sync-search.js';
+import type { RawFrame } from './types.js';
+
+/** What one direction's byte stream yields, in order. */
+export type StreamItem =
+  | { kind: 'frame'; raw: RawFrame }
+  | { kind: 'diag'; code: H2DiagnosticCode; params: DiagnosticParams; time: number; stream?: number }
+  /**
+   * Bytes were lost. `cutFrameType`: the one frame they fell inside, or null when they may have held any
+   * number of frames. Header block state is gone unless that frame is known to be no part of a block.
+   */
+  | { kind: 'lost'; reason: string; cutFrameType: number | null; time: number };
+
+const MID_STREAM = 'the capture starts mid-connection';
+
+/**
+ * One direction's bytes to frames, across holes: a hole that ends inside the current frame is skipped
+ * exactly (its length is known); any other hole, and a stream joined mid-connection, is followed by a
+ * search for the next frame boundary. Frames of a discarded region are never invented.
+ */
+export class DirectionStream {
+  private readonly reader = new FrameReader();
+  /** Stream offset of the next byte, lost bytes included. */
+  private cursor = 0;
+  /** Bytes still to drop: the rest of a frame a hole cut into. */
+  private skip = 0;
+  private sync: { search: FrameSyncSearch; base: number; why: 'gap' | 'mid-stream' } | null = null;
+  private lastTime = 0;
+
+  /** @param maxFrameLength the largest frame this direction may send, if known (tightens the search) */
+  constructor(private readonly maxFrameLength: () => number | null) {}
+
+  push(data: Buffer, time: number, packetIndex: number): StreamItem[] {
+    this.lastTime = time;
+    this.cursor += data.length;
+    let bytes = data;
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, bytes.length);
+      this.skip -= n;
+      bytes = bytes.subarray(n);
+    }
+    if (this.sync !== null) {
+      const found = this.sync.search.push(bytes, time, packetIndex);
+      return found === null ? [] : this.synced(found);
+    }
+    return bytes.length === 0 ? [] : frameItems(this.reader.push(bytes, time, packetIndex));
+  }
+
+  /** `lostBytes` (negative: unknown) were never captured; the next push follows them. */
+  gap(lostBytes: number, time: number): StreamItem[] {
+    if (lostBytes === 0) return [];
+    const lost = Math.max(0, lostBytes);
+    const offset = this.cursor;
+    this.cursor += lost;
+    const partial = this.reader.partial?.header ? this.reader.partial : null;
+    const dropped = partial?.header ? ` inside a ${frameTypeName(partial.header.type)} frame` : '';
+    const lostText = lostBytes < 0 ? 'an unknown number of' : lostBytes;
+    const items: StreamItem[] = [
+      { kind: 'diag', code: 'h2.gap', params: { lostBytes: lostText, offset, dropped }, time },
+    ];
+    if (this.sync !== null) {
+      // Still searching: a chain of frames must not span the hole, so search again from after it.
+      this.sync = { ...this.sync, search: this.newSearch(), base: this.cursor };
+    } else if (lostBytes > 0 && this.skip >= lost) {
+      this.skip -= lost; // the hole is inside the frame we were already skipping
+    } else if (lostBytes > 0 && partial?.header && remaining(partial) >= lost) {
+      items.push(...this.skipRestOfFrame(partial.header.type, remaining(partial) - lost, time));
+    } else {
+      const what = lostBytes < 0 ? 'bytes were' : `${lost} bytes were`;
+      this.startSearch('gap');
+      items.push({ kind: 'lost', reason: `${what} lost at offset ${offset}`, cutFrameType: null, time });
+    }
+    return items;
+  }
+
+  /** The stream starts mid-connection: look for a frame boundary before the first frame. */
+  startMidStream(): string {
+    this.startSearch('mid-stream');
+    return MID_STREAM;
+  }
+
+  /** End of capture: settle a pending search, report a partial frame. */
+  finish(from: string): StreamItem[] {
+    const items: StreamItem[] = [];
+    if (this.sync !== null) {
+      const searched = this.sync.search.searched;
+      const found = this.sync.search.finish();
+      if (found !== null) items.push(...this.synced(found));
+      else if (searched > 0)
+        items.push({
+          kind: 'diag',
+          code: 'h2.sync-failed',
+          params: { bytes: searched },
+          time: this.lastTime,
+        });
+      this.sync = null;
+    }
+    const partial = this.reader.partial;
+    if (partial !== null) {
+      const h = partial.header;
+      const what = h === null ? 'frame header' : `${frameTypeName(h.type)} frame on stream ${h.stream}`;
+      const need = h === null ? FRAME_HEADER_LENGTH : FRAME_HEADER_LENGTH + h.length;
+      const params = { what, have: partial.received, need, offset: partial.offset, from };
+      items.push({
+        kind: 'diag',
+        code: 'h2.frame.incomplete-at-end',
+        params,
+        time: this.lastTime,
+        stream: h?.stream,
+      });
+    }
+    return items;
+  }
+
+  /** The hole ended inside a frame of known length: the next frame starts `skip` bytes after it. */
+  private skipRestOfFrame(type: number, skip: number, time: number): StreamItem[] {
+    const resume = this.cursor + skip;
+    this.reader.reset(resume);
+    this.skip = skip;
+    const method = `the lost bytes ended inside a ${frameTypeName(type)} frame of known length`;
+    return [
+      { kind: 'diag', code: 'h2.gap-resync', params: { offset: resume, skipped: skip, method }, time },
+      { kind: 'lost', reason: `part of a ${frameTypeName(type)} frame was lost`, cutFrameType: type, time },
+    ];
+  }
+
+  private startSearch(why: 'gap' | 'mid-stream'): void {
+    this.reader.reset(this.cursor);
+    this.skip = 0;
+    this.sync = { search: this.newSearch(), base: this.cursor, why };
+  }
+
+  private newSearch(): FrameSyncSearch {
+    return new FrameSyncSearch({ maxFrameLength: this.maxFrameLength() ?? undefined });
+  }
+
+  /** Reports the boundary, then replays the bytes from it in their original chunks (keeping their stamps). */
+  private synced(found: SearchResult): StreamItem[] {
+    const sync = this.sync!;
+    this.sync = null;
+    const offset = sync.base + found.offset;
+    const time = found.rest[0]?.time ?? this.lastTime;
+    this.reader.reset(offset);
+    const items: StreamItem[] = [];
+    if (sync.why === 'mid-stream') {
+      const params = { skipped: found.offset, frames: found.frames, offset };
+      items.push({ kind: 'diag', code: 'h2.mid-stream-sync', params, time });
+      const reason = `${MID_STREAM}; dynamic table entries unknown`;
+      items.push({ kind: 'diag', code: 'h2.hpack-lost', params: { reason }, time });
+    } else {
+      const method = `${found.frames} consecutive plausible frame${found.frames === 1 ? '' : 's'}`;
+      items.push({
+        kind: 'diag',
+        code: 'h2.gap-resync',
+        params: { offset, skipped: found.offset, method },
+        time,
+      });
+    }
+    for (const chunk of found.rest)
+      items.push(...frameItems(this.reader.push(chunk.data, chunk.time, chunk.packetIndex)));
+    return items;
+  }
+}
+
+function frameItems(frames: RawFrame[]): StreamItem[] {
+  return frames.map((raw) => ({ kind: 'frame', raw }));
+}
+
+/** Bytes of the partial frame not received yet. */
+function remaining(partial: { header: { length: number } | null; received: number }): number {
+  return partial.header === null ? -1 : FRAME_HEADER_LENGTH + partial.header.length - partial.received;
+}

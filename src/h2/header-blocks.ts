@@ -1,0 +1,176 @@
+import { H2_DIAGNOSTICS, type H2DiagnosticCode } from '../diagnostics/h2.js';
+import { diag } from '../diagnostics/make.js';
+import type { Diagnostic, DiagnosticParams } from '../diagnostics/types.js';
+import type { FrameRecord, Role } from '../model/records.js';
+import { hasFlag } from './constants.js';
+import type { DecodedFrame } from './frames.js';
+import type { HpackDecoder, HpackNote, HpackResult } from './hpack-decoder.js';
+import type { HeaderField } from './types.js';
+
+/** Limits on one decoded header list; crossing one is a warning, decoding goes on. */
+export interface HeaderListLimits {
+  /** RFC 9113 §6.5.2 size (name + value + 32 per field). Default 256 KiB, as Wireshark. */
+  maxListSize: number;
+  /** Default 200 fields, as Wireshark. */
+  maxFields: number;
+}
+
+export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = { maxListSize: 256 * 1024, maxFields: 200 };
+
+interface OpenBlock {
+  stream: number;
+  fragments: Buffer[];
+  length: number;
+}
+
+export interface BlockOutcome {
+  /** Set on the frame that ended a block: the decoded fields (also written into the record). */
+  fields?: HeaderField[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Header blocks of one direction: HEADERS/PUSH_PROMISE + CONTINUATION fragments joined and decoded once,
+ * in frame order (RFC 9113 §4.3), by this direction's HPACK decoder. The list goes on the frame that
+ * carries END_HEADERS. Any other frame while a block is open breaks the block (RFC 9113 §6.10).
+ */
+export class HeaderBlocks {
+  private block: OpenBlock | null = null;
+
+  constructor(
+    private readonly hpack: HpackDecoder,
+    private readonly ctx: { connection: string; from: Role; limits: HeaderListLimits },
+  ) {}
+
+  /** Stream and size of the block still waiting for END_HEADERS, if any. */
+  get open(): { stream: number; bytes: number } | null {
+    return this.block && { stream: this.block.stream, bytes: this.block.length };
+  }
+
+  onFrame(d: DecodedFrame, rec: FrameRecord): BlockOutcome {
+    const out: BlockOutcome = { diagnostics: [] };
+    const where = { index: rec.index, type: rec.type, stream: rec.stream, time: rec.time };
+    const block = this.block;
+    const continues = d.kind === 'CONTINUATION' && block !== null && block.stream === d.raw.stream;
+    if (block !== null && !continues) {
+      this.block = null;
+      out.diagnostics.push(this.diag('h2.continuation-expected', { blockStream: block.stream }, where));
+      this.loseState(`the header block on stream ${block.stream} was never finished`, where, out);
+    }
+    if (d.kind === 'HEADERS' || d.kind === 'PUSH_PROMISE') {
+      this.start(d.raw.stream, d.fragment, where, out);
+    } else if (d.kind === 'CONTINUATION') {
+      if (continues) {
+        block.fragments.push(d.fragment);
+        block.length += d.fragment.length;
+      } else if (block === null) {
+        out.diagnostics.push(this.diag('h2.continuation-unexpected', {}, where));
+      }
+    } else {
+      return out;
+    }
+    if (this.block !== null && hasFlag(d.raw.flags, 'END_HEADERS'))
+      this.complete(this.block, rec, where, out);
+    return out;
+  }
+
+  /** Bytes were lost: an open block can never be completed. */
+  abandon(): void {
+    this.block = null;
+  }
+
+  private start(stream: number, fragment: Buffer | null, where: Where, out: BlockOutcome): void {
+    if (fragment === null) {
+      // Bad padding: where the fragment ends is unknowable, and the encoder's table moved on without us.
+      this.loseState(
+        `a ${where.type} frame on stream ${stream} had an unreadable header block fragment`,
+        where,
+        out,
+      );
+      return;
+    }
+    this.block = { stream, fragments: [fragment], length: fragment.length };
+  }
+
+  private complete(block: OpenBlock, rec: FrameRecord, where: Where, out: BlockOutcome): void {
+    this.block = null;
+    const bytes =
+      block.fragments.length === 1 ? block.fragments[0]! : Buffer.concat(block.fragments, block.length);
+    const result = this.hpack.decode(bytes);
+    rec.headerBlockLength = bytes.length;
+    rec.headers = result.headers;
+    if (!result.ok) rec.headersError = result.reason;
+    out.fields = result.fields;
+    out.diagnostics.push(...this.resultDiagnostics(result, where));
+    this.checkLimits(result.fields, where, out);
+  }
+
+  private resultDiagnostics(result: HpackResult, where: Where): Diagnostic[] {
+    const list = result.notes.map((note) => this.noteDiagnostic(note, where));
+    if (!result.ok && result.cause === 'error') {
+      list.unshift(this.diag('h2.hpack.decode-error', { reason: result.reason }, where));
+    }
+    return list;
+  }
+
+  private noteDiagnostic(note: HpackNote, where: Where): Diagnostic {
+    switch (note.kind) {
+      case 'size-update-above-setting':
+        return this.diag(
+          'h2.hpack.size-update-above-setting',
+          { size: note.size, setting: note.setting },
+          where,
+        );
+      case 'size-update-missing':
+        return this.diag('h2.hpack.size-update-missing', { setting: note.setting, size: note.size }, where);
+      case 'size-update-not-at-start':
+        return this.diag('h2.hpack.size-update-not-at-start', {}, where);
+      case 'resynced': {
+        const how = 'every entry added since the loss is known and no older one can remain';
+        return this.diag('h2.hpack.resynced', { entries: note.entries, how }, where);
+      }
+    }
+  }
+
+  private checkLimits(fields: HeaderField[], where: Where, out: BlockOutcome): void {
+    const { maxListSize, maxFields } = this.ctx.limits;
+    // RFC 9113 §6.5.2: the uncompressed size counts name and value octets plus 32 per field.
+    const size = fields.reduce((n, f) => n + Buffer.byteLength(f.name) + f.raw.length + 32, 0);
+    if (size > maxListSize)
+      out.diagnostics.push(this.diag('h2.headers.too-large', { size, limit: maxListSize }, where));
+    if (fields.length > maxFields) {
+      out.diagnostics.push(
+        this.diag('h2.headers.too-many', { count: fields.length, limit: maxFields }, where),
+      );
+    }
+  }
+
+  private loseState(why: string, where: Where, out: BlockOutcome): void {
+    const wasKnown = this.hpack.stateKnown;
+    const reason = `${why}; dynamic table entries unknown`;
+    this.hpack.markLost(reason);
+    if (wasKnown) out.diagnostics.push(this.diag('h2.hpack-lost', { reason }, where));
+  }
+
+  private diag(code: H2DiagnosticCode, params: DiagnosticParams, where: Where): Diagnostic {
+    const all = {
+      frameIndex: where.index,
+      type: where.type,
+      stream: where.stream,
+      from: this.ctx.from,
+      ...params,
+    };
+    return diag(H2_DIAGNOSTICS, code, all, {
+      connection: this.ctx.connection,
+      stream: where.stream,
+      time: where.time,
+    });
+  }
+}
+
+interface Where {
+  index: number;
+  type: string;
+  stream: number;
+  time: number;
+}

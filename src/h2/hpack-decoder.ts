@@ -1,0 +1,191 @@
+import hpack from 'hpack.js';
+import { DEFAULT_HEADER_TABLE_SIZE } from './constants.js';
+import { fieldsFromLatin1 } from './header-field.js';
+import { leadingSizeUpdates, seedBlock } from './hpack-integer.js';
+import { PartialTable } from './hpack-partial-table.js';
+import { walkBlock } from './hpack-walker.js';
+import type { HeaderField } from './types.js';
+
+/** Things worth a diagnostic that do not stop decoding (RFC 7541 §4.2, §6.3). */
+export type HpackNote =
+  | { kind: 'size-update-above-setting'; size: number; setting: number }
+  | { kind: 'size-update-missing'; setting: number; size: number }
+  | { kind: 'size-update-not-at-start' }
+  | { kind: 'resynced'; entries: number };
+
+export type HpackResult =
+  | { ok: true; fields: HeaderField[]; headers: Array<[string, string]>; notes: HpackNote[] }
+  | {
+      ok: false;
+      reason: string;
+      /** What could be decoded anyway: fields before an error, or those that need no unknown entry. */
+      fields: HeaderField[];
+      /**
+       * The list for display: the fields, with `["<unknown>", value or ""]` where a field used a table entry
+       * we never saw (as Wireshark shows it), so positions and count stay visible.
+       */
+      headers: Array<[string, string]>;
+      notes: HpackNote[];
+      /** 'error': this block is corrupt; 'lost': it used dynamic table entries we never saw. */
+      cause: 'error' | 'lost';
+    };
+
+/**
+ * hpack.js bounds in-band size updates by a private field and throws above it. An observer must decode
+ * what the encoder meant, so the bound is lifted and updates above the advertised setting are only flagged.
+ */
+const GENEROUS_BOUND = Number.POSITIVE_INFINITY;
+
+/**
+ * The one adapter over hpack.js: one instance per direction, fed complete header blocks in wire order.
+ * Never throws. After an error or `markLost` it decodes without the lost entries (see PartialTable,
+ * walkBlock) and goes back to hpack.js once the whole table is known again. docs/hpack.md has the details.
+ */
+export class HpackDecoder {
+  private inflater: hpack.Decompressor | null;
+  private failure: unknown = null;
+  private partial: PartialTable | null = null;
+  private lostReason = '';
+  /** SETTINGS_HEADER_TABLE_SIZE in force for this direction's encoder; null when never seen. */
+  private setting: number | null = DEFAULT_HEADER_TABLE_SIZE;
+  private sizeUpdateDue = false;
+
+  constructor() {
+    this.inflater = this.createInflater(DEFAULT_HEADER_TABLE_SIZE);
+  }
+
+  /**
+   * The receiver's acknowledged SETTINGS_HEADER_TABLE_SIZE (null: unknown, e.g. mid-connection). It bounds
+   * size updates; RFC 7541 §4.2: a value below the size in use must be met by an update opening the next block.
+   */
+  setProtocolMaxTableSize(n: number | null): void {
+    const current = this.maxTableSize;
+    if (n !== null && current !== null && n < current) this.sizeUpdateDue = true;
+    this.setting = n;
+  }
+
+  /** Octets in the dynamic table (RFC 7541 §4.1); while the state is lost, those of the known entries. */
+  get tableSize(): number {
+    return this.inflater?._table.size ?? this.partial?.size ?? 0;
+  }
+
+  /** The table's current maximum size, or null while it is unknown. */
+  get maxTableSize(): number | null {
+    return this.inflater?._table.maxSize ?? this.partial?.exactMaxSize ?? null;
+  }
+
+  get stateKnown(): boolean {
+    return this.inflater !== null;
+  }
+
+  /** The dynamic table can no longer be trusted (bytes lost, capture joined mid-connection). */
+  markLost(reason: string): void {
+    this.inflater = null;
+    this.partial = new PartialTable(null, this.setting);
+    this.lostReason = reason;
+  }
+
+  /** Decodes one complete header block (fragments joined, padding and priority removed). */
+  decode(block: Buffer): HpackResult {
+    const notes = this.checkSizeUpdates(block);
+    return this.inflater !== null
+      ? this.decodeKnown(this.inflater, block, notes)
+      : this.decodeLost(block, notes);
+  }
+
+  private createInflater(maxSize: number): hpack.Decompressor {
+    // Trap: the option is `maxSize`; `{ size }` from the README is ignored and the table never evicts.
+    const inflater = hpack.decompressor.create({ table: { maxSize } });
+    inflater._table.protocolMaxSize = GENEROUS_BOUND;
+    // Trap: without a listener, execute() throws its errors; with one, it reports them synchronously.
+    inflater.on('error', (err) => {
+      this.failure = err;
+    });
+    return inflater;
+  }
+
+  private checkSizeUpdates(block: Buffer): HpackNote[] {
+    const notes: HpackNote[] = [];
+    const sizes = leadingSizeUpdates(block);
+    if (this.sizeUpdateDue && sizes.length === 0 && this.setting !== null) {
+      notes.push({ kind: 'size-update-missing', setting: this.setting, size: this.maxTableSize ?? -1 });
+    }
+    this.sizeUpdateDue = false;
+    for (const size of sizes) {
+      if (this.setting !== null && size > this.setting) {
+        notes.push({ kind: 'size-update-above-setting', size, setting: this.setting });
+      }
+    }
+    return notes;
+  }
+
+  private decodeKnown(inflater: hpack.Decompressor, block: Buffer, notes: HpackNote[]): HpackResult {
+    const maxBefore = inflater._table.maxSize;
+    this.failure = null;
+    inflater.write(block);
+    inflater.execute();
+    const decoded: hpack.DecodedHeader[] = [];
+    for (let h = inflater.read(); h !== null; h = inflater.read()) decoded.push(h);
+    const fields = fieldsFromLatin1(decoded);
+    const headers = fields.map((f): [string, string] => [f.name, f.value]);
+    if (this.failure !== null) {
+      // Trap: after an error (some are TypeErrors from its buffer code) the instance decodes nothing more.
+      const why = describeError(this.failure);
+      this.markLost(`an earlier header block could not be decoded (${why}); dynamic table entries unknown`);
+      return { ok: false, reason: `HPACK decoding error: ${why}`, fields, headers, notes, cause: 'error' };
+    }
+    // A size update anywhere but the start is legal for hpack.js; RFC 7541 §4.2 says it must open the block.
+    const expected = leadingSizeUpdates(block).at(-1) ?? maxBefore;
+    if (inflater._table.maxSize !== expected) notes.push({ kind: 'size-update-not-at-start' });
+    return { ok: true, fields, headers, notes };
+  }
+
+  private decodeLost(block: Buffer, notes: HpackNote[]): HpackResult {
+    const table = this.partial ?? new PartialTable(null, this.setting);
+    const { fields, headers, ...walk } = walkBlock(block, table);
+    if (walk.sizeUpdateAfterField) notes.push({ kind: 'size-update-not-at-start' });
+    if (walk.error !== null) {
+      // Entries after the error point were never recorded: start over with an unknown table.
+      this.markLost(
+        `an earlier header block could not be decoded (${walk.error}); dynamic table entries unknown`,
+      );
+      return {
+        ok: false,
+        reason: `HPACK decoding error: ${walk.error}`,
+        fields,
+        headers,
+        notes,
+        cause: 'error',
+      };
+    }
+    this.tryResync(table, notes);
+    const n = walk.unknownIndexes.length;
+    if (n === 0) return { ok: true, fields, headers, notes };
+    const which = `dynamic table index ${walk.unknownIndexes.join(', ')}`;
+    const reason = `${this.lostReason}: ${n} field${n === 1 ? '' : 's'} not decoded (${which})`;
+    return { ok: false, reason, fields, headers, notes, cause: 'lost' };
+  }
+
+  /** Hands the table back to hpack.js once every entry is known, by replaying the entries as literals. */
+  private tryResync(table: PartialTable, notes: HpackNote[]): void {
+    const maxSize = table.effectiveMaxSize;
+    if (!table.complete || maxSize === null) return;
+    const inflater = this.createInflater(maxSize);
+    const entries = table.entries.flatMap((e) => (e.name === null ? [] : [{ name: e.name, value: e.value }]));
+    this.failure = null;
+    inflater.write(seedBlock(entries.reverse()));
+    inflater.execute();
+    while (inflater.read() !== null);
+    if (this.failure !== null) return;
+    this.inflater = inflater;
+    this.partial = null;
+    // Seeding under the bound may evict some of them, as the encoder's own table did.
+    notes.push({ kind: 'resynced', entries: inflater._table.dynamic.length });
+  }
+}
+
+function describeError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // hpack.js reads past the end of a truncated block through its buffer library, which throws TypeErrors.
+  return err instanceof TypeError ? `truncated or corrupt block (${message})` : message;
+}

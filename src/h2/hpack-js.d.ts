@@ -1,0 +1,90 @@
+/**
+ * Types for the parts of hpack.js 2.1.6 that h2scope uses (it ships none). Only src/h2/hpack-*.ts and
+ * tests import it; see docs/hpack.md for the traps behind the private fields named here.
+ */
+declare module 'hpack.js' {
+  namespace hpack {
+    interface TableOptions {
+      /** The key is `maxSize`; the README's `size` is silently ignored (the table then never evicts). */
+      maxSize: number;
+      lookupDepth?: number;
+    }
+
+    interface TableEntry {
+      /** latin1: one char per octet. */
+      name: string;
+      value: string;
+      nameSize: number;
+      totalSize: number;
+    }
+
+    /** Private state, read (and `protocolMaxSize` written) by the adapter only. */
+    interface Table {
+      dynamic: TableEntry[];
+      /** Current size in octets (RFC 7541 §4.1). */
+      size: number;
+      /** Current maximum, changed by in-band size updates (RFC 7541 §4.2). */
+      maxSize: number;
+      /** Bound on size updates; `updateSize` throws above it. Private: no API sets it. */
+      protocolMaxSize: number;
+      length: number;
+    }
+
+    interface DecodedHeader {
+      /** latin1 strings: one char per octet of the wire bytes. */
+      name: string;
+      value: string;
+      neverIndex: boolean;
+    }
+
+    /** A readable-stream Duplex: write() a whole header block, execute(), then read() until null. */
+    interface Decompressor {
+      write(block: Buffer): boolean;
+      /** Errors are emitted synchronously as 'error' (thrown when nobody listens). */
+      execute(): void;
+      read(): DecodedHeader | null;
+      on(event: 'error', listener: (err: unknown) => void): this;
+      updateTableSize(size: number): void;
+      _table: Table;
+    }
+
+    interface HeaderToEncode {
+      name: string;
+      value: string;
+      neverIndex?: boolean;
+      huffman?: boolean;
+      incremental?: boolean;
+    }
+
+    interface Compressor {
+      write(headers: HeaderToEncode[]): boolean;
+      read(): Buffer | null;
+      updateTableSize(size: number): void;
+      reset(): void;
+      _table: Table;
+    }
+
+    /** Bit-level reader: HPACK integers (RFC 7541 §5.1) and strings with Huffman (§5.2). Throws on bad input. */
+    interface BitDecoder {
+      push(chunk: Buffer): void;
+      isEmpty(): boolean;
+      decodeBit(): number;
+      decodeInt(): number;
+      /** A Buffer (plain string) or an array of octets (Huffman-decoded). */
+      decodeStr(): Buffer | number[];
+    }
+
+    interface StaticTable {
+      /** RFC 7541 Appendix A, index 1 at position 0. */
+      table: TableEntry[];
+    }
+  }
+
+  const hpack: {
+    decompressor: { create(options: { table: hpack.TableOptions }): hpack.Decompressor };
+    compressor: { create(options: { table: hpack.TableOptions }): hpack.Compressor };
+    decoder: { create(): hpack.BitDecoder };
+    'static-table': hpack.StaticTable;
+  };
+  export = hpack;
+}

@@ -1,0 +1,108 @@
+import hpack from 'hpack.js';
+import { fieldFromBytes, headerText } from './header-field.js';
+import type { PartialTable } from './hpack-partial-table.js';
+import type { HeaderField } from './types.js';
+
+/**
+ * Best-effort header block decoding while the dynamic table is (partly) unknown. Follows RFC 7541 §6
+ * representation by representation, with hpack.js's bit reader for integers and (Huffman) strings, and
+ * keeps every field that does not depend on an unknown table entry. It also records the entries the
+ * block adds, so the table can become fully known again (see PartialTable).
+ */
+export interface WalkResult {
+  fields: HeaderField[];
+  /** The list as shown: `fields`, plus a placeholder where a field needed an unknown entry. */
+  headers: Array<[string, string]>;
+  /** HPACK indexes (62+) the block referred to that we could not resolve, in order. */
+  unknownIndexes: number[];
+  /** Why the block stopped early, or null. */
+  error: string | null;
+  /** A size update after the first field (RFC 7541 §4.2 forbids it). */
+  sizeUpdateAfterField: boolean;
+}
+
+/** RFC 7541 Appendix A as octets; index 1 is position 0. */
+const STATIC = hpack['static-table'].table.map((e) => ({
+  name: Buffer.from(e.name, 'latin1'),
+  value: Buffer.from(e.value, 'latin1'),
+}));
+const STATIC_COUNT = STATIC.length;
+
+/**
+ * Stands for a field whose table entry we never saw, as Wireshark shows it. No real field can have this
+ * name: `<` and `>` are not token characters (RFC 9110 §5.1).
+ */
+export const UNKNOWN_NAME = '<unknown>';
+
+type Resolved = { name: Buffer; value: Buffer } | { name: null; value: Buffer | null };
+
+export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
+  const result: WalkResult = {
+    fields: [],
+    headers: [],
+    unknownIndexes: [],
+    error: null,
+    sizeUpdateAfterField: false,
+  };
+  const reader = hpack.decoder.create();
+  reader.push(block);
+  let seenField = false;
+  try {
+    while (!reader.isEmpty()) {
+      const step = walkOne(reader, table, result);
+      if (step === 'size-update') result.sizeUpdateAfterField ||= seenField;
+      else seenField = true;
+    }
+  } catch (err) {
+    result.error = err instanceof Error ? err.message : String(err);
+  }
+  return result;
+}
+
+/** One representation (RFC 7541 §6.1-§6.3). */
+function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult): 'field' | 'size-update' {
+  if (reader.decodeBit() === 1) {
+    // §6.1 Indexed Header Field.
+    emit(out, resolve(reader.decodeInt(), table, out));
+    return 'field';
+  }
+  const incremental = reader.decodeBit() === 1;
+  if (!incremental && reader.decodeBit() === 1) {
+    // §6.3 Dynamic Table Size Update.
+    table.setMaxSize(reader.decodeInt());
+    return 'size-update';
+  }
+  if (!incremental) reader.decodeBit(); // §6.2.2/§6.2.3: the never-indexed bit does not change decoding
+  const index = reader.decodeInt();
+  const name = index === 0 ? octets(reader.decodeStr()) : resolve(index, table, out).name;
+  const value = octets(reader.decodeStr());
+  emit(out, { name, value });
+  // §6.2.1: incremental indexing adds the field, known name or not. Copies: the block is a capture buffer.
+  if (incremental) table.add(name && Buffer.from(name), Buffer.from(value));
+  return 'field';
+}
+
+function resolve(index: number, table: PartialTable, out: WalkResult): Resolved {
+  if (index === 0) throw new Error('index 0 is not a valid table index (RFC 7541 §6.1)');
+  const fromStatic = STATIC[index - 1];
+  if (fromStatic !== undefined) return fromStatic;
+  const found = table.lookup(index - STATIC_COUNT - 1);
+  if (found.known) return found;
+  if (found.invalid) throw new Error(`index ${index} is beyond the dynamic table (RFC 7541 §2.3.3)`);
+  out.unknownIndexes.push(index);
+  return { name: null, value: found.value ?? null };
+}
+
+function emit(out: WalkResult, field: Resolved): void {
+  if (field.name === null) {
+    out.headers.push([UNKNOWN_NAME, field.value === null ? '' : headerText(field.value)]);
+    return;
+  }
+  const decoded = fieldFromBytes(field.name, field.value);
+  out.fields.push(decoded);
+  out.headers.push([decoded.name, decoded.value]);
+}
+
+function octets(s: Buffer | number[]): Buffer {
+  return Buffer.isBuffer(s) ? s : Buffer.from(s);
+}

@@ -1,0 +1,366 @@
+/**
+ * One TCP connection above reassembly: decides what it carries (HTTP/2 by preface, h2c upgrade, a plausible
+ * frame sequence mid-connection, or a forced port; else HTTP/1, TLS, unknown), corrects the client/server
+ * roles when the preface proves the port heuristic wrong, strips the preface and HTTP/1 heads, and feeds the
+ * rest of each direction to the HTTP/2 connection decoder. Until it has decided, chunks wait in arrival order
+ * so both directions are replayed exactly as they happened (HPACK needs strict order).
+ */
+import { diag } from '../diagnostics/make.js';
+import { SESSION_DIAGNOSTICS } from '../diagnostics/session.js';
+import { H2ConnectionDecoder } from '../h2/connection-decoder.js';
+import { findFrameSync } from '../h2/frame-sync.js';
+import type { H2Event } from '../h2/types.js';
+import type { ClientRuleName, ConnectionRecord, Protocol, Role } from '../model/records.js';
+import { formatEndpoint, type Endpoint } from '../net/types.js';
+import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '../tcp/types.js';
+import { describeHead, headerValue, isH2cUpgradeRequest, parseHttp1Head, type Http1Head } from './http1.js';
+import { CLIENT_PREFACE, sniff, startsWithPreface } from './sniff.js';
+
+export type SessionEvent = H2Event | { kind: 'connection'; record: ConnectionRecord };
+
+export interface SessionOptions {
+  /** Server ports whose traffic is HTTP/2 even without a preface (--port, --decode-as). */
+  h2Ports?: ReadonlySet<number>;
+  /** How many bytes per direction to hold while deciding (default 64 KiB). */
+  sniffLimit?: number;
+}
+
+interface Chunk {
+  dir: Dir;
+  data: Buffer;
+  time: number;
+  packetIndex: number;
+  gapBefore: number;
+}
+
+type State = 'sniffing' | 'h2' | 'http1' | 'tls' | 'unknown';
+
+export class ConnectionSession {
+  private clientDir: Dir;
+  private clientRule: ClientRuleName;
+  private state: State = 'sniffing';
+  private pending: Chunk[] = [];
+  private readonly pendingBytes: [number, number] = [0, 0];
+  /** Bytes to drop from each direction before frames start (HTTP/1 upgrade heads). */
+  private readonly skip: [number, number] = [0, 0];
+  /** The client preface is expected next in that direction: strip it once 24 bytes are there. */
+  private readonly expectPreface: [boolean, boolean] = [false, false];
+  private readonly prefaceAcc: [Buffer, Buffer] = [Buffer.alloc(0), Buffer.alloc(0)];
+  private readonly started: [boolean, boolean] = [false, false];
+  private readonly midStart: [boolean, boolean] = [false, false];
+  private ignoreServer = false;
+  private decoder: H2ConnectionDecoder | null = null;
+  private preface = false;
+  private h2Detection: ConnectionRecord['h2Detection'] = null;
+  private protocol: Protocol = 'unknown';
+  private summary: string | undefined;
+  private frameCount = 0;
+  private serverSettingsSeen = false;
+  private readonly bytesSeen: [number, number] = [0, 0];
+  private readonly sniffLimit: number;
+
+  constructor(
+    private readonly conn: TcpConnectionInfo,
+    private readonly opts: SessionOptions = {},
+  ) {
+    this.clientDir = 0;
+    this.clientRule = conn.clientRule;
+    this.sniffLimit = opts.sniffLimit ?? 64 * 1024;
+  }
+
+  get id(): string {
+    return this.conn.id;
+  }
+
+  data(dir: Dir, data: Buffer, gapBefore: number, time: number, packetIndex: number): SessionEvent[] {
+    this.bytesSeen[dir] += data.length;
+    if (gapBefore === -1 && this.bytesSeen[dir] === data.length) this.midStart[dir] = true;
+    const chunk: Chunk = { dir, data, time, packetIndex, gapBefore };
+    if (this.state === 'sniffing') {
+      this.pending.push(chunk);
+      this.pendingBytes[dir] += data.length;
+      return this.decide(false);
+    }
+    return this.state === 'h2' ? this.feed(chunk) : [];
+  }
+
+  /** The TCP connection ended: decide with what there is, flush the decoder, emit the connection record. */
+  end(time: number, reason: TcpEndReason, stats: TcpConnectionStats): SessionEvent[] {
+    const out = this.state === 'sniffing' ? this.decide(true) : [];
+    if (this.decoder) out.push(...this.track(this.decoder.finish()));
+    if (this.preface && !this.serverSettingsSeen && !this.ignoreServer) {
+      const serverBytes = this.bytesSeen[this.serverDir()];
+      out.push(this.diagnostic('session.no-server-settings', { serverBytes }, time));
+    }
+    out.push({ kind: 'connection', record: this.record(time, reason, stats) });
+    return out;
+  }
+
+  private serverDir(): Dir {
+    return this.clientDir === 0 ? 1 : 0;
+  }
+
+  private role(dir: Dir): Role {
+    return dir === this.clientDir ? 'client' : 'server';
+  }
+
+  private endpoint(role: Role): Endpoint {
+    const clientIsA = this.clientDir === 0;
+    return (role === 'client') === clientIsA ? this.conn.a : this.conn.b;
+  }
+
+  private diagnostic(
+    code: keyof typeof SESSION_DIAGNOSTICS,
+    params: Record<string, string | number>,
+    time: number,
+  ): H2Event {
+    const all = {
+      client: formatEndpoint(this.endpoint('client')),
+      server: formatEndpoint(this.endpoint('server')),
+      ...params,
+    };
+    return {
+      kind: 'diagnostic',
+      diagnostic: diag(SESSION_DIAGNOSTICS, code, all, { connection: this.id, time }),
+    };
+  }
+
+  /** The first bytes of a direction, as held while sniffing. */
+  private head(dir: Dir): Buffer {
+    const parts = this.pending.filter((c) => c.dir === dir).map((c) => c.data);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  private lastTime(): number {
+    return this.pending[this.pending.length - 1]?.time ?? this.conn.start;
+  }
+
+  private decide(final: boolean): SessionEvent[] {
+    const full = this.pendingBytes[0] >= this.sniffLimit || this.pendingBytes[1] >= this.sniffLimit;
+    const done = final || full;
+    let c = this.head(this.clientDir);
+    let s = this.head(this.serverDir());
+    // RFC 9113 §3.4: whoever sends the preface is the client, whatever the ports suggest.
+    if (startsWithPreface(s) === true && startsWithPreface(c) !== true) {
+      this.clientDir = this.serverDir();
+      this.clientRule = 'preface';
+      [c, s] = [s, c];
+    }
+    const cs = sniff(c);
+    if (cs === 'preface') {
+      if (this.clientRule === 'port') this.clientRule = 'preface';
+      this.preface = true;
+      this.expectPreface[this.clientDir] = true;
+      return this.startH2('preface');
+    }
+    if (cs === 'tls' || sniff(s) === 'tls') return this.settle('tls', 'TLS');
+    if (cs === 'http1-request') return this.decideHttp1(c, s, done);
+    const forced = this.opts.h2Ports?.has(this.endpoint('server').port) ?? false;
+    if (forced && (cs !== 'need-more' || done)) {
+      // A forced port still gets its preface stripped when the client sends one after all.
+      if (!this.midStart[this.clientDir]) this.expectPreface[this.clientDir] = true;
+      return this.startH2('decode-as');
+    }
+    if (this.midStart[0] || this.midStart[1]) {
+      const mid = this.decideMidConnection(c, s, done);
+      if (mid) return mid;
+    }
+    if (cs === 'need-more' && !done) return [];
+    if (c.length < 24 && !done) return [];
+    return this.settle('unknown', describeBytes(c.length > 0 ? c : s));
+  }
+
+  private decideMidConnection(c: Buffer, s: Buffer, done: boolean): SessionEvent[] | null {
+    for (const [buf, dir] of [
+      [c, this.clientDir],
+      [s, this.serverDir()],
+    ] as const) {
+      if (!this.midStart[dir]) continue;
+      const sync = findFrameSync(buf);
+      if (sync && (sync.frames >= 3 || done)) {
+        const out = this.startH2('mid-connection', [
+          this.diagnostic(
+            'session.mid-connection',
+            {
+              direction: this.role(dir) === 'client' ? 'client-to-server' : 'server-to-client',
+              offset: sync.offset,
+            },
+            this.lastTime(),
+          ),
+        ]);
+        return out;
+      }
+    }
+    return done ? null : [];
+  }
+
+  private decideHttp1(c: Buffer, s: Buffer, done: boolean): SessionEvent[] {
+    const req = parseHttp1Head(c);
+    if (!req.ok) return req.needMore && !done ? [] : this.settle('http1', 'HTTP/1 request (head not parsed)');
+    const head = req.head;
+    // Wait for the server's answer: it tells an upgrade (101), plain HTTP/1, and an h2-only server apart.
+    if (s.length === 0 && !done) return [];
+    const reply = sniff(s);
+    if (reply === 'need-more' && !done) return [];
+    // An HTTP/1 client may be talking to an h2-only server, which answers with SETTINGS/GOAWAY frames.
+    if (reply === 'other' && findFrameSync(s)?.offset === 0) {
+      this.summary = describeHead(head);
+      this.skip[this.clientDir] = Number.MAX_SAFE_INTEGER; // the client's bytes are HTTP/1, not frames
+      const note = this.diagnostic(
+        'session.http1-client-h2-server',
+        { requestLine: head.startLine },
+        this.lastTime(),
+      );
+      return this.replay([note], 'http1');
+    }
+    if (isH2cUpgradeRequest(head)) {
+      const resp = parseHttp1Head(s);
+      if (!resp.ok) return resp.needMore && !done ? [] : this.settle('http1', describeHead(head));
+      return this.decideUpgrade(head, resp.head);
+    }
+    return this.settle('http1', describeHead(head));
+  }
+
+  private decideUpgrade(req: Http1Head, resp: Http1Head): SessionEvent[] {
+    const time = this.lastTime();
+    if (resp.status !== 101) {
+      const declined = this.diagnostic('session.h2c-upgrade-declined', { statusLine: resp.startLine }, time);
+      return [declined, ...this.settle('http1', describeHead(req))];
+    }
+    const bodyLength = Number(headerValue(req, 'content-length') ?? 0) || 0;
+    this.skip[this.clientDir] = req.headLength + bodyLength;
+    this.skip[this.serverDir()] = resp.headLength;
+    this.expectPreface[this.clientDir] = true;
+    const note = this.diagnostic(
+      'session.h2c-upgrade',
+      { requestLine: req.startLine, statusLine: resp.startLine },
+      time,
+    );
+    return this.startH2('h2c-upgrade', [note]);
+  }
+
+  private settle(state: 'http1' | 'tls' | 'unknown', summary: string): SessionEvent[] {
+    this.state = state;
+    this.protocol = state === 'http1' ? 'http/1.1' : state;
+    this.summary = summary;
+    this.pending = [];
+    if (state === 'http1') return [];
+    const params: Record<string, string> =
+      state === 'tls' ? { sniText: '' } : { what: summary.length > 0 ? summary : 'no payload' };
+    const code = state === 'tls' ? 'session.tls' : 'session.unrecognised';
+    return this.bytesSeen[0] + this.bytesSeen[1] === 0
+      ? []
+      : [this.diagnostic(code, params, this.lastTime())];
+  }
+
+  private startH2(
+    detection: NonNullable<ConnectionRecord['h2Detection']>,
+    notes: SessionEvent[] = [],
+  ): SessionEvent[] {
+    this.protocol = 'h2c';
+    this.h2Detection = detection;
+    return this.replay(notes, 'h2');
+  }
+
+  /** Creates the decoder and replays the held chunks of both directions in arrival order. */
+  private replay(notes: SessionEvent[], state: 'h2' | 'http1'): SessionEvent[] {
+    this.decoder = new H2ConnectionDecoder({ connection: this.id });
+    const held = this.pending;
+    this.pending = [];
+    this.state = 'h2';
+    const out: SessionEvent[] = [...notes];
+    for (const chunk of held) out.push(...this.feed(chunk));
+    if (state === 'http1') this.protocol = 'http/1.1';
+    return out;
+  }
+
+  private feed(chunk: Chunk): SessionEvent[] {
+    const decoder = this.decoder!;
+    const { dir, time, packetIndex, gapBefore } = chunk;
+    const role = this.role(dir);
+    const out: SessionEvent[] = [];
+    let data = chunk.data;
+    if (!this.started[dir]) {
+      this.started[dir] = true;
+      if (this.midStart[dir]) decoder.startMidStream(role);
+      if (role === 'server' && !this.midStart[dir] && this.skip[dir] === 0)
+        out.push(...this.checkHttp1Reply(data));
+    } else if (gapBefore > 0) {
+      out.push(...this.track(decoder.gap(role, gapBefore, time)));
+    }
+    if (role === 'server' && this.ignoreServer) return out;
+    if (this.skip[dir] > 0) {
+      const n = Math.min(this.skip[dir], data.length);
+      this.skip[dir] -= n;
+      data = data.subarray(n);
+    }
+    if (this.expectPreface[dir] && data.length > 0) data = this.stripPreface(dir, data);
+    if (data.length > 0) out.push(...this.track(decoder.push(role, data, time, packetIndex)));
+    return out;
+  }
+
+  /** Holds the first bytes of the client until the 24-byte preface can be checked and removed. */
+  private stripPreface(dir: Dir, data: Buffer): Buffer {
+    const acc = Buffer.concat([this.prefaceAcc[dir], data]);
+    const match = startsWithPreface(acc);
+    if (match === 'need-more') {
+      this.prefaceAcc[dir] = acc;
+      return Buffer.alloc(0);
+    }
+    this.expectPreface[dir] = false;
+    this.prefaceAcc[dir] = Buffer.alloc(0);
+    if (match) this.preface = true;
+    return match ? acc.subarray(CLIENT_PREFACE.length) : acc;
+  }
+
+  private checkHttp1Reply(data: Buffer): SessionEvent[] {
+    if (!this.preface || sniff(data) !== 'http1-response') return [];
+    this.ignoreServer = true;
+    const head = parseHttp1Head(data);
+    const statusLine = head.ok
+      ? head.head.startLine
+      : data.subarray(0, 80).toString('latin1').split('\r\n')[0]!;
+    this.summary = `HTTP/2 preface answered with HTTP/1: ${statusLine}`;
+    return [this.diagnostic('session.preface-http1-reply', { statusLine }, this.lastTime())];
+  }
+
+  private track(events: H2Event[]): H2Event[] {
+    for (const ev of events) {
+      if (ev.kind !== 'frame') continue;
+      this.frameCount++;
+      if (ev.frame.from === 'server' && ev.frame.type === 'SETTINGS') this.serverSettingsSeen = true;
+    }
+    return events;
+  }
+
+  private record(end: number, endReason: TcpEndReason, stats: TcpConnectionStats): ConnectionRecord {
+    const c = this.clientDir;
+    const s = this.serverDir();
+    const rec: ConnectionRecord = {
+      id: this.id,
+      client: formatEndpoint(this.endpoint('client')),
+      server: formatEndpoint(this.endpoint('server')),
+      clientRule: this.clientRule,
+      protocol: this.protocol,
+      start: this.conn.start,
+      end,
+      preface: this.preface,
+      h2Detection: this.h2Detection,
+      packets: { client: stats.packets[c], server: stats.packets[s] },
+      bytes: { client: stats.bytes[c], server: stats.bytes[s] },
+      endReason,
+      frameCount: this.frameCount,
+    };
+    if (this.summary !== undefined) rec.summary = this.summary;
+    return rec;
+  }
+}
+
+/** A short printable description of unrecognised bytes. */
+function describeBytes(buf: Buffer): string {
+  if (buf.length === 0) return 'no payload';
+  const head = buf.subarray(0, 16);
+  const printable = head.every((b) => b === 0x0d || b === 0x0a || (b >= 0x20 && b < 0x7f));
+  const shown = printable ? JSON.stringify(head.toString('latin1')) : head.toString('hex');
+  return `unknown payload starting ${shown}`;
+}

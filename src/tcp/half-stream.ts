@@ -1,0 +1,300 @@
+import { ReorderBuffer } from './reorder-buffer.js';
+import { seqAdd, seqDiff } from './seq.js';
+import {
+  GAP_REASON,
+  streamDiagnostic,
+  type GapCause,
+  type HalfStreamContext,
+  type Trigger,
+} from './stream-context.js';
+import type { TcpEvent } from './types.js';
+
+/**
+ * RFC 9293 §3.8.6.2.1: the largest window a receiver can offer is 2^30 bytes (scale 14), so an ACK
+ * further than that beyond what we delivered cannot be about this stream: ignore it.
+ */
+const MAX_ACK_JUMP = 2 ** 30;
+
+/**
+ * One direction of a connection (gopacket's half stream): turns segments into in-order `data` events,
+ * offset 0 being the first byte after the SYN (or the first byte seen). Holes wait in a ReorderBuffer
+ * until they fill or are declared lost (`gapBefore` on the next chunk, `tcp.gap` diagnostic).
+ */
+export class HalfStream {
+  /** True once stream offset 0 is pinned to a sequence number. */
+  started = false;
+  synSeen = false;
+  isn = 0;
+  finDelivered = false;
+  private baseSeq = 0;
+  private nextSeq = 0;
+  private nextOffset = 0;
+  /** The next chunk is the first one of a stream whose start was not seen: gapBefore -1. */
+  private unknownStart = false;
+  /** Bytes declared lost since the last delivered chunk. */
+  private pendingGap = 0;
+  /** Highest stream offset seen (delivered or buffered), to tell out-of-order arrivals. */
+  private maxEnd = 0;
+  private finOffset = -1;
+  /**
+   * Stream offset up to which the peer acknowledged bytes not delivered yet, -1 for none; with the
+   * connection's packet count and the time when that ACK first ran ahead of the delivery point.
+   */
+  private ackedEnd = -1;
+  private ackedAtPackets = 0;
+  private ackedAtTime = 0;
+  private finTrigger: Trigger | null = null;
+  /** Last packet of this direction, kept as numbers: holding the segment would pin its capture chunk. */
+  private lastTime = 0;
+  private lastPacketIndex = -1;
+  private readonly buffer = new ReorderBuffer();
+  private beforeStartReported = false;
+  private afterFinReported = false;
+
+  constructor(private readonly ctx: HalfStreamContext) {}
+
+  /** A SYN in this direction: offset 0 is the byte after its sequence number (RFC 9293 §3.4). */
+  onSyn(seq: number): void {
+    if (this.synSeen) return;
+    this.synSeen = true;
+    this.isn = seq;
+    if (!this.started) this.pin(seqAdd(seq, 1), false);
+  }
+
+  /** The peer's SYN-ACK acknowledges ISN+1 of this direction: the stream start is known without the SYN. */
+  pinFromSynAck(ack: number): void {
+    if (!this.started) this.pin(ack, false);
+  }
+
+  /**
+   * A segment of this direction. `seq` is the sequence number of payload[0] (already past the SYN's own
+   * sequence number). Emits the data it makes deliverable and the `fin` event when reached.
+   */
+  onSegment(seq: number, payload: Buffer, fin: boolean, t: Trigger, out: TcpEvent[]): void {
+    const len = payload.length;
+    this.lastTime = t.time;
+    this.lastPacketIndex = t.packetIndex;
+    if (!this.started) {
+      if (len === 0 && !fin) return; // a bare ACK or keepalive: do not pin the start on it
+      this.pin(seq, true);
+      out.push(streamDiagnostic(this.ctx, 'tcp.mid-stream-start', { seq }, t));
+    }
+    const offset = this.nextOffset + seqDiff(seq, this.nextSeq);
+    if (offset === this.nextOffset && len > 0 && !fin && this.buffer.isEmpty && this.finOffset < 0) {
+      // Fast path: exactly the next bytes, nothing waiting. The payload is emitted as is (no copy).
+      this.deliver(offset, payload, t, out);
+      if (offset + len > this.maxEnd) this.maxEnd = offset + len;
+      return;
+    }
+    if (fin) this.noteFin(offset + len, t, out);
+    if (len > 0) this.accept(offset, payload, t, out);
+    this.checkFin(t, out);
+  }
+
+  /**
+   * The peer acknowledged `ack`: every byte before it reached the receiver, so a hole there was lost by
+   * the capture and will not be retransmitted. The capture itself may still hold those bytes a few packets
+   * later (timestamps merged from several queues, reordered files), so the hole is declared lost only
+   * after a grace (checkAckGrace), or at once when the ACK covers this direction's FIN (nothing follows).
+   * `packets`: the connection's packet count so far.
+   */
+  onPeerAck(ack: number, packets: number, t: Trigger, out: TcpEvent[]): void {
+    if (!this.started || this.finDelivered) return;
+    const rel = seqDiff(ack, this.nextSeq);
+    if (rel <= 0 || rel > MAX_ACK_JUMP) return;
+    let limit = this.nextOffset + rel;
+    // The FIN occupies a sequence number but no byte: an ACK of the FIN covers bytes up to it only.
+    const coversFin = this.finOffset >= 0 && limit > this.finOffset;
+    if (coversFin) limit = this.finOffset;
+    if (this.ackedEnd <= this.nextOffset) {
+      this.ackedAtPackets = packets;
+      this.ackedAtTime = t.time;
+    }
+    if (limit > this.ackedEnd) this.ackedEnd = limit;
+    if (coversFin) this.settleAcked(t, out);
+  }
+
+  /** Declares acknowledged holes lost once the grace has passed (see onPeerAck). */
+  checkAckGrace(packets: number, t: Trigger, out: TcpEvent[]): void {
+    if (this.ackedEnd <= this.nextOffset || this.finDelivered) return;
+    const { ackGracePackets, ackGraceSeconds } = this.ctx;
+    if (packets - this.ackedAtPackets < ackGracePackets && t.time - this.ackedAtTime < ackGraceSeconds)
+      return;
+    this.settleAcked(t, out);
+  }
+
+  private settleAcked(t: Trigger, out: TcpEvent[]): void {
+    this.skipHoles(this.ackedEnd, 'ack', t, out);
+    this.checkFin(t, out);
+  }
+
+  /**
+   * No more bytes will come (RST, capture end, eviction, reuse): declare every remaining hole lost and
+   * deliver everything buffered, up to the FIN. With no trigger, chunks carry their own packet.
+   */
+  flush(cause: GapCause, t: Trigger | null, out: TcpEvent[]): void {
+    if (!this.started || this.finDelivered) return;
+    // Holes the peer acknowledged were lost for that reason, whatever ends the wait.
+    if (this.ackedEnd > this.nextOffset) this.skipHoles(this.ackedEnd, 'ack', t, out);
+    const limit = Math.max(this.buffer.lastEnd(), this.finOffset);
+    this.skipHoles(limit, cause, t, out);
+    this.checkFin(t ?? this.finTrigger ?? this.lastTrigger(), out);
+  }
+
+  private lastTrigger(): Trigger {
+    return { time: this.lastTime, packetIndex: this.lastPacketIndex };
+  }
+
+  private pin(seq: number, unknownStart: boolean): void {
+    this.started = true;
+    this.baseSeq = seq;
+    this.nextSeq = seq;
+    this.unknownStart = unknownStart;
+  }
+
+  /** Slow path: overlap trimming, retransmission and reordering accounting, buffering. */
+  private accept(offset: number, payload: Buffer, t: Trigger, out: TcpEvent[]): void {
+    let start = offset;
+    let data = payload;
+    if (this.finOffset >= 0 && start + data.length > this.finOffset) {
+      data = this.trimAfterFin(start, data, t, out);
+      if (data.length === 0) return;
+    }
+    const end = start + data.length;
+    if (start < 0) {
+      this.beforeStart(start, data.length, t, out);
+      if (end <= 0) return;
+      data = data.subarray(-start);
+      start = 0;
+    }
+    const next = this.nextOffset;
+    const stats = this.ctx.stats;
+    const d = this.ctx.dir;
+    if (end <= next) {
+      // Already delivered. A keepalive probe (RFC 9293 §3.8.4: seq = next-1, 0 or 1 byte) is not data.
+      if (!(data.length === 1 && end === next)) stats.retransmissions[d]++;
+      return;
+    }
+    let seen = false;
+    if (start < next) {
+      seen = true;
+      data = data.subarray(next - start);
+      start = next;
+    }
+    if (start === next) {
+      if (!this.buffer.isEmpty && this.buffer.overlaps(start, end)) seen = true;
+      this.deliver(start, data, t, out);
+      this.drain(t, out);
+    } else if (this.buffer.insert(start, data, t.time, t.packetIndex)) {
+      seen = true;
+    }
+    if (seen) stats.retransmissions[d]++;
+    else if (start < this.maxEnd) stats.outOfOrder[d]++;
+    if (end > this.maxEnd) this.maxEnd = end;
+    if (this.overLimit()) this.overflow(t, out);
+  }
+
+  private deliver(offset: number, data: Buffer, t: Trigger, out: TcpEvent[]): void {
+    const gapBefore = this.unknownStart ? -1 : this.pendingGap;
+    this.unknownStart = false;
+    this.pendingGap = 0;
+    const { conn, dir } = this.ctx;
+    out.push({ kind: 'data', conn, dir, data, offset, gapBefore, time: t.time, packetIndex: t.packetIndex });
+    this.nextOffset += data.length;
+    this.nextSeq = seqAdd(this.nextSeq, data.length);
+    this.ctx.stats.bytes[dir] += data.length;
+  }
+
+  /** Delivers buffered pieces that are now contiguous with what was delivered. */
+  private drain(t: Trigger | null, out: TcpEvent[]): void {
+    for (let p = this.buffer.peek(); p && p.offset <= this.nextOffset; p = this.buffer.peek()) {
+      this.buffer.shift();
+      const end = p.offset + p.data.length;
+      if (end <= this.nextOffset) continue;
+      this.deliver(this.nextOffset, p.data.subarray(this.nextOffset - p.offset), t ?? p, out);
+    }
+  }
+
+  /** Moves the delivery point to `limit`, declaring holes lost and delivering buffered pieces on the way. */
+  private skipHoles(limit: number, cause: GapCause, t: Trigger | null, out: TcpEvent[]): void {
+    this.drain(t, out);
+    while (this.nextOffset < limit) {
+      const p = this.buffer.peek();
+      const holeEnd = p ? Math.min(p.offset, limit) : limit;
+      this.declareLost(holeEnd, cause, t ?? p ?? this.finTrigger ?? this.lastTrigger(), out);
+      this.drain(t, out);
+    }
+  }
+
+  private declareLost(end: number, cause: GapCause, t: Trigger, out: TcpEvent[]): void {
+    const start = this.nextOffset;
+    const bytes = end - start;
+    this.ctx.stats.lostBytes[this.ctx.dir] += bytes;
+    this.pendingGap += bytes;
+    this.nextOffset = end;
+    this.nextSeq = seqAdd(this.nextSeq, bytes);
+    const seqStart = seqAdd(this.baseSeq, start);
+    const range = { offsetStart: start, offsetEnd: end, seqStart, seqEnd: this.nextSeq };
+    const params = { bytes, ...range, cause, reason: GAP_REASON[cause] };
+    out.push(streamDiagnostic(this.ctx, 'tcp.gap', params, t));
+  }
+
+  private overLimit(): boolean {
+    return this.buffer.bytes > this.ctx.maxBufferedBytes || this.buffer.count > this.ctx.maxBufferedSegments;
+  }
+
+  private overflow(t: Trigger, out: TcpEvent[]): void {
+    while (this.overLimit()) {
+      const p = this.buffer.peek();
+      if (!p) break;
+      const { maxBufferedBytes: limit, maxBufferedSegments: segmentLimit } = this.ctx;
+      const params = {
+        buffered: this.buffer.bytes,
+        segments: this.buffer.count,
+        limit,
+        segmentLimit,
+        offsetEnd: p.offset,
+      };
+      out.push(streamDiagnostic(this.ctx, 'tcp.buffer-overflow', params, t));
+      this.skipHoles(p.offset, 'buffer-overflow', t, out);
+    }
+  }
+
+  private noteFin(finOffset: number, t: Trigger, out: TcpEvent[]): void {
+    if (this.finOffset >= 0) return; // a retransmitted FIN
+    this.finOffset = Math.max(finOffset, this.nextOffset);
+    // An ACK seen before the FIN may cover the FIN's sequence number, which is no byte.
+    if (this.ackedEnd > this.finOffset) this.ackedEnd = this.finOffset;
+    this.finTrigger = { time: t.time, packetIndex: t.packetIndex };
+    const dropped = this.buffer.truncate(this.finOffset);
+    if (dropped > 0) this.reportAfterFin(dropped, t, out);
+  }
+
+  private checkFin(t: Trigger, out: TcpEvent[]): void {
+    if (this.finDelivered || this.finOffset < 0 || this.nextOffset < this.finOffset) return;
+    this.finDelivered = true;
+    const { conn, dir } = this.ctx;
+    out.push({ kind: 'fin', conn, dir, time: t.time, packetIndex: t.packetIndex });
+  }
+
+  private trimAfterFin(start: number, data: Buffer, t: Trigger, out: TcpEvent[]): Buffer {
+    const keep = Math.max(0, this.finOffset - start);
+    this.reportAfterFin(data.length - keep, t, out);
+    return data.subarray(0, keep);
+  }
+
+  private reportAfterFin(bytes: number, t: Trigger, out: TcpEvent[]): void {
+    if (this.afterFinReported) return;
+    this.afterFinReported = true;
+    out.push(streamDiagnostic(this.ctx, 'tcp.data-after-fin', { bytes, finOffset: this.finOffset }, t));
+  }
+
+  private beforeStart(start: number, bytes: number, t: Trigger, out: TcpEvent[]): void {
+    const stats = this.ctx.stats;
+    if (stats.beforeStart) stats.beforeStart[this.ctx.dir]++;
+    if (this.beforeStartReported) return;
+    this.beforeStartReported = true;
+    const seq = seqAdd(this.baseSeq, start);
+    out.push(streamDiagnostic(this.ctx, 'tcp.before-start', { bytes, seq, baseSeq: this.baseSeq }, t));
+  }
+}
