@@ -19,6 +19,14 @@ export const SESSION_DIAGNOSTICS = {
       '"{statusLine}". The server (or a proxy in front of it) does not speak HTTP/2 on this port: enable h2c on ' +
       'it, or use TLS with ALPN h2.',
   },
+  'session.bad-server-preface': {
+    severity: 'error',
+    title: 'Server did not answer with HTTP/2',
+    text:
+      'The client {client} sent the HTTP/2 connection preface but the server {server} did not answer with the ' +
+      'SETTINGS frame that starts every HTTP/2 server preface; it sent {what}. The server (or a proxy in front of ' +
+      'it) does not speak HTTP/2 with prior knowledge on this port.',
+  },
   'session.http1-client-h2-server': {
     severity: 'error',
     title: 'HTTP/1.1 client talking to an HTTP/2-only server',

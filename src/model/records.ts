@@ -6,8 +6,11 @@ import type { Diagnostic } from '../diagnostics/types.js';
 
 export type Role = 'client' | 'server';
 export type Protocol = 'h2c' | 'h2' | 'http/1.1' | 'tls' | 'unknown';
-/** How the client side was decided: TCP SYN, the HTTP/2 preface, or the port heuristic. */
-export type ClientRuleName = 'syn' | 'preface' | 'port';
+/**
+ * How the client side was decided: the TCP SYN, the HTTP/2 preface, request/response header blocks (a
+ * mid-connection capture), or the port heuristic (the ephemeral or higher port is the client).
+ */
+export type ClientRuleName = 'syn' | 'preface' | 'headers' | 'port';
 
 export interface ConnectionRecord {
   id: string;

@@ -3,6 +3,7 @@
  * hijack a terminal. Everything from a capture goes through here before reaching a terminal or a text
  * report. C0 controls, DEL and C1 controls become visible escapes; printable Unicode is kept.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeText(s: string): string {

@@ -14,6 +14,7 @@ import type { ClientRuleName, ConnectionRecord, Protocol, Role } from '../model/
 import { formatEndpoint, type Endpoint } from '../net/types.js';
 import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '../tcp/types.js';
 import { describeHead, headerValue, isH2cUpgradeRequest, parseHttp1Head, type Http1Head } from './http1.js';
+import { firstHeadersKind } from './role-hints.js';
 import { CLIENT_PREFACE, sniff, startsWithPreface } from './sniff.js';
 
 export type SessionEvent = H2Event | { kind: 'connection'; record: ConnectionRecord };
@@ -171,27 +172,35 @@ export class ConnectionSession {
   }
 
   private decideMidConnection(c: Buffer, s: Buffer, done: boolean): SessionEvent[] | null {
-    for (const [buf, dir] of [
-      [c, this.clientDir],
-      [s, this.serverDir()],
-    ] as const) {
-      if (!this.midStart[dir]) continue;
-      const sync = findFrameSync(buf);
-      if (sync && (sync.frames >= 3 || done)) {
-        const out = this.startH2('mid-connection', [
-          this.diagnostic(
-            'session.mid-connection',
-            {
-              direction: this.role(dir) === 'client' ? 'client-to-server' : 'server-to-client',
-              offset: sync.offset,
-            },
-            this.lastTime(),
-          ),
-        ]);
-        return out;
-      }
+    const syncs = [
+      { dir: this.clientDir, sync: this.midStart[this.clientDir] ? findFrameSync(c) : null, buf: c },
+      { dir: this.serverDir(), sync: this.midStart[this.serverDir()] ? findFrameSync(s) : null, buf: s },
+    ];
+    const found = syncs.find((x) => x.sync && (x.sync.frames >= 3 || done));
+    if (!found?.sync) return done ? null : [];
+    this.correctRolesFromHeaders(syncs);
+    const direction = this.role(found.dir) === 'client' ? 'client-to-server' : 'server-to-client';
+    const note = this.diagnostic(
+      'session.mid-connection',
+      { direction, offset: found.sync.offset },
+      this.lastTime(),
+    );
+    return this.startH2('mid-connection', [note]);
+  }
+
+  /** Without SYN or preface the port heuristic may be wrong; request/response header blocks settle it. */
+  private correctRolesFromHeaders(
+    syncs: Array<{ dir: Dir; sync: { offset: number } | null; buf: Buffer }>,
+  ): void {
+    if (this.clientRule === 'syn') return;
+    for (const { dir, sync, buf } of syncs) {
+      const kind = sync ? firstHeadersKind(buf, sync.offset) : null;
+      if (!kind) continue;
+      const sender: Dir = kind === 'request' ? dir : dir === 0 ? 1 : 0;
+      if (sender !== this.clientDir) this.clientDir = sender;
+      this.clientRule = 'headers';
+      return;
     }
-    return done ? null : [];
   }
 
   private decideHttp1(c: Buffer, s: Buffer, done: boolean): SessionEvent[] {
@@ -284,7 +293,7 @@ export class ConnectionSession {
       this.started[dir] = true;
       if (this.midStart[dir]) decoder.startMidStream(role);
       if (role === 'server' && !this.midStart[dir] && this.skip[dir] === 0)
-        out.push(...this.checkHttp1Reply(data));
+        out.push(...this.checkServerPreface(data));
     } else if (gapBefore > 0) {
       out.push(...this.track(decoder.gap(role, gapBefore, time)));
     }
@@ -313,15 +322,27 @@ export class ConnectionSession {
     return match ? acc.subarray(CLIENT_PREFACE.length) : acc;
   }
 
-  private checkHttp1Reply(data: Buffer): SessionEvent[] {
-    if (!this.preface || sniff(data) !== 'http1-response') return [];
+  /**
+   * RFC 9113 §3.4: the server connection preface is a SETTINGS frame. When the server's first bytes are
+   * anything else (an HTTP/1 status line, an HTML page), its direction is not HTTP/2 and is not decoded.
+   */
+  private checkServerPreface(data: Buffer): SessionEvent[] {
+    if (!this.preface || data.length < 9) return [];
+    const settingsFirst = data[3] === 0x4 && data.readUIntBE(5, 4) === 0 && (data[4]! & 0x1) === 0;
+    if (settingsFirst) return [];
     this.ignoreServer = true;
-    const head = parseHttp1Head(data);
-    const statusLine = head.ok
-      ? head.head.startLine
-      : data.subarray(0, 80).toString('latin1').split('\r\n')[0]!;
-    this.summary = `HTTP/2 preface answered with HTTP/1: ${statusLine}`;
-    return [this.diagnostic('session.preface-http1-reply', { statusLine }, this.lastTime())];
+    const time = this.lastTime();
+    if (sniff(data) === 'http1-response') {
+      const head = parseHttp1Head(data);
+      const statusLine = head.ok
+        ? head.head.startLine
+        : data.subarray(0, 80).toString('latin1').split('\r\n')[0]!;
+      this.summary = `HTTP/2 preface answered with HTTP/1: ${statusLine}`;
+      return [this.diagnostic('session.preface-http1-reply', { statusLine }, time)];
+    }
+    const what = describeBytes(data);
+    this.summary = `HTTP/2 preface answered with non-HTTP/2 bytes: ${what}`;
+    return [this.diagnostic('session.bad-server-preface', { what }, time)];
   }
 
   private track(events: H2Event[]): H2Event[] {
