@@ -11,14 +11,24 @@ import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../model/reco
 import { NetDecoder } from '../net/net-decoder.js';
 import { ConnectionSession, type SessionEvent, type SessionOptions } from '../session/connection-session.js';
 import { FlowTable } from '../tcp/flow-table.js';
-import type { TcpEvent } from '../tcp/types.js';
+import type { TcpEndReason, TcpEvent } from '../tcp/types.js';
 import type { H2Event } from '../h2/types.js';
+import type { CallRecord } from '../grpc/call-record.js';
+import type {
+  CaptureObserver,
+  ConnectionObserver,
+  ConnectionObserverFactory,
+  ObservedEvent,
+  ObserverOutput,
+} from './observer.js';
 
 /** Where records go as soon as they are complete. */
 export interface RecordSink {
   connection(rec: ConnectionRecord): void;
   frame(rec: FrameRecord, event: Extract<H2Event, { kind: 'frame' }>): void;
   diagnostic(d: Diagnostic): void;
+  /** A gRPC call, as soon as it ended (or at the end of its connection). */
+  call?(rec: CallRecord): void;
   /** Once, after everything else. */
   capture(rec: CaptureRecord): void;
 }
@@ -26,12 +36,17 @@ export interface RecordSink {
 export interface EngineOptions extends SessionOptions {
   /** Shown in the capture record (the path, or "-" for stdin). */
   file: string;
+  /** Per-connection consumers of HTTP/2 events, in chain order (gRPC calls first, then analysis). */
+  observers?: ConnectionObserverFactory[];
+  /** Whole-capture consumers of connection and call records. */
+  captureObservers?: CaptureObserver[];
 }
 
 export class Engine {
   private readonly net = new NetDecoder();
   private readonly flows = new FlowTable();
   private readonly sessions = new Map<string, ConnectionSession>();
+  private readonly observers = new Map<string, ConnectionObserver[]>();
   private readonly capture: CaptureRecord;
   private readonly linkTypes = new Set<number>();
   private lastPacket = -1;
@@ -85,6 +100,7 @@ export class Engine {
       for (const nev of this.net.finish())
         if (nev.kind === 'diagnostic') this.sink.diagnostic(nev.diagnostic);
       this.tcpEvents(this.flows.finish());
+      for (const o of this.opts.captureObservers ?? []) for (const d of o.finish()) this.sink.diagnostic(d);
     });
     this.capture.linkTypes = [...this.linkTypes].sort((a, b) => a - b);
     this.sink.capture(this.capture);
@@ -113,14 +129,22 @@ export class Engine {
       switch (ev.kind) {
         case 'open':
           this.sessions.set(ev.conn.id, new ConnectionSession(ev.conn, this.opts));
+          this.observers.set(
+            ev.conn.id,
+            (this.opts.observers ?? []).map((make) => make(ev.conn)),
+          );
           break;
         case 'data':
-          this.emit(this.sessions.get(ev.conn)?.data(ev.dir, ev.data, ev.gapBefore, ev.time, ev.packetIndex));
+          this.emit(
+            ev.conn,
+            this.sessions.get(ev.conn)?.data(ev.dir, ev.data, ev.gapBefore, ev.time, ev.packetIndex),
+          );
           break;
         case 'end': {
           const session = this.sessions.get(ev.conn);
           this.sessions.delete(ev.conn);
-          this.emit(session?.end(ev.time, ev.reason, ev.stats));
+          this.emit(ev.conn, session?.end(ev.time, ev.reason, ev.stats), ev.reason);
+          this.observers.delete(ev.conn);
           break;
         }
         case 'diagnostic':
@@ -132,13 +156,53 @@ export class Engine {
     }
   }
 
-  private emit(events: SessionEvent[] | undefined): void {
+  private emit(conn: string, events: SessionEvent[] | undefined, endReason?: TcpEndReason): void {
     if (!events) return;
+    const observers = this.observers.get(conn) ?? [];
     for (const ev of events) {
+      if (ev.kind === 'connection') {
+        this.endConnection(ev.record, observers, endReason ?? ev.record.endReason);
+        continue;
+      }
       if (ev.kind === 'frame') this.sink.frame(ev.frame, ev);
-      else if (ev.kind === 'diagnostic') this.sink.diagnostic(ev.diagnostic);
-      else this.sink.connection(ev.record);
+      else this.sink.diagnostic(ev.diagnostic);
+      this.observe(observers, 0, ev);
     }
+  }
+
+  /** Passes an event down the observer chain from `from`; outputs go to the sink and further down. */
+  private observe(observers: ConnectionObserver[], from: number, ev: ObservedEvent): void {
+    for (let i = from; i < observers.length; i++) {
+      const outputs = observers[i]!.event(ev);
+      if (outputs.length > 0) this.output(observers, i + 1, outputs);
+    }
+  }
+
+  private output(observers: ConnectionObserver[], next: number, outputs: ObserverOutput[]): void {
+    for (const out of outputs) {
+      if (out.kind === 'diagnostic') {
+        this.sink.diagnostic(out.diagnostic);
+        continue;
+      }
+      this.sink.call?.(out.call);
+      for (const o of this.opts.captureObservers ?? []) o.call(out.call);
+      this.observe(observers, next, out);
+    }
+  }
+
+  private endConnection(
+    record: ConnectionRecord,
+    observers: ConnectionObserver[],
+    reason: TcpEndReason,
+  ): void {
+    let rec = record;
+    observers.forEach((o, i) => {
+      const { outputs, extend } = o.end(rec, reason);
+      this.output(observers, i + 1, outputs);
+      if (extend) rec = { ...rec, ...extend };
+    });
+    this.sink.connection(rec);
+    for (const o of this.opts.captureObservers ?? []) o.connection(rec);
   }
 
   /**

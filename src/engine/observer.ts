@@ -1,0 +1,39 @@
+/**
+ * The seam where layers above HTTP/2 plug into the engine without the engine knowing them: the gRPC call
+ * tracker and the connection analysis are ConnectionObservers (one instance per connection), cross-connection
+ * detectors (churn, load imbalance) are CaptureObservers. Observers are pure consumers of events in capture
+ * order; what they produce goes to the sink and to the observers after them in the chain.
+ */
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { CallRecord } from '../grpc/call-record.js';
+import type { H2Event } from '../h2/types.js';
+import type { ConnectionRecord } from '../model/records.js';
+import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
+
+/** What a connection observer sees: the HTTP/2 events, plus calls produced by observers before it. */
+export type ObservedEvent = H2Event | { kind: 'call'; call: CallRecord };
+
+/** What an observer produces. */
+export type ObserverOutput =
+  { kind: 'diagnostic'; diagnostic: Diagnostic } | { kind: 'call'; call: CallRecord };
+
+export interface ConnectionObserver {
+  event(ev: ObservedEvent): ObserverOutput[];
+  /**
+   * The connection ended. `extend` adds fields to its connection record (e.g. flowControl, settings); the
+   * record passed in is final except for those fields.
+   */
+  end(
+    record: ConnectionRecord,
+    reason: TcpEndReason,
+  ): { outputs: ObserverOutput[]; extend?: Record<string, unknown> };
+}
+
+export type ConnectionObserverFactory = (conn: TcpConnectionInfo) => ConnectionObserver;
+
+export interface CaptureObserver {
+  connection(record: ConnectionRecord): void;
+  call(call: CallRecord): void;
+  /** At the end of the capture: diagnostics that need the whole capture (churn, imbalance). */
+  finish(): Diagnostic[];
+}
