@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { CaptureSource } from '../capture/source.js';
 import type { CaptureRecord } from '../model/records.js';
-import { Engine, type RecordSink } from '../engine/engine.js';
+import type { RecordSink } from '../engine/engine.js';
+import { createEngine } from '../engine/pipeline.js';
 import { JsonCollector } from '../output/json.js';
 import { ndjsonSink } from '../output/ndjson.js';
 import { textSink } from '../output/text.js';
@@ -29,7 +30,7 @@ async function runReport(opts: CliOptions, format: 'text' | 'json' | 'ndjson'): 
   const collector = format === 'json' ? new JsonCollector() : null;
   const sink: RecordSink =
     collector?.sink ?? (format === 'ndjson' ? ndjsonSink(out.write) : textSink(out.write));
-  const engine = new Engine({ file: opts.input, h2Ports: new Set(opts.ports) }, sink);
+  const engine = createEngine({ file: opts.input, h2Ports: opts.ports }, sink);
   const source = new CaptureSource(opts.input);
   let interrupted = false;
   const onSigint = (): void => {
@@ -46,7 +47,6 @@ async function runReport(opts: CliOptions, format: 'text' | 'json' | 'ndjson'): 
   const capture = engine.finish();
   collector?.write(out.write);
   await out.end();
-  for (const d of collector?.doc.diagnostics ?? []) void d;
   return exitStatusFor(capture);
 }
 

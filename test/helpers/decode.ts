@@ -1,6 +1,6 @@
 /** Test helper: decode a capture file through the real pipeline and collect every record. */
 import { readCaptureFile } from '../../src/capture/source.js';
-import { Engine } from '../../src/engine/engine.js';
+import { createEngine, type PipelineOptions } from '../../src/engine/pipeline.js';
 import { JsonCollector, type JsonDocument } from '../../src/output/json.js';
 
 export interface Decoded extends JsonDocument {
@@ -8,9 +8,9 @@ export interface Decoded extends JsonDocument {
   allFrames: JsonDocument['connections'][number]['frames'];
 }
 
-export async function decodeFile(path: string, opts: { ports?: number[] } = {}): Promise<Decoded> {
+export async function decodeFile(path: string, opts: Omit<PipelineOptions, 'file'> = {}): Promise<Decoded> {
   const collector = new JsonCollector();
-  const engine = new Engine({ file: path, h2Ports: new Set(opts.ports ?? []) }, collector.sink);
+  const engine = createEngine({ ...opts, file: path }, collector.sink);
   engine.push(await readCaptureFile(path));
   engine.finish();
   const connections = collector.sortedConnections();
