@@ -13,9 +13,12 @@ import type { H2Event } from '../h2/types.js';
 import type { ClientRuleName, ConnectionRecord, Protocol, Role } from '../model/records.js';
 import { formatEndpoint, type Endpoint } from '../net/types.js';
 import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '../tcp/types.js';
+import type { KeyLog } from '../tls/keylog.js';
 import { describeHead, headerValue, isH2cUpgradeRequest, parseHttp1Head, type Http1Head } from './http1.js';
+import { describeH2cUpgrade, type H2cUpgrade } from './h2c-upgrade.js';
 import { firstHeadersKind } from './role-hints.js';
 import { CLIENT_PREFACE, sniff, startsWithPreface } from './sniff.js';
+import { TlsLayer } from './tls-layer.js';
 
 export type SessionEvent = H2Event | { kind: 'connection'; record: ConnectionRecord };
 
@@ -24,6 +27,10 @@ export interface SessionOptions {
   h2Ports?: ReadonlySet<number>;
   /** How many bytes per direction to hold while deciding (default 64 KiB). */
   sniffLimit?: number;
+  /** TLS secrets (--keylog, pcapng Decryption Secrets Blocks), shared by all connections. */
+  keyLog?: KeyLog;
+  /** The bytes are the plaintext inside TLS: HTTP/2 found here is "h2", not "h2c". */
+  secure?: boolean;
 }
 
 interface Chunk {
@@ -51,6 +58,10 @@ export class ConnectionSession {
   private readonly midStart: [boolean, boolean] = [false, false];
   private ignoreServer = false;
   private decoder: H2ConnectionDecoder | null = null;
+  /** An accepted h2c upgrade: the request that is stream 1 and the client's HTTP2-Settings. */
+  private upgrade: H2cUpgrade | null = null;
+  /** TLS connections: everything goes through the TLS layer and its inner plaintext session. */
+  private tls: TlsLayer | null = null;
   private preface = false;
   private h2Detection: ConnectionRecord['h2Detection'] = null;
   private protocol: Protocol = 'unknown';
@@ -82,12 +93,14 @@ export class ConnectionSession {
       this.pendingBytes[dir] += data.length;
       return this.decide(false);
     }
+    if (this.tls) return this.tls.data(dir, data, gapBefore, time, packetIndex);
     return this.state === 'h2' ? this.feed(chunk) : [];
   }
 
   /** The TCP connection ended: decide with what there is, flush the decoder, emit the connection record. */
   end(time: number, reason: TcpEndReason, stats: TcpConnectionStats): SessionEvent[] {
     const out = this.state === 'sniffing' ? this.decide(true) : [];
+    if (this.tls) return [...out, ...this.tls.end(time, reason, stats)];
     if (this.decoder) out.push(...this.track(this.decoder.finish()));
     if (this.preface && !this.serverSettingsSeen && !this.ignoreServer) {
       const serverBytes = this.bytesSeen[this.serverDir()];
@@ -154,9 +167,9 @@ export class ConnectionSession {
       this.expectPreface[this.clientDir] = true;
       return this.startH2('preface');
     }
-    if (cs === 'tls' || sniff(s) === 'tls') return this.settle('tls', 'TLS');
+    if (cs === 'tls' || sniff(s) === 'tls') return this.startTls();
     if (cs === 'http1-request') return this.decideHttp1(c, s, done);
-    const forced = this.opts.h2Ports?.has(this.endpoint('server').port) ?? false;
+    const forced = this.forcedPort();
     if (forced && (cs !== 'need-more' || done)) {
       // A forced port still gets its preface stripped when the client sends one after all.
       if (!this.midStart[this.clientDir]) this.expectPreface[this.clientDir] = true;
@@ -169,6 +182,19 @@ export class ConnectionSession {
     if (cs === 'need-more' && !done) return [];
     if (c.length < 24 && !done) return [];
     return this.settle('unknown', describeBytes(c.length > 0 ? c : s));
+  }
+
+  /**
+   * --port N names the HTTP/2 server's port: when it is the port the heuristic took for the client's,
+   * the roles swap before anything is decoded.
+   */
+  private forcedPort(): boolean {
+    const ports = this.opts.h2Ports;
+    if (!ports || ports.size === 0) return false;
+    if (ports.has(this.endpoint('server').port)) return true;
+    if (!ports.has(this.endpoint('client').port) || this.clientRule === 'syn') return false;
+    this.clientDir = this.serverDir();
+    return true;
   }
 
   private decideMidConnection(c: Buffer, s: Buffer, done: boolean): SessionEvent[] | null {
@@ -245,7 +271,11 @@ export class ConnectionSession {
       { requestLine: req.startLine, statusLine: resp.startLine },
       time,
     );
-    return this.startH2('h2c-upgrade', [note]);
+    this.upgrade = describeH2cUpgrade(req, resp);
+    const problem = this.upgrade.record.settingsError;
+    const notes = [note];
+    if (problem !== undefined) notes.push(this.diagnostic('session.h2c-upgrade-settings', { problem }, time));
+    return this.startH2('h2c-upgrade', notes);
   }
 
   private settle(state: 'http1' | 'tls' | 'unknown', summary: string): SessionEvent[] {
@@ -262,11 +292,25 @@ export class ConnectionSession {
       : [this.diagnostic(code, params, this.lastTime())];
   }
 
+  /** Hands the connection to the TLS layer, replaying the held chunks in arrival order. */
+  private startTls(): SessionEvent[] {
+    this.state = 'tls';
+    const tls = new TlsLayer(
+      this.conn,
+      (conn) => new ConnectionSession(conn, { ...this.opts, secure: true }),
+      this.opts.keyLog,
+    );
+    this.tls = tls;
+    const held = this.pending;
+    this.pending = [];
+    return held.flatMap((c) => tls.data(c.dir, c.data, c.gapBefore, c.time, c.packetIndex));
+  }
+
   private startH2(
     detection: NonNullable<ConnectionRecord['h2Detection']>,
     notes: SessionEvent[] = [],
   ): SessionEvent[] {
-    this.protocol = 'h2c';
+    this.protocol = this.opts.secure === true ? 'h2' : 'h2c';
     this.h2Detection = detection;
     return this.replay(notes, 'h2');
   }
@@ -274,6 +318,7 @@ export class ConnectionSession {
   /** Creates the decoder and replays the held chunks of both directions in arrival order. */
   private replay(notes: SessionEvent[], state: 'h2' | 'http1'): SessionEvent[] {
     this.decoder = new H2ConnectionDecoder({ connection: this.id });
+    if (this.upgrade) this.decoder.acknowledgedSettings('client', this.upgrade.settings);
     const held = this.pending;
     this.pending = [];
     this.state = 'h2';
@@ -373,6 +418,7 @@ export class ConnectionSession {
       frameCount: this.frameCount,
     };
     if (this.summary !== undefined) rec.summary = this.summary;
+    if (this.upgrade) rec.upgrade = this.upgrade.record;
     return rec;
   }
 }
