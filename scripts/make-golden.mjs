@@ -45,10 +45,16 @@ function knownPrefs() {
   return wanted.filter((p) => new RegExp(`^#?${p.split(':')[0].replace(/\./g, '\\.')}:`, 'm').test(prefs));
 }
 
-function tsharkArgs(file, ports, prefs) {
+// meta.json `tsharkDecodeAs: "http"`: the connections start as HTTP/1.1 (an h2c upgrade); tshark's HTTP
+// dissector follows "Upgrade: h2c" + 101 into HTTP/2 itself, while "-d ...,http2" would read the HTTP/1.1
+// head as frame headers and show no frame at all.
+// meta.json `tsharkDecodeAs: "tls"` (scripts/samples/tls/): HTTP/2 follows ALPN inside TLS, and `keylog` names
+// the sample's NSS key log in samples/, given to tshark as tls.keylog_file so it decrypts.
+function tsharkArgs(file, ports, prefs, decodeAs = 'http2', keylog = undefined) {
   const args = ['-r', `samples/${file}`];
   for (const p of prefs) args.push('-o', p);
-  for (const port of ports) args.push('-d', `tcp.port==${port},http2`);
+  if (keylog) args.push('-o', `tls.keylog_file:samples/${keylog}`);
+  for (const port of ports) args.push('-d', `tcp.port==${port},${decodeAs}`);
   args.push('-T', 'json', '--no-duplicate-keys', '-J', 'frame ip ipv6 tcp http2');
   return args;
 }
@@ -164,7 +170,7 @@ function makeGolden(name, version, prefs) {
   if (meta.goldenFrom) return skip(`frames equal ${meta.goldenFrom}'s`);
   const file = captureFileOf(name);
   if (file === null) return skip('no capture file next to the meta.json');
-  const args = tsharkArgs(file, meta.ports ?? [], prefs);
+  const args = tsharkArgs(file, meta.ports ?? [], prefs, meta.tsharkDecodeAs, meta.keylog);
   const r = tshark(args);
   const stderr = r.stderr
     .split('\n')

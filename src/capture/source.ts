@@ -77,6 +77,8 @@ export class CaptureSource {
     }
     const reader = new CaptureReader();
     let decoded: Readable | null = null;
+    let delivered = 0;
+    let failed = false;
     try {
       const raw = this.counted(opened.stream);
       const head = await readHead(raw, 2);
@@ -84,17 +86,21 @@ export class CaptureSource {
       const bytes = prepend(head, raw);
       decoded = this.state.compressed ? gunzip(bytes) : null;
       for await (const chunk of decoded ?? bytes) {
+        delivered += (chunk as Buffer).length;
         const events = reader.push(chunk as Buffer);
         if (events.length > 0) yield this.count(events);
         if (reader.done) break; // corruption or not a capture: the rest cannot be read
       }
     } catch (err) {
+      failed = true;
       yield [this.failure(err)];
     } finally {
       decoded?.destroy();
       if (opened.owned) opened.stream.destroy();
     }
     this.state.done = true;
+    // A gzip stream that failed before inflating a byte is not an empty capture: its error says it all.
+    if (failed && this.state.compressed && delivered === 0) return;
     const tail = reader.finish();
     if (tail.length > 0) yield this.count(tail);
   }

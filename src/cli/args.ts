@@ -3,16 +3,30 @@
  * Pure: argv in, options or a usage error out.
  */
 import { parseArgs } from 'node:util';
+import { closest } from '../filter/closest.js';
 
-export type Format = 'text' | 'json' | 'ndjson' | 'tui';
-const FORMATS = ['text', 'json', 'ndjson'] as const;
+export const FORMATS = ['text', 'json', 'ndjson', 'har', 'markdown'] as const;
+export type ReportFormat = (typeof FORMATS)[number];
+const FAIL_LEVELS = ['error', 'warning'] as const;
+export type FailLevel = (typeof FAIL_LEVELS)[number];
 
 export interface CliOptions {
   input: string;
   /** null: the TUI when stdout is a terminal, else text. */
-  format: Format | null;
+  format: ReportFormat | null;
   output: string | null;
-  ports: number[];
+  summary: boolean;
+  filter: string | null;
+  writePcap: string | null;
+  failOn: FailLevel | null;
+  /** --port and --decode-as PORT=h2|grpc. */
+  h2Ports: number[];
+  /** --decode-as PORT=grpc. */
+  grpcPorts: number[];
+  protos: string[];
+  protoPaths: string[];
+  descriptorSets: string[];
+  keylog: string | null;
   quiet: boolean;
 }
 
@@ -22,80 +36,123 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
 
-export const HELP = `h2scope - HTTP/2 and gRPC analyzer for packet captures
+export const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  summary: { type: 'boolean', short: 's' },
+  filter: { type: 'string', short: 'Y' },
+  'write-pcap': { type: 'string', short: 'w' },
+  'fail-on': { type: 'string' },
+  port: { type: 'string', short: 'p', multiple: true },
+  'decode-as': { type: 'string', multiple: true },
+  proto: { type: 'string', multiple: true },
+  'proto-path': { type: 'string', short: 'I', multiple: true },
+  'descriptor-set': { type: 'string', multiple: true },
+  keylog: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
 
-Usage:
-  h2scope [options] <capture.pcap | capture.pcapng | capture.pcap.gz | ->
+const TRY_HELP = "Try 'h2scope --help'.";
 
-Opens an interactive terminal UI when stdout is a terminal and no --format is given;
-otherwise prints a report (--format text by default).
-
-Options:
-  -f, --format FMT   text | json | ndjson
-  -o, --output FILE  write the report to FILE instead of stdout
-  -p, --port N       treat TCP port N as HTTP/2 even without a connection preface (repeatable)
-  -q, --quiet        no progress on stderr
-  -h, --help         this help
-  -V, --version      print the version
-
-Examples:
-  h2scope capture.pcap                                   # interactive UI
-  h2scope capture.pcapng --format json > frames.json     # every frame, with decoded headers
-  tcpdump -i any -U -w - port 50051 | h2scope --format ndjson - | jq .
-  h2scope --port 8080 --format text midstream.pcap       # HTTP/2 on 8080 without a preface
-
-Exit status: 0 decoded, 1 input unusable, 2 usage error.
-`;
+class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): ParsedArgs {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        output: { type: 'string', short: 'o' },
-        port: { type: 'string', short: 'p', multiple: true },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { kind: 'usage-error', message: `${message}\nTry 'h2scope --help'.` };
+    return { kind: 'usage-error', message: `${explainParseError(err)}\n${TRY_HELP}` };
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
+  try {
+    return { kind: 'run', options: toOptions(values, positionals) };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return { kind: 'usage-error', message: `${err.message}\n${TRY_HELP}` };
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function toOptions(values: Values, positionals: string[]): CliOptions {
   if (positionals.length !== 1) {
     const what = positionals.length === 0 ? 'missing the capture to read' : 'only one capture at a time';
-    return { kind: 'usage-error', message: `${what} (a file, or - for stdin).\nTry 'h2scope --help'.` };
+    throw new UsageError(`${what} (a file, or - for stdin).`);
   }
-  const format = values.format ?? null;
-  if (format !== null && !(FORMATS as readonly string[]).includes(format)) {
-    return {
-      kind: 'usage-error',
-      message: `--format must be one of ${FORMATS.join(', ')}, not '${format}'.`,
-    };
+  const format = oneOf('--format', values.format, FORMATS);
+  const summary = values.summary ?? false;
+  if (summary && format !== null && format !== 'text')
+    throw new UsageError(`--summary is a text report: it cannot be combined with --format ${format}.`);
+  const h2Ports = (values.port ?? []).map((p) => port('--port', p));
+  const grpcPorts: number[] = [];
+  for (const spec of values['decode-as'] ?? []) {
+    const { port: p, as } = decodeAs(spec);
+    h2Ports.push(p);
+    if (as === 'grpc') grpcPorts.push(p);
   }
-  const ports: number[] = [];
-  for (const p of values.port ?? []) {
-    const n = Number(p);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) {
-      return { kind: 'usage-error', message: `--port takes a TCP port number (1-65535), not '${p}'.` };
-    }
-    ports.push(n);
-  }
+  const output = values.output ?? null;
+  const writePcap = values['write-pcap'] ?? null;
+  if (writePcap !== null && writePcap === output)
+    throw new UsageError('--write-pcap and --output name the same file.');
   return {
-    kind: 'run',
-    options: {
-      input: positionals[0]!,
-      format: format as Format | null,
-      output: values.output ?? null,
-      ports,
-      quiet: values.quiet ?? false,
-    },
+    input: positionals[0]!,
+    format,
+    output,
+    summary,
+    filter: values.filter ?? null,
+    writePcap,
+    failOn: oneOf('--fail-on', values['fail-on'], FAIL_LEVELS),
+    h2Ports: [...new Set(h2Ports)],
+    grpcPorts: [...new Set(grpcPorts)],
+    protos: values.proto ?? [],
+    protoPaths: values['proto-path'] ?? [],
+    descriptorSets: values['descriptor-set'] ?? [],
+    keylog: values.keylog ?? null,
+    quiet: values.quiet ?? false,
   };
+}
+
+function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T | null {
+  if (value === undefined) return null;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const guess = closest(value, allowed);
+  const hint = guess ? ` (did you mean ${guess}?)` : '';
+  throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not '${value}'${hint}.`);
+}
+
+function port(option: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535)
+    throw new UsageError(`${option} takes a TCP port number (1-65535), not '${text}'.`);
+  return n;
+}
+
+function decodeAs(spec: string): { port: number; as: 'h2' | 'grpc' } {
+  const m = /^(\d+)=(h2|grpc)$/i.exec(spec.trim());
+  if (!m)
+    throw new UsageError(`--decode-as takes PORT=h2 or PORT=grpc (e.g. --decode-as 8080=h2), not '${spec}'.`);
+  return { port: port('--decode-as', m[1]!), as: m[2]!.toLowerCase() as 'h2' | 'grpc' };
+}
+
+const LONG_NAMES = Object.keys(OPTIONS).map((name) => `--${name}`);
+
+/** util.parseArgs messages, reworded, with the nearest option for a misspelt one. */
+function explainParseError(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = /Unknown option '([^']+)'/.exec(message)?.[1] ?? '?';
+    const guess = name.startsWith('--') ? closest(name.split('=')[0]!, LONG_NAMES) : null;
+    return `unknown option '${name}'${guess ? ` (did you mean ${guess}?)` : ''}.`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = /Option '(?:-\w, )?(--[\w-]+)/.exec(message)?.[1] ?? 'an option';
+    if (/does not take an argument/.test(message)) return `${name} takes no value.`;
+    return `${name} needs a value.`;
+  }
+  return message;
 }

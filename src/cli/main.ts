@@ -1,73 +1,36 @@
 /**
- * The h2scope command: the only place that decides between the TUI and a report, and the only place that
- * sets the exit status (0 decoded, 1 input unusable, 2 usage error).
+ * The h2scope executable (bin/h2scope.js imports the built copy): process I/O in, exit status out.
+ * Everything else is in run.ts, which tests and scripts/gen-cli-doc.ts call in-process.
  */
-import { readFileSync } from 'node:fs';
-import { CaptureSource } from '../capture/source.js';
-import type { CaptureRecord } from '../model/records.js';
-import type { RecordSink } from '../engine/engine.js';
-import { createEngine } from '../engine/pipeline.js';
-import { JsonCollector } from '../output/json.js';
-import { ndjsonSink } from '../output/ndjson.js';
-import { textSink } from '../output/text.js';
-import { HELP, parseCliArgs, type CliOptions } from './args.js';
-import { OutputStream } from './output-stream.js';
+import { processIo } from './io.js';
+import { runCli } from './run.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+const io = processIo();
+let code: number;
+try {
+  code = await runCli(process.argv.slice(2), io, {
+    // The TUI (src/tui/run.tsx): runCli calls it when stdout is a terminal and no report was asked for.
+    // Imported only then: ink and React stay out of report runs.
+    interactive: async (opts) => (await import('../tui/run.js')).runTui(opts),
+  });
+} catch (err) {
+  // Bad input never gets here (it is a diagnostic); this is our bug: one line, the stack on request.
+  const detail = process.env.H2SCOPE_DEBUG ? String((err as Error).stack ?? err) : String(err);
+  process.stderr.write(
+    `h2scope: internal error: ${detail}\n(set H2SCOPE_DEBUG=1 for the stack; please report it)\n`,
+  );
+  code = 1;
 }
+// Exit explicitly: an abandoned read (SIGINT while a live pipe is silent) would keep the process alive.
+// Writes to pipes are asynchronous on POSIX (Node "A note on process I/O"): let them drain first.
+process.exitCode = code;
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+process.exit(code);
 
-/** Input is unusable when nothing could be read as a capture. */
-function exitStatusFor(capture: CaptureRecord): number {
-  return capture.format === null ? 1 : 0;
+function drained(s: NodeJS.WriteStream): Promise<void> {
+  if (s.destroyed || s.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    for (const ev of ['drain', 'close', 'error']) s.once(ev, () => resolve());
+    setTimeout(resolve, 2000).unref(); // a reader that never reads must not keep us here
+  });
 }
-
-async function runReport(opts: CliOptions, format: 'text' | 'json' | 'ndjson'): Promise<number> {
-  const out = opts.output ? await OutputStream.file(opts.output) : OutputStream.stdout();
-  const collector = format === 'json' ? new JsonCollector() : null;
-  const sink: RecordSink =
-    collector?.sink ?? (format === 'ndjson' ? ndjsonSink(out.write) : textSink(out.write));
-  const engine = createEngine({ file: opts.input, h2Ports: opts.ports }, sink);
-  const source = new CaptureSource(opts.input);
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-  };
-  process.once('SIGINT', onSigint);
-  for await (const events of source.events()) {
-    engine.push(events);
-    await out.flush();
-    if (interrupted || out.isClosed) break;
-  }
-  process.off('SIGINT', onSigint);
-  engine.setCompressed(source.progress.compressed);
-  const capture = engine.finish();
-  collector?.write(out.write);
-  await out.end();
-  return exitStatusFor(capture);
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const parsed = parseCliArgs(argv);
-  switch (parsed.kind) {
-    case 'help':
-      process.stdout.write(HELP);
-      return 0;
-    case 'version':
-      process.stdout.write(`h2scope ${version()}\n`);
-      return 0;
-    case 'usage-error':
-      process.stderr.write(`h2scope: ${parsed.message}\n`);
-      return 2;
-    case 'run': {
-      const opts = parsed.options;
-      const format = opts.format ?? 'text';
-      return runReport(opts, format === 'tui' ? 'text' : format);
-    }
-  }
-}
-
-process.exitCode = await main(process.argv.slice(2));

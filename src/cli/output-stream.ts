@@ -1,7 +1,10 @@
 /**
- * Buffered writes to stdout or a file with backpressure: records are gathered per capture chunk and written
- * together, and reading waits while the destination drains, so a slow consumer (jq, a pipe to a log
- * shipper) never makes memory grow. A closed pipe (EPIPE, `| head`) ends output quietly.
+ * Buffered writes to stdout or a file with backpressure: records are gathered while a capture chunk is
+ * decoded and written together right after it, and reading waits while the destination drains, so a slow
+ * consumer (jq, a log shipper) never makes memory grow. On a live pipe every chunk tcpdump writes is
+ * decoded and its records leave at once: that is per record as far as the reader can tell, without a
+ * write call per line on large files. A closed pipe (EPIPE, `| head`) ends output quietly; any other
+ * write error is kept for the caller to report in one line.
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -9,57 +12,82 @@ import type { Writable } from 'node:stream';
 export class OutputStream {
   private parts: string[] = [];
   private closed = false;
+  private failure: NodeJS.ErrnoException | null = null;
 
-  private constructor(private readonly stream: Writable) {
+  private constructor(
+    private readonly stream: Writable,
+    private readonly owned: boolean,
+  ) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') this.closed = true;
-      else throw err;
+      this.closed = true;
+      if (err.code !== 'EPIPE') this.failure = err;
     });
   }
 
-  static stdout(): OutputStream {
-    return new OutputStream(process.stdout);
+  /** Writes to a stream the caller owns (stdout): it is drained at the end, never closed. */
+  static to(stream: Writable): OutputStream {
+    return new OutputStream(stream, false);
   }
 
+  /** Opens (creates or truncates) a file; rejects with the OS error when it cannot. */
   static async file(path: string): Promise<OutputStream> {
     const stream = createWriteStream(path);
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', reject);
     });
-    return new OutputStream(stream);
+    return new OutputStream(stream, true);
   }
 
-  /** True once the reader went away (EPIPE): stop decoding, nobody is listening. */
+  /** True once the reader went away (EPIPE) or writing failed: stop decoding, nobody is listening. */
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** A write error other than a closed pipe (disk full, ...), or null. */
+  get error(): NodeJS.ErrnoException | null {
+    return this.failure;
   }
 
   readonly write = (s: string): void => {
     if (!this.closed) this.parts.push(s);
   };
 
+  /** True when records are waiting to be written. */
+  get pending(): boolean {
+    return this.parts.length > 0 && !this.closed;
+  }
+
   /** Writes what was gathered; resolves when the destination can take more. */
   async flush(): Promise<void> {
     if (this.parts.length === 0 || this.closed) return;
     const data = this.parts.join('');
     this.parts = [];
-    if (!this.stream.write(data)) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          this.stream.off('drain', done);
-          this.stream.off('close', done);
-          resolve();
-        };
-        this.stream.on('drain', done);
-        this.stream.on('close', done);
-      });
-    }
+    if (!this.stream.write(data)) await this.drained();
   }
 
+  /** Flushes, then closes a file, or waits until stdout has taken everything. */
   async end(): Promise<void> {
     await this.flush();
-    if (this.stream === process.stdout || this.closed) return;
+    if (this.closed) return;
+    if (!this.owned) {
+      if (this.stream.writableNeedDrain) await this.drained();
+      return;
+    }
     await new Promise<void>((resolve) => this.stream.end(resolve));
+  }
+
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        this.stream.off('error', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+      this.stream.on('error', done);
+    });
   }
 }

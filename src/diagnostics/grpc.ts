@@ -116,6 +116,11 @@ export const GRPC_DIAGNOSTICS = {
     title: 'Message does not match its schema',
     text: 'A {direction} message of {method} does not decode as {type} ({reason}): shown as raw protobuf',
   },
+  'grpc.schema-load-failed': {
+    severity: 'error',
+    title: 'Schema not loaded',
+    text: 'The --proto / --descriptor-set schema could not be loaded ({error}): messages are shown as raw protobuf',
+  },
   'grpc.method-not-in-schema': {
     severity: 'info',
     title: 'Method not in the loaded schema',

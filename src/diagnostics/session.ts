@@ -42,6 +42,14 @@ export const SESSION_DIAGNOSTICS = {
       'HTTP/1.1 request "{requestLine}" upgraded to HTTP/2 (h2c) by "{statusLine}"; the upgrade request is ' +
       'stream 1, its response arrives as HTTP/2 frames.',
   },
+  'session.h2c-upgrade-settings': {
+    severity: 'warning',
+    title: 'h2c upgrade without valid HTTP2-Settings',
+    text:
+      'The h2c upgrade request from {client} has {problem}. RFC 7540 §3.2.1 requires exactly one HTTP2-Settings ' +
+      'header (the base64url SETTINGS payload) and a server must not upgrade without it; {server} upgraded ' +
+      'anyway. Client settings that could not be decoded are taken to be their RFC defaults.',
+  },
   'session.h2c-upgrade-declined': {
     severity: 'info',
     title: 'h2c upgrade declined',

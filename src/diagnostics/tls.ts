@@ -4,6 +4,7 @@ import type { DiagnosticSpec } from './types.js';
 const HOW_TO_KEYLOG =
   'Capture again with a key log: set SSLKEYLOGFILE=/path/keys.log for curl, Go programs that set ' +
   'tls.Config.KeyLogWriter from it, Python 3.8+ and Firefox/Chrome; run Node with `node --tls-keylog=/path/keys.log`; ' +
+  'for Java, load a key log agent (e.g. -javaagent:jSSLKeyLog.jar=/path/keys.log); ' +
   'then give that file to h2scope, or embed it with `editcap --inject-secrets tls,keys.log in.pcap out.pcapng`.';
 
 /** Diagnostics raised by the tls layer. Codes are stable: tests, filters and docs refer to them. */
@@ -133,6 +134,14 @@ export const TLS_DIAGNOSTICS = {
       'The {side} record at stream offset {offset} could not be decrypted ({reason}): the key log does not ' +
       'match this session, or bytes were lost',
   },
+  'tls.handshake-not-seen': {
+    severity: 'warning',
+    title: 'TLS handshake not captured',
+    text:
+      'The {missing} of this TLS connection is not in the capture (it starts after the handshake, or those ' +
+      'packets were lost): its records cannot be matched to key log secrets, so they stay encrypted. Capture ' +
+      'from before the connection opens.',
+  },
   'tls.early-data-skipped': {
     severity: 'info',
     title: 'TLS 0-RTT data not decrypted',
@@ -153,6 +162,11 @@ export const TLS_DIAGNOSTICS = {
     severity: 'warning',
     title: 'Conflicting key log lines',
     text: '{source} line {line}: a different {label} for client random {clientRandom} was already logged; kept the first',
+  },
+  'tls.keylog-unreadable': {
+    severity: 'error',
+    title: 'Key log not readable',
+    text: 'Cannot read the key log {path}: {error}. TLS connections stay encrypted.',
   },
   'tls.keylog-unsupported-secrets': {
     severity: 'info',

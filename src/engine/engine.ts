@@ -11,6 +11,7 @@ import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../model/reco
 import { NetDecoder } from '../net/net-decoder.js';
 import { ConnectionSession, type SessionEvent, type SessionOptions } from '../session/connection-session.js';
 import { FlowTable } from '../tcp/flow-table.js';
+import { KeyLog } from '../tls/keylog.js';
 import type { TcpEndReason, TcpEvent } from '../tcp/types.js';
 import type { H2Event } from '../h2/types.js';
 import type { CallRecord } from '../grpc/call-record.js';
@@ -50,6 +51,9 @@ export class Engine {
   private readonly capture: CaptureRecord;
   private readonly linkTypes = new Set<number>();
   private lastPacket = -1;
+  /** TLS secrets from --keylog and the capture's Decryption Secrets Blocks, shared by every connection. */
+  private readonly keyLog: KeyLog;
+  private readonly sessionOptions: SessionOptions;
 
   constructor(
     private readonly opts: EngineOptions,
@@ -66,6 +70,8 @@ export class Engine {
       end: null,
       complete: true,
     };
+    this.keyLog = opts.keyLog ?? new KeyLog();
+    this.sessionOptions = { ...opts, keyLog: this.keyLog };
   }
 
   push(events: readonly CaptureEvent[]): void {
@@ -81,7 +87,9 @@ export class Engine {
           this.packet(ev);
           break;
         case 'secrets':
-          break; // kept for the TLS work
+          // pcapng DSBs precede the packets they serve; sessions look secrets up at their ServerHello.
+          for (const d of this.keyLog.addDecryptionSecrets(ev.secretsType, ev.data)) this.sink.diagnostic(d);
+          break;
         case 'diagnostic':
           if (ev.diagnostic.severity === 'error') this.capture.complete = false;
           this.sink.diagnostic(ev.diagnostic);
@@ -128,7 +136,7 @@ export class Engine {
     for (const ev of events) {
       switch (ev.kind) {
         case 'open':
-          this.sessions.set(ev.conn.id, new ConnectionSession(ev.conn, this.opts));
+          this.sessions.set(ev.conn.id, new ConnectionSession(ev.conn, this.sessionOptions));
           this.observers.set(
             ev.conn.id,
             (this.opts.observers ?? []).map((make) => make(ev.conn)),

@@ -39,7 +39,9 @@ export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): 
   const record: CallMessageRecord = {
     length: msg.length,
     compressed: msg.compressed,
+    firstTime: msg.firstTime,
     time: msg.lastTime,
+    packet: msg.lastPacket,
     decoded: { kind: 'skipped', reason: 'over the message cap' },
   };
   if (msg.bytes === null) return { record, diagnostics };

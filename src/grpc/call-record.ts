@@ -18,7 +18,8 @@ export type CallOutcome =
   | 'connection-closed'
   | 'deadline-exceeded'
   | 'incomplete'
-  | 'http-error';
+  | 'http-error'
+  | 'status-unknown';
 
 export type CallKind = 'unary' | 'server-streaming' | 'client-streaming' | 'bidi';
 
@@ -43,8 +44,12 @@ export interface CallMessageRecord {
   compressed: boolean;
   /** Size after decompression, when the message was compressed and inflated. */
   decompressedLength?: number;
+  /** Capture time of the DATA frame holding the message's first byte (its 5-byte prefix). */
+  firstTime: number;
   /** Capture time of the DATA frame that completed the message. */
   time: number;
+  /** Record number (0-based) of the packet that completed the message, as FrameRecord.packet. */
+  packet: number | null;
   decoded: DecodedMessage;
 }
 

@@ -53,6 +53,8 @@ export interface CallState {
   trailersOnly: boolean;
   /** The request header block was seen but could not be decoded (HPACK state lost). */
   requestHeadersLost: boolean;
+  /** The block that ended the response (Trailers or Trailers-Only) could not be decoded: status unknown. */
+  statusLost: boolean;
   /** END_STREAM seen on a HEADERS frame whose block is still open (CONTINUATION follows). */
   pendingEndStream: Record<Role, boolean>;
   request: SideState;
@@ -101,6 +103,7 @@ export function newCallState(
     trailerFields: null,
     trailersOnly: false,
     requestHeadersLost: false,
+    statusLost: false,
     pendingEndStream: { client: false, server: false },
     request: newSide(readers()),
     response: newSide(readers()),

@@ -2,7 +2,8 @@
  * The status of a finished call and its outcome. Order of the rules (PROTOCOL-HTTP2.md "Responses",
  * "Errors", "GOAWAY Frame", "Client Cancellation"; doc/http-grpc-status-mapping.md):
  *  1. a non-200 :status or a non-gRPC response content-type → 'http-error' (grpc-status if sent, else mapped);
- *  2. the response ended (server END_STREAM): grpc-status 0 → 'ok', other → 'error'; no grpc-status → UNKNOWN;
+ *  2. the response ended (server END_STREAM): grpc-status 0 → 'ok', other → 'error'; no grpc-status → UNKNOWN,
+ *     unless the block that ended it could not be decoded (HPACK state lost) → 'status-unknown' (no status);
  *  3. stream above a GOAWAY's last-stream-id → 'refused' (UNAVAILABLE);
  *  4. deadline (grpc-timeout) passed before the response ended → 'deadline-exceeded';
  *  5. RST_STREAM → 'reset' (code mapped from the error code table);
@@ -133,6 +134,8 @@ function httpError(ctx: Ctx, base: CallStatus): CallStatus {
 
 function responseEnded(ctx: Ctx, base: CallStatus): CallStatus {
   if (base.status !== null) return { ...base, outcome: base.status === GrpcStatus.OK ? 'ok' : 'error' };
+  // Not a peer that forgot grpc-status: we could not read it (grpc.headers-undecoded says why).
+  if (ctx.state.statusLost) return { ...base, outcome: 'status-unknown' };
   // "Implementations must synthesize a Status": with :status 200 (or none) that is UNKNOWN.
   const status = httpStatusToGrpcStatus(base.httpStatus ?? 200);
   const params = { status, statusName: grpcStatusName(status), httpStatus: base.httpStatus ?? 'absent' };

@@ -159,6 +159,8 @@ export class GrpcCallTracker {
       headerValue(fields, ':status') !== undefined ||
       headerValue(fields, 'grpc-status') !== undefined;
     const block = known ? fields : null;
+    // The block ending the stream carries grpc-status; lost with HPACK state, the status is unknown.
+    if (lost && endStream && headerValue(fields, 'grpc-status') === undefined) state.statusLost = true;
     const kind = applyServerBlock(this.config, state, block, endStream, f.time, out);
     if (kind === 'informational') return [];
     if (state.status === 'candidate') {
@@ -187,7 +189,7 @@ export class GrpcCallTracker {
     const out: Diagnostic[] = [];
     if (side.reader !== null) {
       const bytes = side.text === null ? data : side.text.push(data);
-      for (const m of side.reader.push(bytes, f.time)) this.onMessage(state, dir, m, out);
+      for (const m of side.reader.push(bytes, f.time, f.packet)) this.onMessage(state, dir, m, out);
     } else if (dir === 'response' && state.responseContentType?.family === null) {
       addBody(side, data, this.config.bodyPreviewBytes);
     }

@@ -32,6 +32,8 @@ export interface GrpcMessage {
   /** Capture time of the chunk holding the prefix, and of the chunk that completed the message. */
   firstTime: number;
   lastTime: number;
+  /** Record number of the packet that completed the message (null when the caller gave none). */
+  lastPacket: number | null;
   /** The message bytes, or null when the message was longer than the cap. */
   bytes: Buffer | null;
   /** Problems with this message (bad flag byte, over the cap). */
@@ -77,8 +79,11 @@ export class GrpcMessageReader {
     this.where = options.where ?? {};
   }
 
-  /** Feeds DATA payload bytes (padding already removed); returns the messages this chunk completed. */
-  push(data: Buffer, time: number): GrpcMessage[] {
+  /**
+   * Feeds DATA payload bytes (padding already removed) that arrived at `time` in capture record `packet`;
+   * returns the messages this chunk completed.
+   */
+  push(data: Buffer, time: number, packet: number | null = null): GrpcMessage[] {
     const out: GrpcMessage[] = [];
     let pos = 0;
     while (pos < data.length || this.currentIsComplete()) {
@@ -87,7 +92,7 @@ export class GrpcMessageReader {
         continue;
       }
       pos = this.readBody(data, pos);
-      if (this.currentIsComplete()) out.push(this.complete(time));
+      if (this.currentIsComplete()) out.push(this.complete(time, packet));
     }
     return out;
   }
@@ -137,7 +142,7 @@ export class GrpcMessageReader {
     return pos + take;
   }
 
-  private complete(time: number): GrpcMessage {
+  private complete(time: number, packet: number | null): GrpcMessage {
     const cur = this.current;
     if (cur === null) throw new Error('complete() without a message'); // programmer error
     this.current = null;
@@ -149,6 +154,7 @@ export class GrpcMessageReader {
       trailer,
       firstTime: cur.firstTime,
       lastTime: time,
+      lastPacket: packet,
       // Concatenated once, when the message is complete.
       bytes: cur.chunks === null ? null : Buffer.concat(cur.chunks, cur.length),
       diagnostics: [],

@@ -71,6 +71,18 @@ export class H2ConnectionDecoder {
     }
   }
 
+  /**
+   * SETTINGS that `from` sent outside any frame and that are already acknowledged: the HTTP2-Settings of
+   * an h2c upgrade, acknowledged by the 101 response (RFC 7540 §3.2.1). They bound what the peer sends from
+   * its first frame on. Call before the first push.
+   */
+  acknowledgedSettings(from: Role, settings: Array<[number, number]>): void {
+    const dir = this.dirs[from];
+    const peer = from === 'client' ? this.dirs.server : this.dirs.client;
+    dir.limits.unacked.unshift(settings);
+    peer.limits.applyAck(dir.limits, peer.hpack);
+  }
+
   finish(): H2Event[] {
     const out: H2Event[] = [];
     for (const dir of Object.values(this.dirs)) {
@@ -118,7 +130,11 @@ export class H2ConnectionDecoder {
     const blocks = dir.blocks.onFrame(d, rec);
     const event: H2Event = { kind: 'frame', frame: rec };
     if (d.kind === 'DATA' && d.data !== null) event.data = d.data;
-    if (blocks.fields !== undefined) event.fields = blocks.fields;
+    if (blocks.fields !== undefined) {
+      event.fields = blocks.fields;
+      const h = dir.hpack;
+      event.hpack = { size: h.tableSize, maxSize: h.maxTableSize, known: h.stateKnown };
+    }
     out.push(event);
     const where = { frameIndex: index, type: d.typeName, stream: raw.stream };
     for (const p of d.problems)

@@ -24,6 +24,13 @@ export interface HeaderField {
   raw: Buffer;
 }
 
+/** RFC 7541 §4.1: size is the sum of (name + value + 32) over the entries; maxSize null while unknown. */
+export interface HpackTableState {
+  size: number;
+  maxSize: number | null;
+  known: boolean;
+}
+
 export type H2Event =
   | {
       kind: 'frame';
@@ -32,6 +39,8 @@ export type H2Event =
       data?: Buffer;
       /** HEADERS/PUSH_PROMISE (on the frame that completes the block): the decoded fields with raw bytes. */
       fields?: HeaderField[];
+      /** With `fields`: the sender's HPACK dynamic table after this block (for the analysis layer). */
+      hpack?: HpackTableState;
     }
   | { kind: 'diagnostic'; diagnostic: Diagnostic };
 

@@ -10,6 +10,7 @@ export function ndjsonSink(write: (line: string) => void): RecordSink {
   return {
     connection: (rec) => line('connection', rec),
     frame: (rec) => line('frame', rec),
+    call: (rec) => line('call', rec),
     diagnostic: (d) => line('diagnostic', d),
     capture: (rec) => line('capture', rec),
   };

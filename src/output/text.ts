@@ -1,16 +1,43 @@
 /**
- * text: a readable report for terminals, tickets and CI logs. Frames stream as tshark-like lines while the
- * capture is read; connections are summarised as they end; diagnostics come last, most severe first.
- * Every string from the capture goes through escapeText.
+ * text: a readable report for terminals, tickets and CI logs. What went wrong comes first: the
+ * diagnostics, grouped by severity; then one short summary per connection (what it carried, how flow
+ * control, SETTINGS, PINGs and GOAWAY went, one line per gRPC call). Frame lines (tshark-like) stream while
+ * the capture is read only when asked for (`frames: true`). Every string from the capture goes through
+ * escapeText.
  */
 import type { RecordSink } from '../engine/engine.js';
-import type { ConnectionRecord, Diagnostic, FrameRecord } from '../model/records.js';
+import type {
+  CallRecord,
+  CaptureRecord,
+  ConnectionRecord,
+  Diagnostic,
+  FlowDirectionRecord,
+  FrameRecord,
+  Role,
+} from '../model/records.js';
+import type { Severity } from '../diagnostics/types.js';
+import { formatCallLine } from './calls.js';
 import { escapeText } from './escape.js';
 
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+export interface TextReportOptions {
+  /** Stream one line per frame (and per call) while decoding, before the report. Default false. */
+  frames?: boolean;
+  /** Diagnostics shown per code; the rest are counted (all of them are in --format json). Default 20. */
+  maxPerCode?: number;
+  /** One line per gRPC call under its connection (src/output/calls.ts). */
+  callLine?: (call: CallRecord) => string;
+}
+
+const SEVERITIES: ReadonlyArray<{ severity: Severity; heading: string }> = [
+  { severity: 'error', heading: 'Errors' },
+  { severity: 'warning', heading: 'Warnings' },
+  { severity: 'info', heading: 'Info' },
+];
 
 export function formatTime(epoch: number): string {
   const d = new Date(Math.floor(epoch * 1000));
+  // A damaged pcapng timestamp can lie beyond Date's range (±8.64e15 ms): show the seconds as they are.
+  if (Number.isNaN(d.getTime())) return epoch.toFixed(6);
   const micros = Math.round((epoch % 1) * 1e6) % 1e6;
   return `${d.toISOString().slice(11, 19)}.${String(micros).padStart(6, '0')}`;
 }
@@ -57,28 +84,150 @@ export function formatDiagnosticLine(d: Diagnostic): string {
   const where = [d.connection, d.stream !== undefined ? `stream ${d.stream}` : undefined]
     .filter(Boolean)
     .join(' ');
-  return `${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` (${where})` : ''}: ${escapeText(d.message)}`;
+  const time = d.time !== undefined ? ` ${formatTime(d.time)}` : '';
+  return `${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` (${where})` : ''}${time}: ${escapeText(d.message)}`;
 }
 
-export function textSink(write: (line: string) => void): RecordSink {
+const num = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (v: number): string => `${Number(v.toFixed(3)).toLocaleString('en-US')} ms`;
+
+function rate(bytesPerSecond: number): string {
+  if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+  if (bytesPerSecond >= 1e3) return `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
+  return `${Math.round(bytesPerSecond)} B/s`;
+}
+
+function flowLine(from: Role, d: FlowDirectionRecord): string | null {
+  if (d.frames === 0) return null;
+  const parts = [`${from}: ${num(d.bytes)} B DATA in ${d.frames} frames`];
+  if (d.throughput !== null) parts.push(`at ${rate(d.throughput)}`);
+  parts.push(`window ${num(d.initialWindow)}, connection window min ${num(d.connection.min)}`);
+  if (d.stalls.length > 0) parts.push(`${d.stalls.length} stalls, ${ms(d.stalledMs)} waiting for window`);
+  if (d.overruns > 0) parts.push(`${d.overruns} overruns`);
+  return parts.join(', ');
+}
+
+function settingsText(values: Record<string, number>): string {
+  const list = Object.entries(values).map(([k, v]) => `${k}=${v}`);
+  return list.length > 0 ? list.join(' ') : '(defaults)';
+}
+
+/** The analysis of one HTTP/2 connection in a few indented lines (docs/output.md, docs/analysis.md). */
+export function formatConnectionSummary(c: ConnectionRecord): string[] {
+  const lines: string[] = [];
+  const add = (label: string, text: string | null): void => {
+    if (text !== null && text !== '') lines.push(`    ${label.padEnd(8)} ${text}`);
+  };
+  if (c.concurrency) {
+    const cc = c.concurrency.client;
+    const limit = cc.limit === null ? 'no limit' : `limit ${cc.limit}`;
+    const omitted = c.streamsOmitted ? ` (${c.streamsOmitted} not listed)` : '';
+    add('streams', `${cc.opened} opened by the client${omitted}, peak ${cc.peak} open (${limit})`);
+  }
+  if (c.flowControl) {
+    const fc = c.flowControl;
+    const note = fc.exact ? '' : ` [estimates: ${fc.note ?? 'inexact'}]`;
+    for (const side of ['client', 'server'] as const) add('flow', flowLine(side, fc[side]) + note);
+  }
+  if (c.settings) {
+    const s = c.settings;
+    const side = (r: Role): string => {
+      const first = s[r].frames[0];
+      if (first === undefined) return `${r} none`;
+      const ack = first.ackMs === null ? 'never acknowledged' : `ACK ${ms(first.ackMs)}`;
+      return `${r} ${settingsText(first.values)} (${ack})`;
+    };
+    add('settings', `${side('client')}; ${side('server')}`);
+  }
+  if (c.pings) {
+    const text = (['client', 'server'] as const)
+      .filter((r) => c.pings![r].sent > 0)
+      .map((r) => {
+        const p = c.pings![r];
+        const rtt = p.rttMs === null ? '' : `, RTT ${ms(p.rttMs.median)}`;
+        const idle = p.intervalMs.idle === null ? '' : `, every ${ms(p.intervalMs.idle)} when idle`;
+        return `${r} ${p.sent} sent, ${p.acked} acked${rtt}${idle}`;
+      });
+    add('pings', text.join('; '));
+  }
+  for (const g of c.goaway ?? []) {
+    if (g.phase === 'repeat') continue;
+    const refused = g.refused.length > 0 ? `, refused ${g.refused.join(' ')}` : '';
+    const debug = g.debugData ? ` "${escapeText(g.debugData)}"` : '';
+    add('goaway', `${g.from} ${g.errorCode}${debug} last-stream-id ${g.lastStreamId}${refused}`);
+  }
+  if (c.hpack) {
+    const h = c.hpack;
+    const side = (r: Role): string =>
+      `${r} ${num(h[r].size)}/${h[r].maxSize === null ? '?' : num(h[r].maxSize!)} B${h[r].known ? '' : ' (partly unknown)'}`;
+    if (h.client.blocks + h.server.blocks > 0) add('hpack', `${side('client')}; ${side('server')}`);
+  }
+  return lines;
+}
+
+function writeDiagnostics(write: (s: string) => void, diagnostics: Diagnostic[], maxPerCode: number): void {
+  const counts = SEVERITIES.map(({ severity }) => {
+    const n = diagnostics.filter((d) => d.severity === severity).length;
+    return `${n} ${severity}${n === 1 || severity === 'info' ? '' : 's'}`;
+  });
+  write(`\nDiagnostics: ${diagnostics.length === 0 ? 'none' : counts.join(', ')}\n`);
+  for (const { severity, heading } of SEVERITIES) {
+    const list = diagnostics
+      .filter((d) => d.severity === severity)
+      .sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity));
+    if (list.length === 0) continue;
+    write(`\n${heading} (${list.length}):\n`);
+    const shown = new Map<string, number>();
+    for (const d of list) {
+      const n = (shown.get(d.code) ?? 0) + 1;
+      shown.set(d.code, n);
+      if (n <= maxPerCode) write(formatDiagnosticLine(d) + '\n');
+    }
+    for (const [code, n] of shown)
+      if (n > maxPerCode)
+        write(`  ... and ${n - maxPerCode} more ${code} (all of them are in --format json)\n`);
+  }
+}
+
+function writeCapture(write: (s: string) => void, cap: CaptureRecord): void {
+  const span =
+    cap.start !== null && cap.end !== null ? `, ${((cap.end - cap.start) * 1000).toFixed(1)} ms` : '';
+  write(
+    `Capture ${escapeText(cap.file)}: ${cap.format ?? 'unreadable'}, ${cap.packets} packets, ${cap.bytes} bytes${span}`,
+  );
+  write(cap.complete ? '\n' : ' (incomplete: see diagnostics)\n');
+}
+
+export function textSink(write: (line: string) => void, options: TextReportOptions = {}): RecordSink {
+  const streaming = options.frames === true;
+  const callLine = options.callLine ?? formatCallLine;
   const diagnostics: Diagnostic[] = [];
   const connections: ConnectionRecord[] = [];
+  const calls = new Map<string, CallRecord[]>();
   return {
-    frame: (f) => write(formatFrameLine(f) + '\n'),
+    frame: (f) => {
+      if (streaming) write(formatFrameLine(f) + '\n');
+    },
+    call: (c) => {
+      if (streaming) write(callLine(c) + '\n');
+      let list = calls.get(c.connection);
+      if (list === undefined) calls.set(c.connection, (list = []));
+      list.push(c);
+    },
     connection: (c) => connections.push(c),
     diagnostic: (d) => diagnostics.push(d),
     capture: (cap) => {
-      write(
-        `\nCapture ${escapeText(cap.file)}: ${cap.format ?? 'unreadable'}, ${cap.packets} packets, ${cap.bytes} bytes`,
-      );
-      write(cap.complete ? '\n' : ' (incomplete: see diagnostics)\n');
+      if (streaming) write('\n');
+      writeCapture(write, cap);
+      writeDiagnostics(write, diagnostics, options.maxPerCode ?? 20);
       write(`\nConnections (${connections.length}):\n`);
-      const num = (id: string): number => Number(id.slice(1));
-      for (const c of [...connections].sort((a, b) => num(a.id) - num(b.id)))
+      const id = (s: string): number => Number(s.slice(1));
+      for (const c of [...connections].sort((a, b) => id(a.id) - id(b.id))) {
         write(formatConnectionLine(c) + '\n');
-      const sorted = [...diagnostics].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-      write(`\nDiagnostics (${sorted.length}):\n`);
-      for (const d of sorted) write(formatDiagnosticLine(d) + '\n');
+        for (const line of formatConnectionSummary(c)) write(line + '\n');
+        const list = (calls.get(c.id) ?? []).sort((a, b) => a.stream - b.stream);
+        for (const call of list) write(`    call     ${callLine(call)}\n`);
+      }
     },
   };
 }

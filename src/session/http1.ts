@@ -95,9 +95,15 @@ export function isH2cUpgradeRequest(head: Http1Head): boolean {
   );
 }
 
-/** Decodes the base64url SETTINGS payload of an HTTP2-Settings header into [id, value] pairs. */
+/**
+ * Decodes the base64url SETTINGS payload of an HTTP2-Settings header into [id, value] pairs (RFC 7540
+ * §3.2.1: token68, padding omitted). Null when it is not base64url or not whole 6-octet settings.
+ */
 export function decodeHttp2SettingsHeader(value: string): Array<[number, number]> | null {
-  const bytes = Buffer.from(value.trim(), 'base64url');
+  const text = value.trim();
+  // Buffer.from skips characters outside the alphabet silently: check them first.
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64url');
   if (bytes.length % 6 !== 0) return null;
   const out: Array<[number, number]> = [];
   for (let i = 0; i + 6 <= bytes.length; i += 6) out.push([bytes.readUInt16BE(i), bytes.readUInt32BE(i + 2)]);

@@ -56,6 +56,8 @@ interface Tombstone {
   isns: number[];
   a: Endpoint;
   b: Endpoint;
+  /** Reused by a new connection before it expired: left in the queue, skipped when it reaches the front. */
+  buried?: boolean;
 }
 
 /**
@@ -73,8 +75,13 @@ export class FlowTable {
   /** Capture time of the next idle scan (a scan every timeout/8 costs less than an LRU per packet). */
   private nextIdleScan = -Infinity;
   private readonly tombstones = new FlowMap<Tombstone>();
-  /** Tombstones in end order, so the expired ones are at the front. */
-  private readonly tombQueue = new Set<Tombstone>();
+  /**
+   * Tombstones in end order, so the expired ones are at the front (from `tombHead` on). An array, not a
+   * Set: a Set used as a queue keeps its deleted entries at the front until it rehashes, and every
+   * packet's look at the oldest one walked past them (11 % of the CPU time on a 300 MB capture).
+   */
+  private tombQueue: Tombstone[] = [];
+  private tombHead = 0;
   readonly counters: FlowTableCounters = { connections: 0, strayPackets: 0 };
 
   constructor(opts: FlowTableOptions = {}) {
@@ -91,7 +98,7 @@ export class FlowTable {
 
   push(seg: TcpSegment): TcpEvent[] {
     const out: TcpEvent[] = [];
-    if (this.tombQueue.size > 0) this.expireTombstones(seg.time);
+    if (this.tombHead < this.tombQueue.length) this.expireTombstones(seg.time);
     if (this.idleTimeout !== undefined && seg.time >= this.nextIdleScan) this.evictIdle(seg.time, out);
     let conn = this.live.get(seg.src, seg.dst);
     let previous: Previous | undefined;
@@ -110,7 +117,7 @@ export class FlowTable {
       const { a, b } = conn.info;
       const tomb = { id: conn.info.id, time: seg.time, isns: conn.isns(), a, b };
       this.tombstones.set(a, b, tomb);
-      this.tombQueue.add(tomb);
+      this.tombQueue.push(tomb);
     }
     return out;
   }
@@ -122,7 +129,8 @@ export class FlowTable {
     this.live.clear();
     this.order.clear();
     this.tombstones.clear();
-    this.tombQueue.clear();
+    this.tombQueue = [];
+    this.tombHead = 0;
     return out;
   }
 
@@ -173,15 +181,23 @@ export class FlowTable {
   }
 
   private expireTombstones(now: number): void {
-    for (const tomb of this.tombQueue) {
+    const queue = this.tombQueue;
+    for (; this.tombHead < queue.length; this.tombHead++) {
+      const tomb = queue[this.tombHead]!;
+      if (tomb.buried) continue;
       if (now - tomb.time <= this.tombstoneSeconds) break;
       this.buryTombstone(tomb);
+    }
+    // Drop the expired front in one go once it is half the array: amortised O(1) per tombstone.
+    if (this.tombHead > 1024 && this.tombHead * 2 > queue.length) {
+      this.tombQueue = queue.slice(this.tombHead);
+      this.tombHead = 0;
     }
   }
 
   private buryTombstone(tomb: Tombstone): void {
     this.tombstones.delete(tomb.a, tomb.b);
-    this.tombQueue.delete(tomb);
+    tomb.buried = true;
   }
 
   private evictIdle(now: number, out: TcpEvent[]): void {

@@ -18,6 +18,11 @@ export interface SessionDecryptors {
   diagnostics: Diagnostic[];
 }
 
+export interface SessionDecryptorOptions {
+  /** TLS 1.2: sides whose ChangeCipherSpec was not seen (lost in a gap) but whose records are encrypted. */
+  alreadyEncrypting?: readonly Side[];
+}
+
 /**
  * Builds both directions' decryptors for a connection from its ClientHello, its final ServerHello (not a
  * HelloRetryRequest) and the key log, or says with diagnostics why it cannot.
@@ -27,6 +32,7 @@ export function sessionDecryptors(
   server: ServerHello,
   keyLog: KeyLog,
   where: DiagnosticWhere = {},
+  options: SessionDecryptorOptions = {},
 ): SessionDecryptors {
   const clientRandom = hello.random.toString('hex');
   const suite = aeadCipherSuite(server.cipherSuite);
@@ -55,7 +61,13 @@ export function sessionDecryptors(
     return { diagnostics: [diag(TLS_DIAGNOSTICS, 'tls.keys-incomplete', params, where)] };
   }
   const keys = tls12KeyBlock(suite, secrets.masterSecret, hello.random, server.random);
-  const make = (side: Side) => create({ protocol: 'tls1.2', cipherSuite: suite.id, keys: keys[side] });
+  const make = (side: Side) =>
+    create({
+      protocol: 'tls1.2',
+      cipherSuite: suite.id,
+      keys: keys[side],
+      alreadyEncrypting: options.alreadyEncrypting?.includes(side) === true,
+    });
   return { client: make('client'), server: make('server'), diagnostics: [] };
 }
 

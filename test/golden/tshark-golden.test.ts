@@ -31,6 +31,8 @@ interface Golden {
 interface Meta {
   goldenFrom?: string;
   damage?: unknown;
+  /** NSS key log in samples/ for TLS samples (scripts/samples/tls/): decrypt as tshark did. */
+  keylog?: string;
 }
 
 function comparable(f: FrameRecord, conn: ConnectionRecord): Omit<GoldenFrame, 'time' | 'headers'> {
@@ -70,7 +72,8 @@ describe('tshark goldens', () => {
   for (const c of cases) {
     it(`${c.file} matches ${c.derived ? 'its original' : 'tshark'}`, async () => {
       const golden: Golden = JSON.parse(readFileSync(c.goldenPath, 'utf8'));
-      const decoded = await decodeFile(join(SAMPLES, c.file));
+      const keylog = c.meta.keylog === undefined ? {} : { keylog: join(SAMPLES, c.meta.keylog) };
+      const decoded = await decodeFile(join(SAMPLES, c.file), keylog);
       const conns = new Map(decoded.connections.map((conn) => [conn.id, conn]));
       const ours = decoded.allFrames.map((f) => ({ f, cmp: comparable(f, conns.get(f.connection)!) }));
       // Reordered or duplicated packets change packet numbers, not frames: compare per direction then.

@@ -23,6 +23,7 @@ function msg(bytes: Buffer | null, compressed = false, length = bytes?.length ??
     trailer: false,
     firstTime: 1,
     lastTime: 2,
+    lastPacket: 7,
     bytes,
     diagnostics: [],
   };
@@ -34,7 +35,9 @@ describe('decodeCallMessage', () => {
       record: {
         length: 3,
         compressed: false,
+        firstTime: 1,
         time: 2,
+        packet: 7,
         decoded: { kind: 'raw', fields: [{ field: 1, wire: 'varint', value: 150 }] },
       },
       diagnostics: [],

@@ -116,7 +116,9 @@ describe('GrpcCallTracker: the PROTOCOL-HTTP2.md unary example', () => {
         length: 27,
         compressed: true,
         decompressedLength: 7,
+        firstTime: 100.001,
         time: 100.001,
+        packet: (events[1] as Extract<H2Event, { kind: 'frame' }>).frame.packet,
         decoded: {
           kind: 'raw',
           fields: [{ field: 1, wire: 'len', value: { kind: 'string', text: 'world' } }],
@@ -509,6 +511,26 @@ describe('GrpcCallTracker: what is and is not a call', () => {
       lostHeaders('server', 1, 3, true, [['grpc-status', '7']]),
     ]);
     expect(one(evs)).toMatchObject({ outcome: 'error', status: 7, trailers: [['grpc-status', '7']] });
+  });
+
+  // regression: a lost trailer block (HPACK state lost mid-connection) used to be reported as a peer that
+  // forgot grpc-status (outcome error, UNKNOWN synthesized); we simply could not read the status.
+  it('leaves the status unknown when the trailer block could not be decoded', () => {
+    const evs = run([
+      headers('client', 1, 1, REQUEST('/p.S/M'), true),
+      headers('server', 1, 2, RESPONSE),
+      data('server', 1, 3, lpm(HELLO_REP)),
+      lostHeaders('server', 1, 4, true),
+    ]);
+    expect(one(evs)).toMatchObject({
+      outcome: 'status-unknown',
+      status: null,
+      statusName: null,
+      statusSource: null,
+      responseCount: 1,
+      end: 4,
+    });
+    expect(codes(evs)).toEqual(['grpc.headers-undecoded']);
   });
 
   it('recognises a stream from clean Length-Prefixed DATA alone', () => {

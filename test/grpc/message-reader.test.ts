@@ -14,7 +14,7 @@ describe('GrpcMessageReader', () => {
   it('reads one message in one chunk', () => {
     const r = new GrpcMessageReader();
     // 00 00000002 0801 = uncompressed, length 2, protobuf "field 1 varint 1"
-    const out = r.push(Buffer.from('00000000020801', 'hex'), 10);
+    const out = r.push(Buffer.from('00000000020801', 'hex'), 10, 4);
     expect(out).toHaveLength(1);
     expect(out[0]).toEqual({
       length: 2,
@@ -23,6 +23,7 @@ describe('GrpcMessageReader', () => {
       trailer: false,
       firstTime: 10,
       lastTime: 10,
+      lastPacket: 4,
       bytes: Buffer.from('0801', 'hex'),
       diagnostics: [],
     });
@@ -64,8 +65,11 @@ describe('GrpcMessageReader', () => {
     const second = r.push(data.subarray(6, 14), 2);
     expect(second.map((m) => m.bytes?.toString())).toEqual(['xyz']);
     expect(r.finish()).toEqual({ pendingBytes: 6, declaredLength: 5 });
-    const third = r.push(data.subarray(14), 3);
-    expect(third.map((m) => [m.bytes?.toString(), m.firstTime, m.lastTime])).toEqual([['12345', 2, 3]]);
+    const third = r.push(data.subarray(14), 3, 30);
+    // first byte (the prefix) at time 2, last byte at time 3 in packet 30
+    expect(third.map((m) => [m.bytes?.toString(), m.firstTime, m.lastTime, m.lastPacket])).toEqual([
+      ['12345', 2, 3, 30],
+    ]);
   });
 
   it('reports a partial prefix as pending bytes', () => {

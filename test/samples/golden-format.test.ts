@@ -41,6 +41,8 @@ interface Meta {
   description: string;
   ports: number[];
   goldenFrom?: string;
+  /** The dissector make-golden.mjs gives the ports (default http2; "http" for h2c upgrades, "tls"). */
+  tsharkDecodeAs?: string;
 }
 
 const names = (suffix: string): string[] =>
@@ -94,7 +96,8 @@ describe('samples/*.golden.json', () => {
     it('records the exact tshark command, decoding every meta.json port as HTTP/2', () => {
       expect(golden.command.startsWith(`tshark -r samples/${golden.sample} `)).toBe(true);
       expect(golden.command).toContain('-T json --no-duplicate-keys');
-      for (const port of meta.ports) expect(golden.command).toContain(` -d tcp.port==${port},http2`);
+      const dissector = meta.tsharkDecodeAs ?? 'http2';
+      for (const port of meta.ports) expect(golden.command).toContain(` -d tcp.port==${port},${dissector}`);
     });
 
     it('has well-formed frames in packet order', () => {

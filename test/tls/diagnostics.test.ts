@@ -12,6 +12,8 @@ describe('TLS diagnostics catalogue', () => {
       'tls.handshake-alert',
       'tls.decrypt-failed',
       'tls.keylog-bad-line',
+      'tls.handshake-not-seen',
+      'tls.keylog-unreadable',
     ]) {
       expect(TLS_DIAGNOSTICS).toHaveProperty([code]);
     }
@@ -35,6 +37,7 @@ describe('TLS diagnostics catalogue', () => {
         'Go',
         'Python',
         'node --tls-keylog=',
+        'Java',
         'editcap --inject-secrets',
       ]) {
         expect(text).toContain(hint);

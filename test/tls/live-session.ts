@@ -8,14 +8,28 @@ import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { TEST_CERT, TEST_KEY } from './fixtures/test-cert.js';
 
+/** One write on the wire, in the order both sides made them. */
+export interface WireWrite {
+  from: 'client' | 'server';
+  data: Buffer;
+}
+
 class WireEnd extends Duplex {
   peer: WireEnd | undefined;
   readonly writes: Buffer[] = [];
+
+  constructor(
+    private readonly side: 'client' | 'server',
+    private readonly log: WireWrite[],
+  ) {
+    super();
+  }
 
   override _read(): void {}
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.writes.push(Buffer.from(chunk));
+    this.log.push({ from: this.side, data: Buffer.from(chunk) });
     this.peer?.push(chunk);
     done();
   }
@@ -32,19 +46,25 @@ export interface LiveSessionOptions {
   cipher: string;
   clientPayload: Buffer;
   serverPayload: Buffer;
+  /** ALPN lists (defaults: client h2, http/1.1; server h2). */
+  clientAlpn?: string[];
+  serverAlpn?: string[];
 }
 
 export interface LiveSession {
   /** What the client wrote on the wire, one buffer per write (a stand-in for TCP segments). */
   clientWrites: Buffer[];
   serverWrites: Buffer[];
+  /** Both sides' writes in the order they happened: what a capture would show. */
+  order: WireWrite[];
   keyLog: string;
   alpn: string | false;
 }
 
 export async function liveSession(o: LiveSessionOptions): Promise<LiveSession> {
-  const clientEnd = new WireEnd();
-  const serverEnd = new WireEnd();
+  const order: WireWrite[] = [];
+  const clientEnd = new WireEnd('client', order);
+  const serverEnd = new WireEnd('server', order);
   clientEnd.peer = serverEnd;
   serverEnd.peer = clientEnd;
   const versions = { minVersion: o.version, maxVersion: o.version } as const;
@@ -56,11 +76,15 @@ export async function liveSession(o: LiveSessionOptions): Promise<LiveSession> {
     ...versions,
     ...cipherOption,
   });
-  const server = new tls.TLSSocket(serverEnd, { isServer: true, secureContext, ALPNProtocols: ['h2'] });
+  const server = new tls.TLSSocket(serverEnd, {
+    isServer: true,
+    secureContext,
+    ALPNProtocols: o.serverAlpn ?? ['h2'],
+  });
   const client = tls.connect({
     socket: clientEnd,
     servername: 'h2scope.test',
-    ALPNProtocols: ['h2', 'http/1.1'],
+    ALPNProtocols: o.clientAlpn ?? ['h2', 'http/1.1'],
     rejectUnauthorized: false,
     ...versions,
     ...cipherOption,
@@ -92,6 +116,7 @@ export async function liveSession(o: LiveSessionOptions): Promise<LiveSession> {
   return {
     clientWrites: clientEnd.writes,
     serverWrites: serverEnd.writes,
+    order,
     keyLog: keyLog.join(''),
     alpn: alpn ?? false,
   };

@@ -64,7 +64,8 @@ describe('sessionDecryptors', () => {
         'c5',
         `The key log has secrets for client random ${random} but not SERVER_TRAFFIC_SECRET_0, so the server's application data cannot be decrypted. ` +
           'Capture again with a key log: set SSLKEYLOGFILE=/path/keys.log for curl, Go programs that set tls.Config.KeyLogWriter from it, ' +
-          'Python 3.8+ and Firefox/Chrome; run Node with `node --tls-keylog=/path/keys.log`; then give that file to h2scope, or embed it ' +
+          'Python 3.8+ and Firefox/Chrome; run Node with `node --tls-keylog=/path/keys.log`; ' +
+          'for Java, load a key log agent (e.g. -javaagent:jSSLKeyLog.jar=/path/keys.log); then give that file to h2scope, or embed it ' +
           'with `editcap --inject-secrets tls,keys.log in.pcap out.pcapng`.',
       ],
     ]);

@@ -2,8 +2,7 @@
 // GET with "Upgrade: h2c" and HTTP2-Settings, "101 Switching Protocols", then the response on stream 1).
 // nghttpd cannot upgrade (it answers any HTTP/1.1 request with SETTINGS and closes: see h2-http1-client),
 // so the server is nghttpx (Debian package nghttp2-proxy) with a cleartext frontend, proxying to nghttpd.
-// Only the frontend port is captured. NOTE: nghttpx is not installed on the machine these samples were
-// first made on, so this script has not produced a committed sample yet.
+// Only the frontend port is captured. nghttpd runs with -v only because it prints its "listen" line then.
 import { join } from 'node:path';
 import { makeDocroot } from './docroot.mjs';
 import {
@@ -13,6 +12,7 @@ import {
   removeDir,
   requireTools,
   run,
+  sleep,
   startCapture,
   startProcess,
   startServer,
@@ -33,7 +33,7 @@ main(async () => {
     const file = join(tmp, 'capture.pcap');
     const backend = await startServer(
       'nghttpd',
-      ['--no-tls', '-a', '127.0.0.1', '-d', docroot, String(BACKEND_PORT)],
+      ['--no-tls', '-v', '-a', '127.0.0.1', '-d', docroot, String(BACKEND_PORT)],
       { ready: new RegExp(`listen .*:${BACKEND_PORT}\\b`) },
     );
     let curl;
@@ -47,6 +47,7 @@ main(async () => {
       ]);
       try {
         await waitForPort('127.0.0.1', PORT); // before the capture: the probe stays out of the sample
+        await sleep(500); // ... and so does nghttpx's FIN closing the probe connection
         const capture = await startCapture({ iface: 'lo', filter: `tcp port ${PORT}`, file });
         try {
           const url = `http://127.0.0.1:${PORT}/index.html`;
@@ -73,6 +74,8 @@ main(async () => {
       generator: 'scripts/samples/h2/curl-upgrade.mjs',
       ports: [PORT],
       linkType: 'EN10MB',
+      // tshark's HTTP dissector follows the upgrade into HTTP/2; "-d ...,http2" shows no frame at all.
+      tsharkDecodeAs: 'http',
       tools: await versions(['curl', 'nghttpx', 'nghttpd', 'tcpdump']),
       expect: {
         connectionCount: 1,

@@ -1,0 +1,266 @@
+/**
+ * The content of docs/cli.md: what each option does, and the example commands whose real output the
+ * generator (scripts/gen-cli-doc.ts) captures. Every option must be listed in OPTION_DOCS.
+ */
+
+export interface Example {
+  title: string;
+  text?: string;
+  argv: string[];
+  /** Feed this file on stdin (shown as `cat FILE | h2scope ...`). */
+  stdin?: string;
+  /** Output files the command writes: created in a temporary directory, shown by name. */
+  writes?: string[];
+  /** A jq filter shown after the command, and the same selection done here. */
+  jq?: { shown: string; apply: (stdout: string) => string };
+  maxLines?: number;
+  maxWidth?: number;
+  hideStderr?: boolean;
+}
+
+export interface ExampleGroup {
+  title: string;
+  text: string;
+  examples: Example[];
+}
+
+export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?: string }> = {
+  format: {
+    arg: 'FMT',
+    text: '`text` (default), `json`, `ndjson`, `har` or `markdown`. Without it, a terminal on stdout gets the TUI.',
+    example: 'ndjson: one record per line',
+  },
+  output: { arg: 'FILE', text: 'Write the report to FILE instead of stdout.' },
+  summary: {
+    text: 'A one-screen text report: diagnostics first, then calls per method (count, errors, error rate, p50/p90/p99/max latency, message bytes), then connections.',
+    example: 'summary: the one-screen report',
+  },
+  filter: {
+    arg: 'EXPR',
+    text: 'Show only the records that match EXPR (see [Filters](#filters)); a connection is shown when it or any of its records matches.',
+    example: 'failed calls only',
+  },
+  'write-pcap': {
+    arg: 'FILE',
+    text: 'Also write the packets of the matching connections (all connections without --filter) to a new classic pcap, in capture order.',
+    example: 'a minimal capture to share',
+  },
+  'fail-on': {
+    arg: 'LEVEL',
+    text: '`error` or `warning`: exit 3 when a diagnostic of that severity or worse exists (counted before --filter). For CI gates.',
+    example: 'a CI gate',
+  },
+  port: {
+    arg: 'N',
+    text: 'Treat TCP port N as HTTP/2 even without a connection preface (captures that start mid-connection).',
+    example: 'port and decode-as',
+  },
+  'decode-as': {
+    arg: 'PORT=h2|grpc',
+    text: 'Decode TCP port PORT as HTTP/2 (`h2`) or as HTTP/2 carrying gRPC (`grpc`).',
+    example: 'port and decode-as',
+  },
+  proto: {
+    arg: 'FILE',
+    text: 'Decode gRPC messages with the types of this .proto file; without a schema messages are decoded schema-less (like `protoc --decode_raw`).',
+    example: 'decoding messages with a proto file',
+  },
+  'proto-path': { arg: 'DIR', text: 'Where imports of the .proto files are looked up, like `protoc -I`.' },
+  'descriptor-set': {
+    arg: 'FILE',
+    text: 'A FileDescriptorSet (`protoc --include_imports --descriptor_set_out=FILE`) to decode messages with.',
+  },
+  keylog: {
+    arg: 'FILE',
+    text: 'A TLS key log (the SSLKEYLOGFILE format) to decrypt TLS connections; pcapng files with embedded secrets need none.',
+    example: 'decrypting tls',
+  },
+  quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
+  help: { text: 'The help text below, and exit 0.', example: 'help' },
+  version: { text: 'Print the version and exit 0.' },
+};
+
+const UNARY = 'samples/grpc-js-unary.pcap';
+
+function jqLines(shown: string, select: (record: Record<string, unknown>) => unknown): Example['jq'] {
+  return {
+    shown,
+    apply: (stdout) =>
+      stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => select(JSON.parse(l) as Record<string, unknown>))
+        .filter((v) => v !== undefined)
+        .map((v) => JSON.stringify(v))
+        .join('\n') + '\n',
+  };
+}
+
+export const EXAMPLES: ExampleGroup[] = [
+  {
+    title: 'Reports',
+    text: 'All examples run on the captures in `samples/` (each has a `.meta.json` saying what it contains).',
+    examples: [
+      { title: 'help', argv: ['--help'] },
+      {
+        title: 'text: the default report',
+        text: 'The readable report for terminals, tickets and CI logs.',
+        argv: [UNARY],
+        maxLines: 30,
+        maxWidth: 160,
+      },
+      {
+        title: 'summary: the one-screen report',
+        argv: [UNARY, '--summary'],
+      },
+      {
+        title: 'json: one document',
+        text: '`{capture, connections: [{...connection, calls, frames}], diagnostics}` (fields in [output.md](output.md)).',
+        argv: [UNARY, '--format', 'json'],
+        maxWidth: 300,
+      },
+      {
+        title: 'ndjson: one record per line',
+        text: 'Records are written as soon as they are complete; a connection record follows its frames and calls; the `capture` record is last.',
+        argv: [UNARY, '--format', 'ndjson'],
+        maxLines: 12,
+        maxWidth: 150,
+      },
+      {
+        title: 'har: for browser dev tools',
+        text: 'One HAR 1.2 entry per HTTP/2 request (gRPC calls included): headers, bodies (base64 when binary), timings; gRPC facts in `_grpc`.',
+        argv: [UNARY, '--format', 'har', '--filter', 'grpc.status == 9'],
+        maxLines: 40,
+        maxWidth: 120,
+      },
+      {
+        title: 'markdown: an incident summary for a ticket',
+        argv: ['samples/grpc-js-deadline.pcap', '--format', 'markdown'],
+        maxWidth: 240,
+      },
+    ],
+  },
+  {
+    title: 'Filtering and exporting',
+    text: 'The [filter language](#filters) selects calls, frames, connections and diagnostics.',
+    examples: [
+      {
+        title: 'failed calls only',
+        argv: [UNARY, '--filter', 'grpc.status != 0', '--format', 'ndjson'],
+        jq: jqLines('-c \'select(.type=="call") | .call | [.stream, .statusName, .message]\'', (r) => {
+          const call = r.call as { stream: number; statusName: string; message: string } | undefined;
+          return call ? [call.stream, call.statusName, call.message] : undefined;
+        }),
+      },
+      {
+        title: 'frames by type and connection fields',
+        argv: [
+          'samples/grpc-conn-per-call.pcap',
+          '--filter',
+          'http2.type == GOAWAY && conn.client.port == 43842',
+          '-f',
+          'ndjson',
+        ],
+        jq: jqLines('-c \'select(.type=="frame") | .frame | [.connection, .from, .errorCode]\'', (r) => {
+          const f = r.frame as { connection: string; from: string; errorCode: string } | undefined;
+          return f ? [f.connection, f.from, f.errorCode] : undefined;
+        }),
+      },
+      {
+        title: 'a syntax error',
+        argv: [UNARY, '--filter', 'grpc.status == 0 && (http2.type == DATA'],
+      },
+      {
+        title: 'a minimal capture to share',
+        text: 'The packets of the matching connections go to a new pcap; with `-` (stdin) the input is spooled to a temporary file for this second pass.',
+        argv: [
+          'samples/grpc-conn-per-call.pcap',
+          '--filter',
+          'conn.id == c3',
+          '--write-pcap',
+          'c3.pcap',
+          '--summary',
+        ],
+        writes: ['c3.pcap'],
+        maxLines: 6,
+      },
+    ],
+  },
+  {
+    title: 'Decoding options',
+    text: 'Options that change what is decoded; a bad file is a usage error (exit 2) before anything is read.',
+    examples: [
+      {
+        title: 'port and decode-as',
+        text: 'This capture starts mid-connection: HTTP/2 is recognised from the frames anyway; `--port` makes it certain.',
+        argv: ['samples/h2-mid-connection.pcap', '--port', '50209', '-f', 'ndjson'],
+        jq: jqLines(
+          '-c \'select(.type=="connection") | .connection | [.id, .h2Detection, .frameCount]\'',
+          (r) => {
+            const c = r.connection as { id: string; h2Detection: string; frameCount: number } | undefined;
+            return c ? [c.id, c.h2Detection, c.frameCount] : undefined;
+          },
+        ),
+      },
+      {
+        title: 'decoding messages with a proto file',
+        argv: [
+          UNARY,
+          '--proto',
+          'scripts/samples/protos/scope.proto',
+          '--filter',
+          'http2.stream == 1',
+          '-f',
+          'ndjson',
+        ],
+        jq: jqLines('-c \'select(.type=="call") | .call.requests[0].decoded\'', (r) =>
+          r.type === 'call'
+            ? (r.call as { requests: Array<{ decoded: unknown }> }).requests[0]?.decoded
+            : undefined,
+        ),
+      },
+      {
+        title: 'a proto file that does not load',
+        argv: [UNARY, '--proto', 'scripts/cli-doc/broken.proto'],
+        maxWidth: 200,
+      },
+      {
+        title: 'decrypting tls',
+        argv: ['samples/tls-grpc-js-13.pcap', '--keylog', 'samples/tls-grpc-js-13.keys', '--summary'],
+        maxWidth: 200,
+      },
+    ],
+  },
+  {
+    title: 'Bad input and exit status',
+    text: 'One line on stderr says what is wrong and where; whatever was decoded before is still reported.',
+    examples: [
+      {
+        title: 'not a capture',
+        argv: ['samples/damaged-notacapture.pcap', '-f', 'json'],
+        hideStderr: false,
+        maxWidth: 200,
+      },
+      {
+        title: 'a truncated capture',
+        argv: ['samples/damaged-truncated.pcap', '--summary'],
+        maxLines: 4,
+        maxWidth: 200,
+      },
+      {
+        title: 'a CI gate',
+        text: 'The capture is decoded and reported as usual; the exit status says a warning was found.',
+        argv: ['samples/damaged-truncated.pcap', '--fail-on', 'warning', '--summary'],
+        maxLines: 5,
+        maxWidth: 200,
+      },
+      {
+        title: 'an empty pipe',
+        argv: ['-', '-f', 'ndjson'],
+        stdin: '/dev/null',
+        jq: jqLines("-c '.type'", (r) => r.type),
+      },
+      { title: 'an unknown option', argv: [UNARY, '--fromat', 'json'] },
+    ],
+  },
+];

@@ -1,0 +1,221 @@
+import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { ConnectionObserver, ConnectionObserverFactory, ObservedEvent } from '../engine/observer.js';
+import type { CallRecord } from '../grpc/call-record.js';
+import type { H2Event } from '../h2/types.js';
+import type { ConnectionRecord, FrameRecord, Role } from '../model/records.js';
+import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
+import { ConcurrencyTracker } from './concurrency.js';
+import type { ConnectionFacts, SeenDiagnostic } from './connection-facts.js';
+import { CONNECTION_DETECTORS } from './detectors.js';
+import { FlowDirection } from './flow-direction.js';
+import { GoawayTracker } from './goaway.js';
+import { HpackOccupancy } from './hpack-occupancy.js';
+import { analysisOptions, type AnalysisOptions } from './options.js';
+import { PingTracker } from './pings.js';
+import { SettingsTimeline, type AppliedSettings } from './settings-timeline.js';
+import { peerOf, StreamTable, type StateViolation } from './stream-states.js';
+
+/** Lower-layer diagnostics that make windows and stream states estimates rather than facts. */
+const INEXACT: Record<string, string> = {
+  'session.mid-connection': 'the capture starts mid-connection',
+  'h2.mid-stream-sync': 'the capture starts mid-connection',
+  'h2.gap': 'bytes were lost',
+  'h2.sync-failed': 'bytes could not be decoded',
+  'session.h2c-upgrade': 'h2c upgrade: the HTTP2-Settings values are not applied to the windows',
+};
+
+const MAX_SEEN = 50;
+
+/**
+ * The connection analysis: one per TCP connection, fed every HTTP/2 event in capture order (and the
+ * gRPC calls of the observer before it). It keeps the per-connection state over time (flow control,
+ * SETTINGS, PINGs, stream states, GOAWAY, HPACK) and, when the connection ends, adds it to the connection
+ * record and runs the detectors (docs/analysis.md).
+ */
+export class ConnectionAnalyzer implements ConnectionObserver {
+  private readonly settings: SettingsTimeline;
+  private readonly flow: Record<Role, FlowDirection>;
+  private readonly pings: PingTracker;
+  private readonly streams: StreamTable;
+  private readonly concurrency: ConcurrencyTracker;
+  private readonly goaway = new GoawayTracker();
+  private readonly hpack: HpackOccupancy;
+  private readonly calls: CallRecord[] = [];
+  private readonly seen: SeenDiagnostic[] = [];
+  private readonly violations: StateViolation[] = [];
+  private violationCount = 0;
+  private readonly framesFrom: Record<Role, number> = { client: 0, server: 0 };
+  private lastActivity: number | null = null;
+  private inexact: string | null = null;
+
+  constructor(
+    private readonly conn: TcpConnectionInfo,
+    private readonly opts: AnalysisOptions,
+  ) {
+    this.settings = new SettingsTimeline(opts.maxListed);
+    this.flow = {
+      client: new FlowDirection('client', conn.start, opts),
+      server: new FlowDirection('server', conn.start, opts),
+    };
+    this.pings = new PingTracker(opts.maxListed);
+    this.streams = new StreamTable(opts.maxStreams, opts.maxTrackedStreams);
+    this.concurrency = new ConcurrencyTracker(opts.maxSeriesPoints, (r) => this.streamLimit(r, true));
+    this.hpack = new HpackOccupancy(opts.maxSeriesPoints);
+  }
+
+  event(ev: ObservedEvent): [] {
+    if (ev.kind === 'call') this.calls.push(ev.call);
+    else if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
+    else this.frame(ev);
+    return [];
+  }
+
+  end(record: ConnectionRecord, reason: TcpEndReason) {
+    const frames = this.framesFrom.client + this.framesFrom.server;
+    if (frames === 0 && record.h2Detection === null) return { outputs: [] };
+    const facts = this.facts(record, reason);
+    const diagnostics = CONNECTION_DETECTORS.flatMap((detect) => detect(facts));
+    const streams = this.streams.records();
+    const omitted = this.streams.omitted;
+    const extend: Partial<ConnectionRecord> = {
+      flowControl: facts.flowControl,
+      settings: this.settings.record(),
+      pings: facts.pingsRecord,
+      goaway: facts.goaways,
+      streams,
+      ...(omitted > 0 ? { streamsOmitted: omitted } : {}),
+      concurrency: this.concurrency.record((r) => this.streamLimit(r, false)),
+      hpack: this.hpack.record((r) => this.settings.value(peerOf(r), 'HEADER_TABLE_SIZE') ?? null),
+    };
+    return {
+      outputs: diagnostics.map((diagnostic) => ({ kind: 'diagnostic' as const, diagnostic })),
+      extend: extend as Record<string, unknown>,
+    };
+  }
+
+  private facts(record: ConnectionRecord, reason: TcpEndReason): ConnectionFacts {
+    if (record.h2Detection === 'mid-connection') this.inexact ??= INEXACT['session.mid-connection']!;
+    const goaways = this.goaway.finish(this.streams); // marks refused streams: before any record
+    for (const v of this.streams.unopened()) this.violation(v);
+    const exact = this.inexact === null;
+    return {
+      id: this.conn.id,
+      record,
+      reason,
+      opts: this.opts,
+      exact,
+      flowControl: {
+        exact,
+        ...(this.inexact !== null ? { note: this.inexact } : {}),
+        client: this.flow.client.record(),
+        server: this.flow.server.record(),
+      },
+      flow: this.flow,
+      settings: this.settings,
+      pings: this.pings,
+      pingsRecord: this.pings.record(record.end, this.opts.pingAckTimeoutMs),
+      streams: this.streams,
+      concurrency: this.concurrency,
+      goaways,
+      violations: this.violations,
+      violationCount: this.violationCount,
+      calls: this.calls,
+      seen: this.seen,
+      framesFrom: this.framesFrom,
+      lastActivity: this.lastActivity,
+    };
+  }
+
+  private frame(ev: Extract<H2Event, { kind: 'frame' }>): void {
+    const f = ev.frame;
+    this.framesFrom[f.from]++;
+    if (f.type !== 'PING') this.lastActivity = f.time;
+    if (ev.hpack !== undefined) this.hpack.onBlock(f.from, f.time, ev.hpack);
+    switch (f.type) {
+      case 'SETTINGS': {
+        const applied = this.settings.onFrame(f);
+        if (applied !== null) this.apply(applied);
+        break;
+      }
+      case 'PING':
+        this.pings.onPing(f, this.concurrency.totalActive, this.streams.openedCount);
+        break;
+      case 'GOAWAY':
+        this.goaway.onGoaway(f, this.streams);
+        break;
+      case 'WINDOW_UPDATE':
+        // The receiver grants window to the other side's DATA.
+        if (f.increment !== undefined) this.flow[peerOf(f.from)].windowUpdate(f.stream, f.increment, f.time);
+        break;
+      default:
+        if (f.stream > 0) this.streamFrame(f, ev);
+    }
+  }
+
+  private streamFrame(f: FrameRecord, ev: Extract<H2Event, { kind: 'frame' }>): void {
+    if (f.type === 'DATA') {
+      // Stream windows are created at their first use with the initial window then in force: the same
+      // value as created at the stream's opening and moved by every SETTINGS change since (§6.9.2).
+      const opened = this.streams.get(f.stream)?.opened ?? f.time;
+      const pending = this.settings.pending(peerOf(f.from), 'INITIAL_WINDOW_SIZE');
+      this.flow[f.from].data(f.stream, f.length, f.time, f.index, pending, opened);
+    }
+    const change = this.streams.onFrame(f, ev.fields);
+    if (change === null) return;
+    if (change.violation !== null) this.violation(change.violation);
+    this.concurrency.onChange(change, f.time);
+    if (change.after === 'closed') {
+      this.flow.client.close(change.entry.id);
+      this.flow.server.close(change.entry.id);
+    }
+  }
+
+  private violation(v: StateViolation): void {
+    this.violationCount++;
+    if (this.violations.length < this.opts.maxListed) this.violations.push(v);
+  }
+
+  /** SETTINGS acknowledged: what changes for the acknowledging side's sending (RFC 9113 §6.5.3, §6.9.2). */
+  private apply(applied: AppliedSettings): void {
+    const initial = applied.values['INITIAL_WINDOW_SIZE'];
+    if (initial !== undefined) this.flow[peerOf(applied.announcer)].applyInitialWindow(initial, applied.time);
+  }
+
+  /**
+   * The SETTINGS_MAX_CONCURRENT_STREAMS `initiator`'s streams are bound by (announced by its peer); null is
+   * unlimited. `permissive`: a value announced but not yet acknowledged counts when it is larger.
+   */
+  private streamLimit(initiator: Role, permissive: boolean): number | null {
+    const announcer = peerOf(initiator);
+    const acked = this.settings.value(announcer, 'MAX_CONCURRENT_STREAMS') ?? null;
+    if (!permissive) return acked;
+    const pending = this.settings.pending(announcer, 'MAX_CONCURRENT_STREAMS');
+    if (acked === null || pending === null) return acked;
+    return Math.max(acked, pending);
+  }
+
+  private noteDiagnostic(d: Diagnostic): void {
+    const why = INEXACT[d.code];
+    if (why !== undefined) this.inexact ??= why;
+    if (d.code === 'session.h2c-upgrade') {
+      const time = d.time ?? this.conn.start;
+      this.concurrency.onChange(this.streams.upgraded(time), time);
+    }
+    if (this.seen.length >= MAX_SEEN) return;
+    const from = d.evidence?.['from'];
+    this.seen.push({
+      code: d.code,
+      title: DIAGNOSTICS[d.code]?.title ?? d.code,
+      message: d.message,
+      from: from === 'client' || from === 'server' ? from : null,
+      time: d.time ?? null,
+    });
+  }
+}
+
+/** The factory the pipeline registers (after the gRPC observer, whose calls it reads). */
+export function analysisObserverFactory(options: Partial<AnalysisOptions> = {}): ConnectionObserverFactory {
+  const opts = analysisOptions(options);
+  return (conn) => new ConnectionAnalyzer(conn, opts);
+}

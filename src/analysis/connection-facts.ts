@@ -1,0 +1,54 @@
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { CallRecord } from '../grpc/call-record.js';
+import type {
+  ConnectionRecord,
+  FlowControlRecord,
+  GoawayRecord,
+  PingsRecord,
+  Role,
+} from '../model/records.js';
+import type { TcpEndReason } from '../tcp/types.js';
+import type { ConcurrencyTracker } from './concurrency.js';
+import type { FlowDirection } from './flow-direction.js';
+import type { AnalysisOptions } from './options.js';
+import type { PingTracker } from './pings.js';
+import type { SettingsTimeline } from './settings-timeline.js';
+import type { StateViolation, StreamTable } from './stream-states.js';
+
+/** A diagnostic a lower layer raised on this connection, kept to explain a GOAWAY. */
+export interface SeenDiagnostic {
+  code: string;
+  title: string;
+  message: string;
+  /** The side it is about, when the evidence says (`from`). */
+  from: Role | null;
+  time: number | null;
+}
+
+/** Everything the connection detectors read: final, computed once at the end of the connection. */
+export interface ConnectionFacts {
+  id: string;
+  record: ConnectionRecord;
+  reason: TcpEndReason;
+  opts: AnalysisOptions;
+  /** Windows, stream states and limits are trustworthy (no gap, no mid-connection start). */
+  exact: boolean;
+  flowControl: FlowControlRecord;
+  flow: Record<Role, FlowDirection>;
+  settings: SettingsTimeline;
+  pings: PingTracker;
+  pingsRecord: PingsRecord;
+  streams: StreamTable;
+  concurrency: ConcurrencyTracker;
+  goaways: GoawayRecord[];
+  violations: StateViolation[];
+  violationCount: number;
+  calls: CallRecord[];
+  seen: SeenDiagnostic[];
+  /** Frames each side sent. */
+  framesFrom: Record<Role, number>;
+  /** Time of the last frame other than PING (keepalive traffic is not activity). */
+  lastActivity: number | null;
+}
+
+export type ConnectionDetector = (facts: ConnectionFacts) => Diagnostic[];

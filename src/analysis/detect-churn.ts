@@ -1,0 +1,83 @@
+import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
+import { diag } from '../diagnostics/make.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { groupBy, type ConnectionSummary } from './capture-facts.js';
+import { clock, median, msBetween, roundMs } from './format.js';
+import type { AnalysisOptions } from './options.js';
+
+/** Many short HTTP/2 connections from one client to one server, each with at most one call. */
+export function detectConnectionPerCall(conns: ConnectionSummary[], opts: AnalysisOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const groups = groupBy(
+    conns.filter((c) => c.http2),
+    (c) => `${c.clientIp} ${c.server}`,
+  );
+  for (const list of groups.values()) {
+    if (list.length < opts.churnMinConnections) continue;
+    const single = list.filter((c) => c.calls <= 1).length;
+    const calls = list.reduce((a, c) => a + c.calls, 0);
+    if (single < list.length * opts.churnMinFraction || calls < list.length / 2) continue;
+    const first = list[0]!;
+    const last = list.reduce((a, c) => Math.max(a, c.end), first.end);
+    const params = {
+      client: first.clientIp,
+      server: first.server,
+      connections: list.length,
+      spanMs: msBetween(first.start, last),
+      single,
+      calls,
+      medianMs: roundMs(median(list.map((c) => msBetween(c.start, c.end))) ?? 0),
+    };
+    const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.churn.connection-per-call', params, {
+      connection: first.id,
+      time: first.start,
+    });
+    d.evidence = { ...d.evidence, connectionIds: list.map((c) => c.id) };
+    out.push(d);
+  }
+  return out;
+}
+
+/** Many TCP connections from one client to one server endpoint open together, opened within a short time. */
+export function detectConnectionBurst(conns: ConnectionSummary[], opts: AnalysisOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const list of groupBy(conns, (c) => `${c.clientIp} ${c.server}`).values()) {
+    if (list.length < opts.burstMinConnections) continue;
+    const best = largestBurst(
+      [...list].sort((a, b) => a.start - b.start),
+      opts.burstWindowMs / 1000,
+    );
+    if (best.length < opts.burstMinConnections) continue;
+    const first = best[0]!;
+    const params = {
+      client: first.clientIp,
+      server: first.server,
+      connections: best.length,
+      windowMs: msBetween(first.start, best[best.length - 1]!.start),
+      first: clock(first.start),
+    };
+    const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.churn.burst', params, {
+      connection: first.id,
+      time: first.start,
+    });
+    d.evidence = { ...d.evidence, connectionIds: best.map((c) => c.id) };
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * The largest set of connections all open at one instant (the start of the latest of them) and all opened
+ * within `window` seconds before it.
+ */
+function largestBurst(sorted: ConnectionSummary[], window: number): ConnectionSummary[] {
+  let best: ConnectionSummary[] = [];
+  let from = 0;
+  for (let j = 0; j < sorted.length; j++) {
+    const t = sorted[j]!.start;
+    while (sorted[from]!.start < t - window) from++;
+    const open = sorted.slice(from, j + 1).filter((c) => c.end >= t);
+    if (open.length > best.length) best = open;
+  }
+  return best;
+}

@@ -1,0 +1,130 @@
+import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
+import { diag } from '../diagnostics/make.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { FlowDirectionRecord, Role, StallRecord, StreamFlowRecord } from '../model/records.js';
+import type { ConnectionFacts } from './connection-facts.js';
+import { DEFAULT_INITIAL_WINDOW_SIZE } from './flow-window.js';
+import { median, msBetween, rate, roundMs } from './format.js';
+import { peerOf } from './stream-states.js';
+
+/** Suggested windows stop here: beyond 16 MiB a window hides a slow reader rather than a round trip. */
+const MAX_SUGGESTED_WINDOW = 1 << 24;
+
+/** Long or repeated waits for window, per stream (RFC 9113 §5.2). */
+export function detectStarvation(facts: ConnectionFacts): Diagnostic[] {
+  if (!facts.exact) return [];
+  const out: Diagnostic[] = [];
+  for (const sender of ['client', 'server'] as const) {
+    const dir = facts.flowControl[sender];
+    for (const s of dir.streams) {
+      const d = starvation(facts, sender, dir, s);
+      if (d !== null) out.push(d);
+    }
+  }
+  return out;
+}
+
+function starvation(
+  facts: ConnectionFacts,
+  sender: Role,
+  dir: FlowDirectionRecord,
+  s: StreamFlowRecord,
+): Diagnostic | null {
+  if (s.stalls === 0 || s.first === null || s.last === null) return null;
+  const durationMs = msBetween(s.first, s.last);
+  const { starvationMinMs, starvationMinFraction } = facts.opts;
+  if (s.stalledMs < starvationMinMs || s.stalledMs < durationMs * starvationMinFraction) return null;
+  const stalls = dir.stalls.filter((x) => x.stream === s.stream);
+  const seconds = durationMs / 1000;
+  const unblockedSeconds = Math.max(durationMs - s.stalledMs, 0) / 1000;
+  const unblocked = unblockedSeconds > 0 ? s.bytes / unblockedSeconds : null;
+  const longestMs = Math.max(0, ...stalls.map((x) => x.waitedMs));
+  const receiver = peerOf(sender);
+  const params = {
+    sender,
+    receiver,
+    stream: s.stream,
+    bytes: s.bytes,
+    durationMs,
+    stalledMs: s.stalledMs,
+    percent: Math.round((s.stalledMs / durationMs) * 100),
+    stalls: s.stalls,
+    window: windowKinds(stalls),
+    longestMs,
+    throughput: seconds > 0 ? rate(s.bytes / seconds) : 'n/a',
+    unblockedThroughput: unblocked === null ? 'n/a' : rate(unblocked),
+    initialWindow: dir.initialWindow,
+    defaultNote:
+      dir.initialWindow === DEFAULT_INITIAL_WINDOW_SIZE ? ' (the RFC 9113 default, never raised)' : '',
+    receiverDelayMs: roundMs(median(stalls.map((x) => msBetween(x.start, x.windowUpdate))) ?? 0),
+    suggestedWindow: suggestWindow(s.bytes, dir.initialWindow, unblocked, longestMs),
+  };
+  const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.flow.starvation', params, {
+    connection: facts.id,
+    stream: s.stream,
+    time: stalls[0]?.start ?? s.first,
+  });
+  d.evidence = { ...d.evidence, waitsMs: stalls.map((x) => x.waitedMs) };
+  return d;
+}
+
+function windowKinds(stalls: StallRecord[]): string {
+  const kinds = new Set(stalls.map((x) => x.window));
+  if (kinds.has('both') || (kinds.has('stream') && kinds.has('connection'))) return 'stream and connection';
+  return kinds.has('connection') ? 'connection' : 'stream';
+}
+
+/**
+ * The window that would have covered the longest wait: what the sender could have sent at its unblocked
+ * rate meanwhile, on top of what it had, but never more than the whole transfer; rounded up to a power of
+ * two, at least twice the current window.
+ */
+export function suggestWindow(
+  bytes: number,
+  initial: number,
+  unblocked: number | null,
+  longestMs: number,
+): number {
+  const needed = unblocked === null ? bytes : Math.min(bytes, initial + (unblocked * longestMs) / 1000);
+  let w = 1;
+  while (w < Math.max(needed, 2 * initial) && w < MAX_SUGGESTED_WINDOW) w *= 2;
+  return w;
+}
+
+/** DATA beyond the window: only on exact accounting (a lost WINDOW_UPDATE would look the same). */
+export function detectOverruns(facts: ConnectionFacts): Diagnostic[] {
+  if (!facts.exact) return [];
+  const out: Diagnostic[] = [];
+  for (const sender of ['client', 'server'] as const) {
+    const flow = facts.flow[sender];
+    const first = flow.overruns[0];
+    if (first !== undefined) {
+      const params = {
+        sender,
+        receiver: peerOf(sender),
+        length: first.length,
+        stream: first.stream,
+        available: first.available,
+        window: first.window,
+        overruns: flow.overrunCount,
+        frame: first.frame,
+      };
+      const where = { connection: facts.id, stream: first.stream, time: first.time };
+      out.push(diag(ANALYSIS_DIAGNOSTICS, 'analysis.flow.window-overrun', params, where));
+    }
+    const over = flow.overflows[0];
+    if (over !== undefined) {
+      const params = {
+        sender,
+        receiver: peerOf(sender),
+        increment: over.increment,
+        stream: over.stream,
+        window: over.stream === 0 ? 'connection' : 'stream',
+        value: over.value,
+      };
+      const where = { connection: facts.id, stream: over.stream, time: over.time };
+      out.push(diag(ANALYSIS_DIAGNOSTICS, 'analysis.flow.window-overflow', params, where));
+    }
+  }
+  return out;
+}

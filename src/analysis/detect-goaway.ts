@@ -1,0 +1,159 @@
+import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
+import { diag } from '../diagnostics/make.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { GoawayRecord } from '../model/records.js';
+import type { ConnectionFacts } from './connection-facts.js';
+import { errorMeaning } from './error-meanings.js';
+import { listSome } from './format.js';
+import { peerOf } from './stream-states.js';
+
+/** Session diagnostics that explain why a client gave up right after its preface. */
+const HANDSHAKE_FAILURES = new Set([
+  'session.no-server-settings',
+  'session.preface-http1-reply',
+  'session.bad-server-preface',
+  'session.http1-client-h2-server',
+]);
+
+/** GOAWAY with an error code: what it means, and the likely cause the frames show (RFC 9113 §6.8, §7). */
+export function detectGoawayErrors(facts: ConnectionFacts): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const g of facts.goaways) {
+    if (g.phase === 'repeat' || g.errorCode === 'NO_ERROR') continue;
+    out.push(goawayError(facts, g));
+  }
+  return out;
+}
+
+function goawayError(facts: ConnectionFacts, g: GoawayRecord): Diagnostic {
+  const peer = peerOf(g.from);
+  const base = { from: g.from, peer, debug: g.debugData, lastStreamId: g.lastStreamId };
+  const where = { connection: facts.id, time: g.time };
+  const T = ANALYSIS_DIAGNOSTICS;
+  switch (g.errorCode) {
+    case 'ENHANCE_YOUR_CALM':
+      if (g.debugData.includes('too_many_pings')) {
+        const interval = facts.pings.idleInterval(peer);
+        const params = {
+          ...base,
+          peerPings: facts.pings.sent(peer),
+          idlePings: facts.pings.idlePings(peer).length,
+          intervalMs: interval ?? 'unknown',
+        };
+        return diag(T, 'analysis.goaway.too-many-pings', params, where);
+      }
+      return diag(T, 'analysis.goaway.enhance-your-calm', base, where);
+    case 'PROTOCOL_ERROR':
+      return diag(T, 'analysis.goaway.protocol-error', { ...base, cause: protocolCause(facts, g) }, where);
+    case 'FLOW_CONTROL_ERROR':
+      return diag(T, 'analysis.goaway.flow-control-error', { ...base, cause: flowCause(facts, g) }, where);
+    case 'COMPRESSION_ERROR':
+      return diag(T, 'analysis.goaway.compression-error', { ...base, cause: hpackCause(facts, g) }, where);
+    default: {
+      const handshake = facts.seen.find((s) => HANDSHAKE_FAILURES.has(s.code));
+      const cause = handshake
+        ? ` It follows "${handshake.title}" (${handshake.code}) on this connection.`
+        : '';
+      const params = { ...base, errorCode: g.errorCode, meaning: errorMeaning(g.errorCode), cause };
+      return diag(T, 'analysis.goaway.error', params, where);
+    }
+  }
+}
+
+/** PROTOCOL_ERROR: a failed handshake, a malformed frame from the peer, or a stream state violation. */
+function protocolCause(facts: ConnectionFacts, g: GoawayRecord): string {
+  const peer = peerOf(g.from);
+  const handshake = facts.seen.find((s) => HANDSHAKE_FAILURES.has(s.code));
+  if (handshake !== undefined)
+    return `the connection preface was not answered with HTTP/2 ("${handshake.title}", ${handshake.code})`;
+  const frame = facts.seen.find(
+    (s) => s.from === peer && (s.code.startsWith('h2.frame.') || s.code.startsWith('h2.continuation')),
+  );
+  if (frame !== undefined) return `the ${peer} sent a malformed frame (${frame.code}: ${frame.message})`;
+  const v = facts.violations.find((x) => x.from === peer && x.time <= g.time);
+  if (v !== undefined)
+    return `the ${peer} sent ${v.frame} on stream ${v.stream} in state ${v.state} (${v.rule})`;
+  const over = facts.concurrency.exceeded.find((x) => x.initiator === peer);
+  if (over !== undefined)
+    return `the ${peer} opened stream ${over.stream} above the concurrency limit ${over.limit}`;
+  return explained(g);
+}
+
+function flowCause(facts: ConnectionFacts, g: GoawayRecord): string {
+  const peer = peerOf(g.from);
+  const flow = facts.flow[peer];
+  const o = flow.overruns[0];
+  if (o !== undefined)
+    return `the ${peer} sent ${o.length} bytes on stream ${o.stream} with ${o.available} bytes of ${o.window} window left`;
+  const w = flow.overflows[0];
+  if (w !== undefined) return `a WINDOW_UPDATE of ${w.increment} raised a window to ${w.value}`;
+  if (!facts.exact)
+    return `${explained(g)}; windows are estimates here (${facts.flowControl.note ?? 'inexact'})`;
+  return explained(g);
+}
+
+function hpackCause(facts: ConnectionFacts, g: GoawayRecord): string {
+  const peer = peerOf(g.from);
+  const h = facts.seen.find((s) => s.from === peer && s.code.startsWith('h2.hpack'));
+  if (h !== undefined)
+    return `h2scope also found a problem in the ${peer}'s header blocks (${h.code}: ${h.message})`;
+  return explained(g);
+}
+
+function explained(g: GoawayRecord): string {
+  return g.debugData !== ''
+    ? `the ${g.from}'s own explanation is "${g.debugData}"`
+    : `not visible in the captured frames; the ${g.from}'s logs should say`;
+}
+
+/** Streams above a GOAWAY's last-stream-id: refused, never processed, safe to retry (RFC 9113 §6.8). */
+export function detectRefusedByGoaway(facts: ConnectionFacts): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const from of ['client', 'server'] as const) {
+    // The lowest last-stream-id from this side refuses the most: report that one, once.
+    const g = facts.goaways
+      .filter((x) => x.from === from && x.refused.length > 0)
+      .sort((a, b) => a.lastStreamId - b.lastStreamId)[0];
+    if (g === undefined) continue;
+    const params = {
+      from,
+      peer: peerOf(from),
+      errorCode: g.errorCode,
+      lastStreamId: g.lastStreamId,
+      count: g.refused.length,
+      streams: listSome(g.refused.map((id) => describe(facts, id))),
+    };
+    const where = { connection: facts.id, stream: g.refused[0], time: g.time };
+    out.push(diag(ANALYSIS_DIAGNOSTICS, 'analysis.goaway.refused-streams', params, where));
+  }
+  return out;
+}
+
+/** A NO_ERROR shutdown while streams were in flight, and how they ended. */
+export function detectGracefulShutdown(facts: ConnectionFacts): Diagnostic[] {
+  const g = facts.goaways.find(
+    (x) => x.errorCode === 'NO_ERROR' && x.phase !== 'repeat' && x.inFlight.length > 0,
+  );
+  if (g === undefined) return [];
+  const twoStep = facts.goaways.some((x) => x.from === g.from && x.phase === 'notice')
+    ? ', after a 2^31-1 notice: a two-step graceful shutdown'
+    : '';
+  const counts = new Map<string, number>();
+  for (const s of g.inFlight) counts.set(s.outcome, (counts.get(s.outcome) ?? 0) + 1);
+  const params = {
+    from: g.from,
+    lastStreamId: g.lastStreamId,
+    twoStep,
+    count: g.inFlight.length,
+    streams: listSome(g.inFlight.map((s) => describe(facts, s.stream))),
+    outcomes: [...counts].map(([k, n]) => `${n} ${k}`).join(', '),
+  };
+  const where = { connection: facts.id, stream: g.inFlight[0]?.stream, time: g.time };
+  return [diag(ANALYSIS_DIAGNOSTICS, 'analysis.goaway.graceful-in-flight', params, where)];
+}
+
+/** "3 (POST /pkg.Svc/M)" */
+export function describe(facts: ConnectionFacts, id: number): string {
+  const request = facts.streams.get(id)?.request;
+  return request ? `${id} (${request})` : String(id);
+}

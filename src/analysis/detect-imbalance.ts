@@ -1,0 +1,110 @@
+import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
+import { diag } from '../diagnostics/make.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { groupBy, type ConnectionSummary } from './capture-facts.js';
+import type { AnalysisOptions } from './options.js';
+
+interface Share {
+  key: string;
+  calls: number;
+  /** The connection to point the diagnostic at. */
+  connection: ConnectionSummary;
+}
+
+function shares(list: Share[], total: number): string {
+  return list.map((s) => `${s.key} ${s.calls} (${Math.round((s.calls / total) * 100)}%)`).join(', ');
+}
+
+function servicesOf(conns: ConnectionSummary[]): string[] {
+  return [...new Set(conns.flatMap((c) => [...c.services.keys()]))];
+}
+
+/** Calls of one gRPC service very unevenly spread over several server endpoints. */
+export function detectEndpointImbalance(conns: ConnectionSummary[], opts: AnalysisOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const service of servicesOf(conns)) {
+    const byServer = groupBy(
+      conns.filter((c) => (c.services.get(service) ?? 0) > 0),
+      (c) => c.server,
+    );
+    const list: Share[] = [...byServer].map(([server, cs]) => ({
+      key: server,
+      calls: cs.reduce((a, c) => a + (c.services.get(service) ?? 0), 0),
+      connection: cs.reduce((a, c) =>
+        (c.services.get(service) ?? 0) > (a.services.get(service) ?? 0) ? c : a,
+      ),
+    }));
+    const d = unequal(list, opts);
+    if (d === null || list.length < 2) continue;
+    const params = {
+      service,
+      endpoints: list.length,
+      shares: shares(d.sorted, d.total),
+      ratio: d.ratio,
+      calls: d.total,
+    };
+    out.push(
+      diag(ANALYSIS_DIAGNOSTICS, 'analysis.imbalance.endpoints', params, {
+        connection: d.sorted[0]!.connection.id,
+        time: d.sorted[0]!.connection.start,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * Calls of one service over several connections from one client to the same server endpoint that were
+ * open at the same time as the busiest one, with one carrying nearly all of them (pinning behind one
+ * address).
+ */
+export function detectPinnedConnection(conns: ConnectionSummary[], opts: AnalysisOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const service of servicesOf(conns)) {
+    for (const cs of groupBy(conns, (c) => `${c.clientIp} ${c.server}`).values()) {
+      const server = cs[0]!.server;
+      const carrying = cs.filter((c) => (c.services.get(service) ?? 0) > 0);
+      if (carrying.length === 0) continue;
+      const busiest = carrying.reduce((a, c) =>
+        (c.services.get(service) ?? 0) > (a.services.get(service) ?? 0) ? c : a,
+      );
+      // Idle HTTP/2 connections to the same endpoint that overlapped the busiest one count (with 0 calls).
+      const peers = cs.filter((c) => c.http2 && c.start <= busiest.end && c.end >= busiest.start);
+      if (peers.length < 2) continue;
+      const list = peers.map((c) => ({ key: c.id, calls: c.services.get(service) ?? 0, connection: c }));
+      const d = unequal(list, opts);
+      if (d === null) continue;
+      const params = {
+        service,
+        server,
+        connections: list.length,
+        busiest: busiest.id,
+        share: Math.round(((busiest.services.get(service) ?? 0) / d.total) * 100),
+        calls: d.total,
+        shares: shares(d.sorted, d.total),
+        ratio: d.ratio,
+      };
+      out.push(
+        diag(ANALYSIS_DIAGNOSTICS, 'analysis.imbalance.pinned', params, {
+          connection: busiest.id,
+          time: busiest.start,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** Enough calls, and the busiest has at least `imbalanceMinRatio` times the quietest (or the quietest none). */
+function unequal(
+  list: Share[],
+  opts: AnalysisOptions,
+): { sorted: Share[]; total: number; ratio: number | string } | null {
+  const total = list.reduce((a, s) => a + s.calls, 0);
+  if (list.length < 2 || total < opts.imbalanceMinCalls) return null;
+  const sorted = [...list].sort((a, b) => b.calls - a.calls);
+  const max = sorted[0]!.calls;
+  const min = sorted[sorted.length - 1]!.calls;
+  if (min > 0 && max / min < opts.imbalanceMinRatio) return null;
+  return { sorted, total, ratio: min === 0 ? 'infinite' : Math.round((max / min) * 10) / 10 };
+}

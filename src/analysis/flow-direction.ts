@@ -1,0 +1,217 @@
+import { MAX_WINDOW_SIZE } from '../h2/constants.js';
+import type { FlowDirectionRecord, Role, StallRecord, StreamFlowRecord } from '../model/records.js';
+import { DEFAULT_INITIAL_WINDOW_SIZE, FlowWindow } from './flow-window.js';
+import { msBetween, roundMs } from './format.js';
+import type { AnalysisOptions } from './options.js';
+
+/** DATA larger than the window it had (RFC 9113 §6.9.1: a FLOW_CONTROL_ERROR). */
+export interface Overrun {
+  stream: number;
+  time: number;
+  frame: number;
+  window: 'stream' | 'connection';
+  available: number;
+  length: number;
+}
+
+/** A WINDOW_UPDATE that takes a window past 2^31-1 (RFC 9113 §6.9.1). */
+export interface Overflow {
+  stream: number;
+  time: number;
+  increment: number;
+  value: number;
+}
+
+interface StreamFlow {
+  window: FlowWindow;
+  bytes: number;
+  frames: number;
+  first: number | null;
+  last: number | null;
+  stalls: number;
+  stalledMs: number;
+  open: boolean;
+}
+
+/**
+ * Flow control of the DATA one side (the sender) sends: the connection window and one window per stream,
+ * as granted by the other side (RFC 9113 §5.2, §6.9). DATA consumes its whole payload, WINDOW_UPDATE from
+ * the receiver restores, and the receiver's SETTINGS_INITIAL_WINDOW_SIZE shifts every open stream window
+ * once the sender has acknowledged it (§6.9.2). Also finds the waits (stalls) and the overruns.
+ */
+export class FlowDirection {
+  private readonly connection: FlowWindow;
+  private readonly streams = new Map<number, StreamFlow>();
+  private initialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
+  private readonly stalls: StallRecord[] = [];
+  private stallCount = 0;
+  private stalledMs = 0;
+  private bytes = 0;
+  private frames = 0;
+  private windowUpdates = 0;
+  private first: number | null = null;
+  private last: number | null = null;
+  readonly overruns: Overrun[] = [];
+  overrunCount = 0;
+  readonly overflows: Overflow[] = [];
+
+  constructor(
+    readonly sender: Role,
+    start: number,
+    private readonly opts: AnalysisOptions,
+  ) {
+    // RFC 9113 §6.9.2: the connection window is 65,535 and only WINDOW_UPDATE changes it.
+    this.connection = new FlowWindow(DEFAULT_INITIAL_WINDOW_SIZE, start, opts.maxSeriesPoints);
+  }
+
+  /** The stream is closed: settings changes no longer touch it; past the listing cap it is only counted. */
+  close(stream: number): void {
+    const s = this.streams.get(stream);
+    if (s === undefined) return;
+    s.open = false;
+    if (this.streams.size > this.opts.maxStreams) {
+      this.streams.delete(stream);
+    }
+  }
+
+  /**
+   * `pendingInitial`: a SETTINGS_INITIAL_WINDOW_SIZE the receiver sent that is not acknowledged yet;
+   * `opened`: when the stream opened (a first DATA may have waited since then).
+   */
+  data(
+    stream: number,
+    length: number,
+    time: number,
+    frame: number,
+    pendingInitial: number | null,
+    opened = time,
+  ): void {
+    const s = this.stream(stream, opened);
+    this.bytes += length;
+    this.frames++;
+    this.first ??= time;
+    this.last = time;
+    s.bytes += length;
+    s.frames++;
+    s.first ??= time;
+    s.last = time;
+    if (length > 0) {
+      this.checkStall(stream, s, length, time);
+      this.checkOverrun(stream, s, length, time, frame, pendingInitial);
+    }
+    s.window.consume(length, time);
+    this.connection.consume(length, time);
+  }
+
+  windowUpdate(stream: number, increment: number, time: number): void {
+    this.windowUpdates++;
+    const w = stream === 0 ? this.connection : this.stream(stream, time).window;
+    w.adjust(increment, time);
+    if (w.value > MAX_WINDOW_SIZE && this.overflows.length < this.opts.maxListed) {
+      this.overflows.push({ stream, time, increment, value: w.value });
+    }
+  }
+
+  /** The sender acknowledged the receiver's new SETTINGS_INITIAL_WINDOW_SIZE (RFC 9113 §6.9.2). */
+  applyInitialWindow(value: number, time: number): void {
+    const delta = value - this.initialWindow;
+    this.initialWindow = value;
+    if (delta === 0) return;
+    for (const s of this.streams.values()) if (s.open) s.window.adjust(delta, time);
+  }
+
+  get totalStalls(): number {
+    return this.stallCount;
+  }
+
+  get initial(): number {
+    return this.initialWindow;
+  }
+
+  record(): FlowDirectionRecord {
+    const streams: StreamFlowRecord[] = [];
+    for (const [stream, s] of this.streams) {
+      if (s.frames === 0) continue;
+      streams.push({
+        stream,
+        window: s.window.record(),
+        bytes: s.bytes,
+        frames: s.frames,
+        first: s.first,
+        last: s.last,
+        stalls: s.stalls,
+        stalledMs: roundMs(s.stalledMs),
+      });
+    }
+    const span = this.first !== null && this.last !== null ? this.last - this.first : 0;
+    return {
+      initialWindow: this.initialWindow,
+      connection: this.connection.record(),
+      streams: streams.sort((a, b) => a.stream - b.stream),
+      stalls: this.stalls,
+      stalledMs: roundMs(this.stalledMs),
+      bytes: this.bytes,
+      frames: this.frames,
+      windowUpdates: this.windowUpdates,
+      throughput: this.frames >= 2 && span > 0 ? Math.round(this.bytes / span) : null,
+      overruns: this.overrunCount,
+    };
+  }
+
+  private stream(id: number, time: number): StreamFlow {
+    let s = this.streams.get(id);
+    if (s === undefined) {
+      const window = new FlowWindow(this.initialWindow, time, this.opts.maxStreamSeriesPoints);
+      s = { window, bytes: 0, frames: 0, first: null, last: null, stalls: 0, stalledMs: 0, open: true };
+      this.streams.set(id, s);
+    }
+    return s;
+  }
+
+  /** The DATA could only go out after a raise of the stream window, the connection window, or both. */
+  private checkStall(stream: number, s: StreamFlow, length: number, time: number): void {
+    const sw = s.window.waitedFor(length);
+    const cw = this.connection.waitedFor(length);
+    if (sw === null && cw === null) return;
+    const since = Math.min(sw?.since ?? Infinity, cw?.since ?? Infinity);
+    const waitedMs = msBetween(since, time);
+    s.stalls++;
+    s.stalledMs += waitedMs;
+    this.stallCount++;
+    this.stalledMs += waitedMs;
+    if (this.stalls.length >= this.opts.maxListed) return;
+    this.stalls.push({
+      stream,
+      window: sw !== null && cw !== null ? 'both' : sw !== null ? 'stream' : 'connection',
+      start: since,
+      windowLeft: Math.min(sw?.left ?? Infinity, cw?.left ?? Infinity),
+      needed: length,
+      windowUpdate: Math.max(sw?.raisedAt ?? -Infinity, cw?.raisedAt ?? -Infinity),
+      resume: time,
+      waitedMs,
+    });
+  }
+
+  private checkOverrun(
+    stream: number,
+    s: StreamFlow,
+    length: number,
+    time: number,
+    frame: number,
+    pendingInitial: number | null,
+  ): void {
+    // The sender may already apply SETTINGS it has received but not yet acknowledged: allow the larger.
+    const slack = pendingInitial === null ? 0 : Math.max(0, pendingInitial - this.initialWindow);
+    const streamAvail = s.window.value + slack;
+    const over =
+      length > streamAvail
+        ? { window: 'stream' as const, available: streamAvail }
+        : length > this.connection.value
+          ? { window: 'connection' as const, available: this.connection.value }
+          : null;
+    if (over === null) return;
+    this.overrunCount++;
+    if (this.overruns.length < this.opts.maxListed)
+      this.overruns.push({ stream, time, frame, length, ...over });
+  }
+}

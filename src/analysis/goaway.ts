@@ -1,0 +1,78 @@
+import type { FrameRecord, GoawayRecord } from '../model/records.js';
+import { isActive, peerOf, stateOf, type StreamTable } from './stream-states.js';
+
+/** RFC 9113 §6.8: a GOAWAY with the largest stream id (2^31-1) announces a shutdown without refusing anything. */
+const MAX_STREAM_ID = 0x7fffffff;
+
+interface Pending extends GoawayRecord {
+  /** Streams in flight when it was sent (outcomes are filled at the end). */
+  inFlightIds: number[];
+}
+
+/**
+ * GOAWAY frames and what they did (RFC 9113 §6.8): streams the receiver had opened above last-stream-id
+ * were refused (never processed, safe to retry); streams at or below it that were still open were allowed
+ * to finish. A graceful server first sends last-stream-id 2^31-1, then the real one a round trip later.
+ */
+export class GoawayTracker {
+  private readonly list: Pending[] = [];
+
+  onGoaway(f: FrameRecord, streams: StreamTable): void {
+    const last = f.lastStreamId ?? 0;
+    const receiver = peerOf(f.from);
+    const inFlightIds: number[] = [];
+    for (const e of streams.all()) {
+      if (e.initiator === receiver && e.id <= last && isActive(stateOf(e))) inFlightIds.push(e.id);
+    }
+    this.list.push({
+      from: f.from,
+      time: f.time,
+      frame: f.index,
+      lastStreamId: last,
+      errorCode: f.errorCode ?? 'UNKNOWN',
+      errorCodeValue: f.errorCodeValue ?? -1,
+      debugData: f.debugData ?? '',
+      refused: [],
+      inFlight: [],
+      phase: this.phase(f, last),
+      inFlightIds: inFlightIds.sort((a, b) => a - b),
+    });
+  }
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  /** The GOAWAYs, with refused streams marked in `streams` and in-flight outcomes known. */
+  finish(streams: StreamTable): GoawayRecord[] {
+    for (const g of this.list) {
+      const receiver = peerOf(g.from);
+      for (const e of streams.all()) {
+        if (e.initiator !== receiver || e.id <= g.lastStreamId || e.opened === null) continue;
+        g.refused.push(e.id);
+        streams.refuseByGoaway(e, g.from, g.time, g.frame);
+      }
+      g.refused.sort((a, b) => a - b);
+      g.inFlight = g.inFlightIds.map((id) => ({ stream: id, outcome: outcomeOf(streams, id) }));
+    }
+    return this.list.map(({ inFlightIds: _ids, ...rec }) => rec);
+  }
+
+  private phase(f: FrameRecord, last: number): GoawayRecord['phase'] {
+    const prev = [...this.list].reverse().find((g) => g.from === f.from);
+    const code = f.errorCode ?? 'UNKNOWN';
+    if (prev !== undefined && prev.lastStreamId === last && prev.errorCode === code) {
+      if (prev.debugData === (f.debugData ?? '')) return 'repeat';
+    }
+    if (last === MAX_STREAM_ID && code === 'NO_ERROR') return 'notice';
+    if (prev?.phase === 'notice' && last < prev.lastStreamId) return 'final';
+    return null;
+  }
+}
+
+function outcomeOf(streams: StreamTable, id: number): 'completed' | 'reset' | 'unfinished' {
+  const e = streams.get(id);
+  if (e === undefined) return 'completed'; // forgotten past the cap: only closed streams are
+  if (e.reset !== null) return 'reset';
+  return e.ended.client && e.ended.server ? 'completed' : 'unfinished';
+}

@@ -1,0 +1,70 @@
+/**
+ * Limits and thresholds of the connection analysis, as options with documented defaults (docs/analysis.md).
+ * Thresholds decide when a measurement becomes a diagnostic; caps bound the memory a connection record uses.
+ */
+export interface AnalysisOptions {
+  /** Points kept per connection-level time series (windows, concurrency, HPACK) before halving. */
+  maxSeriesPoints: number;
+  /** Points kept per stream window series (there can be thousands of streams). */
+  maxStreamSeriesPoints: number;
+  /** Streams listed per connection record, with their history (the rest are counted in `streamsOmitted`). */
+  maxStreams: number;
+  /** Streams tracked per connection: past this, the oldest closed unlisted streams are forgotten. */
+  maxTrackedStreams: number;
+  /** PINGs listed per side, stalls listed per direction. */
+  maxListed: number;
+  /** A stream is starved when its DATA waited at least this long in total for window... */
+  starvationMinMs: number;
+  /** ...and that wait is at least this fraction of its transfer time. */
+  starvationMinFraction: number;
+  /** PINGs with no active stream closer together than this (median) are too frequent (gRPC keepalive). */
+  idlePingMinIntervalMs: number;
+  /** How many idle PINGs from one side it takes to judge their cadence. */
+  idlePingMinCount: number;
+  /** A PING is unanswered when no ACK came and the connection went on at least this long after it. */
+  pingAckTimeoutMs: number;
+  /** A connection closed without GOAWAY after this long without frames other than PING was dropped idle. */
+  idleDropMinMs: number;
+  /** SETTINGS unacknowledged while the connection went on this long after them. */
+  settingsAckTimeoutMs: number;
+  /** A call's frames this long past its deadline (plus 10 %) count as going on after it. */
+  deadlineSlackMs: number;
+  /** Connection churn: this many connections from one client to one server endpoint... */
+  churnMinConnections: number;
+  /** ...of which at least this fraction carried at most one call. */
+  churnMinFraction: number;
+  /** Many connections at once: this many open together from one client to one server endpoint... */
+  burstMinConnections: number;
+  /** ...all opened within this time. */
+  burstWindowMs: number;
+  /** Load imbalance: at least this many calls of one service... */
+  imbalanceMinCalls: number;
+  /** ...and the busiest endpoint (or connection) has at least this many times the calls of the quietest. */
+  imbalanceMinRatio: number;
+}
+
+export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
+  maxSeriesPoints: 512,
+  maxStreamSeriesPoints: 64,
+  maxStreams: 1_000,
+  maxTrackedStreams: 10_000,
+  maxListed: 1_000,
+  starvationMinMs: 100,
+  starvationMinFraction: 0.1,
+  idlePingMinIntervalMs: 10_000,
+  idlePingMinCount: 3,
+  pingAckTimeoutMs: 1_000,
+  idleDropMinMs: 30_000,
+  settingsAckTimeoutMs: 1_000,
+  deadlineSlackMs: 20,
+  churnMinConnections: 5,
+  churnMinFraction: 0.8,
+  burstMinConnections: 8,
+  burstWindowMs: 1_000,
+  imbalanceMinCalls: 10,
+  imbalanceMinRatio: 4,
+};
+
+export function analysisOptions(partial: Partial<AnalysisOptions> = {}): AnalysisOptions {
+  return { ...DEFAULT_ANALYSIS_OPTIONS, ...partial };
+}

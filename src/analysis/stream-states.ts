@@ -1,0 +1,295 @@
+import type { FrameRecord, Role, StreamRecord, StreamState, StreamTransition } from '../model/records.js';
+import type { HeaderField } from '../h2/types.js';
+
+/** A frame the sender was not allowed to send in the stream's state (RFC 9113 §5.1, §5.1.1). */
+export interface StateViolation {
+  stream: number;
+  from: Role;
+  time: number;
+  frame: string;
+  state: StreamState;
+  rule: string;
+  section: string;
+}
+
+export interface StreamEntry {
+  id: number;
+  initiator: Role;
+  request: string | null;
+  states: StreamTransition[];
+  /** END_STREAM seen from each side. */
+  ended: Record<Role, boolean>;
+  reserved: boolean;
+  /** The side the id belongs to sent HEADERS on it (or it was reserved, or is the h2c upgrade stream). */
+  initiatorOpened: boolean;
+  reset: { by: Role; errorCode: string; time: number } | null;
+  refused: 'rst-stream' | 'goaway' | null;
+  opened: number | null;
+  closed: number | null;
+  /** Last HEADERS/DATA from each side (deadline analysis). */
+  lastSent: Record<Role, number | null>;
+  /** Listed in the record (the first maxStreams streams are). */
+  listed: boolean;
+}
+
+/** Stream opened by `side`: odd ids by the client, even ids by the server (RFC 9113 §5.1.1). */
+export function initiatorOf(stream: number): Role {
+  return stream % 2 === 1 ? 'client' : 'server';
+}
+
+export function peerOf(side: Role): Role {
+  return side === 'client' ? 'server' : 'client';
+}
+
+/** State of a stream from the client's point of view ("local" is the client). */
+export function stateOf(s: StreamEntry): StreamState {
+  if (s.reset !== null || s.refused !== null || (s.ended.client && s.ended.server)) return 'closed';
+  if (s.opened === null) return s.reserved ? 'reserved-remote' : 'idle';
+  if (s.ended.client) return 'half-closed-local';
+  if (s.ended.server) return 'half-closed-remote';
+  return 'open';
+}
+
+/** Open and half-closed streams count against SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 §5.1.2). */
+export function isActive(state: StreamState): boolean {
+  return state === 'open' || state === 'half-closed-local' || state === 'half-closed-remote';
+}
+
+/** The frames that change stream state; others (PRIORITY, WINDOW_UPDATE) leave it alone. */
+export interface StreamChange {
+  entry: StreamEntry;
+  before: StreamState;
+  after: StreamState;
+  violation: StateViolation | null;
+}
+
+/**
+ * The streams of one connection and their RFC 9113 §5.1 states, driven by HEADERS, DATA, RST_STREAM and
+ * PUSH_PROMISE from both sides, with the frames that were not allowed. The first `maxListed` streams keep
+ * their history for the record (the others are counted in `omitted`); past `maxTracked` streams, the oldest
+ * closed unlisted ones are forgotten so a long connection stays bounded.
+ */
+export class StreamTable {
+  private readonly streams = new Map<number, StreamEntry>();
+  private readonly highest: Record<Role, number> = { client: 0, server: 0 };
+  private listedCount = 0;
+  /** Closed streams that are not listed, oldest first: the ones to forget first. */
+  private readonly closedUnlisted: number[] = [];
+  private forgotten = 0;
+  omitted = 0;
+  openedCount = 0;
+
+  constructor(
+    private readonly maxListed: number,
+    private readonly maxTracked: number,
+  ) {}
+
+  get(id: number): StreamEntry | undefined {
+    return this.streams.get(id);
+  }
+
+  all(): IterableIterator<StreamEntry> {
+    return this.streams.values();
+  }
+
+  /** A frame on a stream (id > 0). Returns the change, or null when the frame does not touch states. */
+  onFrame(f: FrameRecord, fields: HeaderField[] | undefined): StreamChange | null {
+    switch (f.type) {
+      case 'HEADERS':
+      case 'DATA':
+        return this.headersOrData(f, fields);
+      case 'RST_STREAM':
+        // A RST_STREAM on a stream that already closed (crossing END_STREAM) changes nothing (§5.1 "closed").
+        return this.change(this.entry(f.stream), f, (e) => {
+          if (stateOf(e) === 'closed') return;
+          e.reset = { by: f.from, errorCode: f.errorCode ?? 'UNKNOWN', time: f.time };
+          if (f.errorCode === 'REFUSED_STREAM') e.refused = 'rst-stream';
+        });
+      case 'PUSH_PROMISE': {
+        const promised = f.promisedStream;
+        if (promised === undefined || promised === 0) return null;
+        const e = this.entry(promised);
+        return this.change(e, f, (x) => {
+          x.reserved = true;
+        });
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** An h2c upgrade: stream 1 is the HTTP/1.1 request, already half-closed by the client (RFC 7540 §3.2). */
+  upgraded(time: number): StreamChange {
+    const e = this.entry(1);
+    const before = stateOf(e);
+    e.opened = time;
+    e.initiatorOpened = true;
+    e.ended.client = true;
+    this.openedCount++;
+    this.highest.client = 1;
+    const after = stateOf(e);
+    this.push(e, { time, state: after, by: 'client', cause: 'HTTP/1.1 Upgrade: h2c', frame: null });
+    return { entry: e, before, after, violation: null };
+  }
+
+  /** A GOAWAY refused this stream (it was above last-stream-id). */
+  refuseByGoaway(e: StreamEntry, from: Role, time: number, frame: number): void {
+    if (e.refused !== null) return;
+    const before = stateOf(e);
+    e.refused = 'goaway';
+    if (before !== 'closed') this.push(e, { time, state: 'closed', by: from, cause: 'GOAWAY', frame });
+  }
+
+  /**
+   * Streams the other side sent on but whose owner never opened (RFC 9113 §5.1.1: a server cannot open
+   * odd-numbered streams, a client even-numbered ones), known only once the whole connection was seen.
+   */
+  unopened(): StateViolation[] {
+    const out: StateViolation[] = [];
+    for (const e of this.streams.values()) {
+      if (e.initiatorOpened || e.reserved || e.opened === null) continue;
+      const from = peerOf(e.initiator);
+      out.push({
+        stream: e.id,
+        from,
+        time: e.opened,
+        frame: 'HEADERS or DATA',
+        state: 'idle',
+        rule: `the ${from} used a stream id only the ${e.initiator} may open, and the ${e.initiator} never opened it`,
+        section: '§5.1.1',
+      });
+    }
+    return out;
+  }
+
+  records(): StreamRecord[] {
+    const out: StreamRecord[] = [];
+    for (const e of this.streams.values()) {
+      if (!e.listed) continue;
+      out.push({
+        id: e.id,
+        initiator: e.initiator,
+        request: e.request,
+        state: stateOf(e),
+        states: e.states,
+        reset: e.reset,
+        refused: e.refused,
+      });
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  private headersOrData(f: FrameRecord, fields: HeaderField[] | undefined): StreamChange | null {
+    const e = this.entry(f.stream);
+    const endStream = f.flags.includes('END_STREAM');
+    const violation = this.violation(e, f);
+    if (f.type === 'HEADERS' && e.request === null && f.from === 'client' && fields !== undefined) {
+      e.request = requestLine(fields);
+    }
+    e.lastSent[f.from] = f.time;
+    if (f.type === 'HEADERS' && f.from === e.initiator) e.initiatorOpened = true;
+    const change = this.change(e, f, (x) => {
+      if (x.opened === null && (f.type === 'HEADERS' || !x.reserved)) {
+        x.opened = f.time;
+        this.openedCount++;
+        if (x.initiator === f.from) this.highest[f.from] = Math.max(this.highest[f.from], x.id);
+        // §5.1: reserved (remote) -> half-closed (local): the client never sends on a pushed stream.
+        if (x.reserved) x.ended.client = true;
+      }
+      if (endStream) x.ended[f.from] = true;
+    });
+    if (change !== null) change.violation = violation;
+    else if (violation !== null) return { entry: e, before: stateOf(e), after: stateOf(e), violation };
+    return change;
+  }
+
+  /** The first rule the frame breaks, if any. Only what the sender itself knew counts (no races). */
+  private violation(e: StreamEntry, f: FrameRecord): StateViolation | null {
+    const state = stateOf(e);
+    const v = (rule: string, section: string): StateViolation => ({
+      stream: e.id,
+      from: f.from,
+      time: f.time,
+      frame: f.flags.includes('END_STREAM') ? `${f.type} END_STREAM` : f.type,
+      state,
+      rule,
+      section,
+    });
+    if (e.ended[f.from]) return v(`the ${f.from} had already ended the stream with END_STREAM`, '§5.1');
+    if (e.reset?.by === f.from) return v(`the ${f.from} had already reset the stream`, '§5.1');
+    // Past the cap, closed streams are forgotten: an unknown id below the highest may be one of them.
+    if (this.forgotten > 0 && e.id <= this.highest[e.initiator]) return null;
+    // Across directions the capture order is not the order each side saw (a response can be captured
+    // before its request): a frame from the other side on an idle stream is judged at the end (unopened()).
+    if (state === 'idle' && e.initiator !== f.from) return null;
+    if (state === 'idle' && f.type === 'DATA') return v('DATA on a stream that was never opened', '§5.1');
+    if (state === 'idle' && e.id <= this.highest[f.from])
+      return v(`stream ids must increase, but ${this.highest[f.from]} was opened before`, '§5.1.1');
+    return null;
+  }
+
+  private change(e: StreamEntry, f: FrameRecord, apply: (e: StreamEntry) => void): StreamChange | null {
+    const before = stateOf(e);
+    apply(e);
+    const after = stateOf(e);
+    if (after === before) return null;
+    if (after === 'closed') e.closed = f.time;
+    this.push(e, { time: f.time, state: after, by: f.from, cause: causeOf(f), frame: f.index });
+    const change: StreamChange = { entry: e, before, after, violation: null };
+    if (after === 'closed') this.forgetIfOverCap(e);
+    return change;
+  }
+
+  private push(e: StreamEntry, t: StreamTransition): void {
+    if (e.listed) e.states.push(t);
+  }
+
+  private forgetIfOverCap(e: StreamEntry): void {
+    if (e.listed) return;
+    this.closedUnlisted.push(e.id);
+    while (this.streams.size > this.maxTracked && this.closedUnlisted.length > 0) {
+      this.streams.delete(this.closedUnlisted.shift()!);
+      this.forgotten++;
+    }
+  }
+
+  private entry(id: number): StreamEntry {
+    let e = this.streams.get(id);
+    if (e === undefined) {
+      const listed = this.listedCount < this.maxListed;
+      if (listed) this.listedCount++;
+      else this.omitted++;
+      e = {
+        id,
+        initiator: initiatorOf(id),
+        request: null,
+        states: [],
+        ended: { client: false, server: false },
+        reserved: false,
+        initiatorOpened: false,
+        reset: null,
+        refused: null,
+        opened: null,
+        closed: null,
+        lastSent: { client: null, server: null },
+        listed,
+      };
+      this.streams.set(id, e);
+    }
+    return e;
+  }
+}
+
+function causeOf(f: FrameRecord): string {
+  if (f.type === 'RST_STREAM') return `RST_STREAM ${f.errorCode ?? 'UNKNOWN'}`;
+  if (f.type === 'PUSH_PROMISE') return `PUSH_PROMISE on stream ${f.stream}`;
+  return f.flags.includes('END_STREAM') ? `${f.type} END_STREAM` : f.type;
+}
+
+/** "POST /pkg.Service/Method" from the request pseudo-headers (RFC 9113 §8.3.1). */
+function requestLine(fields: HeaderField[]): string | null {
+  const method = fields.find((h) => h.name === ':method')?.value;
+  const path = fields.find((h) => h.name === ':path')?.value;
+  if (method === undefined && path === undefined) return null;
+  return [method ?? '?', path ?? ''].join(' ').trim();
+}

@@ -1,0 +1,70 @@
+/**
+ * The sink for each report format, with --filter in front of it. Streaming formats (text, ndjson) write
+ * as records arrive; the others collect and write at the end. HAR applies the filter per entry itself
+ * (an entry is a whole stream), so there the FilterSink only computes the matching connections.
+ */
+import type { RecordSink } from '../engine/engine.js';
+import type { FilterExpr } from '../filter/index.js';
+import { HarWriter } from '../output/har.js';
+import { JsonCollector } from '../output/json.js';
+import { MarkdownReport } from '../output/markdown.js';
+import { ndjsonSink } from '../output/ndjson.js';
+import { SummaryReport } from '../output/summary.js';
+import { textSink } from '../output/text.js';
+import type { CliOptions } from './args.js';
+import { FilterSink } from './filter-sink.js';
+import { NULL_SINK, teeSink } from './sinks.js';
+import { version } from './version.js';
+
+export interface Report {
+  sink: RecordSink;
+  /** Writes what was collected (json, har, markdown, summary). */
+  end(write: (s: string) => void): void;
+  /** Connections that matched --filter; null when there is no filter (every connection). */
+  matched: ReadonlySet<string> | null;
+}
+
+type Collected = { sink: RecordSink; write?: (out: (s: string) => void) => void };
+
+function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string) => void): Collected {
+  if (opts.summary) return new SummaryReport();
+  switch (opts.format ?? 'text') {
+    case 'text':
+      return { sink: textSink(write) };
+    case 'ndjson':
+      return { sink: ndjsonSink(write) };
+    case 'json': {
+      const collector = new JsonCollector();
+      return { sink: collector.sink, write: (out) => collector.write(out) };
+    }
+    case 'har':
+      return new HarWriter({ filter: expr, version: version() });
+    case 'markdown':
+      return new MarkdownReport({ input: opts.input, decodeArgs: decodeArgs(opts), filter: opts.filter });
+  }
+}
+
+export function createReport(opts: CliOptions, expr: FilterExpr | null, write: (s: string) => void): Report {
+  const out = formatSink(opts, expr, write);
+  const end = (w: (s: string) => void): void => out.write?.(w);
+  if (expr === null) return { sink: out.sink, end, matched: null };
+  if (out instanceof HarWriter) {
+    const matcher = new FilterSink(NULL_SINK, expr);
+    return { sink: teeSink(out.sink, matcher), end, matched: matcher.matched };
+  }
+  const filter = new FilterSink(out.sink, expr);
+  return { sink: filter, end, matched: filter.matched };
+}
+
+/** The decoding options of this run, to repeat in the commands a markdown report suggests. */
+export function decodeArgs(opts: CliOptions): string[] {
+  const args: string[] = [];
+  const grpc = new Set(opts.grpcPorts);
+  for (const p of opts.h2Ports)
+    args.push(...(grpc.has(p) ? ['--decode-as', `${p}=grpc`] : ['--port', String(p)]));
+  for (const p of opts.protos) args.push('--proto', p);
+  for (const p of opts.protoPaths) args.push('-I', p);
+  for (const d of opts.descriptorSets) args.push('--descriptor-set', d);
+  if (opts.keylog !== null) args.push('--keylog', opts.keylog);
+  return args;
+}

@@ -1,0 +1,153 @@
+/**
+ * A report run: read the capture chunk by chunk into the engine, write records as the format allows,
+ * show progress, stop cleanly on SIGINT or when the reader of our output goes away, then print the input
+ * problem (if any) as one line and decide the exit status. Never a stack trace for bad input: problems are
+ * diagnostics, and I/O errors of our own outputs are one line each.
+ */
+import { CaptureSource } from '../capture/source.js';
+import type { Engine } from '../engine/engine.js';
+import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
+import type { FilterExpr } from '../filter/index.js';
+import type { CliOptions } from './args.js';
+import { EXIT, exitStatus, inputProblemLine } from './exit-status.js';
+import type { CliIo } from './io.js';
+import { OutputStream } from './output-stream.js';
+import { exportPackets, openPcapFile } from './pcap-export.js';
+import { ProgressLine } from './progress.js';
+import { createReport } from './report-sink.js';
+import { DiagnosticTally } from './sinks.js';
+import { StdinSpool } from './spool.js';
+
+export interface Prepared {
+  pipeline: PipelineOptions;
+  filter: FilterExpr | null;
+}
+
+export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo): Promise<number> {
+  const say = (line: string): void => void io.stderr.write(line + '\n');
+  const out = await openOutput(opts, io, say);
+  if (out === null) return EXIT.usage;
+  let pcapFd: number | null = null;
+  if (opts.writePcap !== null) {
+    try {
+      pcapFd = openPcapFile(opts.writePcap);
+    } catch (err) {
+      say(`h2scope: cannot write --write-pcap ${opts.writePcap}: ${reason(err)}`);
+      return EXIT.usage;
+    }
+  }
+  const report = createReport(opts, prepared.filter, out.write);
+  const tally = new DiagnosticTally(report.sink);
+  const engine = createEngine(prepared.pipeline, tally);
+  const spool = opts.input === '-' && pcapFd !== null ? new StdinSpool() : null;
+  try {
+    const stdin = spool ? spool.tee(io.stdin) : io.stdin;
+    const source = new CaptureSource(opts.input, { stdin });
+    const showProgress = io.stderr.isTTY === true && !opts.quiet;
+    const progress = showProgress ? new ProgressLine(io.stderr, io.now) : null;
+    await pump(source, engine, out, io, progress);
+    progress?.clear();
+    engine.setCompressed(source.progress.compressed);
+    const capture = engine.finish();
+    report.end(out.write);
+    await out.end();
+    for (const d of tally.inputProblems) say(inputProblemLine(d, source.name));
+    if (out.error) say(`h2scope: writing the report failed: ${reason(out.error)}`);
+    if (pcapFd !== null) {
+      spool?.close();
+      const fd = pcapFd;
+      pcapFd = null;
+      const result = await exportPackets(spool?.path ?? opts.input, report.matched, fd, capture.packets);
+      if (!opts.quiet) say(pcapNote(opts.writePcap!, result, report.matched));
+    }
+    const facts = {
+      capture,
+      counts: tally.counts,
+      inputProblems: tally.inputProblems,
+      connections: tally.connections,
+    };
+    return out.error ? EXIT.unusable : exitStatus(facts, opts.failOn);
+  } finally {
+    spool?.remove();
+  }
+}
+
+async function openOutput(
+  opts: CliOptions,
+  io: CliIo,
+  say: (s: string) => void,
+): Promise<OutputStream | null> {
+  if (opts.output === null) return OutputStream.to(io.stdout);
+  try {
+    return await OutputStream.file(opts.output);
+  } catch (err) {
+    say(`h2scope: cannot write --output ${opts.output}: ${reason(err)}`);
+    return null;
+  }
+}
+
+/**
+ * Feeds capture chunks to the engine and flushes output after each. SIGINT stops at once, even while a
+ * live pipe is silent (the pending read is abandoned); a closed output pipe (EPIPE) stops too.
+ */
+async function pump(
+  source: CaptureSource,
+  engine: Engine,
+  out: OutputStream,
+  io: CliIo,
+  progress: ProgressLine | null,
+): Promise<void> {
+  const chunks = source.events();
+  // A fresh promise per read to race against: every Promise.race on one long-lived promise leaves a
+  // reaction on it that holds that read's result, so each chunk's packets (and their file buffers) stayed
+  // reachable until exit (peak RSS 986 MiB instead of 244 MiB on a 300 MB capture).
+  let interrupted = false;
+  let wake = (): void => undefined;
+  const off = io.onInterrupt(() => {
+    interrupted = true;
+    wake();
+  });
+  let finished = false;
+  try {
+    for (;;) {
+      const stopped = new Promise<'stop'>((resolve) => (wake = () => resolve('stop')));
+      const next = interrupted ? 'stop' : await Promise.race([chunks.next(), stopped]);
+      if (next === 'stop' || next.done) {
+        finished = next !== 'stop';
+        return;
+      }
+      engine.push(next.value);
+      progress?.update(source.progress);
+      if (out.pending) {
+        if (io.stdout.isTTY) progress?.clear();
+        await out.flush();
+      }
+      if (out.isClosed) return;
+    }
+  } finally {
+    off();
+    // Ends the generator (closing a file) once its pending read settles; not awaited: stdin may never.
+    if (!finished) void chunks.return(undefined);
+  }
+}
+
+function pcapNote(
+  path: string,
+  r: { written: number; skippedLinkType: number; linkType: number | null },
+  matched: ReadonlySet<string> | null,
+): string {
+  const what =
+    matched === null
+      ? 'every connection'
+      : `${matched.size} matching connection${matched.size === 1 ? '' : 's'}`;
+  const skipped =
+    r.skippedLinkType > 0
+      ? ` (${r.skippedLinkType} packets of another link type left out: a pcap holds one)`
+      : '';
+  return `h2scope: wrote ${r.written} packets of ${what} to ${path}${skipped}`;
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.message.replace(/^\w+: /, '')}` : String(err);
+}

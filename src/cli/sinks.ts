@@ -1,0 +1,65 @@
+/** Small RecordSink combinators used by the command. */
+import type { Diagnostic, Severity } from '../diagnostics/types.js';
+import type { RecordSink } from '../engine/engine.js';
+
+/**
+ * Counts diagnostics by severity before any --filter (for --fail-on and the exit status) and keeps the
+ * ones about the input itself (capture layer, unreadable link types) for the one-line message on stderr.
+ */
+export class DiagnosticTally implements RecordSink {
+  readonly counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  readonly inputProblems: Diagnostic[] = [];
+  connections = 0;
+
+  constructor(private readonly inner: RecordSink) {}
+
+  diagnostic(d: Diagnostic): void {
+    this.counts[d.severity]++;
+    if (isInputProblem(d)) this.inputProblems.push(d);
+    this.inner.diagnostic(d);
+  }
+
+  connection(...args: Parameters<RecordSink['connection']>): void {
+    this.connections++;
+    this.inner.connection(...args);
+  }
+
+  frame(...args: Parameters<RecordSink['frame']>): void {
+    this.inner.frame(...args);
+  }
+
+  call(...args: Parameters<NonNullable<RecordSink['call']>>): void {
+    this.inner.call?.(...args);
+  }
+
+  capture(...args: Parameters<RecordSink['capture']>): void {
+    this.inner.capture(...args);
+  }
+}
+
+/** Problems with the input as a file: not a capture, truncated, corrupt, unreadable, unknown link type. */
+export function isInputProblem(d: Diagnostic): boolean {
+  if (d.code === 'net.unknown-linktype') return true;
+  if (!d.code.startsWith('capture.')) return false;
+  return d.severity === 'error' || d.code === 'capture.truncated';
+}
+
+/** Every record to each sink, in order. */
+export function teeSink(...sinks: RecordSink[]): RecordSink {
+  return {
+    connection: (rec) => sinks.forEach((s) => s.connection(rec)),
+    frame: (rec, ev) => sinks.forEach((s) => s.frame(rec, ev)),
+    call: (rec) => sinks.forEach((s) => s.call?.(rec)),
+    diagnostic: (d) => sinks.forEach((s) => s.diagnostic(d)),
+    capture: (rec) => sinks.forEach((s) => s.capture(rec)),
+  };
+}
+
+/** Drops everything (a FilterSink that only computes which connections match). */
+export const NULL_SINK: RecordSink = {
+  connection: () => undefined,
+  frame: () => undefined,
+  call: () => undefined,
+  diagnostic: () => undefined,
+  capture: () => undefined,
+};

@@ -1,0 +1,87 @@
+/**
+ * --format har: every HTTP/2 request (gRPC calls included) as a HAR 1.2 log entry, loadable in browser dev
+ * tools and HAR viewers. Headers as sent (pseudo-headers included, as Chrome exports HTTP/2), bodies as
+ * text when they are textual UTF-8 and base64 otherwise (gRPC frames always), timings from capture times.
+ * gRPC facts (status, outcome, decoded messages) go in the custom `_grpc` field. Streams are collected per
+ * connection and turned into entries when the connection ends; with --filter an entry is kept when its
+ * call, one of its frames, or its connection matches.
+ */
+import type { RecordSink } from '../engine/engine.js';
+import { matchCall, matchConnection, matchFrame, type FilterExpr } from '../filter/index.js';
+import type { CallRecord } from '../grpc/call-record.js';
+import type { ConnectionRecord } from '../model/records.js';
+import { buildEntry } from './har-entry.js';
+import type { HarEntry, HarLog } from './har-types.js';
+import { applyFrame, newHarStream, type HarStream } from './har-stream.js';
+
+export interface HarOptions {
+  filter?: FilterExpr | null;
+  /** h2scope's version, for log.creator. */
+  version: string;
+}
+
+export class HarWriter {
+  private readonly open = new Map<string, Map<number, HarStream>>();
+  private readonly calls = new Map<string, CallRecord>();
+  private readonly entries: HarEntry[] = [];
+  private skipped = 0;
+
+  constructor(private readonly options: HarOptions) {}
+
+  readonly sink: RecordSink = {
+    frame: (f, ev) => {
+      if (f.stream === 0) return;
+      let streams = this.open.get(f.connection);
+      if (!streams) this.open.set(f.connection, (streams = new Map()));
+      let s = streams.get(f.stream);
+      if (!s) streams.set(f.stream, (s = newHarStream(f.connection, f.stream, f.time)));
+      applyFrame(s, f, ev);
+      if (this.options.filter) s.frames.push(f);
+    },
+    call: (c) => {
+      this.calls.set(`${c.connection}/${c.stream}`, c);
+    },
+    connection: (conn) => this.end(conn),
+    diagnostic: () => undefined,
+    capture: () => undefined,
+  };
+
+  write(out: (s: string) => void): void {
+    const entries = [...this.entries].sort(
+      (a, b) => a.startedDateTime.localeCompare(b.startedDateTime) || a._stream - b._stream,
+    );
+    const doc: HarLog = {
+      log: {
+        version: '1.2',
+        creator: { name: 'h2scope', version: this.options.version },
+        pages: [],
+        entries,
+      },
+    };
+    if (this.skipped > 0)
+      doc.log.comment = `${this.skipped} streams without request headers (capture started mid-stream) are not included`;
+    out(JSON.stringify(doc, null, 2) + '\n');
+  }
+
+  private end(conn: ConnectionRecord): void {
+    const streams = this.open.get(conn.id) ?? new Map<number, HarStream>();
+    this.open.delete(conn.id);
+    for (const s of streams.values()) {
+      const key = `${conn.id}/${s.stream}`;
+      const call = this.calls.get(key) ?? null;
+      this.calls.delete(key);
+      if (!this.keep(s, call, conn)) continue;
+      const entry = buildEntry(s, call, conn);
+      if (entry) this.entries.push(entry);
+      // Streams that only saw PRIORITY or RST_STREAM are not requests; the others began before the capture.
+      else if (s.responseHeaders !== null || s.request.size + s.response.size > 0) this.skipped++;
+    }
+  }
+
+  private keep(s: HarStream, call: CallRecord | null, conn: ConnectionRecord): boolean {
+    const expr = this.options.filter;
+    if (!expr) return true;
+    if (call && matchCall(expr, call, conn)) return true;
+    return s.frames.some((f) => matchFrame(expr, f, conn)) || matchConnection(expr, conn);
+  }
+}

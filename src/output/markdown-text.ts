@@ -1,0 +1,26 @@
+/**
+ * Text from a capture inside Markdown: terminal controls escaped first (escapeText), then the characters
+ * that Markdown or an HTML renderer would interpret, so a header value cannot inject a link, an image,
+ * a table cell or raw HTML into the ticket it is pasted in.
+ */
+import { escapeText } from './escape.js';
+
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+!|~&]/g;
+
+export function mdText(s: string): string {
+  return escapeText(s).replace(MARKDOWN_SPECIAL, (ch) => `\\${ch}`);
+}
+
+/** A Markdown table; cells must already be escaped. */
+export function mdTable(header: string[], rows: string[][]): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+}
+
+/** POSIX shell single quotes, for commands to copy: 'it'\''s'. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

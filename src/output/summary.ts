@@ -1,0 +1,160 @@
+/**
+ * --summary: a one-screen text report. Diagnostics first (grouped by code, most severe first), then calls
+ * per method (count, error rate, p50/p90/p99/max latency, message bytes), then per connection. Long lists
+ * are cut to fit a screen with a pointer to the complete output. Capture strings go through escapeText.
+ * Only aggregates are kept (report-rows.ts, call-stats.ts), so it works on captures of any length.
+ */
+import type { RecordSink } from '../engine/engine.js';
+import type { CaptureRecord } from '../model/records.js';
+import { CallStatsByMethod, errorRate, latency } from './call-stats.js';
+import { escapeText } from './escape.js';
+import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
+import { formatByteCount, formatClockMs, formatMs, formatTable } from './table.js';
+
+export const SUMMARY_LIMITS = { diagnostics: 10, methods: 15, connections: 10, messageChars: 200 } as const;
+
+export class SummaryReport {
+  private capture: CaptureRecord | null = null;
+  private readonly connections: ConnectionRow[] = [];
+  private readonly calls = new CallStatsByMethod();
+  private readonly perConnection = new Map<string, { calls: number; errors: number }>();
+  private readonly diagnostics = new DiagnosticGroups();
+
+  readonly sink: RecordSink = {
+    connection: (rec) => this.connections.push(connectionRow(rec)),
+    frame: () => undefined,
+    call: (c) => {
+      this.calls.add(c);
+      let s = this.perConnection.get(c.connection);
+      if (!s) this.perConnection.set(c.connection, (s = { calls: 0, errors: 0 }));
+      s.calls++;
+      if (c.outcome !== 'ok') s.errors++;
+    },
+    diagnostic: (d) => this.diagnostics.add(d),
+    capture: (rec) => {
+      this.capture = rec;
+    },
+  };
+
+  write(out: (s: string) => void): void {
+    const lines = [
+      ...this.head(),
+      '',
+      ...this.diagnosticLines(),
+      '',
+      ...this.methodLines(),
+      '',
+      ...this.connectionLines(),
+    ];
+    out(lines.join('\n') + '\n');
+  }
+
+  private head(): string[] {
+    const cap = this.capture;
+    if (!cap) return ['Summary: no capture'];
+    const span =
+      cap.start !== null && cap.end !== null
+        ? `, ${formatMs((cap.end - cap.start) * 1000)} (${formatClockMs(cap.start)} - ${formatClockMs(cap.end)} UTC)`
+        : '';
+    const { calls, errors } = this.calls.total;
+    return [
+      `Summary of ${escapeText(cap.file)}: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ` +
+        `${cap.packets} packets, ${formatByteCount(cap.bytes)} bytes${span}`,
+      `${plural(this.connections.length, 'connection')}, ${plural(calls, 'gRPC call')}, ${errors} not ok`,
+    ];
+  }
+
+  private diagnosticLines(): string[] {
+    const d = this.diagnostics;
+    if (d.total === 0) return ['Diagnostics: none'];
+    const { error, warning, info } = d.counts;
+    const head = `Diagnostics (${d.total}): ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info`;
+    const groups = d.sorted();
+    const shown = groups.slice(0, SUMMARY_LIMITS.diagnostics).map(({ first, count }) => {
+      const where = [first.connection, first.stream !== undefined ? `stream ${first.stream}` : undefined]
+        .filter(Boolean)
+        .join(' ');
+      const times =
+        count > 1 ? ` (x${count}, first:${where ? ` ${where}` : ''})` : where ? ` (${where})` : '';
+      return `  ${first.severity.toUpperCase().padEnd(7)} ${first.code}${times}: ${shorten(escapeText(first.message))}`;
+    });
+    return [head, ...shown, ...more(groups.length, SUMMARY_LIMITS.diagnostics, 'diagnostic codes')];
+  }
+
+  private methodLines(): string[] {
+    if (this.calls.total.calls === 0) return ['gRPC calls: none'];
+    const methods = this.calls.sorted();
+    const rows = methods.slice(0, SUMMARY_LIMITS.methods).map(([method, s]) => {
+      const l = latency(s);
+      return [
+        escapeText(method),
+        String(s.calls),
+        String(s.errors),
+        errorRate(s),
+        formatMs(l.p50),
+        formatMs(l.p90),
+        formatMs(l.p99),
+        formatMs(l.max),
+        formatByteCount(s.requestBytes),
+        formatByteCount(s.responseBytes),
+      ];
+    });
+    const header = ['METHOD', 'CALLS', 'ERRORS', 'ERR%', 'P50', 'P90', 'P99', 'MAX', 'REQ B', 'RESP B'];
+    const statuses = [...this.calls.total.statuses].sort((a, b) => b[1] - a[1]);
+    return [
+      `gRPC calls by method (${methods.length}):`,
+      ...formatTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+      ...more(methods.length, SUMMARY_LIMITS.methods, 'methods'),
+      `  statuses: ${statuses.map(([name, n]) => `${escapeText(name)} ${n}`).join(', ')}`,
+    ];
+  }
+
+  private connectionLines(): string[] {
+    if (this.connections.length === 0) return ['Connections: none'];
+    const sorted = sortedRows(this.connections);
+    const rows = sorted.slice(0, SUMMARY_LIMITS.connections).map((c) => {
+      const s = this.perConnection.get(c.id);
+      return [
+        c.id,
+        `${c.client} -> ${c.server}`,
+        c.protocol,
+        String(s?.calls ?? 0),
+        String(s?.errors ?? 0),
+        String(c.frameCount),
+        `${formatByteCount(c.bytes.client)}/${formatByteCount(c.bytes.server)}`,
+        formatMs((c.end - c.start) * 1000),
+        c.endReason,
+      ];
+    });
+    const header = [
+      'ID',
+      'CLIENT -> SERVER',
+      'PROTO',
+      'CALLS',
+      'ERRORS',
+      'FRAMES',
+      'BYTES C/S',
+      'DURATION',
+      'END',
+    ];
+    return [
+      `Connections (${this.connections.length}):`,
+      ...formatTable(header, rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']),
+      ...more(sorted.length, SUMMARY_LIMITS.connections, 'connections'),
+    ];
+  }
+}
+
+function more(total: number, limit: number, what: string): string[] {
+  return total > limit ? [`  ... ${total - limit} more ${what} (--format json has them all)`] : [];
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** One screen: a long diagnostic message is cut (the full text is in every other format). */
+function shorten(s: string): string {
+  const max = SUMMARY_LIMITS.messageChars;
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

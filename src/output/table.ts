@@ -1,0 +1,42 @@
+/** Plain-text tables for terminal reports: columns padded to their widest cell, numbers right-aligned. */
+export type Align = 'l' | 'r';
+
+export function formatTable(header: string[], rows: string[][], align: Align[], indent = '  '): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
+  return all.map((r) => {
+    const cells = r.map((cell, i) => {
+      const pad = ' '.repeat(widths[i]! - [...cell].length);
+      return align[i] === 'r' ? pad + cell : cell + pad;
+    });
+    return (indent + cells.join('  ')).trimEnd();
+  });
+}
+
+/** "1.24ms", "312ms", "2.41s": three significant digits is what a latency column needs. */
+export function formatMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '-';
+  if (ms >= 1000) return `${(ms / 1000).toPrecision(3)}s`;
+  if (ms >= 100) return `${Math.round(ms)}ms`;
+  return `${Number(ms.toPrecision(3))}ms`;
+}
+
+export function formatByteCount(n: number): string {
+  if (n < 10_000) return String(n);
+  if (n < 10_000_000) return `${(n / 1024).toFixed(1)}k`;
+  return `${(n / 1024 / 1024).toFixed(1)}M`;
+}
+
+/** hh:mm:ss.mmm UTC of an epoch-seconds capture time (damaged timestamps shown as seconds). */
+export function formatClockMs(epoch: number): string {
+  const d = new Date(epoch * 1000);
+  if (Number.isNaN(d.getTime())) return epoch.toFixed(3);
+  return d.toISOString().slice(11, 23);
+}
+
+/** Nearest-rank percentile of ascending `sorted` (p in 0..100): an observed value, never interpolated. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1]!;
+}

@@ -1,0 +1,49 @@
+import { Box } from 'ink';
+import { useEffect, useMemo, useRef } from 'react';
+import type { CaptureStore } from '../model/store.js';
+import { selectInputError } from '../model/store-selectors.js';
+import { Footer } from './Footer.js';
+import { Header } from './Header.js';
+import { activeView } from './nav-state.js';
+import { Screen } from './Screen.js';
+import { makeTheme, ThemeContext } from './theme.js';
+import { useNav } from './use-nav.js';
+import { useStoreVersion } from './use-store-version.js';
+import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
+import { EMPTY_CTX, ViewCtxContext, type CtxSlot } from './view-ctx.js';
+
+export interface AppProps {
+  store: CaptureStore;
+  onQuit: () => void;
+  colors?: boolean;
+  /** Fixed size (tests); otherwise the terminal's, following resizes. */
+  size?: Partial<TerminalSize>;
+}
+
+/** The frame around the active screen: tabs and load status, the screen, then hints or the filter prompt. */
+export function App({ store, onQuit, colors = false, size }: AppProps) {
+  const version = useStoreVersion(store);
+  const term = useTerminalSize(size);
+  const slot = useRef<CtxSlot>({ current: EMPTY_CTX }).current;
+  const [nav, dispatch] = useNav(slot, onQuit, true);
+  const theme = useMemo(() => makeTheme(colors), [colors]);
+  const failed = store.load.phase === 'done' && selectInputError(store) !== null;
+  useEffect(() => {
+    if (failed) dispatch({ type: 'input-error' });
+  }, [failed, dispatch]);
+  // One row less than the terminal: ink clears the whole screen on every frame otherwise.
+  const height = Math.max(4, term.rows - 1);
+  const width = Math.max(20, term.columns);
+  const view = activeView(nav);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <ViewCtxContext.Provider value={slot}>
+        <Box flexDirection="column" width={width} height={height}>
+          <Header nav={nav} store={store} version={version} width={width} />
+          <Screen store={store} version={version} view={view} width={width} height={height - 2} />
+          <Footer nav={nav} view={view} width={width} />
+        </Box>
+      </ViewCtxContext.Provider>
+    </ThemeContext.Provider>
+  );
+}

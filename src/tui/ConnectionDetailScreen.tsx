@@ -1,0 +1,65 @@
+import { Box } from 'ink';
+import { useMemo } from 'react';
+import { connectionSummary } from './connection-summary.js';
+import { DocumentView } from './DocumentView.js';
+import { flowHeader, flowRows } from './flow-graph.js';
+import { seg } from './lines.js';
+import { LineView } from './LineView.js';
+import { Rows } from './Rows.js';
+import type { ScreenProps } from './screen-props.js';
+import { TitleBar } from './TitleBar.js';
+import { useFilter } from './use-filter.js';
+import { usePublishCtx } from './view-ctx.js';
+import { chartStreams, windowChartLines } from './window-charts.js';
+
+const PANES = ['Flow graph', 'Settings, pings, GOAWAY, RST_STREAM', 'Flow-control windows'];
+
+/** Three panes (Tab): the frames as a flow graph, what happened, and the window charts. */
+export function ConnectionDetailScreen({ store, version, view, width, height }: ScreenProps<'connection'>) {
+  const filter = useFilter(view.filter);
+  const entry = store.connectionByOrdinal(view.connection);
+  const summary = useMemo(() => (entry ? connectionSummary(store, entry, width) : []), [store, version, entry, width]);
+  const streams = useMemo(() => (entry ? chartStreams(entry) : []), [entry, version]);
+  const body = height - 2;
+  const tabs = PANES.map((p, i) => seg(` ${i + 1}:${p} `, i === view.pane ? 'accent' : 'dim', i === view.pane));
+  if (!entry) return <LineView line={[seg('No such connection.', 'dim')]} width={width} />;
+  const pane = (() => {
+    if (view.pane === 0) {
+      const count = entry.frames.length;
+      return (
+        <>
+          <LineView line={flowHeader(entry, width)} width={width} />
+          <DocumentView
+            store={store}
+            doc={{ count, lineAt: (r) => flowRows(store, entry, r, r + 1, width - 1)[0]! }}
+            list={view.lists[0]}
+            filter={filter}
+            width={width}
+            height={body - 1}
+          />
+        </>
+      );
+    }
+    if (view.pane === 1) return <DocumentView store={store} doc={summary} list={view.lists[1]} filter={filter} width={width} height={body} />;
+    return <ChartPane entry={entry} stream={view.stream} streams={streams} width={width} height={body} />;
+  })();
+  return (
+    <Box flexDirection="column" height={height}>
+      <TitleBar title={`Connection ${entry.id}`} info={entry.record ? `${entry.record.client} → ${entry.record.server}` : 'open'} filter={filter} width={width} />
+      <LineView line={tabs} width={width} />
+      {pane}
+    </Box>
+  );
+}
+
+function ChartPane({ entry, stream, streams, width, height }: { entry: NonNullable<ReturnType<ScreenProps<'connection'>['store']['connectionByOrdinal']>>; stream: number | null; streams: number[]; width: number; height: number }) {
+  usePublishCtx({ count: 0, page: height, streams });
+  const lines = windowChartLines(entry, stream, width, height - 1);
+  const hint = streams.length > 0 ? `[ ] stream (${streams.length} with DATA) · now: ${stream === null ? 'connection' : `stream ${stream}`}` : '';
+  return (
+    <Box flexDirection="column" height={height}>
+      <Rows lines={lines} width={width} height={height - 1} selected={-1} />
+      <LineView line={[seg(hint, 'dim')]} width={width} />
+    </Box>
+  );
+}

@@ -1,0 +1,125 @@
+import { Box } from 'ink';
+import { useMemo, useRef } from 'react';
+import type { CaptureStore } from '../model/store.js';
+import { FrameFilterIndex, frameIsError } from '../model/store-selectors.js';
+import { captureStart } from './CallsScreen.js';
+import { methodText } from './call-style.js';
+import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
+import { count, relativeTime } from './format.js';
+import { flagsShort, frameDetailLines, frameHexLines, frameRole, frameSummary } from './frame-lines.js';
+import type { RowFilter } from './filter-match.js';
+import { seg, type Line } from './lines.js';
+import { LineView } from './LineView.js';
+import { Rows } from './Rows.js';
+import { connectionContext, type ScreenProps } from './screen-props.js';
+import { TitleBar } from './TitleBar.js';
+import { useFilter } from './use-filter.js';
+import { usePublishCtx } from './view-ctx.js';
+import { windowOf } from './window.js';
+
+type Col = 'no' | 'time' | 'conn' | 'dir' | 'type' | 'stream' | 'length' | 'flags' | 'summary';
+
+const COLUMNS: Column<Col>[] = [
+  { id: 'no', title: 'no', width: 7, align: 'right', drop: 3 },
+  { id: 'time', title: 'time', width: 10, align: 'right' },
+  { id: 'conn', title: 'conn', width: 4, drop: 2 },
+  { id: 'dir', title: 'dir', width: 3 },
+  { id: 'type', title: 'type', width: 13 },
+  { id: 'stream', title: 'stream', width: 6, align: 'right' },
+  { id: 'length', title: 'length', width: 6, align: 'right', drop: 1 },
+  { id: 'flags', title: 'flags', width: 8, drop: 4 },
+  { id: 'summary', title: 'summary', width: 20, flex: true },
+];
+
+/** The filter's frame index, kept across renders and extended as frames arrive (live captures). */
+function useFrameIndex(store: CaptureStore, filter: RowFilter, version: number): FrameFilterIndex {
+  const ref = useRef<{ filter: RowFilter; index: FrameFilterIndex } | null>(null);
+  if (ref.current?.filter !== filter) {
+    const keep =
+      filter.kind === 'none' || filter.kind === 'error'
+        ? null
+        : (n: number): boolean => {
+            const rec = store.frames.record(n);
+            return filter.frame(rec, connectionContext(store, rec.connection));
+          };
+    ref.current = { filter, index: new FrameFilterIndex(keep) };
+  }
+  const index = ref.current.index;
+  useMemo(() => index.update(store.frames.count), [index, store, version]);
+  return index;
+}
+
+export function FramesScreen({ store, version, view, width, height }: ScreenProps<'frames'>) {
+  const filter = useFilter(view.filter);
+  const index = useFrameIndex(store, filter, version);
+  const rowsCount = index.length;
+  const listHeight = Math.max(3, Math.floor((height - 2) * 0.55));
+  const paneHeight = Math.max(1, height - 3 - listHeight);
+  const listWin = windowOf(view.lists[0], rowsCount, listHeight);
+  const selected = rowsCount > 0 ? index.frameAt(listWin.cursor) : -1;
+  const rec = selected >= 0 ? store.frames.record(selected) : null;
+  const pane = paneLines(store, selected, view.pane === 2);
+  const paneWin = windowOf(view.lists[view.pane === 0 ? 1 : view.pane], pane.length, paneHeight);
+  usePublishCtx(
+    view.pane === 0
+      ? {
+          count: rowsCount,
+          page: listHeight,
+          open: () => ({ kind: 'pane', pane: 1 }),
+          isError: (r) => frameIsError(store, index.frameAt(r)),
+          connectionOf: (r) => store.frames.conn.get(index.frameAt(r)),
+          hpackOf: (r) => (store.frames.headers(index.frameAt(r)) ? index.frameAt(r) : null),
+        }
+      : { count: pane.length, page: paneHeight, hpackOf: () => (rec?.headers ? selected : null) },
+  );
+  const cols = layoutColumns(COLUMNS, width);
+  const start = captureStart(store);
+  const lines: Line[] = [];
+  for (let i = listWin.top; i < listWin.end; i++) lines.push(frameLine(store, index.frameAt(i), cols, start));
+  const info = `${count(rowsCount)} of ${count(store.frames.count)} frames`;
+  const paneTitle = view.pane === 2 ? 'Bytes' : 'Details';
+  return (
+    <Box flexDirection="column" height={height}>
+      <TitleBar title="Frames" info={info} filter={filter} width={width} />
+      <LineView line={headerLine(cols)} width={width} />
+      {rowsCount === 0 ? (
+        <Box height={listHeight}>
+          <LineView line={[seg(store.frames.count > 0 ? 'No frame matches the filter (Esc clears it).' : 'No HTTP/2 frame yet…', 'dim')]} width={width} />
+        </Box>
+      ) : (
+        <Rows lines={lines} width={width} height={listHeight} selected={view.pane === 0 ? listWin.cursor - listWin.top : -1} />
+      )}
+      <LineView line={[seg(`── ${paneTitle} `, view.pane === 0 ? 'dim' : 'accent', view.pane !== 0), seg('─'.repeat(width), 'dim')]} width={width} />
+      <Rows lines={pane.slice(paneWin.top, paneWin.end)} width={width} height={paneHeight} selected={view.pane === 0 ? -1 : paneWin.cursor - paneWin.top} />
+    </Box>
+  );
+}
+
+function paneLines(store: CaptureStore, frame: number, hex: boolean): Line[] {
+  if (frame < 0) return [];
+  const rec = store.frames.record(frame);
+  if (hex) return frameHexLines(rec, store.frames.preview(frame), store.frames.previewLimit);
+  const call = store.callAt(rec.connection, rec.stream);
+  const callText = call !== undefined ? methodText(store.calls[call]!) : null;
+  return frameDetailLines(rec, frame + 1, callText);
+}
+
+function frameLine(store: CaptureStore, n: number, cols: Column<Col>[], start: number | null): Line {
+  const f = store.frames.record(n);
+  const role = frameRole(f);
+  return rowLine(
+    cols,
+    {
+      no: String(n + 1),
+      time: relativeTime(f.time, start),
+      conn: f.connection,
+      dir: f.from === 'client' ? 'C→S' : 'S→C',
+      type: f.type,
+      stream: String(f.stream),
+      length: String(f.length),
+      flags: flagsShort(f.flags),
+      summary: frameSummary(f),
+    },
+    { time: 'dim', dir: f.from, ...(role ? { type: role, summary: role } : {}) },
+  );
+}

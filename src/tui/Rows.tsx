@@ -1,0 +1,25 @@
+import { Box } from 'ink';
+import type { Line } from './lines.js';
+import { LineView } from './LineView.js';
+
+/** Lines stacked in a box of fixed height (the visible window of a list, already cut by the caller). */
+export function Rows({
+  lines,
+  width,
+  height,
+  selected,
+}: {
+  lines: Line[];
+  width: number;
+  height: number;
+  /** Index into `lines` of the highlighted row, or -1. */
+  selected: number;
+}) {
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {lines.slice(0, height).map((line, i) => (
+        <LineView key={i} line={line} width={width} selected={i === selected} />
+      ))}
+    </Box>
+  );
+}

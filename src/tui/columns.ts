@@ -1,0 +1,57 @@
+/**
+ * Table columns that fit the terminal: fixed columns keep their width, the flexible one takes what is
+ * left, and when even that is too narrow the columns with the highest `drop` go first (at 80 columns the
+ * Calls table loses bytes before it loses the method).
+ */
+import { cell, type Line } from './lines.js';
+import { truncate } from './text-width.js';
+import type { Role } from './theme.js';
+
+export interface Column<Id extends string = string> {
+  id: Id;
+  title: string;
+  width: number;
+  align?: 'left' | 'right';
+  /** Takes the remaining width (at least `width`). */
+  flex?: boolean;
+  /** Dropped when the table does not fit: higher first; absent: never. */
+  drop?: number;
+}
+
+/** Width of a table: one separator after each column, and the list gutter. */
+function tableWidth(cols: Column[]): number {
+  return cols.reduce((w, c) => w + c.width + 1, 1);
+}
+
+export function layoutColumns<Id extends string>(columns: Column<Id>[], width: number): Column<Id>[] {
+  let cols = columns.slice();
+  const total = tableWidth;
+  while (total(cols) > width) {
+    const victim = cols.filter((c) => c.drop !== undefined).sort((a, b) => b.drop! - a.drop!)[0];
+    if (!victim) break;
+    cols = cols.filter((c) => c !== victim);
+  }
+  const spare = Math.max(0, width - total(cols));
+  return cols.map((c) => (c.flex ? { ...c, width: c.width + spare } : c));
+}
+
+export function headerLine<Id extends string>(cols: Column<Id>[], sorted?: { column: string; descending: boolean }): Line {
+  // A leading cell over the list gutter (LineView's cursor mark).
+  const gutter: Line = [{ text: ' ' }];
+  return gutter.concat(cols.map((c) => {
+    if (sorted?.column !== c.id) return { ...cell(c.title, c.width, 'dim', c.align), bold: true };
+    // The sort mark always shows: the title gives way.
+    const mark = sorted.descending ? '▼' : '▲';
+    const title = c.align === 'right' ? mark + truncate(c.title, c.width - 1) : truncate(c.title, c.width - 1) + mark;
+    return { ...cell(title, c.width, 'accent', c.align), bold: true };
+  }));
+}
+
+/** A row from cell texts by column id (missing ids print empty), with a role per cell. */
+export function rowLine<Id extends string>(
+  cols: Column<Id>[],
+  values: Partial<Record<Id, string>>,
+  roles: Partial<Record<Id, Role>> = {},
+): Line {
+  return cols.map((c) => cell(values[c.id] ?? '', c.width, roles[c.id], c.align));
+}

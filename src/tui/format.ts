@@ -1,0 +1,64 @@
+/**
+ * Numbers and times as the screens show them. Everything that came from the capture is passed through
+ * `safe` (escapeText) before it reaches the terminal: header values, metadata, messages and debug data
+ * can carry escape sequences.
+ */
+import { escapeText } from '../output/escape.js';
+
+export function safe(s: string | null | undefined): string {
+  return s === null || s === undefined ? '' : escapeText(s);
+}
+
+/** Wall-clock time of day with microseconds (UTC), like the text report: 22:50:29.845360. */
+export function clockTime(epoch: number): string {
+  const d = new Date(Math.floor(epoch * 1000));
+  const micros = Math.round((epoch - Math.floor(epoch)) * 1e6) % 1e6;
+  return `${d.toISOString().slice(11, 19)}.${String(micros).padStart(6, '0')}`;
+}
+
+/** Seconds since the start of the capture, Wireshark's default time column: 1.234567. */
+export function relativeTime(epoch: number, start: number | null): string {
+  return (epoch - (start ?? epoch)).toFixed(6);
+}
+
+export function duration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '-';
+  if (ms < 1) return `${(ms * 1000).toFixed(0)}µs`;
+  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 2 : 1)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
+  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1,234 B -> "1.2 KB" (powers of 1000, like the rest of the UI's rates). */
+export function bytes(n: number | null): string {
+  if (n === null) return '-';
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < UNITS.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${UNITS[u]}`;
+}
+
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function percent(part: number, whole: number): string {
+  return whole > 0 ? `${Math.floor((100 * part) / whole)}%` : '';
+}
+
+/** Hex dump lines: offset, 16 bytes in hex, and printable ASCII (everything else as "."). */
+export function hexDump(bytes: Uint8Array, width = 16): string[] {
+  const lines: string[] = [];
+  for (let at = 0; at < bytes.length; at += width) {
+    const row = bytes.subarray(at, at + width);
+    const hex = [...row].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    const ascii = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${at.toString(16).padStart(4, '0')}  ${hex.padEnd(width * 3 - 1)}  ${ascii}`);
+  }
+  return lines;
+}

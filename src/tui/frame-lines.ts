@@ -1,0 +1,96 @@
+/** Frames as the Frames screen and the flow graph show them: a one-line summary and the decoded fields. */
+import type { FrameRecord } from '../model/records.js';
+import { clockTime, hexDump, safe } from './format.js';
+import { seg, type Line } from './lines.js';
+import type { Role } from './theme.js';
+
+const FLAG_SHORT: Record<string, string> = {
+  END_STREAM: 'ES',
+  END_HEADERS: 'EH',
+  PADDED: 'PAD',
+  PRIORITY: 'PRIO',
+  ACK: 'ACK',
+};
+
+export function flagsShort(flags: string[]): string {
+  return flags.map((f) => FLAG_SHORT[f] ?? f).join(',');
+}
+
+/** What matters in one frame, in a few words (escaped). */
+export function frameSummary(f: FrameRecord): string {
+  const parts: string[] = [];
+  if (f.headers) parts.push(f.headers.map(([n, v]) => `${n}: ${v}`).join('  '));
+  if (f.headersError) parts.push(`[headers: ${f.headersError}]`);
+  if (f.dataLength !== undefined) parts.push(`${f.dataLength} bytes`);
+  if (f.settings) parts.push(Object.entries(f.settings).map(([k, v]) => `${k}=${v}`).join(' ') || '(empty)');
+  if (f.errorCode) parts.push(f.errorCode);
+  if (f.lastStreamId !== undefined) parts.push(`last_stream=${f.lastStreamId}`);
+  if (f.debugData) parts.push(`"${f.debugData}"`);
+  if (f.increment !== undefined) parts.push(`+${f.increment}`);
+  if (f.opaque) parts.push(f.opaque);
+  if (f.promisedStream !== undefined) parts.push(`promised=${f.promisedStream}`);
+  return safe(parts.join(' '));
+}
+
+/** RST_STREAM and GOAWAY stand out: red with an error code, yellow for NO_ERROR/CANCEL. */
+export function frameRole(f: FrameRecord): Role | undefined {
+  if (f.type !== 'RST_STREAM' && f.type !== 'GOAWAY') return f.type.startsWith('UNKNOWN') ? 'dim' : undefined;
+  return f.errorCode === 'NO_ERROR' || f.errorCode === 'CANCEL' ? 'warning' : 'error';
+}
+
+function field(name: string, value: string, role?: Role): Line {
+  return [seg(`  ${name.padEnd(18)} `, 'dim'), seg(value, role)];
+}
+
+/** Every decoded field of a frame, one per line (the Frames screen's detail pane). */
+export function frameDetailLines(f: FrameRecord, frameNumber: number, callText: string | null): Line[] {
+  const lines: Line[] = [
+    [seg(`Frame ${frameNumber}`, 'title', true), seg(`  ${f.connection} #${f.index} · packet ${f.packet + 1} · ${clockTime(f.time)}`, 'dim')],
+    field('type', f.type, frameRole(f)),
+    field('from', f.from, f.from),
+    field('stream', String(f.stream)),
+    field('length', `${f.length}`),
+    field('flags', `${f.flags.join(' ') || '-'} (0x${f.flagBits.toString(16).padStart(2, '0')})`),
+  ];
+  if (callText) lines.push(field('call', safe(callText)));
+  for (const [name, value] of extraFields(f)) lines.push(field(name, value));
+  if (f.headers) {
+    lines.push([seg(`  header list (${f.headers.length} fields)`, 'dim')]);
+    for (const [n, v] of f.headers) lines.push([seg(`    ${safe(n)}: `, 'accent'), seg(safe(v))]);
+  }
+  return lines;
+}
+
+function extraFields(f: FrameRecord): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const add = (name: string, v: unknown): void => {
+    if (v !== undefined) out.push([name, safe(typeof v === 'string' ? v : JSON.stringify(v))]);
+  };
+  add('padLength', f.padLength);
+  add('dataLength', f.dataLength);
+  add('priority', f.priority);
+  add('headerBlockLength', f.headerBlockLength);
+  add('headersError', f.headersError);
+  add('promisedStream', f.promisedStream);
+  if (f.errorCode !== undefined) add('errorCode', `${f.errorCode} (0x${(f.errorCodeValue ?? 0).toString(16)})`);
+  add('lastStreamId', f.lastStreamId);
+  add('debugData', f.debugData);
+  add('increment', f.increment);
+  add('ack', f.ack);
+  add('opaque', f.opaque);
+  if (f.settings) for (const [k, v] of Object.entries(f.settings)) add(k, v);
+  add('raw', f.raw);
+  return out;
+}
+
+/** The hex pane: the bytes h2scope kept for the frame, and what is missing. */
+export function frameHexLines(f: FrameRecord, preview: Uint8Array, limit: number): Line[] {
+  if (preview.length > 0) {
+    const payload = f.dataLength ?? f.length;
+    const note = payload > preview.length ? `first ${preview.length} of ${payload} payload bytes (h2scope keeps ${limit} per frame)` : `${payload} payload bytes`;
+    return [[seg(note, 'dim')], ...hexDump(preview).map((l) => [seg(l)])];
+  }
+  if (f.raw) return [[seg('payload (hex, capped):', 'dim')], ...hexDump(Buffer.from(f.raw, 'hex')).map((l) => [seg(l)])];
+  if (f.length === 0) return [[seg('empty payload', 'dim')]];
+  return [[seg(`${f.type}: payload bytes are not kept, only the decoded fields (Tab: details).`, 'dim')]];
+}

@@ -1,0 +1,44 @@
+/** Every key, as the Help screen (?) and docs/tui.md list them. */
+export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
+  [
+    'Screens',
+    [
+      ['1', 'Overview: the capture, diagnostics by severity, the most severe ones, connections'],
+      ['2', 'Calls: one row per gRPC call'],
+      ['3', 'Connections'],
+      ['4', 'Frames: every HTTP/2 frame, with details and bytes'],
+      ['5', 'Diagnostics: everything h2scope noticed, most severe first'],
+      ['?', 'this help'],
+      ['q', 'quit (Ctrl-C too)'],
+    ],
+  ],
+  [
+    'Moving',
+    [
+      ['j k  ↓ ↑', 'next / previous row'],
+      ['PgDn PgUp  Space  Ctrl-F Ctrl-B', 'next / previous page'],
+      ['g G  Home End', 'first / last row'],
+      ['Enter  →', 'open: a call, a connection, the frame or call a diagnostic points at; expand a message'],
+      ['Esc  Backspace  ←', 'back (or clear the filter)'],
+      ['Tab  Shift-Tab', 'next / previous pane (Frames, Connection) or section (Call)'],
+    ],
+  ],
+  [
+    'Finding',
+    [
+      ['/', 'filter: a display filter (grpc.status != 0, http2.type == GOAWAY, conn.server.port == 50051) or plain words'],
+      ['n N', 'next / previous match (in a call, connection or help: lines matching the filter)'],
+      ['e E', 'next / previous error: failed call, RST_STREAM or GOAWAY with an error, error diagnostic'],
+      ['s S', 'sort by the next column / reverse the order (Calls, Connections)'],
+    ],
+  ],
+  [
+    'Details',
+    [
+      ['x', 'bytes: the hex pane (Frames), raw DATA bytes (Call)'],
+      ['H', 'HPACK inspector for the selected HEADERS frame'],
+      ['c', 'the connection of the selected row'],
+      ['[ ]', 'previous / next stream in the flow-control charts (Connection, third pane)'],
+    ],
+  ],
+];

@@ -1,0 +1,40 @@
+/**
+ * Reads the capture into the store in the background while the UI is up: chunk by chunk from the
+ * CaptureSource, through the engine, with the progress (bytes of total, packets, elapsed time) in the
+ * store after each chunk. Between chunks it yields to the event loop so keys and redraws go on while a
+ * large file loads. A read problem ends as a diagnostic in the store (the source never throws); what was
+ * decoded before it stays browsable.
+ */
+import type { CaptureSource } from '../capture/source.js';
+import type { Engine } from '../engine/engine.js';
+import type { CaptureStore } from '../model/store.js';
+
+export interface LoadOptions {
+  /** Milliseconds from a monotonic clock (performance.now). */
+  now(): number;
+  /** Set by the caller to stop reading (the user quit). */
+  signal: { aborted: boolean };
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function loadCapture(source: CaptureSource, engine: Engine, store: CaptureStore, o: LoadOptions): Promise<void> {
+  const t0 = o.now();
+  const live = typeof source.input !== 'string' || source.input === '-';
+  const progress = (): void => {
+    const p = source.progress;
+    store.setLoad({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, packets: p.packets, elapsedMs: o.now() - t0 });
+  };
+  store.setLoad({ phase: 'loading', live });
+  for await (const events of source.events()) {
+    engine.push(events);
+    progress();
+    if (o.signal.aborted) break;
+    await nextTurn();
+    if (o.signal.aborted) break;
+  }
+  engine.setCompressed(source.progress.compressed);
+  engine.finish();
+  progress();
+  store.setLoad({ phase: 'done' });
+}

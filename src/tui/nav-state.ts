@@ -1,0 +1,121 @@
+/**
+ * Navigation state: which screen is shown, the cursor and scroll of each list, filters and sort orders.
+ * Capture data is not here (it is in the store); rows are referred to by number. The reducer is in
+ * nav.ts; this file holds the shapes and the small list arithmetic.
+ */
+import type { CallColumn, ConnectionColumn, SortSpec } from '../model/store-selectors.js';
+
+export const TOP_VIEWS = ['overview', 'calls', 'connections', 'frames', 'diagnostics'] as const;
+export type TopId = (typeof TOP_VIEWS)[number];
+
+export interface ListState {
+  cursor: number;
+  /** First visible row. */
+  top: number;
+}
+
+interface ViewBase {
+  /** Focused pane (Tab moves it); each pane has its own list state. */
+  pane: number;
+  lists: ListState[];
+  /** The `/` filter (lists narrow to matches; documents highlight them and n/N jump between them). */
+  filter: string;
+}
+
+export type View =
+  | (ViewBase & { kind: 'overview' })
+  | (ViewBase & { kind: 'calls'; sort: SortSpec<CallColumn> })
+  | (ViewBase & { kind: 'connections'; sort: SortSpec<ConnectionColumn> })
+  /** Panes: 0 the frame list, 1 the decoded fields of the selected frame, 2 its bytes. */
+  | (ViewBase & { kind: 'frames' })
+  | (ViewBase & { kind: 'diagnostics' })
+  /** One document; `expanded` holds the keys of opened message trees, `hex` shows raw bytes. */
+  | (ViewBase & { kind: 'call'; call: number; expanded: string[]; hex: boolean })
+  /** Panes: 0 flow graph, 1 settings / pings / GOAWAY / RST_STREAM, 2 flow-control windows. */
+  | (ViewBase & { kind: 'connection'; connection: number; stream: number | null })
+  | (ViewBase & { kind: 'hpack'; frame: number })
+  | (ViewBase & { kind: 'help' })
+  | (ViewBase & { kind: 'error' });
+
+export type ViewKind = View['kind'];
+
+export interface Prompt {
+  /** What the text is for (only the filter today). */
+  purpose: 'filter';
+  text: string;
+}
+
+export interface NavState {
+  top: TopId;
+  /** The top-level screens keep their state while another is shown. */
+  screens: { [K in TopId]: Extract<View, { kind: K }> };
+  /** Detail screens opened on top of the current top-level screen (Esc pops). */
+  stack: View[];
+  prompt: Prompt | null;
+  /** One line for the status bar ("no match", "sorted by duration"), cleared by the next key. */
+  message: string | null;
+  /** The load error screen was shown once (it is not shown again when dismissed). */
+  errorShown: boolean;
+  quit: boolean;
+}
+
+export function listState(cursor = 0): ListState {
+  return { cursor, top: 0 };
+}
+
+export function base(panes = 1): ViewBase {
+  return { pane: 0, lists: Array.from({ length: panes }, () => listState()), filter: '' };
+}
+
+export function initialNav(): NavState {
+  return {
+    top: 'overview',
+    screens: {
+      overview: { kind: 'overview', ...base() },
+      calls: { kind: 'calls', ...base(), sort: { column: 'time', descending: false } },
+      connections: { kind: 'connections', ...base(), sort: { column: 'id', descending: false } },
+      frames: { kind: 'frames', ...base(3) },
+      diagnostics: { kind: 'diagnostics', ...base() },
+    },
+    stack: [],
+    prompt: null,
+    message: null,
+    errorShown: false,
+    quit: false,
+  };
+}
+
+export function activeView(s: NavState): View {
+  return s.stack[s.stack.length - 1] ?? s.screens[s.top];
+}
+
+/** Replaces the active view (top of the stack, or the current top-level screen). */
+export function withActive(s: NavState, view: View): NavState {
+  if (s.stack.length > 0) return { ...s, stack: [...s.stack.slice(0, -1), view] };
+  return { ...s, screens: { ...s.screens, [s.top]: view } };
+}
+
+export function focusedList(v: View): ListState {
+  return v.lists[v.pane] ?? listState();
+}
+
+export function withList(v: View, list: ListState): View {
+  const lists = v.lists.slice();
+  lists[v.pane] = list;
+  return { ...v, lists };
+}
+
+/** Puts the cursor at `row` (clamped to the rows) and scrolls just enough to show it. */
+export function moveTo(list: ListState, row: number, count: number, page: number): ListState {
+  const cursor = Math.max(0, Math.min(row, count - 1));
+  return { cursor, top: scrollFor(list.top, cursor, count, page) };
+}
+
+/** The first visible row that keeps `cursor` on a page of `page` rows. */
+export function scrollFor(top: number, cursor: number, count: number, page: number): number {
+  const rows = Math.max(1, page);
+  let t = Math.min(top, Math.max(0, count - rows));
+  if (cursor < t) t = cursor;
+  if (cursor >= t + rows) t = cursor - rows + 1;
+  return Math.max(0, t);
+}

@@ -1,0 +1,155 @@
+/**
+ * Whole-capture detectors (churn, bursts, imbalance, refused connections) on hand-built connection and
+ * call records, for the cases the samples do not show, and the thresholds around them.
+ */
+import { describe, expect, it } from 'vitest';
+import { CaptureAnalyzer } from '../../src/analysis/capture-analyzer.js';
+import { hostOf } from '../../src/analysis/capture-facts.js';
+import { Series } from '../../src/analysis/series.js';
+import type { ConnectionRecord } from '../../src/model/records.js';
+import { assertFilled, callRecord, connectionRecord } from './build.js';
+
+function conn(
+  id: number,
+  start: number,
+  end: number,
+  over: Partial<ConnectionRecord> = {},
+): ConnectionRecord {
+  return connectionRecord({ id: `c${id}`, client: `10.0.0.1:${40000 + id}`, start, end, ...over });
+}
+
+function run(conns: ConnectionRecord[], calls: Array<[string, number, string?]> = []) {
+  const a = new CaptureAnalyzer();
+  for (const [connection, n, service] of calls)
+    for (let i = 0; i < n; i++)
+      a.call(callRecord({ connection, stream: 1 + 2 * i, service: service ?? 'pkg.Svc' }));
+  for (const c of conns) a.connection(c);
+  const out = a.finish();
+  out.forEach(assertFilled);
+  return out;
+}
+
+describe('connection bursts', () => {
+  it('eight connections open together, opened within a second', () => {
+    const conns = Array.from({ length: 8 }, (_, i) => conn(i + 1, 10 + i * 0.01, 20));
+    const d = run(conns);
+    expect(
+      d.map((x) => [x.code, x.connection, x.evidence?.['connections'], x.evidence?.['windowMs']]),
+    ).toEqual([['analysis.churn.burst', 'c1', 8, 70]]);
+  });
+
+  it('not for eight connections one after the other', () => {
+    const conns = Array.from({ length: 8 }, (_, i) => conn(i + 1, 10 + i * 0.1, 10.05 + i * 0.1));
+    expect(run(conns).map((x) => x.code)).toEqual([]);
+  });
+});
+
+describe('connection per call', () => {
+  it('not when the connections carried no call at all (failed handshakes are not churn)', () => {
+    const conns = Array.from({ length: 6 }, (_, i) => conn(i + 1, i, i + 0.5, { frameCount: 1 }));
+    expect(run(conns)).toEqual([]);
+  });
+
+  it('not when the connections are reused for several calls', () => {
+    const conns = Array.from({ length: 6 }, (_, i) => conn(i + 1, i, i + 0.5));
+    const calls = conns.map((c): [string, number] => [c.id, 3]);
+    expect(run(conns, calls)).toEqual([]);
+  });
+});
+
+describe('load imbalance', () => {
+  it('calls pinned to one of several connections to one address', () => {
+    const conns = [1, 2, 3].map((i) => conn(i, 0, 10));
+    const d = run(conns, [
+      ['c1', 30],
+      ['c3', 1],
+    ]);
+    expect(d.map((x) => [x.code, x.connection])).toEqual([['analysis.imbalance.pinned', 'c1']]);
+    expect(d[0]!.evidence).toMatchObject({
+      service: 'pkg.Svc',
+      server: '10.0.0.2:50051',
+      connections: 3,
+      busiest: 'c1',
+      share: 97,
+      calls: 31,
+      shares: 'c1 30 (97%), c3 1 (3%), c2 0 (0%)',
+      ratio: 'infinite',
+    });
+  });
+
+  it('not for connections that did not overlap (a reconnect), nor for a mild 6/4 split', () => {
+    const sequential = [conn(1, 0, 10), conn(2, 11, 20)];
+    expect(run(sequential, [['c1', 30]])).toEqual([]);
+    const a = conn(1, 0, 10, { server: '10.0.0.2:1' });
+    const b = conn(2, 0, 10, { server: '10.0.0.3:1' });
+    expect(
+      run(
+        [a, b],
+        [
+          ['c1', 6],
+          ['c2', 4],
+        ],
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('refused connections', () => {
+  it('groups the refusals of one client and server into one diagnostic', () => {
+    const refused = {
+      packets: { client: 1, server: 1 },
+      bytes: { client: 0, server: 0 },
+      endReason: 'rst' as const,
+    };
+    const conns = [1, 2, 3].map((i) =>
+      conn(i, i, i, { ...refused, protocol: 'unknown', frameCount: 0, h2Detection: null }),
+    );
+    const d = run(conns);
+    expect(
+      d.map((x) => [x.code, x.connection, x.evidence?.['count'], x.evidence?.['connectionIds']]),
+    ).toEqual([['analysis.connection.refused', 'c1', 3, ['c1', 'c2', 'c3']]]);
+    expect(d[0]!.message).not.toContain('GOAWAY');
+  });
+});
+
+describe('helpers', () => {
+  it('hostOf strips the port, IPv6 brackets included', () => {
+    expect([hostOf('10.0.0.1:5000'), hostOf('[::1]:50051'), hostOf('[2001:db8::1]:80')]).toEqual([
+      '10.0.0.1',
+      '::1',
+      '2001:db8::1',
+    ]);
+  });
+
+  it('Series halves keeping the lower (or higher) point of each pair, so extremes survive', () => {
+    const low = new Series(4, 'min');
+    for (const [t, v] of [
+      [1, 50],
+      [2, 0],
+      [3, 40],
+      [4, 30],
+      [5, 60],
+    ] as const)
+      low.add(t, v);
+    // 5 points > 4: pairs (1,50)(2,0) -> (2,0); (3,40)(4,30) -> (4,30); (5,60) alone.
+    expect([low.toJSON(), low.decimated]).toEqual([
+      [
+        [2, 0],
+        [4, 30],
+        [5, 60],
+      ],
+      true,
+    ]);
+    const high = new Series(2, 'max');
+    for (const [t, v] of [
+      [1, 1],
+      [2, 3],
+      [3, 2],
+    ] as const)
+      high.add(t, v);
+    expect(high.toJSON()).toEqual([
+      [2, 3],
+      [3, 2],
+    ]);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Calls in captures derived from the real samples in memory: the capture starts mid-connection (first
+ * packets dropped, so request headers and HPACK state are missing), or a GOAWAY's last-stream-id is
+ * patched so the server refuses a stream it had not answered yet. Everything else is the real pipeline.
+ */
+import { describe, expect, it } from 'vitest';
+import { readCaptureFile } from '../../src/capture/source.js';
+import type { CaptureEvent } from '../../src/capture/types.js';
+import { createEngine } from '../../src/engine/pipeline.js';
+import type { CallRecord } from '../../src/model/records.js';
+import { JsonCollector, type JsonDocument } from '../../src/output/json.js';
+import { SAMPLES, SCOPE_PROTO } from './sample-meta.js';
+
+function run(events: CaptureEvent[], protos: string[] = []): JsonDocument {
+  const collector = new JsonCollector();
+  const engine = createEngine({ file: 'derived', protos }, collector.sink);
+  engine.push(events);
+  engine.finish();
+  return collector.doc;
+}
+
+async function fromPacket(name: string, first: number): Promise<CaptureEvent[]> {
+  const events = await readCaptureFile(`${SAMPLES}${name}.pcap`);
+  return events.filter((e) => e.kind !== 'packet' || e.packet.index >= first);
+}
+
+const callsOf = (doc: JsonDocument, conn: string): CallRecord[] =>
+  doc.connections.find((c) => c.id === conn)?.calls ?? [];
+
+describe('a capture that starts mid-connection (grpc-js-streaming from record 8)', () => {
+  // Records 0-7 hold the handshake, both SETTINGS and stream 1's request (Watch): dropped. Stream 1's
+  // response HEADERS (record 9) survive with the static-table content-type; streams 3 and 5 are whole but
+  // their header blocks use HPACK dynamic entries that were never seen.
+  it('recognises stream 1 from its response and guesses the method from the messages with the schema', async () => {
+    const doc = run(await fromPacket('grpc-js-streaming', 8), [SCOPE_PROTO]);
+    const [watch] = callsOf(doc, 'c1');
+    expect(watch).toMatchObject({
+      stream: 1,
+      method: '/scope.v1.Lab/Watch',
+      guessed: true,
+      guesses: [
+        {
+          what: 'grpc-call',
+          reason:
+            'request headers not in the capture; recognised by response content-type application/grpc+proto',
+        },
+        { what: 'method', reason: 'schema fit score 24' },
+      ],
+      outcome: 'ok',
+      status: 0,
+      kind: 'server-streaming',
+      kindInferred: true, // a guessed method does not make the kind certain
+      requestCount: 0,
+      responseCount: 5,
+    });
+    expect(watch!.responses.map((m) => m.decoded.kind === 'schema' && m.decoded.value.seq)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
+    const guessed = doc.diagnostics.filter((d) => d.code === 'grpc.guessed-call');
+    // streams 3 and 5: their request blocks decoded only in part (no content-type), so guessed as well
+    expect(guessed.map((d) => [d.connection, d.stream])).toEqual([
+      ['c1', 1],
+      ['c1', 3],
+      ['c1', 5],
+    ]);
+  });
+
+  it('without a schema, keeps the guessed call with an unknown method and raw payloads', async () => {
+    const [watch] = callsOf(run(await fromPacket('grpc-js-streaming', 8)), 'c1');
+    expect(watch).toMatchObject({ stream: 1, method: null, service: null, guessed: true, outcome: 'ok' });
+    expect(watch!.guesses.map((g) => g.what)).toEqual(['grpc-call']);
+    expect(watch!.responses.every((m) => m.decoded.kind === 'raw')).toBe(true);
+  });
+});
+
+describe('a capture that starts inside a client-streaming call (grpc-js-streaming from record 19)', () => {
+  it('guesses Upload from two of its three requests, and says the status is unknown when the trailers are lost', async () => {
+    const doc = run(await fromPacket('grpc-js-streaming', 19), [SCOPE_PROTO]);
+    const calls = callsOf(doc, 'c1');
+    expect(calls.map((c) => [c.stream, c.method, c.outcome, c.status])).toEqual([
+      [3, '/scope.v1.Lab/Upload', 'status-unknown', null],
+      [5, '/scope.v1.Lab/Chat', 'status-unknown', null],
+    ]);
+    expect(calls[0]).toMatchObject({
+      requestCount: 2,
+      responseCount: 1,
+      kind: 'client-streaming',
+      guessed: true,
+    });
+    // the trailer blocks are two bytes of dynamic-table indexes: grpc-status cannot be read
+    const lost = doc.diagnostics.filter((d) => d.code === 'grpc.headers-undecoded' && d.stream === 3);
+    expect(lost.map((d) => d.evidence?.side)).toEqual(['response', 'response']);
+    expect(doc.diagnostics.some((d) => d.code === 'grpc.missing-status')).toBe(false);
+  });
+});
+
+describe('a stream refused by GOAWAY (grpc-goaway-graceful, GOAWAY last-stream-id patched 3 -> 1)', () => {
+  // Record 14 is the server's GOAWAY (NO_ERROR) sent while stream 3 waited for its slow response. With
+  // last-stream-id 1 it says the server never processed stream 3 (PROTOCOL-HTTP2.md "GOAWAY Frame").
+  // RFC 9113 §6.8: frame header (length 8, type 0x7, flags 0, stream 0), then Last-Stream-ID, Error Code.
+  const GOAWAY_LAST_3 = Buffer.from('000008070000000000' + '00000003' + '00000000', 'hex');
+
+  it('ends stream 3 as refused, UNAVAILABLE, at the GOAWAY', async () => {
+    const events = await readCaptureFile(`${SAMPLES}grpc-goaway-graceful.pcap`);
+    const patched = events.map((e) => {
+      if (e.kind !== 'packet' || e.packet.index !== 14) return e;
+      const data = Buffer.from(e.packet.data);
+      const at = data.indexOf(GOAWAY_LAST_3);
+      expect(at).toBeGreaterThan(0);
+      data.writeUInt32BE(1, at + 9);
+      return { ...e, packet: { ...e.packet, data } };
+    });
+    const doc = run(patched);
+    const c1 = doc.connections.find((c) => c.id === 'c1')!;
+    const goaway = c1.frames.find((f) => f.type === 'GOAWAY' && f.from === 'server')!;
+    expect(goaway.lastStreamId).toBe(1);
+    const calls = callsOf(doc, 'c1');
+    expect(calls.map((c) => [c.stream, c.outcome, c.status, c.statusSource])).toEqual([
+      [1, 'ok', 0, 'trailers'],
+      [3, 'refused', 14, 'goaway'],
+    ]);
+    expect(calls[1]!.end).toBe(goaway.time);
+    expect(calls[1]!.responseCount).toBe(0);
+    const refused = doc.diagnostics.filter((d) => d.code === 'grpc.call-refused');
+    expect(refused.map((d) => [d.stream, d.evidence?.lastStreamId])).toEqual([[3, 1]]);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The real process on a live pipe: records leave while the input is still open (tcpdump -U -w - | h2scope
+ * --format ndjson -), SIGINT ends with what was decoded so far, and a reader that goes away (| head) ends
+ * the command quietly. The child is fed in small chunks with pauses, like tcpdump's packet-buffered writes;
+ * the test waits for events, it never asserts on durations.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+
+const STREAMING = readFileSync('samples/grpc-js-streaming.pcap');
+
+interface Child {
+  proc: ChildProcessWithoutNullStreams;
+  lines: string[];
+  stderr: () => string;
+  /** Resolves once `n` complete stdout lines have arrived. */
+  linesAtLeast: (n: number) => Promise<void>;
+  exited: Promise<number | null>;
+}
+
+function start(args: string[]): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let partial = '';
+  let err = '';
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
+  proc.stdout.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+    for (const w of waiters.filter((x) => lines.length >= x.n)) w.resolve();
+  });
+  proc.stdout.on('error', () => undefined);
+  proc.stdin.on('error', () => undefined);
+  proc.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const linesAtLeast = (n: number): Promise<void> =>
+    lines.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }));
+  return { proc, lines, stderr: () => err, linesAtLeast, exited };
+}
+
+/** Writes `bytes` in 512-byte chunks with a pause after each, as a live capture would arrive. */
+async function drip(proc: ChildProcessWithoutNullStreams, bytes: Buffer): Promise<void> {
+  for (let i = 0; i < bytes.length; i += 512) {
+    proc.stdin.write(bytes.subarray(i, i + 512));
+    await sleep(5);
+  }
+}
+
+const typeOf = (line: string): string => (JSON.parse(line) as { type: string }).type;
+
+describe('live input', { timeout: 60_000 }, () => {
+  it('emits ndjson records before the input ends', async () => {
+    const child = start(['--format', 'ndjson', '-']);
+    const half = STREAMING.length >> 1;
+    await drip(child.proc, STREAMING.subarray(0, half));
+    let inputEnded = false;
+    const firstRecord = child.linesAtLeast(1).then(() => inputEnded);
+    expect(await firstRecord).toBe(false); // the input is still open
+    await drip(child.proc, STREAMING.subarray(half));
+    inputEnded = true;
+    child.proc.stdin.end();
+    expect(await child.exited).toBe(0);
+    expect(child.lines.map(typeOf).at(-1)).toBe('capture');
+    expect(child.stderr()).toBe('');
+  });
+
+  it('SIGINT ends a silent live pipe with what was decoded so far', async () => {
+    const child = start(['--format', 'ndjson', '-']);
+    await drip(child.proc, STREAMING.subarray(0, STREAMING.length >> 1));
+    await child.linesAtLeast(1);
+    child.proc.kill('SIGINT'); // stdin stays open: the pending read must not keep the process alive
+    expect(await child.exited).toBe(0);
+    const last = JSON.parse(child.lines.at(-1)!) as { type: string; capture: { packets: number } };
+    expect(last.type).toBe('capture');
+    expect(last.capture.packets).toBeGreaterThan(0);
+    expect(child.stderr()).not.toMatch(/\n\s+at /); // no stack trace
+    child.proc.stdin.destroy();
+  });
+
+  it('ends quietly when the reader of its output goes away (| head -1)', async () => {
+    const child = start(['--format', 'ndjson', '-']);
+    await drip(child.proc, STREAMING.subarray(0, STREAMING.length >> 1));
+    await child.linesAtLeast(1);
+    child.proc.stdout.destroy(); // the reader exits: further writes get EPIPE
+    const rest = drip(child.proc, STREAMING.subarray(STREAMING.length >> 1)).catch(() => undefined);
+    expect(await child.exited).toBe(0);
+    await rest;
+    expect(child.stderr()).toBe('');
+  });
+});

@@ -1,0 +1,65 @@
+/** Test helper: the App in ink-testing-library over a store, with keys and a wait for the next frame. */
+import { render } from 'ink-testing-library';
+import { createElement } from 'react';
+import { App } from '../../src/tui/App.js';
+import type { CaptureStore } from '../../src/model/store.js';
+
+export interface Rendered {
+  frame(): string;
+  /** Writes keys (one string may hold several, as a terminal sends them) and waits for the screen to settle. */
+  keys(...input: string[]): Promise<string>;
+  quit: { count: number };
+  unmount(): void;
+}
+
+export const KEY = {
+  down: '\x1b[B',
+  up: '\x1b[A',
+  enter: '\r',
+  esc: '\x1b',
+  tab: '\t',
+  backtab: '\x1b[Z',
+  pageDown: '\x1b[6~',
+  pageUp: '\x1b[5~',
+  backspace: '\x7f',
+};
+
+const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the last frame stops changing: ink renders asynchronously at most every 33 ms (30 fps), and
+ * keys that change the screen are handled one render at a time, so "stable" means unchanged for 100 ms.
+ */
+async function settle(get: () => string): Promise<string> {
+  let last = get();
+  let stable = 0;
+  for (let i = 0; i < 200 && stable < 5; i++) {
+    await tick(20);
+    const now = get();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+export async function renderApp(
+  store: CaptureStore,
+  size: { columns?: number; rows: number } = { rows: 30 },
+): Promise<Rendered> {
+  const quit = { count: 0 };
+  const app = render(createElement(App, { store, onQuit: () => quit.count++, size: { columns: 100, ...size } }));
+  const frame = (): string => app.lastFrame() ?? '';
+  await settle(frame);
+  return {
+    frame,
+    quit,
+    keys: async (...input) => {
+      for (const k of input) {
+        app.stdin.write(k);
+        await settle(frame);
+      }
+      return input.length === 0 ? settle(frame) : frame();
+    },
+    unmount: () => app.unmount(),
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * Every screen and key path on real samples, through ink-testing-library: what is on the screen after
+ * these keys. The cursor row starts with ">" (LineView's gutter), so it shows without colours.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEY, renderApp, type Rendered } from './render.js';
+import { loadStore } from './load-store.js';
+
+let app: Rendered | null = null;
+afterEach(() => {
+  app?.unmount();
+  app = null;
+});
+
+async function open(sample: string, size?: { columns?: number; rows: number }): Promise<Rendered> {
+  app = await renderApp(await loadStore(sample), size);
+  return app;
+}
+
+/** The line the cursor is on. */
+function cursorLine(frame: string): string {
+  return frame.split('\n').find((l) => l.startsWith('>')) ?? '';
+}
+
+describe('Overview', () => {
+  it('grpc-js-deadline: the capture, diagnostics by severity, the most severe first, connections', async () => {
+    const a = await open('grpc-js-deadline.pcap');
+    const f = a.frame();
+    expect(f).toContain('Capture      ');
+    expect(f).toContain('grpc-js-deadline.pcap  pcap · 32 packets · 3.0 KB · 1.34s');
+    expect(f).toContain('Diagnostics  0 errors · 4 warnings · 1 info    Calls 3 · 2 failed');
+    expect(f).toContain('Most severe diagnostics');
+    expect(cursorLine(f)).toMatch(/^>WARNING grpc\.call-reset c1 s1 gRPC call \/scope\.v1\.Lab\/Echo was reset/);
+    expect(f).toMatch(/ c1 +127\.0\.0\.1:42358 → +127\.0\.0\.1:50105 +h2c +3 +2 /);
+    expect(f.split('\n')[0]).toMatch(/^h2scope  1 Overview  2 Calls .* loaded · 32 pkts$/);
+  });
+
+  it('Enter on a diagnostic opens the call it is about; Esc comes back', async () => {
+    const a = await open('grpc-js-deadline.pcap');
+    const call = await a.keys('j', KEY.enter);
+    expect(call).toContain('Call c1 stream 1  /scope.v1.Lab/Echo');
+    expect(call).toContain('status 4 DEADLINE_EXCEEDED  outcome deadline-exceeded');
+    expect(call).toContain('reset by the client with RST_STREAM CANCEL');
+    expect(await a.keys(KEY.esc)).toContain('Most severe diagnostics');
+  });
+
+  it('Enter on a connection opens its flow graph', async () => {
+    const a = await open('grpc-js-unary.pcap', { rows: 50 });
+    const f = await a.keys(KEY.enter);
+    expect(f).toContain('Connection c1  127.0.0.1:49616 → 127.0.0.1:50101');
+    expect(f).toMatch(/0\.059917 │◀─+ SETTINGS s=0 0 \(empty\) ─│/);
+    expect(f).toMatch(/0\.097667 │─ GOAWAY s=0 8 NO_ERROR last_stream=0 ─+▶│/);
+  });
+});
+
+describe('Calls', () => {
+  it('grpc-js-unary: one row per call with status and outcome; e jumps to the first failure', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    const f = await a.keys('2');
+    expect(f).toContain('Calls  5 of 5 calls · 2 failed');
+    expect(f).toMatch(/time conn +stream method +status +outcome +duration +msgs/);
+    expect(cursorLine(f)).toMatch(/^> +0\.063515 c1 +1 \/scope\.v1\.Lab\/Echo +0 OK +ok +8\.29ms +1\/1$/);
+    expect(cursorLine(await a.keys('e'))).toMatch(/ 7 \/scope\.v1\.Lab\/Echo +9 FAILED_PRECONDITION +error +563µs +1\/0/);
+    expect(cursorLine(await a.keys('e'))).toMatch(/ 9 .* 8 RESOURCE_EXHAUSTED +error/);
+    expect(cursorLine(await a.keys('E'))).toMatch(/ 7 .* 9 FAILED_PRECONDITION/);
+  });
+
+  it('s sorts by the next column, S reverses', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    await a.keys('2');
+    const byDuration = await a.keys('ssssss');
+    expect(byDuration).toContain('sorted by duration ascending');
+    const order = (f: string): string[] => [...f.matchAll(/ c1 +(\d+) \/scope/g)].map((m) => m[1]!);
+    expect(order(byDuration)).toEqual(['7', '5', '3', '9', '1']); // 563µs 1.05ms 1.86ms 5.81ms 8.29ms
+    expect(order(await a.keys('S'))).toEqual(['1', '9', '3', '5', '7']);
+  });
+
+  it('/ filters with the display filter language, or plain words; errors are shown', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    await a.keys('2');
+    const f = await a.keys('/', 'grpc.status != 0', KEY.enter);
+    expect(f).toContain('Calls  2 of 5 calls · 2 failed  filter: grpc.status != 0');
+    const words = await a.keys('/', '\x15', 'quota', KEY.enter);
+    expect(words).toContain('1 of 5 calls');
+    expect(words).toContain('RESOURCE_EXHAUSTED');
+    const bad = await a.keys('/', '\x15', 'grpc.status ==', KEY.enter);
+    expect(bad).toMatch(/filter error at column \d+: /);
+    expect(bad).toContain('5 of 5 calls');
+    expect(await a.keys(KEY.esc)).toContain('Calls  5 of 5 calls · 2 failed\n');
+  });
+
+  it('the filter prompt shows what is typed', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    const f = await a.keys('2', '/', 'Echo');
+    expect(f.split('\n').at(-1)).toMatch(/^\/Echo +Enter apply · Esc cancel/);
+  });
+});
+
+describe('Call detail', () => {
+  it('shows grpcurl, headers, messages (expandable), trailers, status and the frame timeline', async () => {
+    const a = await open('grpc-js-unary.pcap', { rows: 60 });
+    const f = await a.keys('2', 'jjj', KEY.enter);
+    expect(f).toContain('Call c1 stream 7  /scope.v1.Lab/Echo');
+    expect(f).toContain("grpcurl -plaintext -H 'x-trace-id: trace-0004' 127.0.0.1:50101 scope.v1.Lab/Echo");
+    expect(f).toContain('Trailers (trailers-only response)  5');
+    expect(f).toContain('9 FAILED_PRECONDITION  résumé ✓ failed'); // grpc-message percent-decoded
+    expect(f).toMatch(/Timeline {2}3 frames/);
+    expect(f).toMatch(/\+563µs S→C HEADERS +38 ES,EH/);
+    // Tab to "Request messages", down to message #1, Enter expands its schema-less tree
+    const msgs = await a.keys(KEY.tab, KEY.tab, KEY.tab, 'j');
+    expect(cursorLine(msgs)).toMatch(/^> +▸ #1 36 B · \+0µs · raw/);
+    const open1 = await a.keys(KEY.enter);
+    expect(cursorLine(open1)).toMatch(/▾ #1/);
+    // protoc --decode_raw style (the sample's EchoRequest: text, code, detail)
+    expect(open1).toContain('▾ #1 36 B · +0µs · raw\n       1: "fail please"\n       12: 9\n       13: "résumé ✓ failed"');
+    expect(await a.keys(KEY.enter)).not.toContain('"fail please"');
+  });
+
+  it('x shows the DATA bytes; the status details of a rich error are decoded', async () => {
+    const a = await open('grpc-js-unary.pcap', { rows: 80 });
+    const f = await a.keys('2', 'G', KEY.enter, 'x');
+    expect(f).toContain('status 8 RESOURCE_EXHAUSTED');
+    expect(f).toContain('details: google.rpc.Status 8 RESOURCE_EXHAUSTED "quota exceeded for tenant lab"');
+    expect(f).toContain('google.rpc.ErrorInfo');
+    expect(f).toContain('reason: "QUOTA_EXCEEDED"');
+    expect(f).toContain('Raw bytes  DATA frames, first 64 bytes each');
+    expect(f).toMatch(/frame 24 client DATA 50 bytes\n +0000 {2}00 00 00 00 2d /);
+  });
+
+  it('/ in a document highlights and n jumps to matching lines', async () => {
+    const a = await open('grpc-js-unary.pcap', { rows: 30 });
+    await a.keys('2', KEY.enter);
+    const f = await a.keys('/', 'x-served-by', KEY.enter, 'n');
+    expect(cursorLine(f)).toMatch(/x-served-by: grpc-js/);
+  });
+});
+
+describe('Connections and connection detail', () => {
+  it('grpc-conn-per-call: ten connections; the detail has a flow graph, a summary and window charts', async () => {
+    const a = await open('grpc-conn-per-call.pcap', { rows: 40 });
+    const list = await a.keys('3');
+    expect(list).toContain('Connections  10 of 10 connections');
+    expect(list.match(/ h2c +1 +0 /g)).toHaveLength(10);
+    const flow = await a.keys('G', KEY.enter);
+    expect(flow).toContain('Connection c10');
+    expect(flow).toMatch(/HEADERS s=1 \[EH\] \d+ :authority/);
+    const summary = await a.keys(KEY.tab);
+    expect(summary).toMatch(/SETTINGS\n/);
+    expect(summary).toMatch(/client {2}in force: /);
+    expect(summary).toContain('RST_STREAM  none');
+    const charts = await a.keys(KEY.tab);
+    expect(charts).toMatch(/client → server connection window {2}min [\d,]+ · final [\d,]+ · 0 stalls/);
+    expect(charts).toMatch(/server → client connection window/);
+    expect(await a.keys(']')).toMatch(/client → server stream 1  min/);
+  });
+
+  it('grpc-small-window: the server\'s stalls are in the summary and under the chart', async () => {
+    const a = await open('grpc-small-window.pcap', { rows: 40 });
+    const charts = await a.keys('3', KEY.enter, KEY.tab, KEY.tab);
+    // the stream window held the DATA back, not the connection window: the connection chart says so
+    expect(charts).toMatch(/server → client connection window  min 29,355 · final 63,525 · 0 stalls \(0µs\) · 3 on stream windows/);
+    const stream = await a.keys(']');
+    expect(stream).toMatch(/server → client stream 1  min -?[\d,]+ · final [\d,]+ · 3 stalls \(1\.96s\)/);
+    expect(stream).toMatch(/ stalls .*▀/);
+    const summary = await a.keys(KEY.backtab);
+    expect(summary).toContain('analysis.flow.starvation');
+    expect(summary).toMatch(/server sent [\d.]+ KB in \d+ DATA · .* · 3 stalls/);
+  });
+
+  it('grpc-too-many-pings: GOAWAY ENHANCE_YOUR_CALM with its debug data, PINGs with RTT', async () => {
+    const a = await open('grpc-too-many-pings.pcap', { rows: 60 });
+    const summary = await a.keys('3', KEY.enter, KEY.tab);
+    expect(summary).toMatch(/from server {2}ENHANCE_YOUR_CALM {2}last stream 1 {2}"too_many_pings"/);
+    expect(summary).toMatch(/client {2}\d+ sent · \d+ acked · 0 unanswered · RTT min/);
+    expect(summary).toContain('analysis.goaway.too-many-pings');
+  });
+});
+
+describe('Frames', () => {
+  it('a packet list with details and bytes panes', async () => {
+    const a = await open('grpc-js-unary.pcap', { rows: 50 });
+    const f = await a.keys('4', 'jjj');
+    expect(f).toContain('Frames  29 of 29 frames');
+    expect(cursorLine(f)).toMatch(/^> +4 +0\.063515 c1 +C→S HEADERS +1 +140 EH +:authority: 127\.0\.0\.1:50101/);
+    expect(f).toContain('Frame 4  c1 #3 · packet 8');
+    expect(f).toContain('header list (11 fields)');
+    expect(f).toContain(':path: /scope.v1.Lab/Echo');
+    expect(f).toContain('call               /scope.v1.Lab/Echo');
+    expect(await a.keys('x')).toContain('HEADERS: payload bytes are not kept, only the decoded fields');
+    const data = await a.keys(KEY.tab, 'j', 'x');
+    expect(data).toContain('── Bytes');
+    expect(data).toContain('first 64 of 106 payload bytes (h2scope keeps 64 per frame)');
+    expect(data).toMatch(/0000 {2}00 00 00 00 65 0a /);
+  });
+
+  it('H opens the HPACK inspector on a HEADERS frame', async () => {
+    const a = await open('grpc-js-unary.pcap', { rows: 50 });
+    const f = await a.keys('4', 'jjj', 'H');
+    expect(f).toContain('Header block of frame 4  c1 stream 1 · HEADERS from the client');
+    expect(f).toContain('block 140 bytes on the wire · 11 fields');
+    expect(f).toMatch(/ 3 :path +55 {2}\/scope\.v1\.Lab\/Echo/); // 5 + 18 + 32 (RFC 7541 §4.1)
+    expect(f).toMatch(/client encoder's dynamic table after this block\n +443 of 4,096 octets used\n/);
+  });
+
+  it('filters by type, jumps to errors, and opens the connection', async () => {
+    const a = await open('grpc-too-many-pings.pcap', { rows: 40 });
+    const goaways = await a.keys('4', '/', 'http2.type == GOAWAY', KEY.enter);
+    expect(goaways).toContain('3 of 24 frames');
+    await a.keys(KEY.esc);
+    const err = await a.keys('e');
+    expect(cursorLine(err)).toMatch(/^> +22 +4\.024371 c1 +S→C GOAWAY +0 +22 +ENHANCE_YOUR_CALM last_stream=1/);
+    expect(err).toContain('debugData          too_many_pings');
+    expect(await a.keys('c')).toContain('Connection c1');
+  });
+});
+
+describe('Diagnostics', () => {
+  it('most severe first with evidence; Enter goes where it points', async () => {
+    const a = await open('grpc-too-many-pings.pcap', { rows: 30 });
+    const f = await a.keys('5');
+    expect(f).toContain('Diagnostics  2 of 2 · 1 errors · 1 warnings · 0 info');
+    expect(cursorLine(f)).toMatch(/^>ERROR +analysis\.goaway\.too-many-pings c1 /);
+    expect(f).toMatch(/evidence \{"from":"server","peer":"client","debug":"too_many_pings"/);
+    const frames = await a.keys(KEY.enter);
+    expect(frames).toContain('Frames  24 of 24 frames');
+    // the details pane is focused on the frame the diagnostic points at
+    expect(cursorLine(frames)).toMatch(/^>Frame 22  c1 #21 · packet 25 · 22:50:56\.656289 *$/);
+    expect(frames).toContain('errorCode          ENHANCE_YOUR_CALM (0xb)');
+  });
+});
+
+describe('Help, errors and input problems', () => {
+  it('? lists every key; / searches it', async () => {
+    const a = await open('grpc-js-unary.pcap', { rows: 40 });
+    const f = await a.keys('?');
+    for (const k of ['j k  ↓ ↑', 'PgDn PgUp', 'g G  Home End', 'Enter', 'Esc', 'Tab', '/', 'n N', 'e E', 's S', 'x', 'H', 'q'])
+      expect(f).toContain(k);
+    expect(cursorLine(await a.keys('/', 'HPACK', KEY.enter, 'n'))).toMatch(/H +HPACK inspector/);
+    expect(await a.keys(KEY.esc)).toContain('Capture      ');
+  });
+
+  it('damaged-notacapture: an error screen, then what was decoded (nothing) is browsable', async () => {
+    const a = await open('damaged-notacapture.pcap');
+    const f = await a.keys(); // the error screen is pushed after the first render
+    expect(f).toContain('The input could not be read.');
+    expect(f).toMatch(/not a (pcap or pcapng )?capture/i);
+    expect(f).toContain('Decoded before the problem: 0 packets, 0 connections, 0 frames, 0 calls.');
+    expect(f.split('\n')[0]).toMatch(/input error · 0 pkts$/);
+    const back = await a.keys(KEY.esc);
+    expect(back).toMatch(/Input error {2}/);
+  });
+
+  it('damaged-truncated: the overview says the input ended early', async () => {
+    const a = await open('damaged-truncated.pcap');
+    expect(a.frame()).toMatch(/Input {8}The capture ends inside record 11 at byte offset 50794/);
+  });
+
+  it('q asks to quit', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    await a.keys('q');
+    expect(a.quit.count).toBe(1);
+  });
+});

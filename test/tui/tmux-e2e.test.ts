@@ -1,0 +1,84 @@
+/**
+ * End to end in a real terminal: h2scope runs in a tmux pane (its own tmux server), keys are sent with
+ * send-keys, and the pane is read with capture-pane. Runs the CLI entry point through tsx in production
+ * mode (bin/h2scope.js runs the same code compiled). Skipped, with the reason in its name, without tmux.
+ * CI is unset for the child: with CI set, ink writes nothing until exit.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+const SOCKET = `h2scope-e2e-${process.pid}`;
+const CLI = `env -u CI NODE_ENV=production node --import tsx src/cli/main.ts`;
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return r.stdout ?? '';
+}
+
+/** The current test's session (each test has its own: killing a server and starting one at once races). */
+let session = '';
+const pane = (): string => tmux('capture-pane', '-p', '-t', session);
+const keys = (...k: string[]): string => tmux('send-keys', '-t', session, ...k);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls the pane until it contains `text` (the process starts slowly on a busy machine). */
+async function waitFor(text: string | RegExp, timeoutMs = 45_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = pane();
+    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+    await sleep(100);
+  }
+  throw new Error(`pane never showed ${String(text)}; last pane:\n${last}`);
+}
+
+function start(name: string, command: string, columns = 100, rows = 30): void {
+  session = name;
+  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), `${command}; echo EXIT=$?; sleep 30`);
+}
+
+afterAll(() => {
+  if (HAS_TMUX) tmux('kill-server');
+});
+
+describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is not installed)'}`, () => {
+  it('a file: overview, calls, a call, resize to 80x24, quit', async () => {
+    start('file', `${CLI} samples/grpc-js-unary.pcap`);
+    const first = await waitFor('loaded · 31 pkts');
+    expect(first).toContain('Capture      samples/grpc-js-unary.pcap  pcap · 31 packets · 3.9 KB · 99.5ms');
+    keys('2');
+    expect(await waitFor('Calls  5 of 5 calls · 2 failed')).toMatch(/>.* 1 \/scope\.v1\.Lab\/Echo +0 OK/);
+    keys('e', 'Enter');
+    expect(await waitFor('Call c1 stream 7')).toContain('status 9 FAILED_PRECONDITION  outcome error');
+    tmux('resize-window', '-t', session, '-x', '80', '-y', '24');
+    const small = await waitFor(/h2scope +1 Overview +2 Calls +3 Conns/);
+    const lines = small.split('\n').filter((l) => l.trim() !== '');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    keys('q');
+    const after = await waitFor('EXIT=0');
+    expect(after).not.toContain('Calls  5 of 5'); // the alternate screen is gone
+  });
+
+  it('a live pipe: keys from the terminal, a live counter, then "input ended"', async () => {
+    // The pcap header and a few records, then the rest once the test has seen them on screen.
+    const go = join(mkdtempSync(join(tmpdir(), 'h2scope-e2e-')), 'go');
+    const wait = `while [ ! -e ${go} ]; do sleep 0.1; done`;
+    const feed = `(head -c 2000 samples/grpc-js-large.pcap; ${wait}; tail -c +2001 samples/grpc-js-large.pcap)`;
+    start('pipe', `${feed} | ${CLI} -`);
+    // the first 2,000 bytes hold the pcap header and a few records
+    await waitFor(/● live · [1-9]\d* pkts · 2\.0 KB/);
+    keys('4');
+    expect(await waitFor(/Frames +\d+ of \d+ frames/)).toContain('● live');
+    writeFileSync(go, '');
+    const ended = await waitFor('input ended · 128 pkts');
+    expect(ended).toMatch(/Frames +158 of 158 frames/);
+    keys('q');
+    await waitFor('EXIT=0');
+  });
+});
