@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: h2scope against tshark on synthesized gRPC captures (docs/performance.md).
  *
- *   node --import tsx scripts/bench.ts [--quick] [--runs N] [--no-build] [--no-heap] [--only-main]
+ *   node --import tsx scripts/bench.ts [--quick] [--runs N] [--sizes 30,300,600] [--no-build] [--no-heap]
+ *                                      [--only-main]
  *
  * Builds dist/, synthesizes 30 MB, 300 MB and 600 MB captures in /tmp/h2scope-bench from the real gRPC
  * samples (scripts/bench/synthesize.ts), checks that h2scope and tshark see the same HTTP/2 frames, then
@@ -46,6 +47,7 @@ const CASES = {
   fields: tshark('tshark -T fields -e http2.type', ['-T', 'fields', '-e', 'http2.type']),
   filter: tshark('tshark -Y http2', ['-Y', 'http2']),
   verbose: tshark('tshark -V', ['-V']),
+  ek: tshark('tshark -T ek -j http2', ['-T', 'ek', '-j', 'http2']),
 };
 
 interface Row {
@@ -144,7 +146,9 @@ async function main(): Promise<void> {
     if (b.status !== 0) throw new Error('npm run build failed');
   }
 
-  const sizes = quick ? [30] : [30, 300, 600];
+  const sizesAt = args.indexOf('--sizes');
+  const sizes = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : quick ? [30] : [30, 300, 600];
+  if (!sizes.includes(30)) sizes.unshift(30); // the same-work check runs on it
   const files = new Map<number, { path: string; stats: SynthesisStats }>();
   for (const mb of sizes) {
     const path = join(DIR, `grpc-${mb}mb.pcap`);
@@ -155,7 +159,9 @@ async function main(): Promise<void> {
 
   console.log('\n## machine');
   for (const f of machineFacts()) console.log(f);
-  console.log('\n## inputs (synthesized from samples/grpc-js-*, py-*, js-client-py-server; /tmp, not committed)');
+  console.log(
+    '\n## inputs (synthesized from samples/grpc-js-*, py-*, js-client-py-server; /tmp, not committed)',
+  );
   for (const [mb, { path, stats }] of files)
     console.log(
       `${mb} MB: ${path}, ${stats.bytes} bytes, ${stats.packets} packets, ${stats.connections} connections ` +
@@ -168,25 +174,26 @@ async function main(): Promise<void> {
   console.log(`\n## same work? HTTP/2 frames per type on the 30 MB file`);
   console.log(`h2scope: ${JSON.stringify(ours)}`);
   console.log(`tshark:  ${JSON.stringify(theirs)}`);
-  console.log(sameCounts(ours, theirs) ? 'identical' : 'DIFFERENT: the comparison below is not like for like');
+  console.log(
+    sameCounts(ours, theirs) ? 'identical' : 'DIFFERENT: the comparison below is not like for like',
+  );
 
   console.log(`\n## timings: best of ${runs}, runs interleaved, stdout to /dev/null; load before: ${load()}`);
-  console.log(
-    'command'.padEnd(32) + '   input      wall  MB/s(wall)       CPU   MB/s(CPU)   peak RSS',
-  );
-  const all = [CASES.ndjson, CASES.json, CASES.text, CASES.fields, CASES.filter, CASES.verbose];
+  console.log('command'.padEnd(32) + '   input      wall  MB/s(wall)       CPU   MB/s(CPU)   peak RSS');
+  const all = Object.values(CASES);
   const rows: Row[] = [];
-  rows.push(...runInterleaved(small, all, runs));
-  if (!quick) {
-    rows.push(...runInterleaved(files.get(300)!.path, all, runs));
-    rows.push(...runInterleaved(files.get(600)!.path, [CASES.ndjson, CASES.filter], runs));
+  for (const [mb, { path }] of files) {
+    // The 2x-length file only shows whether memory grows: h2scope's stream and tshark's cheapest mode.
+    const cases = mb > 300 ? [CASES.ndjson, CASES.filter] : all;
+    rows.push(...runInterleaved(path, cases, runs));
   }
   console.log(`load after: ${load()}`);
 
   if (!has('--no-heap')) {
-    const target = files.get(quick ? 30 : 600)!.path;
-    console.log(`\n## live heap after a full GC, every 100 MB of ${target} (ndjson pipeline in-process)`);
-    const step = quick ? '5' : '100';
+    const largest = Math.max(...files.keys());
+    const target = files.get(largest)!.path;
+    const step = String(Math.max(5, Math.round(largest / 6)));
+    console.log(`\n## live heap after a full GC, every ${step} MB of ${target} (ndjson pipeline in-process)`);
     spawnSync(
       process.execPath,
       ['--expose-gc', '--import', 'tsx', 'scripts/bench/heap-probe.ts', target, '--step', step],

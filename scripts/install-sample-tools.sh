@@ -6,4 +6,4 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y tcpdump tshark nghttp2-client nghttp2-server nghttp2-proxy python3-grpcio curl gzip
+apt-get install -y tcpdump tshark nghttp2-client nghttp2-server nghttp2-proxy python3-grpcio curl gzip openssl gcc libssl-dev

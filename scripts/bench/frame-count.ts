@@ -21,7 +21,12 @@ const TYPE_NAMES: Record<string, string> = {
   '9': 'CONTINUATION',
 };
 
-async function countLines(cmd: string, args: string[], cwd: string, each: (line: string) => void): Promise<void> {
+async function countLines(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  each: (line: string) => void,
+): Promise<void> {
   const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
   for await (const line of createInterface({ input: child.stdout })) each(line);
   await new Promise((resolve) => child.once('close', resolve));

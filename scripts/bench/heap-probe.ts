@@ -24,7 +24,10 @@ export async function probe(file: string, stepMB: number, snapshots?: string): P
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run node with --expose-gc');
   let bytesOut = 0;
-  const engine = createEngine({ file }, ndjsonSink((s) => (bytesOut += s.length)));
+  const engine = createEngine(
+    { file },
+    ndjsonSink((s) => (bytesOut += s.length)),
+  );
   const source = new CaptureSource(file);
   const samples: HeapSample[] = [];
   let next = stepMB * MB;

@@ -28,7 +28,7 @@ export function readPcap(path: string): PcapFile {
   const u32 = (at: number): number => (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
   const divisor = magic === MAGIC_NANOS ? 1000 : 1;
   const records: PcapRecord[] = [];
-  for (let at = 24; at + 16 <= buf.length; ) {
+  for (let at = 24; at + 16 <= buf.length;) {
     const caplen = u32(at + 8);
     if (at + 16 + caplen > buf.length) break;
     const micros = u32(at) * 1_000_000 + Math.floor(u32(at + 4) / divisor);

@@ -47,7 +47,7 @@ export function rewritePacket(p: SamplePacket, c: CopyParams): Buffer {
 }
 
 function shiftSackBlocks(f: Buffer, from: number, to: number, delta: number): void {
-  for (let at = from; at < to; ) {
+  for (let at = from; at < to;) {
     const kind = f[at]!;
     if (kind === TCP_OPT_EOL) return;
     if (kind === TCP_OPT_NOP) {

@@ -43,7 +43,8 @@ interface Building {
 
 export function sampleConnections(path: string): SampleConnection[] {
   const pcap = readPcap(path);
-  if (pcap.linkType !== LINKTYPE_ETHERNET) throw new Error(`${path}: link type ${pcap.linkType}, want Ethernet`);
+  if (pcap.linkType !== LINKTYPE_ETHERNET)
+    throw new Error(`${path}: link type ${pcap.linkType}, want Ethernet`);
   const byKey = new Map<string, Building>();
   for (const rec of pcap.records) {
     const f = rec.data;

@@ -14,7 +14,12 @@ import { runReport, type Prepared } from './report.js';
 import { version } from './version.js';
 
 /** The interactive UI (src/tui/run.tsx), plugged in by src/cli/main.ts. */
-export type InteractiveRunner = (opts: { input: string; pipeline: PipelineOptions }) => Promise<number>;
+export type InteractiveRunner = (opts: {
+  input: string;
+  pipeline: PipelineOptions;
+  /** --filter as typed (already checked to parse), for the TUI's `/` box; null when none. */
+  filter: string | null;
+}) => Promise<number>;
 
 export interface CliHooks {
   interactive?: InteractiveRunner | null;
@@ -42,13 +47,14 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
     return EXIT.usage;
   }
   if (hooks.interactive && wantsInteractive(opts, io))
-    return hooks.interactive({ input: opts.input, pipeline: prepared.pipeline });
+    return hooks.interactive({ input: opts.input, pipeline: prepared.pipeline, filter: opts.filter });
   return runReport(opts, prepared, io);
 }
 
-/** The TUI: stdout is a terminal and nothing asked for a report. */
+/** The TUI: stdout is a terminal and nothing asked for a report (a format, a summary, a file to write). */
 function wantsInteractive(opts: CliOptions, io: CliIo): boolean {
-  return opts.format === null && !opts.summary && opts.writePcap === null && io.stdout.isTTY === true;
+  const report = opts.format !== null || opts.summary || opts.writePcap !== null || opts.output !== null;
+  return !report && io.stdout.isTTY === true;
 }
 
 /** Options for the engine, or the usage error to print. */

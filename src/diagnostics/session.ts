@@ -68,11 +68,4 @@ export const SESSION_DIAGNOSTICS = {
     title: 'Not HTTP/2',
     text: 'Connection {client} -> {server} does not carry HTTP/2 ({what}); it is listed but not decoded.',
   },
-  'session.tls': {
-    severity: 'info',
-    title: 'TLS connection',
-    text:
-      'Connection {client} -> {server} is TLS{sniText}: its HTTP/2 payload is encrypted. To see inside, capture a ' +
-      'key log (SSLKEYLOGFILE for curl, Go, Python and browsers; node --tls-keylog=FILE) for the TLS support.',
-  },
 } as const satisfies Record<string, DiagnosticSpec>;

@@ -27,7 +27,7 @@ export const TCP_DIAGNOSTICS = {
     severity: 'info',
     title: 'TCP stream start not captured',
     text:
-      '{conn}: no SYN seen {direction} ({flow}); the connection started before the capture or its SYN ' +
+      '{conn}: no SYN seen from {flow}; the connection started before the capture or its SYN ' +
       'was not captured. Stream offset 0 is seq {seq}, the first byte seen.',
   },
   'tcp.before-start': {

@@ -152,7 +152,11 @@ export class FrameTable {
     const bits = this.bits.get(n);
     if (!(bits & BIT_HPACK)) return null;
     const max = this.hpackMax.get(n);
-    return { size: this.hpackSize.get(n), maxSize: max === UNKNOWN_MAX ? null : max, known: (bits & BIT_HPACK_KNOWN) !== 0 };
+    return {
+      size: this.hpackSize.get(n),
+      maxSize: max === UNKNOWN_MAX ? null : max,
+      known: (bits & BIT_HPACK_KNOWN) !== 0,
+    };
   }
 
   /** The first bytes of a DATA frame's payload (padding excluded), as kept. */

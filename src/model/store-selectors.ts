@@ -221,12 +221,21 @@ export class FrameFilterIndex {
 
   constructor(readonly keep: ((frame: number) => boolean) | null) {}
 
-  /** Tests frames up to `count`; returns the number of rows. */
-  update(count: number): number {
+  /**
+   * Tests frames up to `count`, at most `budget` of them per call (a filter over a million frames is
+   * applied in steps, so keys keep working meanwhile); returns the number of rows so far.
+   */
+  update(count: number, budget = Infinity): number {
     if (!this.keep) return (this.scanned = count);
-    for (let n = this.scanned; n < count; n++) if (this.keep(n)) this.matches.push(n);
-    this.scanned = count;
+    const end = Math.min(count, this.scanned + budget);
+    for (let n = this.scanned; n < end; n++) if (this.keep(n)) this.matches.push(n);
+    this.scanned = end;
     return this.matches.length;
+  }
+
+  /** Frames tested so far. */
+  get tested(): number {
+    return this.scanned;
   }
 
   get length(): number {

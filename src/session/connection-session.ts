@@ -278,18 +278,14 @@ export class ConnectionSession {
     return this.startH2('h2c-upgrade', notes);
   }
 
-  private settle(state: 'http1' | 'tls' | 'unknown', summary: string): SessionEvent[] {
+  private settle(state: 'http1' | 'unknown', summary: string): SessionEvent[] {
     this.state = state;
     this.protocol = state === 'http1' ? 'http/1.1' : state;
     this.summary = summary;
     this.pending = [];
-    if (state === 'http1') return [];
-    const params: Record<string, string> =
-      state === 'tls' ? { sniText: '' } : { what: summary.length > 0 ? summary : 'no payload' };
-    const code = state === 'tls' ? 'session.tls' : 'session.unrecognised';
-    return this.bytesSeen[0] + this.bytesSeen[1] === 0
-      ? []
-      : [this.diagnostic(code, params, this.lastTime())];
+    if (state === 'http1' || this.bytesSeen[0] + this.bytesSeen[1] === 0) return [];
+    const what = summary.length > 0 ? summary : 'no payload';
+    return [this.diagnostic('session.unrecognised', { what }, this.lastTime())];
   }
 
   /** Hands the connection to the TLS layer, replaying the held chunks in arrival order. */

@@ -9,7 +9,8 @@ import { useFilter } from './use-filter.js';
 export function CallDetailScreen({ store, version, view, width, height }: ScreenProps<'call'>) {
   const filter = useFilter(view.filter);
   const doc = useMemo(
-    () => callDocument(store, view.call, { expanded: new Set(view.expanded), hex: view.hex, width: width - 1 }),
+    () =>
+      callDocument(store, view.call, { expanded: new Set(view.expanded), hex: view.hex, width: width - 1 }),
     [store, version, view.call, view.expanded, view.hex, width],
   );
   const c = store.calls[view.call];

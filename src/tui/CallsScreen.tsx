@@ -52,11 +52,14 @@ export function captureStart(store: CaptureStore): number | null {
   return store.captureRecord?.start ?? (store.frames.count > 0 ? store.frames.time.get(0) : null);
 }
 
-export function CallsScreen({ store, version, view, width, height }: ScreenProps<'calls'>) {
+export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>) {
   const filter = useFilter(view.filter);
+  // Calls are append-only: re-sort when one arrives, not on every frame of a live capture (100k calls
+  // take ~200 ms to sort); once more when loading ends, for filters on connection fields.
+  const total = store.calls.length;
   const rows = useMemo(
     () => selectCallRows(store, view.sort, (c) => filter.call(c, connectionContext(store, c.connection))),
-    [store, version, view.sort, filter],
+    [store, total, store.load.phase, view.sort, filter],
   );
   const page = Math.max(1, height - 2);
   const cols = layoutColumns(COLUMNS, width);
@@ -72,7 +75,7 @@ export function CallsScreen({ store, version, view, width, height }: ScreenProps
   const start = captureStart(store);
   const lines: Line[] = [];
   for (let i = win.top; i < win.end; i++) lines.push(callLine(calls[rows[i]!]!, cols, start));
-  const failed = useMemo(() => calls.filter(callFailed).length, [calls, version]);
+  const failed = useMemo(() => calls.filter(callFailed).length, [calls, total]);
   const info = `${count(rows.length)} of ${count(calls.length)} calls · ${count(failed)} failed`;
   return (
     <Box flexDirection="column" height={height}>
@@ -89,5 +92,7 @@ export function CallsScreen({ store, version, view, width, height }: ScreenProps
 
 function emptyText(store: CaptureStore, total: number): string {
   if (total > 0) return 'No call matches the filter (Esc clears it).';
-  return store.load.phase === 'loading' ? 'No gRPC call yet…' : 'No gRPC calls in this capture (HTTP/2 frames: press 4).';
+  return store.load.phase === 'loading'
+    ? 'No gRPC call yet…'
+    : 'No gRPC calls in this capture (HTTP/2 frames: press 4).';
 }

@@ -18,10 +18,15 @@ const PANES = ['Flow graph', 'Settings, pings, GOAWAY, RST_STREAM', 'Flow-contro
 export function ConnectionDetailScreen({ store, version, view, width, height }: ScreenProps<'connection'>) {
   const filter = useFilter(view.filter);
   const entry = store.connectionByOrdinal(view.connection);
-  const summary = useMemo(() => (entry ? connectionSummary(store, entry, width) : []), [store, version, entry, width]);
+  const summary = useMemo(
+    () => (entry ? connectionSummary(store, entry, width) : []),
+    [store, version, entry, width],
+  );
   const streams = useMemo(() => (entry ? chartStreams(entry) : []), [entry, version]);
   const body = height - 2;
-  const tabs = PANES.map((p, i) => seg(` ${i + 1}:${p} `, i === view.pane ? 'accent' : 'dim', i === view.pane));
+  const tabs = PANES.map((p, i) =>
+    seg(` ${i + 1}:${p} `, i === view.pane ? 'accent' : 'dim', i === view.pane),
+  );
   if (!entry) return <LineView line={[seg('No such connection.', 'dim')]} width={width} />;
   const pane = (() => {
     if (view.pane === 0) {
@@ -40,22 +45,52 @@ export function ConnectionDetailScreen({ store, version, view, width, height }: 
         </>
       );
     }
-    if (view.pane === 1) return <DocumentView store={store} doc={summary} list={view.lists[1]} filter={filter} width={width} height={body} />;
+    if (view.pane === 1)
+      return (
+        <DocumentView
+          store={store}
+          doc={summary}
+          list={view.lists[1]}
+          filter={filter}
+          width={width}
+          height={body}
+        />
+      );
     return <ChartPane entry={entry} stream={view.stream} streams={streams} width={width} height={body} />;
   })();
   return (
     <Box flexDirection="column" height={height}>
-      <TitleBar title={`Connection ${entry.id}`} info={entry.record ? `${entry.record.client} → ${entry.record.server}` : 'open'} filter={filter} width={width} />
+      <TitleBar
+        title={`Connection ${entry.id}`}
+        info={entry.record ? `${entry.record.client} → ${entry.record.server}` : 'open'}
+        filter={filter}
+        width={width}
+      />
       <LineView line={tabs} width={width} />
       {pane}
     </Box>
   );
 }
 
-function ChartPane({ entry, stream, streams, width, height }: { entry: NonNullable<ReturnType<ScreenProps<'connection'>['store']['connectionByOrdinal']>>; stream: number | null; streams: number[]; width: number; height: number }) {
+function ChartPane({
+  entry,
+  stream,
+  streams,
+  width,
+  height,
+}: {
+  entry: NonNullable<ReturnType<ScreenProps<'connection'>['store']['connectionByOrdinal']>>;
+  stream: number | null;
+  streams: number[];
+  width: number;
+  height: number;
+}) {
   usePublishCtx({ count: 0, page: height, streams });
   const lines = windowChartLines(entry, stream, width, height - 1);
-  const hint = streams.length > 0 ? `[ ] stream (${streams.length} with DATA) · now: ${stream === null ? 'connection' : `stream ${stream}`}` : '';
+  const hint =
+    streams.length > 0
+      ? `[ ] stream (${streams.length} with DATA) · now: ${stream === null ? 'connection' : `stream ${stream}`}`
+      : '';
   return (
     <Box flexDirection="column" height={height}>
       <Rows lines={lines} width={width} height={height - 1} selected={-1} />

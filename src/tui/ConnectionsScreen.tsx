@@ -43,7 +43,17 @@ export function ConnectionsScreen({ store, version, view, width, height }: Scree
       <TitleBar title="Connections" info={info} filter={filter} width={width} />
       <LineView line={headerLine(cols, view.sort)} width={width} />
       {rows.length === 0 ? (
-        <LineView line={[seg(store.connections.length > 0 ? 'No connection matches the filter (Esc clears it).' : 'No TCP connection yet…', 'dim')]} width={width} />
+        <LineView
+          line={[
+            seg(
+              store.connections.length > 0
+                ? 'No connection matches the filter (Esc clears it).'
+                : 'No TCP connection yet…',
+              'dim',
+            ),
+          ]}
+          width={width}
+        />
       ) : (
         <Rows lines={lines} width={width} height={page} selected={win.cursor - win.top} />
       )}

@@ -17,7 +17,10 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
   const filter = useFilter(view.filter);
   const diags = store.diagnostics;
   const rows = useMemo(
-    () => selectDiagnosticRows(store, (d) => filter.diagnostic(d, d.connection ? connectionContext(store, d.connection) : undefined)),
+    () =>
+      selectDiagnosticRows(store, (d) =>
+        filter.diagnostic(d, d.connection ? connectionContext(store, d.connection) : undefined),
+      ),
     [store, version, filter],
   );
   const detailHeight = Math.min(6, Math.max(2, Math.floor(height / 4)));
@@ -45,7 +48,17 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
     <Box flexDirection="column" height={height}>
       <TitleBar title="Diagnostics" info={info} filter={filter} width={width} />
       {rows.length === 0 ? (
-        <LineView line={[seg(diags.length > 0 ? 'No diagnostic matches the filter.' : 'No diagnostics: nothing unusual found.', 'dim')]} width={width} />
+        <LineView
+          line={[
+            seg(
+              diags.length > 0
+                ? 'No diagnostic matches the filter.'
+                : 'No diagnostics: nothing unusual found.',
+              'dim',
+            ),
+          ]}
+          width={width}
+        />
       ) : (
         <Rows lines={lines} width={width} height={page} selected={win.cursor - win.top} />
       )}
@@ -56,8 +69,13 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
   );
 }
 
-function targetText(store: ScreenProps<'diagnostics'>['store'], connection?: string, stream?: number): string {
+function targetText(
+  store: ScreenProps<'diagnostics'>['store'],
+  connection?: string,
+  stream?: number,
+): string {
   if (!connection) return 'capture-wide: nothing to open';
-  if (stream !== undefined && store.callAt(connection, stream) !== undefined) return `opens the call ${connection} stream ${stream}`;
+  if (stream !== undefined && store.callAt(connection, stream) !== undefined)
+    return `opens the call ${connection} stream ${stream}`;
   return `opens ${connection} at the frame it points at`;
 }

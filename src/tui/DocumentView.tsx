@@ -17,7 +17,11 @@ function highlight(line: Line): Line {
 /** A document held as an array, or built row by row (a flow graph of a million frames). */
 export type DocSource = DocLine[] | { count: number; lineAt(row: number): DocLine };
 
-function access(src: DocSource): { count: number; lineAt(row: number): DocLine | undefined; sections?: number[] } {
+function access(src: DocSource): {
+  count: number;
+  lineAt(row: number): DocLine | undefined;
+  sections?: number[];
+} {
   if (Array.isArray(src)) return { count: src.length, lineAt: (r) => src[r], sections: sectionRows(src) };
   return src;
 }

@@ -13,9 +13,17 @@ export function ErrorScreen({ store, width, height }: ScreenProps<'error'>) {
   const err = selectInputError(store);
   const cap = store.captureRecord;
   const lines: Line[] = [[], [seg('  The input could not be read.', 'error', true)], []];
-  for (const piece of wrapText(safe(err?.message ?? 'unknown error'), width - 6)) lines.push([seg(`    ${piece}`, 'error')]);
+  for (const piece of wrapText(safe(err?.message ?? 'unknown error'), width - 6))
+    lines.push([seg(`    ${piece}`, 'error')]);
   if (err?.evidence) lines.push([], [seg(`    evidence: ${safe(JSON.stringify(err.evidence))}`, 'dim')]);
-  lines.push([], [seg(`  Decoded before the problem: ${count(cap?.packets ?? 0)} packets, ${count(store.connections.length)} connections, ${count(store.frames.count)} frames, ${count(store.calls.length)} calls.`)]);
+  lines.push(
+    [],
+    [
+      seg(
+        `  Decoded before the problem: ${count(cap?.packets ?? 0)} packets, ${count(store.connections.length)} connections, ${count(store.frames.count)} frames, ${count(store.calls.length)} calls.`,
+      ),
+    ],
+  );
   lines.push([], [seg('  Esc: browse what was decoded · q: quit', 'dim')]);
   return (
     <Box flexDirection="column" height={height}>

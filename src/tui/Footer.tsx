@@ -19,7 +19,13 @@ const HINTS: Record<View['kind'], string> = {
 /** The last line: the filter prompt while typing, else the last message, else key hints. */
 export function Footer({ nav, view, width }: { nav: NavState; view: View; width: number }) {
   let line: Line;
-  if (nav.prompt) line = [seg('/', 'accent', true), seg(safe(nav.prompt.text)), { text: ' ', inverse: true }, seg('  Enter apply · Esc cancel · Ctrl-U clear', 'dim')];
+  if (nav.prompt)
+    line = [
+      seg('/', 'accent', true),
+      seg(safe(nav.prompt.text)),
+      { text: ' ', inverse: true },
+      seg('  Enter apply · Esc cancel · Ctrl-U clear', 'dim'),
+    ];
   else if (nav.message) line = [seg(nav.message, 'info')];
   else line = [seg(HINTS[view.kind], 'dim')];
   return <LineView line={line} width={width} />;

@@ -1,11 +1,11 @@
 import { Box } from 'ink';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { FrameFilterIndex, frameIsError } from '../model/store-selectors.js';
 import { captureStart } from './CallsScreen.js';
 import { methodText } from './call-style.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
-import { count, relativeTime } from './format.js';
+import { count, percent, relativeTime } from './format.js';
 import { flagsShort, frameDetailLines, frameHexLines, frameRole, frameSummary } from './frame-lines.js';
 import type { RowFilter } from './filter-match.js';
 import { seg, type Line } from './lines.js';
@@ -31,8 +31,15 @@ const COLUMNS: Column<Col>[] = [
   { id: 'summary', title: 'summary', width: 20, flex: true },
 ];
 
-/** The filter's frame index, kept across renders and extended as frames arrive (live captures). */
+/** Frames a filter tests per render: ~20-40 ms of work, so a filter over a million frames never blocks keys. */
+const FILTER_STEP = 10_000;
+
+/**
+ * The filter's frame index, kept across renders and extended as frames arrive (live captures). A large
+ * scan goes in steps of FILTER_STEP frames, one per render, each step scheduling the next.
+ */
 function useFrameIndex(store: CaptureStore, filter: RowFilter, version: number): FrameFilterIndex {
+  const [step, setStep] = useState(0);
   const ref = useRef<{ filter: RowFilter; index: FrameFilterIndex } | null>(null);
   if (ref.current?.filter !== filter) {
     const keep =
@@ -45,7 +52,14 @@ function useFrameIndex(store: CaptureStore, filter: RowFilter, version: number):
     ref.current = { filter, index: new FrameFilterIndex(keep) };
   }
   const index = ref.current.index;
-  useMemo(() => index.update(store.frames.count), [index, store, version]);
+  const count = store.frames.count;
+  useMemo(() => index.update(count, FILTER_STEP), [index, count, version, step]);
+  const pending = index.tested < count;
+  useEffect(() => {
+    if (!pending) return;
+    const t = setTimeout(() => setStep((n) => n + 1), 0);
+    return () => clearTimeout(t);
+  }, [pending, step]);
   return index;
 }
 
@@ -76,7 +90,9 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
   const start = captureStart(store);
   const lines: Line[] = [];
   for (let i = listWin.top; i < listWin.end; i++) lines.push(frameLine(store, index.frameAt(i), cols, start));
-  const info = `${count(rowsCount)} of ${count(store.frames.count)} frames`;
+  const scanning =
+    index.tested < store.frames.count ? ` · filtering ${percent(index.tested, store.frames.count)}…` : '';
+  const info = `${count(rowsCount)} of ${count(store.frames.count)} frames${scanning}`;
   const paneTitle = view.pane === 2 ? 'Bytes' : 'Details';
   return (
     <Box flexDirection="column" height={height}>
@@ -84,13 +100,39 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
       <LineView line={headerLine(cols)} width={width} />
       {rowsCount === 0 ? (
         <Box height={listHeight}>
-          <LineView line={[seg(store.frames.count > 0 ? 'No frame matches the filter (Esc clears it).' : 'No HTTP/2 frame yet…', 'dim')]} width={width} />
+          <LineView
+            line={[
+              seg(
+                store.frames.count > 0
+                  ? 'No frame matches the filter (Esc clears it).'
+                  : 'No HTTP/2 frame yet…',
+                'dim',
+              ),
+            ]}
+            width={width}
+          />
         </Box>
       ) : (
-        <Rows lines={lines} width={width} height={listHeight} selected={view.pane === 0 ? listWin.cursor - listWin.top : -1} />
+        <Rows
+          lines={lines}
+          width={width}
+          height={listHeight}
+          selected={view.pane === 0 ? listWin.cursor - listWin.top : -1}
+        />
       )}
-      <LineView line={[seg(`── ${paneTitle} `, view.pane === 0 ? 'dim' : 'accent', view.pane !== 0), seg('─'.repeat(width), 'dim')]} width={width} />
-      <Rows lines={pane.slice(paneWin.top, paneWin.end)} width={width} height={paneHeight} selected={view.pane === 0 ? -1 : paneWin.cursor - paneWin.top} />
+      <LineView
+        line={[
+          seg(`── ${paneTitle} `, view.pane === 0 ? 'dim' : 'accent', view.pane !== 0),
+          seg('─'.repeat(width), 'dim'),
+        ]}
+        width={width}
+      />
+      <Rows
+        lines={pane.slice(paneWin.top, paneWin.end)}
+        width={width}
+        height={paneHeight}
+        selected={view.pane === 0 ? -1 : paneWin.cursor - paneWin.top}
+      />
     </Box>
   );
 }

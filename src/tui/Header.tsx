@@ -6,8 +6,20 @@ import { LineView } from './LineView.js';
 import { TOP_VIEWS, type NavState, type TopId } from './nav-state.js';
 import { textWidth } from './text-width.js';
 
-const LABELS: Record<TopId, string> = { overview: 'Overview', calls: 'Calls', connections: 'Connections', frames: 'Frames', diagnostics: 'Diagnostics' };
-const SHORT: Record<TopId, string> = { overview: 'Overview', calls: 'Calls', connections: 'Conns', frames: 'Frames', diagnostics: 'Diags' };
+const LABELS: Record<TopId, string> = {
+  overview: 'Overview',
+  calls: 'Calls',
+  connections: 'Connections',
+  frames: 'Frames',
+  diagnostics: 'Diagnostics',
+};
+const SHORT: Record<TopId, string> = {
+  overview: 'Overview',
+  calls: 'Calls',
+  connections: 'Conns',
+  frames: 'Frames',
+  diagnostics: 'Diags',
+};
 
 /** Reading progress: bytes of total (files), or a live counter (pipes); then "done" / "input ended". */
 export function loadStatus(store: CaptureStore): Line {
@@ -33,7 +45,12 @@ function tabs(nav: NavState, labels: Record<TopId, string> | null): Line {
     const active = here && nav.stack.length === 0;
     // Without labels (narrow terminals) only the current screen is named.
     const label = labels ? labels[id] : here ? LABELS[id] : '';
-    line.push({ text: ` ${i + 1}${label ? ' ' + label : ''} `, inverse: active, bold: here, ...(here ? {} : { role: 'dim' as const }) });
+    line.push({
+      text: ` ${i + 1}${label ? ' ' + label : ''} `,
+      inverse: active,
+      bold: here,
+      ...(here ? {} : { role: 'dim' as const }),
+    });
   });
   return line;
 }
@@ -41,7 +58,16 @@ function tabs(nav: NavState, labels: Record<TopId, string> | null): Line {
 const widthOf = (line: Line): number => line.reduce((w, s) => w + textWidth(s.text), 0);
 
 /** Tabs on the left, reading progress on the right; the tabs shrink before the progress is cut. */
-export function Header({ nav, store, width }: { nav: NavState; store: CaptureStore; version: number; width: number }) {
+export function Header({
+  nav,
+  store,
+  width,
+}: {
+  nav: NavState;
+  store: CaptureStore;
+  version: number;
+  width: number;
+}) {
   const status = loadStatus(store);
   const sw = widthOf(status);
   const options = [LABELS, SHORT, null];

@@ -24,7 +24,14 @@ export function HelpScreen({ store, view, width, height }: ScreenProps<'help'>) 
   return (
     <Box flexDirection="column" height={height}>
       <TitleBar title="Help" info="every key · Esc back" filter={filter} width={width} />
-      <DocumentView store={store} doc={doc} list={view.lists[0]} filter={filter} width={width} height={height - 1} />
+      <DocumentView
+        store={store}
+        doc={doc}
+        list={view.lists[0]}
+        filter={filter}
+        width={width}
+        height={height - 1}
+      />
     </Box>
   );
 }

@@ -12,7 +12,14 @@ export function HpackScreen({ store, version, view, width, height }: ScreenProps
   return (
     <Box flexDirection="column" height={height}>
       <TitleBar title="HPACK" info={`frame ${view.frame + 1}`} filter={filter} width={width} />
-      <DocumentView store={store} doc={doc} list={view.lists[0]} filter={filter} width={width} height={height - 1} />
+      <DocumentView
+        store={store}
+        doc={doc}
+        list={view.lists[0]}
+        filter={filter}
+        width={width}
+        height={height - 1}
+      />
     </Box>
   );
 }

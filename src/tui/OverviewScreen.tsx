@@ -55,8 +55,14 @@ export function captureLines(store: CaptureStore): Line[] {
 }
 
 export function OverviewScreen({ store, version, view, width, height }: ScreenProps<'overview'>) {
-  const diagRows = useMemo(() => selectDiagnosticRows(store, null).slice(0, TOP_DIAGNOSTICS), [store, version]);
-  const conns = useMemo(() => selectConnectionRows(store, { column: 'id', descending: false }, null), [store, version]);
+  const diagRows = useMemo(
+    () => selectDiagnosticRows(store, null).slice(0, TOP_DIAGNOSTICS),
+    [store, version],
+  );
+  const conns = useMemo(
+    () => selectConnectionRows(store, { column: 'id', descending: false }, null),
+    [store, version],
+  );
   const head = captureLines(store);
   const nd = diagRows.length;
   // Fixed part: capture lines, a blank, the diagnostics block (title + rows), a blank, the table title + header.
@@ -70,7 +76,10 @@ export function OverviewScreen({ store, version, view, width, height }: ScreenPr
   usePublishCtx({
     count: total,
     page,
-    open: (r) => (r < nd ? targetOf(selectDiagnosticTarget(store, diags[diagRows[r]!]!)) : { kind: 'connection', connection: conns[r - nd]!.ordinal }),
+    open: (r) =>
+      r < nd
+        ? targetOf(selectDiagnosticTarget(store, diags[diagRows[r]!]!))
+        : { kind: 'connection', connection: conns[r - nd]!.ordinal },
     isError: (r) => (r < nd ? diags[diagRows[r]!]!.severity === 'error' : conns[r - nd]!.errors > 0),
   });
   const cols = layoutColumns(CONNECTION_TABLE, width);
@@ -85,9 +94,19 @@ export function OverviewScreen({ store, version, view, width, height }: ScreenPr
         <LineView key={i} line={l} width={width} />
       ))}
       <LineView line={[]} width={width} />
-      {nd > 0 && <LineView line={[seg('Most severe diagnostics', 'title', true), seg('  press 5 for all', 'dim')]} width={width} />}
+      {nd > 0 && (
+        <LineView
+          line={[seg('Most severe diagnostics', 'title', true), seg('  press 5 for all', 'dim')]}
+          width={width}
+        />
+      )}
       {[...diagRows].map((d, i) => (
-        <LineView key={`d${i}`} line={diagnosticLine(diags[d]! as Diagnostic, width)} width={width} selected={cursor === i} />
+        <LineView
+          key={`d${i}`}
+          line={diagnosticLine(diags[d]! as Diagnostic, width)}
+          width={width}
+          selected={cursor === i}
+        />
       ))}
       {nd > 0 && <LineView line={[]} width={width} />}
       <LineView line={[seg(`Connections (${count(conns.length)})`, 'title', true)]} width={width} />

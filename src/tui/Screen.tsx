@@ -12,7 +12,13 @@ import type { View } from './nav-state.js';
 import { OverviewScreen } from './OverviewScreen.js';
 
 /** Picks the component for the active view; each screen reads the store and publishes its ViewCtx. */
-export function Screen(props: { store: CaptureStore; version: number; view: View; width: number; height: number }) {
+export function Screen(props: {
+  store: CaptureStore;
+  version: number;
+  view: View;
+  width: number;
+  height: number;
+}) {
   const { view, ...rest } = props;
   switch (view.kind) {
     case 'overview':

@@ -31,7 +31,11 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
     ...messages('Request messages', 'req', call.requests, call.requestCount, call.start, o.expanded),
     ...headerSection('Response headers', call.responseHeaders, o.width),
     ...messages('Response messages', 'resp', call.responses, call.responseCount, call.start, o.expanded),
-    ...headerSection(call.trailersOnly ? 'Trailers (trailers-only response)' : 'Trailers', call.trailers, o.width),
+    ...headerSection(
+      call.trailersOnly ? 'Trailers (trailers-only response)' : 'Trailers',
+      call.trailers,
+      o.width,
+    ),
     ...status(call, o.width),
     ...timeline(store, call, frames),
     ...(o.hex ? rawBytes(store, frames) : [text('x: raw bytes of the DATA frames', 'dim')]),
@@ -41,7 +45,12 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
 function summary(c: CallRecord): DocLine[] {
   const kind = `${c.kind}${c.kindInferred ? ' (inferred)' : ''}`;
   const lines: DocLine[] = [
-    { line: [seg(`Call ${c.connection} stream ${c.stream}  `, 'title', true), seg(safe(methodText(c)), undefined, true)] },
+    {
+      line: [
+        seg(`Call ${c.connection} stream ${c.stream}  `, 'title', true),
+        seg(safe(methodText(c)), undefined, true),
+      ],
+    },
     {
       line: [
         seg('  status ', 'dim'),
@@ -51,7 +60,10 @@ function summary(c: CallRecord): DocLine[] {
         seg(`  ${kind} · ${duration(c.durationMs)} · first response ${duration(c.firstResponseMs)}`, 'dim'),
       ],
     },
-    text(`  started ${clockTime(c.start)} · authority ${safe(c.authority) || '-'} · deadline ${c.deadlineMs === null ? 'none' : duration(c.deadlineMs)}`, 'dim'),
+    text(
+      `  started ${clockTime(c.start)} · authority ${safe(c.authority) || '-'} · deadline ${c.deadlineMs === null ? 'none' : duration(c.deadlineMs)}`,
+      'dim',
+    ),
   ];
   if (c.reset) lines.push(text(`  reset by the ${c.reset.by} with RST_STREAM ${c.reset.errorCode}`, 'error'));
   for (const g of c.guesses) lines.push(text(`  guessed ${g.what}: ${safe(g.reason)}`, 'warning'));
@@ -85,10 +97,15 @@ function messages(
   list.forEach((m, i) => {
     const id = `${key}:${i}`;
     const open = expanded.has(id);
-    const size = m.compressed ? `${bytes(m.length)} compressed → ${bytes(m.decompressedLength ?? null)}` : bytes(m.length);
+    const size = m.compressed
+      ? `${bytes(m.length)} compressed → ${bytes(m.decompressedLength ?? null)}`
+      : bytes(m.length);
     out.push({
       toggle: id,
-      line: [seg(`  ${open ? '▾' : '▸'} #${i + 1} `, 'accent', true), seg(`${size} · +${duration((m.time - start) * 1000)} · ${m.decoded.kind}`)],
+      line: [
+        seg(`  ${open ? '▾' : '▸'} #${i + 1} `, 'accent', true),
+        seg(`${size} · +${duration((m.time - start) * 1000)} · ${m.decoded.kind}`),
+      ],
     });
     if (open) for (const l of messageTree(m.decoded)) out.push(text(`      ${l}`));
   });
@@ -97,7 +114,13 @@ function messages(
 
 function status(c: CallRecord, width: number): DocLine[] {
   const out: DocLine[] = [section('Status', c.statusSource ? `from ${c.statusSource}` : '')];
-  out.push({ line: [seg('  '), seg(statusText(c), statusRole(c.status), true), seg(c.message ? `  ${safe(c.message)}` : '')] });
+  out.push({
+    line: [
+      seg('  '),
+      seg(statusText(c), statusRole(c.status), true),
+      seg(c.message ? `  ${safe(c.message)}` : ''),
+    ],
+  });
   const d = c.statusDetails;
   if (d) {
     out.push(text(`  details: google.rpc.Status ${d.code} ${d.codeName} ${quote(d.message)}`));
@@ -112,7 +135,12 @@ function status(c: CallRecord, width: number): DocLine[] {
   }
   if (c.responseBody) {
     const body = c.responseBody.text !== undefined ? safe(c.responseBody.text) : (c.responseBody.hex ?? '');
-    out.push(text(`  response body (${bytes(c.responseBody.length)}${c.responseBody.truncated ? ', preview' : ''}):`, 'dim'));
+    out.push(
+      text(
+        `  response body (${bytes(c.responseBody.length)}${c.responseBody.truncated ? ', preview' : ''}):`,
+        'dim',
+      ),
+    );
     for (const piece of wrapText(body, Math.max(10, width - 5))) out.push(text(`    ${piece}`));
   }
   return [...out, blank()];
@@ -144,7 +172,10 @@ function rawBytes(store: CaptureStore, frames: number[]): DocLine[] {
     const bytesKept = store.frames.preview(n);
     if (bytesKept.length === 0) continue;
     const f = store.frames.record(n);
-    out.push(text(`  frame ${n + 1} ${f.from} DATA ${f.dataLength ?? f.length} bytes`, f.from), ...hexDump(bytesKept).map((l) => text(`    ${l}`)));
+    out.push(
+      text(`  frame ${n + 1} ${f.from} DATA ${f.dataLength ?? f.length} bytes`, f.from),
+      ...hexDump(bytesKept).map((l) => text(`    ${l}`)),
+    );
   }
   return out;
 }

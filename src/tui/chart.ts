@@ -59,11 +59,17 @@ export function brailleChart(points: readonly Point[], o: ChartOptions): string[
     const bottom = toRow(range[0]);
     for (let y = top; y <= bottom; y++) cells[y >> 2]![x >> 1]! |= DOT[x & 1]![y & 3]!;
   }
-  return cells.map((row) => row.map((bits) => (bits === 0 ? ' ' : String.fromCharCode(0x2800 + bits))).join(''));
+  return cells.map((row) =>
+    row.map((bits) => (bits === 0 ? ' ' : String.fromCharCode(0x2800 + bits))).join(''),
+  );
 }
 
 /** A line under a chart marking the columns where an interval (a stall) falls. */
-export function intervalMarks(intervals: ReadonlyArray<readonly [number, number]>, o: Pick<ChartOptions, 'width' | 't0' | 't1'>, mark = '▀'): string {
+export function intervalMarks(
+  intervals: ReadonlyArray<readonly [number, number]>,
+  o: Pick<ChartOptions, 'width' | 't0' | 't1'>,
+  mark = '▀',
+): string {
   const span = o.t1 - o.t0 || 1;
   const out = new Array<string>(o.width).fill(' ');
   for (const [a, b] of intervals) {

@@ -35,16 +35,22 @@ export function layoutColumns<Id extends string>(columns: Column<Id>[], width: n
   return cols.map((c) => (c.flex ? { ...c, width: c.width + spare } : c));
 }
 
-export function headerLine<Id extends string>(cols: Column<Id>[], sorted?: { column: string; descending: boolean }): Line {
+export function headerLine<Id extends string>(
+  cols: Column<Id>[],
+  sorted?: { column: string; descending: boolean },
+): Line {
   // A leading cell over the list gutter (LineView's cursor mark).
   const gutter: Line = [{ text: ' ' }];
-  return gutter.concat(cols.map((c) => {
-    if (sorted?.column !== c.id) return { ...cell(c.title, c.width, 'dim', c.align), bold: true };
-    // The sort mark always shows: the title gives way.
-    const mark = sorted.descending ? '▼' : '▲';
-    const title = c.align === 'right' ? mark + truncate(c.title, c.width - 1) : truncate(c.title, c.width - 1) + mark;
-    return { ...cell(title, c.width, 'accent', c.align), bold: true };
-  }));
+  return gutter.concat(
+    cols.map((c) => {
+      if (sorted?.column !== c.id) return { ...cell(c.title, c.width, 'dim', c.align), bold: true };
+      // The sort mark always shows: the title gives way.
+      const mark = sorted.descending ? '▼' : '▲';
+      const title =
+        c.align === 'right' ? mark + truncate(c.title, c.width - 1) : truncate(c.title, c.width - 1) + mark;
+      return { ...cell(title, c.width, 'accent', c.align), bold: true };
+    }),
+  );
 }
 
 /** A row from cell texts by column id (missing ids print empty), with a role per cell. */

@@ -34,14 +34,28 @@ export function connectionSummary(store: CaptureStore, entry: ConnectionEntry, w
 }
 
 function facts(entry: ConnectionEntry, rec: ConnectionRecord | null): DocLine[] {
-  if (!rec) return [section(`Connection ${entry.id}`, 'still open'), text(`  ${count(entry.frames.length)} frames so far`), blank()];
+  if (!rec)
+    return [
+      section(`Connection ${entry.id}`, 'still open'),
+      text(`  ${count(entry.frames.length)} frames so far`),
+      blank(),
+    ];
   const out: DocLine[] = [
     section(`Connection ${rec.id}`, `${safe(rec.client)} → ${safe(rec.server)}`),
-    text(`  ${rec.protocol} · detected by ${rec.h2Detection ?? '-'} · client by ${rec.clientRule} · ended by ${rec.endReason} · ${duration((rec.end - rec.start) * 1000)}`),
-    text(`  client sent ${count(rec.packets.client)} packets, ${bytes(rec.bytes.client)} · server ${count(rec.packets.server)} packets, ${bytes(rec.bytes.server)} · ${count(rec.frameCount)} frames`),
+    text(
+      `  ${rec.protocol} · detected by ${rec.h2Detection ?? '-'} · client by ${rec.clientRule} · ended by ${rec.endReason} · ${duration((rec.end - rec.start) * 1000)}`,
+    ),
+    text(
+      `  client sent ${count(rec.packets.client)} packets, ${bytes(rec.bytes.client)} · server ${count(rec.packets.server)} packets, ${bytes(rec.bytes.server)} · ${count(rec.frameCount)} frames`,
+    ),
   ];
   if (rec.summary) out.push(text(`  ${safe(rec.summary)}`, 'warning'));
-  if (rec.tls) out.push(text(`  TLS ${safe(rec.tls.version ?? '')} sni=${safe(rec.tls.sni ?? '-')} alpn=${safe(rec.tls.alpnSelected ?? '-')} decryption=${rec.tls.decryption}`));
+  if (rec.tls)
+    out.push(
+      text(
+        `  TLS ${safe(rec.tls.version ?? '')} sni=${safe(rec.tls.sni ?? '-')} alpn=${safe(rec.tls.alpnSelected ?? '-')} decryption=${rec.tls.decryption}`,
+      ),
+    );
   return [...out, blank()];
 }
 
@@ -57,22 +71,42 @@ function settings(rec: ConnectionRecord, start: number): DocLine[] {
     out.push({ line: [seg(`  ${side}`, side, true), seg(`  in force: ${settingValues(s.acknowledged)}`)] });
     for (const f of s.frames) {
       const ack = f.ackMs === null ? 'never acknowledged' : `ACK after ${duration(f.ackMs)}`;
-      out.push(text(`    +${relativeTime(f.time, start)}  ${settingValues(f.values)}  (${ack})`, f.ackMs === null ? 'warning' : undefined));
+      out.push(
+        text(
+          `    +${relativeTime(f.time, start)}  ${settingValues(f.values)}  (${ack})`,
+          f.ackMs === null ? 'warning' : undefined,
+        ),
+      );
     }
   }
   return [...out, blank()];
 }
 
 function pingSide(side: 'client' | 'server', p: PingSideRecord, start: number): DocLine[] {
-  const rtt = p.rttMs ? `RTT min ${duration(p.rttMs.min)} median ${duration(p.rttMs.median)} max ${duration(p.rttMs.max)}` : 'no RTT';
+  const rtt = p.rttMs
+    ? `RTT min ${duration(p.rttMs.min)} median ${duration(p.rttMs.median)} max ${duration(p.rttMs.max)}`
+    : 'no RTT';
   const every = (ms: number | null): string => (ms === null ? '-' : duration(ms));
   const out: DocLine[] = [
-    { line: [seg(`  ${side}`, side, true), seg(`  ${p.sent} sent · ${p.acked} acked · ${p.unanswered} unanswered · ${rtt}`)] },
-    text(`    every ${every(p.intervalMs.active)} with active streams, ${every(p.intervalMs.idle)} idle`, 'dim'),
+    {
+      line: [
+        seg(`  ${side}`, side, true),
+        seg(`  ${p.sent} sent · ${p.acked} acked · ${p.unanswered} unanswered · ${rtt}`),
+      ],
+    },
+    text(
+      `    every ${every(p.intervalMs.active)} with active streams, ${every(p.intervalMs.idle)} idle`,
+      'dim',
+    ),
   ];
   for (const ping of p.list.slice(0, 20)) {
     const r = ping.rttMs === null ? 'no ACK' : `RTT ${duration(ping.rttMs)}`;
-    out.push(text(`    +${relativeTime(ping.time, start)}  ${ping.opaque}  ${r}  (${ping.activeStreams} active streams)`, ping.rttMs === null ? 'warning' : undefined));
+    out.push(
+      text(
+        `    +${relativeTime(ping.time, start)}  ${ping.opaque}  ${r}  (${ping.activeStreams} active streams)`,
+        ping.rttMs === null ? 'warning' : undefined,
+      ),
+    );
   }
   return out;
 }
@@ -80,10 +114,20 @@ function pingSide(side: 'client' | 'server', p: PingSideRecord, start: number): 
 function pings(rec: ConnectionRecord, start: number): DocLine[] {
   const p = rec.pings!;
   if (p.client.sent + p.server.sent === 0) return [section('PING', 'none'), blank()];
-  return [section('PING'), ...pingSide('client', p.client, start), ...pingSide('server', p.server, start), blank()];
+  return [
+    section('PING'),
+    ...pingSide('client', p.client, start),
+    ...pingSide('server', p.server, start),
+    blank(),
+  ];
 }
 
-function goaways(store: CaptureStore, entry: ConnectionEntry, list: GoawayRecord[], start: number): DocLine[] {
+function goaways(
+  store: CaptureStore,
+  entry: ConnectionEntry,
+  list: GoawayRecord[],
+  start: number,
+): DocLine[] {
   if (list.length === 0) return [section('GOAWAY', 'none'), blank()];
   const out: DocLine[] = [section('GOAWAY', `${list.length}`)];
   for (const g of list) {
@@ -91,10 +135,23 @@ function goaways(store: CaptureStore, entry: ConnectionEntry, list: GoawayRecord
     const phase = g.phase ? ` (${g.phase})` : '';
     out.push({
       frame: entry.frames.get(g.frame),
-      line: [seg(`  +${relativeTime(g.time, start)} from ${g.from}  `), seg(`${g.errorCode}${phase}`, role, true), seg(`  last stream ${g.lastStreamId}${g.debugData ? `  "${safe(g.debugData)}"` : ''}`)],
+      line: [
+        seg(`  +${relativeTime(g.time, start)} from ${g.from}  `),
+        seg(`${g.errorCode}${phase}`, role, true),
+        seg(`  last stream ${g.lastStreamId}${g.debugData ? `  "${safe(g.debugData)}"` : ''}`),
+      ],
     });
-    if (g.refused.length > 0) out.push(text(`    cut off (never processed, safe to retry): ${streamList(store, entry, g.refused)}`, 'error'));
-    for (const s of g.inFlight) out.push(text(`    in flight: stream ${s.stream} ${callName(store, entry, s.stream)} → ${s.outcome}`, s.outcome === 'completed' ? 'ok' : 'warning'));
+    if (g.refused.length > 0)
+      out.push(
+        text(`    cut off (never processed, safe to retry): ${streamList(store, entry, g.refused)}`, 'error'),
+      );
+    for (const s of g.inFlight)
+      out.push(
+        text(
+          `    in flight: stream ${s.stream} ${callName(store, entry, s.stream)} → ${s.outcome}`,
+          s.outcome === 'completed' ? 'ok' : 'warning',
+        ),
+      );
   }
   return [...out, blank()];
 }
@@ -116,7 +173,11 @@ function resets(store: CaptureStore, entry: ConnectionEntry, start: number): Doc
     const f = store.frames.record(n);
     out.push({
       frame: n,
-      line: [seg(`  +${relativeTime(f.time, start)} ${f.from} reset stream ${f.stream} `), seg(f.errorCode ?? '', frameRole(f), true), seg(`  ${callName(store, entry, f.stream)}`)],
+      line: [
+        seg(`  +${relativeTime(f.time, start)} ${f.from} reset stream ${f.stream} `),
+        seg(f.errorCode ?? '', frameRole(f), true),
+        seg(`  ${callName(store, entry, f.stream)}`),
+      ],
     });
   }
   return [...out, blank()];
@@ -127,7 +188,14 @@ function framesOf(store: CaptureStore, entry: ConnectionEntry, type: string, sta
   const out: DocLine[] = [section(type, frames.length === 0 ? 'none' : `${frames.length} frames`)];
   for (const n of frames.slice(0, 200)) {
     const f = store.frames.record(n);
-    out.push({ frame: n, line: [seg(`  +${relativeTime(f.time, start)} `), seg(f.from, f.from), seg(`  ${flowLabel(f)}`, frameRole(f))] });
+    out.push({
+      frame: n,
+      line: [
+        seg(`  +${relativeTime(f.time, start)} `),
+        seg(f.from, f.from),
+        seg(`  ${flowLabel(f)}`, frameRole(f)),
+      ],
+    });
   }
   return [...out, blank()];
 }
@@ -136,11 +204,19 @@ function streams(rec: ConnectionRecord | null): DocLine[] {
   if (!rec?.streams) return [];
   const refused = rec.streams.filter((s) => s.refused !== null).length;
   const reset = rec.streams.filter((s) => s.reset !== null).length;
-  const out: DocLine[] = [section('Streams', `${rec.streams.length + (rec.streamsOmitted ?? 0)}`), text(`  ${refused} refused · ${reset} reset`)];
+  const out: DocLine[] = [
+    section('Streams', `${rec.streams.length + (rec.streamsOmitted ?? 0)}`),
+    text(`  ${refused} refused · ${reset} reset`),
+  ];
   if (rec.concurrency) {
     for (const side of SIDES) {
       const c = rec.concurrency[side];
-      out.push(text(`  ${side} opened ${c.opened} · peak ${c.peak} at once · limit ${c.limit ?? 'none'}`, c.limit !== null && c.peak >= c.limit ? 'warning' : undefined));
+      out.push(
+        text(
+          `  ${side} opened ${c.opened} · peak ${c.peak} at once · limit ${c.limit ?? 'none'}`,
+          c.limit !== null && c.peak >= c.limit ? 'warning' : undefined,
+        ),
+      );
     }
   }
   return [...out, blank()];
@@ -151,7 +227,11 @@ function hpack(rec: ConnectionRecord | null): DocLine[] {
   const out: DocLine[] = [section('HPACK dynamic tables', 'H on a HEADERS frame: inspector')];
   for (const side of SIDES) {
     const h = rec.hpack[side];
-    out.push(text(`  ${side} encoder: ${h.blocks} blocks · ${bytes(h.size)} now · peak ${bytes(h.peak)} · max ${h.maxSize ?? '?'} (setting ${h.setting ?? 'default'})${h.known ? '' : ' · table not fully known'}`));
+    out.push(
+      text(
+        `  ${side} encoder: ${h.blocks} blocks · ${bytes(h.size)} now · peak ${bytes(h.peak)} · max ${h.maxSize ?? '?'} (setting ${h.setting ?? 'default'})${h.known ? '' : ' · table not fully known'}`,
+      ),
+    );
   }
   return [...out, blank()];
 }
@@ -159,12 +239,19 @@ function hpack(rec: ConnectionRecord | null): DocLine[] {
 function flow(rec: ConnectionRecord | null): DocLine[] {
   if (!rec?.flowControl) return [];
   const fc = rec.flowControl;
-  const out: DocLine[] = [section('Flow control', fc.exact ? 'Tab: window charts' : `estimated: ${safe(fc.note ?? '')}`)];
+  const out: DocLine[] = [
+    section('Flow control', fc.exact ? 'Tab: window charts' : `estimated: ${safe(fc.note ?? '')}`),
+  ];
   for (const side of SIDES) {
     const d = fc[side];
     const rate = d.throughput === null ? '-' : `${bytes(Math.round(d.throughput))}/s`;
     const role = d.stalls.length > 0 ? 'warning' : undefined;
-    out.push(text(`  ${side} sent ${bytes(d.bytes)} in ${d.frames} DATA · ${rate} · window min ${d.connection.min} · ${d.stalls.length} stalls (${duration(d.stalledMs)}) · ${d.overruns} overruns`, role));
+    out.push(
+      text(
+        `  ${side} sent ${bytes(d.bytes)} in ${d.frames} DATA · ${rate} · window min ${d.connection.min} · ${d.stalls.length} stalls (${duration(d.stalledMs)}) · ${d.overruns} overruns`,
+        role,
+      ),
+    );
   }
   return [...out, blank()];
 }
@@ -172,5 +259,8 @@ function flow(rec: ConnectionRecord | null): DocLine[] {
 function diagnostics(store: CaptureStore, entry: ConnectionEntry, width: number): DocLine[] {
   const list = store.diagnostics.filter((d) => d.connection === entry.id);
   if (list.length === 0) return [section('Diagnostics', 'none')];
-  return [section('Diagnostics', `${list.length}`), ...list.map((d) => ({ line: [seg('  '), ...diagnosticLine(d, width)] }))];
+  return [
+    section('Diagnostics', `${list.length}`),
+    ...list.map((d) => ({ line: [seg('  '), ...diagnosticLine(d, width)] })),
+  ];
 }

@@ -5,7 +5,11 @@ import { seg, type Line } from './lines.js';
 import type { NavTarget } from './nav.js';
 import type { Role } from './theme.js';
 
-export const SEVERITY_ROLE: Record<Diagnostic['severity'], Role> = { error: 'error', warning: 'warning', info: 'info' };
+export const SEVERITY_ROLE: Record<Diagnostic['severity'], Role> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'info',
+};
 
 /** "ERROR   tcp.gap  c1 s3  Lost 10 bytes before ..." */
 export function diagnosticLine(d: Diagnostic, width: number): Line {

@@ -53,7 +53,8 @@ function expressionFilter(text: string, expr: FilterExpr): Omit<RowFilter, 'kind
     text,
     call: (c, conn) => matchCall(expr, c, conn),
     frame: (f, conn) => matchFrame(expr, f, conn),
-    connection: (rec, id) => (rec ? matchConnection(expr, rec) : matchConnection(expr, { id } as ConnectionRecord)),
+    connection: (rec, id) =>
+      rec ? matchConnection(expr, rec) : matchConnection(expr, { id } as ConnectionRecord),
     diagnostic: (d, conn) => matchDiagnostic(expr, d, conn),
     // Documents are searched as text even when the filter is an expression.
     line: words.line,
@@ -63,12 +64,30 @@ function expressionFilter(text: string, expr: FilterExpr): Omit<RowFilter, 'kind
 export function compileFilter(raw: string): RowFilter {
   const text = raw.trim();
   if (text === '') {
-    return { text, kind: 'none', error: null, call: always, frame: always, connection: always, diagnostic: always, line: always };
+    return {
+      text,
+      kind: 'none',
+      error: null,
+      call: always,
+      frame: always,
+      connection: always,
+      diagnostic: always,
+      line: always,
+    };
   }
   const parsed = parseFilter(text);
   if (parsed.ok) return { ...expressionFilter(text, parsed.expr), kind: 'expression', error: null };
   if (!OPERATOR.test(text)) return { ...textFilter(text), kind: 'text', error: null };
-  return { text, kind: 'error', error: parsed.error, call: always, frame: always, connection: always, diagnostic: always, line: always };
+  return {
+    text,
+    kind: 'error',
+    error: parsed.error,
+    call: always,
+    frame: always,
+    connection: always,
+    diagnostic: always,
+    line: always,
+  };
 }
 
 /** What free text is matched against in a call row: what the Calls screen shows, and a little more. */

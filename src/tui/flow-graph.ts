@@ -33,7 +33,12 @@ export function flowHeader(entry: ConnectionEntry, width: number): Line {
   const server = safe(entry.record?.server ?? 'server');
   const lane = width - TIME_WIDTH - 1;
   const gap = Math.max(1, lane - textWidth(client) - textWidth(server));
-  return [seg(' '.repeat(TIME_WIDTH), 'dim'), seg(client, 'client', true), seg(' '.repeat(gap)), seg(server, 'server', true)];
+  return [
+    seg(' '.repeat(TIME_WIDTH), 'dim'),
+    seg(client, 'client', true),
+    seg(' '.repeat(gap)),
+    seg(server, 'server', true),
+  ];
 }
 
 export function flowLine(f: FrameRecord, start: number, width: number): Line {
@@ -48,7 +53,13 @@ export function flowLine(f: FrameRecord, start: number, width: number): Line {
 }
 
 /** The flow graph rows, built only for rows `from`..`to` (a connection can have millions of frames). */
-export function flowRows(store: CaptureStore, entry: ConnectionEntry, from: number, to: number, width: number): DocLine[] {
+export function flowRows(
+  store: CaptureStore,
+  entry: ConnectionEntry,
+  from: number,
+  to: number,
+  width: number,
+): DocLine[] {
   const start = entry.record?.start ?? entry.firstTime ?? 0;
   const out: DocLine[] = [];
   for (let i = from; i < Math.min(to, entry.frames.length); i++) {

@@ -22,7 +22,12 @@ export function frameSummary(f: FrameRecord): string {
   if (f.headers) parts.push(f.headers.map(([n, v]) => `${n}: ${v}`).join('  '));
   if (f.headersError) parts.push(`[headers: ${f.headersError}]`);
   if (f.dataLength !== undefined) parts.push(`${f.dataLength} bytes`);
-  if (f.settings) parts.push(Object.entries(f.settings).map(([k, v]) => `${k}=${v}`).join(' ') || '(empty)');
+  if (f.settings)
+    parts.push(
+      Object.entries(f.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || '(empty)',
+    );
   if (f.errorCode) parts.push(f.errorCode);
   if (f.lastStreamId !== undefined) parts.push(`last_stream=${f.lastStreamId}`);
   if (f.debugData) parts.push(`"${f.debugData}"`);
@@ -45,7 +50,10 @@ function field(name: string, value: string, role?: Role): Line {
 /** Every decoded field of a frame, one per line (the Frames screen's detail pane). */
 export function frameDetailLines(f: FrameRecord, frameNumber: number, callText: string | null): Line[] {
   const lines: Line[] = [
-    [seg(`Frame ${frameNumber}`, 'title', true), seg(`  ${f.connection} #${f.index} · packet ${f.packet + 1} · ${clockTime(f.time)}`, 'dim')],
+    [
+      seg(`Frame ${frameNumber}`, 'title', true),
+      seg(`  ${f.connection} #${f.index} · packet ${f.packet + 1} · ${clockTime(f.time)}`, 'dim'),
+    ],
     field('type', f.type, frameRole(f)),
     field('from', f.from, f.from),
     field('stream', String(f.stream)),
@@ -72,7 +80,8 @@ function extraFields(f: FrameRecord): Array<[string, string]> {
   add('headerBlockLength', f.headerBlockLength);
   add('headersError', f.headersError);
   add('promisedStream', f.promisedStream);
-  if (f.errorCode !== undefined) add('errorCode', `${f.errorCode} (0x${(f.errorCodeValue ?? 0).toString(16)})`);
+  if (f.errorCode !== undefined)
+    add('errorCode', `${f.errorCode} (0x${(f.errorCodeValue ?? 0).toString(16)})`);
   add('lastStreamId', f.lastStreamId);
   add('debugData', f.debugData);
   add('increment', f.increment);
@@ -87,10 +96,17 @@ function extraFields(f: FrameRecord): Array<[string, string]> {
 export function frameHexLines(f: FrameRecord, preview: Uint8Array, limit: number): Line[] {
   if (preview.length > 0) {
     const payload = f.dataLength ?? f.length;
-    const note = payload > preview.length ? `first ${preview.length} of ${payload} payload bytes (h2scope keeps ${limit} per frame)` : `${payload} payload bytes`;
+    const note =
+      payload > preview.length
+        ? `first ${preview.length} of ${payload} payload bytes (h2scope keeps ${limit} per frame)`
+        : `${payload} payload bytes`;
     return [[seg(note, 'dim')], ...hexDump(preview).map((l) => [seg(l)])];
   }
-  if (f.raw) return [[seg('payload (hex, capped):', 'dim')], ...hexDump(Buffer.from(f.raw, 'hex')).map((l) => [seg(l)])];
+  if (f.raw)
+    return [
+      [seg('payload (hex, capped):', 'dim')],
+      ...hexDump(Buffer.from(f.raw, 'hex')).map((l) => [seg(l)]),
+    ];
   if (f.length === 0) return [[seg('empty payload', 'dim')]];
   return [[seg(`${f.type}: payload bytes are not kept, only the decoded fields (Tab: details).`, 'dim')]];
 }

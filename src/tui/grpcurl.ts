@@ -9,7 +9,15 @@ import type { CallRecord, ConnectionRecord } from '../model/records.js';
 import { safe } from './format.js';
 
 /** Headers grpcurl sets itself or that describe the transport, not the application. */
-const TRANSPORT = new Set(['user-agent', 'te', 'content-type', 'grpc-accept-encoding', 'grpc-encoding', 'grpc-timeout', 'accept-encoding']);
+const TRANSPORT = new Set([
+  'user-agent',
+  'te',
+  'content-type',
+  'grpc-accept-encoding',
+  'grpc-encoding',
+  'grpc-timeout',
+  'accept-encoding',
+]);
 
 /** POSIX shell single quotes; the text is escaped first (capture content never reaches the terminal raw). */
 export function shellQuote(s: string): string {

@@ -26,7 +26,10 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
   [
     'Finding',
     [
-      ['/', 'filter: a display filter (grpc.status != 0, http2.type == GOAWAY, conn.server.port == 50051) or plain words'],
+      [
+        '/',
+        'filter: a display filter (grpc.status != 0, http2.type == GOAWAY, conn.server.port == 50051) or plain words',
+      ],
       ['n N', 'next / previous match (in a call, connection or help: lines matching the filter)'],
       ['e E', 'next / previous error: failed call, RST_STREAM or GOAWAY with an error, error diagnostic'],
       ['s S', 'sort by the next column / reverse the order (Calls, Connections)'],

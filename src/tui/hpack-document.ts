@@ -22,7 +22,10 @@ export function hpackDocument(store: CaptureStore, frame: number, width: number)
   const headers = f.headers ?? [];
   const table = store.frames.table(frame);
   const out: DocLine[] = [
-    section(`Header block of frame ${frame + 1}`, `${f.connection} stream ${f.stream} · ${f.type} from the ${f.from}`),
+    section(
+      `Header block of frame ${frame + 1}`,
+      `${f.connection} stream ${f.stream} · ${f.type} from the ${f.from}`,
+    ),
     text(`  block ${f.headerBlockLength ?? '?'} bytes on the wire · ${headers.length} fields`),
   ];
   if (f.headersError) out.push(text(`  not fully decoded: ${safe(f.headersError)}`, 'error'));
@@ -30,23 +33,42 @@ export function hpackDocument(store: CaptureStore, frame: number, width: number)
   const nameWidth = Math.min(28, Math.max(8, ...headers.map(([n]) => n.length)));
   headers.forEach(([n, v], i) => {
     out.push({
-      line: [seg(`  ${String(i + 1).padStart(3)} `, 'dim'), seg(fit(safe(n), nameWidth) + ' ', 'accent'), seg(`${String(entrySize(n, v)).padStart(5)}  `, 'dim'), seg(safe(v))],
+      line: [
+        seg(`  ${String(i + 1).padStart(3)} `, 'dim'),
+        seg(fit(safe(n), nameWidth) + ' ', 'accent'),
+        seg(`${String(entrySize(n, v)).padStart(5)}  `, 'dim'),
+        seg(safe(v)),
+      ],
     });
   });
-  out.push(text('  representation (indexed / literal / never indexed): not exposed by the decoder', 'dim'), blank());
+  out.push(
+    text('  representation (indexed / literal / never indexed): not exposed by the decoder', 'dim'),
+    blank(),
+  );
   out.push(...tableLines(store, frame, f.from, table), blank(), ...history(store, frame, width));
   return out;
 }
 
-function tableLines(store: CaptureStore, frame: number, from: string, table: ReturnType<CaptureStore['frames']['table']>): DocLine[] {
+function tableLines(
+  store: CaptureStore,
+  frame: number,
+  from: string,
+  table: ReturnType<CaptureStore['frames']['table']>,
+): DocLine[] {
   const out: DocLine[] = [section(`${from} encoder's dynamic table after this block`)];
   if (!table) return [...out, text('  not recorded for this frame', 'dim')];
   const max = table.maxSize === null ? 'an unknown maximum' : `${count(table.maxSize)}`;
-  out.push(text(`  ${count(table.size)} of ${max} octets used${table.known ? '' : ' · not fully known (capture joined mid-connection or lost bytes)'}`, table.known ? undefined : 'warning'));
+  out.push(
+    text(
+      `  ${count(table.size)} of ${max} octets used${table.known ? '' : ' · not fully known (capture joined mid-connection or lost bytes)'}`,
+      table.known ? undefined : 'warning',
+    ),
+  );
   out.push(text('  entries: not exposed by the decoder (sizes above are exact)', 'dim'));
   const other = store.frames.conn.get(frame);
   const peer = store.connectionByOrdinal(other)?.record?.hpack?.[from === 'client' ? 'server' : 'client'];
-  if (peer) out.push(text(`  other direction: ${bytes(peer.size)} at the end, peak ${bytes(peer.peak)}`, 'dim'));
+  if (peer)
+    out.push(text(`  other direction: ${bytes(peer.size)} at the end, peak ${bytes(peer.peak)}`, 'dim'));
   return out;
 }
 
@@ -66,8 +88,17 @@ function history(store: CaptureStore, frame: number, width: number): DocLine[] {
     const share = t.maxSize ? Math.min(1, t.size / t.maxSize) : 0;
     rows.push({
       frame: n,
-      line: [seg(`  +${relativeTime(store.frames.time.get(n), start)} stream ${String(store.frames.stream.get(n)).padEnd(6)} ${String(t.size).padStart(6)} `, n === frame ? 'accent' : 'dim'), seg('█'.repeat(Math.round(share * barWidth)), 'info')],
+      line: [
+        seg(
+          `  +${relativeTime(store.frames.time.get(n), start)} stream ${String(store.frames.stream.get(n)).padEnd(6)} ${String(t.size).padStart(6)} `,
+          n === frame ? 'accent' : 'dim',
+        ),
+        seg('█'.repeat(Math.round(share * barWidth)), 'info'),
+      ],
     });
   }
-  return [section('Table size after each block from this side', rows.length > 30 ? 'last 30' : ''), ...rows.slice(-30)];
+  return [
+    section('Table size after each block from this side', rows.length > 30 ? 'last 30' : ''),
+    ...rows.slice(-30),
+  ];
 }

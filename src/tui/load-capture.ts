@@ -18,12 +18,22 @@ export interface LoadOptions {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function loadCapture(source: CaptureSource, engine: Engine, store: CaptureStore, o: LoadOptions): Promise<void> {
+export async function loadCapture(
+  source: CaptureSource,
+  engine: Engine,
+  store: CaptureStore,
+  o: LoadOptions,
+): Promise<void> {
   const t0 = o.now();
   const live = typeof source.input !== 'string' || source.input === '-';
   const progress = (): void => {
     const p = source.progress;
-    store.setLoad({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, packets: p.packets, elapsedMs: o.now() - t0 });
+    store.setLoad({
+      bytesRead: p.bytesRead,
+      totalBytes: p.totalBytes,
+      packets: p.packets,
+      elapsedMs: o.now() - t0,
+    });
   };
   store.setLoad({ phase: 'loading', live });
   for await (const events of source.events()) {

@@ -33,7 +33,9 @@ export function messageTree(d: DecodedMessage): string[] {
       out.push(`not decoded: ${safe(d.reason)}`);
       break;
   }
-  return out.length > TREE_LINE_CAP ? [...out.slice(0, TREE_LINE_CAP), `… ${out.length - TREE_LINE_CAP} more lines`] : out;
+  return out.length > TREE_LINE_CAP
+    ? [...out.slice(0, TREE_LINE_CAP), `… ${out.length - TREE_LINE_CAP} more lines`]
+    : out;
 }
 
 export function jsonLines(value: unknown, indent: string, out: string[]): void {

@@ -233,7 +233,10 @@ function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
     case 'hex':
       return hexCommand(s, v);
     case 'hpack':
-      return reference(s, ctx.count > 0 ? ctx.hpackOf?.(cursor) : null, (frame) => ({ kind: 'hpack', frame }));
+      return reference(s, ctx.count > 0 ? ctx.hpackOf?.(cursor) : null, (frame) => ({
+        kind: 'hpack',
+        frame,
+      }));
     case 'connection':
       return reference(s, ctx.count > 0 ? ctx.connectionOf?.(cursor) : null, (connection) => ({
         kind: 'connection',
@@ -275,7 +278,9 @@ function seek(
     if (test(row)) {
       const wrapped = dir === 1 ? row <= list.cursor : row >= list.cursor;
       const moved = withActive(s, withList(v, moveTo(list, row, ctx.count, ctx.page)));
-      return wrapped ? { ...moved, message: dir === 1 ? 'search wrapped to the top' : 'search wrapped to the end' } : moved;
+      return wrapped
+        ? { ...moved, message: dir === 1 ? 'search wrapped to the top' : 'search wrapped to the end' }
+        : moved;
     }
   }
   return { ...s, message: none };
@@ -287,7 +292,8 @@ function toSection(s: NavState, ctx: ViewCtx, dir: 1 | -1): NavState {
   if (rows.length === 0) return s;
   const v = activeView(s);
   const list = focusedList(v);
-  const after = dir === 1 ? rows.find((r) => r > list.cursor) : [...rows].reverse().find((r) => r < list.cursor);
+  const after =
+    dir === 1 ? rows.find((r) => r > list.cursor) : [...rows].reverse().find((r) => r < list.cursor);
   const row = after ?? (dir === 1 ? rows[0]! : rows[rows.length - 1]!);
   // Put the title at the top of the page, so the section shows below it.
   return withActive(s, withList(v, { cursor: row, top: Math.max(0, Math.min(row, ctx.count - ctx.page)) }));
@@ -329,7 +335,10 @@ function streamCommand(s: NavState, v: View, streams: number[], dir: 1 | -1): Na
   const at = v.stream === null ? (dir === 1 ? -1 : streams.length) : streams.indexOf(v.stream);
   const next = at + dir;
   const stream = next < 0 || next >= streams.length ? null : streams[next]!;
-  return { ...withActive(s, { ...v, stream }), message: stream === null ? 'connection window' : `stream ${stream}` };
+  return {
+    ...withActive(s, { ...v, stream }),
+    message: stream === null ? 'connection window' : `stream ${stream}`,
+  };
 }
 
 // --- Following references -------------------------------------------------------------------------------
@@ -349,7 +358,12 @@ function follow(s: NavState, t: NavTarget): NavState {
       // Row = frame number once the filter is cleared; the detail pane shows the frame at once.
       const frames = s.screens.frames;
       const lists = [{ cursor: t.frame, top: Math.max(0, t.frame - 3) }, listState(), listState()];
-      return { ...s, top: 'frames', stack: [], screens: { ...s.screens, frames: { ...frames, filter: '', lists, pane: 1 } } };
+      return {
+        ...s,
+        top: 'frames',
+        stack: [],
+        screens: { ...s.screens, frames: { ...frames, filter: '', lists, pane: 1 } },
+      };
     }
     case 'pane': {
       const v = activeView(s);
@@ -358,7 +372,9 @@ function follow(s: NavState, t: NavTarget): NavState {
     case 'toggle': {
       const v = activeView(s);
       if (v.kind !== 'call') return s;
-      const expanded = v.expanded.includes(t.key) ? v.expanded.filter((k) => k !== t.key) : [...v.expanded, t.key];
+      const expanded = v.expanded.includes(t.key)
+        ? v.expanded.filter((k) => k !== t.key)
+        : [...v.expanded, t.key];
       return withActive(s, { ...v, expanded });
     }
   }

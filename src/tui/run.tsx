@@ -70,7 +70,9 @@ export async function runTui(opts: { input: string; pipeline: PipelineOptions })
   loadCapture(source, engine, store, { now: () => performance.now(), signal }).catch((err: unknown) => {
     // Our bug, not the input's: say so on screen and keep what was decoded browsable.
     const error = err instanceof Error ? err.message : String(err);
-    store.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: store.load.packets, error }));
+    store.diagnostic(
+      diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: store.load.packets, error }),
+    );
     store.setLoad({ phase: 'done' });
   });
   await Promise.race([quitting, app.waitUntilExit()]);

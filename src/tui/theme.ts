@@ -6,16 +6,7 @@
 import { createContext, useContext } from 'react';
 
 export type Role =
-  | 'error'
-  | 'warning'
-  | 'info'
-  | 'ok'
-  | 'dim'
-  | 'accent'
-  | 'client'
-  | 'server'
-  | 'match'
-  | 'title';
+  'error' | 'warning' | 'info' | 'ok' | 'dim' | 'accent' | 'client' | 'server' | 'match' | 'title';
 
 const COLORS: Record<Role, string> = {
   error: 'red',

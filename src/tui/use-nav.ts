@@ -13,7 +13,8 @@ import type { CtxSlot } from './view-ctx.js';
 function ctxKey(s: NavState): string {
   const v = activeView(s);
   const sort = 'sort' in v ? `${v.sort.column}${v.sort.descending}` : '';
-  const extra = v.kind === 'call' ? `${v.expanded.length}${v.hex}` : v.kind === 'connection' ? `${v.stream}` : '';
+  const extra =
+    v.kind === 'call' ? `${v.expanded.length}${v.hex}` : v.kind === 'connection' ? `${v.stream}` : '';
   return `${s.top}|${s.stack.length}|${v.kind}|${v.pane}|${v.filter}|${sort}|${extra}|${s.prompt !== null}`;
 }
 

@@ -59,12 +59,20 @@ function block(title: string, sel: Selected, t0: number, t1: number, width: numb
     const label = i === 0 ? count(yMax) : i === chart.length - 1 ? count(yMin) : '';
     lines.push([seg(fit(label, AXIS - 1, 'right') + ' ', 'dim'), seg(row, 'accent')]);
   });
-  const marks = intervalMarks(sel.stalls.map((s) => [s.start, s.start + s.waitedMs / 1000] as const), { width: cw, t0, t1 });
+  const marks = intervalMarks(
+    sel.stalls.map((s) => [s.start, s.start + s.waitedMs / 1000] as const),
+    { width: cw, t0, t1 },
+  );
   lines.push([seg(fit('stalls', AXIS - 1, 'right') + ' ', 'dim'), seg(marks, 'warning')]);
   return lines;
 }
 
-export function windowChartLines(entry: ConnectionEntry, stream: number | null, width: number, height: number): Line[] {
+export function windowChartLines(
+  entry: ConnectionEntry,
+  stream: number | null,
+  width: number,
+  height: number,
+): Line[] {
   const rec = entry.record;
   if (!rec) return [[seg('The connection is still open: its windows are charted when it ends.', 'dim')]];
   const fc = rec.flowControl;
@@ -73,7 +81,11 @@ export function windowChartLines(entry: ConnectionEntry, stream: number | null, 
   const t1 = Math.max(rec.end, t0 + 1e-6);
   const rows = Math.max(2, Math.floor((height - 6) / 2));
   const which = stream === null ? 'connection window' : `stream ${stream}`;
-  const axis: Line = [seg(' '.repeat(AXIS)), seg(fit('+0s', 8)), seg(fit(`+${duration((t1 - t0) * 1000)}`, Math.max(4, width - AXIS - 9), 'right'), 'dim')];
+  const axis: Line = [
+    seg(' '.repeat(AXIS)),
+    seg(fit('+0s', 8)),
+    seg(fit(`+${duration((t1 - t0) * 1000)}`, Math.max(4, width - AXIS - 9), 'right'), 'dim'),
+  ];
   const note: Line[] = fc.exact ? [] : [[seg(`estimated: ${fc.note ?? ''}`, 'warning')]];
   return [
     ...note,

@@ -46,19 +46,22 @@ describe('exit status', () => {
 });
 
 describe('choosing the TUI', () => {
-  const calls: Array<{ input: string; file: string; h2Ports?: number[] }> = [];
+  const calls: Array<{ input: string; file: string; h2Ports?: number[]; filter: string | null }> = [];
   const tui: InteractiveRunner = async (o) => {
-    calls.push({ input: o.input, file: o.pipeline.file, h2Ports: o.pipeline.h2Ports });
+    calls.push({ input: o.input, file: o.pipeline.file, h2Ports: o.pipeline.h2Ports, filter: o.filter });
     return 42;
   };
 
   it('runs the TUI when stdout is a terminal and no report was asked for', async () => {
-    const r = await runCliCaptured([CLEAN, '-p', '50101'], { stdoutIsTTY: true, interactive: tui });
+    const r = await runCliCaptured([CLEAN, '-p', '50101', '-Y', 'grpc.status != 0'], {
+      stdoutIsTTY: true,
+      interactive: tui,
+    });
     expect(r.code).toBe(42);
-    expect(calls.at(-1)).toEqual({ input: CLEAN, file: CLEAN, h2Ports: [50101] });
+    expect(calls.at(-1)).toEqual({ input: CLEAN, file: CLEAN, h2Ports: [50101], filter: 'grpc.status != 0' });
   });
 
-  it.each([[['--format', 'text']], [['--summary']], [['--write-pcap', '/dev/null']]])(
+  it.each([[['--format', 'text']], [['--summary']], [['--write-pcap', '/dev/null']], [['-o', '/dev/null']]])(
     'prints a report with %j even on a terminal',
     async (extra) => {
       const before = calls.length;

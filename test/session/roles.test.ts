@@ -11,7 +11,9 @@ import { JsonCollector, type JsonDocument } from '../../src/output/json.js';
 const SAMPLE = new URL('../../samples/grpc-js-streaming.pcap', import.meta.url).pathname;
 
 async function decodeFrom(first: number, opts: Omit<PipelineOptions, 'file'> = {}): Promise<JsonDocument> {
-  const events = (await readCaptureFile(SAMPLE)).filter((e) => e.kind !== 'packet' || e.packet.index >= first);
+  const events = (await readCaptureFile(SAMPLE)).filter(
+    (e) => e.kind !== 'packet' || e.packet.index >= first,
+  );
   const collector = new JsonCollector();
   const engine = createEngine({ ...opts, file: 'cut' }, collector.sink);
   engine.push(events);
@@ -23,7 +25,11 @@ describe('client and server roles without SYN or preface', () => {
   it('takes them from request and response header blocks (rule "headers")', async () => {
     const doc = await decodeFrom(9);
     const c1 = doc.connections[0]!;
-    expect(c1).toMatchObject({ server: '127.0.0.1:50102', clientRule: 'headers', h2Detection: 'mid-connection' });
+    expect(c1).toMatchObject({
+      server: '127.0.0.1:50102',
+      clientRule: 'headers',
+      h2Detection: 'mid-connection',
+    });
     expect(c1.client).toMatch(/^127\.0\.0\.1:\d+$/);
     // Every HEADERS frame the server sent carries a response (:status), never a request.
     const serverHeaders = c1.frames.filter((f) => f.from === 'server' && f.type === 'HEADERS' && f.headers);

@@ -43,7 +43,7 @@ describe('mid-connection start', () => {
     expect(first).toMatchObject({ severity: 'info', connection: 'c1', time: 1000 });
     expect(first?.evidence).toMatchObject({ direction: 'client->server', seq: 7000 });
     expect(second?.message).toBe(
-      'c1: no SYN seen server->client (10.0.0.2:80 -> 10.0.0.1:50000); the connection started before the ' +
+      'c1: no SYN seen from 10.0.0.2:80 -> 10.0.0.1:50000; the connection started before the ' +
         'capture or its SYN was not captured. Stream offset 0 is seq 9000, the first byte seen.',
     );
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, ConnectionRecord, FlowControlRecord, WindowRecord } from '../../src/model/records.js';
+import type {
+  CallRecord,
+  ConnectionRecord,
+  FlowControlRecord,
+  WindowRecord,
+} from '../../src/model/records.js';
 import { CaptureStore } from '../../src/model/store.js';
 import { compileFilter } from '../../src/tui/filter-match.js';
 import { grpcurlCommand, shellQuote } from '../../src/tui/grpcurl.js';
@@ -87,8 +92,22 @@ describe('grpcurl', () => {
       deadlineMs: 1500,
       requestCount: 2,
       requests: [
-        { length: 7, compressed: false, firstTime: 100, time: 100, packet: 1, decoded: { kind: 'schema', type: 'scope.v1.EchoRequest', value: { text: "it's" } } },
-        { length: 7, compressed: false, firstTime: 100, time: 100, packet: 1, decoded: { kind: 'schema', type: 'scope.v1.EchoRequest', value: { n: 2 } } },
+        {
+          length: 7,
+          compressed: false,
+          firstTime: 100,
+          time: 100,
+          packet: 1,
+          decoded: { kind: 'schema', type: 'scope.v1.EchoRequest', value: { text: "it's" } },
+        },
+        {
+          length: 7,
+          compressed: false,
+          firstTime: 100,
+          time: 100,
+          packet: 1,
+          decoded: { kind: 'schema', type: 'scope.v1.EchoRequest', value: { n: 2 } },
+        },
       ],
       metadata: {
         request: [
@@ -109,7 +128,19 @@ describe('grpcurl', () => {
   });
 
   it('says what is missing without a schema or without request headers', () => {
-    const raw = call({ requestCount: 1, requests: [{ length: 3, compressed: false, firstTime: 1, time: 1, packet: 0, decoded: { kind: 'raw', fields: [] } }] });
+    const raw = call({
+      requestCount: 1,
+      requests: [
+        {
+          length: 3,
+          compressed: false,
+          firstTime: 1,
+          time: 1,
+          packet: 0,
+          decoded: { kind: 'raw', fields: [] },
+        },
+      ],
+    });
     expect(grpcurlCommand(raw, { ...conn, protocol: 'h2' }).command).toBe(
       'grpcurl -authority 127.0.0.1:50101 10.0.0.7:50051 scope.v1.Lab/Echo',
     );
@@ -131,42 +162,121 @@ describe('message trees', () => {
       fields: [
         { field: 1, wire: 'varint', value: 150 },
         { field: 2, wire: 'len', value: { kind: 'string', text: 'hi\x1b[2J' } },
-        { field: 3, wire: 'len', value: { kind: 'message', fields: [{ field: 1, wire: 'len', value: { kind: 'bytes', hex: '00ff' } }] } },
+        {
+          field: 3,
+          wire: 'len',
+          value: {
+            kind: 'message',
+            fields: [{ field: 1, wire: 'len', value: { kind: 'bytes', hex: '00ff' } }],
+          },
+        },
       ],
     });
     expect(lines).toEqual(['1: 150', '2: "hi\\x1b[2J"', '3 {', '  1: 0x00ff', '}']);
   });
 
   it('shows proto3 JSON with nested objects and arrays', () => {
-    const lines = messageTree({ kind: 'schema', type: 'scope.v1.Reply', value: { text: 'ok', tags: ['a'], inner: { n: 1 } } });
-    expect(lines).toEqual(['scope.v1.Reply {', '  text: "ok"', '  tags: [', '    [0]: "a"', '  ]', '  inner: {', '    n: 1', '  }', '}']);
+    const lines = messageTree({
+      kind: 'schema',
+      type: 'scope.v1.Reply',
+      value: { text: 'ok', tags: ['a'], inner: { n: 1 } },
+    });
+    expect(lines).toEqual([
+      'scope.v1.Reply {',
+      '  text: "ok"',
+      '  tags: [',
+      '    [0]: "a"',
+      '  ]',
+      '  inner: {',
+      '    n: 1',
+      '  }',
+      '}',
+    ]);
   });
 });
 
 describe('flow-control charts (constructed records)', () => {
   function window(initial: number, series: Array<[number, number]>): WindowRecord {
     const values = series.map((p) => p[1]);
-    return { initial, final: values[values.length - 1] ?? initial, min: Math.min(initial, ...values), minTime: null, series, decimated: false };
+    return {
+      initial,
+      final: values[values.length - 1] ?? initial,
+      min: Math.min(initial, ...values),
+      minTime: null,
+      series,
+      decimated: false,
+    };
   }
 
   it('draws both directions with the stalls marked, scaled to the connection duration', () => {
     const store = new CaptureStore({ throttleMs: 0 });
-    const empty = { initialWindow: 65535, connection: window(65535, []), streams: [], stalls: [], stalledMs: 0, bytes: 0, frames: 0, windowUpdates: 0, throughput: null, overruns: 0 };
+    const empty = {
+      initialWindow: 65535,
+      connection: window(65535, []),
+      streams: [],
+      stalls: [],
+      stalledMs: 0,
+      bytes: 0,
+      frames: 0,
+      windowUpdates: 0,
+      throughput: null,
+      overruns: 0,
+    };
     const flowControl: FlowControlRecord = {
       exact: true,
       client: empty,
       server: {
         ...empty,
         // the server's window falls to 0 at t=1 and the client's WINDOW_UPDATE reopens it at t=3
-        connection: window(65535, [[1, 0], [3, 65535]]),
-        streams: [{ stream: 1, window: window(65535, [[1, 0], [3, 65535]]), bytes: 65535, frames: 4, first: 0.5, last: 3.5, stalls: 1, stalledMs: 2000 }],
-        stalls: [{ stream: 1, window: 'both', start: 1, windowLeft: 0, needed: 16384, windowUpdate: 3, resume: 3, waitedMs: 2000 }],
+        connection: window(65535, [
+          [1, 0],
+          [3, 65535],
+        ]),
+        streams: [
+          {
+            stream: 1,
+            window: window(65535, [
+              [1, 0],
+              [3, 65535],
+            ]),
+            bytes: 65535,
+            frames: 4,
+            first: 0.5,
+            last: 3.5,
+            stalls: 1,
+            stalledMs: 2000,
+          },
+        ],
+        stalls: [
+          {
+            stream: 1,
+            window: 'both',
+            start: 1,
+            windowLeft: 0,
+            needed: 16384,
+            windowUpdate: 3,
+            resume: 3,
+            waitedMs: 2000,
+          },
+        ],
         stalledMs: 2000,
       },
     };
     store.connection({
-      id: 'c1', client: '127.0.0.1:40000', server: '127.0.0.1:50051', clientRule: 'syn', protocol: 'h2c', start: 0, end: 4,
-      preface: true, h2Detection: 'preface', packets: { client: 1, server: 1 }, bytes: { client: 1, server: 1 }, endReason: 'fin', frameCount: 0, flowControl,
+      id: 'c1',
+      client: '127.0.0.1:40000',
+      server: '127.0.0.1:50051',
+      clientRule: 'syn',
+      protocol: 'h2c',
+      start: 0,
+      end: 4,
+      preface: true,
+      h2Detection: 'preface',
+      packets: { client: 1, server: 1 },
+      bytes: { client: 1, server: 1 },
+      endReason: 'fin',
+      frameCount: 0,
+      flowControl,
     });
     // 50 columns: a 9-column axis, a space, 40 chart columns over 4 s (0.1 s each); height 10: 2 rows each
     const lines = windowChartLines(store.connectionById('c1')!, null, 50, 10).map(lineText);
@@ -180,6 +290,8 @@ describe('flow-control charts (constructed records)', () => {
     expect(lines[server + 3]).toBe('  stalls ' + ' '.repeat(10) + '▀'.repeat(21) + ' '.repeat(9));
     expect(lines[lines.length - 1]).toMatch(/\+0s +\+4\.00s$/);
     // stream 1 is the same here; a stream without DATA says so
-    expect(windowChartLines(store.connectionById('c1')!, 7, 50, 10).map(lineText)).toContain('  no DATA in this direction');
+    expect(windowChartLines(store.connectionById('c1')!, 7, 50, 10).map(lineText)).toContain(
+      '  no DATA in this direction',
+    );
   });
 });

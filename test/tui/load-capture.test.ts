@@ -9,7 +9,11 @@ import { SAMPLES } from './load-store.js';
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
 
-function setup(input: string | PassThrough): { store: CaptureStore; run: (signal?: { aborted: boolean }) => Promise<void>; seen: LoadState[] } {
+function setup(input: string | PassThrough): {
+  store: CaptureStore;
+  run: (signal?: { aborted: boolean }) => Promise<void>;
+  seen: LoadState[];
+} {
   const store = new CaptureStore({ throttleMs: 0 });
   const seen: LoadState[] = [];
   store.subscribe(() => seen.push(store.load));
@@ -47,7 +51,13 @@ describe('loadCapture', () => {
     const { store, run } = setup(SAMPLES + 'grpc-js-large.pcap');
     await run();
     const size = readFileSync(SAMPLES + 'grpc-js-large.pcap').length;
-    expect(store.load).toMatchObject({ phase: 'done', live: false, totalBytes: size, bytesRead: size, packets: 128 });
+    expect(store.load).toMatchObject({
+      phase: 'done',
+      live: false,
+      totalBytes: size,
+      bytesRead: size,
+      packets: 128,
+    });
     expect(store.load.elapsedMs).toBeGreaterThan(0);
   });
 

@@ -57,7 +57,7 @@ describe('moving in a list', () => {
 });
 
 describe('screens and the stack', () => {
-  it('1-5 switch top-level screens and keep each one\'s cursor', () => {
+  it("1-5 switch top-level screens and keep each one's cursor", () => {
     let s = press(initialNav(), list(10), '2', 'jj');
     expect(s.top).toBe('calls');
     s = press(s, list(10), '4', 'j', '2');
@@ -217,7 +217,11 @@ describe('screen commands', () => {
   });
 
   it('[ and ] choose the charted stream, with "connection" before the first', () => {
-    let s = press(initialNav(), list(1, 5, { open: () => ({ kind: 'connection', connection: 0 }) }), named('return'));
+    let s = press(
+      initialNav(),
+      list(1, 5, { open: () => ({ kind: 'connection', connection: 0 }) }),
+      named('return'),
+    );
     const ctx = list(0, 5, { streams: [1, 3, 5] });
     s = press(s, ctx, ']');
     expect(activeView(s)).toMatchObject({ stream: 1 });

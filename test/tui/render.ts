@@ -47,7 +47,9 @@ export async function renderApp(
   size: { columns?: number; rows: number } = { rows: 30 },
 ): Promise<Rendered> {
   const quit = { count: 0 };
-  const app = render(createElement(App, { store, onQuit: () => quit.count++, size: { columns: 100, ...size } }));
+  const app = render(
+    createElement(App, { store, onQuit: () => quit.count++, size: { columns: 100, ...size } }),
+  );
   const frame = (): string => app.lastFrame() ?? '';
   await settle(frame);
   return {

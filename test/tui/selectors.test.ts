@@ -22,11 +22,16 @@ describe('calls', () => {
     // meta: stream 1 DEADLINE_EXCEEDED after 128.2 ms, stream 3 cancelled after 126.7 ms, stream 5 OK in 25.5 ms
     expect(streams(selectCallRows(store, { column: 'duration', descending: true }, null))).toEqual([1, 3, 5]);
     expect(streams(selectCallRows(store, { column: 'status', descending: false }, null))).toEqual([5, 3, 1]);
-    expect(streams(selectCallRows(store, { column: 'time', descending: false }, (c) => c.outcome !== 'ok'))).toEqual([1, 3]);
-    expect(store.calls.filter(callFailed).map((c) => c.statusName)).toEqual(['DEADLINE_EXCEEDED', 'CANCELLED']);
+    expect(
+      streams(selectCallRows(store, { column: 'time', descending: false }, (c) => c.outcome !== 'ok')),
+    ).toEqual([1, 3]);
+    expect(store.calls.filter(callFailed).map((c) => c.statusName)).toEqual([
+      'DEADLINE_EXCEEDED',
+      'CANCELLED',
+    ]);
   });
 
-  it('a call\'s frames are the frames of its stream, in order', async () => {
+  it("a call's frames are the frames of its stream, in order", async () => {
     const store = await loadStore('grpc-js-deadline.pcap');
     const first = store.calls[0]!;
     const types = selectCallFrames(store, first).map((n) => store.frames.typeName(n));
@@ -74,7 +79,11 @@ describe('frames', () => {
     const store = await loadStore('grpc-too-many-pings.pcap');
     const entry = store.connectionById('c1')!;
     const goaways = selectFramesOfType(store, entry, ['GOAWAY']);
-    expect(goaways.map((n) => store.frames.record(n).errorCode)).toEqual(['ENHANCE_YOUR_CALM', 'NO_ERROR', 'NO_ERROR']);
+    expect(goaways.map((n) => store.frames.record(n).errorCode)).toEqual([
+      'ENHANCE_YOUR_CALM',
+      'NO_ERROR',
+      'NO_ERROR',
+    ]);
     expect(goaways.map((n) => frameIsError(store, n))).toEqual([true, false, false]);
     expect(selectFramesOfType(store, entry, ['PING']).length).toBeGreaterThanOrEqual(8);
   });

@@ -66,19 +66,78 @@ describe('hostile capture content', () => {
       headerBlockLength: 40,
     };
     store.frame(frame);
-    store.frame({ ...frame, index: 1, type: 'GOAWAY', stream: 0, headers: undefined, errorCode: 'PROTOCOL_ERROR', errorCodeValue: 1, lastStreamId: 1, debugData: ESC_TITLE, flags: [], flagBits: 0 } as FrameRecord);
+    store.frame({
+      ...frame,
+      index: 1,
+      type: 'GOAWAY',
+      stream: 0,
+      headers: undefined,
+      errorCode: 'PROTOCOL_ERROR',
+      errorCodeValue: 1,
+      lastStreamId: 1,
+      debugData: ESC_TITLE,
+      flags: [],
+      flagBits: 0,
+    } as FrameRecord);
     const call = {
-      connection: 'c1', stream: 1, method: `/evil${ESC_TITLE}/M`, service: null, methodName: null, authority: ESC_TITLE,
-      status: 2, statusName: 'UNKNOWN', statusSource: 'trailers', message: ESC_TITLE, statusDetails: null, outcome: 'error', reset: null,
-      kind: 'unary', kindInferred: true, start: 1, end: 1, durationMs: 0, firstResponseMs: null, deadlineMs: null, contentType: null,
-      requestEncoding: null, responseEncoding: null, requestCount: 1, responseCount: 0,
-      requests: [{ length: 5, compressed: false, firstTime: 1, time: 1, packet: 0, decoded: { kind: 'text', text: ESC_TITLE } }],
-      responses: [], requestHeaders: [['x-evil', ESC_TITLE]], responseHeaders: [], trailers: [['grpc-message', ESC_TITLE]],
-      trailersOnly: true, metadata: { request: [{ name: 'x-evil', value: ESC_TITLE, binary: false }], response: [], trailers: [] },
-      httpStatus: 200, responseBody: null, guessed: false, guesses: [],
+      connection: 'c1',
+      stream: 1,
+      method: `/evil${ESC_TITLE}/M`,
+      service: null,
+      methodName: null,
+      authority: ESC_TITLE,
+      status: 2,
+      statusName: 'UNKNOWN',
+      statusSource: 'trailers',
+      message: ESC_TITLE,
+      statusDetails: null,
+      outcome: 'error',
+      reset: null,
+      kind: 'unary',
+      kindInferred: true,
+      start: 1,
+      end: 1,
+      durationMs: 0,
+      firstResponseMs: null,
+      deadlineMs: null,
+      contentType: null,
+      requestEncoding: null,
+      responseEncoding: null,
+      requestCount: 1,
+      responseCount: 0,
+      requests: [
+        {
+          length: 5,
+          compressed: false,
+          firstTime: 1,
+          time: 1,
+          packet: 0,
+          decoded: { kind: 'text', text: ESC_TITLE },
+        },
+      ],
+      responses: [],
+      requestHeaders: [['x-evil', ESC_TITLE]],
+      responseHeaders: [],
+      trailers: [['grpc-message', ESC_TITLE]],
+      trailersOnly: true,
+      metadata: {
+        request: [{ name: 'x-evil', value: ESC_TITLE, binary: false }],
+        response: [],
+        trailers: [],
+      },
+      httpStatus: 200,
+      responseBody: null,
+      guessed: false,
+      guesses: [],
     } as CallRecord;
     store.call(call);
-    store.diagnostic({ severity: 'error', code: 'h2.test', connection: 'c1', message: `bad ${ESC_TITLE}`, evidence: { value: ESC_TITLE } });
+    store.diagnostic({
+      severity: 'error',
+      code: 'h2.test',
+      connection: 'c1',
+      message: `bad ${ESC_TITLE}`,
+      evidence: { value: ESC_TITLE },
+    });
     return store;
   }
 

@@ -59,7 +59,7 @@ describe('numbers and times', () => {
     expect(bytes(1041)).toBe('1.0 KB');
     expect(bytes(1_234_567)).toBe('1.2 MB');
     expect(relativeTime(10.25, 10)).toBe('0.250000');
-    expect(clockTime(1795215029.845360)).toBe('22:50:29.845360');
+    expect(clockTime(1795215029.84536)).toBe('22:50:29.845360');
   });
 
   it('hexDump shows offset, hex and printable ASCII', () => {
@@ -82,7 +82,12 @@ describe('layoutColumns', () => {
   ];
   it('gives the spare width to the flexible column', () => {
     // 10+20+8+8 + 4 separators + 1 gutter = 51
-    expect(layoutColumns(cols, 61).map((c) => [c.id, c.width])).toEqual([['a', 10], ['m', 30], ['b', 8], ['c', 8]]);
+    expect(layoutColumns(cols, 61).map((c) => [c.id, c.width])).toEqual([
+      ['a', 10],
+      ['m', 30],
+      ['b', 8],
+      ['c', 8],
+    ]);
   });
   it('drops the highest `drop` first when the table does not fit', () => {
     expect(layoutColumns(cols, 45).map((c) => c.id)).toEqual(['a', 'm', 'c']);

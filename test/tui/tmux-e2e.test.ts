@@ -40,7 +40,17 @@ async function waitFor(text: string | RegExp, timeoutMs = 45_000): Promise<strin
 
 function start(name: string, command: string, columns = 100, rows = 30): void {
   session = name;
-  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), `${command}; echo EXIT=$?; sleep 30`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    String(columns),
+    '-y',
+    String(rows),
+    `${command}; echo EXIT=$?; sleep 30`,
+  );
 }
 
 afterAll(() => {

@@ -1,0 +1,225 @@
+/**
+ * TUI key response benchmark: node --import tsx scripts/bench-tui.ts [--frames N] [--capture FILE] [--json]
+ *
+ * Builds a CaptureStore of about a million HTTP/2 frames (default) by replaying the records the real
+ * pipeline produces for several samples, each copy with its own connection id and time offset (or loads
+ * FILE through the engine), renders the App (production React, ink unthrottled as in ink-testing-library)
+ * and measures, per key, the time from the key's bytes reaching ink to the new frame being written:
+ * moving in the 1M-row frame list, paging, jumping to the end, sorting ~170k calls, opening details.
+ * Results go to docs/performance.md ("TUI").
+ */
+process.env['NODE_ENV'] ??= 'production';
+
+import { performance } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
+import type { RecordSink } from '../src/engine/engine.js';
+import type { CallRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../src/model/records.js';
+
+const SAMPLES = new URL('../samples/', import.meta.url).pathname;
+/** A mix like real gRPC traffic: unary and streaming calls, errors, a flow-control-starved bulk call. */
+const MIX = [
+  'grpc-js-unary.pcap',
+  'grpc-js-streaming.pcap',
+  'grpc-js-status.pcap',
+  'grpc-js-deadline.pcap',
+  'grpc-small-window.pcap',
+];
+
+type Recorded =
+  | { kind: 'frame'; rec: FrameRecord; data?: Buffer }
+  | { kind: 'call'; rec: CallRecord }
+  | { kind: 'connection'; rec: ConnectionRecord }
+  | { kind: 'diagnostic'; rec: Diagnostic };
+
+function arg(name: string): string | null {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? (process.argv[i + 1] ?? null) : null;
+}
+
+async function record(sample: string): Promise<Recorded[]> {
+  const { readCaptureFile } = await import('../src/capture/source.js');
+  const { createEngine } = await import('../src/engine/pipeline.js');
+  const out: Recorded[] = [];
+  const sink: RecordSink = {
+    frame: (rec, ev) => out.push({ kind: 'frame', rec, ...(ev?.data ? { data: ev.data } : {}) }),
+    call: (rec) => out.push({ kind: 'call', rec }),
+    connection: (rec) => out.push({ kind: 'connection', rec }),
+    diagnostic: (rec) => out.push({ kind: 'diagnostic', rec }),
+    capture: () => undefined,
+  };
+  const engine = createEngine({ file: sample }, sink);
+  engine.push(await readCaptureFile(SAMPLES + sample));
+  engine.finish();
+  return out;
+}
+
+/** Copies of the samples' records, renumbered connections and shifted times, until `target` frames. */
+async function syntheticStore(target: number) {
+  const { CaptureStore } = await import('../src/model/store.js');
+  const store = new CaptureStore({ throttleMs: 0 });
+  const samples = await Promise.all(MIX.map(record));
+  let frames = 0;
+  let conn = 0;
+  for (let copy = 0; frames < target; copy++) {
+    for (const recs of samples) {
+      const ids = new Map<string, string>();
+      const id = (old: string): string => ids.get(old) ?? (ids.set(old, `c${++conn}`), `c${conn}`);
+      const dt = copy * 0.05;
+      for (const r of recs) {
+        if (r.kind === 'frame') {
+          store.frame(
+            { ...r.rec, connection: id(r.rec.connection), time: r.rec.time + dt },
+            { kind: 'frame', frame: r.rec, ...(r.data ? { data: r.data } : {}) },
+          );
+          frames++;
+        } else if (r.kind === 'call')
+          store.call({
+            ...r.rec,
+            connection: id(r.rec.connection),
+            start: r.rec.start + dt,
+            end: r.rec.end + dt,
+          });
+        else if (r.kind === 'connection')
+          store.connection({ ...r.rec, id: id(r.rec.id), start: r.rec.start + dt, end: r.rec.end + dt });
+        else
+          store.diagnostic({ ...r.rec, ...(r.rec.connection ? { connection: id(r.rec.connection) } : {}) });
+      }
+    }
+  }
+  store.capture({
+    file: 'synthetic',
+    format: 'pcap',
+    compressed: false,
+    linkTypes: [1],
+    packets: frames,
+    bytes: 0,
+    start: store.frames.time.get(0),
+    end: store.frames.time.get(store.frames.count - 1),
+    complete: true,
+  });
+  store.setLoad({ phase: 'done' });
+  return store;
+}
+
+async function captureStore(file: string) {
+  const { CaptureStore } = await import('../src/model/store.js');
+  const { CaptureSource } = await import('../src/capture/source.js');
+  const { createEngine } = await import('../src/engine/pipeline.js');
+  const { loadCapture } = await import('../src/tui/load-capture.js');
+  const store = new CaptureStore({ throttleMs: 0 });
+  await loadCapture(new CaptureSource(file), createEngine({ file }, store), store, {
+    now: () => performance.now(),
+    signal: { aborted: false },
+  });
+  return store;
+}
+
+interface Stat {
+  what: string;
+  n: number;
+  median: number;
+  p95: number;
+  max: number;
+}
+
+function stat(what: string, ms: number[]): Stat {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { what, n: s.length, median: at(0.5), p95: at(0.95), max: s[s.length - 1]! };
+}
+
+async function main(): Promise<void> {
+  const target = Number(arg('--frames') ?? 1_000_000);
+  const file = arg('--capture');
+  const t0 = performance.now();
+  const store = file ? await captureStore(file) : await syntheticStore(target);
+  const buildMs = performance.now() - t0;
+  global.gc?.();
+  const rssMB = process.memoryUsage().rss / 1e6;
+
+  const { render } = await import('ink-testing-library');
+  const { createElement } = await import('react');
+  const { App } = await import('../src/tui/App.js');
+  const app = render(
+    createElement(App, { store, onQuit: () => undefined, size: { columns: 100, rows: 40 } }),
+  );
+  const frames = app.stdout.frames;
+
+  /** ms from writing the key to ink writing the next frame. */
+  const press = async (key: string): Promise<number> => {
+    const before = frames.length;
+    const start = performance.now();
+    app.stdin.write(key);
+    while (frames.length === before) {
+      if (performance.now() - start > 30_000) throw new Error(`no frame after ${JSON.stringify(key)}`);
+      await new Promise((r) => setImmediate(r));
+    }
+    return performance.now() - start;
+  };
+  const repeat = async (key: string, n: number): Promise<number[]> => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(await press(key));
+    return out;
+  };
+
+  const results: Stat[] = [];
+  results.push(stat('switch to Frames (4)', [await press('4')]));
+  results.push(stat('Frames: down (j)', await repeat('j', 200)));
+  results.push(stat('Frames: page down', await repeat('\x1b[6~', 50)));
+  results.push(stat('Frames: last row (G)', [await press('G')]));
+  results.push(stat('Frames: up at the end (k)', await repeat('k', 50)));
+  results.push(stat('Frames: first row (g)', [await press('g')]));
+  results.push(stat('Frames: Tab to details', await repeat('\t', 3)));
+  // The filter scans every frame, in steps of 10,000 per render: the first rows show at once, keys keep
+  // working, and the title says "filtering N%" until the scan is done.
+  for (const ch of '/http2.type == RST_STREAM') app.stdin.write(ch);
+  await new Promise((r) => setTimeout(r, 50));
+  const filterStart = performance.now();
+  results.push(stat('Frames: filter http2.type == RST_STREAM (Enter): first rows', [await press('\r')]));
+  while (app.lastFrame()?.includes('filtering')) await new Promise((r) => setTimeout(r, 5));
+  results.push(stat('Frames: the same filter, whole scan done', [performance.now() - filterStart]));
+  results.push(stat('Frames: down in the filtered list (j)', await repeat('j', 50)));
+  results.push(stat('Frames: clear the filter (Esc)', [await press('\x1b')]));
+  results.push(stat('switch to Calls (2)', [await press('2')]));
+  results.push(stat('Calls: down (j)', await repeat('j', 100)));
+  results.push(
+    stat(`Calls: sort (s, ${store.calls.length.toLocaleString('en-US')} calls)`, await repeat('s', 6)),
+  );
+  results.push(stat('Calls: open a call (Enter)', [await press('\r')]));
+  results.push(stat('Call: down (j)', await repeat('j', 50)));
+  results.push(stat('switch to Connections (3)', [await press('3')]));
+  results.push(stat('Connections: down (j)', await repeat('j', 100)));
+  results.push(stat('Connections: open (Enter)', [await press('\r')]));
+  results.push(stat('Connection: flow graph down (j)', await repeat('j', 50)));
+  results.push(stat('switch to Diagnostics (5)', [await press('5')]));
+  results.push(stat('Diagnostics: down (j)', await repeat('j', 100)));
+  app.unmount();
+
+  const summary = {
+    node: process.version,
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    source: file ?? `synthetic: copies of ${MIX.join(', ')}`,
+    frames: store.frames.count,
+    calls: store.calls.length,
+    connections: store.connections.length,
+    diagnostics: store.diagnostics.length,
+    buildMs: Math.round(buildMs),
+    rssMB: Math.round(rssMB),
+  };
+  if (process.argv.includes('--json')) {
+    process.stdout.write(JSON.stringify({ summary, results }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(
+    `${JSON.stringify(summary)}\n\n| key | n | median ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|\n`,
+  );
+  for (const r of results)
+    process.stdout.write(
+      `| ${r.what} | ${r.n} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} |\n`,
+    );
+}
+
+await main();
