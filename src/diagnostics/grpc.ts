@@ -100,11 +100,6 @@ export const GRPC_DIAGNOSTICS = {
     title: 'gRPC call refused by GOAWAY',
     text: 'gRPC call {method} on stream {stream} is above GOAWAY last-stream-id {lastStreamId}: the server never processed it',
   },
-  'grpc.deadline-exceeded': {
-    severity: 'warning',
-    title: 'Deadline passed',
-    text: 'gRPC call {method} had not ended {deadlineMs} ms after it started (grpc-timeout)',
-  },
   'grpc.guessed-call': {
     severity: 'info',
     title: 'gRPC call recognised without request headers',

@@ -147,15 +147,8 @@ function abnormalEnd(ctx: Ctx, base: CallStatus): CallStatus {
   const { state, cause, end } = ctx;
   if (cause === 'refused')
     return { ...base, outcome: 'refused', status: GrpcStatus.UNAVAILABLE, statusSource: 'goaway' };
+  // The outcome says it; analysis.deadline.exceeded explains who gave up and how it compares.
   if (state.deadlineMs !== null && (end - state.start) * 1000 >= state.deadlineMs) {
-    ctx.out.push(
-      diag(
-        GRPC_DIAGNOSTICS,
-        'grpc.deadline-exceeded',
-        { method: ctx.method, deadlineMs: state.deadlineMs },
-        ctx.where,
-      ),
-    );
     return {
       ...base,
       outcome: 'deadline-exceeded',

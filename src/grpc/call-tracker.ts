@@ -234,6 +234,9 @@ export class GrpcCallTracker {
     if (state === undefined) return [];
     const errorCode = f.errorCode ?? 'UNKNOWN';
     state.reset = { by: f.from, errorCode, time: f.time };
+    // A client CANCEL is the normal end of a cancelled or timed-out call: the analysis layer explains it
+    // (analysis.cancel.client, analysis.deadline.exceeded) with more context, so only other resets are flagged.
+    if (f.from === 'client' && errorCode === 'CANCEL') return this.complete(state, 'reset', f.time);
     const params = { method: state.path ?? '(unknown method)', side: f.from, errorCode };
     const d = diag(GRPC_DIAGNOSTICS, 'grpc.call-reset', params, {
       ...whereOf(this.config, state),

@@ -22,9 +22,10 @@ describe('text report', () => {
     const text = await report('samples/grpc-js-deadline.pcap');
     const lines = text.split('\n');
     expect(lines[0]).toBe('Capture samples/grpc-js-deadline.pcap: pcap, 32 packets, 2977 bytes, 1342.0 ms');
-    expect(lines[2]).toBe('Diagnostics: 0 errors, 4 warnings, 1 info');
+    expect(lines[2]).toBe('Diagnostics: 0 errors, 1 warning, 1 info');
     const at = (s: string): number => lines.findIndex((l) => l.startsWith(s));
-    expect(at('Warnings (4):')).toBeLessThan(at('Info (1):'));
+    expect(at('Warnings (1):')).toBeGreaterThan(0);
+    expect(at('Warnings (1):')).toBeLessThan(at('Info (1):'));
     expect(at('Info (1):')).toBeLessThan(at('Connections (1):'));
     expect(at('Errors')).toBe(-1); // empty groups are left out
     expect(lines[at('Info (1):') + 1]).toMatch(

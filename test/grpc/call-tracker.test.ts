@@ -336,6 +336,20 @@ describe('GrpcCallTracker: abnormal ends', () => {
       statusSource: 'rst-stream',
       end: 4,
     });
+    // A client CANCEL is explained by the analysis layer (analysis.cancel.client), not flagged here.
+    expect(codes(evs)).toEqual([]);
+  });
+
+  it('flags a reset that is not a client cancel', () => {
+    const evs = run([
+      headers('client', 1, 1, REQUEST('/p.S/Watch')),
+      data('client', 1, 1, lpm(HELLO_REQ), true),
+      rst('server', 1, 2, 'INTERNAL_ERROR'),
+    ]);
+    expect(one(evs)).toMatchObject({
+      outcome: 'reset',
+      reset: { by: 'server', errorCode: 'INTERNAL_ERROR' },
+    });
     expect(codes(evs)).toEqual(['grpc.call-reset']);
   });
 
@@ -365,7 +379,8 @@ describe('GrpcCallTracker: abnormal ends', () => {
       deadlineMs: 100,
       reset: { by: 'client', errorCode: 'CANCEL' },
     });
-    expect(codes(evs)).toEqual(['grpc.call-reset', 'grpc.deadline-exceeded']);
+    // The outcome carries it; analysis.deadline.exceeded explains it.
+    expect(codes(evs)).toEqual([]);
   });
 
   it('refuses streams above GOAWAY last-stream-id that got no response', () => {
