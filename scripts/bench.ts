@@ -16,6 +16,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { h2scopeFrameCounts, sameCounts, tsharkFrameCounts } from './bench/frame-count.js';
+import { measureLayers, printLayers } from './bench/layers.js';
 import { best, measure, type Measurement } from './bench/measure.js';
 import { SERVER_PORT, synthesize, type SynthesisStats } from './bench/synthesize.js';
 
@@ -47,7 +48,8 @@ const CASES = {
   fields: tshark('tshark -T fields -e http2.type', ['-T', 'fields', '-e', 'http2.type']),
   filter: tshark('tshark -Y http2', ['-Y', 'http2']),
   verbose: tshark('tshark -V', ['-V']),
-  ek: tshark('tshark -T ek -j http2', ['-T', 'ek', '-j', 'http2']),
+  // Every decoded HTTP/2 and gRPC field as newline-delimited JSON: the same product as our ndjson.
+  ek: tshark('tshark -T ek -J "http2 grpc"', ['-T', 'ek', '-J', 'http2 grpc']),
 };
 
 interface Row {
@@ -188,6 +190,9 @@ async function main(): Promise<void> {
     rows.push(...runInterleaved(path, cases, runs));
   }
   console.log(`load after: ${load()}`);
+
+  console.log(`\n## where the time goes: in-process, CPU time (best of ${runs}) on ${small}`);
+  printLayers(small, measureLayers(small, runs));
 
   if (!has('--no-heap')) {
     const largest = Math.max(...files.keys());

@@ -41,12 +41,16 @@ const SESSIONS: Session[] = [
       { name: 'calls', keys: ['2'], wait: 'Calls  5 of 5' },
       { name: 'calls-filter', keys: ['/', 'grpc.status != 0', 'Enter'], wait: 'filter: grpc.status != 0' },
       { name: 'call', keys: ['Escape', 'G', 'Enter'], wait: 'Call c1 stream 9' },
-      { name: 'call-status', keys: ['/', 'google.rpc', 'Enter', 'n'], wait: 'google.rpc.ErrorInfo' },
+      {
+        name: 'call-status',
+        keys: ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab'],
+        wait: 'google.rpc.ErrorInfo',
+      },
       { name: 'frames', keys: ['Escape', 'Escape', '4', 'j', 'j', 'j'], wait: 'Frame 4  c1 #3' },
       { name: 'frames-hex', keys: ['j', 'x'], wait: '── Bytes' },
       { name: 'hpack', keys: ['Tab', 'k', 'H'], wait: 'Header block of frame 4' },
       { name: 'connection-flow', keys: ['Escape', '3', 'Enter'], wait: '1:Flow graph' },
-      { name: 'connection-summary', keys: ['Tab'], wait: 'HPACK dynamic tables' },
+      { name: 'connection-summary', keys: ['Tab'], wait: 'RST_STREAM  none' },
       { name: 'help', keys: ['?'], wait: 'every key' },
     ],
   },
@@ -54,7 +58,13 @@ const SESSIONS: Session[] = [
     sample: 'samples/grpc-small-window.pcap',
     columns: 100,
     rows: 30,
-    shots: [{ name: 'connection-windows', keys: ['3', 'Enter', 'Tab', 'Tab', ']'], wait: 'server → client stream 1' }],
+    shots: [
+      {
+        name: 'connection-windows',
+        keys: ['3', 'Enter', 'Tab', 'Tab', ']'],
+        wait: 'server → client stream 1',
+      },
+    ],
   },
   {
     sample: 'samples/grpc-too-many-pings.pcap',
@@ -91,18 +101,20 @@ function tmux(...args: string[]): string {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The pane once it shows `text` and has stopped changing (ink redraws at most every 33 ms). */
-async function capture(session: string, text: string): Promise<string> {
+async function capture(session: string, text: string | RegExp): Promise<string> {
   const deadline = Date.now() + 60_000;
   let last = '';
   let stable = 0;
   while (Date.now() < deadline) {
     const now = tmux('capture-pane', '-p', '-t', session);
-    stable = now === last && now.includes(text) ? stable + 1 : 0;
-    if (stable >= 3) return now.replace(/\s+$/, '');
+    const shows = typeof text === 'string' ? now.includes(text) : text.test(now);
+    stable = now === last && shows ? stable + 1 : 0;
+    // The empty middle of a short screen is shortened to one blank line (the doc says so).
+    if (stable >= 3) return now.replace(/\s+$/, '').replace(/\n{3,}/g, '\n\n');
     last = now;
     await sleep(100);
   }
-  throw new Error(`${session}: the pane never showed "${text}":\n${last}`);
+  throw new Error(`${session}: the pane never showed "${String(text)}":\n${last}`);
 }
 
 const KEY_NAMES = /^(Enter|Tab|BTab|Escape|BSpace|Up|Down|PageUp|PageDown)$/;
@@ -116,13 +128,28 @@ async function send(session: string, key: string): Promise<void> {
 
 async function shoot(s: Session, index: number): Promise<Map<string, string>> {
   const name = `s${index}`;
-  tmux('new-session', '-d', '-s', name, '-x', String(s.columns), '-y', String(s.rows), `${CLI} ${s.sample}; sleep 60`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    String(s.columns),
+    '-y',
+    String(s.rows),
+    `${CLI} ${s.sample}; sleep 60`,
+  );
   const out = new Map<string, string>();
   try {
+    // Keys sent before the UI listens are lost: wait until the capture is read.
+    await capture(name, /(loaded|input ended|input error) · /);
     for (const shot of s.shots) {
       for (const k of shot.keys) await send(name, k);
       const pane = await capture(name, shot.wait);
-      out.set(shot.name, `$ h2scope ${s.sample.replace('samples/', '')}   # ${s.columns}x${s.rows}${shot.keys.length ? `, keys: ${shot.keys.join(' ')}` : ''}\n${pane}`);
+      out.set(
+        shot.name,
+        `$ h2scope ${s.sample.replace('samples/', '')}   # ${s.columns}x${s.rows}${shot.keys.length ? `, keys: ${shot.keys.join(' ')}` : ''}\n${pane}`,
+      );
     }
   } finally {
     tmux('kill-session', '-t', name);
@@ -140,6 +167,9 @@ function fill(doc: string, shots: Map<string, string>): string {
 
 async function main(): Promise<void> {
   const shots = new Map<string, string>();
+  // A session that outlives the others: tmux exits with its last session, and a new session started
+  // while the old server shuts down fails.
+  tmux('new-session', '-d', '-s', 'keep', 'sleep 3600');
   try {
     for (const [i, s] of SESSIONS.entries()) for (const [k, v] of await shoot(s, i)) shots.set(k, v);
   } finally {

@@ -134,6 +134,7 @@ export class H2ConnectionDecoder {
       event.fields = blocks.fields;
       const h = dir.hpack;
       event.hpack = { size: h.tableSize, maxSize: h.maxTableSize, known: h.stateKnown };
+      if (blocks.hpackBlock !== undefined) event.hpackBlock = blocks.hpackBlock;
     }
     out.push(event);
     const where = { frameIndex: index, type: d.typeName, stream: raw.stream };

@@ -5,6 +5,7 @@ import type { FrameRecord, Role } from '../model/records.js';
 import { hasFlag } from './constants.js';
 import type { DecodedFrame } from './frames.js';
 import type { HpackDecoder, HpackNote, HpackResult } from './hpack-decoder.js';
+import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
 import type { HeaderField } from './types.js';
 
 /** Limits on one decoded header list; crossing one is a warning, decoding goes on. */
@@ -26,6 +27,8 @@ interface OpenBlock {
 export interface BlockOutcome {
   /** Set on the frame that ended a block: the decoded fields (also written into the record). */
   fields?: HeaderField[];
+  /** With `fields`: each field's representation, size updates and table insertions (RFC 7541 §6). */
+  hpackBlock?: HpackBlockReport;
   diagnostics: Diagnostic[];
 }
 
@@ -36,6 +39,8 @@ export interface BlockOutcome {
  */
 export class HeaderBlocks {
   private block: OpenBlock | null = null;
+  /** The decoder's loss count at this side's previous block. */
+  private lossesSeen = 0;
 
   constructor(
     private readonly hpack: HpackDecoder,
@@ -96,11 +101,14 @@ export class HeaderBlocks {
     this.block = null;
     const bytes =
       block.fragments.length === 1 ? block.fragments[0]! : Buffer.concat(block.fragments, block.length);
+    const lostBefore = this.hpack.losses > this.lossesSeen;
     const result = this.hpack.decode(bytes);
+    this.lossesSeen = this.hpack.losses;
     rec.headerBlockLength = bytes.length;
     rec.headers = result.headers;
     if (!result.ok) rec.headersError = result.reason;
     out.fields = result.fields;
+    out.hpackBlock = report(bytes, result, lostBefore);
     out.diagnostics.push(...this.resultDiagnostics(result, where));
     this.checkLimits(result.fields, where, out);
   }
@@ -166,6 +174,16 @@ export class HeaderBlocks {
       time: where.time,
     });
   }
+}
+
+function report(bytes: Buffer, result: HpackResult, lostBefore: boolean): HpackBlockReport {
+  // `fields` lines up with `headers` unless some field needed an unknown entry (or decoding stopped).
+  const { fields, headers } = result;
+  const aligned = fields.length === headers.length;
+  const info = blockInfo(bytes, headers, (i) => (aligned ? fields[i]?.raw.length : undefined));
+  const resynced = result.notes.some((n) => n.kind === 'resynced');
+  const lostAfter = !result.ok && result.cause === 'error';
+  return { ...info, lostBefore, resynced, lostAfter };
 }
 
 interface Where {

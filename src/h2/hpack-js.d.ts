@@ -43,9 +43,13 @@ declare module 'hpack.js' {
       /** Errors are emitted synchronously as 'error' (thrown when nobody listens). */
       execute(): void;
       read(): DecodedHeader | null;
+      /** Readable.push: execute() hands each decoded header to it (the adapter replaces it per instance). */
+      push(header: DecodedHeader): boolean;
       on(event: 'error', listener: (err: unknown) => void): this;
       updateTableSize(size: number): void;
       _table: Table;
+      /** Private: what write() feeds (its `_write` is just `_decoder.push(block)`). */
+      _decoder: BitDecoder;
     }
 
     interface HeaderToEncode {

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FrameRecord, Role } from '../model/records.js';
+import type { HpackBlockReport } from './hpack-representations.js';
 
 /** A frame as cut from the byte stream, before its payload is interpreted. */
 export interface RawFrame {
@@ -41,6 +42,11 @@ export type H2Event =
       fields?: HeaderField[];
       /** With `fields`: the sender's HPACK dynamic table after this block (for the analysis layer). */
       hpack?: HpackTableState;
+      /**
+       * With `fields`: each field's representation, the block's size updates and the entries it added,
+       * for the HPACK inspector (dynamicTableAt replays them). Not part of the JSON FrameRecord.
+       */
+      hpackBlock?: HpackBlockReport;
     }
   | { kind: 'diagnostic'; diagnostic: Diagnostic };
 

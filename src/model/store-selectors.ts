@@ -4,10 +4,7 @@
  * memoizes them on `store.version`. Nothing here formats text for a terminal.
  */
 import type { CallRecord } from '../grpc/call-record.js';
-import type { Diagnostic } from './records.js';
 import type { CaptureStore, ConnectionEntry } from './store.js';
-
-const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
 // --- Calls ----------------------------------------------------------------------------------------------
 
@@ -36,7 +33,7 @@ export function messageBytes(messages: CallRecord['requests']): number {
   return n;
 }
 
-function callKey(c: CallRecord, column: CallColumn): number | string {
+export function callKey(c: CallRecord, column: CallColumn): number | string {
   switch (column) {
     case 'time':
       return c.start;
@@ -67,7 +64,7 @@ export function connectionNumber(id: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function compare(a: number | string, b: number | string): number {
+export function compare(a: number | string, b: number | string): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
@@ -279,88 +276,4 @@ export function selectFramesOfType(store: CaptureStore, entry: ConnectionEntry, 
   return out;
 }
 
-// --- Diagnostics ----------------------------------------------------------------------------------------
-
-/** Diagnostic indexes, most severe first, then in the order they were raised. */
-export function selectDiagnosticRows(
-  store: CaptureStore,
-  keep: ((d: Diagnostic) => boolean) | null,
-): Uint32Array {
-  const diags = store.diagnostics;
-  const rows: number[] = [];
-  for (let i = 0; i < diags.length; i++) if (!keep || keep(diags[i]!)) rows.push(i);
-  rows.sort((a, b) => SEVERITY_RANK[diags[a]!.severity] - SEVERITY_RANK[diags[b]!.severity] || a - b);
-  return Uint32Array.from(rows);
-}
-
-/** Where a diagnostic points: its call, else a frame of its connection, else the connection. */
-export type DiagnosticTarget =
-  | { kind: 'call'; call: number }
-  | { kind: 'frame'; connection: number; frame: number }
-  | { kind: 'connection'; connection: number };
-
-export function selectDiagnosticTarget(store: CaptureStore, d: Diagnostic): DiagnosticTarget | null {
-  if (d.connection === undefined) return null;
-  const entry = store.connectionById(d.connection);
-  if (!entry) return null;
-  if (d.stream !== undefined && d.stream !== 0) {
-    const call = store.callAt(d.connection, d.stream);
-    if (call !== undefined) return { kind: 'call', call };
-  }
-  const frame = evidenceFrame(store, entry, d);
-  if (frame !== null) return { kind: 'frame', connection: entry.ordinal, frame };
-  return { kind: 'connection', connection: entry.ordinal };
-}
-
-/** Frame types a diagnostic code may name ("analysis.goaway.too-many-pings" names GOAWAY). */
-const CODE_TYPES: Array<[RegExp, string]> = [
-  [/goaway/, 'GOAWAY'],
-  [/rst|reset|cancel/, 'RST_STREAM'],
-  [/settings/, 'SETTINGS'],
-  [/ping|keepalive/, 'PING'],
-  [/window|flow/, 'WINDOW_UPDATE'],
-];
-
-/**
- * The frame a diagnostic's evidence names (frame index, packet) or, failing that, the first frame at or
- * after its time; of several frames in that packet, the one whose type the code names.
- */
-function evidenceFrame(store: CaptureStore, entry: ConnectionEntry, d: Diagnostic): number | null {
-  const ev = d.evidence ?? {};
-  const frames = entry.frames;
-  if (frames.length === 0) return null;
-  const index = typeof ev['frame'] === 'number' ? ev['frame'] : null;
-  if (index !== null && index < frames.length) return frames.get(index);
-  const packet = typeof ev['packet'] === 'number' ? ev['packet'] : null;
-  if (packet === null && d.time === undefined) return null;
-  let i = 0;
-  while (i < frames.length) {
-    const n = frames.get(i);
-    if (packet !== null ? store.frames.packet.get(n) >= packet : store.frames.time.get(n) >= d.time!) break;
-    i++;
-  }
-  if (i === frames.length) return frames.get(frames.length - 1);
-  return sameTimePick(store, entry, i, d.code);
-}
-
-function sameTimePick(store: CaptureStore, entry: ConnectionEntry, i: number, code: string): number {
-  const first = entry.frames.get(i);
-  const type = CODE_TYPES.find(([re]) => re.test(code))?.[1];
-  if (!type) return first;
-  const t = store.frames.time.get(first);
-  for (let j = i; j < entry.frames.length && store.frames.time.get(entry.frames.get(j)) === t; j++) {
-    const n = entry.frames.get(j);
-    if (store.frames.typeName(n) === type) return n;
-  }
-  return first;
-}
-
-/** The first capture-layer error (not a capture, cannot open, corrupt): the input could not be read whole. */
-export function selectInputError(store: CaptureStore): Diagnostic | null {
-  return store.diagnostics.find((d) => d.code.startsWith('capture.') && d.severity === 'error') ?? null;
-}
-
-/** The input ended before its last record was complete (a truncated file or an interrupted pipe). */
-export function selectInputTruncated(store: CaptureStore): Diagnostic | null {
-  return store.diagnostics.find((d) => d.code === 'capture.truncated') ?? null;
-}
+export * from './store-diagnostics.js';

@@ -12,6 +12,7 @@ import type { H2Event } from '../h2/types.js';
 import type { CaptureRecord, ConnectionRecord, Diagnostic, FrameRecord } from './records.js';
 import { StringPool, U32Column } from './store-columns.js';
 import { DEFAULT_PAYLOAD_PREVIEW_BYTES, FrameTable } from './store-frames.js';
+import { HpackBlocks } from './store-hpack.js';
 
 export type Severity = Diagnostic['severity'];
 export type SeverityCounts = Record<Severity, number>;
@@ -70,6 +71,8 @@ export function zeroCounts(): SeverityCounts {
 export class CaptureStore implements RecordSink {
   readonly frames: FrameTable;
   readonly strings = new StringPool();
+  /** Field representations and table histories for the HPACK inspector. */
+  readonly hpack = new HpackBlocks(this.strings);
   private readonly conns: ConnectionEntry[] = [];
   private readonly connIndex = new Map<string, number>();
   private readonly callList: CallRecord[] = [];
@@ -77,6 +80,7 @@ export class CaptureStore implements RecordSink {
   private readonly diags: Diagnostic[] = [];
   private readonly counts = zeroCounts();
   private captureRec: CaptureRecord | null = null;
+  private ended = 0;
   private loadState: LoadState = {
     phase: 'loading',
     bytesRead: 0,
@@ -106,6 +110,7 @@ export class CaptureStore implements RecordSink {
 
   readonly connection = (rec: ConnectionRecord): void => {
     this.entry(rec.id).record = rec;
+    this.ended++;
     this.changed();
   };
 
@@ -113,6 +118,7 @@ export class CaptureStore implements RecordSink {
     const entry = this.entry(rec.connection);
     const n = this.frames.add(rec, entry.ordinal, rec.type === 'DATA' ? ev?.data : undefined, ev?.hpack);
     entry.frames.push(n);
+    if (ev?.hpackBlock) this.hpack.add(n, entry.ordinal, rec.from, ev.hpackBlock);
     entry.firstTime ??= rec.time;
     entry.lastTime = rec.time;
     this.changed();
@@ -199,6 +205,11 @@ export class CaptureStore implements RecordSink {
   connectionById(id: string): ConnectionEntry | undefined {
     const o = this.connIndex.get(id);
     return o === undefined ? undefined : this.conns[o];
+  }
+
+  /** Connection records received: changes when a connection ends (its analysis fields arrive then). */
+  get endedConnections(): number {
+    return this.ended;
   }
 
   get calls(): readonly CallRecord[] {

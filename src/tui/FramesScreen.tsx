@@ -2,7 +2,7 @@ import { Box } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { FrameFilterIndex, frameIsError } from '../model/store-selectors.js';
-import { captureStart } from './CallsScreen.js';
+import { captureStart } from './call-rows.js';
 import { methodText } from './call-style.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
 import { count, percent, relativeTime } from './format.js';
@@ -123,7 +123,7 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
       <LineView
         line={[
           seg(`── ${paneTitle} `, view.pane === 0 ? 'dim' : 'accent', view.pane !== 0),
-          seg('─'.repeat(width), 'dim'),
+          seg('─'.repeat(Math.max(0, width - paneTitle.length - 4)), 'dim'),
         ]}
         width={width}
       />

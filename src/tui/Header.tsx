@@ -30,6 +30,7 @@ export function loadStatus(store: CaptureStore): Line {
     if (selectInputError(store)) return [seg('input error', 'error', true), seg(` · ${pkts}`, 'dim')];
     return [seg(l.live ? 'input ended' : 'loaded', 'ok'), seg(` · ${pkts}`, 'dim')];
   }
+  if (l.bytesRead === 0 && !l.live) return [seg('opening…', 'accent', true)];
   if (l.live || l.totalBytes === null)
     return [seg('● live', 'accent', true), seg(` · ${pkts} · ${bytes(l.bytesRead)}${rate}`, 'dim')];
   return [

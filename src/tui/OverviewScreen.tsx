@@ -4,11 +4,11 @@ import type { Diagnostic } from '../model/records.js';
 import type { CaptureStore } from '../model/store.js';
 import {
   callFailed,
-  selectConnectionRows,
-  selectDiagnosticRows,
   selectDiagnosticTarget,
   selectInputError,
   selectInputTruncated,
+  selectTopDiagnostics,
+  summarizeConnection,
 } from '../model/store-selectors.js';
 import { headerLine, layoutColumns } from './columns.js';
 import { CONNECTION_TABLE, connectionLine } from './connection-rows.js';
@@ -55,14 +55,10 @@ export function captureLines(store: CaptureStore): Line[] {
 }
 
 export function OverviewScreen({ store, version, view, width, height }: ScreenProps<'overview'>) {
-  const diagRows = useMemo(
-    () => selectDiagnosticRows(store, null).slice(0, TOP_DIAGNOSTICS),
-    [store, version],
-  );
-  const conns = useMemo(
-    () => selectConnectionRows(store, { column: 'id', descending: false }, null),
-    [store, version],
-  );
+  const diagRows = useMemo(() => selectTopDiagnostics(store, TOP_DIAGNOSTICS), [store, version]);
+  // Connections in order of appearance: only the visible ones are summarized (a live capture redraws
+  // this screen ten times a second; thousands of connections are summarized on Connections, not here).
+  const conns = store.connections;
   const head = captureLines(store);
   const nd = diagRows.length;
   // Fixed part: capture lines, a blank, the diagnostics block (title + rows), a blank, the table title + header.
@@ -79,14 +75,17 @@ export function OverviewScreen({ store, version, view, width, height }: ScreenPr
     open: (r) =>
       r < nd
         ? targetOf(selectDiagnosticTarget(store, diags[diagRows[r]!]!))
-        : { kind: 'connection', connection: conns[r - nd]!.ordinal },
-    isError: (r) => (r < nd ? diags[diagRows[r]!]!.severity === 'error' : conns[r - nd]!.errors > 0),
+        : { kind: 'connection', connection: r - nd },
+    isError: (r) =>
+      r < nd
+        ? diags[diagRows[r]!]!.severity === 'error'
+        : summarizeConnection(store, conns[r - nd]!).errors > 0,
   });
   const cols = layoutColumns(CONNECTION_TABLE, width);
   const rows: Line[] = [];
   for (let i = win.top; i < win.end; i++) {
-    const s = conns[i]!;
-    rows.push(connectionLine(s, store.connectionByOrdinal(s.ordinal)?.record?.endReason ?? null, cols));
+    const entry = conns[i]!;
+    rows.push(connectionLine(summarizeConnection(store, entry), entry.record?.endReason ?? null, cols));
   }
   return (
     <Box flexDirection="column" height={height}>

@@ -16,10 +16,32 @@ export function flagsShort(flags: string[]): string {
   return flags.map((f) => FLAG_SHORT[f] ?? f).join(',');
 }
 
+/**
+ * A header list with what identifies it first: "POST /pkg.Svc/Method" for a request, ":status 200" for a
+ * response, grpc-status and grpc-message for trailers; then the other fields.
+ */
+export function headersSummary(headers: Array<[string, string]>): string {
+  const get = (name: string): string | undefined => headers.find(([n]) => n === name)?.[1];
+  const first: string[] = [];
+  const method = get(':method');
+  const path = get(':path');
+  if (method !== undefined && path !== undefined) first.push(`${method} ${path}`);
+  const status = get(':status');
+  if (status !== undefined) first.push(`:status ${status}`);
+  const shown = new Set([':method', ':path', ':status']);
+  for (const name of ['grpc-status', 'grpc-message']) {
+    const v = get(name);
+    if (v !== undefined) first.push(`${name}: ${v}`);
+    shown.add(name);
+  }
+  const rest = headers.filter(([n]) => !shown.has(n)).map(([n, v]) => `${n}: ${v}`);
+  return [...first, ...rest].join('  ');
+}
+
 /** What matters in one frame, in a few words (escaped). */
 export function frameSummary(f: FrameRecord): string {
   const parts: string[] = [];
-  if (f.headers) parts.push(f.headers.map(([n, v]) => `${n}: ${v}`).join('  '));
+  if (f.headers) parts.push(headersSummary(f.headers));
   if (f.headersError) parts.push(`[headers: ${f.headersError}]`);
   if (f.dataLength !== undefined) parts.push(`${f.dataLength} bytes`);
   if (f.settings)

@@ -1,10 +1,12 @@
 /**
- * The HPACK inspector for one header block: its decoded fields in order with their RFC 7541 §4.1 entry
- * size (name + value + 32 octets), the sender's dynamic table size after the block, and how that table
- * grew over the sender's earlier blocks. The h2 decoder does not expose each field's representation
- * (indexed, literal with/without indexing, never indexed) nor the table's entries: both are listed as not
- * available rather than guessed.
+ * The HPACK inspector for one header block: its decoded fields in order with how each was represented
+ * (RFC 7541 §6: indexed, literal with incremental indexing, without indexing, never indexed; the index
+ * used and Huffman coding), its RFC 7541 §4.1 entry size (name + value + 32 octets), the block's table
+ * size updates, the dynamic table of both directions at that block (rebuilt from the store's insertion
+ * history), and how the sender's table grew over its earlier blocks.
  */
+import type { HpackRepresentation } from '../h2/hpack-representations.js';
+import type { ReplayedTable } from '../h2/hpack-table-replay.js';
 import type { CaptureStore } from '../model/store.js';
 import { blank, section, text, type DocLine } from './doc.js';
 import { bytes, count, relativeTime, safe } from './format.js';
@@ -29,24 +31,82 @@ export function hpackDocument(store: CaptureStore, frame: number, width: number)
     text(`  block ${f.headerBlockLength ?? '?'} bytes on the wire · ${headers.length} fields`),
   ];
   if (f.headersError) out.push(text(`  not fully decoded: ${safe(f.headersError)}`, 'error'));
-  out.push(blank(), section('Fields', 'in order · size = name + value + 32 (RFC 7541 §4.1)'));
+  const block = store.hpack.view(frame);
+  out.push(blank(), section('Fields', 'in order · size = name + value + 32 (RFC 7541 §4.1) · H: Huffman'));
   const nameWidth = Math.min(28, Math.max(8, ...headers.map(([n]) => n.length)));
   headers.forEach(([n, v], i) => {
+    const rep = block?.representations[i];
     out.push({
       line: [
         seg(`  ${String(i + 1).padStart(3)} `, 'dim'),
+        seg(fit(rep ? representation(rep) : '?', REP_WIDTH) + ' ', rep?.kind === 'indexed' ? 'dim' : 'info'),
         seg(fit(safe(n), nameWidth) + ' ', 'accent'),
         seg(`${String(entrySize(n, v)).padStart(5)}  `, 'dim'),
         seg(safe(v)),
       ],
     });
   });
-  out.push(
-    text('  representation (indexed / literal / never indexed): not exposed by the decoder', 'dim'),
-    blank(),
-  );
-  out.push(...tableLines(store, frame, f.from, table), blank(), ...history(store, frame, width));
+  if (!block) out.push(text('  representations: not recorded for this frame', 'dim'));
+  for (const u of block?.sizeUpdates ?? []) {
+    const where =
+      u.before === 0 ? 'at the start' : `after field ${u.before} (RFC 7541 §4.2: must open the block)`;
+    out.push(
+      text(`  dynamic table size update to ${count(u.size)} ${where}`, u.before === 0 ? 'info' : 'warning'),
+    );
+  }
+  out.push(blank(), ...tableLines(store, frame, f.from, table));
+  if (block) {
+    out.push(...entryLines(block.sender));
+    const other = f.from === 'client' ? 'server' : 'client';
+    out.push(blank(), section(`${other} encoder's dynamic table at this point`));
+    out.push(...tableSummary(block.receiver), ...peerTotals(store, frame, other));
+    out.push(...entryLines(block.receiver));
+  }
+  out.push(blank(), ...history(store, frame, width));
   return out;
+}
+
+/** Width of the representation column: `+idx name 24 H` at most, longer indexes are cut. */
+const REP_WIDTH = 15;
+
+/** `idx 62`, `+idx name 24`, `+idx new`, `noidx name 4`, `never new`; ` H` when the value was Huffman-coded. */
+export function representation(r: HpackRepresentation): string {
+  if (r.kind === 'indexed') return `idx ${r.index}`;
+  const prefix = {
+    'literal-incremental': '+idx',
+    'literal-without-indexing': 'noidx',
+    'literal-never-indexed': 'never',
+  }[r.kind];
+  const name = r.index === 0 ? 'new' : `name ${r.index}`;
+  return `${prefix} ${name}${r.valueHuffman ? ' H' : ''}`;
+}
+
+function tableSummary(t: ReplayedTable): DocLine[] {
+  const max = t.maxSize === null ? 'an unknown maximum' : count(t.maxSize);
+  const note = t.complete ? '' : ' · older entries unknown (capture joined mid-connection or lost bytes)';
+  return [text(`  ${count(t.size)} of ${max} octets used${note}`, t.complete ? undefined : 'warning')];
+}
+
+/** One line per entry, newest first: index, name, value, size (RFC 7541 §2.3.3, §4.1). */
+function entryLines(t: ReplayedTable): DocLine[] {
+  if (t.entries.length === 0) return [text('  (empty)', 'dim')];
+  const nameWidth = Math.min(24, Math.max(8, ...t.entries.map((e) => e.name.length)));
+  return t.entries.map((e) => ({
+    line: [
+      seg(`  ${String(e.index).padStart(4)} `, 'dim'),
+      seg(fit(safe(e.name), nameWidth) + ' ', 'accent'),
+      seg(`${String(e.size).padStart(5)}  `, 'dim'),
+      seg(safe(e.value)),
+    ],
+  }));
+}
+
+/** The other side's table over the whole connection, from the connection record once it ended. */
+function peerTotals(store: CaptureStore, frame: number, side: 'client' | 'server'): DocLine[] {
+  const peer = store.connectionByOrdinal(store.frames.conn.get(frame))?.record?.hpack?.[side];
+  return peer
+    ? [text(`  over the connection: ${bytes(peer.size)} at the end, peak ${bytes(peer.peak)}`, 'dim')]
+    : [];
 }
 
 function tableLines(
@@ -55,7 +115,9 @@ function tableLines(
   from: string,
   table: ReturnType<CaptureStore['frames']['table']>,
 ): DocLine[] {
-  const out: DocLine[] = [section(`${from} encoder's dynamic table after this block`)];
+  const out: DocLine[] = [
+    section(`${from} encoder's dynamic table after this block`, 'index · name · size · value'),
+  ];
   if (!table) return [...out, text('  not recorded for this frame', 'dim')];
   const max = table.maxSize === null ? 'an unknown maximum' : `${count(table.maxSize)}`;
   out.push(
@@ -64,11 +126,6 @@ function tableLines(
       table.known ? undefined : 'warning',
     ),
   );
-  out.push(text('  entries: not exposed by the decoder (sizes above are exact)', 'dim'));
-  const other = store.frames.conn.get(frame);
-  const peer = store.connectionByOrdinal(other)?.record?.hpack?.[from === 'client' ? 'server' : 'client'];
-  if (peer)
-    out.push(text(`  other direction: ${bytes(peer.size)} at the end, peak ${bytes(peer.peak)}`, 'dim'));
   return out;
 }
 

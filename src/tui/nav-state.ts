@@ -119,3 +119,29 @@ export function scrollFor(top: number, cursor: number, count: number, page: numb
   if (cursor >= t + rows) t = cursor - rows + 1;
   return Math.max(0, t);
 }
+
+/** Where Enter (or a jump key) leads. Rows are rows of the target's first pane. */
+export type NavTarget =
+  | { kind: 'call'; call: number }
+  | { kind: 'connection'; connection: number; row?: number }
+  | { kind: 'frame'; frame: number }
+  | { kind: 'hpack'; frame: number }
+  | { kind: 'pane'; pane: number }
+  | { kind: 'toggle'; key: string };
+
+/** What the active screen tells the reducer about its focused pane. */
+export interface ViewCtx {
+  count: number;
+  /** Rows visible at once. */
+  page: number;
+  open?(row: number): NavTarget | null;
+  /** Rows matching the filter, in screens that highlight matches instead of hiding the rest. */
+  matches?(row: number): boolean;
+  isError?(row: number): boolean;
+  connectionOf?(row: number): number | null;
+  hpackOf?(row: number): number | null;
+  /** Streams the connection screen can chart ([ and ] choose). */
+  streams?: number[];
+  /** Section title rows of a one-pane document: Tab and Shift-Tab jump between them. */
+  sections?: number[];
+}

@@ -3,8 +3,8 @@
  * its focused list in a ViewCtx (row count, page height, what Enter opens, which rows match or are
  * errors), so the reducer can clamp cursors and follow references without knowing the capture.
  */
-import { CALL_COLUMNS, CONNECTION_COLUMNS } from '../model/store-selectors.js';
 import type { KeyToken } from './keys.js';
+import { follow, hexCommand, seek, sortCommand, streamCommand, toSection } from './nav-commands.js';
 import {
   activeView,
   base,
@@ -15,35 +15,13 @@ import {
   withList,
   TOP_VIEWS,
   type NavState,
+  type NavTarget,
   type TopId,
   type View,
+  type ViewCtx,
 } from './nav-state.js';
 
-/** Where Enter (or a jump key) leads. Rows are rows of the target's first pane. */
-export type NavTarget =
-  | { kind: 'call'; call: number }
-  | { kind: 'connection'; connection: number; row?: number }
-  | { kind: 'frame'; frame: number }
-  | { kind: 'hpack'; frame: number }
-  | { kind: 'pane'; pane: number }
-  | { kind: 'toggle'; key: string };
-
-/** What the active screen tells the reducer about its focused pane. */
-export interface ViewCtx {
-  count: number;
-  /** Rows visible at once. */
-  page: number;
-  open?(row: number): NavTarget | null;
-  /** Rows matching the filter, in screens that highlight matches instead of hiding the rest. */
-  matches?(row: number): boolean;
-  isError?(row: number): boolean;
-  connectionOf?(row: number): number | null;
-  hpackOf?(row: number): number | null;
-  /** Streams the connection screen can chart ([ and ] choose). */
-  streams?: number[];
-  /** Section title rows of a one-pane document: Tab and Shift-Tab jump between them. */
-  sections?: number[];
-}
+export type { NavTarget, ViewCtx } from './nav-state.js';
 
 export type NavAction =
   | { type: 'key'; token: KeyToken; ctx: ViewCtx }
@@ -259,127 +237,4 @@ function back(s: NavState): NavState {
   const v = activeView(s);
   if (v.filter !== '') return withActive(s, { ...v, filter: '' });
   return s;
-}
-
-/** Moves to the next (dir 1) or previous row for which `test` holds, wrapping around. */
-function seek(
-  s: NavState,
-  ctx: ViewCtx,
-  dir: 1 | -1,
-  test: ((row: number) => boolean) | undefined,
-  none: string,
-): NavState {
-  const v = activeView(s);
-  const list = focusedList(v);
-  if (ctx.count === 0) return { ...s, message: none };
-  if (!test) return withActive(s, withList(v, moveTo(list, list.cursor + dir, ctx.count, ctx.page)));
-  for (let step = 1; step <= ctx.count; step++) {
-    const row = (((list.cursor + dir * step) % ctx.count) + ctx.count) % ctx.count;
-    if (test(row)) {
-      const wrapped = dir === 1 ? row <= list.cursor : row >= list.cursor;
-      const moved = withActive(s, withList(v, moveTo(list, row, ctx.count, ctx.page)));
-      return wrapped
-        ? { ...moved, message: dir === 1 ? 'search wrapped to the top' : 'search wrapped to the end' }
-        : moved;
-    }
-  }
-  return { ...s, message: none };
-}
-
-/** The next (or previous) section title after the cursor, wrapping around. */
-function toSection(s: NavState, ctx: ViewCtx, dir: 1 | -1): NavState {
-  const rows = ctx.sections ?? [];
-  if (rows.length === 0) return s;
-  const v = activeView(s);
-  const list = focusedList(v);
-  const after =
-    dir === 1 ? rows.find((r) => r > list.cursor) : [...rows].reverse().find((r) => r < list.cursor);
-  const row = after ?? (dir === 1 ? rows[0]! : rows[rows.length - 1]!);
-  // Put the title at the top of the page, so the section shows below it.
-  return withActive(s, withList(v, { cursor: row, top: Math.max(0, Math.min(row, ctx.count - ctx.page)) }));
-}
-
-function sortCommand(s: NavState, v: View, reverse: boolean): NavState {
-  if (v.kind === 'calls') {
-    const sort = reverse
-      ? { ...v.sort, descending: !v.sort.descending }
-      : { column: nextOf(CALL_COLUMNS, v.sort.column), descending: false };
-    return sorted(s, { ...v, sort, lists: [listState()] }, sort.column, sort.descending);
-  }
-  if (v.kind === 'connections') {
-    const sort = reverse
-      ? { ...v.sort, descending: !v.sort.descending }
-      : { column: nextOf(CONNECTION_COLUMNS, v.sort.column), descending: false };
-    return sorted(s, { ...v, sort, lists: [listState()] }, sort.column, sort.descending);
-  }
-  return { ...s, message: 'this screen is in capture order (sort: Calls and Connections)' };
-}
-
-function sorted(s: NavState, v: View, column: string, descending: boolean): NavState {
-  return { ...withActive(s, v), message: `sorted by ${column} ${descending ? 'descending' : 'ascending'}` };
-}
-
-function nextOf<T>(list: readonly T[], current: T): T {
-  return list[(list.indexOf(current) + 1) % list.length]!;
-}
-
-function hexCommand(s: NavState, v: View): NavState {
-  if (v.kind === 'frames') return withActive(s, { ...v, pane: v.pane === 2 ? 1 : 2 });
-  if (v.kind === 'call') return withActive(s, { ...v, hex: !v.hex });
-  return s;
-}
-
-function streamCommand(s: NavState, v: View, streams: number[], dir: 1 | -1): NavState {
-  if (v.kind !== 'connection' || streams.length === 0) return s;
-  // The connection (null) sits before the first stream and after the last: the choice cycles.
-  const at = v.stream === null ? (dir === 1 ? -1 : streams.length) : streams.indexOf(v.stream);
-  const next = at + dir;
-  const stream = next < 0 || next >= streams.length ? null : streams[next]!;
-  return {
-    ...withActive(s, { ...v, stream }),
-    message: stream === null ? 'connection window' : `stream ${stream}`,
-  };
-}
-
-// --- Following references -------------------------------------------------------------------------------
-
-function follow(s: NavState, t: NavTarget): NavState {
-  switch (t.kind) {
-    case 'call':
-      return push(s, { kind: 'call', ...base(), call: t.call, expanded: [], hex: false });
-    case 'connection': {
-      const view: View = { kind: 'connection', ...base(3), connection: t.connection, stream: null };
-      if (t.row !== undefined) view.lists[0] = { cursor: t.row, top: Math.max(0, t.row - 3) };
-      return push(s, view);
-    }
-    case 'hpack':
-      return push(s, { kind: 'hpack', ...base(), frame: t.frame });
-    case 'frame': {
-      // Row = frame number once the filter is cleared; the detail pane shows the frame at once.
-      const frames = s.screens.frames;
-      const lists = [{ cursor: t.frame, top: Math.max(0, t.frame - 3) }, listState(), listState()];
-      return {
-        ...s,
-        top: 'frames',
-        stack: [],
-        screens: { ...s.screens, frames: { ...frames, filter: '', lists, pane: 1 } },
-      };
-    }
-    case 'pane': {
-      const v = activeView(s);
-      return withActive(s, { ...v, pane: Math.min(t.pane, v.lists.length - 1) });
-    }
-    case 'toggle': {
-      const v = activeView(s);
-      if (v.kind !== 'call') return s;
-      const expanded = v.expanded.includes(t.key)
-        ? v.expanded.filter((k) => k !== t.key)
-        : [...v.expanded, t.key];
-      return withActive(s, { ...v, expanded });
-    }
-  }
-}
-
-function push(s: NavState, view: View): NavState {
-  return { ...s, stack: [...s.stack, view] };
 }

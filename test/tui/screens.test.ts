@@ -3,6 +3,7 @@
  * these keys. The cursor row starts with ">" (LineView's gutter), so it shows without colours.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { selectDiagnosticRows } from '../../src/model/store-selectors.js';
 import { KEY, renderApp, type Rendered } from './render.js';
 import { loadStore } from './load-store.js';
 
@@ -24,26 +25,35 @@ function cursorLine(frame: string): string {
 
 describe('Overview', () => {
   it('grpc-js-deadline: the capture, diagnostics by severity, the most severe first, connections', async () => {
-    const a = await open('grpc-js-deadline.pcap');
-    const f = a.frame();
+    const store = await loadStore('grpc-js-deadline.pcap');
+    app = await renderApp(store);
+    const f = app.frame();
+    const c = store.severityCounts;
+    const first = store.diagnostics[selectDiagnosticRows(store, null)[0]!]!;
     expect(f).toContain('Capture      ');
     expect(f).toContain('grpc-js-deadline.pcap  pcap · 32 packets · 3.0 KB · 1.34s');
-    expect(f).toContain('Diagnostics  0 errors · 4 warnings · 1 info    Calls 3 · 2 failed');
-    expect(f).toContain('Most severe diagnostics');
-    expect(cursorLine(f)).toMatch(
-      /^>WARNING grpc\.call-reset c1 s1 gRPC call \/scope\.v1\.Lab\/Echo was reset/,
+    expect(f).toContain(
+      `Diagnostics  ${c.error} errors · ${c.warning} warnings · ${c.info} info    Calls 3 · 2 failed`,
     );
-    expect(f).toMatch(/ c1 +127\.0\.0\.1:42358 → +127\.0\.0\.1:50105 +h2c +3 +2 /);
+    expect(f).toContain('Most severe diagnostics');
+    expect(cursorLine(f)).toContain(
+      `>${first.severity.toUpperCase().padEnd(8)}${first.code} c1 s${first.stream}`,
+    );
+    expect(f).toMatch(/ c1 +127\.0\.0\.1:42358 → +127\.0\.0\.1:50105 +h2c +3 +\d+ /);
     expect(f.split('\n')[0]).toMatch(/^h2scope {2}1 Overview {2}2 Calls .* loaded · 32 pkts$/);
   });
 
-  it('Enter on a diagnostic opens the call it is about; Esc comes back', async () => {
-    const a = await open('grpc-js-deadline.pcap');
-    const call = await a.keys('j', KEY.enter);
+  it('Enter on a diagnostic about stream 1 opens the call on stream 1; Esc comes back', async () => {
+    const store = await loadStore('grpc-js-deadline.pcap');
+    app = await renderApp(store);
+    const top = [...selectDiagnosticRows(store, null)].slice(0, 5).map((i) => store.diagnostics[i]!);
+    const row = top.findIndex((d) => d.stream === 1);
+    expect(row).toBeGreaterThanOrEqual(0);
+    const call = await app.keys(...Array<string>(row).fill('j'), KEY.enter);
     expect(call).toContain('Call c1 stream 1  /scope.v1.Lab/Echo');
     expect(call).toContain('status 4 DEADLINE_EXCEEDED  outcome deadline-exceeded');
     expect(call).toContain('reset by the client with RST_STREAM CANCEL');
-    expect(await a.keys(KEY.esc)).toContain('Most severe diagnostics');
+    expect(await app.keys(KEY.esc)).toContain('Most severe diagnostics');
   });
 
   it('Enter on a connection opens its flow graph', async () => {
@@ -100,6 +110,19 @@ describe('Calls', () => {
   });
 });
 
+describe('HTTP/2 requests', () => {
+  it('h2-nghttp-h2c: requests that are not gRPC are rows too; Enter opens their frames', async () => {
+    const a = await open('h2-nghttp-h2c.pcap');
+    const f = await a.keys('2');
+    expect(f).toContain('Calls  4 of 4 calls (0 gRPC, 4 HTTP) · 0 failed');
+    expect(cursorLine(f)).toMatch(/^> +0\.000216 c1 +13 GET \/index\.html +HTTP 200 +ok +431µs +-$/);
+    expect(f).toMatch(/ c2 +13 POST \/echo +HTTP 200 +ok /);
+    const flow = await a.keys('jj', KEY.enter);
+    expect(flow).toContain('Connection c1');
+    expect(cursorLine(flow)).toMatch(/│─ HEADERS s=17 \[ES,EH,PAD,PRIO\] 29 GET \/big\.txt/);
+  });
+});
+
 describe('Call detail', () => {
   it('shows grpcurl, headers, messages (expandable), trailers, status and the frame timeline', async () => {
     const a = await open('grpc-js-unary.pcap', { rows: 60 });
@@ -149,7 +172,7 @@ describe('Connections and connection detail', () => {
     expect(list.match(/ h2c +1 +0 /g)).toHaveLength(10);
     const flow = await a.keys('G', KEY.enter);
     expect(flow).toContain('Connection c10');
-    expect(flow).toMatch(/HEADERS s=1 \[EH\] \d+ :authority/);
+    expect(flow).toMatch(/HEADERS s=1 \[EH\] \d+ POST \/scope\.v1\.Lab\/Echo {2}:authority/);
     const summary = await a.keys(KEY.tab);
     expect(summary).toMatch(/SETTINGS\n/);
     expect(summary).toMatch(/client {2}in force: /);
@@ -190,7 +213,7 @@ describe('Frames', () => {
     const f = await a.keys('4', 'jjj');
     expect(f).toContain('Frames  29 of 29 frames');
     expect(cursorLine(f)).toMatch(
-      /^> +4 +0\.063515 c1 +C→S HEADERS +1 +140 EH +:authority: 127\.0\.0\.1:50101/,
+      /^> +4 +0\.063515 c1 +C→S HEADERS +1 +140 EH +POST \/scope\.v1\.Lab\/Echo {2}:author…$/,
     );
     expect(f).toContain('Frame 4  c1 #3 · packet 8');
     expect(f).toContain('header list (11 fields)');
@@ -208,8 +231,16 @@ describe('Frames', () => {
     const f = await a.keys('4', 'jjj', 'H');
     expect(f).toContain('Header block of frame 4  c1 stream 1 · HEADERS from the client');
     expect(f).toContain('block 140 bytes on the wire · 11 fields');
-    expect(f).toMatch(/ 3 :path +55 {2}\/scope\.v1\.Lab\/Echo/); // 5 + 18 + 32 (RFC 7541 §4.1)
-    expect(f).toMatch(/client encoder's dynamic table after this block\n +443 of 4,096 octets used\n/);
+    // 5 + 18 + 32 (RFC 7541 §4.1); 0x04 with a Huffman value: without indexing, name index 4 (§6.2.2).
+    expect(f).toMatch(/ 3 noidx name 4 H +:path +55 {2}\/scope\.v1\.Lab\/Echo/);
+    expect(f).toMatch(/ 2 idx 3 +:method +43 {2}POST/);
+    expect(f).toMatch(/ 5 \+idx new H +x-trace-id +52 {2}trace-0001/);
+    expect(f).toMatch(/client encoder's dynamic table after this block.*\n +443 of 4,096 octets used\n/);
+    expect(f).toMatch(/ 62 te +42 {2}trailers\n +63 content-type +60 {2}application\/grpc\n/);
+    expect(f).toMatch(
+      /server encoder's dynamic table at this point\n +0 of 4,096 octets used\n[^\n]*\n +\(empty\)/,
+    );
+    expect(f).not.toContain('not exposed');
   });
 
   it('filters by type, jumps to errors, and opens the connection', async () => {
@@ -228,9 +259,14 @@ describe('Frames', () => {
 
 describe('Diagnostics', () => {
   it('most severe first with evidence; Enter goes where it points', async () => {
-    const a = await open('grpc-too-many-pings.pcap', { rows: 30 });
+    const store = await loadStore('grpc-too-many-pings.pcap');
+    const a = (app = await renderApp(store, { rows: 30 }));
     const f = await a.keys('5');
-    expect(f).toContain('Diagnostics  2 of 2 · 1 errors · 1 warnings · 0 info');
+    const c = store.severityCounts;
+    const n = store.diagnostics.length;
+    expect(f).toContain(
+      `Diagnostics  ${n} of ${n} · ${c.error} errors · ${c.warning} warnings · ${c.info} info`,
+    );
     expect(cursorLine(f)).toMatch(/^>ERROR +analysis\.goaway\.too-many-pings c1 /);
     expect(f).toMatch(/evidence \{"from":"server","peer":"client","debug":"too_many_pings"/);
     const frames = await a.keys(KEY.enter);

@@ -11,6 +11,7 @@ import {
   selectFramesOfType,
   selectInputError,
   selectInputTruncated,
+  selectTopDiagnostics,
 } from '../../src/model/store-selectors.js';
 import { loadStore } from './load-store.js';
 
@@ -102,9 +103,17 @@ describe('diagnostics', () => {
     expect([f.type, f.index, f.errorCode]).toEqual(['GOAWAY', 21, 'ENHANCE_YOUR_CALM']);
   });
 
+  it('selectTopDiagnostics gives the same first rows as the full sort', async () => {
+    for (const sample of ['damaged-dropped.pcap', 'h2-mid-connection.pcap', 'grpc-too-many-pings.pcap']) {
+      const store = await loadStore(sample);
+      expect(selectTopDiagnostics(store, 5)).toEqual([...selectDiagnosticRows(store, null)].slice(0, 5));
+    }
+  });
+
   it('grpc-js-deadline: a diagnostic about stream 1 opens the call on stream 1', async () => {
     const store = await loadStore('grpc-js-deadline.pcap');
-    const d = store.diagnostics.find((x) => x.code === 'grpc.deadline-exceeded')!;
+    const d = store.diagnostics.find((x) => x.connection === 'c1' && x.stream === 1)!;
+    expect(d.code).toMatch(/deadline/);
     const target = selectDiagnosticTarget(store, d);
     expect(target).toEqual({ kind: 'call', call: store.callAt('c1', 1) });
     expect(store.calls[store.callAt('c1', 1)!]!.statusName).toBe('DEADLINE_EXCEEDED');

@@ -5,7 +5,7 @@
  * CI is unset for the child: with CI set, ink writes nothing until exit.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,7 +77,8 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
 
   it('a live pipe: keys from the terminal, a live counter, then "input ended"', async () => {
     // The pcap header and a few records, then the rest once the test has seen them on screen.
-    const go = join(mkdtempSync(join(tmpdir(), 'h2scope-e2e-')), 'go');
+    const dir = mkdtempSync(join(tmpdir(), 'h2scope-e2e-'));
+    const go = join(dir, 'go');
     const wait = `while [ ! -e ${go} ]; do sleep 0.1; done`;
     const feed = `(head -c 2000 samples/grpc-js-large.pcap; ${wait}; tail -c +2001 samples/grpc-js-large.pcap)`;
     start('pipe', `${feed} | ${CLI} -`);
@@ -90,5 +91,6 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     expect(ended).toMatch(/Frames +158 of 158 frames/);
     keys('q');
     await waitFor('EXIT=0');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,0 +1,81 @@
+/** The Calls table: its columns, and a row for a gRPC call or a (non-gRPC) HTTP/2 request. */
+import type { CallRecord } from '../model/records.js';
+import type { HttpRequestRow } from '../model/store-requests.js';
+import { messageBytes, type CallColumn } from '../model/store-selectors.js';
+import type { CaptureStore } from '../model/store.js';
+import { methodText, outcomeRole, statusRole, statusText } from './call-style.js';
+import { rowLine, type Column } from './columns.js';
+import { bytes, duration, relativeTime, safe } from './format.js';
+import type { Line } from './lines.js';
+import { truncateStart } from './text-width.js';
+import type { Role } from './theme.js';
+
+export const CALL_TABLE: Column<CallColumn>[] = [
+  { id: 'time', title: 'time', width: 10, align: 'right' },
+  { id: 'connection', title: 'conn', width: 5, drop: 3 },
+  { id: 'stream', title: 'stream', width: 6, align: 'right', drop: 2 },
+  { id: 'method', title: 'method', width: 18, flex: true },
+  { id: 'status', title: 'status', width: 21 },
+  { id: 'outcome', title: 'outcome', width: 15 },
+  { id: 'duration', title: 'duration', width: 8, align: 'right' },
+  /** Request/response message counts; sorts by requests. */
+  { id: 'requests', title: 'msgs', width: 7, align: 'right', drop: 5 },
+  { id: 'bytes', title: 'bytes', width: 8, align: 'right', drop: 6 },
+];
+
+export function captureStart(store: CaptureStore): number | null {
+  return store.captureRecord?.start ?? (store.frames.count > 0 ? store.frames.time.get(0) : null);
+}
+
+function methodWidth(cols: Column<CallColumn>[]): number {
+  return cols.find((col) => col.id === 'method')?.width ?? 20;
+}
+
+export function callLine(c: CallRecord, cols: Column<CallColumn>[], start: number | null): Line {
+  return rowLine(
+    cols,
+    {
+      time: relativeTime(c.start, start),
+      connection: c.connection,
+      stream: String(c.stream),
+      method: truncateStart(safe(methodText(c)), methodWidth(cols)),
+      status: statusText(c),
+      outcome: c.outcome,
+      duration: duration(c.durationMs),
+      requests: `${c.requestCount}/${c.responseCount}`,
+      bytes: bytes(messageBytes(c.requests) + messageBytes(c.responses)),
+    },
+    { status: statusRole(c.status), outcome: outcomeRole(c.outcome), time: 'dim' },
+  );
+}
+
+/** HTTP status classes (RFC 9110 §15): 2xx fine, 4xx the client's problem, 5xx the server's. */
+export function httpStatusRole(status: number | null): Role {
+  if (status === null) return 'dim';
+  if (status >= 500) return 'error';
+  if (status >= 400) return 'warning';
+  return 'ok';
+}
+
+export function requestLine(r: HttpRequestRow, cols: Column<CallColumn>[], start: number | null): Line {
+  return rowLine(
+    cols,
+    {
+      time: relativeTime(r.start, start),
+      connection: r.connection,
+      stream: String(r.stream),
+      method: truncateStart(safe(r.request), methodWidth(cols)),
+      status: r.status === null ? '-' : `HTTP ${r.status}`,
+      outcome: r.resetCode ? `reset ${r.resetCode}` : r.outcome,
+      duration: duration(r.durationMs),
+      requests: '-',
+      bytes: bytes(r.bytes),
+    },
+    { status: httpStatusRole(r.status), outcome: r.outcome === 'ok' ? 'ok' : 'error', time: 'dim' },
+  );
+}
+
+/** What a plain-word filter searches in a request row. */
+export function requestText(r: HttpRequestRow): string {
+  return [r.connection, `s${r.stream}`, r.request, r.status ?? '', r.outcome, r.authority ?? ''].join(' ');
+}
