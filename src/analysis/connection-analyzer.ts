@@ -67,7 +67,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   event(ev: ObservedEvent): [] {
     if (ev.kind === 'call') this.calls.push(ev.call);
     else if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
-    else this.frame(ev);
+    else if (ev.kind === 'frame') this.frame(ev);
     return [];
   }
 

@@ -158,8 +158,12 @@ export class Engine {
         case 'diagnostic':
           this.sink.diagnostic(ev.diagnostic);
           break;
+        case 'fin':
+        case 'rst':
+          this.emit(ev.conn, this.sessions.get(ev.conn)?.close(ev.dir, ev.kind, ev.time));
+          break;
         default:
-          break; // packet, fin, rst: counted by the flow table, analysed later
+          break; // packet: counted by the flow table
       }
     }
   }
@@ -173,7 +177,7 @@ export class Engine {
         continue;
       }
       if (ev.kind === 'frame') this.sink.frame(ev.frame, ev);
-      else this.sink.diagnostic(ev.diagnostic);
+      else if (ev.kind === 'diagnostic') this.sink.diagnostic(ev.diagnostic);
       this.observe(observers, 0, ev);
     }
   }

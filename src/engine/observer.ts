@@ -8,10 +8,14 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { CallRecord } from '../grpc/call-record.js';
 import type { H2Event } from '../h2/types.js';
 import type { ConnectionRecord } from '../model/records.js';
+import type { TcpCloseEvent } from '../session/connection-session.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
 
-/** What a connection observer sees: the HTTP/2 events, plus calls produced by observers before it. */
-export type ObservedEvent = H2Event | { kind: 'call'; call: CallRecord };
+/**
+ * What a connection observer sees: the HTTP/2 events, TCP FIN/RST per side (in capture order with the
+ * frames), plus calls produced by observers before it.
+ */
+export type ObservedEvent = H2Event | TcpCloseEvent | { kind: 'call'; call: CallRecord };
 
 /** What an observer produces. */
 export type ObserverOutput =

@@ -27,7 +27,7 @@ export class GrpcCallObserver implements ConnectionObserver {
 
   event(ev: ObservedEvent): ObserverOutput[] {
     // Calls from observers before this one are not HTTP/2 events; the tracker only reads frames.
-    if (ev.kind === 'call') return [];
+    if (ev.kind === 'call' || ev.kind === 'tcp-close') return [];
     return this.tracker.push(ev);
   }
 

@@ -32,6 +32,11 @@ export interface ConnectionRecord {
   tls?: ConnectionTls;
   packets: { client: number; server: number };
   bytes: { client: number; server: number };
+  /**
+   * Every FIN and RST seen, per side, in capture order: the first entry says who closed (or aborted) the
+   * connection first. Absent when neither side closed within the capture.
+   */
+  closes?: Array<{ from: Role; how: 'fin' | 'rst'; time: number }>;
   /** How the TCP connection ended. */
   endReason: 'fin' | 'rst' | 'capture-end' | 'port-reuse' | 'idle-evicted';
   frameCount: number;

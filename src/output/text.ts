@@ -76,8 +76,14 @@ export function formatConnectionLine(c: ConnectionRecord): string {
   return (
     `${c.id} ${c.client} -> ${c.server} ${c.protocol}${c.preface ? ' preface' : ''} frames=${c.frameCount} ` +
     `packets=${c.packets.client}/${c.packets.server} bytes=${c.bytes.client}/${c.bytes.server} ` +
-    `duration=${dur}ms end=${c.endReason}${summary}`
+    `duration=${dur}ms end=${c.endReason}${closedFirst(c)}${summary}`
   );
+}
+
+/** " by server" when a FIN or RST was seen: who closed first is half of every "connection dropped" story. */
+function closedFirst(c: ConnectionRecord): string {
+  const first = c.closes?.[0];
+  return first ? ` (${first.how.toUpperCase()} from ${first.from} first)` : '';
 }
 
 export function formatDiagnosticLine(d: Diagnostic): string {

@@ -20,7 +20,15 @@ import { firstHeadersKind } from './role-hints.js';
 import { CLIENT_PREFACE, sniff, startsWithPreface } from './sniff.js';
 import { TlsLayer } from './tls-layer.js';
 
-export type SessionEvent = H2Event | { kind: 'connection'; record: ConnectionRecord };
+/** A side of the TCP connection closed (FIN) or aborted (RST): who closed first matters for diagnosis. */
+export interface TcpCloseEvent {
+  kind: 'tcp-close';
+  from: Role;
+  how: 'fin' | 'rst';
+  time: number;
+}
+
+export type SessionEvent = H2Event | TcpCloseEvent | { kind: 'connection'; record: ConnectionRecord };
 
 export interface SessionOptions {
   /** Server ports whose traffic is HTTP/2 even without a preface (--port, --decode-as). */
@@ -69,6 +77,7 @@ export class ConnectionSession {
   private frameCount = 0;
   private serverSettingsSeen = false;
   private readonly bytesSeen: [number, number] = [0, 0];
+  private readonly closes: TcpCloseEvent[] = [];
   private readonly sniffLimit: number;
 
   constructor(
@@ -95,6 +104,14 @@ export class ConnectionSession {
     }
     if (this.tls) return this.tls.data(dir, data, gapBefore, time, packetIndex);
     return this.state === 'h2' ? this.feed(chunk) : [];
+  }
+
+  /** A FIN or RST from one direction, with the role as this session knows it now. */
+  close(dir: Dir, how: 'fin' | 'rst', time: number): SessionEvent[] {
+    if (this.tls) return this.tls.close(dir, how, time);
+    const ev: TcpCloseEvent = { kind: 'tcp-close', from: this.role(dir), how, time };
+    this.closes.push(ev);
+    return [ev];
   }
 
   /** The TCP connection ended: decide with what there is, flush the decoder, emit the connection record. */
@@ -415,6 +432,7 @@ export class ConnectionSession {
     };
     if (this.summary !== undefined) rec.summary = this.summary;
     if (this.upgrade) rec.upgrade = this.upgrade.record;
+    if (this.closes.length > 0) rec.closes = this.closes.map(({ from, how, time }) => ({ from, how, time }));
     return rec;
   }
 }

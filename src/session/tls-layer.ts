@@ -16,6 +16,7 @@ import type { SessionEvent } from './connection-session.js';
 export interface PlaintextSession {
   data(dir: Dir, data: Buffer, gapBefore: number, time: number, packetIndex: number): SessionEvent[];
   end(time: number, reason: TcpEndReason, stats: TcpConnectionStats): SessionEvent[];
+  close(dir: Dir, how: 'fin' | 'rst', time: number): SessionEvent[];
 }
 
 export class TlsLayer {
@@ -42,6 +43,10 @@ export class TlsLayer {
         );
     }
     return out;
+  }
+
+  close(dir: Dir, how: 'fin' | 'rst', time: number): SessionEvent[] {
+    return this.session().close(this.innerDir(dir), how, time);
   }
 
   end(time: number, reason: TcpEndReason, stats: TcpConnectionStats): SessionEvent[] {
