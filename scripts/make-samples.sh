@@ -33,6 +33,7 @@ family() {
 family scripts/samples/grpc/run-all.sh
 family scripts/samples/h2/run-all.sh
 family scripts/samples/tls/run-all.sh
+family scripts/samples/incidents/run-all.sh
 family scripts/make-showcase.sh
 
 echo "== scripts/make-golden.mjs (all samples)"

@@ -131,9 +131,12 @@ export function detectRefusedByGoaway(facts: ConnectionFacts): Diagnostic[] {
 
 /** A NO_ERROR shutdown while streams were in flight, and how they ended. */
 export function detectGracefulShutdown(facts: ConnectionFacts): Diagnostic[] {
-  const g = facts.goaways.find(
+  // RFC 9113 §6.8: in a two-step shutdown the 2^31-1 notice only warns; the GOAWAY that follows names the
+  // real last stream, and the streams in flight are judged against that one.
+  const graceful = facts.goaways.filter(
     (x) => x.errorCode === 'NO_ERROR' && x.phase !== 'repeat' && x.inFlight.length > 0,
   );
+  const g = graceful.find((x) => x.phase !== 'notice') ?? graceful[0];
   if (g === undefined) return [];
   const twoStep = facts.goaways.some((x) => x.from === g.from && x.phase === 'notice')
     ? ', after a 2^31-1 notice: a two-step graceful shutdown'

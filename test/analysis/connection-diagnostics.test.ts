@@ -54,6 +54,9 @@ describe('GOAWAY', () => {
     expect(record.goaway!.map((g) => g.phase)).toEqual(['notice', 'final', 'repeat']);
     expect(diagnostics.map((d) => d.code)).toEqual(['analysis.goaway.graceful-in-flight']);
     expect(diagnostics[0]!.message).toContain('after a 2^31-1 notice: a two-step graceful shutdown');
+    // Regression (incident samples work): the in-flight streams are judged against the final GOAWAY, not
+    // against the 2^31-1 notice that came first.
+    expect(diagnostics[0]!.evidence).toMatchObject({ lastStreamId: 1 });
     expect(record.pings!.server.rttMs).toEqual({ min: 10, median: 10, max: 10 });
   });
 

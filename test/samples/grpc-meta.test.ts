@@ -25,6 +25,13 @@ const GRPC_SAMPLES: Record<string, number[]> = {
   'grpc-http1-server': [50114],
   'grpc-imbalance': [50115, 50116, 50117],
 };
+/** name -> ports, as in scripts/samples/incidents/run-all.sh (the gRPC incident samples of issue 4). */
+const INCIDENT_SAMPLES: Record<string, number[]> = {
+  'grpc-burst': [50402],
+  'grpc-pinned': [50403],
+  'grpc-deadline-overrun': [50404],
+};
+const ALL_SAMPLES = { ...GRPC_SAMPLES, ...INCIDENT_SAMPLES };
 /** samples-common.md: a few KB .. 300 KB, the large-message sample up to ~1.5 MB. */
 const MAX_BYTES: Record<string, number> = { 'grpc-js-large': 1_500_000 };
 const DEFAULT_MAX_BYTES = 300_000;
@@ -78,14 +85,18 @@ describe('gRPC samples', () => {
       .filter((f) => /^(grpc-|py-|js-client-py-server)/.test(f) && f.endsWith('.meta.json'))
       .map((f) => f.slice(0, -'.meta.json'.length))
       .sort();
-    expect(found).toEqual(Object.keys(GRPC_SAMPLES).sort());
+    expect(found).toEqual(Object.keys(ALL_SAMPLES).sort());
     const runAll = readFileSync(`${REPO}scripts/samples/grpc/run-all.sh`, 'utf8');
     for (const [name, ports] of Object.entries(GRPC_SAMPLES)) {
       expect(runAll).toContain(`"${name}|${ports.join(',')}|scenarios/${name}.ts"`);
     }
+    const incidents = readFileSync(`${REPO}scripts/samples/incidents/run-all.sh`, 'utf8');
+    for (const [name, ports] of Object.entries(INCIDENT_SAMPLES)) {
+      expect(incidents).toContain(`"${name}|${ports.join(',')}|scenarios/${name}.ts"`);
+    }
   });
 
-  describe.each(Object.entries(GRPC_SAMPLES))('%s', (name, ports) => {
+  describe.each(Object.entries(ALL_SAMPLES))('%s', (name, ports) => {
     const meta = readMeta(name);
 
     it('has a classic Ethernet pcap of a sensible size', () => {
@@ -100,10 +111,12 @@ describe('gRPC samples', () => {
 
     it('names its generator and its ports', () => {
       expect(meta.description.length).toBeGreaterThan(40);
-      expect(meta.generator).toBe(`scripts/samples/grpc/scenarios/${name}.ts`);
+      const family = name in INCIDENT_SAMPLES ? 'incidents' : 'grpc';
+      expect(meta.generator).toBe(`scripts/samples/${family}/scenarios/${name}.ts`);
       expect(existsSync(`${REPO}${meta.generator}`)).toBe(true);
       expect(meta.ports).toEqual(ports);
-      for (const port of meta.ports) expect(port >= 50100 && port <= 50199).toBe(true);
+      const [low, high] = name in INCIDENT_SAMPLES ? [50400, 50499] : [50100, 50199];
+      for (const port of meta.ports) expect(port >= low && port <= high).toBe(true);
     });
 
     it('has an expect with calls that tshark verified', () => {
