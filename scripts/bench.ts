@@ -6,9 +6,10 @@
  *
  * Builds dist/, synthesizes 30 MB, 300 MB and 600 MB captures in /tmp/h2scope-bench from the real gRPC
  * samples (scripts/bench/synthesize.ts), checks that h2scope and tshark see the same HTTP/2 frames, then
- * times each command with /usr/bin/time (stdout to /dev/null), runs interleaved and the best of N kept.
- * Then the in-process heap probe on the 600 MB file, then the capture reader and TUI benches when
- * present. --quick: 30 MB only, one run, no sub-benches. Results also go to /tmp/h2scope-bench/results.json.
+ * times each command with /usr/bin/time (stdout to /dev/null), runs interleaved and the best of N kept
+ * (default 1: the 300 MB round takes about 5 minutes). Then the time per pipeline layer on the 30 MB file,
+ * the in-process heap probe on the largest file, then the capture reader and TUI benches when present.
+ * --quick: 30 MB only, no sub-benches. Results also go to /tmp/h2scope-bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -119,7 +120,12 @@ function runInterleaved(file: string, cases: Case[], runs: number): Row[] {
   const fileMB = statSync(file).size / 1e6;
   const results = cases.map(() => [] as Measurement[]);
   for (let run = 0; run < runs; run++)
-    cases.forEach((c, i) => results[i]!.push(measure(c.command, c.args(file), ROOT)));
+    cases.forEach((c, i) => {
+      const m = measure(c.command, c.args(file), ROOT);
+      // A run that failed measured nothing worth a row (a broken dist/, a tshark error).
+      if (m.exitCode !== 0) throw new Error(`${c.name} exited with ${m.exitCode} on ${file}`);
+      results[i]!.push(m);
+    });
   return cases.map((c, i) => {
     const row = { file, fileMB, name: c.name, runs: results[i]!, best: best(results[i]!) };
     printRow(row);
@@ -131,7 +137,8 @@ function subBench(script: string, args: string[]): void {
   const path = join(ROOT, 'scripts', script);
   if (!existsSync(path)) return;
   console.log(`\n## ${script} ${args.join(' ')}`);
-  spawnSync(process.execPath, ['--import', 'tsx', path, ...args], { cwd: ROOT, stdio: 'inherit' });
+  const node = [process.execPath, '--expose-gc', '--import', 'tsx', path, ...args];
+  spawnSync(node[0]!, node.slice(1), { cwd: ROOT, stdio: 'inherit' });
 }
 
 async function main(): Promise<void> {
@@ -139,7 +146,7 @@ async function main(): Promise<void> {
   const has = (flag: string): boolean => args.includes(flag);
   const quick = has('--quick');
   const runsAt = args.indexOf('--runs');
-  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : quick ? 1 : 2;
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
   mkdirSync(DIR, { recursive: true });
 
   if (!has('--no-build')) {
@@ -176,9 +183,9 @@ async function main(): Promise<void> {
   console.log(`\n## same work? HTTP/2 frames per type on the 30 MB file`);
   console.log(`h2scope: ${JSON.stringify(ours)}`);
   console.log(`tshark:  ${JSON.stringify(theirs)}`);
-  console.log(
-    sameCounts(ours, theirs) ? 'identical' : 'DIFFERENT: the comparison below is not like for like',
-  );
+  if (!sameCounts(ours, theirs))
+    throw new Error('different frames: the comparison would not be like for like');
+  console.log('identical');
 
   console.log(`\n## timings: best of ${runs}, runs interleaved, stdout to /dev/null; load before: ${load()}`);
   console.log('command'.padEnd(32) + '   input      wall  MB/s(wall)       CPU   MB/s(CPU)   peak RSS');

@@ -28,8 +28,10 @@ async function countLines(
   each: (line: string) => void,
 ): Promise<void> {
   const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
   for await (const line of createInterface({ input: child.stdout })) each(line);
-  await new Promise((resolve) => child.once('close', resolve));
+  const code = await closed;
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${code}`);
 }
 
 export async function h2scopeFrameCounts(file: string, cwd: string): Promise<FrameCounts> {

@@ -2,7 +2,7 @@
  * Does live memory grow with the capture's length? Runs the ndjson pipeline in-process on FILE (output
  * serialised, then dropped) and, every STEP MB of input, forces a full GC and prints the heap still in
  * use. Flat means memory is bounded by live state; a steady climb names a leak, and `--snapshots DIR`
- * writes heap snapshots at the first and last step to compare which objects grew.
+ * writes heap snapshots at the second step and at the end, to compare which objects grew.
  *   node --expose-gc --import tsx scripts/bench/heap-probe.ts FILE [--step MB] [--snapshots DIR]
  */
 import { join } from 'node:path';

@@ -105,6 +105,11 @@ export const GRPC_DIAGNOSTICS = {
     title: 'gRPC call recognised without request headers',
     text: 'Stream {stream} is treated as a gRPC call from {evidence}: its request headers were not seen',
   },
+  'grpc.decode-as-call': {
+    severity: 'info',
+    title: 'gRPC call by --decode-as',
+    text: 'Stream {stream} is treated as a gRPC call because port {port} is decoded as gRPC (--decode-as): {why}',
+  },
   // Protobuf payloads
   'grpc.schema-mismatch': {
     severity: 'warning',

@@ -23,7 +23,8 @@ export interface PipelineOptions {
   h2Ports?: number[];
   /**
    * --decode-as PORT=grpc: ports whose HTTP/2 streams are gRPC calls even when their content-type does not
-   * say so (also listed in h2Ports). Not consumed by the gRPC observer yet.
+   * say so or their request headers were not seen (also listed in h2Ports); such calls are guessed
+   * ("decode-as").
    */
   grpcPorts?: number[];
   /** .proto files (--proto), import roots (--proto-path) and FileDescriptorSets (--descriptor-set). */
@@ -98,7 +99,7 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
   if (!schema.ok) sink.diagnostic(diag(GRPC_DIAGNOSTICS, 'grpc.schema-load-failed', { error: schema.error }));
   // Chain order matters: the analysis reads the calls the gRPC observer produces.
   const observers: ConnectionObserverFactory[] = [
-    grpcObserverFactory(schema.ok ? schema.schema : null),
+    grpcObserverFactory(schema.ok ? schema.schema : null, { grpcPorts: opts.grpcPorts ?? [] }),
     analysisObserverFactory(),
   ];
   const captureObservers: CaptureObserver[] = [new CaptureAnalyzer()];

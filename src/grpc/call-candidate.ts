@@ -20,6 +20,21 @@ export function recognise(config: TrackerConfig, state: CallState, evidence: str
   state.held.unshift(diag(GRPC_DIAGNOSTICS, 'grpc.guessed-call', { stream: state.stream, evidence }, where));
 }
 
+/**
+ * --decode-as PORT=grpc: the user says every stream on the port is a call, so a stream without a gRPC
+ * content-type (absent, odd, or request headers never seen) is one at once, marked guessed "decode-as".
+ */
+export function recogniseByPort(config: TrackerConfig, state: CallState, why: string): void {
+  const port = config.decodeAsPort;
+  if (state.status !== 'candidate' || port === null) return;
+  state.status = 'grpc';
+  state.guesses.push({ what: 'grpc-call', reason: `decode-as: port ${port} (${why})` });
+  const where = { ...whereOf(config, state), time: state.start };
+  state.held.unshift(
+    diag(GRPC_DIAGNOSTICS, 'grpc.decode-as-call', { stream: state.stream, port, why }, where),
+  );
+}
+
 /** DATA in both directions parsed as clean Length-Prefixed-Messages, at least one, none cut at END_STREAM. */
 export function framedAsGrpc(state: CallState): boolean {
   const sides = [state.request, state.response];

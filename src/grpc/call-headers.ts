@@ -10,7 +10,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { HeaderField } from '../h2/types.js';
 import { whereOf } from './call-finish.js';
 import type { CallState, TrackerConfig } from './call-state.js';
-import { parseContentType } from './content-type.js';
+import { parseContentTypeAs } from './content-type.js';
 import { headerValue, splitHeaders } from './metadata.js';
 import { parseGrpcTimeout } from './timeout.js';
 
@@ -24,7 +24,8 @@ export function applyRequestHeaders(
   const where = { ...whereOf(config, state), time: state.start };
   state.requestFields = fields;
   const contentType = headerValue(fields, 'content-type');
-  if (contentType !== undefined) state.requestContentType = parseContentType(contentType);
+  if (contentType !== undefined)
+    state.requestContentType = parseContentTypeAs(contentType, config.decodeAsPort !== null);
   const split = splitHeaders(fields, where);
   state.metadata.request = split.metadata;
   out.push(...split.diagnostics);
@@ -83,6 +84,7 @@ export function applyServerBlock(
   // An absent content-type proves nothing either way (lenient); a present non-gRPC one is an HTTP error.
   const contentType =
     kind === 'trailers' || fields === null ? undefined : headerValue(fields, 'content-type');
-  if (contentType !== undefined) state.responseContentType = parseContentType(contentType);
+  if (contentType !== undefined)
+    state.responseContentType = parseContentTypeAs(contentType, config.decodeAsPort !== null);
   return kind;
 }

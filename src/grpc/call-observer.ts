@@ -16,12 +16,19 @@ import { GrpcCallTracker, type GrpcCallTrackerOptions } from './call-tracker.js'
 import type { GrpcSchema } from './schema.js';
 
 /** Tracker limits (see GrpcCallTrackerOptions); the schema and connection come from the pipeline. */
-export type GrpcObserverOptions = Omit<GrpcCallTrackerOptions, 'connection' | 'schema'>;
+export type GrpcObserverOptions = Omit<GrpcCallTrackerOptions, 'connection' | 'schema' | 'decodeAsPort'> & {
+  /** --decode-as PORT=grpc ports: on a connection to or from one, every stream is a gRPC call. */
+  grpcPorts?: readonly number[];
+};
 
 export class GrpcCallObserver implements ConnectionObserver {
   private readonly tracker: GrpcCallTracker;
 
-  constructor(connection: string, schema: GrpcSchema | null, options: GrpcObserverOptions = {}) {
+  constructor(
+    connection: string,
+    schema: GrpcSchema | null,
+    options: Omit<GrpcCallTrackerOptions, 'connection' | 'schema'> = {},
+  ) {
     this.tracker = new GrpcCallTracker({ ...options, connection, schema });
   }
 
@@ -41,5 +48,18 @@ export function grpcObserverFactory(
   schema: GrpcSchema | null,
   options: GrpcObserverOptions = {},
 ): ConnectionObserverFactory {
-  return (conn: TcpConnectionInfo) => new GrpcCallObserver(conn.id, schema, options);
+  const { grpcPorts = [], ...limits } = options;
+  const ports = new Set(grpcPorts);
+  return (conn: TcpConnectionInfo) =>
+    new GrpcCallObserver(conn.id, schema, { ...limits, decodeAsPort: decodeAsPort(conn, ports) });
+}
+
+/**
+ * The --decode-as port of a connection: the server side's (`b` by the TCP layer's client rule), else the
+ * other side's, since mid-connection the TCP layer may have guessed the roles the wrong way round.
+ */
+function decodeAsPort(conn: TcpConnectionInfo, ports: ReadonlySet<number>): number | null {
+  if (ports.size === 0) return null;
+  if (ports.has(conn.b.port)) return conn.b.port;
+  return ports.has(conn.a.port) ? conn.a.port : null;
 }

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Role } from '../model/records.js';
 import type { MetadataEntry } from './metadata.js';
+import type { JsonValue } from './proto-json.js';
 import type { RawField } from './protobuf-raw.js';
 import type { RpcStatus } from './rpc-status.js';
 
@@ -28,7 +29,7 @@ export type StatusSource = 'trailers' | 'http-status' | 'rst-stream' | 'goaway' 
 
 export type DecodedMessage =
   /** Decoded with the schema of the call's method (proto3 JSON shape). */
-  | { kind: 'schema'; type: string; value: Record<string, unknown>; unknownFields?: number[] }
+  | { kind: 'schema'; type: string; value: JsonValue; unknownFields?: number[] }
   /** Schema-less protobuf decode (`protoc --decode_raw`). */
   | { kind: 'raw'; fields: RawField[] }
   /** application/grpc+json and other text bodies. */

@@ -143,4 +143,6 @@ export interface TrackerConfig {
   maxDecodeBytes: number;
   hexPreviewBytes: number;
   bodyPreviewBytes: number;
+  /** The server port when it was given as --decode-as PORT=grpc: every stream is a call. Else null. */
+  decodeAsPort: number | null;
 }

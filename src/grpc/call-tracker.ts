@@ -1,6 +1,7 @@
 /**
  * Follows the HTTP/2 events of one connection and turns gRPC streams into CallRecords. A stream is a
- * call when its request content-type is application/grpc* (never by port); a stream whose request
+ * call when its request content-type is application/grpc* (by port only with --decode-as PORT=grpc,
+ * see call-candidate.ts recogniseByPort); a stream whose request
  * headers were not seen (capture started mid-call, HPACK state lost) is a candidate, recognised from a
  * gRPC response content-type, a grpc-status trailer, or DATA that parses as Length-Prefixed-Messages,
  * and then marked `guessed`. A call event is emitted as soon as the call ends, the rest at finish().
@@ -12,7 +13,7 @@ import type { H2Event, HeaderField } from '../h2/types.js';
 import type { ConnectionRecord, FrameRecord } from '../model/records.js';
 import { decodeCallMessage } from './call-message.js';
 import { finishCall, messageContext, whereOf } from './call-finish.js';
-import { framedAsGrpc, recognise } from './call-candidate.js';
+import { framedAsGrpc, recognise, recogniseByPort } from './call-candidate.js';
 import { applyRequestHeaders, applyServerBlock } from './call-headers.js';
 import type { GrpcEvent } from './call-record.js';
 import {
@@ -43,6 +44,8 @@ export interface GrpcCallTrackerOptions {
   hexPreviewBytes?: number;
   /** Preview of a non-gRPC response body (default 4 KiB). */
   bodyPreviewBytes?: number;
+  /** The connection's server port when it is a --decode-as PORT=grpc port: every stream is a call. */
+  decodeAsPort?: number | null;
 }
 
 /** How the connection ended, as in ConnectionRecord.endReason: 'capture-end' leaves calls 'incomplete'. */
@@ -66,6 +69,7 @@ export class GrpcCallTracker {
       maxDecodeBytes: options.maxDecodeBytes ?? 4 * 1024 * 1024,
       hexPreviewBytes: options.hexPreviewBytes ?? 1024,
       bodyPreviewBytes: options.bodyPreviewBytes ?? 4096,
+      decodeAsPort: options.decodeAsPort ?? null,
     };
   }
 
@@ -125,12 +129,17 @@ export class GrpcCallTracker {
     let state = this.calls.get(f.stream);
     if (state === undefined) {
       const contentType = headerValue(fields, 'content-type');
-      // A complete block without a gRPC content-type is plain HTTP/2; a damaged one may just have lost it.
-      if ((contentType !== undefined || !lost) && parseContentType(contentType).family === null) {
+      const grpcType = parseContentType(contentType).family !== null;
+      // A complete block without a gRPC content-type is plain HTTP/2 (unless --decode-as says gRPC); a
+      // damaged one may just have lost it.
+      if ((contentType !== undefined || !lost) && !grpcType && this.config.decodeAsPort === null) {
         this.closed.add(f.stream);
         return [];
       }
-      state = this.open(f.stream, f.time, contentType === undefined ? 'candidate' : 'grpc');
+      const why = lost
+        ? 'request headers not decodable'
+        : `request content-type ${contentType === undefined ? 'absent' : parseContentType(contentType).mediaType}`;
+      state = this.open(f.stream, f.time, grpcType ? 'grpc' : 'candidate', why);
       if (lost) {
         state.requestHeadersLost = true;
         out.push(this.headersLost(state, 'request', f));
@@ -275,9 +284,15 @@ export class GrpcCallTracker {
     return [...this.emit(state, [d]), ...this.complete(state, 'refused', time)];
   }
 
-  private open(stream: number, time: number, status: CallState['status']): CallState {
+  private open(
+    stream: number,
+    time: number,
+    status: CallState['status'],
+    why = 'request headers not in the capture',
+  ): CallState {
     const state = newCallState(stream, time, status, () => this.reader(stream, false));
     this.calls.set(stream, state);
+    recogniseByPort(this.config, state, why);
     return state;
   }
 

@@ -28,6 +28,15 @@ export function parseContentType(value: string | null | undefined): GrpcContentT
   return { family: m[1] as GrpcContentFamily, subtype, format, mediaType };
 }
 
+/**
+ * A content-type on a --decode-as PORT=grpc port: one that is not gRPC (absent, text/plain, a proxy's
+ * application/octet-stream) is read as application/grpc, protobuf messages; the media type is kept.
+ */
+export function parseContentTypeAs(value: string | null | undefined, decodeAs: boolean): GrpcContentType {
+  const ct = parseContentType(value);
+  return decodeAs && ct.family === null ? { ...ct, family: 'grpc', format: 'proto' } : ct;
+}
+
 /** True for application/grpc and its gRPC-Web variants ("application/grpc*" in the brief's terms). */
 export function isGrpcContentType(value: string | null | undefined): boolean {
   return parseContentType(value).family !== null;

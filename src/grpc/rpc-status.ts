@@ -8,7 +8,7 @@ import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import { decodeBinaryHeader } from './metadata.js';
-import { decodeToJson, errorText } from './proto-json.js';
+import { decodeToJson, errorText, type JsonValue } from './proto-json.js';
 import { decodeRaw, type RawField } from './protobuf-raw.js';
 import { rpcStatusRoot } from './rpc-status-proto.js';
 import { grpcStatusName } from './status.js';
@@ -18,7 +18,7 @@ export interface RpcStatusDetail {
   /** Full name of the decoded type ("google.rpc.ErrorInfo"), null when unknown. */
   type: string | null;
   /** The decoded detail (JSON-friendly), null when the type is unknown or its bytes do not decode. */
-  value: Record<string, unknown> | null;
+  value: JsonValue | null;
   /** Unknown or undecodable types: schema-less decode of the bytes, or their hex when even that fails. */
   raw?: RawField[];
   hex?: string;

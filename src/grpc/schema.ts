@@ -5,14 +5,14 @@
  * schema-load.ts; this file is pure.
  */
 import protobuf from 'protobufjs';
-import { decodeToJson } from './proto-json.js';
+import { decodeToJson, type JsonValue } from './proto-json.js';
 import { compareWithType } from './schema-match.js';
 import { collectServices, methodInfo, type MethodInfo } from './schema-method.js';
 
 export type { MethodInfo };
 
 export type SchemaDecode =
-  | { ok: true; type: string; value: Record<string, unknown>; unknownFields: number[] }
+  | { ok: true; type: string; value: JsonValue; unknownFields: number[] }
   | { ok: false; type: string; reason: string };
 
 export class GrpcSchema {

@@ -53,13 +53,9 @@ describe('a capture that starts mid-connection (grpc-js-streaming from record 8)
       requestCount: 0,
       responseCount: 5,
     });
-    expect(watch!.responses.map((m) => m.decoded.kind === 'schema' && m.decoded.value.seq)).toEqual([
-      '1',
-      '2',
-      '3',
-      '4',
-      '5',
-    ]);
+    expect(
+      watch!.responses.map((m) => m.decoded.kind === 'schema' && (m.decoded.value as { seq?: string }).seq),
+    ).toEqual(['1', '2', '3', '4', '5']);
     const guessed = doc.diagnostics.filter((d) => d.code === 'grpc.guessed-call');
     // streams 3 and 5: their request blocks decoded only in part (no content-type), so guessed as well
     expect(guessed.map((d) => [d.connection, d.stream])).toEqual([
@@ -127,5 +123,48 @@ describe('a stream refused by GOAWAY (grpc-goaway-graceful, GOAWAY last-stream-i
     expect(calls[1]!.responseCount).toBe(0);
     const refused = doc.diagnostics.filter((d) => d.code === 'grpc.call-refused');
     expect(refused.map((d) => [d.stream, d.evidence?.lastStreamId])).toEqual([[3, 1]]);
+  });
+});
+
+describe('--decode-as PORT=grpc on a capture cut mid-connection (grpc-js-streaming from record 19)', () => {
+  // Same cut as above: stream 3's request headers are gone, stream 5's cannot be decoded (HPACK state).
+  // With the server port 50102 given as gRPC, both are calls at once, guessed "decode-as".
+  it('makes every stream on the port a call, guessed with the reason decode-as', async () => {
+    const events = await fromPacket('grpc-js-streaming', 19);
+    const collector = new JsonCollector();
+    const opts = { file: 'derived', protos: [SCOPE_PROTO], grpcPorts: [50102], h2Ports: [50102] };
+    const engine = createEngine(opts, collector.sink);
+    engine.push(events);
+    engine.finish();
+    const doc = collector.doc;
+    const calls = callsOf(doc, 'c1');
+    expect(calls.map((c) => [c.stream, c.method, c.requestCount, c.responseCount, c.guesses])).toEqual([
+      [
+        3,
+        '/scope.v1.Lab/Upload',
+        2,
+        1,
+        [
+          { what: 'grpc-call', reason: 'decode-as: port 50102 (request headers not in the capture)' },
+          { what: 'method', reason: 'schema fit score 10' },
+        ],
+      ],
+      [
+        5,
+        '/scope.v1.Lab/Chat',
+        3,
+        3,
+        [{ what: 'grpc-call', reason: 'decode-as: port 50102 (request headers not decodable)' }],
+      ],
+    ]);
+    expect(calls.every((c) => c.guessed)).toBe(true);
+    const byPort = doc.diagnostics.filter((d) => d.code === 'grpc.decode-as-call');
+    expect(byPort.map((d) => [d.stream, d.evidence?.port])).toEqual([
+      [3, 50102],
+      [5, 50102],
+    ]);
+    expect(doc.diagnostics.some((d) => d.code === 'grpc.guessed-call' && d.connection === 'c1')).toBe(false);
+    // c2 (port 50102 too) had its whole handshake: its calls are not guessed.
+    expect(callsOf(doc, 'c2').map((c) => c.guessed)).toEqual([false, false]);
   });
 });

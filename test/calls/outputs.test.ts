@@ -138,7 +138,7 @@ describe('text', () => {
         /^ {4}trailers-only: :status: 200, grpc-status: 8, grpc-message: quota%20exceeded/,
       ),
       '    detail google.rpc.ErrorInfo {"reason":"QUOTA_EXCEEDED","domain":"lab.scope.v1","metadata":{"tenant":"lab","limit":"10"}}',
-      '    detail google.rpc.RetryInfo {"retryDelay":{"seconds":"2","nanos":500000000}}',
+      '    detail google.rpc.RetryInfo {"retryDelay":"2.500s"}',
       '    detail google.rpc.BadRequest {"fieldViolations":[{"field":"text","description":"must not be empty"},' +
         '{"field":"labels[1]","description":"unknown label"}]}',
     ]);

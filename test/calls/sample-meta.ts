@@ -168,32 +168,3 @@ export function camelKeys(v: unknown): unknown {
     ]),
   );
 }
-
-const isDefault = (v: unknown): boolean =>
-  v === 0 || v === '0' || v === false || v === '' || (Array.isArray(v) && v.length === 0);
-
-/**
- * Differences between our schema decode and the generator's JSON (proto3 JSON names, defaults omitted).
- * We show a field that was on the wire even when it holds its default value (the generator's JSON drops
- * it): such fields must hold a default. Returns paths of the differences, empty when they agree.
- */
-export function protoJsonDiff(ours: unknown, expected: unknown, path = '$'): string[] {
-  if (Array.isArray(expected)) {
-    if (!Array.isArray(ours) || ours.length !== expected.length) return [`${path}: length differs`];
-    return expected.flatMap((e, i) => protoJsonDiff(ours[i], e, `${path}[${i}]`));
-  }
-  if (expected !== null && typeof expected === 'object') {
-    if (ours === null || typeof ours !== 'object') return [`${path}: not an object`];
-    const o = ours as Record<string, unknown>;
-    const e = expected as Record<string, unknown>;
-    const keys = new Set([...Object.keys(o), ...Object.keys(e)]);
-    return [...keys].flatMap((k) =>
-      k in e
-        ? protoJsonDiff(o[k], e[k], `${path}.${k}`)
-        : isDefault(o[k])
-          ? []
-          : [`${path}.${k}: unexpected ${JSON.stringify(o[k])}`],
-    );
-  }
-  return ours === expected ? [] : [`${path}: ${JSON.stringify(ours)} != ${JSON.stringify(expected)}`];
-}

@@ -67,7 +67,7 @@ describe('decodeRpcStatus', () => {
       ]),
     );
     expect(r.status?.details.map((d) => d.value)).toEqual([
-      { retryDelay: { seconds: '1', nanos: 500000000 } },
+      { retryDelay: '1.500s' }, // proto3 JSON: a Duration is a string
       { fieldViolations: [{ field: 'name', description: 'must not be empty' }] },
       { locale: 'fr-CH', message: 'Nom vide' },
     ]);

@@ -122,7 +122,7 @@ describe('GrpcSchema', () => {
     expect(s.decode(reply!, withBlob)).toEqual({
       ok: true,
       type: 'acme.echo.SayReply',
-      value: { textValue: 'hi', count: '7', at: { seconds: '1700000000' }, blob: '/wA=' },
+      value: { textValue: 'hi', count: '7', at: '2023-11-14T22:13:20Z', blob: '/wA=' },
       unknownFields: [],
     });
     const req = s.lookupType('acme.echo.SayRequest');
