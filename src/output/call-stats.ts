@@ -3,7 +3,7 @@
  * rates (an error is any outcome but "ok"), latency percentiles and message bytes.
  */
 import type { CallRecord } from '../grpc/call-record.js';
-import { percentile } from './table.js';
+import { formatMs, percentile } from './table.js';
 
 export interface CallStats {
   calls: number;
@@ -49,6 +49,13 @@ export function latency(s: CallStats): LatencySummary {
 
 export function errorRate(s: CallStats): string {
   return s.calls === 0 ? '-' : `${((100 * s.errors) / s.calls).toFixed(1)}%`;
+}
+
+/** The cells every per-method table shows: method, calls, errors, error rate, p50, p90, p99, max. */
+export function methodCells(method: string, s: CallStats): string[] {
+  const l = latency(s);
+  const ms = [l.p50, l.p90, l.p99, l.max].map(formatMs);
+  return [method, String(s.calls), String(s.errors), errorRate(s), ...ms];
 }
 
 /**

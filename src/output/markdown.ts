@@ -6,7 +6,7 @@
 import type { RecordSink } from '../engine/engine.js';
 import type { CallRecord } from '../grpc/call-record.js';
 import type { CaptureRecord } from '../model/records.js';
-import { CallStatsByMethod, errorRate, latency } from './call-stats.js';
+import { CallStatsByMethod, methodCells } from './call-stats.js';
 import { mdTable, mdText, shellQuote } from './markdown-text.js';
 import {
   connectionRow,
@@ -139,19 +139,7 @@ export class MarkdownReport {
     const rows = this.calls
       .sorted()
       .slice(0, LIMIT.methods)
-      .map(([method, s]) => {
-        const l = latency(s);
-        return [
-          mdText(method),
-          String(s.calls),
-          String(s.errors),
-          errorRate(s),
-          formatMs(l.p50),
-          formatMs(l.p90),
-          formatMs(l.p99),
-          formatMs(l.max),
-        ];
-      });
+      .map(([method, s]) => methodCells(mdText(method), s));
     return [
       '## Calls by method',
       '',

@@ -6,7 +6,7 @@
  */
 import type { RecordSink } from '../engine/engine.js';
 import type { CaptureRecord } from '../model/records.js';
-import { CallStatsByMethod, errorRate, latency } from './call-stats.js';
+import { CallStatsByMethod, methodCells } from './call-stats.js';
 import { escapeText } from './escape.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
 import { formatByteCount, formatClockMs, formatMs, formatTable } from './table.js';
@@ -84,21 +84,13 @@ export class SummaryReport {
   private methodLines(): string[] {
     if (this.calls.total.calls === 0) return ['gRPC calls: none'];
     const methods = this.calls.sorted();
-    const rows = methods.slice(0, SUMMARY_LIMITS.methods).map(([method, s]) => {
-      const l = latency(s);
-      return [
-        escapeText(method),
-        String(s.calls),
-        String(s.errors),
-        errorRate(s),
-        formatMs(l.p50),
-        formatMs(l.p90),
-        formatMs(l.p99),
-        formatMs(l.max),
+    const rows = methods
+      .slice(0, SUMMARY_LIMITS.methods)
+      .map(([method, s]) => [
+        ...methodCells(escapeText(method), s),
         formatByteCount(s.requestBytes),
         formatByteCount(s.responseBytes),
-      ];
-    });
+      ]);
     const header = ['METHOD', 'CALLS', 'ERRORS', 'ERR%', 'P50', 'P90', 'P99', 'MAX', 'REQ B', 'RESP B'];
     const statuses = [...this.calls.total.statuses].sort((a, b) => b[1] - a[1]);
     return [
