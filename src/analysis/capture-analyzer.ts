@@ -1,8 +1,11 @@
+import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
+import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { CaptureObserver } from '../engine/observer.js';
 import type { CallRecord } from '../grpc/call-record.js';
 import type { ConnectionRecord } from '../model/records.js';
-import { summarize, type ConnectionSummary } from './capture-facts.js';
+import { CaptureAggregate } from './capture-aggregate.js';
+import { summarize } from './capture-facts.js';
 import { detectConnectionBurst, detectConnectionPerCall } from './detect-churn.js';
 import { detectEndpointImbalance, detectPinnedConnection } from './detect-imbalance.js';
 import { detectRefusedConnections } from './detect-refused.js';
@@ -10,20 +13,22 @@ import { analysisOptions, type AnalysisOptions } from './options.js';
 
 /**
  * The whole-capture analysis: connection churn, bursts, load imbalance and refused connections need every
- * connection and call, so they are decided at the end of the capture from small per-connection summaries.
+ * connection and call, so they are decided at the end of the capture from counters and a bounded number of
+ * per-connection summaries (CaptureAggregate): memory does not grow with the capture's length.
  */
 export class CaptureAnalyzer implements CaptureObserver {
   private readonly opts: AnalysisOptions;
-  private readonly conns: ConnectionSummary[] = [];
-  /** gRPC calls per service, by connection id (calls end before their connection does). */
+  private readonly facts: CaptureAggregate;
+  /** gRPC calls per service, by live connection id (calls end before their connection does). */
   private readonly services = new Map<string, Map<string, number>>();
 
   constructor(options: Partial<AnalysisOptions> = {}) {
     this.opts = analysisOptions(options);
+    this.facts = new CaptureAggregate(this.opts.captureMaxConnections, this.opts.captureMaxKeys);
   }
 
   connection(record: ConnectionRecord): void {
-    this.conns.push(summarize(record, this.services.get(record.id)));
+    this.facts.add(summarize(record, this.services.get(record.id)));
     this.services.delete(record.id);
   }
 
@@ -35,14 +40,25 @@ export class CaptureAnalyzer implements CaptureObserver {
   }
 
   finish(): Diagnostic[] {
+    const f = this.facts;
     const num = (id: string): number => Number(id.slice(1));
-    const conns = [...this.conns].sort((a, b) => a.start - b.start || num(a.id) - num(b.id));
-    return [
-      ...detectConnectionPerCall(conns, this.opts),
-      ...detectConnectionBurst(conns, this.opts),
-      ...detectEndpointImbalance(conns, this.opts),
-      ...detectPinnedConnection(conns, this.opts),
-      ...detectRefusedConnections(conns),
+    f.details.sort((a, b) => a.start - b.start || num(a.id) - num(b.id));
+    const found = [
+      ...detectConnectionPerCall(f, this.opts),
+      ...detectConnectionBurst(f.details, this.opts),
+      ...detectEndpointImbalance(f, this.opts),
+      ...detectPinnedConnection(f.details, this.opts),
+      ...detectRefusedConnections(f),
     ];
+    if (!f.approximate) return found;
+    for (const d of found) d.evidence = { ...d.evidence, approximate: true };
+    const params = {
+      connections: f.connections,
+      kept: f.details.length,
+      maxConnections: this.opts.captureMaxConnections,
+      maxKeys: this.opts.captureMaxKeys,
+      uncounted: f.keysDropped,
+    };
+    return [diag(ANALYSIS_DIAGNOSTICS, 'analysis.capture.approximate', params), ...found];
   }
 }

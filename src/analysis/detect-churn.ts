@@ -1,31 +1,33 @@
 import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { byRef, type CaptureAggregate } from './capture-aggregate.js';
 import { groupBy, type ConnectionSummary } from './capture-facts.js';
 import { clock, median, msBetween, roundMs } from './format.js';
 import type { AnalysisOptions } from './options.js';
 
 /** Many short HTTP/2 connections from one client to one server, each with at most one call. */
-export function detectConnectionPerCall(conns: ConnectionSummary[], opts: AnalysisOptions): Diagnostic[] {
+export function detectConnectionPerCall(facts: CaptureAggregate, opts: AnalysisOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const groups = groupBy(
-    conns.filter((c) => c.http2),
+  const details = groupBy(
+    facts.details.filter((c) => c.http2),
     (c) => `${c.clientIp} ${c.server}`,
   );
-  for (const list of groups.values()) {
-    if (list.length < opts.churnMinConnections) continue;
-    const single = list.filter((c) => c.calls <= 1).length;
-    const calls = list.reduce((a, c) => a + c.calls, 0);
-    if (single < list.length * opts.churnMinFraction || calls < list.length / 2) continue;
-    const first = list[0]!;
-    const last = list.reduce((a, c) => Math.max(a, c.end), first.end);
+  const pairs = [...facts.pairs].filter(([, p]) => p.h2First !== null);
+  pairs.sort(([, a], [, b]) => byRef({ first: a.h2First! }, { first: b.h2First! }));
+  for (const [key, p] of pairs) {
+    const first = p.h2First!;
+    if (p.h2 < opts.churnMinConnections) continue;
+    if (p.single < p.h2 * opts.churnMinFraction || p.calls < p.h2 / 2) continue;
+    // Kept in detail: all of the pair's connections unless the capture passed captureMaxConnections.
+    const list = details.get(key) ?? [];
     const params = {
-      client: first.clientIp,
-      server: first.server,
-      connections: list.length,
-      spanMs: msBetween(first.start, last),
-      single,
-      calls,
+      client: p.clientIp,
+      server: p.server,
+      connections: p.h2,
+      spanMs: msBetween(first.start, p.h2LastEnd),
+      single: p.single,
+      calls: p.calls,
       medianMs: roundMs(median(list.map((c) => msBetween(c.start, c.end))) ?? 0),
     };
     const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.churn.connection-per-call', params, {

@@ -1,6 +1,7 @@
 import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { byRef, type CaptureAggregate, type ServiceServerFacts } from './capture-aggregate.js';
 import { groupBy, type ConnectionSummary } from './capture-facts.js';
 import type { AnalysisOptions } from './options.js';
 
@@ -8,7 +9,7 @@ interface Share {
   key: string;
   calls: number;
   /** The connection to point the diagnostic at. */
-  connection: ConnectionSummary;
+  connection: { id: string; start: number };
 }
 
 function shares(list: Share[], total: number): string {
@@ -20,19 +21,16 @@ function servicesOf(conns: ConnectionSummary[]): string[] {
 }
 
 /** Calls of one gRPC service very unevenly spread over several server endpoints. */
-export function detectEndpointImbalance(conns: ConnectionSummary[], opts: AnalysisOptions): Diagnostic[] {
+export function detectEndpointImbalance(facts: CaptureAggregate, opts: AnalysisOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const service of servicesOf(conns)) {
-    const byServer = groupBy(
-      conns.filter((c) => (c.services.get(service) ?? 0) > 0),
-      (c) => c.server,
-    );
-    const list: Share[] = [...byServer].map(([server, cs]) => ({
-      key: server,
-      calls: cs.reduce((a, c) => a + (c.services.get(service) ?? 0), 0),
-      connection: cs.reduce((a, c) =>
-        (c.services.get(service) ?? 0) > (a.services.get(service) ?? 0) ? c : a,
-      ),
+  const services = [...facts.services].sort(([, a], [, b]) => byRef({ first: a }, { first: b }));
+  const byService = new Map<string, ServiceServerFacts[]>(services.map(([s]) => [s, []]));
+  for (const s of facts.serviceServers.values()) byService.get(s.service)?.push(s);
+  for (const [service, servers] of byService) {
+    const list: Share[] = servers.sort(byRef).map((s) => ({
+      key: s.server,
+      calls: s.calls,
+      connection: { id: s.busiest.id, start: s.busiest.start },
     }));
     const d = unequal(list, opts);
     if (d === null || list.length < 2) continue;

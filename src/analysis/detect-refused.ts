@@ -1,18 +1,26 @@
 import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { groupBy, type ConnectionSummary } from './capture-facts.js';
+import { byRef, type CaptureAggregate } from './capture-aggregate.js';
+import { groupBy } from './capture-facts.js';
 import { clock, msBetween } from './format.js';
 
 /**
  * TCP connections refused (SYN answered by RST), grouped per client and server endpoint; when that server
  * had sent GOAWAY on another connection before, the refusal is the end of its shutdown.
  */
-export function detectRefusedConnections(conns: ConnectionSummary[]): Diagnostic[] {
+export function detectRefusedConnections(facts: CaptureAggregate): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const refused = conns.filter((c) => c.refused);
-  for (const list of groupBy(refused, (c) => `${c.clientIp} ${c.server}`).values()) {
-    const first = list[0]!;
+  const conns = facts.details;
+  const ids = groupBy(
+    conns.filter((c) => c.refused),
+    (c) => `${c.clientIp} ${c.server}`,
+  );
+  const pairs = [...facts.pairs].filter(([, p]) => p.refusedFirst !== null);
+  pairs.sort(([, a], [, b]) => byRef({ first: a.refusedFirst! }, { first: b.refusedFirst! }));
+  for (const [key, p] of pairs) {
+    const first = { ...p.refusedFirst!, server: p.server };
+    const list = ids.get(key) ?? [];
     const goaway = conns
       .filter((c) => c.server === first.server && c.id !== first.id)
       .flatMap((c) => c.serverGoaways.map((time) => ({ time, id: c.id })))
@@ -24,8 +32,8 @@ export function detectRefusedConnections(conns: ConnectionSummary[]): Diagnostic
         : `, ${msBetween(goaway.time, first.start)} ms after that server sent GOAWAY on ${goaway.id}: it was shutting down or restarting`;
     const params = {
       server: first.server,
-      client: first.clientIp,
-      count: list.length,
+      client: p.clientIp,
+      count: p.refused,
       first: clock(first.start),
       goawayNote,
       goawayConnection: goaway?.id,

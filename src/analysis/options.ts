@@ -41,6 +41,13 @@ export interface AnalysisOptions {
   imbalanceMinCalls: number;
   /** ...and the busiest endpoint (or connection) has at least this many times the calls of the quietest. */
   imbalanceMinRatio: number;
+  /**
+   * Whole-capture detectors: connections kept in detail (times, services, GOAWAYs) for bursts, pinned
+   * calls, median lives and evidence lists. Past it, connections are only counted.
+   */
+  captureMaxConnections: number;
+  /** Client host / server endpoint pairs and service / server pairs counted; past it, new ones are not. */
+  captureMaxKeys: number;
 }
 
 export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
@@ -63,6 +70,8 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   burstWindowMs: 1_000,
   imbalanceMinCalls: 10,
   imbalanceMinRatio: 4,
+  captureMaxConnections: 10_000,
+  captureMaxKeys: 10_000,
 };
 
 export function analysisOptions(partial: Partial<AnalysisOptions> = {}): AnalysisOptions {

@@ -216,6 +216,16 @@ export const ANALYSIS_DIAGNOSTICS = {
       'an early return or a dropped stream object in the client.',
   },
   // Across connections (the whole capture).
+  'analysis.capture.approximate': {
+    severity: 'info',
+    title: 'Whole-capture analysis approximate',
+    text:
+      'The capture has {connections} TCP connections, more than the whole-capture analysis keeps in detail ' +
+      '(captureMaxConnections {maxConnections}, captureMaxKeys {maxKeys} client/server and service/server ' +
+      'pairs): bursts, pinned calls, median connection lives and evidence lists use the first {kept} ' +
+      'connections, and {uncounted} connection or service entries past the pair cap are not counted. The ' +
+      'churn, imbalance, pinned, burst and refused diagnostics are approximate (evidence approximate: true).',
+  },
   'analysis.churn.connection-per-call': {
     severity: 'warning',
     title: 'New connection per call',
