@@ -7,8 +7,9 @@ type Col = ConnectionColumn | 'end';
 
 export const CONNECTION_TABLE: Column<Col>[] = [
   { id: 'id', title: 'id', width: 4 },
-  { id: 'client', title: 'client', width: 16, flex: true },
-  { id: 'server', title: 'server', width: 21 },
+  // The client is fixed (IPv4 endpoints fit) and the server flexes, so "client → server" reads as one phrase.
+  { id: 'client', title: 'client', width: 23 },
+  { id: 'server', title: '  server', width: 23, flex: true },
   { id: 'protocol', title: 'proto', width: 8, drop: 2 },
   { id: 'calls', title: 'calls', width: 6, align: 'right' },
   { id: 'errors', title: 'errors', width: 6, align: 'right' },
@@ -27,8 +28,8 @@ export function connectionLine(s: ConnectionSummary, endReason: string | null, c
     cols,
     {
       id: s.id,
-      client: s.client ? `${s.client} →` : '(open)',
-      server: s.server ?? '',
+      client: s.client ?? '(open)',
+      server: s.server ? `→ ${s.server}` : '',
       protocol: safe(s.protocol ?? '…'),
       calls: count(s.calls),
       errors: count(s.errors),

@@ -39,7 +39,7 @@ describe('Overview', () => {
     expect(cursorLine(f)).toContain(
       `>${first.severity.toUpperCase().padEnd(8)}${first.code} c1 s${first.stream}`,
     );
-    expect(f).toMatch(/ c1 +127\.0\.0\.1:42358 → +127\.0\.0\.1:50105 +h2c +3 +\d+ /);
+    expect(f).toMatch(/ c1 +127\.0\.0\.1:42358 +→ 127\.0\.0\.1:50105 +h2c +3 +\d+ /);
     expect(f.split('\n')[0]).toMatch(/^h2scope {2}1 Overview {2}2 Calls .* loaded · 32 pkts$/);
   });
 
