@@ -10,6 +10,7 @@
 # Not recorded: GOAWAY refusing streams above last-stream-id (analysis.goaway.refused-streams). Neither
 # grpc-js nor Python grpcio (C-core, two-step GOAWAY) refused a stream in bursts of concurrent calls during
 # shutdown over loopback: the client stops opening streams at the first (2^31-1) GOAWAY.
+# A crafted server (scripts/samples/crafted, samples/crafted-refused-streams.pcap) shows it with a real grpc-js client.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 SAMPLES_DIR=samples

@@ -1,0 +1,207 @@
+// One crafted scenario: a real client against the misbehaving server of peer.mjs; prints the meta.json.
+//   node scripts/samples/crafted/scenario.mjs NAME PORT
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { E, F, T, craftedServer, frame, goaway, grpcOk, headerBlock, sleep } from './peer.mjs';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const grpc = createRequire(import.meta.url)('@grpc/grpc-js');
+const [name, portArg] = process.argv.slice(2);
+const PORT = Number(portArg);
+
+/** Runs nghttp (nghttp2-client) and returns its exit code; the crafted server makes it fail on purpose. */
+function nghttp(args) {
+  return new Promise((resolve) => {
+    execFile('nghttp', [...args, `http://127.0.0.1:${PORT}/`], { timeout: 10_000 }, (err) =>
+      resolve(err ? (typeof err.code === 'number' ? err.code : -1) : 0),
+    );
+  });
+}
+
+/** N concurrent grpc-js unary calls on one channel (identity serialisation: no proto needed). */
+async function grpcCalls(n, options = {}, idleMs = 0) {
+  const client = new grpc.Client(`127.0.0.1:${PORT}`, grpc.credentials.createInsecure(), options);
+  const id = (b) => b;
+  const one = () =>
+    new Promise((resolve) =>
+      client.makeUnaryRequest('/scope.v1.Lab/Echo', id, id, Buffer.alloc(0), (err) =>
+        resolve(err ? grpc.status[err.code] : 'OK'),
+      ),
+    );
+  const results = await Promise.all(Array.from({ length: n }, one));
+  await sleep(idleMs);
+  client.close();
+  return results;
+}
+
+/** The stream of the request the crafted server answered (nghttp opens 13: 3..11 are its PRIORITY groups). */
+let requestStream = 0;
+
+const SCENARIOS = {
+  // grpc-js opens 4 calls on one connection; the server answers GOAWAY last-stream-id 1 NO_ERROR once it
+  // saw all four HEADERS, answers stream 1, and closes. Streams 3, 5, 7 are refused (RFC 9113 §6.8);
+  // grpc-js retries them on a second connection, where the server answers every call.
+  'crafted-refused-streams': async () => {
+    const server = await craftedServer(PORT, {
+      onFrame(conn, f) {
+        if (f.type !== T.HEADERS) return;
+        if (conn.index > 0) return void conn.send(grpcOk(f.stream));
+        (conn.state.streams ??= []).push(f.stream);
+        if (conn.state.streams.length !== 4) return;
+        conn.send(goaway(1, E.NO_ERROR, 'crafted: refusing streams above 1'));
+        conn.send(grpcOk(1));
+        setTimeout(() => conn.socket.end(), 100);
+      },
+    });
+    const results = await grpcCalls(4);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) against a real grpc-js ' +
+        'client making 4 concurrent unary calls on one channel: once the 4 request HEADERS (streams 1, 3, 5, 7) ' +
+        'arrived, the server sends GOAWAY last-stream-id 1 NO_ERROR, answers stream 1 and closes; streams 3, 5 ' +
+        'and 7 are refused. grpc-js retries them on a second connection, which the server answers.',
+      expect: {
+        tcpConnections: server.connections(),
+        goaway: { from: 'server', connection: 1, lastStreamId: 1, errorCode: 'NO_ERROR', refused: [3, 5, 7] },
+        callResults: results,
+      },
+    };
+  },
+  // grpc-js keepalive pings every 300 ms; the server never ACKs PINGs, grpc-js gives up after 1.5 s.
+  'crafted-ping-unanswered': async () => {
+    const server = await craftedServer(
+      PORT,
+      { onFrame: (conn, f) => f.type === T.HEADERS && conn.send(grpcOk(f.stream)) },
+      { ackPings: false },
+    );
+    const options = {
+      'grpc.keepalive_time_ms': 300,
+      'grpc.keepalive_timeout_ms': 1500,
+      'grpc.keepalive_permit_without_calls': 1,
+    };
+    const results = await grpcCalls(1, options, 2500);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) that never ACKs a PING, ' +
+        'against a real grpc-js client (keepalive_time_ms 300, keepalive_timeout_ms 1500, permit without calls) ' +
+        'making one unary call the server answers, then idling 2.5 s: the client PING stays unanswered and ' +
+        'grpc-js drops the connection after its keepalive timeout.',
+      expect: { pingAcksFromServer: 0, callResults: results, keepalive: options },
+    };
+  },
+  // nghttp -w 14 (stream window 2^14-1 = 16383); the server sends 16384 + 4000 bytes of DATA on its stream.
+  'crafted-window-overrun': async () => {
+    const server = await craftedServer(PORT, {
+      onFrame(conn, f) {
+        if (f.type !== T.HEADERS) return;
+        conn.send(frame(T.HEADERS, F.END_HEADERS, f.stream, headerBlock([['content-type', 'text/plain']])));
+        requestStream = f.stream;
+        conn.send(frame(T.DATA, 0, f.stream, Buffer.alloc(16384, 0x61)));
+        conn.send(frame(T.DATA, F.END_STREAM, f.stream, Buffer.alloc(4000, 0x62)));
+      },
+    });
+    const exit = await nghttp(['-w', '14']);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) that ignores flow ' +
+        'control, against a real nghttp -w 14 client (SETTINGS_INITIAL_WINDOW_SIZE 16383): for GET / on stream ' +
+        `${requestStream} the server sends DATA of 16384 then 4000 bytes, beyond the 16383-byte stream window.`,
+      expect: { stream: requestStream, clientInitialWindow: 16383, dataFrames: [16384, 4000], nghttpExit: exit },
+    };
+  },
+  // The server never ACKs the client's SETTINGS and answers GET / after 1.2 s.
+  'crafted-settings-unacknowledged': async () => {
+    const server = await craftedServer(
+      PORT,
+      {
+        onFrame(conn, f) {
+          if (f.type !== T.HEADERS) return;
+          requestStream = f.stream;
+          setTimeout(() => {
+            conn.send(frame(T.HEADERS, F.END_HEADERS, f.stream, headerBlock([['content-type', 'text/plain']])));
+            conn.send(frame(T.DATA, F.END_STREAM, f.stream, Buffer.from('crafted\n')));
+          }, 1200);
+        },
+      },
+      { ackSettings: false },
+    );
+    const exit = await nghttp([]);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) that never ACKs the ' +
+        "client's SETTINGS, against a real nghttp client: GET / is answered (200, 8 bytes) after 1.2 s.",
+      expect: { settingsAcksFromServer: 0, stream: requestStream, responseDelayMs: 1200, nghttpExit: exit },
+    };
+  },
+  // GOAWAY COMPRESSION_ERROR right after the client's request HEADERS.
+  'crafted-goaway-compression': async () => {
+    const server = await craftedServer(PORT, {
+      onFrame(conn, f) {
+        if (f.type !== T.HEADERS) return;
+        requestStream = f.stream;
+        conn.send(goaway(0, E.COMPRESSION_ERROR, 'crafted: header block rejected'));
+        setTimeout(() => conn.socket.end(), 100);
+      },
+    });
+    const exit = await nghttp([]);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) against a real nghttp ' +
+        `client: on the request HEADERS of stream ${requestStream} it answers` +
+        ' GOAWAY last-stream-id 0 COMPRESSION_ERROR with ' +
+        'debug data "crafted: header block rejected" (the header block was in fact fine) and closes.',
+      expect: {
+        stream: requestStream,
+        goaway: { from: 'server', lastStreamId: 0, errorCode: 'COMPRESSION_ERROR', debug: 'crafted: header block rejected' },
+        nghttpExit: exit,
+      },
+    };
+  },
+  // DATA on the request stream after the response ended it (closed, RFC 9113 §5.1).
+  'crafted-bad-state': async () => {
+    const server = await craftedServer(PORT, {
+      onFrame(conn, f) {
+        if (f.type !== T.HEADERS) return;
+        conn.send(frame(T.HEADERS, F.END_HEADERS, f.stream, headerBlock([['content-type', 'text/plain']])));
+        conn.send(frame(T.DATA, F.END_STREAM, f.stream, Buffer.from('crafted\n')));
+        conn.send(frame(T.DATA, 0, f.stream, Buffer.from('late\n'))); // same write: before nghttp hangs up
+        requestStream = f.stream;
+      },
+    });
+    const exit = await nghttp([]);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) against a real nghttp ' +
+        `client: GET / on stream ${requestStream} is answered with HEADERS and DATA END_STREAM (8 bytes), and the ` +
+        `server sends another DATA (5 bytes) on the now closed stream ${requestStream} right after.`,
+      expect: { stream: requestStream, lateDataBytes: 5, nghttpExit: exit },
+    };
+  },
+};
+
+const run = SCENARIOS[name];
+if (run === undefined) throw new Error(`unknown crafted scenario ${name}`);
+const meta = await run();
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      description: meta.description,
+      generator: relative(REPO, fileURLToPath(import.meta.url)),
+      ports: [PORT],
+      linkType: 'EN10MB',
+      crafted: true,
+      expect: meta.expect,
+    },
+    null,
+    2,
+  )}\n`,
+);
+process.exit(0);
