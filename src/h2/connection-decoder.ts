@@ -128,7 +128,7 @@ export class H2ConnectionDecoder {
     const index = this.nextIndex++;
     const rec = frameRecord(d, { connection: this.opts.connection, index, from: dir.role });
     const blocks = dir.blocks.onFrame(d, rec);
-    const event: H2Event = { kind: 'frame', frame: rec };
+    const event: H2Event = { kind: 'frame', frame: rec, payload: raw.payload };
     if (d.kind === 'DATA' && d.data !== null) event.data = d.data;
     if (blocks.fields !== undefined) {
       event.fields = blocks.fields;

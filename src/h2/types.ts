@@ -38,6 +38,11 @@ export type H2Event =
       frame: FrameRecord;
       /** DATA frames: the data without padding, for the gRPC layer. */
       data?: Buffer;
+      /**
+       * The whole frame payload (padding included) as the frame reader cut it: a view, not a copy, valid
+       * as long as the event; sinks that keep bytes copy them (the TUI store's hex pane). Not in the JSON.
+       */
+      payload?: Buffer;
       /** HEADERS/PUSH_PROMISE (on the frame that completes the block): the decoded fields with raw bytes. */
       fields?: HeaderField[];
       /** With `fields`: the sender's HPACK dynamic table after this block (for the analysis layer). */

@@ -33,7 +33,8 @@ class GrowableColumn<T extends TypedArray> {
   pushAll(values: ArrayLike<number>): number {
     const start = this.size;
     if (start + values.length > this.data.length) this.grow(start + values.length);
-    for (let i = 0; i < values.length; i++) this.data[start + i] = values[i]!;
+    if (ArrayBuffer.isView(values)) this.data.set(values as unknown as ArrayLike<number>, start);
+    else for (let i = 0; i < values.length; i++) this.data[start + i] = values[i]!;
     this.size += values.length;
     return start;
   }

@@ -3,12 +3,27 @@
  * engine delivered frames, which is capture order), and its fields live in typed arrays. Header lists are
  * interned ([name id, value id] pairs in one pool); the rare fields (SETTINGS, GOAWAY, PING, priority,
  * padding, raw hex) are kept per frame in a sparse map. `record(n)` rebuilds the exact FrameRecord.
+ * For the hex pane, the first bytes of every frame's payload are copied into one growing byte pool; the
+ * 9-byte frame header is rebuilt from the columns (frame-header.ts), so it costs nothing to keep.
  */
+import { FRAME_HEADER_LENGTH, wireType, writeFrameHeader } from './frame-header.js';
 import type { FrameRecord } from './records.js';
 import { F64Column, StringPool, U16Column, U32Column, U8Column } from './store-columns.js';
 
-/** Bytes of DATA payload kept per frame for the hex pane (the rest is not kept: memory). */
-export const DEFAULT_PAYLOAD_PREVIEW_BYTES = 64;
+/**
+ * Payload bytes kept per frame for the hex pane (the rest is not kept: memory). 512 holds most gRPC
+ * HEADERS and small messages whole; a million full-size DATA frames cost 512 MB at most.
+ */
+export const DEFAULT_FRAME_BYTES = 512;
+
+/** RFC 9113 §6.1: DATA's PADDED flag (a Pad Length byte leads the payload). */
+const FLAG_PADDED = 0x8;
+
+/** A frame's bytes as kept: header and the first payload bytes; `total` is header + the whole payload. */
+export interface FrameBytes {
+  bytes: Uint8Array;
+  total: number;
+}
 
 const BIT_SERVER = 1;
 const BIT_AUX = 2;
@@ -66,12 +81,15 @@ export class FrameTable {
   private readonly flagNames = new U16Column();
   private readonly aux = new U32Column();
   private readonly headerAt = new U32Column();
-  private readonly previewAt = new U32Column();
-  private readonly previewLength = new U8Column();
+  /** Each frame's kept payload bytes: offset in `bytePool` and count. */
+  private readonly bytesAt = new U32Column();
+  private readonly bytesLength = new U32Column();
   private readonly hpackSize = new U32Column();
   private readonly hpackMax = new U32Column();
   private readonly headerPool = new U32Column(4096);
-  private readonly previewPool = new U8Column(4096);
+  private readonly bytePool = new U8Column(65536);
+  /** Wire type byte per type name id (`typeNames`), for rebuilding frame headers. */
+  private readonly typeBytes = new U8Column(256);
   private readonly extras = new Map<number, Extras>();
   /** Frame type names ("DATA", "UNKNOWN_0xfa"): at most 256, one per type byte. */
   readonly typeNames = new StringPool(256);
@@ -82,25 +100,30 @@ export class FrameTable {
     readonly strings: StringPool,
     /** Connection ids by ordinal (the store's numbering). */
     private readonly connectionId: (ordinal: number) => string,
-    private readonly previewBytes = DEFAULT_PAYLOAD_PREVIEW_BYTES,
+    /** Payload bytes kept per frame (frame-bytes option). */
+    private readonly bytesLimit = DEFAULT_FRAME_BYTES,
   ) {
     this.headerPool.push(0); // offset 0 means "no header list"
-    if (previewBytes > 255) throw new Error('payload preview is at most 255 bytes per frame');
+    if (!Number.isInteger(bytesLimit) || bytesLimit < 0)
+      throw new Error(`bad frame bytes limit ${bytesLimit}`);
   }
 
   get count(): number {
     return this.conn.length;
   }
 
-  /** Appends a frame; returns its frame number. `hpack`: the sender's table after the block it ends. */
-  add(rec: FrameRecord, connOrdinal: number, data?: Buffer, hpack?: TableState): number {
+  /**
+   * Appends a frame; returns its frame number. `payload`: the frame's whole payload (padding included),
+   * of which the first `bytesLimit` bytes are copied. `hpack`: the sender's table after the block it ends.
+   */
+  add(rec: FrameRecord, connOrdinal: number, payload?: Uint8Array, hpack?: TableState): number {
     const n = this.conn.push(connOrdinal);
     this.index.push(rec.index);
     this.time.push(rec.time);
     this.packet.push(rec.packet);
     this.stream.push(rec.stream);
     this.length.push(rec.length);
-    this.type.push(this.typeNames.id(rec.type));
+    this.type.push(this.typeId(rec.type));
     this.flagBits.push(rec.flagBits);
     this.flagNames.push(this.flagPool.id(rec.flags.join(',')));
     const auxField = AUX_FIELD[rec.type];
@@ -114,7 +137,7 @@ export class FrameTable {
     this.hpackSize.push(hpack?.size ?? 0);
     this.hpackMax.push(hpack?.maxSize ?? UNKNOWN_MAX);
     this.headerAt.push(rec.headers ? this.addHeaders(rec.headers) : 0);
-    this.addPreview(data);
+    this.addBytes(payload);
     const extras = this.extrasOf(rec, auxField);
     if (extras) this.extras.set(n, extras);
     return n;
@@ -159,15 +182,35 @@ export class FrameTable {
     };
   }
 
-  /** The first bytes of a DATA frame's payload (padding excluded), as kept. */
-  preview(n: number): Uint8Array {
-    const len = this.previewLength.get(n);
-    const at = this.previewAt.get(n);
-    return this.previewPool.view(at, at + len).slice();
+  /** The payload bytes kept for a frame (at most `bytesLimit`; none when the engine gave none). */
+  payload(n: number): Uint8Array {
+    const at = this.bytesAt.get(n);
+    return this.bytePool.view(at, at + this.bytesLength.get(n)).slice();
   }
 
+  /** The frame as on the wire, as far as kept: the 9-byte header (rebuilt, exact) and the kept payload. */
+  frameBytes(n: number): FrameBytes {
+    const payload = this.payload(n);
+    const length = this.length.get(n);
+    const bytes = new Uint8Array(FRAME_HEADER_LENGTH + payload.length);
+    const type = this.typeBytes.get(this.type.get(n));
+    writeFrameHeader(bytes, 0, { length, type, flags: this.flagBits.get(n), stream: this.stream.get(n) });
+    bytes.set(payload, FRAME_HEADER_LENGTH);
+    return { bytes, total: FRAME_HEADER_LENGTH + length };
+  }
+
+  /** The first bytes of a DATA frame's data (RFC 9113 §6.1: Pad Length and padding excluded), as kept. */
+  preview(n: number): Uint8Array {
+    if (this.typeName(n) !== 'DATA') return new Uint8Array(0);
+    const payload = this.payload(n);
+    const start = this.flagBits.get(n) & FLAG_PADDED ? 1 : 0;
+    const dataLength = this.bits.get(n) & BIT_AUX ? this.aux.get(n) : 0;
+    return payload.subarray(Math.min(start, payload.length), Math.min(start + dataLength, payload.length));
+  }
+
+  /** Payload bytes kept per frame. */
   get previewLimit(): number {
-    return this.previewBytes;
+    return this.bytesLimit;
   }
 
   /** The frame exactly as the engine delivered it. */
@@ -204,10 +247,18 @@ export class FrameTable {
     return at;
   }
 
-  private addPreview(data: Buffer | undefined): void {
-    const len = data ? Math.min(data.length, this.previewBytes) : 0;
-    this.previewAt.push(len > 0 ? this.previewPool.pushAll(data!.subarray(0, len)) : 0);
-    this.previewLength.push(len);
+  private typeId(name: string): number {
+    const known = this.typeNames.find(name);
+    if (known !== undefined) return known;
+    const id = this.typeNames.id(name);
+    this.typeBytes.push(wireType(name)); // ids are dense: this is entry `id`
+    return id;
+  }
+
+  private addBytes(payload: Uint8Array | undefined): void {
+    const len = payload ? Math.min(payload.length, this.bytesLimit) : 0;
+    this.bytesAt.push(len > 0 ? this.bytePool.pushAll(payload!.subarray(0, len)) : 0);
+    this.bytesLength.push(len);
   }
 
   private extrasOf(rec: FrameRecord, auxField: string | undefined): Extras | null {

@@ -11,7 +11,7 @@ import type { CallRecord } from '../grpc/call-record.js';
 import type { H2Event } from '../h2/types.js';
 import type { CaptureRecord, ConnectionRecord, Diagnostic, FrameRecord } from './records.js';
 import { StringPool, U32Column } from './store-columns.js';
-import { DEFAULT_PAYLOAD_PREVIEW_BYTES, FrameTable } from './store-frames.js';
+import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
 import { HpackBlocks } from './store-hpack.js';
 
 export type Severity = Diagnostic['severity'];
@@ -55,8 +55,8 @@ export interface StoreOptions {
   /** Minimum interval between notifications while records stream in (default 100 ms; 0: synchronous). */
   throttleMs?: number;
   timer?: Timer;
-  /** DATA payload bytes kept per frame for the hex pane (default 64, at most 255). */
-  payloadPreviewBytes?: number;
+  /** Payload bytes kept per frame (every type) for the hex pane (default 512; the rest is not kept). */
+  frameBytes?: number;
 }
 
 const DEFAULT_TIMER: Timer = {
@@ -102,7 +102,7 @@ export class CaptureStore implements RecordSink {
     this.frames = new FrameTable(
       this.strings,
       (o) => this.conns[o]?.id ?? '',
-      opts.payloadPreviewBytes ?? DEFAULT_PAYLOAD_PREVIEW_BYTES,
+      opts.frameBytes ?? DEFAULT_FRAME_BYTES,
     );
   }
 
@@ -116,7 +116,7 @@ export class CaptureStore implements RecordSink {
 
   readonly frame = (rec: FrameRecord, ev?: Extract<H2Event, { kind: 'frame' }>): void => {
     const entry = this.entry(rec.connection);
-    const n = this.frames.add(rec, entry.ordinal, rec.type === 'DATA' ? ev?.data : undefined, ev?.hpack);
+    const n = this.frames.add(rec, entry.ordinal, ev?.payload, ev?.hpack);
     entry.frames.push(n);
     if (ev?.hpackBlock) this.hpack.add(n, entry.ordinal, rec.from, ev.hpackBlock);
     entry.firstTime ??= rec.time;

@@ -140,7 +140,7 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
 function paneLines(store: CaptureStore, frame: number, hex: boolean): Line[] {
   if (frame < 0) return [];
   const rec = store.frames.record(frame);
-  if (hex) return frameHexLines(rec, store.frames.preview(frame), store.frames.previewLimit);
+  if (hex) return frameHexLines(rec, store.frames.frameBytes(frame), store.frames.previewLimit);
   const call = store.callAt(rec.connection, rec.stream);
   const callText = call !== undefined ? methodText(store.calls[call]!) : null;
   return frameDetailLines(rec, frame + 1, callText);

@@ -114,21 +114,43 @@ function extraFields(f: FrameRecord): Array<[string, string]> {
   return out;
 }
 
-/** The hex pane: the bytes h2scope kept for the frame, and what is missing. */
-export function frameHexLines(f: FrameRecord, preview: Uint8Array, limit: number): Line[] {
-  if (preview.length > 0) {
-    const payload = f.dataLength ?? f.length;
-    const note =
-      payload > preview.length
-        ? `first ${preview.length} of ${payload} payload bytes (h2scope keeps ${limit} per frame)`
-        : `${payload} payload bytes`;
-    return [[seg(note, 'dim')], ...hexDump(preview).map((l) => [seg(l)])];
+/** RFC 9113 §4.1: the frame header the hex pane highlights. */
+const FRAME_HEADER_LENGTH = 9;
+/** Where the hex bytes start in a hexDump line ("0000  ") and the width of one byte ("hh "). */
+const HEX_START = 6;
+const HEX_BYTE = 3;
+
+/**
+ * The hex pane, Wireshark style: offset, 16 bytes in hex, ASCII with '.' for anything not printable (so no
+ * control byte reaches the terminal). The 9-byte frame header is highlighted; then the payload as kept.
+ */
+export function frameHexLines(
+  f: FrameRecord,
+  kept: { bytes: Uint8Array; total: number },
+  limit: number,
+): Line[] {
+  const payloadKept = kept.bytes.length - FRAME_HEADER_LENGTH;
+  const lines: Line[] = [
+    [
+      seg(`frame header ${FRAME_HEADER_LENGTH} bytes`, 'accent'),
+      seg(` + ${f.type} payload ${f.length} bytes`, 'dim'),
+    ],
+  ];
+  const rows = hexDump(kept.bytes);
+  rows.forEach((row, i) => {
+    if (i > 0) return lines.push([seg(row.slice(0, HEX_START), 'dim'), seg(row.slice(HEX_START))]);
+    const headerEnd = HEX_START + FRAME_HEADER_LENGTH * HEX_BYTE;
+    lines.push([
+      seg(row.slice(0, HEX_START), 'dim'),
+      seg(row.slice(HEX_START, headerEnd), 'accent'),
+      seg(row.slice(headerEnd)),
+    ]);
+  });
+  const missing = kept.total - kept.bytes.length;
+  if (missing > 0) {
+    const why =
+      payloadKept === 0 && limit > 0 ? 'payload not given to the store' : `h2scope keeps ${limit} per frame`;
+    lines.push([seg(`… ${missing} more bytes not kept (${why})`, 'dim')]);
   }
-  if (f.raw)
-    return [
-      [seg('payload (hex, capped):', 'dim')],
-      ...hexDump(Buffer.from(f.raw, 'hex')).map((l) => [seg(l)]),
-    ];
-  if (f.length === 0) return [[seg('empty payload', 'dim')]];
-  return [[seg(`${f.type}: payload bytes are not kept, only the decoded fields (Tab: details).`, 'dim')]];
+  return lines;
 }

@@ -133,4 +133,14 @@ describe('analysis on the crafted samples of scripts/samples/crafted', () => {
       count: 1,
     });
   });
+  it('crafted-idle-dropped: a bare FIN after 31 s of silence, no GOAWAY, no keepalive', async () => {
+    const s = await sample('crafted-idle-dropped.pcap');
+    expect(s.analysis.map((d) => d.code)).toEqual(['analysis.keepalive.idle-dropped']);
+    const d = s.analysis[0]!;
+    expect([d.connection, d.stream, d.severity]).toEqual(['c1', undefined, 'warning']);
+    expect(d.evidence).toMatchObject({ how: 'FIN', pingNote: ', and no keepalive PING was sent' });
+    // The crafted server waits 31 s after its response; the last HTTP/2 frame comes a little later.
+    expect(d.evidence!.idleMs as number).toBeGreaterThan(30_000);
+    expect(d.evidence!.idleMs as number).toBeLessThan(31_500);
+  });
 });

@@ -1,15 +1,16 @@
 /** Test helper: a CaptureStore filled by the real pipeline from a sample, as the TUI's loader fills it. */
 import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine, type PipelineOptions } from '../../src/engine/pipeline.js';
-import { CaptureStore } from '../../src/model/store.js';
+import { CaptureStore, type StoreOptions } from '../../src/model/store.js';
 
 export const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
 
 export async function loadStore(
   sample: string,
   opts: Omit<PipelineOptions, 'file'> = {},
+  storeOpts: StoreOptions = {},
 ): Promise<CaptureStore> {
-  const store = new CaptureStore({ throttleMs: 0 });
+  const store = new CaptureStore({ throttleMs: 0, ...storeOpts });
   const path = SAMPLES + sample;
   const engine = createEngine({ ...opts, file: path }, store);
   engine.push(await readCaptureFile(path));

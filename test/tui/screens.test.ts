@@ -152,7 +152,7 @@ describe('Call detail', () => {
     expect(f).toContain('details: google.rpc.Status 8 RESOURCE_EXHAUSTED "quota exceeded for tenant lab"');
     expect(f).toContain('google.rpc.ErrorInfo');
     expect(f).toContain('reason: "QUOTA_EXCEEDED"');
-    expect(f).toContain('Raw bytes  DATA frames, first 64 bytes each');
+    expect(f).toContain('Raw bytes  DATA frames, first 512 bytes each');
     expect(f).toMatch(/frame 24 client DATA 50 bytes\n +0000 {2}00 00 00 00 2d /);
   });
 
@@ -219,11 +219,28 @@ describe('Frames', () => {
     expect(f).toContain('header list (11 fields)');
     expect(f).toContain(':path: /scope.v1.Lab/Echo');
     expect(f).toContain('call               /scope.v1.Lab/Echo');
-    expect(await a.keys('x')).toContain('HEADERS: payload bytes are not kept, only the decoded fields');
+    // the hex pane: the frame header rebuilt (len 140 = 0x8c, type 0x1, END_HEADERS 0x4, stream 1), then the
+    // HPACK block (0x41: literal with incremental indexing, name index 1 :authority, RFC 7541 §6.2.1)
+    const hex = await a.keys('x');
+    expect(hex).toContain('── Bytes');
+    expect(hex).toContain('frame header 9 bytes + HEADERS payload 140 bytes');
+    // ASCII column: '.' for anything not printable (0x5c is a backslash)
+    expect(hex).toContain(' 0000  00 00 8c 01 04 00 00 00 01 41 8b 08 9d 5c 0b 81  .........A...\\..');
+    expect(hex).not.toContain('not kept');
     const data = await a.keys(KEY.tab, 'j', 'x');
-    expect(data).toContain('── Bytes');
-    expect(data).toContain('first 64 of 106 payload bytes (h2scope keeps 64 per frame)');
-    expect(data).toMatch(/0000 {2}00 00 00 00 65 0a /);
+    expect(data).toContain('frame header 9 bytes + DATA payload 106 bytes');
+    expect(data).toMatch(/0000 {2}00 00 6a 00 01 00 00 00 01 00 00 00 00 65 0a 05 /);
+    expect(data).toMatch(/0070 {2}[0-9a-f ]+ {2}\S+ *\n/); // 9 + 106 = 115 bytes: the last row holds 3
+  });
+
+  it('the hex pane says how many bytes were not kept beyond the per-frame cap', async () => {
+    const store = await loadStore('grpc-js-unary.pcap', {}, { frameBytes: 16 });
+    app = await renderApp(store, { rows: 50 });
+    const f = await app.keys('4', 'jjjj', KEY.tab, 'x');
+    expect(f).toContain('frame header 9 bytes + DATA payload 106 bytes');
+    expect(f).toMatch(/0000 {2}00 00 6a 00 01 00 00 00 01 00 00 00 00 65 0a 05 {2}/);
+    expect(f).toMatch(/0010 {2}[0-9a-f]{2}( [0-9a-f]{2}){8} +\S/); // 25 bytes kept: 16 + 9
+    expect(f).toContain('… 90 more bytes not kept (h2scope keeps 16 per frame)');
   });
 
   it('H opens the HPACK inspector on a HEADERS frame', async () => {

@@ -38,12 +38,12 @@ describe('CaptureStore columns', () => {
     expect(store.frames.headers(0)).toBeNull();
   });
 
-  it('keeps the first bytes of DATA payloads for the hex pane, capped', async () => {
+  it('keeps DATA payloads for the hex pane (whole under the 512-byte default cap)', async () => {
     const store = await loadStore('grpc-js-unary.pcap');
     // frame 4: client DATA s=1 len=106: a gRPC message prefix 00 00000065 (101-byte message)
     expect(store.frames.typeName(4)).toBe('DATA');
     const bytes = store.frames.preview(4);
-    expect(bytes.length).toBe(64);
+    expect(bytes.length).toBe(106); // the cap is tested in store-bytes.test.ts
     expect([...bytes.subarray(0, 5)]).toEqual([0, 0, 0, 0, 101]);
     expect(store.frames.preview(0).length).toBe(0); // SETTINGS: nothing kept
   });

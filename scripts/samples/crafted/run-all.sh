@@ -30,6 +30,7 @@ SCENARIOS=(
   "crafted-settings-unacknowledged|50504"
   "crafted-goaway-compression|50505"
   "crafted-bad-state|50506"
+  "crafted-idle-dropped|50507"
 )
 
 wanted=("$@")

@@ -40,6 +40,28 @@ async function grpcCalls(n, options = {}, idleMs = 0) {
 let requestStream = 0;
 
 const SCENARIOS = {
+  // A middlebox-style idle drop: one grpc-js call is answered, then the connection stays silent for 31 s
+  // (no keepalive on the client) and the server closes it with a bare FIN, no GOAWAY: what an idle timeout
+  // in a NAT, load balancer or proxy looks like from the endpoints (analysis.keepalive.idle-dropped).
+  'crafted-idle-dropped': async () => {
+    const server = await craftedServer(PORT, {
+      onFrame(conn, f) {
+        if (f.type !== T.HEADERS) return;
+        requestStream = f.stream;
+        conn.send(grpcOk(f.stream));
+        setTimeout(() => conn.socket.end(), 31_000);
+      },
+    });
+    const results = await grpcCalls(1, {}, 32_000);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) against a real grpc-js ' +
+        'client without keepalive: one unary call is answered OK, then after 31 s of silence the server closes ' +
+        'the TCP connection with a FIN and no GOAWAY, like an idle timeout in a middlebox.',
+      expect: { calls: results, stream: requestStream, idleBeforeFinMs: 31_000, goaway: false },
+    };
+  },
   // grpc-js opens 4 calls on one connection; the server answers GOAWAY last-stream-id 1 NO_ERROR once it
   // saw all four HEADERS, answers stream 1, and closes. Streams 3, 5, 7 are refused (RFC 9113 §6.8);
   // grpc-js retries them on a second connection, where the server answers every call.
