@@ -245,7 +245,9 @@ export class GrpcCallTracker {
     state.reset = { by: f.from, errorCode, time: f.time };
     // A client CANCEL is the normal end of a cancelled or timed-out call: the analysis layer explains it
     // (analysis.cancel.client, analysis.deadline.exceeded) with more context, so only other resets are flagged.
-    if (f.from === 'client' && errorCode === 'CANCEL') return this.complete(state, 'reset', f.time);
+    // REFUSED_STREAM likewise: analysis.stream.refused says it is safe to retry (RFC 9113 §8.7).
+    const explained = (f.from === 'client' && errorCode === 'CANCEL') || errorCode === 'REFUSED_STREAM';
+    if (explained) return this.complete(state, 'reset', f.time);
     const params = { method: state.path ?? '(unknown method)', side: f.from, errorCode };
     const d = diag(GRPC_DIAGNOSTICS, 'grpc.call-reset', params, {
       ...whereOf(this.config, state),

@@ -143,4 +143,39 @@ describe('analysis on the crafted samples of scripts/samples/crafted', () => {
     expect(d.evidence!.idleMs as number).toBeGreaterThan(30_000);
     expect(d.evidence!.idleMs as number).toBeLessThan(31_500);
   });
+  it("crafted-goaway-flow-control and crafted-goaway-calm: GOAWAY errors with the server's own debug text", async () => {
+    for (const [file, code, debug] of [
+      ['crafted-goaway-flow-control.pcap', 'analysis.goaway.flow-control-error', 'crafted: window exceeded'],
+      ['crafted-goaway-calm.pcap', 'analysis.goaway.enhance-your-calm', 'crafted: rate limited'],
+    ] as const) {
+      const s = await sample(file);
+      expect(s.analysis.map((d) => d.code)).toEqual([code, 'analysis.goaway.refused-streams']);
+      expect(s.analysis[0]!).toMatchObject({ connection: 'c1', severity: 'error' });
+      expect(s.analysis[0]!.evidence).toMatchObject({ from: 'server', lastStreamId: 0, debug });
+      expect(s.analysis[1]!).toMatchObject({ stream: 13, evidence: { count: 1, streams: '13 (GET /)' } });
+    }
+  });
+
+  it('crafted-refused-stream: RST_STREAM REFUSED_STREAM, explained once, and the call retried OK', async () => {
+    const s = await sample('crafted-refused-stream.pcap');
+    expect(s.analysis.map((d) => [d.code, d.stream])).toEqual([['analysis.stream.refused', 1]]);
+    expect(s.analysis[0]!.evidence).toMatchObject({ from: 'server', count: 1 });
+  });
+
+  it("crafted-window-overflow: WINDOW_UPDATE past 2^31-1, and the client's FLOW_CONTROL_ERROR", async () => {
+    const s = await sample('crafted-window-overflow.pcap');
+    expect(s.analysis.map((d) => d.code)).toEqual([
+      'analysis.goaway.flow-control-error',
+      'analysis.flow.window-overflow',
+    ]);
+    const overflow = s.analysis[1]!;
+    expect([overflow.connection, overflow.stream, overflow.severity]).toEqual(['c1', 0, 'error']);
+    // 65,535 initial + 2,147,483,647 = 2,147,549,182 > 2^31-1 (RFC 9113 §6.9.1).
+    expect(overflow.evidence).toMatchObject({
+      increment: 2147483647,
+      window: 'connection',
+      value: 2147549182,
+    });
+    expect(s.analysis[0]!.evidence).toMatchObject({ from: 'client', lastStreamId: 0 });
+  });
 });

@@ -31,6 +31,10 @@ SCENARIOS=(
   "crafted-goaway-compression|50505"
   "crafted-bad-state|50506"
   "crafted-idle-dropped|50507"
+  "crafted-goaway-flow-control|50508"
+  "crafted-goaway-calm|50509"
+  "crafted-refused-stream|50510"
+  "crafted-window-overflow|50511"
 )
 
 wanted=("$@")

@@ -186,6 +186,82 @@ const SCENARIOS = {
       },
     };
   },
+  // GOAWAY with an error code other than COMPRESSION_ERROR, right after the request HEADERS (RFC 9113 §6.8).
+  ...Object.fromEntries(
+    [
+      ['crafted-goaway-flow-control', 'FLOW_CONTROL_ERROR', 'crafted: window exceeded'],
+      ['crafted-goaway-calm', 'ENHANCE_YOUR_CALM', 'crafted: rate limited'],
+    ].map(([scenario, code, debug]) => [
+      scenario,
+      async () => {
+        const server = await craftedServer(PORT, {
+          onFrame(conn, f) {
+            if (f.type !== T.HEADERS) return;
+            requestStream = f.stream;
+            conn.send(goaway(0, E[code], debug));
+            setTimeout(() => conn.socket.end(), 100);
+          },
+        });
+        const exit = await nghttp([]);
+        await server.stop();
+        return {
+          description:
+            'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) against a real ' +
+            `nghttp client: on the request HEADERS of stream ${requestStream} it answers GOAWAY last-stream-id ` +
+            `0 ${code} with debug data "${debug}" (nothing was wrong) and closes.`,
+          expect: {
+            stream: requestStream,
+            goaway: { from: 'server', lastStreamId: 0, errorCode: code, debug },
+            nghttpExit: exit,
+          },
+        };
+      },
+    ]),
+  ),
+  // RST_STREAM REFUSED_STREAM on a grpc-js call: the client retries it transparently on a new stream.
+  'crafted-refused-stream': async () => {
+    const server = await craftedServer(PORT, {
+      onFrame(conn, f) {
+        if (f.type !== T.HEADERS) return;
+        (conn.state.seen ??= []).push(f.stream);
+        if (conn.state.seen.length === 1) {
+          conn.send(frame(T.RST_STREAM, 0, f.stream, Buffer.from([0, 0, 0, E.REFUSED_STREAM])));
+        } else conn.send(grpcOk(f.stream));
+      },
+    });
+    const results = await grpcCalls(1);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) against a real grpc-js ' +
+        'client: the first call (stream 1) is refused with RST_STREAM REFUSED_STREAM; grpc-js retries it on ' +
+        'stream 3, which is answered OK.',
+      expect: { calls: results, refusedStream: 1 },
+    };
+  },
+  // WINDOW_UPDATE that pushes the client's connection send window past 2^31-1 (RFC 9113 §6.9.1).
+  'crafted-window-overflow': async () => {
+    const server = await craftedServer(PORT, {
+      onFrame(conn, f) {
+        if (f.type !== T.HEADERS) return;
+        requestStream = f.stream;
+        const inc = Buffer.alloc(4);
+        inc.writeUInt32BE(0x7fffffff);
+        conn.send(frame(T.WINDOW_UPDATE, 0, 0, inc));
+        conn.send(frame(T.HEADERS, F.END_HEADERS, f.stream, headerBlock([['content-type', 'text/plain']])));
+        conn.send(frame(T.DATA, F.END_STREAM, f.stream, Buffer.from('crafted\n')));
+      },
+    });
+    const exit = await nghttp([]);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) against a real nghttp ' +
+        'client: it sends WINDOW_UPDATE +2147483647 on stream 0, pushing the client\'s connection send window ' +
+        'past 2^31-1 (a FLOW_CONTROL_ERROR per RFC 9113 §6.9.1), then answers GET /.',
+      expect: { stream: requestStream, increment: 0x7fffffff, nghttpExit: exit },
+    };
+  },
   // DATA on the request stream after the response ended it (closed, RFC 9113 §5.1).
   'crafted-bad-state': async () => {
     const server = await craftedServer(PORT, {
