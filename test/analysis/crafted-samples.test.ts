@@ -178,4 +178,15 @@ describe('analysis on the crafted samples of scripts/samples/crafted', () => {
     });
     expect(s.analysis[0]!.evidence).toMatchObject({ from: 'client', lastStreamId: 0 });
   });
+  it('crafted-stream-reset: RST_STREAM INTERNAL_ERROR on a plain HTTP/2 request', async () => {
+    const s = await sample('crafted-stream-reset.pcap');
+    expect(s.analysis.map((d) => [d.code, d.connection, d.stream])).toEqual([
+      ['analysis.stream.reset', 'c1', 13],
+    ]);
+    expect(s.analysis[0]!.evidence).toMatchObject({
+      from: 'server',
+      errorCode: 'INTERNAL_ERROR',
+      request: ' (GET /)',
+    });
+  });
 });

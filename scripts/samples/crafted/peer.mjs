@@ -6,7 +6,7 @@ import net from 'node:net';
 export const PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'; // RFC 9113 §3.4
 export const T = { DATA: 0, HEADERS: 1, RST_STREAM: 3, SETTINGS: 4, PING: 6, GOAWAY: 7, WINDOW_UPDATE: 8 };
 export const F = { END_STREAM: 0x1, ACK: 0x1, END_HEADERS: 0x4 };
-export const E = { NO_ERROR: 0, FLOW_CONTROL_ERROR: 3, REFUSED_STREAM: 7, COMPRESSION_ERROR: 9, ENHANCE_YOUR_CALM: 11 }; // RFC 9113 §7
+export const E = { NO_ERROR: 0, INTERNAL_ERROR: 2, FLOW_CONTROL_ERROR: 3, REFUSED_STREAM: 7, COMPRESSION_ERROR: 9, ENHANCE_YOUR_CALM: 11 }; // RFC 9113 §7
 
 /** RFC 9113 §4.1: 24-bit length, 8-bit type, 8-bit flags, reserved bit + 31-bit stream id. */
 export function frame(type, flags, stream, payload = Buffer.alloc(0)) {

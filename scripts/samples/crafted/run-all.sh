@@ -35,6 +35,7 @@ SCENARIOS=(
   "crafted-goaway-calm|50509"
   "crafted-refused-stream|50510"
   "crafted-window-overflow|50511"
+  "crafted-stream-reset|50512"
 )
 
 wanted=("$@")

@@ -239,6 +239,25 @@ const SCENARIOS = {
       expect: { calls: results, refusedStream: 1 },
     };
   },
+  // RST_STREAM INTERNAL_ERROR on a plain HTTP/2 request (not gRPC): the server failed it mid-way.
+  'crafted-stream-reset': async () => {
+    const server = await craftedServer(PORT, {
+      onFrame(conn, f) {
+        if (f.type !== T.HEADERS) return;
+        requestStream = f.stream;
+        conn.send(frame(T.HEADERS, F.END_HEADERS, f.stream, headerBlock([['content-type', 'text/plain']])));
+        conn.send(frame(T.RST_STREAM, 0, f.stream, Buffer.from([0, 0, 0, E.INTERNAL_ERROR])));
+      },
+    });
+    const exit = await nghttp([]);
+    await server.stop();
+    return {
+      description:
+        'CRAFTED server (scripts/samples/crafted/peer.mjs, node:net, hand-built frames) against a real nghttp ' +
+        `client: GET / on stream ${requestStream} gets response headers, then RST_STREAM INTERNAL_ERROR.`,
+      expect: { stream: requestStream, rst: { from: 'server', errorCode: 'INTERNAL_ERROR' }, nghttpExit: exit },
+    };
+  },
   // WINDOW_UPDATE that pushes the client's connection send window past 2^31-1 (RFC 9113 §6.9.1).
   'crafted-window-overflow': async () => {
     const server = await craftedServer(PORT, {
