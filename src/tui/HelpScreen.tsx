@@ -1,12 +1,9 @@
-import { Box } from 'ink';
 import { useMemo } from 'react';
 import { blank, section, type DocLine } from './doc.js';
-import { DocumentView } from './DocumentView.js';
+import { DocumentScreen } from './DocumentScreen.js';
 import { HELP_SECTIONS } from './help-text.js';
 import { seg } from './lines.js';
 import type { ScreenProps } from './screen-props.js';
-import { TitleBar } from './TitleBar.js';
-import { useFilter } from './use-filter.js';
 
 export function helpDocument(): DocLine[] {
   const out: DocLine[] = [];
@@ -19,19 +16,17 @@ export function helpDocument(): DocLine[] {
 }
 
 export function HelpScreen({ store, view, width, height }: ScreenProps<'help'>) {
-  const filter = useFilter(view.filter);
   const doc = useMemo(helpDocument, []);
+  const info = 'every key · Esc back';
   return (
-    <Box flexDirection="column" height={height}>
-      <TitleBar title="Help" info="every key · Esc back" filter={filter} width={width} />
-      <DocumentView
-        store={store}
-        doc={doc}
-        list={view.lists[0]}
-        filter={filter}
-        width={width}
-        height={height - 1}
-      />
-    </Box>
+    <DocumentScreen
+      store={store}
+      doc={doc}
+      title="Help"
+      info={info}
+      view={view}
+      width={width}
+      height={height}
+    />
   );
 }
