@@ -7,7 +7,12 @@ import type { CaptureEvent } from '../capture/types.js';
 import { diag } from '../diagnostics/make.js';
 import { ENGINE_DIAGNOSTICS } from '../diagnostics/engine.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../model/records.js';
+import {
+  emptyCaptureRecord,
+  type CaptureRecord,
+  type ConnectionRecord,
+  type FrameRecord,
+} from '../model/records.js';
 import { NetDecoder } from '../net/net-decoder.js';
 import { ConnectionSession, type SessionEvent, type SessionOptions } from '../session/connection-session.js';
 import { FlowTable } from '../tcp/flow-table.js';
@@ -59,17 +64,7 @@ export class Engine {
     private readonly opts: EngineOptions,
     private readonly sink: RecordSink,
   ) {
-    this.capture = {
-      file: opts.file,
-      format: null,
-      compressed: false,
-      linkTypes: [],
-      packets: 0,
-      bytes: 0,
-      start: null,
-      end: null,
-      complete: true,
-    };
+    this.capture = emptyCaptureRecord(opts.file);
     this.keyLog = opts.keyLog ?? new KeyLog();
     this.sessionOptions = { ...opts, keyLog: this.keyLog };
   }

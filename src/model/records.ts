@@ -384,3 +384,18 @@ export interface HpackRecord {
   client: HpackSideRecord;
   server: HpackSideRecord;
 }
+
+/** The capture record before anything was read: the engine fills it in as packets arrive. */
+export function emptyCaptureRecord(file: string): CaptureRecord {
+  return {
+    file,
+    format: null,
+    compressed: false,
+    linkTypes: [],
+    packets: 0,
+    bytes: 0,
+    start: null,
+    end: null,
+    complete: true,
+  };
+}

@@ -25,7 +25,7 @@ import {
   TlsDirection,
   type WireDir,
 } from './tls-direction.js';
-import { type TlsFacts, tlsInfo } from './tls-info.js';
+import { newTlsFacts, type TlsFacts, tlsInfo } from './tls-info.js';
 
 export type { TlsConnectionEvent, WireDir } from './tls-direction.js';
 
@@ -48,16 +48,7 @@ export class TlsConnection {
   private client: WireDir;
   private clientKnown = false;
   /** What the handshake said and what became of the records: ConnectionRecord.tls is made from it. */
-  private readonly facts: TlsFacts = {
-    clientHello: undefined,
-    serverHello: undefined,
-    version: undefined,
-    helloRetry: false,
-    alpnSelected: undefined,
-    keyProblem: undefined,
-    counts: { encrypted: 0, decrypted: 0, failed: 0 },
-    alerts: [],
-  };
+  private readonly facts: TlsFacts = newTlsFacts();
   private missingReported = false;
   private appDataSeen = false;
   private readonly held: HeldRecords;

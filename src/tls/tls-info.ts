@@ -22,6 +22,20 @@ export interface TlsFacts {
   alerts: NonNullable<ConnectionTls['alerts']>;
 }
 
+/** Facts before any handshake byte was seen. */
+export function newTlsFacts(): TlsFacts {
+  return {
+    clientHello: undefined,
+    serverHello: undefined,
+    version: undefined,
+    helloRetry: false,
+    alpnSelected: undefined,
+    keyProblem: undefined,
+    counts: { encrypted: 0, decrypted: 0, failed: 0 },
+    alerts: [],
+  };
+}
+
 export function tlsInfo(f: TlsFacts): ConnectionTls {
   const { clientHello: ch, serverHello: sh } = f;
   const tls: ConnectionTls = { decryption: decryption(f), records: { ...f.counts } };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
 import type { CallRecord } from '../../src/grpc/call-record.js';
+import { emptyCaptureRecord } from '../../src/model/records.js';
 import { textSink, type TextReportOptions } from '../../src/output/text.js';
 import { connectionRecord } from './build.js';
 
@@ -95,17 +96,7 @@ describe('text report', () => {
     sink.call!({ connection: 'c1', stream: 3 } as CallRecord);
     sink.call!({ connection: 'c1', stream: 1 } as CallRecord);
     sink.connection(connectionRecord());
-    sink.capture({
-      file: 'x',
-      format: 'pcap',
-      compressed: false,
-      linkTypes: [],
-      packets: 0,
-      bytes: 0,
-      start: null,
-      end: null,
-      complete: true,
-    });
+    sink.capture({ ...emptyCaptureRecord('x'), format: 'pcap' });
     expect(out.split('\n').filter((l) => l.includes('CALL'))).toEqual([
       '    call     CALL 1',
       '    call     CALL 3',

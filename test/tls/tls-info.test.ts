@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeClientHello } from '../../src/tls/client-hello.js';
 import { decodeServerHello } from '../../src/tls/server-hello.js';
-import { type TlsFacts, tlsInfo, tlsSummary } from '../../src/tls/tls-info.js';
+import { newTlsFacts, type TlsFacts, tlsInfo, tlsSummary } from '../../src/tls/tls-info.js';
 import { alpnExt, clientHelloBody, ext, serverHelloBody, sniExt, u16, vec8 } from './builders.js';
 
 // RFC 8446 §4.1.2 / §4.1.3 bodies: a TLS 1.3 ClientHello with session id 0x01.. and a ServerHello.
@@ -17,17 +17,7 @@ const sh12 = decodeServerHello(serverHelloBody({ sessionId, suite: 0xc02f, exten
 if (!ch.ok || !sh12.ok) throw new Error('fixture hellos do not decode');
 
 function facts(over: Partial<TlsFacts> = {}): TlsFacts {
-  return {
-    clientHello: undefined,
-    serverHello: undefined,
-    version: undefined,
-    helloRetry: false,
-    alpnSelected: undefined,
-    keyProblem: undefined,
-    counts: { encrypted: 0, decrypted: 0, failed: 0 },
-    alerts: [],
-    ...over,
-  };
+  return { ...newTlsFacts(), ...over };
 }
 
 describe('tlsInfo', () => {
