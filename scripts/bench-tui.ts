@@ -47,7 +47,7 @@ async function record(sample: string): Promise<Recorded[]> {
     diagnostic: (rec) => out.push({ kind: 'diagnostic', rec }),
     capture: () => undefined,
   };
-  const engine = createEngine({ file: sample }, sink);
+  const engine = createEngine({ file: sample, hpackReports: true }, sink);
   engine.push(await readCaptureFile(SAMPLES + sample));
   engine.finish();
   return out;
@@ -107,7 +107,7 @@ async function captureStore(file: string) {
   const { createEngine } = await import('../src/engine/pipeline.js');
   const { loadCapture } = await import('../src/tui/load-capture.js');
   const store = new CaptureStore({ throttleMs: 0 });
-  await loadCapture(new CaptureSource(file), createEngine({ file }, store), store, {
+  await loadCapture(new CaptureSource(file), createEngine({ file, hpackReports: true }, store), store, {
     now: () => performance.now(),
     signal: { aborted: false },
   });

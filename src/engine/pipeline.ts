@@ -33,6 +33,8 @@ export interface PipelineOptions {
   descriptorSets?: string[];
   /** NSS key log file for TLS decryption (--keylog). */
   keylog?: string | null;
+  /** Per-field HPACK representation reports on header frames: only the TUI's inspector reads them. */
+  hpackReports?: boolean;
 }
 
 /** `schema` is null when none was asked for (no --proto, no --descriptor-set): messages decode schema-less. */
@@ -105,7 +107,14 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
   const captureObservers: CaptureObserver[] = [new CaptureAnalyzer()];
   const keyLog = pipelineKeyLog(opts, sink);
   return new Engine(
-    { file: opts.file, h2Ports: new Set(opts.h2Ports ?? []), observers, captureObservers, keyLog },
+    {
+      file: opts.file,
+      h2Ports: new Set(opts.h2Ports ?? []),
+      hpackReports: opts.hpackReports ?? false,
+      observers,
+      captureObservers,
+      keyLog,
+    },
     sink,
   );
 }

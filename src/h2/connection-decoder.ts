@@ -17,6 +17,11 @@ export interface H2ConnectionOptions {
   maxHeaderListSize?: number;
   /** Warn above this many fields in one header list; default 200. */
   maxHeaderFields?: number;
+  /**
+   * Attach each header block's representations and table insertions to its frame event (the TUI's HPACK
+   * inspector). Off by default: it is a second pass over every block that reports do not need.
+   */
+  hpackReports?: boolean;
 }
 
 /** One direction of the connection: the bytes `role` sends. */
@@ -107,7 +112,12 @@ export class H2ConnectionDecoder {
       role,
       stream: new DirectionStream(() => limits.maxFrameSize),
       hpack,
-      blocks: new HeaderBlocks(hpack, { connection: this.opts.connection, from: role, limits: listLimits }),
+      blocks: new HeaderBlocks(hpack, {
+        connection: this.opts.connection,
+        from: role,
+        limits: listLimits,
+        reports: this.opts.hpackReports ?? false,
+      }),
       limits,
       lastTime: 0,
     };

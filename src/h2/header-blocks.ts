@@ -44,7 +44,7 @@ export class HeaderBlocks {
 
   constructor(
     private readonly hpack: HpackDecoder,
-    private readonly ctx: { connection: string; from: Role; limits: HeaderListLimits },
+    private readonly ctx: { connection: string; from: Role; limits: HeaderListLimits; reports?: boolean },
   ) {}
 
   /** Stream and size of the block still waiting for END_HEADERS, if any. */
@@ -108,7 +108,7 @@ export class HeaderBlocks {
     rec.headers = result.headers;
     if (!result.ok) rec.headersError = result.reason;
     out.fields = result.fields;
-    out.hpackBlock = report(bytes, result, lostBefore);
+    if (this.ctx.reports) out.hpackBlock = report(bytes, result, lostBefore);
     out.diagnostics.push(...this.resultDiagnostics(result, where));
     this.checkLimits(result.fields, where, out);
   }

@@ -33,6 +33,8 @@ export type SessionEvent = H2Event | TcpCloseEvent | { kind: 'connection'; recor
 export interface SessionOptions {
   /** Server ports whose traffic is HTTP/2 even without a preface (--port, --decode-as). */
   h2Ports?: ReadonlySet<number>;
+  /** Attach HPACK representation reports to header frames (the TUI's inspector; see H2ConnectionOptions). */
+  hpackReports?: boolean;
   /** How many bytes per direction to hold while deciding (default 64 KiB). */
   sniffLimit?: number;
   /** TLS secrets (--keylog, pcapng Decryption Secrets Blocks), shared by all connections. */
@@ -330,7 +332,10 @@ export class ConnectionSession {
 
   /** Creates the decoder and replays the held chunks of both directions in arrival order. */
   private replay(notes: SessionEvent[], state: 'h2' | 'http1'): SessionEvent[] {
-    this.decoder = new H2ConnectionDecoder({ connection: this.id });
+    this.decoder = new H2ConnectionDecoder({
+      connection: this.id,
+      hpackReports: this.opts.hpackReports ?? false,
+    });
     if (this.upgrade) this.decoder.acknowledgedSettings('client', this.upgrade.settings);
     const held = this.pending;
     this.pending = [];

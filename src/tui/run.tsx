@@ -47,7 +47,7 @@ export async function runTui(opts: { input: string; pipeline: PipelineOptions })
     return 2;
   }
   const store = new CaptureStore();
-  const engine = createEngine(opts.pipeline, store);
+  const engine = createEngine({ ...opts.pipeline, hpackReports: true }, store);
   const source = new CaptureSource(opts.input);
   const out = process.stdout;
   const restore = (): void => {

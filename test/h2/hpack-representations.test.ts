@@ -178,7 +178,7 @@ describe('H2ConnectionDecoder: hpackBlock on the frame event', () => {
     events.flatMap((e) => (e.kind === 'frame' && e.hpackBlock ? [e.hpackBlock] : []));
 
   it('reports the block and is absent from the FrameRecord (output contract unchanged)', () => {
-    const dec = new H2ConnectionDecoder({ connection: 'c' });
+    const dec = new H2ConnectionDecoder({ connection: 'c', hpackReports: true });
     const enc = encoder();
     const block = enc([
       [':method', 'GET'],
@@ -199,7 +199,7 @@ describe('H2ConnectionDecoder: hpackBlock on the frame event', () => {
   });
 
   it('marks the first block after a mid-connection start as following a loss', () => {
-    const dec = new H2ConnectionDecoder({ connection: 'c' });
+    const dec = new H2ConnectionDecoder({ connection: 'c', hpackReports: true });
     dec.startMidStream('server');
     const enc = encoder();
     const first = frame(HEADERS, END_HEADERS_STREAM, 1, enc([['x-a', 'b']]));
@@ -212,5 +212,19 @@ describe('H2ConnectionDecoder: hpackBlock on the frame event', () => {
       maxSize: null,
       complete: false,
     });
+  });
+
+  it('is off unless asked for: reports cost a second pass over every block', () => {
+    const dec = new H2ConnectionDecoder({ connection: 'c' });
+    const block = encoder()([[':method', 'GET']]);
+    const events = dec.push(
+      'client',
+      Buffer.concat([settings, frame(HEADERS, END_HEADERS_STREAM, 1, block)]),
+      1,
+      0,
+    );
+    const headers = events.find((e) => e.kind === 'frame' && e.frame.type === 'HEADERS');
+    expect(headers?.kind === 'frame' && headers.frame.headers).toEqual([[':method', 'GET']]);
+    expect(blocksOf(events)).toEqual([]);
   });
 });

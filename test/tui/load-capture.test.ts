@@ -17,7 +17,7 @@ function setup(input: string | PassThrough): {
   const store = new CaptureStore({ throttleMs: 0 });
   const seen: LoadState[] = [];
   store.subscribe(() => seen.push(store.load));
-  const engine = createEngine({ file: typeof input === 'string' ? input : '-' }, store);
+  const engine = createEngine({ file: typeof input === 'string' ? input : '-', hpackReports: true }, store);
   let clock = 0;
   const run = (signal = { aborted: false }): Promise<void> =>
     loadCapture(new CaptureSource(input), engine, store, { now: () => (clock += 10), signal });

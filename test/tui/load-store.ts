@@ -12,7 +12,7 @@ export async function loadStore(
 ): Promise<CaptureStore> {
   const store = new CaptureStore({ throttleMs: 0, ...storeOpts });
   const path = SAMPLES + sample;
-  const engine = createEngine({ ...opts, file: path }, store);
+  const engine = createEngine({ ...opts, file: path, hpackReports: true }, store);
   engine.push(await readCaptureFile(path));
   engine.finish();
   store.setLoad({ phase: 'done' });

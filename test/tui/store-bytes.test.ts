@@ -21,7 +21,7 @@ const PREFACE_LENGTH = 24;
 
 async function storeOf(frameBytes?: number): Promise<CaptureStore> {
   const store = new CaptureStore({ throttleMs: 0, ...(frameBytes !== undefined ? { frameBytes } : {}) });
-  const engine = createEngine({ file: SAMPLES + SAMPLE }, store);
+  const engine = createEngine({ file: SAMPLES + SAMPLE, hpackReports: true }, store);
   engine.push(await readCaptureFile(SAMPLES + SAMPLE));
   engine.finish();
   return store;
