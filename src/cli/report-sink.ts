@@ -1,12 +1,13 @@
 /**
  * The sink for each report format, with --filter in front of it. Streaming formats (text, ndjson) write
- * as records arrive; the others collect and write at the end. HAR applies the filter per entry itself
+ * as records arrive; json spools its records and assembles the document at the end; the others collect
+ * and write at the end. HAR applies the filter per entry itself
  * (an entry is a whole stream), so there the FilterSink only computes the matching connections.
  */
 import type { RecordSink } from '../engine/engine.js';
 import type { FilterExpr } from '../filter/index.js';
 import { HarWriter } from '../output/har.js';
-import { JsonCollector } from '../output/json.js';
+import { JsonDocumentWriter } from '../output/json-stream.js';
 import { MarkdownReport } from '../output/markdown.js';
 import { ndjsonSink } from '../output/ndjson.js';
 import { SummaryReport } from '../output/summary.js';
@@ -18,13 +19,20 @@ import { version } from './version.js';
 
 export interface Report {
   sink: RecordSink;
-  /** Writes what was collected (json, har, markdown, summary). */
-  end(write: (s: string) => void): void;
+  /** What was collected (json, har, markdown, summary), in pieces to write one after the other. */
+  end(): Iterable<string | Buffer>;
+  /** Frees what end() would have written (temporary files) when the run stops early. */
+  discard(): void;
   /** Connections that matched --filter; null when there is no filter (every connection). */
   matched: ReadonlySet<string> | null;
 }
 
-type Collected = { sink: RecordSink; write?: (out: (s: string) => void) => void };
+type Collected = {
+  sink: RecordSink;
+  write?: (out: (s: string) => void) => void;
+  document?: () => Iterable<string | Buffer>;
+  discard?: () => void;
+};
 
 function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string) => void): Collected {
   if (opts.summary) return new SummaryReport();
@@ -34,8 +42,8 @@ function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string
     case 'ndjson':
       return { sink: ndjsonSink(write) };
     case 'json': {
-      const collector = new JsonCollector();
-      return { sink: collector.sink, write: (out) => collector.write(out) };
+      const writer = new JsonDocumentWriter();
+      return { sink: writer.sink, document: () => writer.document(), discard: () => writer.discard() };
     }
     case 'har':
       return new HarWriter({ filter: expr, version: version() });
@@ -46,14 +54,20 @@ function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string
 
 export function createReport(opts: CliOptions, expr: FilterExpr | null, write: (s: string) => void): Report {
   const out = formatSink(opts, expr, write);
-  const end = (w: (s: string) => void): void => out.write?.(w);
-  if (expr === null) return { sink: out.sink, end, matched: null };
+  const end = (): Iterable<string | Buffer> => {
+    if (out.document) return out.document();
+    const pieces: string[] = [];
+    out.write?.((s) => pieces.push(s));
+    return pieces;
+  };
+  const discard = (): void => out.discard?.();
+  if (expr === null) return { sink: out.sink, end, discard, matched: null };
   if (out instanceof HarWriter) {
     const matcher = new FilterSink(NULL_SINK, expr);
-    return { sink: teeSink(out.sink, matcher), end, matched: matcher.matched };
+    return { sink: teeSink(out.sink, matcher), end, discard, matched: matcher.matched };
   }
   const filter = new FilterSink(out.sink, expr);
-  return { sink: filter, end, matched: filter.matched };
+  return { sink: filter, end, discard, matched: filter.matched };
 }
 
 /** The decoding options of this run, to repeat in the commands a markdown report suggests. */

@@ -14,7 +14,7 @@ import type { CliIo } from './io.js';
 import { OutputStream } from './output-stream.js';
 import { exportPackets, openPcapFile } from './pcap-export.js';
 import { ProgressLine } from './progress.js';
-import { createReport } from './report-sink.js';
+import { createReport, type Report } from './report-sink.js';
 import { DiagnosticTally } from './sinks.js';
 import { StdinSpool } from './spool.js';
 
@@ -49,7 +49,7 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     progress?.clear();
     engine.setCompressed(source.progress.compressed);
     const capture = engine.finish();
-    report.end(out.write);
+    await writeCollected(report, out);
     await out.end();
     for (const d of tally.inputProblems) say(inputProblemLine(d, source.name));
     if (out.error) say(`h2scope: writing the report failed: ${reason(out.error)}`);
@@ -69,6 +69,19 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     return out.error ? EXIT.unusable : exitStatus(facts, opts.failOn);
   } finally {
     spool?.remove();
+    report.discard();
+  }
+}
+
+/** Output waiting for the destination before the collected part of a report goes on (json: spool reads). */
+const FLUSH_BYTES = 8 * 1024 * 1024;
+
+async function writeCollected(report: Report, out: OutputStream): Promise<void> {
+  for (const piece of report.end()) {
+    if (typeof piece === 'string') out.write(piece);
+    else out.writeBytes(piece);
+    if (out.pendingBytes >= FLUSH_BYTES) await out.flush();
+    if (out.isClosed) return;
   }
 }
 

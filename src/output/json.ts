@@ -1,7 +1,7 @@
 /**
  * json: one document `{ capture, connections: [ {...connection, calls: [...], frames: [...]} ], diagnostics }`.
- * The document needs everything, so it is collected; it is written piecewise so a large capture never
- * becomes one giant string.
+ * JsonCollector keeps it as objects, for in-process use (tests, scripts); the command line writes the same
+ * document from serialised pieces with bounded memory (json-stream.ts).
  */
 import type { RecordSink } from '../engine/engine.js';
 import type {
@@ -51,20 +51,6 @@ export class JsonCollector {
   sortedConnections(): JsonDocument['connections'] {
     const num = (id: string): number => Number(id.slice(1));
     return [...this.doc.connections].sort((a, b) => num(a.id) - num(b.id));
-  }
-
-  write(out: (chunk: string) => void): void {
-    out(`{"capture":${JSON.stringify(this.doc.capture)},"connections":[`);
-    this.sortedConnections().forEach((conn, i) => {
-      const { frames, calls, ...rest } = conn;
-      const head = JSON.stringify(rest);
-      out(`${i > 0 ? ',' : ''}${head.slice(0, -1)},"calls":[`);
-      calls.forEach((c, j) => out((j > 0 ? ',' : '') + JSON.stringify(c)));
-      out('],"frames":[');
-      frames.forEach((f, j) => out((j > 0 ? ',' : '') + JSON.stringify(f)));
-      out(']}');
-    });
-    out(`],"diagnostics":${JSON.stringify(this.doc.diagnostics)}}\n`);
   }
 }
 

@@ -2,10 +2,11 @@
  * ndjson: one record per line, written as soon as it is complete, so `tcpdump -U -w - | h2scope --format
  * ndjson -` feeds jq in real time and memory stays flat. Each line is `{"type": KIND, KIND: {...}}` so the
  * record objects are exactly those of the json document (a frame's own `type` field stays "DATA", ...).
+ * `write` receives each line in pieces (their concatenation is the output); ndjsonLines() gives whole lines.
  */
 import type { RecordSink } from '../engine/engine.js';
 
-export function ndjsonSink(write: (line: string) => void): RecordSink {
+export function ndjsonSink(write: (text: string) => void): RecordSink {
   // The same bytes as JSON.stringify({ type, [type]: value }), without building a wrapper per record.
   const head = (type: string): string => `{"type":"${type}","${type}":`;
   const [connection, frame, call, diagnostic, capture] = [
@@ -15,11 +16,31 @@ export function ndjsonSink(write: (line: string) => void): RecordSink {
     'diagnostic',
     'capture',
   ].map(head) as [string, string, string, string, string];
+  // Three writes, not one concatenation: the writer encodes each string straight into its buffer, and a
+  // concatenated line would be flattened (copied) first.
+  const line = (head: string, value: unknown): void => {
+    write(head);
+    write(JSON.stringify(value));
+    write('}\n');
+  };
   return {
-    connection: (rec) => write(connection + JSON.stringify(rec) + '}\n'),
-    frame: (rec) => write(frame + JSON.stringify(rec) + '}\n'),
-    call: (rec) => write(call + JSON.stringify(rec) + '}\n'),
-    diagnostic: (d) => write(diagnostic + JSON.stringify(d) + '}\n'),
-    capture: (rec) => write(capture + JSON.stringify(rec) + '}\n'),
+    connection: (rec) => line(connection, rec),
+    frame: (rec) => line(frame, rec),
+    call: (rec) => line(call, rec),
+    diagnostic: (d) => line(diagnostic, d),
+    capture: (rec) => line(capture, rec),
+  };
+}
+
+/** A writer for ndjsonSink that hands whole lines (without the newline) to `onLine`. */
+export function ndjsonLines(onLine: (line: string) => void): (text: string) => void {
+  let pending = '';
+  return (text) => {
+    if (!text.endsWith('\n')) {
+      pending += text;
+      return;
+    }
+    onLine(pending + text.slice(0, -1));
+    pending = '';
   };
 }

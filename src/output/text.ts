@@ -171,28 +171,65 @@ export function formatConnectionSummary(c: ConnectionRecord): string[] {
   return lines;
 }
 
-function writeDiagnostics(write: (s: string) => void, diagnostics: Diagnostic[], maxPerCode: number): void {
-  const counts = SEVERITIES.map(({ severity }) => {
-    const n = diagnostics.filter((d) => d.severity === severity).length;
-    return `${n} ${severity}${n === 1 || severity === 'info' ? '' : 's'}`;
-  });
-  write(`\nDiagnostics: ${diagnostics.length === 0 ? 'none' : counts.join(', ')}\n`);
-  for (const { severity, heading } of SEVERITIES) {
-    const list = diagnostics
-      .filter((d) => d.severity === severity)
-      .sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity));
-    if (list.length === 0) continue;
-    write(`\n${heading} (${list.length}):\n`);
-    const shown = new Map<string, number>();
-    for (const d of list) {
-      const n = (shown.get(d.code) ?? 0) + 1;
-      shown.set(d.code, n);
-      if (n <= maxPerCode) write(formatDiagnosticLine(d) + '\n');
+/**
+ * What the report shows of the diagnostics, kept as they arrive: counts per severity and code, and per code
+ * only the earliest `maxPerCode` (by time, then arrival), so memory does not grow with the capture.
+ */
+class DiagnosticDigest {
+  private seq = 0;
+  private readonly counts = new Map<Severity, Map<string, number>>();
+  private readonly kept = new Map<string, Array<{ d: Diagnostic; at: number; seq: number }>>();
+
+  constructor(private readonly maxPerCode: number) {}
+
+  add(d: Diagnostic): void {
+    let codes = this.counts.get(d.severity);
+    if (codes === undefined) this.counts.set(d.severity, (codes = new Map()));
+    codes.set(d.code, (codes.get(d.code) ?? 0) + 1);
+    const key = `${d.severity} ${d.code}`;
+    let list = this.kept.get(key);
+    if (list === undefined) this.kept.set(key, (list = []));
+    const entry = { d, at: d.time ?? Infinity, seq: this.seq++ };
+    if (list.length < this.maxPerCode) {
+      list.push(entry);
+      return;
     }
-    for (const [code, n] of shown)
-      if (n > maxPerCode)
-        write(`  ... and ${n - maxPerCode} more ${code} (all of them are in --format json)\n`);
+    // Full: replace the latest kept one if this one is strictly earlier (ties keep arrival order).
+    let latest = 0;
+    for (let i = 1; i < list.length; i++) if (later(list[i]!, list[latest]!)) latest = i;
+    if (list.length > 0 && entry.at < list[latest]!.at) list[latest] = entry;
   }
+
+  write(write: (s: string) => void): void {
+    const total = (severity: Severity): number =>
+      [...(this.counts.get(severity)?.values() ?? [])].reduce((a, b) => a + b, 0);
+    const all = SEVERITIES.reduce((n, { severity }) => n + total(severity), 0);
+    const counts = SEVERITIES.map(({ severity }) => {
+      const n = total(severity);
+      return `${n} ${severity}${n === 1 || severity === 'info' ? '' : 's'}`;
+    });
+    write(`\nDiagnostics: ${all === 0 ? 'none' : counts.join(', ')}\n`);
+    for (const { severity, heading } of SEVERITIES) {
+      const n = total(severity);
+      if (n === 0) continue;
+      write(`\n${heading} (${n}):\n`);
+      const codes = this.counts.get(severity)!;
+      const shown = [...codes.keys()]
+        .flatMap((code) => this.kept.get(`${severity} ${code}`) ?? [])
+        .sort((a, b) => (later(a, b) ? 1 : -1));
+      for (const { d } of shown) write(formatDiagnosticLine(d) + '\n');
+      // Codes in the order their first shown diagnostic appears, as the lines above.
+      const order = [...new Set(shown.map(({ d }) => d.code))];
+      for (const code of order) {
+        const more = codes.get(code)! - this.maxPerCode;
+        if (more > 0) write(`  ... and ${more} more ${code} (all of them are in --format json)\n`);
+      }
+    }
+  }
+}
+
+function later(a: { at: number; seq: number }, b: { at: number; seq: number }): boolean {
+  return a.at > b.at || (a.at === b.at && a.seq > b.seq);
 }
 
 function writeCapture(write: (s: string) => void, cap: CaptureRecord): void {
@@ -207,8 +244,10 @@ function writeCapture(write: (s: string) => void, cap: CaptureRecord): void {
 export function textSink(write: (line: string) => void, options: TextReportOptions = {}): RecordSink {
   const streaming = options.frames === true;
   const callLine = options.callLine ?? formatCallLine;
-  const diagnostics: Diagnostic[] = [];
-  const connections: ConnectionRecord[] = [];
+  const diagnostics = new DiagnosticDigest(options.maxPerCode ?? 20);
+  // Each connection's section is formatted when it ends: its records (analysis series, decoded calls)
+  // are not kept until the end of the capture, only the text (2 GiB of records on a 300 MB capture).
+  const sections: Array<{ id: number; text: string }> = [];
   const calls = new Map<string, CallRecord[]>();
   return {
     frame: (f) => {
@@ -220,20 +259,20 @@ export function textSink(write: (line: string) => void, options: TextReportOptio
       if (list === undefined) calls.set(c.connection, (list = []));
       list.push(c);
     },
-    connection: (c) => connections.push(c),
-    diagnostic: (d) => diagnostics.push(d),
+    connection: (c) => {
+      const lines = [formatConnectionLine(c), ...formatConnectionSummary(c)];
+      const list = (calls.get(c.id) ?? []).sort((a, b) => a.stream - b.stream);
+      calls.delete(c.id);
+      for (const call of list) lines.push(`    call     ${callLine(call)}`);
+      sections.push({ id: Number(c.id.slice(1)), text: lines.join('\n') + '\n' });
+    },
+    diagnostic: (d) => diagnostics.add(d),
     capture: (cap) => {
       if (streaming) write('\n');
       writeCapture(write, cap);
-      writeDiagnostics(write, diagnostics, options.maxPerCode ?? 20);
-      write(`\nConnections (${connections.length}):\n`);
-      const id = (s: string): number => Number(s.slice(1));
-      for (const c of [...connections].sort((a, b) => id(a.id) - id(b.id))) {
-        write(formatConnectionLine(c) + '\n');
-        for (const line of formatConnectionSummary(c)) write(line + '\n');
-        const list = (calls.get(c.id) ?? []).sort((a, b) => a.stream - b.stream);
-        for (const call of list) write(`    call     ${callLine(call)}\n`);
-      }
+      diagnostics.write(write);
+      write(`\nConnections (${sections.length}):\n`);
+      for (const s of sections.sort((a, b) => a.id - b.id)) write(s.text);
     },
   };
 }

@@ -90,6 +90,33 @@ describe('text report', () => {
     expect(lines[0]).toBe('Capture x: pcap, 1 packets, 1 bytes, 1000.0 ms (incomplete: see diagnostics)');
   });
 
+  it('keeps the earliest maxPerCode of each code by time, whatever order they arrive in', () => {
+    let out = '';
+    const sink = textSink((s) => (out += s), { maxPerCode: 2 });
+    // Analysis diagnostics arrive when a connection ends, with the earlier time of what they describe.
+    const times = [5, 3, 9, 1, 3, 7, null, 0.5];
+    times.forEach((time, i) =>
+      sink.diagnostic({
+        severity: i % 2 === 0 ? 'warning' : 'info',
+        code: i < 6 ? 'tcp.gap' : 'h2.other',
+        message: `d${i}`,
+        connection: 'c1',
+        ...(time === null ? {} : { time }),
+      }),
+    );
+    sink.capture({ ...emptyCaptureRecord('x'), format: 'pcap' });
+    const shown = out
+      .split('\n')
+      .filter((l) => / d\d$/.test(l))
+      .map((l) => l.slice(-2));
+    // warnings: d0 t5, d2 t9, d4 t3 (tcp.gap), d6 no time (h2.other) -> earliest two gaps d4, d0, then d6
+    // infos: d1 t3, d3 t1, d5 t7 (tcp.gap), d7 t0.5 (h2.other) -> d7, d3, d1
+    expect(shown).toEqual(['d4', 'd0', 'd6', 'd7', 'd3', 'd1']);
+    expect(out).toContain('Diagnostics: 0 errors, 4 warnings, 4 info');
+    expect(out).toContain('Warnings (4):');
+    expect(out.match(/\.\.\. and 1 more tcp\.gap/g)).toHaveLength(2);
+  });
+
   it('prints calls under their connection with the callLine hook', () => {
     let out = '';
     const sink = textSink((s) => (out += s), { callLine: (c: CallRecord) => `CALL ${c.stream}` });

@@ -69,7 +69,7 @@ describe('FlowTable tombstone queue (array with a head index instead of a Set)',
   });
 });
 
-describe('OutputStream (text encoded to Buffers every 64 Ki characters)', () => {
+describe('OutputStream (text encoded straight into reusable 1 MiB buffers)', () => {
   async function collect(writes: string[], flushEvery: number): Promise<string> {
     const sink = new PassThrough();
     const chunks: Buffer[] = [];
@@ -94,8 +94,17 @@ describe('OutputStream (text encoded to Buffers every 64 Ki characters)', () => 
     expect(await collect(writes, 100000)).toBe(expected);
   });
 
-  it('a single string longer than the seal size passes through whole', async () => {
+  it('a single string longer than the buffer passes through whole', async () => {
     const big = 'ab'.repeat(100_000);
     expect(await collect([big, 'end\n'], 2)).toBe(big + 'end\n');
+    // 3 bytes of UTF-8 per character, 1.5 MB: more than a buffer even at one byte per character.
+    const huge = '€'.repeat(500_000);
+    expect(await collect(['a', huge, 'b', huge, 'c\n'], 100)).toBe('a' + huge + 'b' + huge + 'c\n');
+  });
+
+  it('fills buffers to the brim across many writes without splitting a character', async () => {
+    // 350,000 writes of 3 units each: several full buffers, a 4-byte character straddling no boundary.
+    const writes = Array.from({ length: 350_000 }, (_, i) => (i % 3 === 0 ? 'a😀' : 'xé\n'));
+    expect(await collect(writes, 100_001)).toBe(writes.join(''));
   });
 });

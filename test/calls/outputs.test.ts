@@ -16,7 +16,8 @@ import { createEngine, loadPipelineSchema, type PipelineOptions } from '../../sr
 import type { CallRecord } from '../../src/model/records.js';
 import { formatCallDetail, formatCallLine, formatCallSummary } from '../../src/output/calls.js';
 import { JsonCollector } from '../../src/output/json.js';
-import { ndjsonSink } from '../../src/output/ndjson.js';
+import { JsonDocumentWriter } from '../../src/output/json-stream.js';
+import { ndjsonLines, ndjsonSink } from '../../src/output/ndjson.js';
 import { textSink } from '../../src/output/text.js';
 import { SAMPLES, SCOPE_PROTO } from './sample-meta.js';
 
@@ -41,8 +42,9 @@ describe('json', () => {
   it('writes the calls of each connection before its frames', () => {
     const collector = new JsonCollector();
     run(events, collector.sink);
-    let text = '';
-    collector.write((chunk) => (text += chunk));
+    const writer = new JsonDocumentWriter();
+    run(events, writer.sink);
+    const text = [...writer.document()].map(String).join('');
     const doc = JSON.parse(text) as {
       connections: Array<{ id: string; calls: CallRecord[]; frames: unknown[] }>;
     };
@@ -55,7 +57,7 @@ describe('json', () => {
       [7, 'error'],
       [9, 'error'],
     ]);
-    // what the collector holds is what it writes
+    // what the collector holds is what the writer writes
     expect(conn!.calls).toEqual(JSON.parse(JSON.stringify(collector.doc.connections[0]!.calls)));
   });
 });
@@ -63,13 +65,9 @@ describe('json', () => {
 describe('ndjson', () => {
   it('writes a call line as soon as the call ends, after the frame that ended it', () => {
     const lines: Array<{ type: string; [k: string]: unknown }> = [];
-    run(
-      events,
-      ndjsonSink((line) => lines.push(JSON.parse(line) as { type: string })),
-      {
-        protos: [SCOPE_PROTO],
-      },
-    );
+    run(events, ndjsonSink(ndjsonLines((line) => lines.push(JSON.parse(line) as { type: string }))), {
+      protos: [SCOPE_PROTO],
+    });
     const callLines = lines.flatMap((l, i) => (l.type === 'call' ? [{ i, call: l.call as CallRecord }] : []));
     expect(callLines.map((c) => c.call)).toEqual(JSON.parse(JSON.stringify(calls)));
     for (const { i, call } of callLines) {

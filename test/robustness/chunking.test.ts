@@ -7,16 +7,13 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CaptureSource } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
-import { ndjsonSink } from '../../src/output/ndjson.js';
+import { ndjsonLines, ndjsonSink } from '../../src/output/ndjson.js';
 import { sweepSamples } from './samples.js';
 
 /** The ndjson lines of `stored` delivered in pieces of `size` bytes. */
 async function lines(stored: Buffer, size: number, keylog: string | undefined): Promise<string[]> {
   const out: string[] = [];
-  const engine = createEngine(
-    { file: 'chunks', keylog },
-    ndjsonSink((l) => out.push(l)),
-  );
+  const engine = createEngine({ file: 'chunks', keylog }, ndjsonSink(ndjsonLines((l) => out.push(l))));
   const pieces: Buffer[] = [];
   for (let at = 0; at < stored.length; at += size) pieces.push(stored.subarray(at, at + size));
   const source = new CaptureSource(Readable.from(pieces, { objectMode: false }));

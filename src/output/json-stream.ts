@@ -1,0 +1,194 @@
+/**
+ * json for the command line: the same document as JsonCollector (`{ capture, connections: [ {...connection,
+ * calls, frames} ], diagnostics }`, connections in id order), with memory bounded by what is pending
+ * rather than by the capture. Records are serialised as they arrive and appended to a spool file in
+ * pieces; each connection remembers where its pieces are, and the document is assembled from the spool
+ * at the end. Holding the records as objects until the end took 4.8 GiB on a 300 MB capture
+ * (docs/performance.md). Without a writable temporary directory the pieces stay in memory.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RecordSink } from '../engine/engine.js';
+
+/** Serialised text held in memory before it goes to the spool, across all connections. */
+const PENDING_CHARS = 4 * 1024 * 1024;
+
+export interface JsonDocumentOptions {
+  /** Characters held in memory before they are spooled (tests use small values). */
+  pendingChars?: number;
+  /** False keeps every piece in memory (as when no temporary directory is writable). */
+  spool?: boolean;
+}
+/** Spool bytes read back per piece of output at the end. */
+const READ_BYTES = 1 << 20;
+
+/** A run of one list's serialised items (comma-separated, no brackets): in memory, or in the spool. */
+type Piece = string | { offset: number; length: number };
+
+class ItemList {
+  readonly pieces: Piece[] = [];
+  pending: string[] = [];
+  pendingChars = 0;
+  count = 0;
+
+  add(json: string): number {
+    this.pending.push(this.count++ === 0 ? json : ',' + json);
+    this.pendingChars += json.length + 1;
+    return json.length + 1;
+  }
+}
+
+interface ConnectionLists {
+  calls: ItemList;
+  frames: ItemList;
+}
+
+interface Finished extends ConnectionLists {
+  id: number;
+  /** The connection record without its closing brace. */
+  head: Piece;
+}
+
+/** Where serialised text goes until the end: a private temporary file, or memory. */
+class Spool {
+  private fd: number | null = null;
+  dir: string | null = null;
+  private size = 0;
+
+  constructor(enabled: boolean) {
+    if (!enabled) return;
+    try {
+      this.dir = mkdtempSync(join(tmpdir(), 'h2scope-json-'));
+      this.fd = openSync(join(this.dir, 'document.spool'), 'w+');
+    } catch {
+      this.remove(); // no temporary directory: the pieces stay in memory
+    }
+  }
+
+  put(text: string): Piece {
+    if (this.fd === null) return text;
+    const bytes = Buffer.from(text, 'utf8');
+    writeSync(this.fd, bytes, 0, bytes.length, this.size);
+    const piece = { offset: this.size, length: bytes.length };
+    this.size += bytes.length;
+    return piece;
+  }
+
+  *read(piece: Piece): Generator<string | Buffer> {
+    if (typeof piece === 'string') {
+      yield piece;
+      return;
+    }
+    for (let at = 0; at < piece.length; at += READ_BYTES) {
+      const n = Math.min(READ_BYTES, piece.length - at);
+      const buf = Buffer.allocUnsafe(n);
+      readSync(this.fd!, buf, 0, n, piece.offset + at);
+      yield buf;
+    }
+  }
+
+  remove(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+}
+
+export class JsonDocumentWriter {
+  private readonly spool: Spool;
+  private readonly pendingLimit: number;
+  private readonly open = new Map<string, ConnectionLists>();
+  private readonly finished: Finished[] = [];
+  private readonly diagnostics = new ItemList();
+  private capture = 'null';
+  private pendingChars = 0;
+
+  constructor(opts: JsonDocumentOptions = {}) {
+    this.spool = new Spool(opts.spool ?? true);
+    this.pendingLimit = opts.pendingChars ?? PENDING_CHARS;
+  }
+
+  /** The temporary directory while pieces go to a file; null without one (or after the document). */
+  get spoolDir(): string | null {
+    return this.spool.dir;
+  }
+
+  readonly sink: RecordSink = {
+    connection: (rec) => {
+      const lists = this.lists(rec.id);
+      this.open.delete(rec.id);
+      this.spillList(lists.calls);
+      this.spillList(lists.frames);
+      const json = JSON.stringify(rec);
+      this.finished.push({ ...lists, id: Number(rec.id.slice(1)), head: this.spool.put(json.slice(0, -1)) });
+    },
+    frame: (rec) => this.added(this.lists(rec.connection).frames.add(JSON.stringify(rec))),
+    call: (rec) => this.added(this.lists(rec.connection).calls.add(JSON.stringify(rec))),
+    diagnostic: (d) => this.added(this.diagnostics.add(JSON.stringify(d))),
+    capture: (rec) => {
+      this.capture = JSON.stringify(rec);
+    },
+  };
+
+  /**
+   * The document, piece by piece (the caller writes each and may wait for its output to drain in
+   * between), after the capture record arrived. The spool is removed when the last piece was taken.
+   */
+  *document(): Generator<string | Buffer> {
+    try {
+      yield `{"capture":${this.capture},"connections":[`;
+      const connections = [...this.finished].sort((a, b) => a.id - b.id);
+      for (let i = 0; i < connections.length; i++) {
+        const c = connections[i]!;
+        if (i > 0) yield ',';
+        yield* this.spool.read(c.head);
+        yield ',"calls":[';
+        yield* this.items(c.calls);
+        yield '],"frames":[';
+        yield* this.items(c.frames);
+        yield ']}';
+      }
+      yield '],"diagnostics":[';
+      yield* this.items(this.diagnostics);
+      yield ']}\n';
+    } finally {
+      this.spool.remove();
+    }
+  }
+
+  /** Removes the spool file when the document is never written (an interrupted run). */
+  discard(): void {
+    this.spool.remove();
+  }
+
+  private *items(list: ItemList): Generator<string | Buffer> {
+    for (const piece of list.pieces) yield* this.spool.read(piece);
+    if (list.pending.length > 0) yield list.pending.join('');
+  }
+
+  private lists(id: string): ConnectionLists {
+    let lists = this.open.get(id);
+    if (lists === undefined) this.open.set(id, (lists = { calls: new ItemList(), frames: new ItemList() }));
+    return lists;
+  }
+
+  private added(chars: number): void {
+    this.pendingChars += chars;
+    if (this.pendingChars < this.pendingLimit) return;
+    for (const lists of this.open.values()) {
+      this.spillList(lists.calls);
+      this.spillList(lists.frames);
+    }
+    this.spillList(this.diagnostics);
+  }
+
+  private spillList(list: ItemList): void {
+    if (list.pending.length === 0) return;
+    list.pieces.push(this.spool.put(list.pending.join('')));
+    this.pendingChars -= list.pendingChars;
+    list.pending = [];
+    list.pendingChars = 0;
+  }
+}
