@@ -1,6 +1,11 @@
 /** Small RecordSink combinators used by the command. */
 import type { Diagnostic, Severity } from '../diagnostics/types.js';
 import type { RecordSink } from '../engine/engine.js';
+import type { CallRecord } from '../grpc/call-record.js';
+import type { H2Event } from '../h2/types.js';
+import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../model/records.js';
+
+type FrameEvent = Extract<H2Event, { kind: 'frame' }>;
 
 /**
  * Counts diagnostics by severity before any --filter (for --fail-on and the exit status) and keeps the
@@ -19,21 +24,22 @@ export class DiagnosticTally implements RecordSink {
     this.inner.diagnostic(d);
   }
 
-  connection(...args: Parameters<RecordSink['connection']>): void {
+  // Plain parameters, not rest arguments: frame() runs once per HTTP/2 frame.
+  connection(rec: ConnectionRecord): void {
     this.connections++;
-    this.inner.connection(...args);
+    this.inner.connection(rec);
   }
 
-  frame(...args: Parameters<RecordSink['frame']>): void {
-    this.inner.frame(...args);
+  frame(rec: FrameRecord, ev: FrameEvent): void {
+    this.inner.frame(rec, ev);
   }
 
-  call(...args: Parameters<NonNullable<RecordSink['call']>>): void {
-    this.inner.call?.(...args);
+  call(rec: CallRecord): void {
+    this.inner.call?.(rec);
   }
 
-  capture(...args: Parameters<RecordSink['capture']>): void {
-    this.inner.capture(...args);
+  capture(rec: CaptureRecord): void {
+    this.inner.capture(rec);
   }
 }
 

@@ -48,6 +48,8 @@ export interface EngineOptions extends SessionOptions {
   captureObservers?: CaptureObserver[];
 }
 
+const NO_OBSERVERS: ConnectionObserver[] = [];
+
 export class Engine {
   private readonly net = new NetDecoder();
   private readonly flows = new FlowTable();
@@ -119,12 +121,15 @@ export class Engine {
     if (cap.start === null) cap.start = raw.time;
     cap.end = raw.time;
     this.linkTypes.add(raw.linkType);
-    this.guard(() => {
+    // The safety net of guard(), without a closure per packet.
+    try {
       for (const nev of this.net.push(raw)) {
         if (nev.kind === 'tcp') this.tcpEvents(this.flows.push(nev.segment));
         else if (nev.kind === 'diagnostic') this.sink.diagnostic(nev.diagnostic);
       }
-    });
+    } catch (err) {
+      this.internalError(err);
+    }
   }
 
   private tcpEvents(events: TcpEvent[]): void {
@@ -164,8 +169,8 @@ export class Engine {
   }
 
   private emit(conn: string, events: SessionEvent[] | undefined, endReason?: TcpEndReason): void {
-    if (!events) return;
-    const observers = this.observers.get(conn) ?? [];
+    if (!events || events.length === 0) return;
+    const observers = this.observers.get(conn) ?? NO_OBSERVERS;
     for (const ev of events) {
       if (ev.kind === 'connection') {
         this.endConnection(ev.record, observers, endReason ?? ev.record.endReason);
@@ -220,10 +225,14 @@ export class Engine {
     try {
       fn();
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      this.sink.diagnostic(
-        diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: this.lastPacket + 1, error }),
-      );
+      this.internalError(err);
     }
+  }
+
+  private internalError(err: unknown): void {
+    const error = err instanceof Error ? err.message : String(err);
+    this.sink.diagnostic(
+      diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: this.lastPacket + 1, error }),
+    );
   }
 }

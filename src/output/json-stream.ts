@@ -6,10 +6,8 @@
  * at the end. Holding the records as objects until the end took 4.8 GiB on a 300 MB capture
  * (docs/performance.md). Without a writable temporary directory the pieces stay in memory.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RecordSink } from '../engine/engine.js';
+import { TextSpool, type Piece } from './text-spool.js';
 
 /** Serialised text held in memory before it goes to the spool, across all connections. */
 const PENDING_CHARS = 4 * 1024 * 1024;
@@ -20,12 +18,8 @@ export interface JsonDocumentOptions {
   /** False keeps every piece in memory (as when no temporary directory is writable). */
   spool?: boolean;
 }
-/** Spool bytes read back per piece of output at the end. */
-const READ_BYTES = 1 << 20;
 
-/** A run of one list's serialised items (comma-separated, no brackets): in memory, or in the spool. */
-type Piece = string | { offset: number; length: number };
-
+/** One list's serialised items (comma-separated, no brackets): spooled pieces, then pending text. */
 class ItemList {
   readonly pieces: Piece[] = [];
   pending: string[] = [];
@@ -50,54 +44,8 @@ interface Finished extends ConnectionLists {
   head: Piece;
 }
 
-/** Where serialised text goes until the end: a private temporary file, or memory. */
-class Spool {
-  private fd: number | null = null;
-  dir: string | null = null;
-  private size = 0;
-
-  constructor(enabled: boolean) {
-    if (!enabled) return;
-    try {
-      this.dir = mkdtempSync(join(tmpdir(), 'h2scope-json-'));
-      this.fd = openSync(join(this.dir, 'document.spool'), 'w+');
-    } catch {
-      this.remove(); // no temporary directory: the pieces stay in memory
-    }
-  }
-
-  put(text: string): Piece {
-    if (this.fd === null) return text;
-    const bytes = Buffer.from(text, 'utf8');
-    writeSync(this.fd, bytes, 0, bytes.length, this.size);
-    const piece = { offset: this.size, length: bytes.length };
-    this.size += bytes.length;
-    return piece;
-  }
-
-  *read(piece: Piece): Generator<string | Buffer> {
-    if (typeof piece === 'string') {
-      yield piece;
-      return;
-    }
-    for (let at = 0; at < piece.length; at += READ_BYTES) {
-      const n = Math.min(READ_BYTES, piece.length - at);
-      const buf = Buffer.allocUnsafe(n);
-      readSync(this.fd!, buf, 0, n, piece.offset + at);
-      yield buf;
-    }
-  }
-
-  remove(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-    if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = null;
-  }
-}
-
 export class JsonDocumentWriter {
-  private readonly spool: Spool;
+  private readonly spool: TextSpool;
   private readonly pendingLimit: number;
   private readonly open = new Map<string, ConnectionLists>();
   private readonly finished: Finished[] = [];
@@ -106,7 +54,7 @@ export class JsonDocumentWriter {
   private pendingChars = 0;
 
   constructor(opts: JsonDocumentOptions = {}) {
-    this.spool = new Spool(opts.spool ?? true);
+    this.spool = new TextSpool('json', opts.spool ?? true);
     this.pendingLimit = opts.pendingChars ?? PENDING_CHARS;
   }
 

@@ -1,0 +1,66 @@
+/**
+ * Serialised output kept on disk until a report is assembled (the json document, HAR entries): memory then
+ * holds where each piece is, not the piece. A private temporary directory, removed by remove(); without a
+ * writable one the pieces simply stay in memory.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A piece of text: in memory, or where it is in the spool file. */
+export type Piece = string | { offset: number; length: number };
+
+/** Spool bytes read back per piece of output. */
+const READ_BYTES = 1 << 20;
+
+export class TextSpool {
+  /** The temporary directory while there is one; null in memory mode and after remove(). */
+  dir: string | null = null;
+  private fd: number | null = null;
+  private size = 0;
+  /** A second Ctrl-C exits at once (process.exit): the directory goes with the process all the same. */
+  private readonly onExit = (): void => this.remove();
+
+  /** `prefix` names the directory (h2scope-json-..., h2scope-har-...); `enabled` false keeps memory. */
+  constructor(prefix: string, enabled = true) {
+    if (!enabled) return;
+    try {
+      this.dir = mkdtempSync(join(tmpdir(), `h2scope-${prefix}-`));
+      this.fd = openSync(join(this.dir, 'spool'), 'w+');
+      process.once('exit', this.onExit);
+    } catch {
+      this.remove(); // no temporary directory: the pieces stay in memory
+    }
+  }
+
+  put(text: string): Piece {
+    if (this.fd === null) return text;
+    const bytes = Buffer.from(text, 'utf8');
+    writeSync(this.fd, bytes, 0, bytes.length, this.size);
+    const piece = { offset: this.size, length: bytes.length };
+    this.size += bytes.length;
+    return piece;
+  }
+
+  /** The piece again, in parts of at most a megabyte. */
+  *read(piece: Piece): Generator<string | Buffer> {
+    if (typeof piece === 'string') {
+      yield piece;
+      return;
+    }
+    for (let at = 0; at < piece.length; at += READ_BYTES) {
+      const n = Math.min(READ_BYTES, piece.length - at);
+      const buf = Buffer.allocUnsafe(n);
+      readSync(this.fd!, buf, 0, n, piece.offset + at);
+      yield buf;
+    }
+  }
+
+  remove(): void {
+    process.off('exit', this.onExit);
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+}
