@@ -46,6 +46,7 @@ const CASES = {
   ndjson: h2scope('ndjson'),
   json: h2scope('json'),
   text: h2scope('text'),
+  har: h2scope('har'),
   fields: tshark('tshark -T fields -e http2.type', ['-T', 'fields', '-e', 'http2.type']),
   filter: tshark('tshark -Y http2', ['-Y', 'http2']),
   verbose: tshark('tshark -V', ['-V']),
@@ -192,8 +193,8 @@ async function main(): Promise<void> {
   const all = Object.values(CASES);
   const rows: Row[] = [];
   for (const [mb, { path }] of files) {
-    // The 2x-length file only shows whether memory grows: h2scope's stream and tshark's cheapest mode.
-    const cases = mb > 300 ? [CASES.ndjson, CASES.filter] : all;
+    // The 2x-length file only shows whether memory grows: h2scope's formats and tshark's cheapest mode.
+    const cases = mb > 300 ? [CASES.ndjson, CASES.json, CASES.har, CASES.filter] : all;
     rows.push(...runInterleaved(path, cases, runs));
   }
   console.log(`load after: ${load()}`);

@@ -18,8 +18,9 @@ import { grpcStatusName } from './status.js';
 /** How many held messages per direction feed the method guess. */
 const GUESS_SAMPLES = 4;
 
-export function whereOf(config: TrackerConfig, state: CallState): DiagnosticWhere {
-  return { connection: config.connection, stream: state.stream };
+/** {connection, stream} of the call: shared, so spread it to add a time, never change it. */
+export function whereOf(_config: TrackerConfig, state: CallState): DiagnosticWhere {
+  return state.where;
 }
 
 /** What decodeCallMessage needs for a message of this call in this direction. */
@@ -56,10 +57,16 @@ export function finishCall(
   for (const dir of ['request', 'response'] as const) incompleteMessage(state[dir], dir, where, out);
   const st = callStatus(state, cause, end, config.schema, where, out);
   const kind = callKind(state);
+  const path = state.path ?? state.method?.path ?? null;
+  const names = path === null ? null : METHOD_PATH.exec(path);
+  // One literal with every property in output order: a spread in the middle made V8 grow the object
+  // property by property (with callStatus without spreads: 39 -> 29 MB allocated on the 30 MB bench).
   const record: CallRecord = {
     connection: config.connection,
     stream: state.stream,
-    ...methodNames(state),
+    method: path,
+    service: names?.[1] ?? null,
+    methodName: names?.[2] ?? null,
     authority: authorityOf(state.requestFields),
     status: st.status,
     statusName: st.status === null ? null : grpcStatusName(st.status),
@@ -167,11 +174,8 @@ function kindOf(clientStream: boolean, serverStream: boolean): CallKind {
   return 'unary';
 }
 
-function methodNames(state: CallState): Pick<CallRecord, 'method' | 'service' | 'methodName'> {
-  const path = state.path ?? state.method?.path ?? null;
-  const m = path === null ? null : /^\/([^/]+)\/([^/]+)$/.exec(path);
-  return { method: path, service: m?.[1] ?? null, methodName: m?.[2] ?? null };
-}
+/** :path of a gRPC call: "/" Service-Name "/" {method name} (PROTOCOL-HTTP2.md "Requests"). */
+const METHOD_PATH = /^\/([^/]+)\/([^/]+)$/;
 
 function authorityOf(fields: HeaderField[] | null): string | null {
   if (fields === null) return null;

@@ -8,10 +8,9 @@ import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { HeaderField } from '../h2/types.js';
-import { whereOf } from './call-finish.js';
 import type { CallState, TrackerConfig } from './call-state.js';
 import { parseContentTypeAs } from './content-type.js';
-import { headerValue, splitHeaders } from './metadata.js';
+import { appendMetadata, headerValue } from './metadata.js';
 import { parseGrpcTimeout } from './timeout.js';
 
 /** Applies decoded Request-Headers: path, method, deadline, content-type, metadata. */
@@ -21,14 +20,13 @@ export function applyRequestHeaders(
   fields: HeaderField[],
   out: Diagnostic[],
 ): void {
-  const where = { ...whereOf(config, state), time: state.start };
+  const where = { connection: config.connection, stream: state.stream, time: state.start };
   state.requestFields = fields;
   const contentType = headerValue(fields, 'content-type');
   if (contentType !== undefined)
     state.requestContentType = parseContentTypeAs(contentType, config.decodeAsPort !== null);
-  const split = splitHeaders(fields, where);
-  state.metadata.request = split.metadata;
-  out.push(...split.diagnostics);
+  // Request-Headers come once per call, into the state's empty list.
+  appendMetadata(fields, state.metadata.request, out, where);
   const path = headerValue(fields, ':path') ?? null;
   state.path = path;
   if (path !== null && !/^\/[^/]+\/[^/]+$/.test(path))
@@ -71,14 +69,16 @@ export function applyServerBlock(
         ? 'trailers-only'
         : 'response-headers';
   const blockFields = fields ?? [];
-  const split = splitHeaders(blockFields, { ...whereOf(config, state), time });
-  out.push(...split.diagnostics);
+  const where = { connection: config.connection, stream: state.stream, time };
   if (kind === 'response-headers') {
+    // Only the first server block is Response-Headers: the state's list is still empty.
+    appendMetadata(blockFields, state.metadata.response, out, where);
     state.responseFields = blockFields;
-    state.metadata.response = split.metadata;
   } else {
-    state.trailerFields = [...(state.trailerFields ?? []), ...blockFields];
-    state.metadata.trailers.push(...split.metadata);
+    appendMetadata(blockFields, state.metadata.trailers, out, where);
+    // Header blocks are never changed once decoded: the first trailer block is kept as it is.
+    state.trailerFields =
+      state.trailerFields === null ? blockFields : [...state.trailerFields, ...blockFields];
     state.trailersOnly = kind === 'trailers-only';
   }
   // An absent content-type proves nothing either way (lenient); a present non-gRPC one is an HTTP error.

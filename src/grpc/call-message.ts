@@ -45,24 +45,32 @@ export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): 
     decoded: { kind: 'skipped', reason: 'over the message cap' },
   };
   if (msg.bytes === null) return { record, diagnostics };
-  const where = { ...ctx.where, time: msg.firstTime };
-  const inflated = decompressMessage(msg.bytes, msg.compressed, ctx.encoding, { where });
-  if (inflated.diagnostic !== null) diagnostics.push(inflated.diagnostic);
-  if (inflated.decompressed) record.decompressedLength = inflated.bytes.length;
-  if (msg.compressed && !inflated.decompressed) {
-    record.decoded = {
-      kind: 'skipped',
-      reason: `compressed (${ctx.encoding ?? 'no grpc-encoding'}), not inflated`,
-    };
-    return { record, diagnostics };
+  // Most messages are not compressed: no `where` and no decompression result for them (per message).
+  const where = msg.compressed || ctx.schema !== null ? { ...ctx.where, time: msg.firstTime } : NO_WHERE;
+  let bytes = msg.bytes;
+  if (msg.compressed) {
+    const inflated = decompressMessage(msg.bytes, true, ctx.encoding, { where });
+    if (inflated.diagnostic !== null) diagnostics.push(inflated.diagnostic);
+    if (!inflated.decompressed) {
+      record.decoded = {
+        kind: 'skipped',
+        reason: `compressed (${ctx.encoding ?? 'no grpc-encoding'}), not inflated`,
+      };
+      return { record, diagnostics };
+    }
+    record.decompressedLength = inflated.bytes.length;
+    bytes = inflated.bytes;
   }
-  if (inflated.bytes.length > ctx.maxDecodeBytes) {
+  if (bytes.length > ctx.maxDecodeBytes) {
     record.decoded = { kind: 'skipped', reason: `larger than the ${ctx.maxDecodeBytes}-byte decode cap` };
     return { record, diagnostics };
   }
-  record.decoded = decodeBody(inflated.bytes, ctx, where, diagnostics);
+  record.decoded = decodeBody(bytes, ctx, where, diagnostics);
   return { record, diagnostics };
 }
+
+/** The `where` of diagnostics that cannot happen (uncompressed, no schema): never used. */
+const NO_WHERE: DiagnosticWhere = Object.freeze({});
 
 function decodeBody(
   bytes: Buffer,

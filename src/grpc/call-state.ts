@@ -2,7 +2,7 @@
  * Mutable per-stream state of the call tracker. Private to call-tracker.ts and call-finish.ts: the
  * outside world sees CallRecords only.
  */
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { HeaderField } from '../h2/types.js';
 import type { Role } from '../model/records.js';
 import type { CallGuess, CallMessageRecord } from './call-record.js';
@@ -44,6 +44,8 @@ export interface SideState {
 
 export interface CallState {
   stream: number;
+  /** Where the call's diagnostics belong ({connection, stream}): one object per call, never changed. */
+  where: DiagnosticWhere;
   /** 'grpc': request content-type said so; 'candidate': request headers unseen, not yet recognised. */
   status: 'grpc' | 'candidate';
   start: number;
@@ -55,8 +57,6 @@ export interface CallState {
   requestHeadersLost: boolean;
   /** The block that ended the response (Trailers or Trailers-Only) could not be decoded: status unknown. */
   statusLost: boolean;
-  /** END_STREAM seen on a HEADERS frame whose block is still open (CONTINUATION follows). */
-  pendingEndStream: Record<Role, boolean>;
   request: SideState;
   response: SideState;
   firstResponseTime: number | null;
@@ -89,13 +89,16 @@ export function newSide(reader: GrpcMessageReader): SideState {
 }
 
 export function newCallState(
+  where: DiagnosticWhere,
   stream: number,
   start: number,
   status: CallState['status'],
-  readers: () => GrpcMessageReader,
+  requestReader: GrpcMessageReader,
+  responseReader: GrpcMessageReader,
 ): CallState {
   return {
     stream,
+    where,
     status,
     start,
     requestFields: null,
@@ -104,9 +107,8 @@ export function newCallState(
     trailersOnly: false,
     requestHeadersLost: false,
     statusLost: false,
-    pendingEndStream: { client: false, server: false },
-    request: newSide(readers()),
-    response: newSide(readers()),
+    request: newSide(requestReader),
+    response: newSide(responseReader),
     firstResponseTime: null,
     reset: null,
     refusedAt: null,

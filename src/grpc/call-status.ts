@@ -66,7 +66,8 @@ export function callStatus(
     statusDetails: null,
     httpStatus: httpStatusOf(state),
   };
-  if (trailers !== null) Object.assign(base, trailerStatus(ctx, trailers));
+  // The steps below fill in `base` (one object per call, no spread copies).
+  if (trailers !== null) trailerStatus(ctx, trailers, base);
   if (isHttpError(state, base.httpStatus)) return httpError(ctx, base);
   if (cause === 'response-end' || trailers !== null) return responseEnded(ctx, base);
   return abnormalEnd(ctx, base);
@@ -84,21 +85,22 @@ function isHttpError(state: CallState, httpStatus: number | null): boolean {
   return (httpStatus !== null && httpStatus !== 200) || (ct !== null && ct.family === null);
 }
 
-/** grpc-status, grpc-message and grpc-status-details-bin from Trailers (or Trailers-Only). */
-function trailerStatus(ctx: Ctx, trailers: HeaderField[]): Partial<CallStatus> {
-  const out: Partial<CallStatus> = {};
+/** grpc-status, grpc-message and grpc-status-details-bin from Trailers (or Trailers-Only), into `out`. */
+function trailerStatus(ctx: Ctx, trailers: HeaderField[], out: CallStatus): void {
   const rawStatus = headerValue(trailers, 'grpc-status');
   if (rawStatus !== undefined) {
     const status = parseGrpcStatus(rawStatus);
     if (status === null)
       ctx.out.push(diag(GRPC_DIAGNOSTICS, 'grpc.bad-status', { value: rawStatus }, ctx.where));
-    else Object.assign(out, { status, statusSource: 'trailers' });
+    else {
+      out.status = status;
+      out.statusSource = 'trailers';
+    }
   }
   const msg = headerRaw(trailers, 'grpc-message');
   if (msg !== undefined) out.message = decodeGrpcMessage(msg);
   const details = headerRaw(trailers, 'grpc-status-details-bin');
-  if (details !== undefined) out.statusDetails = statusDetails(ctx, details, out.status ?? null);
-  return out;
+  if (details !== undefined) out.statusDetails = statusDetails(ctx, details, out.status);
 }
 
 function statusDetails(ctx: Ctx, raw: Buffer, status: number | null): RpcStatus | null {
@@ -114,7 +116,8 @@ function statusDetails(ctx: Ctx, raw: Buffer, status: number | null): RpcStatus 
 }
 
 function httpError(ctx: Ctx, base: CallStatus): CallStatus {
-  const r: CallStatus = { ...base, outcome: 'http-error' };
+  const r = base;
+  r.outcome = 'http-error';
   if (r.status === null && r.httpStatus !== null) {
     r.status = httpStatusToGrpcStatus(r.httpStatus);
     r.statusSource = 'http-status';
@@ -133,40 +136,40 @@ function httpError(ctx: Ctx, base: CallStatus): CallStatus {
 }
 
 function responseEnded(ctx: Ctx, base: CallStatus): CallStatus {
-  if (base.status !== null) return { ...base, outcome: base.status === GrpcStatus.OK ? 'ok' : 'error' };
+  if (base.status !== null) return set(base, base.status === GrpcStatus.OK ? 'ok' : 'error');
   // Not a peer that forgot grpc-status: we could not read it (grpc.headers-undecoded says why).
-  if (ctx.state.statusLost) return { ...base, outcome: 'status-unknown' };
+  if (ctx.state.statusLost) return set(base, 'status-unknown');
   // "Implementations must synthesize a Status": with :status 200 (or none) that is UNKNOWN.
   const status = httpStatusToGrpcStatus(base.httpStatus ?? 200);
   const params = { status, statusName: grpcStatusName(status), httpStatus: base.httpStatus ?? 'absent' };
   ctx.out.push(diag(GRPC_DIAGNOSTICS, 'grpc.missing-status', params, ctx.where));
-  return { ...base, outcome: 'error', status, statusSource: 'http-status' };
+  return set(base, 'error', status, 'http-status');
 }
 
 function abnormalEnd(ctx: Ctx, base: CallStatus): CallStatus {
   const { state, cause, end } = ctx;
-  if (cause === 'refused')
-    return { ...base, outcome: 'refused', status: GrpcStatus.UNAVAILABLE, statusSource: 'goaway' };
+  if (cause === 'refused') return set(base, 'refused', GrpcStatus.UNAVAILABLE, 'goaway');
   // The outcome says it; analysis.deadline.exceeded explains who gave up and how it compares.
-  if (state.deadlineMs !== null && (end - state.start) * 1000 >= state.deadlineMs) {
-    return {
-      ...base,
-      outcome: 'deadline-exceeded',
-      status: GrpcStatus.DEADLINE_EXCEEDED,
-      statusSource: 'deadline',
-    };
-  }
+  if (state.deadlineMs !== null && (end - state.start) * 1000 >= state.deadlineMs)
+    return set(base, 'deadline-exceeded', GrpcStatus.DEADLINE_EXCEEDED, 'deadline');
   if (cause === 'reset' && state.reset !== null) {
     const status = rstStreamToGrpcStatus(state.reset.errorCode, state.reset.by);
-    return { ...base, outcome: 'reset', status, statusSource: status === null ? null : 'rst-stream' };
+    return set(base, 'reset', status, status === null ? null : 'rst-stream');
   }
-  if (cause === 'connection-closed') {
-    return {
-      ...base,
-      outcome: 'connection-closed',
-      status: GrpcStatus.UNAVAILABLE,
-      statusSource: 'connection',
-    };
-  }
-  return { ...base, outcome: 'incomplete' };
+  if (cause === 'connection-closed')
+    return set(base, 'connection-closed', GrpcStatus.UNAVAILABLE, 'connection');
+  return set(base, 'incomplete');
+}
+
+/** Sets the outcome (and, when given, status and its source) of `r` and returns it. */
+function set(
+  r: CallStatus,
+  outcome: CallOutcome,
+  status: number | null = r.status,
+  statusSource: StatusSource | null = r.statusSource,
+): CallStatus {
+  r.outcome = outcome;
+  r.status = status;
+  r.statusSource = statusSource;
+  return r;
 }

@@ -8,7 +8,7 @@
  */
 import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { H2Event, HeaderField } from '../h2/types.js';
 import type { ConnectionRecord, FrameRecord } from '../model/records.js';
 import { decodeCallMessage } from './call-message.js';
@@ -48,6 +48,12 @@ export interface GrpcCallTrackerOptions {
   decodeAsPort?: number | null;
 }
 
+/**
+ * What most events produce: nothing. One shared (frozen) array instead of a new one per frame; nobody
+ * appends to an event list they are given.
+ */
+const NONE: GrpcEvent[] = Object.freeze([]) as unknown as GrpcEvent[];
+
 /** How the connection ended, as in ConnectionRecord.endReason: 'capture-end' leaves calls 'incomplete'. */
 export type TrackerEndReason = ConnectionRecord['endReason'];
 
@@ -74,7 +80,7 @@ export class GrpcCallTracker {
   }
 
   push(ev: H2Event): GrpcEvent[] {
-    if (ev.kind !== 'frame') return [];
+    if (ev.kind !== 'frame') return NONE;
     const f = ev.frame;
     switch (f.type) {
       case 'HEADERS':
@@ -87,7 +93,7 @@ export class GrpcCallTracker {
       case 'GOAWAY':
         return this.onGoaway(f);
       default:
-        return [];
+        return NONE;
     }
   }
 
@@ -101,16 +107,18 @@ export class GrpcCallTracker {
   }
 
   private onHeaderFrame(f: FrameRecord, fields: HeaderField[] | undefined): GrpcEvent[] {
-    if (f.stream === 0 || this.closed.has(f.stream)) return [];
-    const key = `${f.stream}:${f.from}`;
+    if (f.stream === 0 || this.closed.has(f.stream)) return NONE;
+    // The key is built only while a block is open somewhere (rare): not a string per HEADERS frame.
+    const endHeaders = f.flags.includes('END_HEADERS');
+    const key = endHeaders && this.openBlocks.size === 0 ? '' : `${f.stream}:${f.from}`;
     const endStream =
       f.type === 'HEADERS' ? f.flags.includes('END_STREAM') : (this.openBlocks.get(key) ?? false);
     // RFC 9113 §6.2: END_STREAM rides on HEADERS, the block may end in a later CONTINUATION (END_HEADERS).
-    if (!f.flags.includes('END_HEADERS')) {
+    if (!endHeaders) {
       if (f.type === 'HEADERS') this.openBlocks.set(key, endStream);
-      return [];
+      return NONE;
     }
-    this.openBlocks.delete(key);
+    if (key !== '') this.openBlocks.delete(key);
     // The h2 layer passes what it could decode of a damaged block (partial fields) with headersError set.
     const lost = f.headersError !== undefined || fields === undefined;
     const block = fields ?? [];
@@ -129,16 +137,21 @@ export class GrpcCallTracker {
     let state = this.calls.get(f.stream);
     if (state === undefined) {
       const contentType = headerValue(fields, 'content-type');
-      const grpcType = parseContentType(contentType).family !== null;
+      const parsed = parseContentType(contentType);
+      const grpcType = parsed.family !== null;
       // A complete block without a gRPC content-type is plain HTTP/2 (unless --decode-as says gRPC); a
       // damaged one may just have lost it.
       if ((contentType !== undefined || !lost) && !grpcType && this.config.decodeAsPort === null) {
         this.closed.add(f.stream);
-        return [];
+        return NONE;
       }
-      const why = lost
-        ? 'request headers not decodable'
-        : `request content-type ${contentType === undefined ? 'absent' : parseContentType(contentType).mediaType}`;
+      // Only a --decode-as candidate says why (recogniseByPort): no string per call otherwise.
+      const why =
+        grpcType || this.config.decodeAsPort === null
+          ? undefined
+          : lost
+            ? 'request headers not decodable'
+            : `request content-type ${contentType === undefined ? 'absent' : parsed.mediaType}`;
       state = this.open(f.stream, f.time, grpcType ? 'grpc' : 'candidate', why);
       if (lost) {
         state.requestHeadersLost = true;
@@ -171,7 +184,7 @@ export class GrpcCallTracker {
     // The block ending the stream carries grpc-status; lost with HPACK state, the status is unknown.
     if (lost && endStream && headerValue(fields, 'grpc-status') === undefined) state.statusLost = true;
     const kind = applyServerBlock(this.config, state, block, endStream, f.time, out);
-    if (kind === 'informational') return [];
+    if (kind === 'informational') return NONE;
     if (state.status === 'candidate') {
       const ct = state.responseContentType;
       if (ct !== null && ct.family === null) return this.drop(state);
@@ -182,11 +195,11 @@ export class GrpcCallTracker {
     const events = this.emit(state, out);
     if (!endStream) return events;
     state.response.ended = f.time;
-    return [...events, ...this.complete(state, 'response-end', f.time)];
+    return join(events, this.complete(state, 'response-end', f.time));
   }
 
   private onData(f: FrameRecord, data: Buffer): GrpcEvent[] {
-    if (f.stream === 0 || this.closed.has(f.stream)) return [];
+    if (f.stream === 0 || this.closed.has(f.stream)) return NONE;
     const state = this.calls.get(f.stream) ?? this.open(f.stream, f.time, 'candidate');
     const dir = directionOf(f.from);
     const side = state[dir];
@@ -198,14 +211,15 @@ export class GrpcCallTracker {
     const out: Diagnostic[] = [];
     if (side.reader !== null) {
       const bytes = side.text === null ? data : side.text.push(data);
-      for (const m of side.reader.push(bytes, f.time, f.packet)) this.onMessage(state, dir, m, out);
+      const messages = side.reader.push(bytes, f.time, f.packet);
+      for (let i = 0; i < messages.length; i++) this.onMessage(state, dir, messages[i]!, out);
     } else if (dir === 'response' && state.responseContentType?.family === null) {
       addBody(side, data, this.config.bodyPreviewBytes);
     }
     const events = this.emit(state, out);
     if (!f.flags.includes('END_STREAM')) return events;
     side.ended = f.time;
-    return dir === 'response' ? [...events, ...this.complete(state, 'response-end', f.time)] : events;
+    return dir === 'response' ? join(events, this.complete(state, 'response-end', f.time)) : events;
   }
 
   private onMessage(state: CallState, dir: Direction, m: GrpcMessage, out: Diagnostic[]): void {
@@ -222,7 +236,7 @@ export class GrpcCallTracker {
       return;
     }
     side.count++;
-    out.push(...m.diagnostics);
+    if (m.diagnostics.length > 0) out.push(...m.diagnostics);
     if (m.diagnostics.some((d) => d.code === 'grpc.bad-compressed-flag')) {
       side.framingOk = false;
       // A candidate with a bad flag byte is most likely not gRPC: stop reading (and keeping) its bytes.
@@ -230,17 +244,19 @@ export class GrpcCallTracker {
     }
     if (side.messages.length + side.deferred.length >= this.config.maxMessagesPerCall) return;
     if (this.config.schema !== null && state.method === null && state.path === null) {
-      side.deferred.push(m); // decoded once the method is guessed, at the end of the call
+      // Decoded once the method is guessed, at the end of the call. The reader's bytes are fresh copies,
+      // kept here as they are.
+      side.deferred.push(m);
       return;
     }
     const r = decodeCallMessage(m, messageContext(this.config, state, dir));
     side.messages.push(r.record);
-    out.push(...r.diagnostics);
+    if (r.diagnostics.length > 0) out.push(...r.diagnostics);
   }
 
   private onReset(f: FrameRecord): GrpcEvent[] {
     const state = this.calls.get(f.stream);
-    if (state === undefined) return [];
+    if (state === undefined) return NONE;
     const errorCode = f.errorCode ?? 'UNKNOWN';
     state.reset = { by: f.from, errorCode, time: f.time };
     // A client CANCEL is the normal end of a cancelled or timed-out call: the analysis layer explains it
@@ -261,7 +277,7 @@ export class GrpcCallTracker {
    * successfully accepted stream as UNAVAILABLE". Only client-initiated (odd) streams without any response.
    */
   private onGoaway(f: FrameRecord): GrpcEvent[] {
-    if (f.from !== 'server' || f.lastStreamId === undefined) return [];
+    if (f.from !== 'server' || f.lastStreamId === undefined) return NONE;
     this.goawayLastStream = f.lastStreamId;
     const out: GrpcEvent[] = [];
     for (const state of [...this.calls.values()]) {
@@ -292,14 +308,22 @@ export class GrpcCallTracker {
     status: CallState['status'],
     why = 'request headers not in the capture',
   ): CallState {
-    const state = newCallState(stream, time, status, () => this.reader(stream, false));
+    // One `where` for both readers of the call.
+    const where = { connection: this.config.connection, stream };
+    const state = newCallState(
+      where,
+      stream,
+      time,
+      status,
+      this.reader(where, false),
+      this.reader(where, false),
+    );
     this.calls.set(stream, state);
     recogniseByPort(this.config, state, why);
     return state;
   }
 
-  private reader(stream: number, web: boolean): GrpcMessageReader {
-    const where = { connection: this.config.connection, stream };
+  private reader(where: DiagnosticWhere, web: boolean): GrpcMessageReader {
     return new GrpcMessageReader({ maxMessageBytes: this.config.maxMessageBytes, where, web });
   }
 
@@ -307,8 +331,9 @@ export class GrpcCallTracker {
   private useWebReaders(state: CallState): void {
     const family = state.requestContentType?.family;
     if (family !== 'grpc-web' && family !== 'grpc-web-text') return;
+    const where = { connection: this.config.connection, stream: state.stream };
     for (const side of [state.request, state.response]) {
-      side.reader = this.reader(state.stream, true);
+      side.reader = this.reader(where, true);
       side.text = family === 'grpc-web-text' ? new Base64Stream() : null;
     }
   }
@@ -325,8 +350,9 @@ export class GrpcCallTracker {
   private emit(state: CallState, diagnostics: Diagnostic[]): GrpcEvent[] {
     if (state.status === 'candidate') {
       state.held.push(...diagnostics);
-      return [];
+      return NONE;
     }
+    if (state.held.length === 0 && diagnostics.length === 0) return NONE; // most frames
     const all = [...state.held.splice(0), ...diagnostics];
     return all.map((diagnostic) => ({ kind: 'diagnostic', diagnostic }));
   }
@@ -334,7 +360,7 @@ export class GrpcCallTracker {
   private drop(state: CallState): GrpcEvent[] {
     this.calls.delete(state.stream);
     this.closed.add(state.stream);
-    return [];
+    return NONE;
   }
 
   private complete(state: CallState, cause: EndCause, time: number): GrpcEvent[] {
@@ -352,4 +378,9 @@ export class GrpcCallTracker {
     events.push({ kind: 'call', call: record });
     return events;
   }
+}
+
+/** a then b, without a copy when a is empty (the usual case). */
+function join(a: GrpcEvent[], b: GrpcEvent[]): GrpcEvent[] {
+  return a.length === 0 ? b : [...a, ...b];
 }

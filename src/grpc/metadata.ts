@@ -48,6 +48,25 @@ export function splitHeaders(fields: readonly HeaderField[], where: DiagnosticWh
   return out;
 }
 
+/**
+ * splitHeaders' Custom-Metadata only, appended to `metadata` (diagnostics to `diagnostics`): what the call
+ * tracker keeps of every header block, without building the pseudo and reserved pairs it would drop.
+ */
+export function appendMetadata(
+  fields: readonly HeaderField[],
+  metadata: MetadataEntry[],
+  diagnostics: Diagnostic[],
+  where: DiagnosticWhere,
+): void {
+  for (const f of fields) {
+    const name = f.name;
+    if (name.startsWith(':') || isReservedHeader(name)) continue;
+    if (name.endsWith('-bin')) {
+      for (const e of binaryEntries(f, diagnostics, where)) metadata.push(e);
+    } else metadata.push({ name, value: f.value, binary: false });
+  }
+}
+
 function binaryEntries(f: HeaderField, diagnostics: Diagnostic[], where: DiagnosticWhere): MetadataEntry[] {
   const decoded = decodeBinaryHeader(f.raw);
   if (decoded.encoding === 'raw') {
@@ -88,10 +107,13 @@ function isBase64(part: string): boolean {
 
 /** First value of a header by name (names in HTTP/2 are lowercase, RFC 9113 §8.2.1). */
 export function headerValue(fields: readonly HeaderField[], name: string): string | undefined {
-  return fields.find((f) => f.name === name)?.value;
+  // A plain loop: a dozen lookups per call, and find() allocates its closure each time.
+  for (const f of fields) if (f.name === name) return f.value;
+  return undefined;
 }
 
 /** The same, as raw bytes. */
 export function headerRaw(fields: readonly HeaderField[], name: string): Buffer | undefined {
-  return fields.find((f) => f.name === name)?.raw;
+  for (const f of fields) if (f.name === name) return f.raw;
+  return undefined;
 }

@@ -10,6 +10,7 @@ const PERCENT = 0x25;
 /** Decodes a grpc-message value given as its raw header bytes (or as a string of them). */
 export function decodeGrpcMessage(value: Buffer | string): string {
   const raw = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  if (plainAscii(raw)) return raw.toString('latin1'); // most messages: nothing to decode
   const out = Buffer.allocUnsafe(raw.length);
   let n = 0;
   for (let i = 0; i < raw.length; i++) {
@@ -23,7 +24,19 @@ export function decodeGrpcMessage(value: Buffer | string): string {
       out[n++] = b;
     }
   }
-  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(out.subarray(0, n));
+  return UTF8.decode(out.subarray(0, n));
+}
+
+// One decoder for every grpc-message (decode() without {stream: true} keeps no state between calls).
+const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** No escape and no byte above 0x7f: the value is its own decoding (ASCII is the same in UTF-8). */
+function plainAscii(raw: Buffer): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    if (b === PERCENT || b >= 0x80) return false;
+  }
+  return true;
 }
 
 function hexValue(b: number | undefined): number {

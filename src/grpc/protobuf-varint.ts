@@ -30,7 +30,8 @@ export function readVarint(buf: Uint8Array, pos: number, end: number): VarintRea
   return { ok: false, truncated: false, pos };
 }
 
-function exactVarint(buf: Uint8Array, start: number, end: number): number | string {
+/** The exact value of the varint in buf[start..end) (mod 2^64), as readVarint reports it. */
+export function exactVarint(buf: Uint8Array, start: number, end: number): number | string {
   let v = 0n;
   for (let i = end - 1; i >= start; i--) v = (v << 7n) | BigInt((buf[i] ?? 0) & 0x7f);
   v %= TWO_64; // a 10th byte can carry bits above 64: protobuf parsers drop them

@@ -52,7 +52,7 @@ export function decodeStatusDetailsHeader(raw: Buffer, options: RpcStatusOptions
 
 export function decodeRpcStatus(bytes: Uint8Array, options: RpcStatusOptions = {}): RpcStatusResult {
   const root = rpcStatusRoot();
-  const Status = root.lookupType('google.rpc.Status');
+  const Status = statusType(root);
   let msg: protobuf.Message & { code?: number; message?: string; details?: AnyMessage[] };
   try {
     msg = Status.decode(bytes);
@@ -97,11 +97,30 @@ function decodeDetail(any: AnyMessage, root: protobuf.Root, options: RpcStatusOp
   return detail;
 }
 
+let cachedStatus: protobuf.Type | null = null;
+
+function statusType(root: protobuf.Root): protobuf.Type {
+  return (cachedStatus ??= root.lookupType('google.rpc.Status'));
+}
+
+/**
+ * Detail types by Any type name, looked up in the fixed google.rpc root. Every error call of a capture
+ * asks again, and protobufjs's lookupType throws (slow) for names it lacks; the answers are remembered,
+ * for at most LOOKUPS_KEPT names so that a capture full of odd type URLs cannot grow the table.
+ */
+const lookups = new Map<string, protobuf.Type | null>();
+const LOOKUPS_KEPT = 256;
+
 function lookup(root: protobuf.Root, name: string): protobuf.Type | null {
   if (name === '') return null;
+  const known = lookups.get(name);
+  if (known !== undefined) return known;
+  let type: protobuf.Type | null;
   try {
-    return root.lookupType(name);
+    type = root.lookupType(name);
   } catch {
-    return null;
+    type = null;
   }
+  if (lookups.size < LOOKUPS_KEPT) lookups.set(name, type);
+  return type;
 }

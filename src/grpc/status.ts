@@ -58,6 +58,11 @@ export function grpcStatusName(code: number): string {
  * (lenient); anything that is not digits is null.
  */
 export function parseGrpcStatus(value: string): number | null {
+  // One digit (0..9, most statuses): no trim and no regex.
+  if (value.length === 1) {
+    const d = value.charCodeAt(0) - 0x30;
+    if (d >= 0 && d <= 9) return d;
+  }
   const v = value.trim();
   if (!/^[0-9]{1,10}$/.test(v)) return null;
   return Number(v);

@@ -32,3 +32,18 @@ describe('parseContentType', () => {
     expect(parseContentType('application/json; charset=utf-8').mediaType).toBe('application/json');
   });
 });
+
+describe('parseContentType: common values', () => {
+  it('parses them as any other spelling, into shared results nobody can change', () => {
+    const common = parseContentType('application/grpc+json');
+    expect(common).toEqual(parseContentType('Application/GRPC+json; charset=utf-8'));
+    expect(common).toEqual({
+      family: 'grpc',
+      subtype: 'json',
+      format: 'json',
+      mediaType: 'application/grpc+json',
+    });
+    expect(parseContentType('application/grpc')).toBe(parseContentType('application/grpc'));
+    expect(Object.isFrozen(parseContentType('application/grpc-web-text'))).toBe(true);
+  });
+});

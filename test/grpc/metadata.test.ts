@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBinaryHeader, headerValue, splitHeaders } from '../../src/grpc/metadata.js';
+import { appendMetadata, decodeBinaryHeader, headerValue, splitHeaders } from '../../src/grpc/metadata.js';
 import type { HeaderField } from '../../src/h2/types.js';
 
 function f(name: string, value: string | Buffer): HeaderField {
@@ -99,5 +99,30 @@ describe('splitHeaders', () => {
       ['grpc-status-details-bin', 'CAE'],
     ]);
     expect(s.metadata).toEqual([]);
+  });
+});
+
+describe('appendMetadata', () => {
+  it("appends splitHeaders' metadata and diagnostics to what is already there", () => {
+    const block = [
+      f(':status', '200'),
+      f('content-type', 'application/grpc'),
+      f('x-id', '7'),
+      f('y-bin', Buffer.from([0xfe])),
+    ];
+    const where = { connection: 'c1', stream: 3 };
+    const metadata = [{ name: 'first', value: '1', binary: false }];
+    const diagnostics = splitHeaders([f('z-bin', Buffer.from([0xff]))], where).diagnostics;
+    appendMetadata(block, metadata, diagnostics, where);
+    const split = splitHeaders(block, where);
+    expect(metadata).toEqual([{ name: 'first', value: '1', binary: false }, ...split.metadata]);
+    expect(metadata.slice(1)).toEqual([
+      { name: 'x-id', value: '7', binary: false },
+      { name: 'y-bin', value: 'fe', binary: true, encoding: 'raw' },
+    ]);
+    expect(diagnostics.map((d) => [d.code, d.evidence])).toEqual([
+      ['grpc.bad-binary-metadata', { name: 'z-bin' }],
+      ['grpc.bad-binary-metadata', { name: 'y-bin' }],
+    ]);
   });
 });

@@ -109,6 +109,46 @@ describe('decodeRaw + renderDecodeRaw', () => {
   });
 });
 
+describe('decodeRaw: text or bytes', () => {
+  it.each([
+    ['printable ASCII with tab', '12 03 610962', { kind: 'string', text: 'a\tb' }],
+    ['DEL is a control', '12 02 617f', { kind: 'bytes', hex: '617f', packedVarints: [97, 127] }],
+    ['UTF-8 after ASCII', '12 03 c3a978', { kind: 'string', text: '\u00e9x' }],
+    // c2 85 is U+0085 (NEL), a C1 control
+    ['a C1 control in UTF-8', '12 02 c285', { kind: 'bytes', hex: 'c285' }],
+    ['invalid UTF-8', '12 02 c328', { kind: 'bytes', hex: 'c328', packedVarints: [0x43 + (0x28 << 7)] }],
+    ['NUL first, then text', '12 03 006869', { kind: 'bytes', hex: '006869', packedVarints: [0, 104, 105] }],
+  ])('%s', (_name, bytes, value) => {
+    expect(decodeRaw(hex(bytes))).toEqual({ ok: true, fields: [{ field: 2, wire: 'len', value }] });
+  });
+});
+
+describe('decodeRaw: the work budget of nested-message guesses', () => {
+  // "08 01" repeated: a valid message (field 1 = 1, again and again) of 2n bytes.
+  const ones = (n: number): Buffer => Buffer.from('0801'.repeat(n), 'hex');
+  const len = (field: number, body: Buffer): Buffer =>
+    Buffer.concat([Buffer.from([(field << 3) | 2]), varint(body.length), body]);
+  // workFactor 0: the budget is the fixed 4096 bytes. Field 2 holds a 200-byte message; whether it is
+  // read as one depends on what the guess about field 1 (2,004 bytes, not a message: it ends in 00,
+  // field number 0) spent before it failed.
+  const field2Kind = (field1: Buffer): string => {
+    const r = decodeRaw(Buffer.concat([len(1, field1), len(2, ones(100))]), { workFactor: 0 });
+    const f = r.fields[1];
+    return f?.wire === 'len' ? f.value.kind : 'missing';
+  };
+
+  it("a failed guess that passed a LEN field spent that field's guess too", () => {
+    // field 1 = (1: <2,000-byte message>) 00: guessing it spends 2,004 bytes, then 2,000 for the inner
+    // message before the 00 fails it; 92 bytes are left, too few for field 2's 200.
+    expect(field2Kind(Buffer.concat([len(1, ones(1000)), Buffer.from([0])]))).toBe('bytes');
+  });
+
+  it('a guess that failed before any LEN field spent only its own length', () => {
+    // 2,004 bytes that fail at once (00, field number 0): 2,092 bytes left, enough for field 2.
+    expect(field2Kind(Buffer.alloc(2004))).toBe('message');
+  });
+});
+
 describe('decodeRaw on malformed input', () => {
   it.each([
     ['08', 'truncated varint', 1, true],
