@@ -3,7 +3,7 @@ import { diag } from '../diagnostics/make.js';
 import type { DiagnosticParams } from '../diagnostics/types.js';
 import type { Role } from '../model/records.js';
 import { FrameType } from './constants.js';
-import { DirectionStream, type StreamItem } from './direction-stream.js';
+import { DirectionStream, isFrame, type StreamItem, type StreamNote } from './direction-stream.js';
 import { frameRecord } from './frame-record.js';
 import { decodeFrame, type DecodedFrame } from './frames.js';
 import { DEFAULT_HEADER_LIST_LIMITS, HeaderBlocks } from './header-blocks.js';
@@ -43,6 +43,8 @@ interface Direction {
 export class H2ConnectionDecoder {
   private readonly dirs: Record<Role, Direction>;
   private nextIndex = 0;
+  /** push()'s items of one chunk, emptied after use: one array less per chunk. */
+  private readonly chunkItems: StreamItem[] = [];
 
   constructor(private readonly opts: H2ConnectionOptions) {
     this.dirs = { client: this.direction('client'), server: this.direction('server') };
@@ -51,7 +53,13 @@ export class H2ConnectionDecoder {
   push(from: Role, data: Buffer, time: number, packetIndex: number): H2Event[] {
     const dir = this.dirs[from];
     dir.lastTime = time;
-    return this.items(dir, dir.stream.push(data, time, packetIndex));
+    const items = this.chunkItems;
+    try {
+      dir.stream.push(data, time, packetIndex, items);
+      return this.items(dir, items);
+    } finally {
+      items.length = 0; // holds payload views: let them go with the chunk
+    }
   }
 
   /** `lostBytes` (negative: unknown) of `from`'s stream were never captured; the next push follows them. */
@@ -126,7 +134,7 @@ export class H2ConnectionDecoder {
   private items(dir: Direction, items: StreamItem[]): H2Event[] {
     const out: H2Event[] = [];
     for (const item of items) {
-      if (item.kind === 'frame') this.frame(dir, decodeFrame(item.raw), out);
+      if (isFrame(item)) this.frame(dir, decodeFrame(item), out);
       else if (item.kind === 'diag') out.push(this.diag(dir, item.code, item.params, item.time, item.stream));
       else this.lost(dir, item, out);
     }
@@ -136,7 +144,7 @@ export class H2ConnectionDecoder {
   private frame(dir: Direction, d: DecodedFrame, out: H2Event[]): void {
     const { raw } = d;
     const index = this.nextIndex++;
-    const rec = frameRecord(d, { connection: this.opts.connection, index, from: dir.role });
+    const rec = frameRecord(d, this.opts.connection, index, dir.role);
     const blocks = dir.blocks.onFrame(d, rec);
     const event: H2Event = { kind: 'frame', frame: rec, payload: raw.payload };
     if (d.kind === 'DATA' && d.data !== null) event.data = d.data;
@@ -147,16 +155,21 @@ export class H2ConnectionDecoder {
       if (blocks.hpackBlock !== undefined) event.hpackBlock = blocks.hpackBlock;
     }
     out.push(event);
-    const where = { frameIndex: index, type: d.typeName, stream: raw.stream };
-    for (const p of d.problems)
-      out.push(this.diag(dir, p.code, { ...where, ...p.params }, raw.time, raw.stream));
     // RFC 9113 §4.2: the receiver's SETTINGS_MAX_FRAME_SIZE bounds what this side sends.
     const limit = dir.limits.maxFrameSize;
-    if (limit !== null && raw.length > limit) {
-      const params = { ...where, length: raw.length, limit };
-      out.push(this.diag(dir, 'h2.frame.too-large', params, raw.time, raw.stream));
+    const tooLarge = limit !== null && raw.length > limit;
+    if (d.problems.length > 0 || tooLarge) {
+      const where = { frameIndex: index, type: d.typeName, stream: raw.stream };
+      for (const p of d.problems)
+        out.push(this.diag(dir, p.code, { ...where, ...p.params }, raw.time, raw.stream));
+      if (tooLarge) {
+        const params = { ...where, length: raw.length, limit };
+        out.push(this.diag(dir, 'h2.frame.too-large', params, raw.time, raw.stream));
+      }
     }
-    for (const diagnostic of blocks.diagnostics) out.push({ kind: 'diagnostic', diagnostic });
+    // Checked first: for-of over the shared frozen empty list allocates an iterator result per frame.
+    if (blocks.diagnostics.length > 0)
+      for (const diagnostic of blocks.diagnostics) out.push({ kind: 'diagnostic', diagnostic });
     if (d.kind === 'SETTINGS') {
       const peer = dir.role === 'client' ? this.dirs.server : this.dirs.client;
       if (!d.ack) dir.limits.unacked.push(d.settings);
@@ -165,7 +178,7 @@ export class H2ConnectionDecoder {
   }
 
   /** Lost bytes: an open header block can never complete, and HPACK state goes unless no block was hit. */
-  private lost(dir: Direction, item: Extract<StreamItem, { kind: 'lost' }>, out: H2Event[]): void {
+  private lost(dir: Direction, item: Extract<StreamNote, { kind: 'lost' }>, out: H2Event[]): void {
     const type = item.cutFrameType;
     const blockHit = type === null || isHeaderBlockType(type) || dir.blocks.open !== null;
     if (!blockHit) return; // e.g. part of a DATA frame: HPACK state is intact

@@ -123,9 +123,18 @@ export function settingName(id: number): string {
 
 /** Names of the known flags set in `flags` for this frame type, in ascending bit order. */
 export function flagNames(type: number, flags: number): string[] {
-  const defined = FLAGS_BY_TYPE.get(type) ?? [];
-  return defined.filter((name) => (flags & FrameFlag[name]) !== 0);
+  // One array per (type, flags byte), shared by every frame that has them: callers must not mutate it.
+  // Bounded (256 types x 256 flag bytes); saves a filter and an array per frame.
+  const key = (type << 8) | flags;
+  let names = FLAG_NAMES.get(key);
+  if (names === undefined) {
+    const defined = FLAGS_BY_TYPE.get(type) ?? [];
+    names = defined.filter((name) => (flags & FrameFlag[name]) !== 0);
+    FLAG_NAMES.set(key, names);
+  }
+  return names;
 }
+const FLAG_NAMES = new Map<number, string[]>();
 
 /** The flag bits this frame type defines; RFC 9113 §4.1: senders leave the others unset. */
 export function definedFlagBits(type: number): number {

@@ -5,15 +5,23 @@ import { FrameReader } from './frame-reader.js';
 import { FrameSyncSearch, type SearchResult } from './frame-sync-search.js';
 import type { RawFrame } from './types.js';
 
-/** What one direction's byte stream yields, in order. */
-export type StreamItem =
-  | { kind: 'frame'; raw: RawFrame }
+/**
+ * What one direction's byte stream yields, in order: frames as they are (no wrapper object per frame, the
+ * commonest item by far), and notes, which have a `kind`.
+ */
+export type StreamItem = RawFrame | StreamNote;
+
+export type StreamNote =
   | { kind: 'diag'; code: H2DiagnosticCode; params: DiagnosticParams; time: number; stream?: number }
   /**
    * Bytes were lost. `cutFrameType`: the one frame they fell inside, or null when they may have held any
    * number of frames. Header block state is gone unless that frame is known to be no part of a block.
    */
   | { kind: 'lost'; reason: string; cutFrameType: number | null; time: number };
+
+export function isFrame(item: StreamItem): item is RawFrame {
+  return !('kind' in item);
+}
 
 const MID_STREAM = 'the capture starts mid-connection';
 
@@ -34,7 +42,8 @@ export class DirectionStream {
   /** @param maxFrameLength the largest frame this direction may send, if known (tightens the search) */
   constructor(private readonly maxFrameLength: () => number | null) {}
 
-  push(data: Buffer, time: number, packetIndex: number): StreamItem[] {
+  /** Appends what `data` completed to `out`. */
+  push(data: Buffer, time: number, packetIndex: number, out: StreamItem[]): void {
     this.lastTime = time;
     this.cursor += data.length;
     let bytes = data;
@@ -45,9 +54,10 @@ export class DirectionStream {
     }
     if (this.sync !== null) {
       const found = this.sync.search.push(bytes, time, packetIndex);
-      return found === null ? [] : this.synced(found);
+      if (found !== null) out.push(...this.synced(found));
+      return;
     }
-    return bytes.length === 0 ? [] : frameItems(this.reader.push(bytes, time, packetIndex));
+    if (bytes.length > 0) this.reader.push(bytes, time, packetIndex, out);
   }
 
   /** `lostBytes` (negative: unknown) were never captured; the next push follows them. */
@@ -160,14 +170,9 @@ export class DirectionStream {
         time,
       });
     }
-    for (const chunk of found.rest)
-      items.push(...frameItems(this.reader.push(chunk.data, chunk.time, chunk.packetIndex)));
+    for (const chunk of found.rest) this.reader.push(chunk.data, chunk.time, chunk.packetIndex, items);
     return items;
   }
-}
-
-function frameItems(frames: RawFrame[]): StreamItem[] {
-  return frames.map((raw) => ({ kind: 'frame', raw }));
 }
 
 /** Bytes of the partial frame not received yet. */

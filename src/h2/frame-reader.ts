@@ -10,35 +10,25 @@ export interface PartialFrame {
   offset: number;
 }
 
-interface FrameHeader {
-  type: number;
-  flags: number;
-  stream: number;
-  length: number;
-  offset: number;
-}
-
-/** RFC 9113 §4.1: Length (24) | Type (8) | Flags (8) | R (1) | Stream Identifier (31). */
-function readHeader(buf: Buffer, at: number, offset: number): FrameHeader {
-  return {
-    length: buf.readUIntBE(at, 3),
-    type: buf.readUInt8(at + 3),
-    flags: buf.readUInt8(at + 4),
-    // RFC 9113 §4.1: the reserved bit is ignored on receipt.
-    stream: buf.readUInt32BE(at + 5) & 0x7fffffff,
-    offset,
-  };
-}
-
 /**
  * Cuts frames out of one direction's byte stream, whatever the split points. A payload that arrives in
  * pieces is collected and concatenated once when complete, so large DATA frames cost linear copying;
  * a frame that lies inside one pushed chunk is a subarray of it (no copy).
  */
 export class FrameReader {
-  private readonly headerBuf = Buffer.alloc(FRAME_HEADER_LENGTH);
+  /** Collects a header split across chunks; made on first need (most streams never split one). */
+  private headerBuf: Buffer | null = null;
   private headerFill = 0;
-  private header: FrameHeader | null = null;
+  /*
+   * The header of the frame in progress, as plain fields rather than an object per frame (one less
+   * allocation per frame; frames are the unit of work of this layer). Valid while `inFrame`.
+   */
+  private inFrame = false;
+  private type = 0;
+  private flags = 0;
+  private stream = 0;
+  private length = 0;
+  private frameOffset = 0;
   private parts: Buffer[] = [];
   private partsLength = 0;
   /** Stream offset of the next byte pushed. */
@@ -48,43 +38,50 @@ export class FrameReader {
     this.nextOffset = startOffset;
   }
 
-  /** Returns the frames this chunk completed; `time`/`packetIndex` are stamped on each of them. */
-  push(data: Buffer, time: number, packetIndex: number): RawFrame[] {
-    const frames: RawFrame[] = [];
+  /**
+   * Returns the frames this chunk completed; `time`/`packetIndex` are stamped on each of them. With `out`,
+   * they are appended to it (and it is returned) instead of to a new array.
+   */
+  push<T = never>(
+    data: Buffer,
+    time: number,
+    packetIndex: number,
+    out: Array<RawFrame | T> = [],
+  ): Array<RawFrame | T> {
     let pos = 0;
     while (pos < data.length) {
-      if (this.header === null) {
+      if (!this.inFrame) {
         pos = this.takeHeader(data, pos);
-        if (this.header === null) break;
+        if (!this.inFrame) break;
       }
-      const header: FrameHeader = this.header;
-      const missing = header.length - this.partsLength;
+      const length = this.length;
+      const missing = length - this.partsLength;
       const take = Math.min(missing, data.length - pos);
       // Whole payload in this chunk (zero-length frames included, even at the chunk's end): no copy.
-      if (take === header.length) {
-        frames.push(this.complete(header, data.subarray(pos, pos + take), time, packetIndex));
+      if (take === length) {
+        out.push(this.complete(data.subarray(pos, pos + take), time, packetIndex));
       } else {
         if (take > 0) this.parts.push(data.subarray(pos, pos + take));
         this.partsLength += take;
-        if (this.partsLength === header.length) {
+        if (this.partsLength === length) {
           const payload = Buffer.concat(this.parts, this.partsLength);
-          frames.push(this.complete(header, payload, time, packetIndex));
+          out.push(this.complete(payload, time, packetIndex));
         }
       }
       pos += take;
     }
     this.nextOffset += data.length;
-    return frames;
+    return out;
   }
 
   /** The frame in progress, if any (for gap handling and end-of-capture reporting). */
   get partial(): PartialFrame | null {
-    if (this.header !== null) {
-      const { type, flags, stream, length, offset } = this.header;
+    if (this.inFrame) {
+      const { type, flags, stream, length, frameOffset } = this;
       return {
         header: { type, flags, stream, length },
         received: FRAME_HEADER_LENGTH + this.partsLength,
-        offset,
+        offset: frameOffset,
       };
     }
     if (this.headerFill > 0) {
@@ -101,34 +98,47 @@ export class FrameReader {
   /** Drops any partial frame (after a gap); the next pushed byte is at `nextOffset` in the stream. */
   reset(nextOffset: number = this.nextOffset): void {
     this.headerFill = 0;
-    this.header = null;
-    this.parts = [];
+    this.inFrame = false;
+    if (this.partsLength > 0) this.parts = [];
     this.partsLength = 0;
     this.nextOffset = nextOffset;
   }
 
-  /** Consumes header bytes from `data` at `pos`; sets `this.header` once all 9 are in. */
+  /** Consumes header bytes from `data` at `pos`; sets the header fields once all 9 are in. */
   private takeHeader(data: Buffer, pos: number): number {
     const offset = this.nextOffset + pos - this.headerFill;
     if (this.headerFill === 0 && data.length - pos >= FRAME_HEADER_LENGTH) {
-      this.header = readHeader(data, pos, offset);
+      this.readHeader(data, pos, offset);
       return pos + FRAME_HEADER_LENGTH;
     }
     const take = Math.min(FRAME_HEADER_LENGTH - this.headerFill, data.length - pos);
-    data.copy(this.headerBuf, this.headerFill, pos, pos + take);
+    const headerBuf = (this.headerBuf ??= Buffer.alloc(FRAME_HEADER_LENGTH));
+    data.copy(headerBuf, this.headerFill, pos, pos + take);
     this.headerFill += take;
     if (this.headerFill === FRAME_HEADER_LENGTH) {
-      this.header = readHeader(this.headerBuf, 0, offset);
+      this.readHeader(headerBuf, 0, offset);
       this.headerFill = 0;
     }
     return pos + take;
   }
 
-  private complete(header: FrameHeader, payload: Buffer, time: number, packetIndex: number): RawFrame {
-    this.header = null;
-    this.parts = [];
+  /** RFC 9113 §4.1: Length (24) | Type (8) | Flags (8) | R (1) | Stream Identifier (31). */
+  private readHeader(buf: Buffer, at: number, offset: number): void {
+    this.inFrame = true;
+    this.length = (buf[at]! << 16) | (buf[at + 1]! << 8) | buf[at + 2]!;
+    this.type = buf[at + 3]!;
+    this.flags = buf[at + 4]!;
+    // RFC 9113 §4.1: the reserved bit is ignored on receipt.
+    this.stream = buf.readUInt32BE(at + 5) & 0x7fffffff;
+    this.frameOffset = offset;
+  }
+
+  private complete(payload: Buffer, time: number, packetIndex: number): RawFrame {
+    this.inFrame = false;
+    // Most frames fit in one chunk: keep the (empty) parts array instead of a new one per frame.
+    if (this.partsLength > 0) this.parts = [];
     this.partsLength = 0;
-    const { type, flags, stream, length, offset } = header;
+    const { type, flags, stream, length, frameOffset: offset } = this;
     return { type, flags, stream, length, payload, time, packetIndex, offset };
   }
 }

@@ -6,24 +6,18 @@ import { headerText } from './header-field.js';
 /** Hex of at most this many payload bytes in `raw` (unknown types, undecodable payloads). */
 export const RAW_HEX_CAP = 256;
 
-export interface RecordContext {
-  connection: string;
-  index: number;
-  from: Role;
-}
-
 /**
  * The output record of one frame (src/model/records.ts), without the header list: that is added by the
  * header block logic on the frame that ends a block.
  */
-export function frameRecord(d: DecodedFrame, ctx: RecordContext): FrameRecord {
+export function frameRecord(d: DecodedFrame, connection: string, index: number, from: Role): FrameRecord {
   const { raw } = d;
   const rec: FrameRecord = {
-    connection: ctx.connection,
-    index: ctx.index,
+    connection,
+    index,
     time: raw.time,
     packet: raw.packetIndex,
-    from: ctx.from,
+    from,
     type: d.typeName,
     stream: raw.stream,
     length: raw.length,
@@ -31,11 +25,19 @@ export function frameRecord(d: DecodedFrame, ctx: RecordContext): FrameRecord {
     flagBits: raw.flags,
   };
   fillTypeFields(d, rec);
-  const undecodable = d.problems.some(
-    (p) => p.code === 'h2.frame.bad-length' || p.code === 'h2.frame.bad-padding',
-  );
-  if (d.kind === 'OTHER' || undecodable) rec.raw = raw.payload.subarray(0, RAW_HEX_CAP).toString('hex');
+  if (d.kind === 'OTHER' || undecodable(d)) rec.raw = raw.payload.subarray(0, RAW_HEX_CAP).toString('hex');
   return rec;
+}
+
+/** A length or padding problem leaves the payload unread: its bytes go into the record instead. */
+function undecodable(d: DecodedFrame): boolean {
+  // An index loop: for-of over the shared frozen empty list would allocate an iterator result per frame.
+  const problems = d.problems;
+  for (let i = 0; i < problems.length; i++) {
+    const code = problems[i]!.code;
+    if (code === 'h2.frame.bad-length' || code === 'h2.frame.bad-padding') return true;
+  }
+  return false;
 }
 
 function fillTypeFields(d: DecodedFrame, rec: FrameRecord): void {
@@ -57,8 +59,11 @@ function fillTypeFields(d: DecodedFrame, rec: FrameRecord): void {
     case 'SETTINGS':
       rec.ack = d.ack;
       // Later entries win, as when a receiver processes them in order (RFC 9113 §6.5.3).
-      if (!d.ack)
-        rec.settings = Object.fromEntries(d.settings.map(([id, value]) => [settingName(id), value]));
+      if (!d.ack) {
+        const settings: Record<string, number> = {};
+        for (const [id, value] of d.settings) settings[settingName(id)] = value;
+        rec.settings = settings;
+      }
       return;
     case 'PUSH_PROMISE':
       set(rec, 'padLength', d.padLength);

@@ -54,15 +54,23 @@ type Body<K extends FrameBody['kind']> = Extract<FrameBody, { kind: K }>;
 
 /** Decodes one frame's payload by type. Pure; malformed frames come back with `problems`, never throw. */
 export function decodeFrame(raw: RawFrame): DecodedFrame {
-  const problems: FrameProblem[] = [];
+  if (found.length !== 0) found.length = 0; // only after a throw; setting length is not free
+  const body = decodeBody(raw, found);
   const base: FrameBase = {
     raw,
     typeName: frameTypeName(raw.type),
     flags: flagNames(raw.type, raw.flags),
-    problems,
+    problems: found.length === 0 ? NO_PROBLEMS : found.splice(0),
   };
-  return Object.assign(decodeBody(raw, problems), base);
+  return Object.assign(body, base);
 }
+
+/**
+ * The problems of the frame being decoded (decodeFrame is not reentrant), so that the common well-formed
+ * frame shares one frozen empty list instead of getting an array of its own.
+ */
+const found: FrameProblem[] = [];
+const NO_PROBLEMS = Object.freeze([]) as unknown as FrameProblem[];
 
 function decodeBody(raw: RawFrame, problems: FrameProblem[]): FrameBody {
   switch (raw.type) {
@@ -142,6 +150,8 @@ function checkSelfDependency(raw: RawFrame, priority: PriorityFields, problems: 
 
 function decodeData(raw: RawFrame, problems: FrameProblem[]): Body<'DATA'> {
   requireStream(raw, problems, false, '§6.1');
+  // Fast path for the common unpadded frame: no cut object (same fields as below).
+  if (!hasFlag(raw.flags, 'PADDED')) return { kind: 'DATA', padLength: undefined, data: raw.payload };
   const cut = unpad(raw, 0, '§6.1', problems);
   return { kind: 'DATA', padLength: cut?.padLength, data: cut?.body ?? null };
 }
@@ -149,6 +159,9 @@ function decodeData(raw: RawFrame, problems: FrameProblem[]): Body<'DATA'> {
 function decodeHeaders(raw: RawFrame, problems: FrameProblem[]): Body<'HEADERS'> {
   requireStream(raw, problems, false, '§6.2');
   const withPriority = hasFlag(raw.flags, 'PRIORITY');
+  // Fast path for the common frame without padding or priority: no cut object (same fields as below).
+  if (!withPriority && !hasFlag(raw.flags, 'PADDED'))
+    return { kind: 'HEADERS', padLength: undefined, fragment: raw.payload };
   const cut = unpad(raw, withPriority ? 5 : 0, '§6.2', problems);
   const out: Body<'HEADERS'> = { kind: 'HEADERS', padLength: cut?.padLength, fragment: null };
   if (cut === null) return out;

@@ -6,6 +6,7 @@ import { hasFlag } from './constants.js';
 import type { DecodedFrame } from './frames.js';
 import type { HpackDecoder, HpackNote, HpackResult } from './hpack-decoder.js';
 import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
+import { rawLength } from './header-field.js';
 import type { HeaderField } from './types.js';
 
 /** Limits on one decoded header list; crossing one is a warning, decoding goes on. */
@@ -33,6 +34,12 @@ export interface BlockOutcome {
 }
 
 /**
+ * The outcome of every frame that is no part of a header block while none is open (most frames): shared,
+ * and never written to (callers only read outcomes), so such frames cost no allocation here.
+ */
+const NOTHING: BlockOutcome = Object.freeze({ diagnostics: Object.freeze([]) as unknown as Diagnostic[] });
+
+/**
  * Header blocks of one direction: HEADERS/PUSH_PROMISE + CONTINUATION fragments joined and decoded once,
  * in frame order (RFC 9113 §4.3), by this direction's HPACK decoder. The list goes on the frame that
  * carries END_HEADERS. Any other frame while a block is open breaks the block (RFC 9113 §6.10).
@@ -53,6 +60,8 @@ export class HeaderBlocks {
   }
 
   onFrame(d: DecodedFrame, rec: FrameRecord): BlockOutcome {
+    const blockFrame = d.kind === 'HEADERS' || d.kind === 'PUSH_PROMISE' || d.kind === 'CONTINUATION';
+    if (!blockFrame && this.block === null) return NOTHING;
     const out: BlockOutcome = { diagnostics: [] };
     const where = { index: rec.index, type: rec.type, stream: rec.stream, time: rec.time };
     const block = this.block;
@@ -143,7 +152,8 @@ export class HeaderBlocks {
   private checkLimits(fields: HeaderField[], where: Where, out: BlockOutcome): void {
     const { maxListSize, maxFields } = this.ctx.limits;
     // RFC 9113 §6.5.2: the uncompressed size counts name and value octets plus 32 per field.
-    const size = fields.reduce((n, f) => n + Buffer.byteLength(f.name) + f.raw.length + 32, 0);
+    let size = 0;
+    for (const f of fields) size += Buffer.byteLength(f.name) + rawLength(f) + 32;
     if (size > maxListSize)
       out.diagnostics.push(this.diag('h2.headers.too-large', { size, limit: maxListSize }, where));
     if (fields.length > maxFields) {
@@ -180,7 +190,10 @@ function report(bytes: Buffer, result: HpackResult, lostBefore: boolean): HpackB
   // `fields` lines up with `headers` unless some field needed an unknown entry (or decoding stopped).
   const { fields, headers } = result;
   const aligned = fields.length === headers.length;
-  const info = blockInfo(bytes, headers, (i) => (aligned ? fields[i]?.raw.length : undefined));
+  const info = blockInfo(bytes, headers, (i) => {
+    const field = aligned ? fields[i] : undefined;
+    return field && rawLength(field);
+  });
   const resynced = result.notes.some((n) => n.kind === 'resynced');
   const lostAfter = !result.ok && result.cause === 'error';
   return { ...info, lostBefore, resynced, lostAfter };

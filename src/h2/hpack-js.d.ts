@@ -46,6 +46,8 @@ declare module 'hpack.js' {
       /** Readable.push: execute() hands each decoded header to it (the adapter replaces it per instance). */
       push(header: DecodedHeader): boolean;
       on(event: 'error', listener: (err: unknown) => void): this;
+      /** EventEmitter.emit: execute() reports a decoding error as emit('error', err). */
+      emit(event: 'error', err: unknown): boolean;
       updateTableSize(size: number): void;
       _table: Table;
       /** Private: what write() feeds (its `_write` is just `_decoder.push(block)`). */
@@ -85,9 +87,16 @@ declare module 'hpack.js' {
   }
 
   const hpack: {
-    decompressor: { create(options: { table: hpack.TableOptions }): hpack.Decompressor };
+    decompressor: {
+      create(options: { table: hpack.TableOptions }): hpack.Decompressor;
+      /** The Decompressor constructor's prototype (its execute loop and header handlers). */
+      prototype: hpack.Decompressor;
+    };
+    table: { create(options: hpack.TableOptions): hpack.Table };
     compressor: { create(options: { table: hpack.TableOptions }): hpack.Compressor };
     decoder: { create(): hpack.BitDecoder };
+    /** Helpers shared by its modules; the decompressor calls `utils.stringify` on every literal string. */
+    utils: { stringify(octets: Buffer | number[]): string };
     'static-table': hpack.StaticTable;
   };
   export = hpack;

@@ -1,3 +1,4 @@
+import { i32 } from './bytes.js';
 import { formatIpv4, formatIpv6 } from './ip-address.js';
 
 /**
@@ -17,7 +18,7 @@ export class AddressCache {
   private readonly v6Text: (string | undefined)[] = new Array<string | undefined>(IPV6_SLOTS).fill(undefined);
 
   ipv4(data: Buffer, offset: number): string {
-    const key = data.readInt32BE(offset);
+    const key = i32(data, offset);
     const slot = Math.imul(key, GOLDEN) >>> 22; // top 10 bits: 1024 slots
     const cached = this.v4Text[slot];
     if (cached !== undefined && this.v4Keys[slot] === key) return cached;
@@ -28,10 +29,10 @@ export class AddressCache {
   }
 
   ipv6(data: Buffer, offset: number): string {
-    const w0 = data.readInt32BE(offset);
-    const w1 = data.readInt32BE(offset + 4);
-    const w2 = data.readInt32BE(offset + 8);
-    const w3 = data.readInt32BE(offset + 12);
+    const w0 = i32(data, offset);
+    const w1 = i32(data, offset + 4);
+    const w2 = i32(data, offset + 8);
+    const w3 = i32(data, offset + 12);
     const slot = Math.imul(w0 ^ w1 ^ w2 ^ w3 ^ (w3 >>> 16), GOLDEN) >>> 24; // top 8 bits: 256 slots
     const k = slot * 4;
     const keys = this.v6Keys;

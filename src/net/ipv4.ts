@@ -2,6 +2,7 @@ import type { AddressCache } from './address-cache.js';
 import type { IpHeader } from './ip-header.js';
 import { IPPROTO_TCP, skipReasonFor } from './ip-protocol.js';
 import { type LayerStop, malformed, skip, truncated } from './layer-stop.js';
+import { u16 } from './bytes.js';
 
 /** RFC 791 §3.1: a header without options is 5 32-bit words. */
 const IPV4_MIN_HEADER_LENGTH = 20;
@@ -31,7 +32,7 @@ export function decodeIpv4(
   if (headerLength < IPV4_MIN_HEADER_LENGTH) {
     return malformed('IPv4', `header length ${headerLength} bytes (IHL ${first & 0x0f}, minimum 5)`);
   }
-  const totalLength = data.readUInt16BE(offset + 2);
+  const totalLength = u16(data, offset + 2);
   // Total length 0: TSO/GSO or BIG TCP on the capturing host left the field unset; trust the capture.
   if (totalLength !== 0 && totalLength < headerLength) {
     return malformed('IPv4', `total length ${totalLength} is shorter than the ${headerLength}-byte header`);
@@ -50,13 +51,13 @@ export function decodeIpv4(
 }
 
 function readFragmentFields(data: Buffer, offset: number, out: IpHeader): void {
-  const flagsAndOffset = data.readUInt16BE(offset + 6);
+  const flagsAndOffset = u16(data, offset + 6);
   const fragmentOffset = (flagsAndOffset & FRAGMENT_OFFSET_MASK) * 8; // RFC 791: in 8-octet units
   const more = (flagsAndOffset & MF) !== 0;
   out.fragmented = more || fragmentOffset !== 0;
   out.fragmentOffset = fragmentOffset;
   out.moreFragments = more;
-  out.fragmentId = data.readUInt16BE(offset + 4);
+  out.fragmentId = u16(data, offset + 4);
 }
 
 /** A cut header is only worth a diagnostic when it could be TCP: one known to carry UDP etc. is just skipped. */

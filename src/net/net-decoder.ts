@@ -3,6 +3,7 @@ import { diag } from '../diagnostics/make.js';
 import { NET_DIAGNOSTICS, type NetDiagnosticCode } from '../diagnostics/net.js';
 import type { Diagnostic, DiagnosticParams } from '../diagnostics/types.js';
 import { AddressCache } from './address-cache.js';
+import { EndpointCache } from './endpoint-cache.js';
 import { DEFAULT_FRAGMENT_LIMITS, type FragmentLimits } from './fragment-reassembler.js';
 import { type CompletedIpDatagram, type IncompleteIpDatagram, IpFragments } from './ip-fragments.js';
 import { IpHeader } from './ip-header.js';
@@ -56,6 +57,7 @@ export class NetDecoder {
   private readonly ip = new IpHeader();
   private readonly synOptions = new TcpSynOptions();
   private readonly addresses = new AddressCache();
+  private readonly endpoints = new EndpointCache();
   private readonly fragments: IpFragments;
   private readonly unknownLinkTypes = new Set<number>();
   private readonly diagnosticCounts = new Map<NetDiagnosticCode, number>();
@@ -110,7 +112,7 @@ export class NetDecoder {
     const ip = this.ip;
     if (ip.protocol === IPPROTO_ESP) return ESP_STOP;
     if (ip.protocol !== IPPROTO_TCP) return skip(skipReasonFor(ip.protocol));
-    const segment = decodeTcp(data, ip, raw.index, raw.time, this.synOptions);
+    const segment = decodeTcp(data, ip, raw.index, raw.time, this.synOptions, this.endpoints);
     const problem = this.synOptions.problem;
     if (problem !== undefined && !('kind' in segment)) {
       const params = { record: raw.index + 1, src: ip.src, dst: ip.dst, detail: problem };

@@ -1,8 +1,10 @@
+import type { EndpointCache } from './endpoint-cache.js';
 import type { IpHeader } from './ip-header.js';
 import { type LayerStop, malformed, truncated } from './layer-stop.js';
 import { TCP_SYN, tcpFlags } from './tcp-flags.js';
 import { parseSynOptions, type TcpSynOptions } from './tcp-options.js';
-import type { TcpSegment } from './types.js';
+import type { Endpoint, TcpSegment } from './types.js';
+import { u16, u32 } from './bytes.js';
 
 /** RFC 9293 §3.1: a header without options is 5 32-bit words. */
 const TCP_MIN_HEADER_LENGTH = 20;
@@ -20,6 +22,7 @@ export function decodeTcp(
   packetIndex: number,
   time: number,
   options: TcpSynOptions,
+  endpoints?: EndpointCache,
 ): TcpSegment | LayerStop {
   const start = ip.payloadStart;
   const present = ip.payloadEnd - start;
@@ -40,16 +43,20 @@ export function decodeTcp(
     packetIndex,
     time,
     ipVersion: ip.version,
-    src: { ip: ip.src, port: data.readUInt16BE(start) },
-    dst: { ip: ip.dst, port: data.readUInt16BE(start + 2) },
-    seq: data.readUInt32BE(start + 4),
-    ack: data.readUInt32BE(start + 8),
+    src: endpoint(ip.src, u16(data, start), endpoints),
+    dst: endpoint(ip.dst, u16(data, start + 2), endpoints),
+    seq: u32(data, start + 4),
+    ack: u32(data, start + 8),
     flags: tcpFlags(bits),
-    window: data.readUInt16BE(start + 14),
+    window: u16(data, start + 14),
     windowScale: options.windowScale,
     mss: options.mss,
     payload: payloadStart === ip.payloadEnd ? EMPTY_PAYLOAD : data.subarray(payloadStart, ip.payloadEnd),
   };
+}
+
+function endpoint(ip: string, port: number, endpoints: EndpointCache | undefined): Endpoint {
+  return endpoints ? endpoints.get(ip, port) : { ip, port };
 }
 
 /** Too few bytes for the header: the IP length leaves no room (malformed), or the capture cut it (truncated). */

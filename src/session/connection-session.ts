@@ -51,6 +51,9 @@ interface Chunk {
   gapBefore: number;
 }
 
+/** Zero bytes, shared (nothing to mutate): one Buffer less per direction of every connection. */
+const NO_BYTES = Buffer.alloc(0);
+
 type State = 'sniffing' | 'h2' | 'http1' | 'tls' | 'unknown';
 
 export class ConnectionSession {
@@ -63,7 +66,7 @@ export class ConnectionSession {
   private readonly skip: [number, number] = [0, 0];
   /** The client preface is expected next in that direction: strip it once 24 bytes are there. */
   private readonly expectPreface: [boolean, boolean] = [false, false];
-  private readonly prefaceAcc: [Buffer, Buffer] = [Buffer.alloc(0), Buffer.alloc(0)];
+  private readonly prefaceAcc: [Buffer, Buffer] = [NO_BYTES, NO_BYTES];
   private readonly started: [boolean, boolean] = [false, false];
   private readonly midStart: [boolean, boolean] = [false, false];
   private ignoreServer = false;
@@ -98,14 +101,13 @@ export class ConnectionSession {
   data(dir: Dir, data: Buffer, gapBefore: number, time: number, packetIndex: number): SessionEvent[] {
     this.bytesSeen[dir] += data.length;
     if (gapBefore === -1 && this.bytesSeen[dir] === data.length) this.midStart[dir] = true;
-    const chunk: Chunk = { dir, data, time, packetIndex, gapBefore };
     if (this.state === 'sniffing') {
-      this.pending.push(chunk);
+      this.pending.push({ dir, data, time, packetIndex, gapBefore });
       this.pendingBytes[dir] += data.length;
       return this.decide(false);
     }
     if (this.tls) return this.tls.data(dir, data, gapBefore, time, packetIndex);
-    return this.state === 'h2' ? this.feed(chunk) : [];
+    return this.state === 'h2' ? this.feed(dir, data, time, packetIndex, gapBefore) : [];
   }
 
   /** A FIN or RST from one direction, with the role as this session knows it now. */
@@ -341,17 +343,23 @@ export class ConnectionSession {
     this.pending = [];
     this.state = 'h2';
     const out: SessionEvent[] = [...notes];
-    for (const chunk of held) out.push(...this.feed(chunk));
+    for (const c of held) out.push(...this.feed(c.dir, c.data, c.time, c.packetIndex, c.gapBefore));
     if (state === 'http1') this.protocol = 'http/1.1';
     return out;
   }
 
-  private feed(chunk: Chunk): SessionEvent[] {
+  /** One chunk of an HTTP/2 connection (no Chunk object: this runs once per delivered segment). */
+  private feed(
+    dir: Dir,
+    chunkData: Buffer,
+    time: number,
+    packetIndex: number,
+    gapBefore: number,
+  ): SessionEvent[] {
     const decoder = this.decoder!;
-    const { dir, time, packetIndex, gapBefore } = chunk;
     const role = this.role(dir);
     const out: SessionEvent[] = [];
-    let data = chunk.data;
+    let data = chunkData;
     if (!this.started[dir]) {
       this.started[dir] = true;
       if (this.midStart[dir]) decoder.startMidStream(role);
@@ -367,7 +375,10 @@ export class ConnectionSession {
       data = data.subarray(n);
     }
     if (this.expectPreface[dir] && data.length > 0) data = this.stripPreface(dir, data);
-    if (data.length > 0) out.push(...this.track(decoder.push(role, data, time, packetIndex)));
+    if (data.length === 0) return out;
+    const events = this.track(decoder.push(role, data, time, packetIndex));
+    if (out.length === 0) return events; // the common case: no copy
+    for (const ev of events) out.push(ev);
     return out;
   }
 
@@ -377,10 +388,10 @@ export class ConnectionSession {
     const match = startsWithPreface(acc);
     if (match === 'need-more') {
       this.prefaceAcc[dir] = acc;
-      return Buffer.alloc(0);
+      return NO_BYTES;
     }
     this.expectPreface[dir] = false;
-    this.prefaceAcc[dir] = Buffer.alloc(0);
+    this.prefaceAcc[dir] = NO_BYTES;
     if (match) this.preface = true;
     return match ? acc.subarray(CLIENT_PREFACE.length) : acc;
   }
