@@ -12,19 +12,22 @@ export interface ConnectionSummary {
   http2: boolean;
   /** gRPC calls, or else client-opened streams (requests). */
   calls: number;
-  /** gRPC calls per service. */
-  services: Map<string, number>;
+  /** gRPC calls per service (never changed once summarised: connections without calls share one). */
+  services: ReadonlyMap<string, number>;
   /** SYN answered by RST: one packet each way, no payload. */
   refused: boolean;
   /** Times of the GOAWAYs the server sent. */
   serverGoaways: number[];
 }
 
+const NO_SERVICES: ReadonlyMap<string, number> = new Map();
+
 export function summarize(
   rec: ConnectionRecord,
   services: Map<string, number> | undefined,
 ): ConnectionSummary {
-  const grpcCalls = [...(services?.values() ?? [])].reduce((a, b) => a + b, 0);
+  let grpcCalls = 0;
+  if (services !== undefined) for (const n of services.values()) grpcCalls += n;
   const requests = rec.concurrency?.client.opened ?? 0;
   return {
     id: rec.id,
@@ -35,7 +38,7 @@ export function summarize(
     end: rec.end,
     http2: rec.frameCount > 0 || rec.h2Detection !== null,
     calls: grpcCalls > 0 ? grpcCalls : requests,
-    services: services ?? new Map(),
+    services: services ?? NO_SERVICES,
     refused:
       rec.clientRule === 'syn' &&
       rec.endReason === 'rst' &&

@@ -1,10 +1,10 @@
 import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { ConnectionObserver, ConnectionObserverFactory, ObservedEvent } from '../engine/observer.js';
-import type { CallRecord } from '../grpc/call-record.js';
 import type { H2Event } from '../h2/types.js';
 import type { ConnectionRecord, FrameRecord, Role } from '../model/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
+import { callFacts, type CallFacts } from './call-facts.js';
 import { ConcurrencyTracker } from './concurrency.js';
 import type { ConnectionFacts, SeenDiagnostic } from './connection-facts.js';
 import { CONNECTION_DETECTORS } from './detectors.js';
@@ -41,7 +41,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   private readonly concurrency: ConcurrencyTracker;
   private readonly goaway = new GoawayTracker();
   private readonly hpack: HpackOccupancy;
-  private readonly calls: CallRecord[] = [];
+  private readonly calls: CallFacts[] = [];
   private readonly seen: SeenDiagnostic[] = [];
   private readonly violations: StateViolation[] = [];
   private violationCount = 0;
@@ -65,7 +65,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   }
 
   event(ev: ObservedEvent): [] {
-    if (ev.kind === 'call') this.calls.push(ev.call);
+    if (ev.kind === 'call') this.calls.push(callFacts(ev.call));
     else if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
     else if (ev.kind === 'frame') this.frame(ev);
     return [];

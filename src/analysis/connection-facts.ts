@@ -1,5 +1,4 @@
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../grpc/call-record.js';
 import type {
   ConnectionRecord,
   FlowControlRecord,
@@ -8,6 +7,7 @@ import type {
   Role,
 } from '../model/records.js';
 import type { TcpEndReason } from '../tcp/types.js';
+import type { CallFacts } from './call-facts.js';
 import type { ConcurrencyTracker } from './concurrency.js';
 import type { FlowDirection } from './flow-direction.js';
 import type { AnalysisOptions } from './options.js';
@@ -43,7 +43,7 @@ export interface ConnectionFacts {
   goaways: GoawayRecord[];
   violations: StateViolation[];
   violationCount: number;
-  calls: CallRecord[];
+  calls: CallFacts[];
   seen: SeenDiagnostic[];
   /** Frames each side sent. */
   framesFrom: Record<Role, number>;

@@ -1,23 +1,23 @@
 import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../grpc/call-record.js';
+import type { CallFacts } from './call-facts.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import { median, msBetween, roundMs } from './format.js';
 
 /** gRPC status code 4 (doc/statuscodes.md). */
 const DEADLINE_EXCEEDED = 4;
 
-function method(c: CallRecord): string {
+function method(c: CallFacts): string {
   return c.method ?? '(unknown method)';
 }
 
-function clientCancel(c: CallRecord): boolean {
+function clientCancel(c: CallFacts): boolean {
   return c.reset?.by === 'client' && c.reset.errorCode === 'CANCEL';
 }
 
 /** When the stream was reset (the stream table knows; the call record only says by whom). */
-function resetTime(facts: ConnectionFacts, c: CallRecord): number {
+function resetTime(facts: ConnectionFacts, c: CallFacts): number {
   return facts.streams.get(c.stream)?.reset?.time ?? c.end;
 }
 
@@ -46,7 +46,7 @@ export function detectDeadlineExceeded(facts: ConnectionFacts): Diagnostic[] {
     });
 }
 
-function howItEnded(facts: ConnectionFacts, c: CallRecord): string {
+function howItEnded(facts: ConnectionFacts, c: CallFacts): string {
   const responded =
     c.firstResponseMs === null ? 'before any response' : `${c.firstResponseMs} ms after the first response`;
   if (clientCancel(c))
@@ -58,7 +58,7 @@ function howItEnded(facts: ConnectionFacts, c: CallRecord): string {
   return `the call was still unanswered when the deadline passed (it ended ${c.durationMs} ms after it started)`;
 }
 
-function reference(facts: ConnectionFacts, c: CallRecord): string {
+function reference(facts: ConnectionFacts, c: CallFacts): string {
   const ok = facts.calls.filter((x) => x.method === c.method && x.outcome === 'ok').map((x) => x.durationMs);
   const m = median(ok);
   if (m === null) return 'no successful call to the same method on this connection to compare with';

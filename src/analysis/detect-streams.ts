@@ -14,7 +14,8 @@ function request(e: StreamEntry): string {
 
 /** RST_STREAM REFUSED_STREAM: not processed, safe to retry (RFC 9113 §8.7). One per connection. */
 export function detectRefusedStreams(facts: ConnectionFacts): Diagnostic[] {
-  const refused = [...facts.streams.all()].filter((e) => e.refused === 'rst-stream' && e.reset !== null);
+  const refused: StreamEntry[] = [];
+  for (const e of facts.streams.all()) if (e.refused === 'rst-stream' && e.reset !== null) refused.push(e);
   const first = refused.sort((a, b) => a.reset!.time - b.reset!.time)[0];
   if (first === undefined) return [];
   const params = { from: first.reset!.by, stream: first.id, request: request(first), count: refused.length };
@@ -27,11 +28,14 @@ export function detectRefusedStreams(facts: ConnectionFacts): Diagnostic[] {
  * resets as grpc.call-reset).
  */
 export function detectStreamResets(facts: ConnectionFacts): Diagnostic[] {
-  const grpcStreams = new Set(facts.calls.map((c) => c.stream));
+  // The set of gRPC streams is made only when a stream has a reset worth reporting (rare).
+  let grpcStreams: Set<number> | null = null;
   const out: Diagnostic[] = [];
   for (const e of facts.streams.all()) {
     const r = e.reset;
-    if (r === null || QUIET_RESETS.has(r.errorCode) || grpcStreams.has(e.id)) continue;
+    if (r === null || QUIET_RESETS.has(r.errorCode)) continue;
+    grpcStreams ??= new Set(facts.calls.map((c) => c.stream));
+    if (grpcStreams.has(e.id)) continue;
     const params = { from: r.by, stream: e.id, request: request(e), errorCode: r.errorCode };
     const d = diag(
       ANALYSIS_DIAGNOSTICS,

@@ -22,15 +22,15 @@ export interface Overflow {
   value: number;
 }
 
-interface StreamFlow {
-  window: FlowWindow;
-  bytes: number;
-  frames: number;
-  first: number | null;
-  last: number | null;
-  stalls: number;
-  stalledMs: number;
-  open: boolean;
+/** A stream's window and what went through it: one object per stream and direction, not two. */
+class StreamFlow extends FlowWindow {
+  bytes = 0;
+  frames = 0;
+  first: number | null = null;
+  last: number | null = null;
+  stalls = 0;
+  stalledMs = 0;
+  open = true;
 }
 
 /**
@@ -99,13 +99,13 @@ export class FlowDirection {
       this.checkStall(stream, s, length, time);
       this.checkOverrun(stream, s, length, time, frame, pendingInitial);
     }
-    s.window.consume(length, time);
+    s.consume(length, time);
     this.connection.consume(length, time);
   }
 
   windowUpdate(stream: number, increment: number, time: number): void {
     this.windowUpdates++;
-    const w = stream === 0 ? this.connection : this.stream(stream, time).window;
+    const w = stream === 0 ? this.connection : this.stream(stream, time);
     w.adjust(increment, time);
     if (w.value > MAX_WINDOW_SIZE && this.overflows.length < this.opts.maxListed) {
       this.overflows.push({ stream, time, increment, value: w.value });
@@ -117,7 +117,7 @@ export class FlowDirection {
     const delta = value - this.initialWindow;
     this.initialWindow = value;
     if (delta === 0) return;
-    for (const s of this.streams.values()) if (s.open) s.window.adjust(delta, time);
+    for (const s of this.streams.values()) if (s.open) s.adjust(delta, time);
   }
 
   get totalStalls(): number {
@@ -134,7 +134,7 @@ export class FlowDirection {
       if (s.frames === 0) continue;
       streams.push({
         stream,
-        window: s.window.record(),
+        window: s.record(),
         bytes: s.bytes,
         frames: s.frames,
         first: s.first,
@@ -161,8 +161,7 @@ export class FlowDirection {
   private stream(id: number, time: number): StreamFlow {
     let s = this.streams.get(id);
     if (s === undefined) {
-      const window = new FlowWindow(this.initialWindow, time, this.opts.maxStreamSeriesPoints);
-      s = { window, bytes: 0, frames: 0, first: null, last: null, stalls: 0, stalledMs: 0, open: true };
+      s = new StreamFlow(this.initialWindow, time, this.opts.maxStreamSeriesPoints);
       this.streams.set(id, s);
     }
     return s;
@@ -170,7 +169,7 @@ export class FlowDirection {
 
   /** The DATA could only go out after a raise of the stream window, the connection window, or both. */
   private checkStall(stream: number, s: StreamFlow, length: number, time: number): void {
-    const sw = s.window.waitedFor(length);
+    const sw = s.waitedFor(length);
     const cw = this.connection.waitedFor(length);
     if (sw === null && cw === null) return;
     const since = Math.min(sw?.since ?? Infinity, cw?.since ?? Infinity);
@@ -202,7 +201,7 @@ export class FlowDirection {
   ): void {
     // The sender may already apply SETTINGS it has received but not yet acknowledged: allow the larger.
     const slack = pendingInitial === null ? 0 : Math.max(0, pendingInitial - this.initialWindow);
-    const streamAvail = s.window.value + slack;
+    const streamAvail = s.value + slack;
     const over =
       length > streamAvail
         ? { window: 'stream' as const, available: streamAvail }

@@ -59,7 +59,10 @@ export class GoawayTracker {
   }
 
   private phase(f: FrameRecord, last: number): GoawayRecord['phase'] {
-    const prev = [...this.list].reverse().find((g) => g.from === f.from);
+    let prev: Pending | undefined;
+    for (let i = this.list.length - 1; i >= 0 && prev === undefined; i--) {
+      if (this.list[i]!.from === f.from) prev = this.list[i];
+    }
     const code = f.errorCode ?? 'UNKNOWN';
     if (prev !== undefined && prev.lastStreamId === last && prev.errorCode === code) {
       if (prev.debugData === (f.debugData ?? '')) return 'repeat';

@@ -28,7 +28,8 @@ const MAX_SAMPLES = 10_000;
  * round-trip times, the cadence of each side's PINGs with and without active streams, PINGs never answered.
  */
 export class PingTracker {
-  private readonly sides: Record<Role, Side> = { client: newSide(), server: newSide() };
+  /** Made at a side's first PING: most connections have none, and a side is a Map and five arrays. */
+  private readonly sides: Record<Role, Side | null> = { client: null, server: null };
 
   constructor(private readonly maxListed: number) {}
 
@@ -39,7 +40,7 @@ export class PingTracker {
       this.ack(f.from === 'client' ? 'server' : 'client', opaque, f.time);
       return;
     }
-    const side = this.sides[f.from];
+    const side = (this.sides[f.from] ??= newSide());
     const ping: SentPing = {
       time: f.time,
       frame: f.index,
@@ -58,29 +59,29 @@ export class PingTracker {
 
   /** Times of the PINGs `from` sent with no stream active. */
   idlePings(from: Role): readonly number[] {
-    return this.sides[from].idleTimes;
+    return this.side(from).idleTimes;
   }
 
   /** Median interval between `from`'s PINGs while idle, ms; null with fewer than two. */
   idleInterval(from: Role): number | null {
-    const m = median(this.sides[from].idle);
+    const m = median(this.side(from).idle);
     return m === null ? null : roundMs(m);
   }
 
   sent(from: Role): number {
-    return this.sides[from].sent;
+    return this.side(from).sent;
   }
 
   /** PINGs `from` sent that got no ACK although the connection went on `timeoutMs` after them. */
   unanswered(from: Role, end: number, timeoutMs: number): PingRecord[] {
-    return [...this.sides[from].outstanding.values()]
+    return [...this.side(from).outstanding.values()]
       .filter((p) => msBetween(p.time, end) >= timeoutMs)
       .map(strip);
   }
 
   record(end: number, timeoutMs: number): PingsRecord {
     const side = (r: Role): PingSideRecord => {
-      const s = this.sides[r];
+      const s = this.side(r);
       const rtt = [...s.rtts].sort((a, b) => a - b);
       const med = (v: number[]) => {
         const m = median(v);
@@ -100,13 +101,18 @@ export class PingTracker {
 
   private ack(sender: Role, opaque: string, time: number): void {
     const side = this.sides[sender];
-    const ping = side.outstanding.get(opaque);
-    if (ping === undefined) return; // sent before the capture started, or a stray ACK
+    const ping = side === null ? undefined : side.outstanding.get(opaque);
+    if (side === null || ping === undefined) return; // sent before the capture started, or a stray ACK
     side.outstanding.delete(opaque);
     side.acked++;
     ping.ackTime = time;
     ping.rttMs = msBetween(ping.time, time);
     if (side.rtts.length < MAX_SAMPLES) side.rtts.push(ping.rttMs);
+  }
+
+  /** For reading: a side that sent no PING reads as the shared empty side (never written to). */
+  private side(r: Role): Side {
+    return this.sides[r] ?? EMPTY_SIDE;
   }
 
   /**
@@ -139,6 +145,8 @@ function newSide(): Side {
     idleTimes: [],
   };
 }
+
+const EMPTY_SIDE: Side = newSide();
 
 function strip(p: PingRecord): PingRecord {
   return {
