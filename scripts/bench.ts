@@ -12,7 +12,7 @@
  * --quick: 30 MB only, no sub-benches. Results also go to /tmp/h2scope-bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,10 +30,18 @@ interface Case {
   args: (file: string) => string[];
 }
 
+/** The node options of bin/h2scope.js's `#!/usr/bin/env -S node ...` line: the installed command's. */
+const BIN_NODE_FLAGS = readFileSync(join(ROOT, 'bin/h2scope.js'), 'utf8')
+  .split('\n')[0]!
+  .replace(/^#!.*?\bnode\b/, '')
+  .trim()
+  .split(/\s+/)
+  .filter(Boolean);
+
 const h2scope = (format: string): Case => ({
   name: `h2scope --format ${format}`,
   command: process.execPath,
-  args: (file) => ['dist/cli/main.js', file, '--format', format],
+  args: (file) => [...BIN_NODE_FLAGS, 'bin/h2scope.js', file, '--format', format],
 });
 
 const tshark = (name: string, extra: string[]): Case => ({
