@@ -2,6 +2,7 @@
  * The diagnostics well-behaved peers never trigger, each against a real capture of a real client (grpc-js,
  * nghttp) talking to a CRAFTED misbehaving server (scripts/samples/crafted/peer.mjs, hand-built frames):
  * the diagnostic with its exact code, connection, stream and key evidence. meta.json says what the server did.
+ * One scenario is the other way round: a CRAFTED client against a real nghttpd.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -188,5 +189,35 @@ describe('analysis on the crafted samples of scripts/samples/crafted', () => {
       errorCode: 'INTERNAL_ERROR',
       request: ' (GET /)',
     });
+  });
+  it("crafted-concurrency-exceeded: a client over nghttpd's MAX_CONCURRENT_STREAMS 1, answered by GOAWAY", async () => {
+    const m = meta('crafted-concurrency-exceeded');
+    expect(m.expect).toMatchObject({
+      limit: 1,
+      requests: [1, 3, 5],
+      goaways: [
+        { lastStreamId: 1, errorCode: 1, debugData: 'request HEADERS: max concurrent streams exceeded' },
+      ],
+    });
+    const s = await sample('crafted-concurrency-exceeded.pcap');
+    expect(s.analysis.map((d) => [d.code, d.connection, d.stream, d.severity])).toEqual([
+      ['analysis.goaway.protocol-error', 'c1', undefined, 'error'],
+      ['analysis.goaway.refused-streams', 'c1', 3, 'warning'],
+      ['analysis.stream.concurrency-exceeded', 'c1', 3, 'error'],
+    ]);
+    // Stream 3 opened while stream 1 was still open, against the limit the client had acknowledged.
+    expect(s.analysis[2]!.evidence).toEqual({
+      initiator: 'client',
+      peer: 'server',
+      stream: 3,
+      active: 1,
+      limit: 1,
+    });
+    // The GOAWAY diagnostic names the cause from the stream analysis, next to nghttp2's own debug data.
+    expect(s.analysis[0]!.evidence).toMatchObject({
+      debug: 'request HEADERS: max concurrent streams exceeded',
+      cause: 'the client opened stream 3 above the concurrency limit 1',
+    });
+    expect(s.analysis[1]!.evidence).toMatchObject({ count: 2, streams: '3 (GET /), 5 (GET /)' });
   });
 });

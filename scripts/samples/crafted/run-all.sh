@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Records the crafted samples of the connection analysis (issue 4) on lo, ports 50500-50599: real clients
 # (grpc-js, nghttp) against a deliberately misbehaving server built from hand-made frames (peer.mjs), for
-# the diagnostics well-behaved peers never trigger. Writes their goldens with scripts/make-golden.mjs.
+# the diagnostics well-behaved peers never trigger; one scenario turns it around (a crafted client against
+# a real nghttpd). Writes their goldens with scripts/make-golden.mjs.
 # Needs root (tcpdump on lo); installs nothing (scripts/install-sample-tools.sh).
 #
 #   scripts/samples/crafted/run-all.sh            # every scenario (about 10 s)
@@ -36,6 +37,7 @@ SCENARIOS=(
   "crafted-refused-stream|50510"
   "crafted-window-overflow|50511"
   "crafted-stream-reset|50512"
+  "crafted-concurrency-exceeded|50513"
 )
 
 wanted=("$@")

@@ -1,10 +1,11 @@
 // One crafted scenario: a real client against the misbehaving server of peer.mjs; prints the meta.json.
 //   node scripts/samples/crafted/scenario.mjs NAME PORT
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { E, F, T, craftedServer, frame, goaway, grpcOk, headerBlock, sleep } from './peer.mjs';
+import { E, F, PREFACE, T, craftedServer, frame, goaway, grpcOk, headerBlock, sleep } from './peer.mjs';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const grpc = createRequire(import.meta.url)('@grpc/grpc-js');
@@ -38,6 +39,64 @@ async function grpcCalls(n, options = {}, idleMs = 0) {
 
 /** The stream of the request the crafted server answered (nghttp opens 13: 3..11 are its PRIORITY groups). */
 let requestStream = 0;
+
+/**
+ * nghttpd (nghttp2-server), cleartext, on PORT with extra options; resolves once it listens. Readiness is
+ * read from `ss`, not by connecting: a probe connection would be in the capture.
+ */
+async function nghttpd(args) {
+  const child = spawn('nghttpd', ['--no-tls', ...args, String(PORT)], { stdio: 'ignore' });
+  const listening = () =>
+    new Promise((resolve) =>
+      execFile('ss', ['-Hltn', `sport = :${PORT}`], (err, out) => resolve(!err && out.trim() !== '')),
+    );
+  for (let i = 0; i < 100; i++) {
+    if (await listening()) return child;
+    await sleep(50);
+  }
+  child.kill();
+  throw new Error('nghttpd did not start');
+}
+
+/**
+ * A CRAFTED client (hand-built frames) on one connection to 127.0.0.1:PORT: preface and empty SETTINGS,
+ * waits for the server's SETTINGS and ACKs them, runs `act(send)` and then collects the server's frames
+ * for `listenMs` before a GOAWAY NO_ERROR and FIN. Returns the server's frames.
+ */
+function craftedClient(act, listenMs = 500) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(PORT, '127.0.0.1');
+    const frames = [];
+    let pending = Buffer.alloc(0);
+    let started = false;
+    socket.on('connect', () => socket.write(Buffer.concat([Buffer.from(PREFACE), frame(T.SETTINGS, 0, 0)])));
+    socket.on('data', (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 9) {
+        const length = pending.readUIntBE(0, 3);
+        if (pending.length < 9 + length) break;
+        const f = { type: pending[3], flags: pending[4], stream: pending.readUInt32BE(5) & 0x7fffffff };
+        f.payload = pending.subarray(9, 9 + length);
+        pending = pending.subarray(9 + length);
+        frames.push(f);
+        if (f.type === T.SETTINGS && (f.flags & F.ACK) === 0 && !started) {
+          started = true;
+          socket.write(frame(T.SETTINGS, F.ACK, 0));
+          act((b) => socket.write(b));
+          setTimeout(() => {
+            socket.end(goaway(0, E.NO_ERROR));
+          }, listenMs);
+        }
+      }
+    });
+    socket.on('close', () => resolve(frames));
+    socket.on('error', reject);
+  });
+}
+
+/** GET / as a request header block: static :method GET, :scheme http, :path / (RFC 7541 Appendix A). */
+const getRequest = () =>
+  Buffer.concat([Buffer.from([0x82, 0x86, 0x84]), headerBlock([[':authority', `127.0.0.1:${PORT}`]], false)]);
 
 const SCENARIOS = {
   // A middlebox-style idle drop: one grpc-js call is answered, then the connection stays silent for 31 s
@@ -300,6 +359,43 @@ const SCENARIOS = {
         `client: GET / on stream ${requestStream} is answered with HEADERS and DATA END_STREAM (8 bytes), and the ` +
         `server sends another DATA (5 bytes) on the now closed stream ${requestStream} right after.`,
       expect: { stream: requestStream, lateDataBytes: 5, nghttpExit: exit },
+    };
+  },
+  // A client that opens more streams than the server's SETTINGS_MAX_CONCURRENT_STREAMS allows (RFC 9113
+  // §5.1.2): real nghttpd limited to 1 concurrent stream, three GET requests in one segment right after
+  // the client acknowledged that limit. Real clients queue the extra requests; this one does not.
+  'crafted-concurrency-exceeded': async () => {
+    const server = await nghttpd(['--max-concurrent-streams=1']);
+    const frames = await craftedClient((send) => {
+      send(
+        Buffer.concat(
+          [1, 3, 5].map((stream) => frame(T.HEADERS, F.END_HEADERS | F.END_STREAM, stream, getRequest())),
+        ),
+      );
+    });
+    server.kill();
+    const limit = frames
+      .filter((f) => f.type === T.SETTINGS && (f.flags & F.ACK) === 0)
+      .flatMap((f) => Array.from({ length: f.payload.length / 6 }, (_, i) => f.payload.subarray(i * 6, i * 6 + 6)))
+      .find((p) => p.readUInt16BE(0) === 0x3)
+      ?.readUInt32BE(2);
+    const goaways = frames
+      .filter((f) => f.type === T.GOAWAY)
+      .map((f) => ({
+        lastStreamId: f.payload.readUInt32BE(0) & 0x7fffffff,
+        errorCode: f.payload.readUInt32BE(4),
+        debugData: f.payload.subarray(8).toString(),
+      }));
+    const resets = frames
+      .filter((f) => f.type === T.RST_STREAM)
+      .map((f) => ({ stream: f.stream, errorCode: f.payload.readUInt32BE(0) }));
+    return {
+      description:
+        'CRAFTED client (scripts/samples/crafted/scenario.mjs, node:net, hand-built frames) against a real ' +
+        'nghttpd (nghttp2-server, --max-concurrent-streams=1): after acknowledging SETTINGS_MAX_CONCURRENT_STREAMS ' +
+        '= 1 it sends GET / on streams 1, 3 and 5 in one segment; nghttp2 treats the second open stream as a ' +
+        'connection error: GOAWAY PROTOCOL_ERROR with last-stream-id 1.',
+      expect: { limit, requests: [1, 3, 5], goaways, resets },
     };
   },
 };
