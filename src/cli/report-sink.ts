@@ -23,6 +23,8 @@ export interface Report {
   end(): Iterable<string | Buffer>;
   /** Frees what end() would have written (temporary files) when the run stops early. */
   discard(): void;
+  /** Why a collected report is held in memory after all (no temporary directory), or null. */
+  memoryNote: string | null;
   /** Connections that matched --filter; null when there is no filter (every connection). */
   matched: ReadonlySet<string> | null;
 }
@@ -32,6 +34,7 @@ type Collected = {
   write?: (out: (s: string) => void) => void;
   document?: () => Iterable<string | Buffer>;
   discard?: () => void;
+  spoolProblem?: string | null;
 };
 
 function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string) => void): Collected {
@@ -43,7 +46,12 @@ function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string
       return { sink: ndjsonSink(write) };
     case 'json': {
       const writer = new JsonDocumentWriter();
-      return { sink: writer.sink, document: () => writer.document(), discard: () => writer.discard() };
+      return {
+        sink: writer.sink,
+        document: () => writer.document(),
+        discard: () => writer.discard(),
+        spoolProblem: writer.spoolProblem,
+      };
     }
     case 'har':
       return new HarWriter({ filter: expr, version: version() });
@@ -61,13 +69,17 @@ export function createReport(opts: CliOptions, expr: FilterExpr | null, write: (
     return pieces;
   };
   const discard = (): void => out.discard?.();
-  if (expr === null) return { sink: out.sink, end, discard, matched: null };
+  const problem = out.spoolProblem ?? null;
+  const memoryNote =
+    problem && `${problem}: the ${opts.format} document is held in memory until it is written`;
+  const common = { end, discard, memoryNote };
+  if (expr === null) return { sink: out.sink, ...common, matched: null };
   if (out instanceof HarWriter) {
     const matcher = new FilterSink(NULL_SINK, expr);
-    return { sink: teeSink(out.sink, matcher), end, discard, matched: matcher.matched };
+    return { sink: teeSink(out.sink, matcher), ...common, matched: matcher.matched };
   }
   const filter = new FilterSink(out.sink, expr);
-  return { sink: filter, end, discard, matched: filter.matched };
+  return { sink: filter, ...common, matched: filter.matched };
 }
 
 /** The decoding options of this run, to repeat in the commands a markdown report suggests. */

@@ -37,6 +37,7 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     }
   }
   const report = createReport(opts, prepared.filter, out.write);
+  if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
   const tally = new DiagnosticTally(report.sink);
   const engine = createEngine(prepared.pipeline, tally);
   const spool = opts.input === '-' && pcapFd !== null ? new StdinSpool() : null;

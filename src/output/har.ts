@@ -100,6 +100,11 @@ export class HarWriter {
     return this.spool.dir;
   }
 
+  /** Why the records are kept in memory instead of a temporary file (a note for the user), or null. */
+  get spoolProblem(): string | null {
+    return this.spool.problem;
+  }
+
   /** Removes the spool when the log is never written (an interrupted run). */
   discard(): void {
     this.spool.remove();

@@ -63,6 +63,11 @@ export class JsonDocumentWriter {
     return this.spool.dir;
   }
 
+  /** Why the records are kept in memory instead of a temporary file (a note for the user), or null. */
+  get spoolProblem(): string | null {
+    return this.spool.problem;
+  }
+
   readonly sink: RecordSink = {
     connection: (rec) => {
       const lists = this.lists(rec.id);

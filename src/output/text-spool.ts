@@ -16,6 +16,8 @@ const READ_BYTES = 1 << 20;
 export class TextSpool {
   /** The temporary directory while there is one; null in memory mode and after remove(). */
   dir: string | null = null;
+  /** Why no temporary directory could be made (the pieces are then kept in memory), or null. */
+  readonly problem: string | null = null;
   private fd: number | null = null;
   private size = 0;
   /** A second Ctrl-C exits at once (process.exit): the directory goes with the process all the same. */
@@ -28,8 +30,9 @@ export class TextSpool {
       this.dir = mkdtempSync(join(tmpdir(), `h2scope-${prefix}-`));
       this.fd = openSync(join(this.dir, 'spool'), 'w+');
       process.once('exit', this.onExit);
-    } catch {
+    } catch (err) {
       this.remove(); // no temporary directory: the pieces stay in memory
+      this.problem = `cannot use the temporary directory ${tmpdir()} (${(err as Error).message})`;
     }
   }
 

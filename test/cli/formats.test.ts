@@ -18,6 +18,28 @@ describe('--format json', () => {
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(doc)));
     expect(doc.connections[0]!.calls.map((c) => c.status)).toEqual([0, 0, 0, 9, 8]);
   });
+
+  it('without a usable temporary directory: the same document from memory, and a note on stderr', async () => {
+    const spooled = await runCliCaptured([UNARY, '--format', 'json']);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/h2scope-test';
+    try {
+      for (const format of ['json', 'har']) {
+        const r = await runCliCaptured([UNARY, '--format', format]);
+        expect(r.code).toBe(0);
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `^h2scope: cannot use the temporary directory /nonexistent/h2scope-test \\(.*ENOENT.*\\): the ${format} document is held in memory until it is written\n$`,
+          ),
+        );
+        if (format === 'json') expect(r.stdout).toBe(spooled.stdout);
+      }
+      expect((await runCliCaptured([UNARY, '--format', 'json', '--quiet'])).stderr).toBe('');
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
 });
 
 describe('--format ndjson', () => {
