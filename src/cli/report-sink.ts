@@ -44,15 +44,8 @@ function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string
       return { sink: textSink(write) };
     case 'ndjson':
       return { sink: ndjsonSink(write) };
-    case 'json': {
-      const writer = new JsonDocumentWriter();
-      return {
-        sink: writer.sink,
-        document: () => writer.document(),
-        discard: () => writer.discard(),
-        spoolProblem: writer.spoolProblem,
-      };
-    }
+    case 'json':
+      return new JsonDocumentWriter();
     case 'har':
       return new HarWriter({ filter: expr, version: version() });
     case 'markdown':
