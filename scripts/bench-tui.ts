@@ -13,7 +13,7 @@ process.env['NODE_ENV'] ??= 'production';
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import type { RecordSink } from '../src/engine/engine.js';
-import type { CallRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../src/model/records.js';
+import type { CallRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../src/records/records.js';
 
 const SAMPLES = new URL('../samples/', import.meta.url).pathname;
 /** A mix like real gRPC traffic: unary and streaming calls, errors, a flow-control-starved bulk call. */

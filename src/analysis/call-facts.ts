@@ -1,5 +1,5 @@
-import type { CallOutcome, CallRecord, StatusSource } from '../grpc/call-record.js';
-import type { Role } from '../model/records.js';
+import type { CallOutcome, CallRecord, StatusSource } from '../records/call.js';
+import type { Role } from '../records/records.js';
 
 /**
  * What the connection detectors read of a gRPC call. The analysis keeps the calls of a connection until

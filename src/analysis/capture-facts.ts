@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '../model/records.js';
+import type { ConnectionRecord } from '../records/records.js';
 
 /** What the whole-capture detectors keep of each connection: small, whatever the capture size. */
 export interface ConnectionSummary {

@@ -1,4 +1,4 @@
-import type { ConcurrencyRecord, ConcurrencySideRecord, Role } from '../model/records.js';
+import type { ConcurrencyRecord, ConcurrencySideRecord, Role } from '../records/records.js';
 import { Series } from './series.js';
 import { isActive, type StreamChange } from './stream-states.js';
 

@@ -2,7 +2,7 @@ import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { ConnectionObserver, ConnectionObserverFactory, ObservedEvent } from '../engine/observer.js';
 import type { H2Event } from '../h2/types.js';
-import type { ConnectionRecord, FrameRecord, Role } from '../model/records.js';
+import type { ConnectionRecord, FrameRecord, Role } from '../records/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
 import { callFacts, type CallFacts } from './call-facts.js';
 import { ConcurrencyTracker } from './concurrency.js';

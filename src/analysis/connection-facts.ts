@@ -5,7 +5,7 @@ import type {
   GoawayRecord,
   PingsRecord,
   Role,
-} from '../model/records.js';
+} from '../records/records.js';
 import type { TcpEndReason } from '../tcp/types.js';
 import type { CallFacts } from './call-facts.js';
 import type { ConcurrencyTracker } from './concurrency.js';

@@ -1,7 +1,7 @@
 import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { FlowDirectionRecord, Role, StallRecord, StreamFlowRecord } from '../model/records.js';
+import type { FlowDirectionRecord, Role, StallRecord, StreamFlowRecord } from '../records/records.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import { DEFAULT_INITIAL_WINDOW_SIZE } from './flow-window.js';
 import { median, msBetween, rate, roundMs } from './format.js';

@@ -1,7 +1,7 @@
 import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { GoawayRecord } from '../model/records.js';
+import type { GoawayRecord } from '../records/records.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import { errorMeaning } from './error-meanings.js';
 import { listSome } from './format.js';

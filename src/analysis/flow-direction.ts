@@ -1,5 +1,5 @@
 import { MAX_WINDOW_SIZE } from '../h2/constants.js';
-import type { FlowDirectionRecord, Role, StallRecord, StreamFlowRecord } from '../model/records.js';
+import type { FlowDirectionRecord, Role, StallRecord, StreamFlowRecord } from '../records/records.js';
 import { DEFAULT_INITIAL_WINDOW_SIZE, FlowWindow } from './flow-window.js';
 import { msBetween, roundMs } from './format.js';
 import type { AnalysisOptions } from './options.js';

@@ -1,4 +1,4 @@
-import type { WindowRecord } from '../model/records.js';
+import type { WindowRecord } from '../records/records.js';
 import { Series } from './series.js';
 
 /** RFC 9113 §6.9.2: every window starts at 65,535 until SETTINGS_INITIAL_WINDOW_SIZE says otherwise. */

@@ -1,4 +1,4 @@
-import type { FrameRecord, GoawayRecord } from '../model/records.js';
+import type { FrameRecord, GoawayRecord } from '../records/records.js';
 import { isActive, peerOf, stateOf, type StreamTable } from './stream-states.js';
 
 /** RFC 9113 §6.8: a GOAWAY with the largest stream id (2^31-1) announces a shutdown without refusing anything. */

@@ -1,5 +1,5 @@
 import type { HpackTableState } from '../h2/types.js';
-import type { HpackRecord, HpackSideRecord, Role } from '../model/records.js';
+import type { HpackRecord, HpackSideRecord, Role } from '../records/records.js';
 import { Series } from './series.js';
 
 interface Side {

@@ -1,4 +1,4 @@
-import type { FrameRecord, PingRecord, PingSideRecord, PingsRecord, Role } from '../model/records.js';
+import type { FrameRecord, PingRecord, PingSideRecord, PingsRecord, Role } from '../records/records.js';
 import { median, msBetween, roundMs } from './format.js';
 
 /** A PING as sent, with what was going on then (for keepalive cadence). */

@@ -1,4 +1,4 @@
-import type { SeriesPoint } from '../model/records.js';
+import type { SeriesPoint } from '../records/records.js';
 
 /**
  * A time series with a fixed cap, for the TUI's charts. When full it halves: each pair of neighbouring

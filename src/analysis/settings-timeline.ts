@@ -1,4 +1,4 @@
-import type { FrameRecord, Role, SettingsFrameRecord, SettingsRecord } from '../model/records.js';
+import type { FrameRecord, Role, SettingsFrameRecord, SettingsRecord } from '../records/records.js';
 import { msBetween } from './format.js';
 
 /** Values that took effect: `announcer`'s SETTINGS, acknowledged by the other side (RFC 9113 §6.5.3). */

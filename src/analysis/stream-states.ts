@@ -1,4 +1,4 @@
-import type { FrameRecord, Role, StreamRecord, StreamState, StreamTransition } from '../model/records.js';
+import type { FrameRecord, Role, StreamRecord, StreamState, StreamTransition } from '../records/records.js';
 import type { HeaderField } from '../h2/types.js';
 
 /** A frame the sender was not allowed to send in the stream's state (RFC 9113 §5.1, §5.1.1). */

@@ -4,7 +4,7 @@
  * records) is decoded and exits 0 unless --fail-on says otherwise; its problem is printed on stderr.
  */
 import type { Diagnostic, Severity } from '../diagnostics/types.js';
-import type { CaptureRecord } from '../model/records.js';
+import type { CaptureRecord } from '../records/records.js';
 import type { FailLevel } from './args.js';
 
 export const EXIT = { ok: 0, unusable: 1, usage: 2, failOn: 3 } as const;

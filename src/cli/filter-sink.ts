@@ -17,8 +17,8 @@ import {
   needsConnection,
   type FilterExpr,
 } from '../filter/index.js';
-import type { CallRecord } from '../grpc/call-record.js';
-import type { ConnectionRecord } from '../model/records.js';
+import type { CallRecord } from '../records/call.js';
+import type { ConnectionRecord } from '../records/records.js';
 
 type FrameArgs = Parameters<RecordSink['frame']>;
 type Held =

@@ -1,9 +1,9 @@
 /** Small RecordSink combinators used by the command. */
 import type { Diagnostic, Severity } from '../diagnostics/types.js';
 import type { RecordSink } from '../engine/engine.js';
-import type { CallRecord } from '../grpc/call-record.js';
+import type { CallRecord } from '../records/call.js';
 import type { H2Event } from '../h2/types.js';
-import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../model/records.js';
+import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../records/records.js';
 
 type FrameEvent = Extract<H2Event, { kind: 'frame' }>;
 

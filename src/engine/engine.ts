@@ -12,14 +12,14 @@ import {
   type CaptureRecord,
   type ConnectionRecord,
   type FrameRecord,
-} from '../model/records.js';
+} from '../records/records.js';
 import { NetDecoder } from '../net/net-decoder.js';
 import { ConnectionSession, type SessionEvent, type SessionOptions } from '../session/connection-session.js';
 import { FlowTable } from '../tcp/flow-table.js';
 import { KeyLog } from '../tls/keylog.js';
 import type { TcpEndReason, TcpEvent } from '../tcp/types.js';
 import type { H2Event } from '../h2/types.js';
-import type { CallRecord } from '../grpc/call-record.js';
+import type { CallRecord } from '../records/call.js';
 import type {
   CaptureObserver,
   ConnectionObserver,

@@ -5,9 +5,9 @@
  * order; what they produce goes to the sink and to the observers after them in the chain.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../grpc/call-record.js';
+import type { CallRecord } from '../records/call.js';
 import type { H2Event } from '../h2/types.js';
-import type { ConnectionRecord } from '../model/records.js';
+import type { ConnectionRecord } from '../records/records.js';
 import type { TcpCloseEvent } from '../session/connection-session.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
 

@@ -5,8 +5,8 @@
  * ports) matches when any value does, except `!=`, which needs all of them to differ.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../grpc/call-record.js';
-import type { ConnectionRecord, FrameRecord } from '../model/records.js';
+import type { CallRecord } from '../records/call.js';
+import type { ConnectionRecord, FrameRecord } from '../records/records.js';
 import type { FieldRef, FilterExpr, Literal } from './ast.js';
 import type { ConnectionContext, FieldValue, Scalar } from './field-types.js';
 

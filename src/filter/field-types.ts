@@ -4,8 +4,8 @@
  * is false (Wireshark's rule), so `grpc.status == 0` simply never matches a frame.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../grpc/call-record.js';
-import type { ConnectionRecord, FrameRecord } from '../model/records.js';
+import type { CallRecord } from '../records/call.js';
+import type { ConnectionRecord, FrameRecord } from '../records/records.js';
 
 export type Scalar = string | number | boolean;
 /** null/undefined: the record has no such field; an array: any element may match. */

@@ -2,7 +2,7 @@
  * conn.* fields: a connection (ConnectionRecord). Frames, calls and diagnostics read them from the
  * connection they belong to, when the caller knows it (conn.id is always known).
  */
-import type { ConnectionRecord } from '../model/records.js';
+import type { ConnectionRecord } from '../records/records.js';
 import { splitEndpoint } from './endpoint.js';
 import { present, type ConnectionContext, type FieldDef } from './field-types.js';
 

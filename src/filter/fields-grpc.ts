@@ -1,5 +1,5 @@
-/** grpc.* fields: one gRPC call (CallRecord, src/grpc/call-record.ts). */
-import type { CallOutcome, CallKind, CallRecord } from '../grpc/call-record.js';
+/** grpc.* fields: one gRPC call (CallRecord, src/records/call.ts). */
+import type { CallOutcome, CallKind, CallRecord } from '../records/call.js';
 import { GRPC_STATUS_NAMES } from '../grpc/status.js';
 import { present, type FieldDef } from './field-types.js';
 

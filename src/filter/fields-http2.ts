@@ -2,10 +2,10 @@
  * http2.* fields: one HTTP/2 frame (FrameRecord). On a call, http2.stream and the header fields read the
  * call's request headers, response headers and trailers; on a diagnostic, http2.stream is its stream.
  */
-import type { CallRecord } from '../grpc/call-record.js';
+import type { CallRecord } from '../records/call.js';
 import { ErrorCode, FrameFlag, FrameType } from '../h2/constants.js';
 import { FRAME_TYPE_BY_NAME } from '../h2/frame-type-names.js';
-import type { FrameRecord } from '../model/records.js';
+import type { FrameRecord } from '../records/records.js';
 import { present, type FieldDef, type FieldValue } from './field-types.js';
 
 const UNKNOWN_CODE = /^UNKNOWN_0x[0-9a-f]+$/i;

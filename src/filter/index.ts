@@ -10,8 +10,8 @@
  * the caller's choice (the CLI does).
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../grpc/call-record.js';
-import type { ConnectionRecord, FrameRecord } from '../model/records.js';
+import type { CallRecord } from '../records/call.js';
+import type { ConnectionRecord, FrameRecord } from '../records/records.js';
 import type { FilterExpr } from './ast.js';
 import { FilterSyntaxError } from './errors.js';
 import { evaluate } from './evaluate.js';

@@ -7,7 +7,7 @@ import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { HeaderField } from '../h2/types.js';
 import { decodeCallMessage, type MessageDecodeContext } from './call-message.js';
-import type { CallKind, CallRecord } from './call-record.js';
+import type { CallKind, CallRecord } from '../records/call.js';
 import type { CallState, Direction, SideState, TrackerConfig } from './call-state.js';
 import { callStatus, type EndCause } from './call-status.js';
 import { decompressMessage } from './compression.js';

@@ -7,7 +7,7 @@ import type protobuf from 'protobufjs';
 import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
-import type { CallMessageRecord, DecodedMessage } from './call-record.js';
+import type { CallMessageRecord, DecodedMessage } from '../records/call.js';
 import { decompressMessage } from './compression.js';
 import type { GrpcMessage } from './message-reader.js';
 import { decodeRaw } from './protobuf-raw.js';

@@ -10,7 +10,7 @@ import type {
   ObservedEvent,
   ObserverOutput,
 } from '../engine/observer.js';
-import type { ConnectionRecord } from '../model/records.js';
+import type { ConnectionRecord } from '../records/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
 import { GrpcCallTracker, type GrpcCallTrackerOptions } from './call-tracker.js';
 import type { GrpcSchema } from './schema.js';

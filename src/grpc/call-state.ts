@@ -4,8 +4,8 @@
  */
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { HeaderField } from '../h2/types.js';
-import type { Role } from '../model/records.js';
-import type { CallGuess, CallMessageRecord } from './call-record.js';
+import type { Role } from '../records/records.js';
+import type { CallGuess, CallMessageRecord } from '../records/call.js';
 import type { GrpcContentType } from './content-type.js';
 import type { Base64Stream } from './grpc-web.js';
 import type { GrpcMessage, GrpcMessageReader } from './message-reader.js';

@@ -13,7 +13,7 @@ import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { HeaderField } from '../h2/types.js';
-import type { CallOutcome, StatusSource } from './call-record.js';
+import type { CallOutcome, StatusSource } from '../records/call.js';
 import type { CallState } from './call-state.js';
 import { headerRaw, headerValue } from './metadata.js';
 import { decodeGrpcMessage } from './percent.js';

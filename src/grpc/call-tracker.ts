@@ -10,12 +10,12 @@ import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { H2Event, HeaderField } from '../h2/types.js';
-import type { ConnectionRecord, FrameRecord } from '../model/records.js';
+import type { ConnectionRecord, FrameRecord } from '../records/records.js';
 import { decodeCallMessage } from './call-message.js';
 import { finishCall, messageContext, whereOf } from './call-finish.js';
 import { framedAsGrpc, recognise, recogniseByPort } from './call-candidate.js';
 import { applyRequestHeaders, applyServerBlock } from './call-headers.js';
-import type { GrpcEvent } from './call-record.js';
+import type { GrpcEvent } from '../records/call.js';
 import {
   addBody,
   directionOf,

@@ -11,16 +11,8 @@ import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { HeaderField } from '../h2/types.js';
 
-export type BinaryEncoding = 'base64' | 'true-binary' | 'raw';
-
-export interface MetadataEntry {
-  name: string;
-  /** ASCII values as sent; for -bin values the decoded bytes as lowercase hex. */
-  value: string;
-  binary: boolean;
-  /** -bin values only: how the bytes travelled ('raw' = undecodable, kept as sent). */
-  encoding?: BinaryEncoding;
-}
+export type { BinaryEncoding, MetadataEntry } from '../records/call.js';
+import type { BinaryEncoding, MetadataEntry } from '../records/call.js';
 
 export interface SplitHeaders {
   pseudo: Array<[string, string]>;

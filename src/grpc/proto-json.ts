@@ -14,7 +14,8 @@ import protobuf from 'protobufjs';
 import { scalarToJson, isImplicitDefault } from './proto-json-scalar.js';
 import { wellKnownToJson } from './proto-json-wkt.js';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from '../records/call.js';
+import type { JsonValue } from '../records/call.js';
 
 export type DecodeToJson = { ok: true; value: JsonValue } | { ok: false; reason: string };
 

@@ -13,27 +13,8 @@
 import { isUtf8 } from 'node:buffer';
 import { exactVarint, MAX_VARINT_BYTES } from './protobuf-varint.js';
 
-export type RawWire = 'varint' | 'i64' | 'len' | 'i32' | 'sgroup';
-
-export type RawField =
-  | { field: number; wire: 'varint'; value: number | string }
-  | { field: number; wire: 'i64'; value: RawFixed }
-  | { field: number; wire: 'i32'; value: RawFixed }
-  | { field: number; wire: 'len'; value: RawLen }
-  | { field: number; wire: 'sgroup'; value: RawField[] };
-
-export interface RawFixed {
-  /** Little-endian value as 0x-prefixed hex, zero-padded (what protoc prints). */
-  hex: string;
-  /** The same bits as a double (i64) or float (i32); NaN and infinities as strings so JSON keeps them. */
-  float: number | string;
-}
-
-export type RawLen =
-  | { kind: 'message'; fields: RawField[] }
-  | { kind: 'string'; text: string }
-  /** packedVarints: the bytes read fully as a list of varints (a packed repeated field, perhaps). */
-  | { kind: 'bytes'; hex: string; packedVarints?: Array<number | string> };
+export type { RawField, RawFixed, RawLen, RawWire } from '../records/call.js';
+import type { RawField, RawFixed, RawLen } from '../records/call.js';
 
 export type RawDecodeResult =
   | { ok: true; fields: RawField[] }

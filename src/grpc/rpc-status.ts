@@ -8,28 +8,13 @@ import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import { decodeBinaryHeader } from './metadata.js';
-import { decodeToJson, errorText, type JsonValue } from './proto-json.js';
+import { decodeToJson, errorText } from './proto-json.js';
 import { decodeRaw, type RawField } from './protobuf-raw.js';
 import { rpcStatusRoot } from './rpc-status-proto.js';
 import { grpcStatusName } from './status.js';
 
-export interface RpcStatusDetail {
-  typeUrl: string;
-  /** Full name of the decoded type ("google.rpc.ErrorInfo"), null when unknown. */
-  type: string | null;
-  /** The decoded detail (JSON-friendly), null when the type is unknown or its bytes do not decode. */
-  value: JsonValue | null;
-  /** Unknown or undecodable types: schema-less decode of the bytes, or their hex when even that fails. */
-  raw?: RawField[];
-  hex?: string;
-}
-
-export interface RpcStatus {
-  code: number;
-  codeName: string;
-  message: string;
-  details: RpcStatusDetail[];
-}
+export type { RpcStatus, RpcStatusDetail } from '../records/call.js';
+import type { RpcStatus, RpcStatusDetail } from '../records/call.js';
 
 export interface RpcStatusResult {
   status: RpcStatus | null;

@@ -3,7 +3,7 @@
  * no grpc-status: HTTP status → gRPC code (doc/http-grpc-status-mapping.md) and RST_STREAM error code →
  * gRPC code (PROTOCOL-HTTP2.md "Errors").
  */
-import type { Role } from '../model/records.js';
+import type { Role } from '../records/records.js';
 
 /** Canonical names, indexed by code 0..16. */
 export const GRPC_STATUS_NAMES = [

@@ -1,7 +1,7 @@
 import { H2_DIAGNOSTICS, type H2DiagnosticCode } from '../diagnostics/h2.js';
 import { diag } from '../diagnostics/make.js';
 import type { DiagnosticParams } from '../diagnostics/types.js';
-import type { Role } from '../model/records.js';
+import type { Role } from '../records/records.js';
 import { FrameType } from './constants.js';
 import { DirectionStream, isFrame, type StreamItem, type StreamNote } from './direction-stream.js';
 import { frameRecord } from './frame-record.js';

@@ -1,4 +1,4 @@
-import type { FrameRecord, Role } from '../model/records.js';
+import type { FrameRecord, Role } from '../records/records.js';
 import { errorCodeName, settingName } from './constants.js';
 import type { DecodedFrame } from './frames.js';
 import { headerText } from './header-field.js';
@@ -7,7 +7,7 @@ import { headerText } from './header-field.js';
 export const RAW_HEX_CAP = 256;
 
 /**
- * The output record of one frame (src/model/records.ts), without the header list: that is added by the
+ * The output record of one frame (src/records/records.ts), without the header list: that is added by the
  * header block logic on the frame that ends a block.
  */
 export function frameRecord(d: DecodedFrame, connection: string, index: number, from: Role): FrameRecord {

@@ -1,7 +1,7 @@
 import { H2_DIAGNOSTICS, type H2DiagnosticCode } from '../diagnostics/h2.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic, DiagnosticParams } from '../diagnostics/types.js';
-import type { FrameRecord, Role } from '../model/records.js';
+import type { FrameRecord, Role } from '../records/records.js';
 import { hasFlag } from './constants.js';
 import type { DecodedFrame } from './frames.js';
 import type { HpackDecoder, HpackNote, HpackResult } from './hpack-decoder.js';

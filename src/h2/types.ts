@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { FrameRecord, Role } from '../model/records.js';
+import type { FrameRecord, Role } from '../records/records.js';
 import type { HpackBlockReport } from './hpack-representations.js';
 
 /** A frame as cut from the byte stream, before its payload is interpreted. */

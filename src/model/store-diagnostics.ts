@@ -2,7 +2,7 @@
  * Pure selectors for diagnostics: most severe first, where one points (its call, the frame its evidence
  * names, its connection), and the input problems the UI shows as an error screen or a warning line.
  */
-import type { Diagnostic } from './records.js';
+import type { Diagnostic } from '../records/records.js';
 import type { CaptureStore, ConnectionEntry } from './store.js';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;

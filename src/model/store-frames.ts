@@ -7,7 +7,7 @@
  * 9-byte frame header is rebuilt from the columns (frame-header.ts), so it costs nothing to keep.
  */
 import { FRAME_HEADER_LENGTH, wireType, writeFrameHeader } from './frame-header.js';
-import type { FrameRecord } from './records.js';
+import type { FrameRecord } from '../records/records.js';
 import { F64Column, StringPool, U16Column, U32Column, U8Column } from './store-columns.js';
 
 /**

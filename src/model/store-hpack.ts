@@ -6,7 +6,7 @@
 import type { HpackBlockReport, HpackRepresentation, HpackSizeUpdate } from '../h2/hpack-representations.js';
 import { historyItems } from '../h2/hpack-representations.js';
 import { dynamicTableAt, type ReplayedTable, type TableHistoryItem } from '../h2/hpack-table-replay.js';
-import type { Role } from './records.js';
+import type { Role } from '../records/records.js';
 import { StringPool, U32Column } from './store-columns.js';
 
 const KINDS: ReadonlyArray<HpackRepresentation['kind']> = [

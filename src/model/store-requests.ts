@@ -4,7 +4,7 @@
  * frames (:authority, :status, DATA bytes). Known once the connection has ended (its record carries the
  * streams).
  */
-import type { StreamRecord } from './records.js';
+import type { StreamRecord } from '../records/records.js';
 import { callKey, compare, connectionNumber, type CallColumn, type SortSpec } from './store-selectors.js';
 import type { CaptureStore, ConnectionEntry } from './store.js';
 

@@ -3,7 +3,7 @@
  * (a diagnostic, a call) leads. They read the store and return plain values or row indexes; the UI
  * memoizes them on `store.version`. Nothing here formats text for a terminal.
  */
-import type { CallRecord } from '../grpc/call-record.js';
+import type { CallRecord } from '../records/call.js';
 import type { CaptureStore, ConnectionEntry } from './store.js';
 
 // --- Calls ----------------------------------------------------------------------------------------------

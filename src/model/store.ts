@@ -7,9 +7,9 @@
  * (load progress) do.
  */
 import type { RecordSink } from '../engine/engine.js';
-import type { CallRecord } from '../grpc/call-record.js';
+import type { CallRecord } from '../records/call.js';
 import type { H2Event } from '../h2/types.js';
-import type { CaptureRecord, ConnectionRecord, Diagnostic, FrameRecord } from './records.js';
+import type { CaptureRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../records/records.js';
 import { StringPool, U32Column } from './store-columns.js';
 import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
 import { HpackBlocks } from './store-hpack.js';

@@ -2,7 +2,7 @@
  * Per-method and per-connection call statistics shared by --summary and --format markdown: counts, error
  * rates (an error is any outcome but "ok"), latency percentiles and message bytes.
  */
-import type { CallRecord } from '../grpc/call-record.js';
+import type { CallRecord } from '../records/call.js';
 import { formatMs, percentile } from './table.js';
 
 export interface CallStats {

@@ -3,7 +3,7 @@
  * call as it ends, an optional detail block (headers, messages, status details), and a per-method summary.
  * Everything from the capture (method, grpc-message, metadata, payloads) goes through escapeText.
  */
-import type { CallMessageRecord, CallRecord, DecodedMessage } from '../model/records.js';
+import type { CallMessageRecord, CallRecord, DecodedMessage } from '../records/records.js';
 import { renderDecodeRaw } from '../grpc/protobuf-raw-text.js';
 import { escapeText } from './escape.js';
 

@@ -4,8 +4,8 @@
  * response frame, receive = then to the last frame of the stream, all from capture times.
  */
 import { splitEndpoint } from '../filter/endpoint.js';
-import type { CallRecord } from '../grpc/call-record.js';
-import type { ConnectionRecord } from '../model/records.js';
+import type { CallRecord } from '../records/call.js';
+import type { ConnectionRecord } from '../records/records.js';
 import type { HarBody, HarEntry, HarHeader } from './har-types.js';
 import type { BodyBuffer, HarStream } from './har-stream.js';
 

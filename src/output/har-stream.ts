@@ -3,7 +3,7 @@
  * of the events that HAR timings are made of (RFC 9113 §8.1: HEADERS, DATA*, optional trailing HEADERS).
  */
 import type { H2Event } from '../h2/types.js';
-import type { FrameRecord } from '../model/records.js';
+import type { FrameRecord } from '../records/records.js';
 
 /** Body bytes kept per direction; HAR viewers choke on huge entries, and the size is reported anyway. */
 export const HAR_BODY_CAP = 1024 * 1024;

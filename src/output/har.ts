@@ -11,8 +11,8 @@
  */
 import type { RecordSink } from '../engine/engine.js';
 import { matchCall, matchConnection, matchFrame, type FilterExpr } from '../filter/index.js';
-import type { CallRecord } from '../grpc/call-record.js';
-import type { ConnectionRecord } from '../model/records.js';
+import type { CallRecord } from '../records/call.js';
+import type { ConnectionRecord } from '../records/records.js';
 import { buildEntry } from './har-entry.js';
 import type { HarLog } from './har-types.js';
 import { applyFrame, newHarStream, type HarStream } from './har-stream.js';

@@ -10,7 +10,7 @@ import type {
   ConnectionRecord,
   Diagnostic,
   FrameRecord,
-} from '../model/records.js';
+} from '../records/records.js';
 
 export interface JsonDocument {
   capture: CaptureRecord | null;

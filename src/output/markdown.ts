@@ -4,8 +4,8 @@
  * that reproduce each view. Everything from the capture goes through mdText (terminal and Markdown safe).
  */
 import type { RecordSink } from '../engine/engine.js';
-import type { CallRecord } from '../grpc/call-record.js';
-import type { CaptureRecord } from '../model/records.js';
+import type { CallRecord } from '../records/call.js';
+import type { CaptureRecord } from '../records/records.js';
 import { CallStatsByMethod, methodCells } from './call-stats.js';
 import { mdTable, mdText, shellQuote } from './markdown-text.js';
 import {

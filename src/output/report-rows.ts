@@ -4,7 +4,7 @@
  * its stream list, a call its messages), so memory grows by a few numbers per connection and call.
  */
 import type { Diagnostic, Severity } from '../diagnostics/types.js';
-import type { ConnectionRecord } from '../model/records.js';
+import type { ConnectionRecord } from '../records/records.js';
 
 export type ConnectionRow = Pick<
   ConnectionRecord,

@@ -5,7 +5,7 @@
  * Only aggregates are kept (report-rows.ts, call-stats.ts), so it works on captures of any length.
  */
 import type { RecordSink } from '../engine/engine.js';
-import type { CaptureRecord } from '../model/records.js';
+import type { CaptureRecord } from '../records/records.js';
 import { CallStatsByMethod, methodCells } from './call-stats.js';
 import { escapeText } from './escape.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';

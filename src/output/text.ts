@@ -14,7 +14,7 @@ import type {
   FlowDirectionRecord,
   FrameRecord,
   Role,
-} from '../model/records.js';
+} from '../records/records.js';
 import type { Severity } from '../diagnostics/types.js';
 import { formatCallLine } from './calls.js';
 import { escapeText } from './escape.js';

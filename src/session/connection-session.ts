@@ -10,7 +10,7 @@ import { SESSION_DIAGNOSTICS } from '../diagnostics/session.js';
 import { H2ConnectionDecoder } from '../h2/connection-decoder.js';
 import { findFrameSync } from '../h2/frame-sync.js';
 import type { H2Event } from '../h2/types.js';
-import type { ClientRuleName, ConnectionRecord, Protocol, Role } from '../model/records.js';
+import type { ClientRuleName, ConnectionRecord, Protocol, Role } from '../records/records.js';
 import { formatEndpoint, type Endpoint } from '../net/types.js';
 import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '../tcp/types.js';
 import type { KeyLog } from '../tls/keylog.js';
@@ -20,15 +20,8 @@ import { firstHeadersKind } from './role-hints.js';
 import { CLIENT_PREFACE, sniff, startsWithPreface } from './sniff.js';
 import { TlsLayer } from './tls-layer.js';
 
-/** A side of the TCP connection closed (FIN) or aborted (RST): who closed first matters for diagnosis. */
-export interface TcpCloseEvent {
-  kind: 'tcp-close';
-  from: Role;
-  how: 'fin' | 'rst';
-  time: number;
-}
-
-export type SessionEvent = H2Event | TcpCloseEvent | { kind: 'connection'; record: ConnectionRecord };
+export type { SessionEvent, TcpCloseEvent } from './events.js';
+import type { SessionEvent, TcpCloseEvent } from './events.js';
 
 export interface SessionOptions {
   /** Server ports whose traffic is HTTP/2 even without a preface (--port, --decode-as). */

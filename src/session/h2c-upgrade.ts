@@ -4,7 +4,7 @@
  * frame, acknowledged by the 101 (§3.2.1). Pure: parsed heads in, values out.
  */
 import { settingName } from '../h2/constants.js';
-import type { UpgradeRecord } from '../model/records.js';
+import type { UpgradeRecord } from '../records/records.js';
 import { decodeHttp2SettingsHeader, type Http1Head } from './http1.js';
 
 export interface H2cUpgrade {

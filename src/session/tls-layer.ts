@@ -5,12 +5,12 @@
  * (preface stripping, HTTP/1 inside TLS, ...). At the end the inner session's connection record gets the
  * TLS facts: protocol "h2" when HTTP/2 was decoded inside, else "tls".
  */
-import type { ConnectionRecord } from '../model/records.js';
+import type { ConnectionRecord } from '../records/records.js';
 import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '../tcp/types.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { TlsConnection } from '../tls/tls-connection.js';
 import { tlsSummary } from '../tls/tls-info.js';
-import type { SessionEvent } from './connection-session.js';
+import type { SessionEvent } from './events.js';
 
 /** What the TLS layer feeds plaintext to (a ConnectionSession; an interface so the import is one-way). */
 export interface PlaintextSession {

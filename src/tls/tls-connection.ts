@@ -7,7 +7,7 @@
 import { diag } from '../diagnostics/make.js';
 import { TLS_DIAGNOSTICS } from '../diagnostics/tls.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
-import type { ConnectionTls } from '../model/records.js';
+import type { ConnectionTls } from '../records/records.js';
 import { alertDiagnostic, decodeAlerts } from './alert.js';
 import { maxOfferedVersion } from './client-hello.js';
 import { ContentType, ProtocolVersion } from './constants.js';

@@ -2,7 +2,7 @@
  * What a TLS connection shows in its connection record (ConnectionRecord.tls) and in one line of summary:
  * version, SNI, ALPN, cipher suite, and what became of its encrypted records.
  */
-import type { ConnectionTls, TlsDecryption } from '../model/records.js';
+import type { ConnectionTls, TlsDecryption } from '../records/records.js';
 import { cipherSuiteName } from './cipher-suites.js';
 import { type ClientHello, maxOfferedVersion } from './client-hello.js';
 import { isGrease, ProtocolVersion, versionName } from './constants.js';

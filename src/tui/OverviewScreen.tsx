@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
-import type { Diagnostic } from '../model/records.js';
+import type { Diagnostic } from '../records/records.js';
 import type { CaptureStore } from '../model/store.js';
 import {
   callFailed,

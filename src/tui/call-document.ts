@@ -3,7 +3,7 @@
  * (collapsible decoded tree), response headers, trailers, status with details, the frame timeline, and
  * raw bytes on demand. Pure: built from the store for one call.
  */
-import type { CallMessageRecord, CallRecord } from '../model/records.js';
+import type { CallMessageRecord, CallRecord } from '../records/records.js';
 import type { CaptureStore } from '../model/store.js';
 import { selectCallFrames } from '../model/store-selectors.js';
 import { methodText, outcomeRole, statusRole, statusText } from './call-style.js';

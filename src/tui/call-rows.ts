@@ -1,5 +1,5 @@
 /** The Calls table: its columns, and a row for a gRPC call or a (non-gRPC) HTTP/2 request. */
-import type { CallRecord } from '../model/records.js';
+import type { CallRecord } from '../records/records.js';
 import type { HttpRequestRow } from '../model/store-requests.js';
 import { messageBytes, type CallColumn } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';

@@ -3,7 +3,7 @@
  * errors the client caused or must fix (bad arguments, not found, auth) in yellow; errors of the server
  * or the transport (UNAVAILABLE, INTERNAL, DEADLINE_EXCEEDED, ...) in red.
  */
-import type { CallRecord } from '../model/records.js';
+import type { CallRecord } from '../records/records.js';
 import type { Role } from './theme.js';
 
 /** CANCELLED, INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, FAILED_PRECONDITION, OUT_OF_RANGE, UNAUTHENTICATED. */

@@ -4,7 +4,12 @@
  * and the connection's diagnostics. Reads the analysis fields of the connection record (docs/analysis.md)
  * when present; without them it lists the SETTINGS, PING, GOAWAY and RST_STREAM frames themselves.
  */
-import type { ConnectionRecord, GoawayRecord, PingSideRecord, SettingsSideRecord } from '../model/records.js';
+import type {
+  ConnectionRecord,
+  GoawayRecord,
+  PingSideRecord,
+  SettingsSideRecord,
+} from '../records/records.js';
 import type { CaptureStore, ConnectionEntry } from '../model/store.js';
 import { selectFramesOfType } from '../model/store-selectors.js';
 import { methodText } from './call-style.js';

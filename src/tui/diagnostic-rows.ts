@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../model/records.js';
+import type { Diagnostic } from '../records/records.js';
 import type { DiagnosticTarget } from '../model/store-selectors.js';
 import { safe } from './format.js';
 import { seg, type Line } from './lines.js';

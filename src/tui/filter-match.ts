@@ -14,7 +14,7 @@ import {
   type ConnectionContext,
   type FilterExpr,
 } from '../filter/index.js';
-import type { CallRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../model/records.js';
+import type { CallRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../records/records.js';
 
 export interface RowFilter {
   /** The text as typed; '' keeps everything. */

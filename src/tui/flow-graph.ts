@@ -2,7 +2,7 @@
  * The connection's frames as a flow graph (Wireshark's Flow Graph): a client lane on the left, a server
  * lane on the right, one arrow per frame in capture order, labelled with type, stream, flags and length.
  */
-import type { FrameRecord } from '../model/records.js';
+import type { FrameRecord } from '../records/records.js';
 import type { ConnectionEntry, CaptureStore } from '../model/store.js';
 import type { DocLine } from './doc.js';
 import { relativeTime, safe } from './format.js';

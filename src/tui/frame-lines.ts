@@ -1,5 +1,5 @@
 /** Frames as the Frames screen and the flow graph show them: a one-line summary and the decoded fields. */
-import type { FrameRecord } from '../model/records.js';
+import type { FrameRecord } from '../records/records.js';
 import { clockTime, hexDump, safe } from './format.js';
 import { seg, type Line } from './lines.js';
 import type { Role } from './theme.js';

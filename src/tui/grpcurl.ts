@@ -5,7 +5,7 @@
  * be written as JSON: the command says so. grpcurl also needs the service definition: server reflection,
  * or -proto FILE (-import-path DIR) as given to h2scope --proto.
  */
-import type { CallRecord, ConnectionRecord } from '../model/records.js';
+import type { CallRecord, ConnectionRecord } from '../records/records.js';
 import { safe } from './format.js';
 
 /** Headers grpcurl sets itself or that describe the transport, not the application. */

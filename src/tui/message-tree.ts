@@ -3,7 +3,7 @@
  * schema-less fields like `protoc --decode_raw` (`1: 150`, `2 { ... }`), text bodies, hex previews.
  * Everything is escaped: strings come from the capture.
  */
-import type { DecodedMessage } from '../model/records.js';
+import type { DecodedMessage } from '../records/records.js';
 import type { RawField } from '../grpc/protobuf-raw.js';
 import { safe } from './format.js';
 

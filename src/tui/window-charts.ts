@@ -3,7 +3,7 @@
  * side had over time (RFC 9113 §6.9: what the receiver granted minus the DATA sent), as braille charts
  * with the stalls marked underneath. Data from the connection record's `flowControl` (src/analysis).
  */
-import type { FlowDirectionRecord, StallRecord, WindowRecord } from '../model/records.js';
+import type { FlowDirectionRecord, StallRecord, WindowRecord } from '../records/records.js';
 import type { ConnectionEntry } from '../model/store.js';
 import { brailleChart, intervalMarks, type Point } from './chart.js';
 import { count, duration } from './format.js';

@@ -8,9 +8,9 @@ import type { AnalysisOptions } from '../../src/analysis/options.js';
 import { DIAGNOSTICS } from '../../src/diagnostics/catalogue.js';
 import type { Diagnostic } from '../../src/diagnostics/types.js';
 import type { ObservedEvent } from '../../src/engine/observer.js';
-import type { CallRecord } from '../../src/grpc/call-record.js';
+import type { CallRecord } from '../../src/records/call.js';
 import type { H2Event, HeaderField } from '../../src/h2/types.js';
-import type { ConnectionRecord, FrameRecord, Role } from '../../src/model/records.js';
+import type { ConnectionRecord, FrameRecord, Role } from '../../src/records/records.js';
 import type { TcpEndReason } from '../../src/tcp/types.js';
 
 /** Frames get consecutive indexes, like H2ConnectionDecoder numbers them across both directions. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer } from '../../src/analysis/capture-analyzer.js';
 import type { AnalysisOptions } from '../../src/analysis/options.js';
-import type { ConnectionRecord } from '../../src/model/records.js';
+import type { ConnectionRecord } from '../../src/records/records.js';
 import { assertFilled, callRecord, connectionRecord } from './build.js';
 
 function conn(id: number, start: number, end: number, over: Partial<ConnectionRecord> = {}) {

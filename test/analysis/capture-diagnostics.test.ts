@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer } from '../../src/analysis/capture-analyzer.js';
 import { hostOf } from '../../src/analysis/capture-facts.js';
 import { Series } from '../../src/analysis/series.js';
-import type { ConnectionRecord } from '../../src/model/records.js';
+import type { ConnectionRecord } from '../../src/records/records.js';
 import { assertFilled, callRecord, connectionRecord } from './build.js';
 
 function conn(

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FlowWindow } from '../../src/analysis/flow-window.js';
 import { PingTracker } from '../../src/analysis/pings.js';
 import { Series } from '../../src/analysis/series.js';
-import type { FrameRecord, Role, SeriesPoint } from '../../src/model/records.js';
+import type { FrameRecord, Role, SeriesPoint } from '../../src/records/records.js';
 
 /** The halving as first written, one [time, value] pair per point: the reference for the flat Series. */
 function referenceSeries(cap: number, keep: 'min' | 'max', values: number[]): SeriesPoint[] {

@@ -5,8 +5,8 @@
 import { readCaptureFile } from '../../src/capture/source.js';
 import type { Diagnostic } from '../../src/diagnostics/types.js';
 import { createEngine } from '../../src/engine/pipeline.js';
-import type { CallRecord } from '../../src/grpc/call-record.js';
-import type { CaptureRecord, ConnectionRecord } from '../../src/model/records.js';
+import type { CallRecord } from '../../src/records/call.js';
+import type { CaptureRecord, ConnectionRecord } from '../../src/records/records.js';
 import { assertFilled } from './build.js';
 
 export interface Sample {

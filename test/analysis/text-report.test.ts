@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
-import type { CallRecord } from '../../src/grpc/call-record.js';
-import { emptyCaptureRecord } from '../../src/model/records.js';
+import type { CallRecord } from '../../src/records/call.js';
+import { emptyCaptureRecord } from '../../src/records/records.js';
 import { textSink, type TextReportOptions } from '../../src/output/text.js';
 import { connectionRecord } from './build.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/source.js';
 import type { CaptureEvent } from '../../src/capture/types.js';
 import { createEngine } from '../../src/engine/pipeline.js';
-import type { CallRecord } from '../../src/model/records.js';
+import type { CallRecord } from '../../src/records/records.js';
 import { JsonCollector, type JsonDocument } from '../../src/output/json.js';
 import { SAMPLES, SCOPE_PROTO } from './sample-meta.js';
 

@@ -13,7 +13,7 @@ import { readCaptureFile } from '../../src/capture/source.js';
 import type { CaptureEvent } from '../../src/capture/types.js';
 import type { RecordSink } from '../../src/engine/engine.js';
 import { createEngine, loadPipelineSchema, type PipelineOptions } from '../../src/engine/pipeline.js';
-import type { CallRecord } from '../../src/model/records.js';
+import type { CallRecord } from '../../src/records/records.js';
 import { formatCallDetail, formatCallLine, formatCallSummary } from '../../src/output/calls.js';
 import { JsonCollector } from '../../src/output/json.js';
 import { JsonDocumentWriter } from '../../src/output/json-stream.js';

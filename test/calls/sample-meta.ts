@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CallKind, CallOutcome, CallRecord } from '../../src/model/records.js';
+import type { CallKind, CallOutcome, CallRecord } from '../../src/records/records.js';
 import type { Decoded } from '../helpers/decode.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));

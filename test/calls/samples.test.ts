@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeRaw, type RawField } from '../../src/grpc/protobuf-raw.js';
 import { parseGrpcTimeout } from '../../src/grpc/timeout.js';
 import { errorCodeName } from '../../src/h2/constants.js';
-import type { CallMessageRecord, CallRecord } from '../../src/model/records.js';
+import type { CallMessageRecord, CallRecord } from '../../src/records/records.js';
 import { decodeFile, type Decoded } from '../helpers/decode.js';
 import {
   GRPC_SAMPLES,

@@ -3,8 +3,8 @@
  * terminal (text, summary) or inject Markdown/HTML into a ticket (markdown) raw.
  */
 import { describe, expect, it } from 'vitest';
-import type { CallRecord } from '../../src/grpc/call-record.js';
-import type { CaptureRecord } from '../../src/model/records.js';
+import type { CallRecord } from '../../src/records/call.js';
+import type { CaptureRecord } from '../../src/records/records.js';
 import { MarkdownReport } from '../../src/output/markdown.js';
 import { mdText, shellQuote } from '../../src/output/markdown-text.js';
 import { SummaryReport } from '../../src/output/summary.js';

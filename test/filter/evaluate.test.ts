@@ -9,7 +9,7 @@ import {
   parseFilter,
   type FilterExpr,
 } from '../../src/filter/index.js';
-import type { ConnectionRecord, FrameRecord } from '../../src/model/records.js';
+import type { ConnectionRecord, FrameRecord } from '../../src/records/records.js';
 import { decodeFile } from '../helpers/decode.js';
 
 function expr(text: string): FilterExpr {

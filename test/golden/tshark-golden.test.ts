@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FRAME_TYPE_BY_NAME } from '../../src/h2/frame-type-names.js';
-import type { ConnectionRecord, FrameRecord } from '../../src/model/records.js';
+import type { ConnectionRecord, FrameRecord } from '../../src/records/records.js';
 import { decodeFile } from '../helpers/decode.js';
 
 const SAMPLES = join(import.meta.dirname, '../../samples');

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/pipeline.js';
-import type { FrameRecord } from '../../src/model/records.js';
+import type { FrameRecord } from '../../src/records/records.js';
 import { readCaptureFile } from '../../src/capture/source.js';
 import { decodeFile, type Decoded } from '../helpers/decode.js';
 import { createHash } from 'node:crypto';

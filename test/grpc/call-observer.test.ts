@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GrpcCallObserver, grpcObserverFactory } from '../../src/grpc/call-observer.js';
 import type { ObserverOutput } from '../../src/engine/observer.js';
-import type { CallRecord } from '../../src/grpc/call-record.js';
-import type { ConnectionRecord } from '../../src/model/records.js';
+import type { CallRecord } from '../../src/records/call.js';
+import type { ConnectionRecord } from '../../src/records/records.js';
 import type { TcpConnectionInfo } from '../../src/tcp/types.js';
 import { REQUEST, RESPONSE, data, headers, lpm } from './h2-events.js';
 

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, GrpcEvent } from '../../src/grpc/call-record.js';
+import type { CallRecord, GrpcEvent } from '../../src/records/call.js';
 import { GrpcCallTracker } from '../../src/grpc/call-tracker.js';
 import type { H2Event } from '../../src/h2/types.js';
 import {

@@ -3,7 +3,7 @@
  * marked guessed with the reason "decode-as". Hand-built HTTP/2 events (test/grpc/h2-events.ts).
  */
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, GrpcEvent } from '../../src/grpc/call-record.js';
+import type { CallRecord, GrpcEvent } from '../../src/records/call.js';
 import { GrpcCallTracker } from '../../src/grpc/call-tracker.js';
 import type { H2Event } from '../../src/h2/types.js';
 import { data, headers, lpm } from './h2-events.js';

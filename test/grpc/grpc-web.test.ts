@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, GrpcEvent } from '../../src/grpc/call-record.js';
+import type { CallRecord, GrpcEvent } from '../../src/records/call.js';
 import { GrpcCallTracker } from '../../src/grpc/call-tracker.js';
 import { Base64Stream, parseWebTrailers } from '../../src/grpc/grpc-web.js';
 import { REQUEST, data, headers, lpm } from './h2-events.js';

@@ -3,7 +3,7 @@
  * the frame sequences of PROTOCOL-HTTP2.md's examples.
  */
 import type { H2Event, HeaderField } from '../../src/h2/types.js';
-import type { FrameRecord, Role } from '../../src/model/records.js';
+import type { FrameRecord, Role } from '../../src/records/records.js';
 
 let index = 0;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { H2ConnectionDecoder } from '../../src/h2/connection-decoder.js';
 import type { H2Event } from '../../src/h2/types.js';
 import type { Diagnostic } from '../../src/diagnostics/types.js';
-import type { FrameRecord } from '../../src/model/records.js';
+import type { FrameRecord } from '../../src/records/records.js';
 import { encoder, frame, setting, u32 } from './frame-bytes.js';
 
 const frames = (events: H2Event[]): FrameRecord[] =>

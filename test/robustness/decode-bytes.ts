@@ -8,7 +8,7 @@ import { DIAGNOSTICS } from '../../src/diagnostics/catalogue.js';
 import type { Diagnostic } from '../../src/diagnostics/types.js';
 import type { RecordSink } from '../../src/engine/engine.js';
 import { createEngine, type PipelineOptions } from '../../src/engine/pipeline.js';
-import type { CaptureRecord } from '../../src/model/records.js';
+import type { CaptureRecord } from '../../src/records/records.js';
 import { ndjsonSink } from '../../src/output/ndjson.js';
 import { textSink } from '../../src/output/text.js';
 

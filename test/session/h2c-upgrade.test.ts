@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ConnectionRecord } from '../../src/model/records.js';
+import type { ConnectionRecord } from '../../src/records/records.js';
 import { ConnectionSession, type SessionEvent } from '../../src/session/connection-session.js';
 import { describeH2cUpgrade } from '../../src/session/h2c-upgrade.js';
 import { parseHttp1Head, type Http1Head } from '../../src/session/http1.js';

@@ -3,7 +3,7 @@
  * bytes carrying an HTTP/2 connection preface and SETTINGS (RFC 9113 §3.4), replayed as TCP chunks.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConnectionRecord } from '../../src/model/records.js';
+import type { ConnectionRecord } from '../../src/records/records.js';
 import { ConnectionSession, type SessionEvent } from '../../src/session/connection-session.js';
 import type { TcpConnectionInfo, TcpConnectionStats } from '../../src/tcp/types.js';
 import { KeyLog } from '../../src/tls/keylog.js';

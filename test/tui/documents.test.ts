@@ -4,7 +4,7 @@ import type {
   ConnectionRecord,
   FlowControlRecord,
   WindowRecord,
-} from '../../src/model/records.js';
+} from '../../src/records/records.js';
 import { CaptureStore } from '../../src/model/store.js';
 import { compileFilter } from '../../src/tui/filter-match.js';
 import { grpcurlCommand, shellQuote } from '../../src/tui/grpcurl.js';

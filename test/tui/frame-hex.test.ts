@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FrameRecord } from '../../src/model/records.js';
+import type { FrameRecord } from '../../src/records/records.js';
 import { frameHexLines } from '../../src/tui/frame-lines.js';
 import type { Line } from '../../src/tui/lines.js';
 

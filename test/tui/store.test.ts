@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CaptureStore, type Timer } from '../../src/model/store.js';
-import type { FrameRecord } from '../../src/model/records.js';
+import type { FrameRecord } from '../../src/records/records.js';
 import { decodeFile } from '../helpers/decode.js';
 import { loadStore, SAMPLES } from './load-store.js';
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaptureStore } from '../../src/model/store.js';
-import type { CallRecord, FrameRecord } from '../../src/model/records.js';
+import type { CallRecord, FrameRecord } from '../../src/records/records.js';
 import { colorsWanted } from '../../src/tui/theme.js';
 import { textWidth } from '../../src/tui/text-width.js';
 import { KEY, renderApp, type Rendered } from './render.js';

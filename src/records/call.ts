@@ -4,11 +4,7 @@
  * its request headers: then `guessed` says so). Times are epoch seconds from the capture; durations ms.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { Role } from '../model/records.js';
-import type { MetadataEntry } from './metadata.js';
-import type { JsonValue } from './proto-json.js';
-import type { RawField } from './protobuf-raw.js';
-import type { RpcStatus } from './rpc-status.js';
+import type { Role } from './role.js';
 
 /** Stable outcome names; see outcomeOf() in call-finish.ts for the rules. */
 export type CallOutcome =
@@ -112,3 +108,58 @@ export interface CallRecord {
 }
 
 export type GrpcEvent = { kind: 'call'; call: CallRecord } | { kind: 'diagnostic'; diagnostic: Diagnostic };
+
+// ---- Shapes inside call records (built by src/grpc/: metadata.ts, proto-json.ts, protobuf-raw.ts, rpc-status.ts) ----
+
+export type BinaryEncoding = 'base64' | 'true-binary' | 'raw';
+
+export interface MetadataEntry {
+  name: string;
+  /** ASCII values as sent; for -bin values the decoded bytes as lowercase hex. */
+  value: string;
+  binary: boolean;
+  /** -bin values only: how the bytes travelled ('raw' = undecodable, kept as sent). */
+  encoding?: BinaryEncoding;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export type RawWire = 'varint' | 'i64' | 'len' | 'i32' | 'sgroup';
+
+export type RawField =
+  | { field: number; wire: 'varint'; value: number | string }
+  | { field: number; wire: 'i64'; value: RawFixed }
+  | { field: number; wire: 'i32'; value: RawFixed }
+  | { field: number; wire: 'len'; value: RawLen }
+  | { field: number; wire: 'sgroup'; value: RawField[] };
+
+export interface RawFixed {
+  /** Little-endian value as 0x-prefixed hex, zero-padded (what protoc prints). */
+  hex: string;
+  /** The same bits as a double (i64) or float (i32); NaN and infinities as strings so JSON keeps them. */
+  float: number | string;
+}
+
+export type RawLen =
+  | { kind: 'message'; fields: RawField[] }
+  | { kind: 'string'; text: string }
+  /** packedVarints: the bytes read fully as a list of varints (a packed repeated field, perhaps). */
+  | { kind: 'bytes'; hex: string; packedVarints?: Array<number | string> };
+
+export interface RpcStatusDetail {
+  typeUrl: string;
+  /** Full name of the decoded type ("google.rpc.ErrorInfo"), null when unknown. */
+  type: string | null;
+  /** The decoded detail (JSON-friendly), null when the type is unknown or its bytes do not decode. */
+  value: JsonValue | null;
+  /** Unknown or undecodable types: schema-less decode of the bytes, or their hex when even that fails. */
+  raw?: RawField[];
+  hex?: string;
+}
+
+export interface RpcStatus {
+  code: number;
+  codeName: string;
+  message: string;
+  details: RpcStatusDetail[];
+}

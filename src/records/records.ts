@@ -4,7 +4,8 @@
  */
 import type { Diagnostic } from '../diagnostics/types.js';
 
-export type Role = 'client' | 'server';
+export type { Role } from './role.js';
+import type { Role } from './role.js';
 export type Protocol = 'h2c' | 'h2' | 'http/1.1' | 'tls' | 'unknown';
 /**
  * How the client side was decided: the TCP SYN, the HTTP/2 preface, request/response header blocks (a
@@ -167,7 +168,7 @@ export type {
   CallRecord,
   DecodedMessage,
   StatusSource,
-} from '../grpc/call-record.js';
+} from './call.js';
 
 // ---- Connection analysis (src/analysis/, docs/analysis.md, docs/output.md "connection analysis") ----
 
