@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   results.push(stat('switch to Calls (2)', [await press('2')]));
   results.push(stat('Calls: down (j)', await repeat('j', 100)));
   results.push(
-    stat(`Calls: sort (s, ${store.calls.length.toLocaleString('en-US')} calls)`, await repeat('s', 6)),
+    stat(`Calls: sort (s, ${store.callCount.toLocaleString('en-US')} calls)`, await repeat('s', 6)),
   );
   results.push(stat('Calls: open a call (Enter)', [await press('\r')]));
   results.push(stat('Call: down (j)', await repeat('j', 50)));
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
       .join(' '),
     source: file ?? `synthetic: copies of ${MIX.join(', ')}`,
     frames: store.frames.count,
-    calls: store.calls.length,
+    calls: store.callCount,
     connections: store.connections.length,
     diagnostics: store.diagnostics.length,
     buildMs: Math.round(buildMs),

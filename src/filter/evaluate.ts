@@ -5,13 +5,13 @@
  * ports) matches when any value does, except `!=`, which needs all of them to differ.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../records/call.js';
+import type { CallSummary } from '../records/call.js';
 import type { ConnectionRecord, FrameRecord } from '../records/records.js';
 import type { FieldRef, FilterExpr, Literal } from './ast.js';
 import type { ConnectionContext, FieldValue, Scalar } from './field-types.js';
 
 export type FilterTarget =
-  | { kind: 'call'; call: CallRecord; connection?: ConnectionContext }
+  | { kind: 'call'; call: CallSummary; connection?: ConnectionContext }
   | { kind: 'frame'; frame: FrameRecord; connection?: ConnectionContext }
   | { kind: 'connection'; connection: ConnectionRecord }
   | { kind: 'diagnostic'; diagnostic: Diagnostic; connection?: ConnectionContext };

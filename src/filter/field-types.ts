@@ -4,7 +4,7 @@
  * is false (Wireshark's rule), so `grpc.status == 0` simply never matches a frame.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../records/call.js';
+import type { CallSummary } from '../records/call.js';
 import type { ConnectionRecord, FrameRecord } from '../records/records.js';
 
 export type Scalar = string | number | boolean;
@@ -32,7 +32,7 @@ export interface FieldDef {
   /** The names a string literal may take, checked when the filter is parsed (typos are errors). */
   names?: { list: readonly string[]; also?: RegExp };
   description: string;
-  call?: (c: CallRecord, arg: string) => FieldValue;
+  call?: (c: CallSummary, arg: string) => FieldValue;
   frame?: (f: FrameRecord, arg: string) => FieldValue;
   conn?: (c: ConnectionContext, arg: string) => FieldValue;
   diagnostic?: (d: Diagnostic, arg: string) => FieldValue;

@@ -1,5 +1,5 @@
-/** grpc.* fields: one gRPC call (CallRecord, src/records/call.ts). */
-import type { CallOutcome, CallKind, CallRecord } from '../records/call.js';
+/** grpc.* fields: one gRPC call (CallSummary, src/records/call.ts). */
+import type { CallOutcome, CallKind, CallSummary } from '../records/call.js';
 import { GRPC_STATUS_NAMES } from '../grpc/status.js';
 import { present, type FieldDef } from './field-types.js';
 
@@ -15,11 +15,11 @@ const OUTCOMES: readonly CallOutcome[] = [
 ];
 const KINDS: readonly CallKind[] = ['unary', 'server-streaming', 'client-streaming', 'bidi'];
 
-function text(description: string, call: (c: CallRecord) => string | null): FieldDef {
+function text(description: string, call: (c: CallSummary) => string | null): FieldDef {
   return { name: '', number: false, string: true, description, call };
 }
 
-function num(description: string, call: (c: CallRecord) => number | null): FieldDef {
+function num(description: string, call: (c: CallSummary) => number | null): FieldDef {
   return { name: '', number: true, string: false, description, call };
 }
 

@@ -2,7 +2,7 @@
  * http2.* fields: one HTTP/2 frame (FrameRecord). On a call, http2.stream and the header fields read the
  * call's request headers, response headers and trailers; on a diagnostic, http2.stream is its stream.
  */
-import type { CallRecord } from '../records/call.js';
+import type { CallSummary } from '../records/call.js';
 import { ErrorCode, FrameFlag, FrameType } from '../h2/constants.js';
 import { FRAME_TYPE_BY_NAME } from '../h2/frame-type-names.js';
 import type { FrameRecord } from '../records/records.js';
@@ -16,7 +16,7 @@ function headerValues(headers: ReadonlyArray<[string, string]> | undefined, name
   return values.length > 0 ? values : null;
 }
 
-function callHeaders(c: CallRecord): Array<[string, string]> {
+function callHeaders(c: CallSummary): Array<[string, string]> {
   return [...c.requestHeaders, ...c.responseHeaders, ...c.trailers];
 }
 

@@ -10,7 +10,7 @@
  * the caller's choice (the CLI does).
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { CallRecord } from '../records/call.js';
+import type { CallSummary } from '../records/call.js';
 import type { ConnectionRecord, FrameRecord } from '../records/records.js';
 import type { FilterExpr } from './ast.js';
 import { FilterSyntaxError } from './errors.js';
@@ -36,7 +36,7 @@ export function parseFilter(text: string): FilterParse {
   }
 }
 
-export function matchCall(expr: FilterExpr, call: CallRecord, connection?: ConnectionContext): boolean {
+export function matchCall(expr: FilterExpr, call: CallSummary, connection?: ConnectionContext): boolean {
   return evaluate(expr, { kind: 'call', call, connection });
 }
 

@@ -1,22 +1,31 @@
 /**
- * Append-only columns for the TUI store: typed arrays that double when full, and a string pool that turns
- * repeated strings (header names, `content-type: application/grpc`, frame type names) into small ids.
- * One JS object per frame costs ~500 bytes; a row across these columns costs ~45 (docs/dependencies.md:
- * 859 MB for 1.6 M packets as objects).
+ * Append-only columns for the TUI store, and a string pool that turns repeated strings (header names,
+ * `content-type: application/grpc`, frame type names) into small ids. One JS object per frame costs ~500
+ * bytes; a row across these columns costs ~60 (docs/performance.md, "TUI memory").
+ *
+ * A column is a list of fixed-size typed-array chunks rather than one array that doubles: a doubling array
+ * holds up to twice what it needs and copies everything on each growth (at a million rows that is a third
+ * of the store's memory, and a pause); chunks hold at most one chunk of slack and never copy.
  */
 
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 type TypedCtor<T extends TypedArray> = new (length: number) => T;
 
+/** Elements per chunk once a column is past its first chunk (64 Ki: 256 KiB for u32). */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
 class GrowableColumn<T extends TypedArray> {
-  protected data: T;
+  /** Chunk 0 starts small and doubles up to CHUNK (most columns of a small capture stay tiny). */
+  private readonly chunks: T[];
   private size = 0;
 
   constructor(
     private readonly ctor: TypedCtor<T>,
     initial = 1024,
   ) {
-    this.data = new ctor(initial);
+    this.chunks = [new ctor(Math.min(Math.max(initial, 1), CHUNK))];
   }
 
   get length(): number {
@@ -24,41 +33,60 @@ class GrowableColumn<T extends TypedArray> {
   }
 
   push(value: number): number {
-    if (this.size === this.data.length) this.grow(this.size + 1);
-    this.data[this.size] = value;
+    const i = this.size;
+    const c = i >>> CHUNK_BITS;
+    let chunk = this.chunks[c];
+    if (chunk === undefined) this.chunks.push((chunk = new this.ctor(CHUNK)));
+    else if ((i & CHUNK_MASK) >= chunk.length) chunk = this.growFirst(i + 1);
+    chunk[i & CHUNK_MASK] = value;
     return this.size++;
   }
 
   /** Appends many values at once; returns the index of the first. */
   pushAll(values: ArrayLike<number>): number {
     const start = this.size;
-    if (start + values.length > this.data.length) this.grow(start + values.length);
-    if (ArrayBuffer.isView(values)) this.data.set(values as unknown as ArrayLike<number>, start);
-    else for (let i = 0; i < values.length; i++) this.data[start + i] = values[i]!;
-    this.size += values.length;
+    for (let k = 0; k < values.length; k++) this.push(values[k]!);
     return start;
   }
 
   /** The value at `i`; 0 outside the column (callers check `length`). */
   get(i: number): number {
-    return i < this.size ? this.data[i]! : 0;
+    return i < this.size ? this.chunks[i >>> CHUNK_BITS]![i & CHUNK_MASK]! : 0;
   }
 
   set(i: number, value: number): void {
-    if (i < this.size) this.data[i] = value;
+    if (i < this.size) this.chunks[i >>> CHUNK_BITS]![i & CHUNK_MASK] = value;
   }
 
-  /** A view of the filled part (no copy): valid until the next push. */
-  view(start = 0, end = this.size): T {
-    return this.data.subarray(start, Math.min(end, this.size)) as T;
+  /** A copy of the values from `start` to `end`. */
+  slice(start = 0, end = this.size): T {
+    const stop = Math.min(end, this.size);
+    const out = new this.ctor(Math.max(0, stop - start));
+    for (let i = start; i < stop;) {
+      const chunk = this.chunks[i >>> CHUNK_BITS]!;
+      const from = i & CHUNK_MASK;
+      const n = Math.min(stop - i, chunk.length - from);
+      out.set(chunk.subarray(from, from + n) as unknown as ArrayLike<number>, i - start);
+      i += n;
+    }
+    return out;
   }
 
-  private grow(min: number): void {
-    let cap = this.data.length * 2;
+  /** Memory held by the column's arrays. */
+  get byteLength(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.byteLength;
+    return n;
+  }
+
+  private growFirst(min: number): T {
+    const old = this.chunks[0]!;
+    let cap = old.length * 2;
     while (cap < min) cap *= 2;
-    const next = new this.ctor(cap);
-    next.set(this.data);
-    this.data = next;
+    const next = new this.ctor(Math.min(cap, CHUNK));
+    next.set(old as unknown as ArrayLike<number>);
+    this.chunks[0] = next;
+    return next;
   }
 }
 

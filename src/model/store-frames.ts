@@ -3,18 +3,24 @@
  * engine delivered frames, which is capture order), and its fields live in typed arrays. Header lists are
  * interned ([name id, value id] pairs in one pool); the rare fields (SETTINGS, GOAWAY, PING, priority,
  * padding, raw hex) are kept per frame in a sparse map. `record(n)` rebuilds the exact FrameRecord.
- * For the hex pane, the first bytes of every frame's payload are copied into one growing byte pool; the
+ * For the hex pane, every frame's whole payload goes to the store's spool file (store-spool.ts) and only
+ * its offset stays in memory; without a working spool (no temporary directory, disk full) the first
+ * `bytesLimit` bytes are copied into an in-memory byte pool instead, as before the spool existed. The
  * 9-byte frame header is rebuilt from the columns (frame-header.ts), so it costs nothing to keep.
  */
 import { FRAME_HEADER_LENGTH, wireType, writeFrameHeader } from './frame-header.js';
 import type { FrameRecord } from '../records/records.js';
 import { F64Column, StringPool, U16Column, U32Column, U8Column } from './store-columns.js';
+import type { ByteSpool } from './store-spool.js';
 
 /**
- * Payload bytes kept per frame for the hex pane (the rest is not kept: memory). 512 holds most gRPC
- * HEADERS and small messages whole; a million full-size DATA frames cost 512 MB at most.
+ * Payload bytes kept in memory per frame when there is no spool file (the rest is not kept: memory). 512
+ * holds most gRPC HEADERS and small messages whole; a million full-size DATA frames cost 512 MB at most.
  */
 export const DEFAULT_FRAME_BYTES = 512;
+
+/** Payload bytes one view shows of a frame (a 16 MiB frame would be a million hex lines). */
+export const SHOWN_FRAME_BYTES = 64 * 1024;
 
 /** RFC 9113 §6.1: DATA's PADDED flag (a Pad Length byte leads the payload). */
 const FLAG_PADDED = 0x8;
@@ -23,6 +29,8 @@ const FLAG_PADDED = 0x8;
 export interface FrameBytes {
   bytes: Uint8Array;
   total: number;
+  /** Why fewer than `total` bytes are given, when they are. */
+  missing?: string;
 }
 
 const BIT_SERVER = 1;
@@ -81,13 +89,13 @@ export class FrameTable {
   private readonly flagNames = new U16Column();
   private readonly aux = new U32Column();
   private readonly headerAt = new U32Column();
-  /** Each frame's kept payload bytes: offset in `bytePool` and count. */
-  private readonly bytesAt = new U32Column();
+  /** Each frame's kept payload bytes: offset in the spool (>= 0) or -(1 + offset in `bytePool`), and count. */
+  private readonly bytesAt = new F64Column();
   private readonly bytesLength = new U32Column();
   private readonly hpackSize = new U32Column();
   private readonly hpackMax = new U32Column();
   private readonly headerPool = new U32Column(4096);
-  private readonly bytePool = new U8Column(65536);
+  private readonly bytePool = new U8Column(4096);
   /** Wire type byte per type name id (`typeNames`), for rebuilding frame headers. */
   private readonly typeBytes = new U8Column(256);
   private readonly extras = new Map<number, Extras>();
@@ -100,8 +108,10 @@ export class FrameTable {
     readonly strings: StringPool,
     /** Connection ids by ordinal (the store's numbering). */
     private readonly connectionId: (ordinal: number) => string,
-    /** Payload bytes kept per frame (frame-bytes option). */
+    /** Payload bytes kept in memory per frame without a spool (frame-bytes option). */
     private readonly bytesLimit = DEFAULT_FRAME_BYTES,
+    /** Where whole payloads go; null keeps `bytesLimit` bytes per frame in memory. */
+    private readonly spool: ByteSpool | null = null,
   ) {
     this.headerPool.push(0); // offset 0 means "no header list"
     if (!Number.isInteger(bytesLimit) || bytesLimit < 0)
@@ -182,35 +192,50 @@ export class FrameTable {
     };
   }
 
-  /** The payload bytes kept for a frame (at most `bytesLimit`; none when the engine gave none). */
-  payload(n: number): Uint8Array {
+  /** The payload bytes kept for a frame, at most `limit` of them (none when the engine gave none). */
+  payload(n: number, limit = SHOWN_FRAME_BYTES): Uint8Array {
     const at = this.bytesAt.get(n);
-    return this.bytePool.view(at, at + this.bytesLength.get(n)).slice();
+    const length = Math.min(this.bytesLength.get(n), limit);
+    if (at >= 0) return this.spool?.read(at, length) ?? new Uint8Array(0);
+    const start = -at - 1;
+    return this.bytePool.slice(start, start + length);
   }
 
   /** The frame as on the wire, as far as kept: the 9-byte header (rebuilt, exact) and the kept payload. */
-  frameBytes(n: number): FrameBytes {
-    const payload = this.payload(n);
+  frameBytes(n: number, limit = SHOWN_FRAME_BYTES): FrameBytes {
+    const payload = this.payload(n, limit);
     const length = this.length.get(n);
     const bytes = new Uint8Array(FRAME_HEADER_LENGTH + payload.length);
     const type = this.typeBytes.get(this.type.get(n));
     writeFrameHeader(bytes, 0, { length, type, flags: this.flagBits.get(n), stream: this.stream.get(n) });
     bytes.set(payload, FRAME_HEADER_LENGTH);
-    return { bytes, total: FRAME_HEADER_LENGTH + length };
+    const out: FrameBytes = { bytes, total: FRAME_HEADER_LENGTH + length };
+    if (payload.length < length) out.missing = this.missingWhy(n, payload.length, limit);
+    return out;
+  }
+
+  private missingWhy(n: number, shown: number, limit: number): string {
+    const kept = this.bytesLength.get(n);
+    if (kept === 0) return 'payload not given to the store';
+    if (this.bytesAt.get(n) >= 0 && shown < Math.min(kept, limit))
+      return `spool unreadable: ${this.spool?.problem}`;
+    if (shown >= limit) return `a view shows the first ${limit}`;
+    const why = this.spool?.problem;
+    return `h2scope keeps ${this.bytesLimit} per frame${why ? ` without a temporary file: ${why}` : ''}`;
   }
 
   /** The first bytes of a DATA frame's data (RFC 9113 §6.1: Pad Length and padding excluded), as kept. */
   preview(n: number): Uint8Array {
     if (this.typeName(n) !== 'DATA') return new Uint8Array(0);
-    const payload = this.payload(n);
     const start = this.flagBits.get(n) & FLAG_PADDED ? 1 : 0;
-    const dataLength = this.bits.get(n) & BIT_AUX ? this.aux.get(n) : 0;
+    const payload = this.payload(n, start + this.previewLimit);
+    const dataLength = Math.min(this.bits.get(n) & BIT_AUX ? this.aux.get(n) : 0, this.previewLimit);
     return payload.subarray(Math.min(start, payload.length), Math.min(start + dataLength, payload.length));
   }
 
-  /** Payload bytes kept per frame. */
+  /** Payload bytes of a DATA frame shown in previews (the call document's raw bytes). */
   get previewLimit(): number {
-    return this.bytesLimit;
+    return this.spool ? DEFAULT_FRAME_BYTES : Math.min(DEFAULT_FRAME_BYTES, this.bytesLimit);
   }
 
   /** The frame exactly as the engine delivered it. */
@@ -256,8 +281,19 @@ export class FrameTable {
   }
 
   private addBytes(payload: Uint8Array | undefined): void {
-    const len = payload ? Math.min(payload.length, this.bytesLimit) : 0;
-    this.bytesAt.push(len > 0 ? this.bytePool.pushAll(payload!.subarray(0, len)) : 0);
+    if (!payload || payload.length === 0) {
+      this.bytesAt.push(0);
+      this.bytesLength.push(0);
+      return;
+    }
+    const at = this.spool ? this.spool.append(payload) : -1;
+    if (at >= 0) {
+      this.bytesAt.push(at);
+      this.bytesLength.push(payload.length);
+      return;
+    }
+    const len = Math.min(payload.length, this.bytesLimit);
+    this.bytesAt.push(len > 0 ? -1 - this.bytePool.pushAll(payload.subarray(0, len)) : 0);
     this.bytesLength.push(len);
   }
 

@@ -160,7 +160,7 @@ export function mergeCallRows(
   let i = 0;
   let j = 0;
   while (i < calls.length || j < req.length) {
-    const c = i < calls.length ? store.calls[calls[i]!]! : null;
+    const c = i < calls.length ? store.callRow(calls[i]!, false) : null;
     const r = j < req.length ? requests[req[j]!]! : null;
     const takeCall =
       c !== null &&

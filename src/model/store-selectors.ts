@@ -3,7 +3,8 @@
  * (a diagnostic, a call) leads. They read the store and return plain values or row indexes; the UI
  * memoizes them on `store.version`. Nothing here formats text for a terminal.
  */
-import type { CallRecord } from '../records/call.js';
+import type { CallRecord, CallSummary } from '../records/call.js';
+import { callFailed, type CallRow } from './store-calls.js';
 import type { CaptureStore, ConnectionEntry } from './store.js';
 
 // --- Calls ----------------------------------------------------------------------------------------------
@@ -33,7 +34,7 @@ export function messageBytes(messages: CallRecord['requests']): number {
   return n;
 }
 
-export function callKey(c: CallRecord, column: CallColumn): number | string {
+export function callKey(c: CallRow, column: CallColumn): number | string {
   switch (column) {
     case 'time':
       return c.start;
@@ -54,7 +55,7 @@ export function callKey(c: CallRecord, column: CallColumn): number | string {
     case 'responses':
       return c.responseCount;
     case 'bytes':
-      return messageBytes(c.requests) + messageBytes(c.responses);
+      return c.requestBytes + c.responseBytes;
   }
 }
 
@@ -76,31 +77,39 @@ export function compare(a: number | string, b: number | string): number {
 export function selectCallRows(
   store: CaptureStore,
   sort: SortSpec<CallColumn>,
-  keep: ((c: CallRecord) => boolean) | null,
+  keep: ((c: CallRow) => boolean) | null,
 ): Uint32Array {
-  const calls = store.calls;
   const rows: number[] = [];
-  for (let i = 0; i < calls.length; i++) if (!keep || keep(calls[i]!)) rows.push(i);
-  const keys = rows.map((i) => callKey(calls[i]!, sort.column));
+  const keys: Array<number | string> = [];
+  for (let i = 0; i < store.callCount; i++) {
+    // Rows are built one at a time and dropped: the store keeps columns, not call objects.
+    const row = store.callRow(i, keep !== null);
+    if (keep && !keep(row)) continue;
+    rows.push(i);
+    keys.push(callKey(row, sort.column));
+  }
   const order = rows.map((_, j) => j);
   const sign = sort.descending ? -1 : 1;
   order.sort((x, y) => {
     const byKey = sign * compare(keys[x]!, keys[y]!);
     if (byKey !== 0) return byKey;
-    const cx = calls[rows[x]!]!;
-    const cy = calls[rows[y]!]!;
-    return cx.start - cy.start || rows[x]! - rows[y]!;
+    return store.callStart(rows[x]!) - store.callStart(rows[y]!) || rows[x]! - rows[y]!;
   });
   return Uint32Array.from(order, (j) => rows[j]!);
 }
 
-/** A call that did not succeed: anything but outcome ok with status 0 (or an unknown status). */
-export function callFailed(c: CallRecord): boolean {
-  return c.outcome !== 'ok' || (c.status !== null && c.status !== 0);
+export { callFailed };
+
+/** callFailed of call `i`, from the store's columns. */
+export function storeCallFailed(store: CaptureStore, i: number): boolean {
+  return callFailed({ outcome: store.callOutcome(i), status: store.callStatus(i) });
 }
 
 /** Frame numbers of a call's stream, in order. */
-export function selectCallFrames(store: CaptureStore, call: CallRecord): number[] {
+export function selectCallFrames(
+  store: CaptureStore,
+  call: Pick<CallSummary, 'connection' | 'stream'>,
+): number[] {
   const entry = store.connectionById(call.connection);
   if (!entry) return [];
   const out: number[] = [];
@@ -147,7 +156,7 @@ export interface ConnectionSummary {
 export function summarizeConnection(store: CaptureStore, entry: ConnectionEntry): ConnectionSummary {
   const rec = entry.record;
   let failedCalls = 0;
-  for (const i of entry.calls) if (callFailed(store.calls[i]!)) failedCalls++;
+  for (const i of entry.calls) if (storeCallFailed(store, i)) failedCalls++;
   const start = rec?.start ?? entry.firstTime;
   const end = rec?.end ?? entry.lastTime;
   return {

@@ -7,12 +7,21 @@
  * (load progress) do.
  */
 import type { RecordSink } from '../engine/engine.js';
-import type { CallRecord } from '../records/call.js';
 import type { H2Event } from '../h2/types.js';
-import type { CaptureRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../records/records.js';
+import type {
+  CallRecord,
+  CaptureRecord,
+  ConnectionRecord,
+  Diagnostic,
+  FrameRecord,
+} from '../records/records.js';
+import { CallTable, callFailed, type CallRow } from './store-calls.js';
 import { StringPool, U32Column } from './store-columns.js';
 import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
 import { HpackBlocks } from './store-hpack.js';
+import { ByteSpool } from './store-spool.js';
+
+export type { CallRow };
 
 export type Severity = Diagnostic['severity'];
 export type SeverityCounts = Record<Severity, number>;
@@ -27,6 +36,8 @@ export interface ConnectionEntry {
   frames: U32Column;
   /** Call indexes of this connection's calls, in the order they ended. */
   calls: number[];
+  /** Call index by stream id. */
+  streamCalls: Map<number, number>;
   diagnostics: SeverityCounts;
   /** Time of the first and last frame seen (open connections have no record yet). */
   firstTime: number | null;
@@ -55,8 +66,13 @@ export interface StoreOptions {
   /** Minimum interval between notifications while records stream in (default 100 ms; 0: synchronous). */
   throttleMs?: number;
   timer?: Timer;
-  /** Payload bytes kept per frame (every type) for the hex pane (default 512; the rest is not kept). */
+  /** Payload bytes kept in memory per frame when there is no spool (default 512; the rest is not kept). */
   frameBytes?: number;
+  /**
+   * Where frame payloads and whole call records go (default: a new spool in the temporary directory);
+   * null keeps them in memory (payloads cut at `frameBytes`), as a store without a temporary file does.
+   */
+  spool?: ByteSpool | null;
 }
 
 const DEFAULT_TIMER: Timer = {
@@ -75,12 +91,13 @@ export class CaptureStore implements RecordSink {
   readonly hpack = new HpackBlocks(this.strings);
   private readonly conns: ConnectionEntry[] = [];
   private readonly connIndex = new Map<string, number>();
-  private readonly callList: CallRecord[] = [];
-  private readonly callIndex = new Map<string, number>();
+  readonly spool: ByteSpool | null;
+  private readonly callTable: CallTable;
   private readonly diags: Diagnostic[] = [];
   private readonly counts = zeroCounts();
   private captureRec: CaptureRecord | null = null;
   private ended = 0;
+  private failed = 0;
   private loadState: LoadState = {
     phase: 'loading',
     bytesRead: 0,
@@ -99,11 +116,28 @@ export class CaptureStore implements RecordSink {
   constructor(opts: StoreOptions = {}) {
     this.throttleMs = opts.throttleMs ?? 100;
     this.timer = opts.timer ?? DEFAULT_TIMER;
+    this.spool = opts.spool === undefined ? new ByteSpool() : opts.spool;
+    const connectionId = (o: number): string => this.conns[o]?.id ?? '';
     this.frames = new FrameTable(
       this.strings,
-      (o) => this.conns[o]?.id ?? '',
+      connectionId,
       opts.frameBytes ?? DEFAULT_FRAME_BYTES,
+      this.spool,
     );
+    this.callTable = new CallTable(this.strings, connectionId, this.spool);
+  }
+
+  /** Removes the spool file (the TUI's exit); rows stay, opened details may then be unavailable. */
+  close(): void {
+    this.spool?.remove();
+  }
+
+  /**
+   * Why frame payloads and call details are kept in memory (cut at 512 bytes per frame) rather than in a
+   * temporary file, or null when the spool works.
+   */
+  get spoolProblem(): string | null {
+    return this.spool === null ? null : this.spool.problem;
   }
 
   // --- RecordSink -------------------------------------------------------------------------------------
@@ -132,9 +166,11 @@ export class CaptureStore implements RecordSink {
   };
 
   readonly call = (rec: CallRecord): void => {
-    const i = this.callList.push(rec) - 1;
-    this.callIndex.set(`${rec.connection}:${rec.stream}`, i);
-    this.entry(rec.connection).calls.push(i);
+    const entry = this.entry(rec.connection);
+    const i = this.callTable.add(rec, entry.ordinal);
+    if (callFailed(rec)) this.failed++;
+    entry.streamCalls.set(rec.stream, i);
+    entry.calls.push(i);
     this.changed();
   };
 
@@ -212,13 +248,47 @@ export class CaptureStore implements RecordSink {
     return this.ended;
   }
 
-  get calls(): readonly CallRecord[] {
-    return this.callList;
+  /** Calls received so far (indexes 0 .. callCount - 1, in the order they ended). */
+  get callCount(): number {
+    return this.callTable.count;
+  }
+
+  /** Call `i` as lists show it, from the columns (a new object each time; header lists on request). */
+  callRow(i: number, withHeaders = true): CallRow {
+    return this.callTable.row(i, withHeaders);
+  }
+
+  /** Call `i` whole (messages, metadata, status details), read back from the spool; null if unreadable. */
+  callRecord(i: number): CallRecord | null {
+    return this.callTable.record(i);
+  }
+
+  /** Calls that did not succeed (callFailed). */
+  get failedCallCount(): number {
+    return this.failed;
+  }
+
+  /** Cheap reads of one call's columns, for counting and sorting without building rows. */
+  callOutcome(i: number): CallRow['outcome'] {
+    return this.callTable.outcome(i);
+  }
+
+  callStatus(i: number): number | null {
+    return this.callTable.status(i);
+  }
+
+  /** Ordinal of the connection that carried call `i`. */
+  callConnection(i: number): number {
+    return this.callTable.connectionOf(i);
+  }
+
+  callStart(i: number): number {
+    return this.callTable.startOf(i);
   }
 
   /** The call index of (connection, stream), if that stream was a call. */
   callAt(connection: string, stream: number): number | undefined {
-    return this.callIndex.get(`${connection}:${stream}`);
+    return this.connectionById(connection)?.streamCalls.get(stream);
   }
 
   get diagnostics(): readonly Diagnostic[] {
@@ -238,6 +308,7 @@ export class CaptureStore implements RecordSink {
       record: null,
       frames: new U32Column(64),
       calls: [],
+      streamCalls: new Map(),
       diagnostics: zeroCounts(),
       firstTime: null,
       lastTime: null,

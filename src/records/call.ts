@@ -107,6 +107,16 @@ export interface CallRecord {
   guesses: CallGuess[];
 }
 
+/**
+ * The part of a call that lists, sorting and display filters read: every scalar and the three header
+ * lists, without the decoded messages, metadata and status details (the TUI's store keeps this part in
+ * memory and the rest on disk).
+ */
+export type CallSummary = Omit<
+  CallRecord,
+  'requests' | 'responses' | 'metadata' | 'statusDetails' | 'responseBody' | 'guesses'
+>;
+
 export type GrpcEvent = { kind: 'call'; call: CallRecord } | { kind: 'diagnostic'; diagnostic: Diagnostic };
 
 // ---- Shapes inside call records (built by src/grpc/: metadata.ts, proto-json.ts, protobuf-raw.ts, rpc-status.ts) ----

@@ -162,6 +162,7 @@ export type { Diagnostic };
 /** gRPC calls (docs/output.md "call"), defined beside the tracker that builds them. */
 export type {
   CallGuess,
+  CallSummary,
   CallKind,
   CallMessageRecord,
   CallOutcome,

@@ -9,10 +9,9 @@ export function CallDetailScreen({ store, version, view, width, height }: Screen
       callDocument(store, view.call, { expanded: new Set(view.expanded), hex: view.hex, width: width - 1 }),
     [store, version, view.call, view.expanded, view.hex, width],
   );
-  const c = store.calls[view.call];
+  const c = view.call < store.callCount ? store.callRow(view.call, false) : null;
   const info = c ? `${c.connection} stream ${c.stream} · Enter expands a message · x raw bytes` : '';
-  const connectionOf = (): number | null =>
-    c ? (store.connectionById(c.connection)?.ordinal ?? null) : null;
+  const connectionOf = (): number | null => (c ? store.callConnection(view.call) : null);
   return (
     <DocumentScreen
       store={store}

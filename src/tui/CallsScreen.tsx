@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import { mergeCallRows, selectHttpRequests, type CallRowRef } from '../model/store-requests.js';
-import { callFailed, selectCallRows } from '../model/store-selectors.js';
+import { storeCallFailed, selectCallRows } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
 import { CALL_TABLE, callLine, captureStart, requestLine, requestText } from './call-rows.js';
 import { headerLine, layoutColumns } from './columns.js';
@@ -24,11 +24,15 @@ import { windowOf } from './window.js';
  * capture (100k calls take ~200 ms to sort); once more when loading ends.
  */
 function useCallRows(store: CaptureStore, sort: Extract<View, { kind: 'calls' }>['sort'], filter: RowFilter) {
-  const calls = store.calls.length;
+  const calls = store.callCount;
   const ended = store.endedConnections;
   const requests = useMemo(() => selectHttpRequests(store), [store, ended, calls]);
   const rows = useMemo(() => {
-    const sorted = selectCallRows(store, sort, (c) => filter.call(c, connectionContext(store, c.connection)));
+    const sorted = selectCallRows(
+      store,
+      sort,
+      filter.kind === 'none' ? null : (c) => filter.call(c, connectionContext(store, c.connection)),
+    );
     const keep = requests.filter((r) =>
       filter.kind === 'text'
         ? filter.line(requestText(r))
@@ -45,9 +49,9 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
   const page = Math.max(1, height - 2);
   const cols = layoutColumns(CALL_TABLE, width);
   const win = windowOf(view.lists[0], rows.length, page);
-  const calls = store.calls;
+  const calls = store.callCount;
   const failedOf = (r: CallRowRef): boolean =>
-    r.kind === 'call' ? callFailed(calls[r.index]!) : requests[r.index]!.outcome !== 'ok';
+    r.kind === 'call' ? storeCallFailed(store, r.index) : requests[r.index]!.outcome !== 'ok';
   usePublishCtx({
     count: rows.length,
     page,
@@ -55,9 +59,7 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
     isError: (i) => failedOf(rows[i]!),
     connectionOf: (i) => {
       const r = rows[i]!;
-      return r.kind === 'call'
-        ? (store.connectionById(calls[r.index]!.connection)?.ordinal ?? null)
-        : requests[r.index]!.ordinal;
+      return r.kind === 'call' ? store.callConnection(r.index) : requests[r.index]!.ordinal;
     },
   });
   const start = captureStart(store);
@@ -66,26 +68,24 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
     const r = rows[i]!;
     lines.push(
       r.kind === 'call'
-        ? callLine(calls[r.index]!, cols, start)
+        ? callLine(store.callRow(r.index, false), cols, start)
         : requestLine(requests[r.index]!, cols, start),
     );
   }
-  const failed = useMemo(
-    () => calls.filter(callFailed).length + requests.filter((r) => r.outcome !== 'ok').length,
-    [calls, calls.length, requests],
-  );
-  const total = calls.length + requests.length;
-  const mix = requests.length > 0 ? ` (${count(calls.length)} gRPC, ${count(requests.length)} HTTP)` : '';
+  const failed = useMemo(() => {
+    let n = requests.filter((r) => r.outcome !== 'ok').length;
+    for (let i = 0; i < calls; i++) if (storeCallFailed(store, i)) n++;
+    return n;
+  }, [store, calls, requests]);
+  const total = calls + requests.length;
+  const mix = requests.length > 0 ? ` (${count(calls)} gRPC, ${count(requests.length)} HTTP)` : '';
   const info = `${count(rows.length)} of ${count(total)} calls${mix} · ${count(failed)} failed`;
   return (
     <Box flexDirection="column" height={height}>
       <TitleBar title="Calls" info={info} filter={filter} width={width} />
       <LineView line={headerLine(cols, view.sort)} width={width} />
       {rows.length === 0 ? (
-        <LineView
-          line={[{ text: emptyText(store, calls.length + requests.length), role: 'dim' }]}
-          width={width}
-        />
+        <LineView line={[{ text: emptyText(store, calls + requests.length), role: 'dim' }]} width={width} />
       ) : (
         <Rows lines={lines} width={width} height={page} selected={win.cursor - win.top} />
       )}

@@ -20,7 +20,7 @@ export function ErrorScreen({ store, width, height }: ScreenProps<'error'>) {
     [],
     [
       seg(
-        `  Decoded before the problem: ${count(cap?.packets ?? 0)} packets, ${count(store.connections.length)} connections, ${count(store.frames.count)} frames, ${count(store.calls.length)} calls.`,
+        `  Decoded before the problem: ${count(cap?.packets ?? 0)} packets, ${count(store.connections.length)} connections, ${count(store.frames.count)} frames, ${count(store.callCount)} calls.`,
       ),
     ],
   );

@@ -142,7 +142,7 @@ function paneLines(store: CaptureStore, frame: number, hex: boolean): Line[] {
   const rec = store.frames.record(frame);
   if (hex) return frameHexLines(rec, store.frames.frameBytes(frame), store.frames.previewLimit);
   const call = store.callAt(rec.connection, rec.stream);
-  const callText = call !== undefined ? methodText(store.calls[call]!) : null;
+  const callText = call !== undefined ? methodText(store.callRow(call, false)) : null;
   return frameDetailLines(rec, frame + 1, callText);
 }
 

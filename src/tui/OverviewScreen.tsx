@@ -3,7 +3,6 @@ import { useMemo } from 'react';
 import type { Diagnostic } from '../records/records.js';
 import type { CaptureStore } from '../model/store.js';
 import {
-  callFailed,
   selectDiagnosticTarget,
   selectInputError,
   selectInputTruncated,
@@ -35,7 +34,7 @@ export function captureLines(store: CaptureStore): Line[] {
     : `reading… ${count(packets)} packets`;
   lines.push([seg('Capture      ', 'dim'), seg(file, undefined, true), seg('  ' + facts)]);
   const c = store.severityCounts;
-  const failed = store.calls.filter(callFailed).length;
+  const failed = store.failedCallCount;
   lines.push([
     seg('Diagnostics  ', 'dim'),
     seg(`${count(c.error)} errors`, c.error > 0 ? 'error' : 'dim', c.error > 0),
@@ -44,7 +43,7 @@ export function captureLines(store: CaptureStore): Line[] {
     seg(' · '),
     seg(`${count(c.info)} info`, 'dim'),
     seg('    Calls ', 'dim'),
-    seg(`${count(store.calls.length)}`),
+    seg(`${count(store.callCount)}`),
     seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
   ]);
   const err = selectInputError(store);

@@ -21,8 +21,12 @@ export interface CallDocOptions {
 }
 
 export function callDocument(store: CaptureStore, index: number, o: CallDocOptions): DocLine[] {
-  const call = store.calls[index];
-  if (!call) return [text('No such call.', 'dim')];
+  if (index < 0 || index >= store.callCount) return [text('No such call.', 'dim')];
+  const call = store.callRecord(index);
+  if (!call)
+    return [
+      text(`The call's details cannot be read back: ${store.spoolProblem ?? 'spool unreadable'}.`, 'error'),
+    ];
   const frames = selectCallFrames(store, call);
   return [
     ...summary(call),

@@ -1,7 +1,7 @@
 /** The Calls table: its columns, and a row for a gRPC call or a (non-gRPC) HTTP/2 request. */
-import type { CallRecord } from '../records/records.js';
 import type { HttpRequestRow } from '../model/store-requests.js';
-import { messageBytes, type CallColumn } from '../model/store-selectors.js';
+import type { CallRow } from '../model/store-calls.js';
+import type { CallColumn } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
 import { methodText, outcomeRole, statusRole, statusText } from './call-style.js';
 import { rowLine, type Column } from './columns.js';
@@ -31,7 +31,7 @@ function methodWidth(cols: Column<CallColumn>[]): number {
   return cols.find((col) => col.id === 'method')?.width ?? 20;
 }
 
-export function callLine(c: CallRecord, cols: Column<CallColumn>[], start: number | null): Line {
+export function callLine(c: CallRow, cols: Column<CallColumn>[], start: number | null): Line {
   return rowLine(
     cols,
     {
@@ -43,7 +43,7 @@ export function callLine(c: CallRecord, cols: Column<CallColumn>[], start: numbe
       outcome: c.outcome,
       duration: duration(c.durationMs),
       requests: `${c.requestCount}/${c.responseCount}`,
-      bytes: bytes(messageBytes(c.requests) + messageBytes(c.responses)),
+      bytes: bytes(c.requestBytes + c.responseBytes),
     },
     { status: statusRole(c.status), outcome: outcomeRole(c.outcome), time: 'dim' },
   );

@@ -3,7 +3,7 @@
  * errors the client caused or must fix (bad arguments, not found, auth) in yellow; errors of the server
  * or the transport (UNAVAILABLE, INTERNAL, DEADLINE_EXCEEDED, ...) in red.
  */
-import type { CallRecord } from '../records/records.js';
+import type { CallSummary } from '../records/records.js';
 import type { Role } from './theme.js';
 
 /** CANCELLED, INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, FAILED_PRECONDITION, OUT_OF_RANGE, UNAUTHENTICATED. */
@@ -15,7 +15,7 @@ export function statusRole(status: number | null): Role {
   return CLIENT_SIDE.has(status) ? 'warning' : 'error';
 }
 
-export function outcomeRole(outcome: CallRecord['outcome']): Role {
+export function outcomeRole(outcome: CallSummary['outcome']): Role {
   switch (outcome) {
     case 'ok':
       return 'ok';
@@ -28,13 +28,13 @@ export function outcomeRole(outcome: CallRecord['outcome']): Role {
   }
 }
 
-export function statusText(c: CallRecord): string {
+export function statusText(c: CallSummary): string {
   if (c.status === null) return c.httpStatus !== null && c.httpStatus !== 200 ? `HTTP ${c.httpStatus}` : '-';
   return `${c.status} ${c.statusName ?? ''}`.trim();
 }
 
 /** "/pkg.Service/Method" or, for streams whose request headers were not seen, "? (guessed)". */
-export function methodText(c: CallRecord): string {
+export function methodText(c: CallSummary): string {
   const m = c.method ?? '?';
   return c.guessed ? `${m} (guessed)` : m;
 }

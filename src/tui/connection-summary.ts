@@ -163,7 +163,7 @@ function goaways(
 
 function callName(store: CaptureStore, entry: ConnectionEntry, stream: number): string {
   const i = store.callAt(entry.id, stream);
-  return i === undefined ? '' : safe(methodText(store.calls[i]!));
+  return i === undefined ? '' : safe(methodText(store.callRow(i, false)));
 }
 
 function streamList(store: CaptureStore, entry: ConnectionEntry, streams: number[]): string {

@@ -14,7 +14,7 @@ import {
   type ConnectionContext,
   type FilterExpr,
 } from '../filter/index.js';
-import type { CallRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../records/records.js';
+import type { CallSummary, ConnectionRecord, Diagnostic, FrameRecord } from '../records/records.js';
 
 export interface RowFilter {
   /** The text as typed; '' keeps everything. */
@@ -22,7 +22,7 @@ export interface RowFilter {
   kind: 'none' | 'expression' | 'text' | 'error';
   /** For 'error': "at column N: ...". */
   error: string | null;
-  call(c: CallRecord, conn?: ConnectionContext): boolean;
+  call(c: CallSummary, conn?: ConnectionContext): boolean;
   frame(f: FrameRecord, conn?: ConnectionContext): boolean;
   connection(rec: ConnectionRecord | null, id: string, shown: string): boolean;
   diagnostic(d: Diagnostic, conn?: ConnectionContext): boolean;
@@ -91,7 +91,7 @@ export function compileFilter(raw: string): RowFilter {
 }
 
 /** What free text is matched against in a call row: what the Calls screen shows, and a little more. */
-export function callText(c: CallRecord): string {
+export function callText(c: CallSummary): string {
   return [
     c.connection,
     `s${c.stream}`,

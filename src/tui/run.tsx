@@ -79,6 +79,7 @@ export async function runTui(opts: { input: string; pipeline: PipelineOptions })
   signal.aborted = true;
   app.unmount();
   restore();
+  store.close();
   process.off('exit', restore);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);

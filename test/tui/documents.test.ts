@@ -11,24 +11,29 @@ import { grpcurlCommand, shellQuote } from '../../src/tui/grpcurl.js';
 import { lineText } from '../../src/tui/lines.js';
 import { messageTree } from '../../src/tui/message-tree.js';
 import { windowChartLines } from '../../src/tui/window-charts.js';
-import { loadStore } from './load-store.js';
+import { callRows, loadStore } from './load-store.js';
 
 describe('the / filter', () => {
   it('uses the display filter language when the text parses', async () => {
     const store = await loadStore('grpc-js-unary.pcap');
     const f = compileFilter('grpc.status != 0');
     expect(f.kind).toBe('expression');
-    expect(store.calls.filter((c) => f.call(c)).map((c) => c.statusName)).toEqual([
-      'FAILED_PRECONDITION',
-      'RESOURCE_EXHAUSTED',
-    ]);
+    expect(
+      callRows(store)
+        .filter((c) => f.call(c))
+        .map((c) => c.statusName),
+    ).toEqual(['FAILED_PRECONDITION', 'RESOURCE_EXHAUSTED']);
   });
 
   it('matches plain words as text, case-insensitively', async () => {
     const store = await loadStore('grpc-js-unary.pcap');
     const f = compileFilter('resource_exh');
     expect(f.kind).toBe('text');
-    expect(store.calls.filter((c) => f.call(c)).map((c) => c.stream)).toEqual([9]);
+    expect(
+      callRows(store)
+        .filter((c) => f.call(c))
+        .map((c) => c.stream),
+    ).toEqual([9]);
     expect(f.line('8 RESOURCE_EXHAUSTED quota')).toBe(true);
   });
 

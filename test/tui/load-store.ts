@@ -1,7 +1,8 @@
 /** Test helper: a CaptureStore filled by the real pipeline from a sample, as the TUI's loader fills it. */
 import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine, type PipelineOptions } from '../../src/engine/pipeline.js';
-import { CaptureStore, type StoreOptions } from '../../src/model/store.js';
+import { CaptureStore, type CallRow, type StoreOptions } from '../../src/model/store.js';
+import type { CallRecord } from '../../src/records/records.js';
 
 export const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
 
@@ -17,4 +18,14 @@ export async function loadStore(
   engine.finish();
   store.setLoad({ phase: 'done' });
   return store;
+}
+
+/** Every call of the store as lists show it (store.callRow). */
+export function callRows(store: CaptureStore): CallRow[] {
+  return Array.from({ length: store.callCount }, (_, i) => store.callRow(i));
+}
+
+/** Every call of the store whole, read back from its spool (store.callRecord). */
+export function callRecords(store: CaptureStore): CallRecord[] {
+  return Array.from({ length: store.callCount }, (_, i) => store.callRecord(i)!);
 }

@@ -234,7 +234,7 @@ describe('Frames', () => {
   });
 
   it('the hex pane says how many bytes were not kept beyond the per-frame cap', async () => {
-    const store = await loadStore('grpc-js-unary.pcap', {}, { frameBytes: 16 });
+    const store = await loadStore('grpc-js-unary.pcap', {}, { frameBytes: 16, spool: null });
     app = await renderApp(store, { rows: 50 });
     const f = await app.keys('4', 'jjjj', KEY.tab, 'x');
     expect(f).toContain('frame header 9 bytes + DATA payload 106 bytes');

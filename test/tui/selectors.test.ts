@@ -13,12 +13,12 @@ import {
   selectInputTruncated,
   selectTopDiagnostics,
 } from '../../src/model/store-selectors.js';
-import { loadStore } from './load-store.js';
+import { callRows, loadStore } from './load-store.js';
 
 describe('calls', () => {
   it('grpc-js-deadline: sorted by duration descending, ties by start; failed calls found', async () => {
     const store = await loadStore('grpc-js-deadline.pcap');
-    const streams = (rows: Uint32Array): number[] => [...rows].map((i) => store.calls[i]!.stream);
+    const streams = (rows: Uint32Array): number[] => [...rows].map((i) => store.callRow(i).stream);
     expect(streams(selectCallRows(store, { column: 'time', descending: false }, null))).toEqual([1, 3, 5]);
     // meta: stream 1 DEADLINE_EXCEEDED after 128.2 ms, stream 3 cancelled after 126.7 ms, stream 5 OK in 25.5 ms
     expect(streams(selectCallRows(store, { column: 'duration', descending: true }, null))).toEqual([1, 3, 5]);
@@ -26,15 +26,16 @@ describe('calls', () => {
     expect(
       streams(selectCallRows(store, { column: 'time', descending: false }, (c) => c.outcome !== 'ok')),
     ).toEqual([1, 3]);
-    expect(store.calls.filter(callFailed).map((c) => c.statusName)).toEqual([
-      'DEADLINE_EXCEEDED',
-      'CANCELLED',
-    ]);
+    expect(
+      callRows(store)
+        .filter(callFailed)
+        .map((c) => c.statusName),
+    ).toEqual(['DEADLINE_EXCEEDED', 'CANCELLED']);
   });
 
   it("a call's frames are the frames of its stream, in order", async () => {
     const store = await loadStore('grpc-js-deadline.pcap');
-    const first = store.calls[0]!;
+    const first = store.callRow(0);
     const types = selectCallFrames(store, first).map((n) => store.frames.typeName(n));
     // HEADERS + DATA from the client, then the client's RST_STREAM CANCEL when the deadline passed
     expect(types).toEqual(['HEADERS', 'DATA', 'RST_STREAM']);
@@ -116,7 +117,7 @@ describe('diagnostics', () => {
     expect(d.code).toMatch(/deadline/);
     const target = selectDiagnosticTarget(store, d);
     expect(target).toEqual({ kind: 'call', call: store.callAt('c1', 1) });
-    expect(store.calls[store.callAt('c1', 1)!]!.statusName).toBe('DEADLINE_EXCEEDED');
+    expect(store.callRow(store.callAt('c1', 1)!).statusName).toBe('DEADLINE_EXCEEDED');
   });
 
   it('damaged-dropped: the gap leads to the first frame after it', async () => {

@@ -19,8 +19,12 @@ const SERVER_PORT = 50101;
 /** RFC 9113 §3.4: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" precedes the client's first frame. */
 const PREFACE_LENGTH = 24;
 
+/** With `frameBytes`, the in-memory store (no spool) that keeps that many payload bytes per frame. */
 async function storeOf(frameBytes?: number): Promise<CaptureStore> {
-  const store = new CaptureStore({ throttleMs: 0, ...(frameBytes !== undefined ? { frameBytes } : {}) });
+  const store = new CaptureStore({
+    throttleMs: 0,
+    ...(frameBytes !== undefined ? { frameBytes, spool: null } : {}),
+  });
   const engine = createEngine({ file: SAMPLES + SAMPLE, hpackReports: true }, store);
   engine.push(await readCaptureFile(SAMPLES + SAMPLE));
   engine.finish();

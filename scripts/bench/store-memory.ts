@@ -1,0 +1,67 @@
+/**
+ * What the TUI's store costs per frame: node --expose-gc --import tsx scripts/bench/store-memory.ts FILE [--json]
+ *
+ * Loads FILE through the engine into a CaptureStore exactly as the TUI does (hpackReports on), then,
+ * after full garbage collections, prints the live heap, external memory (typed arrays), RSS, and those
+ * divided by the number of frames, with the load time. Then it drops the store's parts one at a time
+ * (calls, HPACK inspector data, frames, connections) to attribute the heap to each.
+ */
+import { performance } from 'node:perf_hooks';
+import { CaptureSource } from '../../src/capture/source.js';
+import { createEngine } from '../../src/engine/pipeline.js';
+import { CaptureStore } from '../../src/model/store.js';
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: store-memory.ts FILE');
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+
+function live(): { heap: number; external: number; rss: number } {
+  for (let i = 0; i < 3; i++) gc!();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, external: m.external + m.arrayBuffers, rss: m.rss };
+}
+
+const MiB = (n: number): string => (n / 1048576).toFixed(1);
+
+const base = live();
+const t0 = performance.now();
+const store = new CaptureStore({ throttleMs: 0 });
+const engine = createEngine({ file, hpackReports: true }, store);
+const source = new CaptureSource(file);
+for await (const events of source.events()) engine.push(events);
+engine.finish();
+const loadMs = performance.now() - t0;
+const full = live();
+const frames = store.frames.count;
+const used = full.heap + full.external - base.heap - base.external;
+const result: Record<string, number> = {
+  frames,
+  calls: store.callCount,
+  connections: store.connections.length,
+  loadMs: Math.round(loadMs),
+  heapMiB: Number(MiB(full.heap)),
+  externalMiB: Number(MiB(full.external)),
+  rssMiB: Number(MiB(full.rss)),
+  bytesPerFrame: Math.round(used / Math.max(1, frames)),
+};
+// Attribution: drop one part at a time (the store is not used again).
+const s = store as unknown as Record<string, unknown>;
+const parts: Array<[string, () => void]> = [
+  ['calls', () => (s['callTable'] = null)],
+  ['hpack', () => (s['hpack'] = null)],
+  ['frames', () => (s['frames'] = null)],
+  ['connections', () => ((s['conns'] as unknown[]).length = 0)],
+  ['diagnostics', () => ((s['diags'] as unknown[]).length = 0)],
+];
+let prev = full.heap + full.external;
+void engine;
+for (const [name, drop] of parts) {
+  drop();
+  const now = live();
+  const total = now.heap + now.external;
+  result[`${name}BytesPerFrame`] = Math.round((prev - total) / Math.max(1, frames));
+  prev = total;
+}
+if (process.argv.includes('--json')) console.log(JSON.stringify(result));
+else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(28)} ${v}`);

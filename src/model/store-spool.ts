@@ -1,0 +1,166 @@
+/**
+ * Bytes the TUI shows only when a row is opened (frame payloads for the hex pane, whole call records)
+ * kept in a temporary file instead of the heap: memory then holds where each piece is (an offset), not the
+ * piece, so a capture of any length can be browsed. The spool works the same for a file, stdin, a live
+ * pipe and decrypted TLS, since it holds what the engine decoded rather than pointing into the input.
+ *
+ * Appends go through a 1 MiB buffer (one write per megabyte); reads of bytes still in the buffer come from
+ * it. When no temporary directory can be made, or a write fails (disk full, file size limit), the spool
+ * stops taking bytes and `problem` says why: `append` then returns -1 and callers keep what they need in
+ * memory instead (the store degrades to its in-memory behaviour). Everything written before the failure
+ * stays readable. The directory is removed by `remove()` and at process exit.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BUFFER_BYTES = 1 << 20;
+
+/** The file operations the spool needs (tests inject failing ones). */
+export interface SpoolFs {
+  mkdtemp(prefix: string): string;
+  open(path: string): number;
+  write(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
+  read(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
+  close(fd: number): void;
+  rm(dir: string): void;
+}
+
+export const NODE_FS: SpoolFs = {
+  mkdtemp: (prefix) => mkdtempSync(prefix),
+  open: (path) => openSync(path, 'w+', 0o600),
+  write: (fd, buf, offset, length, position) => writeSync(fd, buf, offset, length, position),
+  read: (fd, buf, offset, length, position) => readSync(fd, buf, offset, length, position),
+  close: (fd) => closeSync(fd),
+  rm: (dir) => rmSync(dir, { recursive: true, force: true }),
+};
+
+export class ByteSpool {
+  /** Why bytes are no longer (or never were) spooled; null while the spool works. */
+  problem: string | null = null;
+  private dir: string | null = null;
+  private fd: number | null = null;
+  /** False once a write failed or there is no file: appends return -1, reads of written bytes go on. */
+  private writable = false;
+  /** Bytes in the file. */
+  private flushed = 0;
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  private buffered = 0;
+  private readonly onExit = (): void => this.remove();
+
+  constructor(
+    private readonly fs: SpoolFs = NODE_FS,
+    tmp: string = tmpdir(),
+  ) {
+    try {
+      this.dir = fs.mkdtemp(join(tmp, 'h2scope-tui-'));
+      this.fd = fs.open(join(this.dir, 'spool'));
+      this.writable = true;
+      process.once('exit', this.onExit);
+    } catch (err) {
+      this.fail(`cannot use the temporary directory ${tmp} (${(err as Error).message})`);
+    }
+  }
+
+  /** Bytes taken so far (file and buffer). */
+  get size(): number {
+    return this.flushed + this.buffered;
+  }
+
+  /** Appends `bytes`; returns their offset, or -1 when the spool is not working (see `problem`). */
+  append(bytes: Uint8Array): number {
+    if (!this.writable) return -1;
+    if (this.buffered + bytes.length > BUFFER_BYTES) {
+      this.flush();
+      if (!this.writable) return -1;
+    }
+    const at = this.size;
+    if (bytes.length > BUFFER_BYTES) {
+      this.writeAll(bytes);
+      return this.writable ? at : -1;
+    }
+    this.buffer.set(bytes, this.buffered);
+    this.buffered += bytes.length;
+    return at;
+  }
+
+  /** The `length` bytes at `offset`, or null when they cannot be read back (never bytes not written). */
+  read(offset: number, length: number): Uint8Array | null {
+    if (offset < 0 || length < 0 || offset + length > this.size) return null;
+    const out = new Uint8Array(length);
+    const inFile = Math.max(0, Math.min(length, this.flushed - offset));
+    if (inFile > 0) {
+      if (this.fd === null) return null;
+      try {
+        let got = 0;
+        while (got < inFile) {
+          const n = this.fs.read(this.fd, out, got, inFile - got, offset + got);
+          if (n <= 0) return null;
+          got += n;
+        }
+      } catch {
+        return null;
+      }
+    }
+    if (inFile < length) {
+      const from = offset + inFile - this.flushed;
+      out.set(this.buffer.subarray(from, from + (length - inFile)), inFile);
+    }
+    return out;
+  }
+
+  /** Deletes the file and its directory; further appends return -1. */
+  remove(): void {
+    process.removeListener('exit', this.onExit);
+    if (this.fd !== null) {
+      try {
+        this.fs.close(this.fd);
+      } catch {
+        // closing a spool we are deleting: nothing to do about it
+      }
+    }
+    this.fd = null;
+    this.writable = false;
+    if (this.dir !== null) {
+      try {
+        this.fs.rm(this.dir);
+      } catch {
+        // a temporary directory we cannot remove is left to the system's cleaning
+      }
+    }
+    this.dir = null;
+    this.problem ??= 'spool removed';
+  }
+
+  private flush(): void {
+    if (this.buffered === 0) return;
+    const n = this.buffered;
+    this.buffered = 0;
+    // On failure the buffer's bytes that did not reach the file are gone: `size` shrinks to what the
+    // file holds, so reading them gives null, never other bytes.
+    this.writeAll(this.buffer.subarray(0, n));
+  }
+
+  private writeAll(bytes: Uint8Array): void {
+    let done = 0;
+    try {
+      while (done < bytes.length) {
+        const n = this.fs.write(this.fd!, bytes, done, bytes.length - done, this.flushed + done);
+        if (n <= 0) throw new Error('no bytes written');
+        done += n;
+      }
+      this.flushed += done;
+    } catch (err) {
+      this.flushed += done;
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOSPC' ? 'disk full' : code === 'EFBIG' ? 'file size limit' : (err as Error).message;
+      this.fail(`writing to the temporary directory ${this.dir ?? tmpdir()} failed (${why})`);
+    }
+  }
+
+  private fail(problem: string): void {
+    this.problem = problem;
+    this.writable = false;
+  }
+}
