@@ -48,7 +48,8 @@ async function capture(): Promise<() => Promise<void>> {
     tcpdump.kill('SIGINT');
     await new Promise((resolve) => tcpdump.once('exit', resolve));
     const dropped = /(\d+) packets? dropped by kernel/.exec(err)?.[1];
-    if (dropped !== undefined && dropped !== '0') throw new Error(`tcpdump dropped ${dropped} packets: ${err}`);
+    if (dropped !== undefined && dropped !== '0')
+      throw new Error(`tcpdump dropped ${dropped} packets: ${err}`);
     renameSync(tmp, out);
   };
 }

@@ -8,6 +8,7 @@
 import type { CallKind, CallOutcome, CallRecord, CallSummary, StatusSource } from '../records/call.js';
 import type { Role } from '../records/role.js';
 import { F64Column, StringPool, U32Column, U8Column } from './store-columns.js';
+import type { HeaderLists } from './store-headers.js';
 import type { ByteSpool } from './store-spool.js';
 
 /** A call as lists show it: the summary plus the bytes of its messages. */
@@ -90,9 +91,10 @@ export class CallTable {
   private readonly deadlineMs = new F64Column();
   private readonly requestBytes = new F64Column();
   private readonly responseBytes = new F64Column();
-  /** Header lists: offset in `headerPool` of [count, pair ids...] for request, response, trailers. */
-  private readonly headersAt = new U32Column();
-  private readonly headerPool = new U32Column(4096);
+  /** Header lists (offsets in the store's HeaderLists) of the request, the response and the trailers. */
+  private readonly requestHeadersAt = new U32Column();
+  private readonly responseHeadersAt = new U32Column();
+  private readonly trailersAt = new U32Column();
   /** Where the record's JSON is in the spool (-1: kept in `inMemory`), and its length. */
   private readonly recordAt = new F64Column();
   private readonly recordLength = new U32Column();
@@ -100,6 +102,7 @@ export class CallTable {
 
   constructor(
     private readonly strings: StringPool,
+    private readonly headerLists: HeaderLists,
     /** Connection ids by ordinal, and ordinals by id (the store's numbering). */
     private readonly connectionId: (ordinal: number) => string,
     private readonly spool: ByteSpool | null,
@@ -141,9 +144,9 @@ export class CallTable {
     this.deadlineMs.push(rec.deadlineMs ?? NaN);
     this.requestBytes.push(messageBytes(rec.requests));
     this.responseBytes.push(messageBytes(rec.responses));
-    this.headersAt.push(this.addHeaders(rec.requestHeaders));
-    this.addHeaders(rec.responseHeaders);
-    this.addHeaders(rec.trailers);
+    this.requestHeadersAt.push(this.headerLists.add(rec.requestHeaders));
+    this.responseHeadersAt.push(this.headerLists.add(rec.responseHeaders));
+    this.trailersAt.push(this.headerLists.add(rec.trailers));
     const json = ENCODER.encode(JSON.stringify(rec));
     const at = this.spool ? this.spool.append(json) : -1;
     this.recordAt.push(at);
@@ -165,12 +168,11 @@ export class CallTable {
     const httpStatus = this.httpStatus.get(i);
     const firstResponse = this.firstResponseMs.get(i);
     const deadline = this.deadlineMs.get(i);
-    let at = this.headersAt.get(i);
-    const requestHeaders = withHeaders ? this.headers(at) : [];
-    at += 1 + 2 * this.headerPool.get(at);
-    const responseHeaders = withHeaders ? this.headers(at) : [];
-    at += 1 + 2 * this.headerPool.get(at);
-    const trailers = withHeaders ? this.headers(at) : [];
+    const list = (at: U32Column): Array<[string, string]> =>
+      withHeaders ? (this.headerLists.get(at.get(i)) ?? []) : [];
+    const requestHeaders = list(this.requestHeadersAt);
+    const responseHeaders = list(this.responseHeadersAt);
+    const trailers = list(this.trailersAt);
     return {
       connection: this.connectionId(this.connection.get(i)),
       stream: this.stream.get(i),
@@ -245,25 +247,5 @@ export class CallTable {
 
   private strOf(id: number): string | null {
     return id === NULL ? null : this.strings.at(id - 1);
-  }
-
-  private addHeaders(headers: ReadonlyArray<[string, string]>): number {
-    const at = this.headerPool.push(headers.length);
-    for (const [name, value] of headers) {
-      this.headerPool.push(this.strings.id(name));
-      this.headerPool.push(this.strings.id(value));
-    }
-    return at;
-  }
-
-  private headers(at: number): Array<[string, string]> {
-    const count = this.headerPool.get(at);
-    const out: Array<[string, string]> = [];
-    for (let k = 0; k < count; k++)
-      out.push([
-        this.strings.at(this.headerPool.get(at + 1 + 2 * k)),
-        this.strings.at(this.headerPool.get(at + 2 + 2 * k)),
-      ]);
-    return out;
   }
 }

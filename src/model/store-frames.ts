@@ -11,6 +11,7 @@
 import { FRAME_HEADER_LENGTH, wireType, writeFrameHeader } from './frame-header.js';
 import type { FrameRecord } from '../records/records.js';
 import { F64Column, StringPool, U16Column, U32Column, U8Column } from './store-columns.js';
+import type { HeaderLists } from './store-headers.js';
 import type { ByteSpool } from './store-spool.js';
 
 /**
@@ -94,7 +95,6 @@ export class FrameTable {
   private readonly bytesLength = new U32Column();
   private readonly hpackSize = new U32Column();
   private readonly hpackMax = new U32Column();
-  private readonly headerPool = new U32Column(4096);
   private readonly bytePool = new U8Column(4096);
   /** Wire type byte per type name id (`typeNames`), for rebuilding frame headers. */
   private readonly typeBytes = new U8Column(256);
@@ -106,6 +106,8 @@ export class FrameTable {
   constructor(
     /** Header names and values. */
     readonly strings: StringPool,
+    /** Header lists, shared with the call table. */
+    private readonly headerLists: HeaderLists,
     /** Connection ids by ordinal (the store's numbering). */
     private readonly connectionId: (ordinal: number) => string,
     /** Payload bytes kept in memory per frame without a spool (frame-bytes option). */
@@ -113,7 +115,6 @@ export class FrameTable {
     /** Where whole payloads go; null keeps `bytesLimit` bytes per frame in memory. */
     private readonly spool: ByteSpool | null = null,
   ) {
-    this.headerPool.push(0); // offset 0 means "no header list"
     if (!Number.isInteger(bytesLimit) || bytesLimit < 0)
       throw new Error(`bad frame bytes limit ${bytesLimit}`);
   }
@@ -146,7 +147,7 @@ export class FrameTable {
     this.bits.push(bits);
     this.hpackSize.push(hpack?.size ?? 0);
     this.hpackMax.push(hpack?.maxSize ?? UNKNOWN_MAX);
-    this.headerAt.push(rec.headers ? this.addHeaders(rec.headers) : 0);
+    this.headerAt.push(rec.headers ? this.headerLists.add(rec.headers) : 0);
     this.addBytes(payload);
     const extras = this.extrasOf(rec, auxField);
     if (extras) this.extras.set(n, extras);
@@ -168,16 +169,7 @@ export class FrameTable {
 
   /** The header list of a frame that ends a header block, or null. */
   headers(n: number): Array<[string, string]> | null {
-    const at = this.headerAt.get(n);
-    if (at === 0) return null;
-    const count = this.headerPool.get(at);
-    const out: Array<[string, string]> = [];
-    for (let i = 0; i < count; i++) {
-      const name = this.headerPool.get(at + 1 + 2 * i);
-      const value = this.headerPool.get(at + 2 + 2 * i);
-      out.push([this.strings.at(name), this.strings.at(value)]);
-    }
-    return out;
+    return this.headerLists.get(this.headerAt.get(n));
   }
 
   /** The sender's HPACK table after the header block this frame ends, or null. */
@@ -261,15 +253,6 @@ export class FrameTable {
     if (headers) rec.headers = headers;
     const extras = this.extras.get(n);
     return extras ? { ...rec, ...extras } : rec;
-  }
-
-  private addHeaders(headers: Array<[string, string]>): number {
-    const at = this.headerPool.push(headers.length);
-    for (const [name, value] of headers) {
-      this.headerPool.push(this.strings.id(name));
-      this.headerPool.push(this.strings.id(value));
-    }
-    return at;
   }
 
   private typeId(name: string): number {

@@ -21,15 +21,11 @@ const OP_SIZE_UPDATE = 1;
 const OP_LOST = 2;
 const OP_RESYNCED = 3;
 
-interface BlockRef {
-  repAt: number;
-  repCount: number;
-  /** History lengths (items) of the sender's and the receiver's side after this block. */
-  ownEnd: number;
-  peerEnd: number;
-  ownKey: string;
-  peerKey: string;
-}
+/** Representation runs remembered for sharing (cleared when full). */
+const RECENT_BLOCKS = 4096;
+
+/** A connection's two histories: ordinal * 2 for the client's table, + 1 for the server's. */
+const historyId = (conn: number, side: Role): number => conn * 2 + (side === 'server' ? 1 : 0);
 
 export interface HpackBlockView {
   representations: HpackRepresentation[];
@@ -39,49 +35,88 @@ export interface HpackBlockView {
   receiver: ReplayedTable;
 }
 
+/**
+ * Blocks are rows of columns, added in frame order, so the block of a frame is found by binary search
+ * over `frame` (no per-block object or map entry: ~24 bytes a block).
+ */
 export class HpackBlocks {
   private readonly reps = new U32Column();
   private readonly sizeUpdates = new Map<number, HpackSizeUpdate[]>();
-  private readonly blocks = new Map<number, BlockRef>();
-  private readonly histories = new Map<string, U32Column>();
+  private readonly frame = new U32Column();
+  private readonly repAt = new U32Column();
+  private readonly repCount = new U32Column();
+  /** History lengths (items) of the sender's and the receiver's side after the block. */
+  private readonly ownEnd = new U32Column();
+  private readonly peerEnd = new U32Column();
+  /** The sender's history id (historyId); the receiver's is this id ^ 1. */
+  private readonly ownHistory = new U32Column();
+  private readonly histories = new Map<number, U32Column>();
+  private readonly recentReps = new Map<string, number>();
 
   constructor(private readonly strings: StringPool) {}
 
   /** Records the block that frame `n` of connection `conn` (ordinal) ended, sent by `from`. */
   add(n: number, conn: number, from: Role, report: HpackBlockReport): void {
-    const ownKey = `${conn}:${from}`;
-    const peerKey = `${conn}:${from === 'client' ? 'server' : 'client'}`;
-    const own = this.history(ownKey);
+    const ownId = historyId(conn, from);
+    const own = this.history(ownId);
     for (const item of historyItems(report)) this.push(own, item);
-    const repAt = this.reps.length;
-    for (const r of report.representations) this.reps.push(pack(r));
+    this.frame.push(n);
+    // A client's blocks repeat the same representations call after call (indexed fields of a warm
+    // table): a run of representations equal to a recent one is stored once.
+    const packed = report.representations.map(pack);
+    const key = packed.join(',');
+    let at = this.recentReps.get(key);
+    if (at === undefined) {
+      at = this.reps.length;
+      for (const p of packed) this.reps.push(p);
+      if (this.recentReps.size >= RECENT_BLOCKS) this.recentReps.clear();
+      this.recentReps.set(key, at);
+    }
+    this.repAt.push(at);
+    this.repCount.push(packed.length);
     if (report.sizeUpdates.length > 0) this.sizeUpdates.set(n, report.sizeUpdates);
-    const peerEnd = (this.histories.get(peerKey)?.length ?? 0) / 4;
-    const ref = { repAt, repCount: report.representations.length, ownEnd: own.length / 4, peerEnd };
-    this.blocks.set(n, { ...ref, ownKey, peerKey });
+    this.ownEnd.push(own.length / 4);
+    this.peerEnd.push((this.histories.get(ownId ^ 1)?.length ?? 0) / 4);
+    this.ownHistory.push(ownId);
   }
 
   has(n: number): boolean {
-    return this.blocks.has(n);
+    return this.blockOf(n) >= 0;
   }
 
   /** What frame `n`'s header block showed, with both tables replayed; null if it ended no block. */
   view(n: number): HpackBlockView | null {
-    const ref = this.blocks.get(n);
-    if (!ref) return null;
+    const b = this.blockOf(n);
+    if (b < 0) return null;
     const representations: HpackRepresentation[] = [];
-    for (let i = 0; i < ref.repCount; i++) representations.push(unpack(this.reps.get(ref.repAt + i)));
+    const at = this.repAt.get(b);
+    for (let i = 0; i < this.repCount.get(b); i++) representations.push(unpack(this.reps.get(at + i)));
+    const own = this.ownHistory.get(b);
     return {
       representations,
       sizeUpdates: this.sizeUpdates.get(n) ?? [],
-      sender: dynamicTableAt(this.items(ref.ownKey, ref.ownEnd)),
-      receiver: dynamicTableAt(this.items(ref.peerKey, ref.peerEnd)),
+      sender: dynamicTableAt(this.items(own, this.ownEnd.get(b))),
+      receiver: dynamicTableAt(this.items(own ^ 1, this.peerEnd.get(b))),
     };
   }
 
-  private history(key: string): U32Column {
-    let h = this.histories.get(key);
-    if (!h) this.histories.set(key, (h = new U32Column(64)));
+  /** The block row of frame `n`, or -1 (binary search: blocks are added in frame order). */
+  private blockOf(n: number): number {
+    let lo = 0;
+    let hi = this.frame.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const f = this.frame.get(mid);
+      if (f === n) return mid;
+      if (f < n) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private history(id: number): U32Column {
+    let h = this.histories.get(id);
+    if (!h) this.histories.set(id, (h = new U32Column(64)));
     return h;
   }
 
@@ -92,8 +127,8 @@ export class HpackBlocks {
     else h.pushAll([item.kind === 'lost' ? OP_LOST : OP_RESYNCED, 0, 0, 0]);
   }
 
-  private items(key: string, end: number): TableHistoryItem[] {
-    const h = this.histories.get(key);
+  private items(id: number, end: number): TableHistoryItem[] {
+    const h = this.histories.get(id);
     const out: TableHistoryItem[] = [];
     for (let i = 0; h && i < end; i++) {
       const [op, name, value, size] = [h.get(4 * i), h.get(4 * i + 1), h.get(4 * i + 2), h.get(4 * i + 3)];

@@ -18,6 +18,7 @@ import type {
 import { CallTable, callFailed, type CallRow } from './store-calls.js';
 import { StringPool, U32Column } from './store-columns.js';
 import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
+import { HeaderLists } from './store-headers.js';
 import { HpackBlocks } from './store-hpack.js';
 import { ByteSpool } from './store-spool.js';
 
@@ -118,13 +119,15 @@ export class CaptureStore implements RecordSink {
     this.timer = opts.timer ?? DEFAULT_TIMER;
     this.spool = opts.spool === undefined ? new ByteSpool() : opts.spool;
     const connectionId = (o: number): string => this.conns[o]?.id ?? '';
+    const lists = new HeaderLists(this.strings);
     this.frames = new FrameTable(
       this.strings,
+      lists,
       connectionId,
       opts.frameBytes ?? DEFAULT_FRAME_BYTES,
       this.spool,
     );
-    this.callTable = new CallTable(this.strings, connectionId, this.spool);
+    this.callTable = new CallTable(this.strings, lists, connectionId, this.spool);
   }
 
   /** Removes the spool file (the TUI's exit); rows stay, opened details may then be unavailable. */

@@ -1,8 +1,9 @@
 /**
  * Reads the capture into the store in the background while the UI is up: chunk by chunk from the
  * CaptureSource, through the engine, with the progress (bytes of total, packets, elapsed time) in the
- * store after each chunk. Between chunks it yields to the event loop so keys and redraws go on while a
- * large file loads. A read problem ends as a diagnostic in the store (the source never throws); what was
+ * store after each chunk. It yields to the event loop at least every `sliceMs` of decoding (a 1 MiB
+ * chunk of small calls is ~25k frames, a quarter of a second or more of work), so keys and redraws go on
+ * while a large file loads. A read problem ends as a diagnostic in the store (the source never throws); what was
  * decoded before it stays browsable.
  */
 import type { CaptureSource } from '../capture/source.js';
@@ -14,7 +15,12 @@ export interface LoadOptions {
   now(): number;
   /** Set by the caller to stop reading (the user quit). */
   signal: { aborted: boolean };
+  /** Longest stretch of decoding between two turns of the event loop (default 8 ms). */
+  sliceMs?: number;
 }
+
+/** Packets decoded between two looks at the clock. */
+const CLOCK_EVERY = 64;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -36,11 +42,21 @@ export async function loadCapture(
     });
   };
   store.setLoad({ phase: 'loading', live });
-  for await (const events of source.events()) {
-    engine.push(events);
+  const sliceMs = o.sliceMs ?? 8;
+  let sliceStart = o.now();
+  reading: for await (const events of source.events()) {
+    for (let at = 0; at < events.length; at += CLOCK_EVERY) {
+      engine.push(at === 0 && events.length <= CLOCK_EVERY ? events : events.slice(at, at + CLOCK_EVERY));
+      if (o.now() - sliceStart < sliceMs) continue;
+      progress();
+      await nextTurn();
+      sliceStart = o.now();
+      if (o.signal.aborted) break reading;
+    }
     progress();
     if (o.signal.aborted) break;
     await nextTurn();
+    sliceStart = o.now();
     if (o.signal.aborted) break;
   }
   engine.setCompressed(source.progress.compressed);
