@@ -17,6 +17,7 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
     [
       ['j k  ↓ ↑', 'next / previous row'],
       ['PgDn PgUp  Space  Ctrl-F Ctrl-B', 'next / previous page'],
+      ['F', 'follow new rows at the end of a list (like tail -f; on by default: G pins, k unpins)'],
       ['g G  Home End', 'first / last row'],
       ['Enter  →', 'open: a call, a connection, the frame or call a diagnostic points at; expand a message'],
       ['Esc  Backspace  ←', 'back (or clear the filter)'],

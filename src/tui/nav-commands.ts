@@ -6,6 +6,7 @@ import { CALL_COLUMNS, CONNECTION_COLUMNS } from '../model/store-selectors.js';
 import {
   activeView,
   base,
+  currentList,
   focusedList,
   listState,
   moveTo,
@@ -26,7 +27,7 @@ export function seek(
   none: string,
 ): NavState {
   const v = activeView(s);
-  const list = focusedList(v);
+  const list = currentList(focusedList(v), ctx.count);
   if (ctx.count === 0) return { ...s, message: none };
   if (!test) return withActive(s, withList(v, moveTo(list, list.cursor + dir, ctx.count, ctx.page)));
   for (let step = 1; step <= ctx.count; step++) {

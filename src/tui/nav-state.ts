@@ -12,6 +12,11 @@ export interface ListState {
   cursor: number;
   /** First visible row. */
   top: number;
+  /**
+   * Pinned to the last row: while rows arrive (a live capture, a file still loading) the cursor stays
+   * on the newest, like `tail -f`. Set by reaching the last row while NavState.follow is on.
+   */
+  pinned?: boolean;
 }
 
 interface ViewBase {
@@ -56,6 +61,8 @@ export interface NavState {
   message: string | null;
   /** The load error screen was shown once (it is not shown again when dismissed). */
   errorShown: boolean;
+  /** Lists at their last row follow new rows (F toggles; on by default). */
+  follow: boolean;
   quit: boolean;
 }
 
@@ -79,6 +86,7 @@ export function initialNav(): NavState {
     },
     stack: [],
     prompt: null,
+    follow: true,
     message: null,
     errorShown: false,
     quit: false,
@@ -105,10 +113,20 @@ export function withList(v: View, list: ListState): View {
   return { ...v, lists };
 }
 
-/** Puts the cursor at `row` (clamped to the rows) and scrolls just enough to show it. */
-export function moveTo(list: ListState, row: number, count: number, page: number): ListState {
+/**
+ * Puts the cursor at `row` (clamped to the rows) and scrolls just enough to show it; with `follow`, a
+ * cursor that lands on the last row pins the list there (see ListState.pinned).
+ */
+export function moveTo(list: ListState, row: number, count: number, page: number, follow = false): ListState {
   const cursor = Math.max(0, Math.min(row, count - 1));
-  return { cursor, top: scrollFor(list.top, cursor, count, page) };
+  const next: ListState = { cursor, top: scrollFor(list.top, cursor, count, page) };
+  if (follow && count > 0 && cursor === count - 1) next.pinned = true;
+  return next;
+}
+
+/** The list as it stands with `count` rows: a pinned list's cursor is on the last row. */
+export function currentList(list: ListState, count: number): ListState {
+  return list.pinned && count > 0 ? { ...list, cursor: count - 1 } : list;
 }
 
 /** The first visible row that keeps `cursor` on a page of `page` rows. */

@@ -8,6 +8,7 @@ import { follow, hexCommand, seek, sortCommand, streamCommand, toSection } from 
 import {
   activeView,
   base,
+  currentList,
   focusedList,
   listState,
   moveTo,
@@ -100,6 +101,7 @@ type Command =
   | 'connection'
   | 'prevStream'
   | 'nextStream'
+  | 'follow'
   | TopId;
 
 const NAMED_COMMANDS: Record<string, Command> = {
@@ -138,6 +140,7 @@ const CHAR_COMMANDS: Record<string, Command> = {
   c: 'connection',
   '[': 'prevStream',
   ']': 'nextStream',
+  F: 'follow',
   '1': 'overview',
   '2': 'calls',
   '3': 'connections',
@@ -157,8 +160,9 @@ function commandKey(s: NavState, t: KeyToken, ctx: ViewCtx): NavState {
   if (cmd === null) return s;
   if ((TOP_VIEWS as readonly string[]).includes(cmd)) return { ...s, top: cmd as TopId, stack: [] };
   const v = activeView(s);
-  const list = focusedList(v);
-  const move = (row: number): NavState => withActive(s, withList(v, moveTo(list, row, ctx.count, ctx.page)));
+  const list = currentList(focusedList(v), ctx.count);
+  const move = (row: number): NavState =>
+    withActive(s, withList(v, moveTo(list, row, ctx.count, ctx.page, s.follow)));
   switch (cmd) {
     case 'down':
       return move(list.cursor + 1);
@@ -172,6 +176,16 @@ function commandKey(s: NavState, t: KeyToken, ctx: ViewCtx): NavState {
       return move(0);
     case 'last':
       return move(ctx.count - 1);
+    case 'follow': {
+      const on = !s.follow;
+      const next = {
+        ...s,
+        follow: on,
+        message: on ? 'following new rows (F stops)' : 'not following new rows',
+      };
+      const moved = moveTo(list, on ? ctx.count - 1 : list.cursor, ctx.count, ctx.page, on);
+      return withActive(next, withList(v, moved));
+    }
     case 'next':
     case 'prev':
       return seek(s, ctx, cmd === 'next' ? 1 : -1, ctx.matches, 'no match');
@@ -185,7 +199,7 @@ function commandKey(s: NavState, t: KeyToken, ctx: ViewCtx): NavState {
 
 function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
   const v = activeView(s);
-  const cursor = focusedList(v).cursor;
+  const cursor = currentList(focusedList(v), ctx.count).cursor;
   switch (cmd) {
     case 'open': {
       const target = ctx.count > 0 ? ctx.open?.(cursor) : null;

@@ -10,7 +10,8 @@ export interface ListWindow {
 
 /** The rows a list shows: the cursor clamped to `count`, scrolled so it is on the page. */
 export function windowOf(list: ListState | undefined, count: number, page: number): ListWindow {
-  const cursor = Math.max(0, Math.min(list?.cursor ?? 0, count - 1));
+  const wanted = list?.pinned ? count - 1 : (list?.cursor ?? 0);
+  const cursor = Math.max(0, Math.min(wanted, count - 1));
   const top = scrollFor(list?.top ?? 0, cursor, count, page);
   return { cursor, top, end: Math.min(count, top + Math.max(1, page)) };
 }

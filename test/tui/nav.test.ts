@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeyToken } from '../../src/tui/keys.js';
 import { navReducer, type NavAction, type ViewCtx } from '../../src/tui/nav.js';
 import { activeView, initialNav, type NavState } from '../../src/tui/nav-state.js';
+import { windowOf } from '../../src/tui/window.js';
 
 const ch = (c: string, ctrl = false): KeyToken => ({ kind: 'char', ch: c, ctrl });
 const named = (name: Extract<KeyToken, { kind: 'key' }>['name']): KeyToken => ({ kind: 'key', name });
@@ -239,5 +240,41 @@ describe('screen commands', () => {
     expect(s.message).not.toBeNull();
     const t = press(s, list(3), 'z');
     expect(t).toEqual({ ...s, message: null });
+  });
+});
+
+describe('following new rows (tail -f)', () => {
+  const shown = (s: NavState, count: number, page = 10) => windowOf(activeView(s).lists[0], count, page);
+
+  it('a list at its last row stays on the newest row as rows arrive; k lets go', () => {
+    let s = press(initialNav(), list(10), '4', 'G');
+    expect(shown(s, 10).cursor).toBe(9);
+    expect(shown(s, 25)).toEqual({ cursor: 24, top: 15, end: 25 }); // 15 rows arrived
+    s = press(s, list(25), 'k'); // moves from the newest row, and stops following
+    expect(cursor(s)).toBe(23);
+    expect(shown(s, 40).cursor).toBe(23);
+    s = press(s, list(40), 'j'.repeat(16)); // back at the last row: following again
+    expect(shown(s, 50).cursor).toBe(49);
+  });
+
+  it('F turns following off (and on again, jumping to the last row)', () => {
+    let s = press(initialNav(), list(10), '4', 'F');
+    expect(s.follow).toBe(false);
+    expect(s.message).toBe('not following new rows');
+    s = press(s, list(10), 'G');
+    expect(shown(s, 30).cursor).toBe(9);
+    s = press(s, list(30), 'F');
+    expect(s.follow).toBe(true);
+    expect(shown(s, 30).cursor).toBe(29);
+    expect(shown(s, 31).cursor).toBe(30);
+  });
+
+  it('Enter on a followed list opens the row under the cursor, the newest', () => {
+    const opened: number[] = [];
+    const ctx = (count: number): ViewCtx =>
+      list(count, 10, { open: (row) => (opened.push(row), { kind: 'frame', frame: row }) });
+    let s = press(initialNav(), ctx(5), '4', 'G');
+    s = press(s, ctx(8), named('return'));
+    expect(opened).toEqual([7]);
   });
 });
