@@ -1,5 +1,6 @@
 /**
  * TUI key response benchmark: node --import tsx scripts/bench-tui.ts [--frames N] [--capture FILE] [--json]
+ *                                   node --import tsx scripts/bench-tui.ts --during-load FILE
  *
  * Builds a CaptureStore of about a million HTTP/2 frames (default) by replaying the records the real
  * pipeline produces for several samples, each copy with its own connection id and time offset (or loads
@@ -128,7 +129,78 @@ function stat(what: string, ms: number[]): Stat {
   return { what, n: s.length, median: at(0.5), p95: at(0.95), max: s[s.length - 1]! };
 }
 
+/**
+ * Keys while a capture loads (issue #11): the App renders a store the real loader fills (100 ms
+ * notifications, as the TUI runs), and a key is pressed every 50 ms on the Frames screen (j, with a G
+ * now and then so the list follows the end) until loading is done. Reports the time to the first frame
+ * row on screen, to the end of loading, and the keys' latency while loading.
+ */
+async function duringLoad(file: string): Promise<void> {
+  const { CaptureStore } = await import('../src/model/store.js');
+  const { CaptureSource } = await import('../src/capture/source.js');
+  const { createEngine } = await import('../src/engine/pipeline.js');
+  const { loadCapture } = await import('../src/tui/load-capture.js');
+  const { render } = await import('ink-testing-library');
+  const { createElement } = await import('react');
+  const { App } = await import('../src/tui/App.js');
+  const store = new CaptureStore();
+  const app = render(
+    createElement(App, { store, onQuit: () => undefined, size: { columns: 100, rows: 40 } }),
+  );
+  const frames = app.stdout.frames;
+  const t0 = performance.now();
+  let firstRowMs: number | null = null;
+  let done = false;
+  const loading = loadCapture(
+    new CaptureSource(file),
+    createEngine({ file, hpackReports: true }, store),
+    store,
+    {
+      now: () => performance.now(),
+      signal: { aborted: false },
+    },
+  ).then(() => (done = true));
+  app.stdin.write('4');
+  const latencies: number[] = [];
+  let k = 0;
+  while (!done) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (firstRowMs === null && / HEADERS | SETTINGS /.test(app.lastFrame() ?? ''))
+      firstRowMs = performance.now() - t0;
+    const before = frames.length;
+    const start = performance.now();
+    app.stdin.write(k++ % 20 === 0 ? 'G' : 'j');
+    while (frames.length === before && !done) await new Promise((r) => setImmediate(r));
+    if (!done) latencies.push(performance.now() - start);
+  }
+  await loading;
+  const loadedMs = performance.now() - t0;
+  global.gc?.();
+  const rssMB = process.memoryUsage().rss / 1048576;
+  app.unmount();
+  store.close();
+  const st = stat('Frames: keys while loading (j, G)', latencies);
+  const out = {
+    file,
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    frames: store.frames.count,
+    calls: store.callCount,
+    firstRowMs: firstRowMs === null ? null : Math.round(firstRowMs),
+    loadedMs: Math.round(loadedMs),
+    rssMiB: Math.round(rssMB),
+    keys: st.n,
+    keyMedianMs: Number(st.median.toFixed(1)),
+    keyP95Ms: Number(st.p95.toFixed(1)),
+    keyMaxMs: Number(st.max.toFixed(1)),
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
 async function main(): Promise<void> {
+  const loadFile = arg('--during-load');
+  if (loadFile) return duringLoad(loadFile);
   const target = Number(arg('--frames') ?? 1_000_000);
   const file = arg('--capture');
   const t0 = performance.now();

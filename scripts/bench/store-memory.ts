@@ -19,7 +19,7 @@ if (!gc) throw new Error('run with node --expose-gc');
 function live(): { heap: number; external: number; rss: number } {
   for (let i = 0; i < 3; i++) gc!();
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, external: m.external + m.arrayBuffers, rss: m.rss };
+  return { heap: m.heapUsed, external: m.external, rss: m.rss };
 }
 
 const MiB = (n: number): string => (n / 1048576).toFixed(1);
@@ -41,7 +41,7 @@ const result: Record<string, number> = {
   connections: store.connections.length,
   loadMs: Math.round(loadMs),
   heapMiB: Number(MiB(full.heap)),
-  externalMiB: Number(MiB(full.external)),
+  externalMiB: Number(MiB(full.external)), // includes ArrayBuffers (typed-array columns)
   rssMiB: Number(MiB(full.rss)),
   bytesPerFrame: Math.round(used / Math.max(1, frames)),
 };

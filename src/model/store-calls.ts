@@ -7,7 +7,7 @@
  */
 import type { CallKind, CallOutcome, CallRecord, CallSummary, StatusSource } from '../records/call.js';
 import type { Role } from '../records/role.js';
-import { F64Column, StringPool, U32Column, U8Column } from './store-columns.js';
+import { F64Column, StringPool, TuplePool, U32Column } from './store-columns.js';
 import type { HeaderLists } from './store-headers.js';
 import type { ByteSpool } from './store-spool.js';
 
@@ -64,25 +64,17 @@ function messageBytes(messages: CallRecord['requests']): number {
 export class CallTable {
   private readonly connection = new U32Column();
   private readonly stream = new U32Column();
-  private readonly method = new U32Column();
-  private readonly service = new U32Column();
-  private readonly methodName = new U32Column();
-  private readonly authority = new U32Column();
-  private readonly statusCode = new U32Column();
-  private readonly statusName = new U32Column();
+  /** What the request was: [method, service, methodName, authority, contentType, requestEncoding] (str ids). */
+  private readonly request = new U32Column();
+  /**
+   * How it ended: [status, statusName, statusSource, httpStatus, resetCode, reset sender,
+   * responseEncoding, outcome, kind, bits] (u32 codes as below, string ids).
+   */
+  private readonly ending = new U32Column();
+  private readonly shapes = new TuplePool();
   private readonly message = new U32Column();
-  private readonly contentType = new U32Column();
-  private readonly requestEncoding = new U32Column();
-  private readonly responseEncoding = new U32Column();
-  private readonly resetCode = new U32Column();
-  private readonly httpStatus = new U32Column();
   private readonly requestCount = new U32Column();
   private readonly responseCount = new U32Column();
-  /** outcome | kind << 4 */
-  private readonly outcomeKind = new U8Column();
-  /** status source | reset sender << 4 */
-  private readonly sourceReset = new U8Column();
-  private readonly bits = new U8Column();
   private readonly start = new F64Column();
   private readonly end = new F64Column();
   private readonly durationMs = new F64Column();
@@ -116,27 +108,35 @@ export class CallTable {
   add(rec: CallRecord, connOrdinal: number): number {
     const i = this.connection.push(connOrdinal);
     this.stream.push(rec.stream);
-    this.method.push(this.str(rec.method));
-    this.service.push(this.str(rec.service));
-    this.methodName.push(this.str(rec.methodName));
-    this.authority.push(this.str(rec.authority));
-    this.statusCode.push(rec.status === null ? NULL : rec.status + 1);
-    this.statusName.push(this.str(rec.statusName));
+    this.request.push(
+      this.shapes.id([
+        this.str(rec.method),
+        this.str(rec.service),
+        this.str(rec.methodName),
+        this.str(rec.authority),
+        this.str(rec.contentType),
+        this.str(rec.requestEncoding),
+      ]),
+    );
+    this.ending.push(
+      this.shapes.id([
+        rec.status === null ? NULL : rec.status + 1,
+        this.str(rec.statusName),
+        SOURCES.indexOf(rec.statusSource),
+        rec.httpStatus === null ? NULL : rec.httpStatus + 1,
+        this.str(rec.reset?.errorCode ?? null),
+        ROLES.indexOf(rec.reset?.by ?? null),
+        this.str(rec.responseEncoding),
+        OUTCOMES.indexOf(rec.outcome),
+        KINDS.indexOf(rec.kind),
+        (rec.kindInferred ? BIT_KIND_INFERRED : 0) |
+          (rec.trailersOnly ? BIT_TRAILERS_ONLY : 0) |
+          (rec.guessed ? BIT_GUESSED : 0),
+      ]),
+    );
     this.message.push(this.str(rec.message));
-    this.contentType.push(this.str(rec.contentType));
-    this.requestEncoding.push(this.str(rec.requestEncoding));
-    this.responseEncoding.push(this.str(rec.responseEncoding));
-    this.resetCode.push(this.str(rec.reset?.errorCode ?? null));
-    this.httpStatus.push(rec.httpStatus === null ? NULL : rec.httpStatus + 1);
     this.requestCount.push(rec.requestCount);
     this.responseCount.push(rec.responseCount);
-    this.outcomeKind.push(OUTCOMES.indexOf(rec.outcome) | (KINDS.indexOf(rec.kind) << 4));
-    this.sourceReset.push(SOURCES.indexOf(rec.statusSource) | (ROLES.indexOf(rec.reset?.by ?? null) << 4));
-    this.bits.push(
-      (rec.kindInferred ? BIT_KIND_INFERRED : 0) |
-        (rec.trailersOnly ? BIT_TRAILERS_ONLY : 0) |
-        (rec.guessed ? BIT_GUESSED : 0),
-    );
     this.start.push(rec.start);
     this.end.push(rec.end);
     this.durationMs.push(rec.durationMs);
@@ -160,12 +160,22 @@ export class CallTable {
    * `withHeaders` its header lists are empty (sorting and counting need none; filters and details do).
    */
   row(i: number, withHeaders = true): CallRow {
-    const ok = this.outcomeKind.get(i);
-    const sr = this.sourceReset.get(i);
-    const bits = this.bits.get(i);
-    const resetBy = ROLES[sr >> 4] ?? null;
-    const status = this.statusCode.get(i);
-    const httpStatus = this.httpStatus.get(i);
+    const [method, service, methodName, authority, contentType, requestEncoding] = this.shapes.at(
+      this.request.get(i),
+    ) as number[];
+    const [
+      status,
+      statusName,
+      source,
+      httpStatus,
+      resetCode,
+      resetRole,
+      responseEncoding,
+      outcome,
+      kind,
+      bits,
+    ] = this.shapes.at(this.ending.get(i)) as number[];
+    const resetBy = ROLES[resetRole!] ?? null;
     const firstResponse = this.firstResponseMs.get(i);
     const deadline = this.deadlineMs.get(i);
     const list = (at: U32Column): Array<[string, string]> =>
@@ -176,34 +186,34 @@ export class CallTable {
     return {
       connection: this.connectionId(this.connection.get(i)),
       stream: this.stream.get(i),
-      method: this.strOf(this.method.get(i)),
-      service: this.strOf(this.service.get(i)),
-      methodName: this.strOf(this.methodName.get(i)),
-      authority: this.strOf(this.authority.get(i)),
-      status: status === NULL ? null : status - 1,
-      statusName: this.strOf(this.statusName.get(i)),
-      statusSource: SOURCES[sr & 15] ?? null,
+      method: this.strOf(method!),
+      service: this.strOf(service!),
+      methodName: this.strOf(methodName!),
+      authority: this.strOf(authority!),
+      status: status === NULL ? null : status! - 1,
+      statusName: this.strOf(statusName!),
+      statusSource: SOURCES[source!] ?? null,
       message: this.strOf(this.message.get(i)),
-      outcome: OUTCOMES[ok & 15]!,
-      reset: resetBy === null ? null : { by: resetBy, errorCode: this.strOf(this.resetCode.get(i)) ?? '' },
-      kind: KINDS[ok >> 4]!,
-      kindInferred: (bits & BIT_KIND_INFERRED) !== 0,
+      outcome: OUTCOMES[outcome!]!,
+      reset: resetBy === null ? null : { by: resetBy, errorCode: this.strOf(resetCode!) ?? '' },
+      kind: KINDS[kind!]!,
+      kindInferred: (bits! & BIT_KIND_INFERRED) !== 0,
       start: this.start.get(i),
       end: this.end.get(i),
       durationMs: this.durationMs.get(i),
       firstResponseMs: Number.isNaN(firstResponse) ? null : firstResponse,
       deadlineMs: Number.isNaN(deadline) ? null : deadline,
-      contentType: this.strOf(this.contentType.get(i)),
-      requestEncoding: this.strOf(this.requestEncoding.get(i)),
-      responseEncoding: this.strOf(this.responseEncoding.get(i)),
+      contentType: this.strOf(contentType!),
+      requestEncoding: this.strOf(requestEncoding!),
+      responseEncoding: this.strOf(responseEncoding!),
       requestCount: this.requestCount.get(i),
       responseCount: this.responseCount.get(i),
       requestHeaders,
       responseHeaders,
       trailers,
-      trailersOnly: (bits & BIT_TRAILERS_ONLY) !== 0,
-      httpStatus: httpStatus === NULL ? null : httpStatus - 1,
-      guessed: (bits & BIT_GUESSED) !== 0,
+      trailersOnly: (bits! & BIT_TRAILERS_ONLY) !== 0,
+      httpStatus: httpStatus === NULL ? null : httpStatus! - 1,
+      guessed: (bits! & BIT_GUESSED) !== 0,
       requestBytes: this.requestBytes.get(i),
       responseBytes: this.responseBytes.get(i),
     };
@@ -224,11 +234,11 @@ export class CallTable {
   }
 
   outcome(i: number): CallOutcome {
-    return OUTCOMES[this.outcomeKind.get(i) & 15]!;
+    return OUTCOMES[this.shapes.at(this.ending.get(i))[7]!]!;
   }
 
   status(i: number): number | null {
-    const status = this.statusCode.get(i);
+    const status = this.shapes.at(this.ending.get(i))[0]!;
     return status === NULL ? null : status - 1;
   }
 

@@ -142,3 +142,28 @@ export class StringPool {
     return this.strings[id] ?? '';
   }
 }
+
+/**
+ * Interned tuples of small integers: columns that nearly always repeat together (a call's method, service,
+ * authority and content type; its status, status name and source) cost one id per row instead of one
+ * column each.
+ */
+export class TuplePool {
+  private readonly ids = new Map<string, number>();
+  private readonly tuples: number[][] = [];
+
+  id(values: number[]): number {
+    const key = values.join(',');
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.tuples.length;
+      this.tuples.push(values);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  at(id: number): readonly number[] {
+    return this.tuples[id] ?? [];
+  }
+}

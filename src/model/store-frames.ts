@@ -10,7 +10,7 @@
  */
 import { FRAME_HEADER_LENGTH, wireType, writeFrameHeader } from './frame-header.js';
 import type { FrameRecord } from '../records/records.js';
-import { F64Column, StringPool, U16Column, U32Column, U8Column } from './store-columns.js';
+import { F64Column, StringPool, U32Column, U8Column } from './store-columns.js';
 import type { HeaderLists } from './store-headers.js';
 import type { ByteSpool } from './store-spool.js';
 
@@ -87,12 +87,16 @@ export class FrameTable {
   readonly type = new U8Column();
   readonly flagBits = new U8Column();
   private readonly bits = new U8Column();
-  private readonly flagNames = new U16Column();
+  /** Flag names id by type id << 8 | flag bits: the names are a function of the two (RFC 9113 §6). */
+  private readonly flagNameIds = new Map<number, number>();
   private readonly aux = new U32Column();
   private readonly headerAt = new U32Column();
-  /** Each frame's kept payload bytes: offset in the spool (>= 0) or -(1 + offset in `bytePool`), and count. */
+  /**
+   * Each frame's kept payload bytes: offset in the spool (>= 0) or -(1 + offset in `bytePool`). How many
+   * is the frame's length, except for the frames in `keptLength` (cut in memory, or given partly).
+   */
   private readonly bytesAt = new F64Column();
-  private readonly bytesLength = new U32Column();
+  private readonly keptLength = new Map<number, number>();
   private readonly hpackSize = new U32Column();
   private readonly hpackMax = new U32Column();
   private readonly bytePool = new U8Column(4096);
@@ -136,7 +140,8 @@ export class FrameTable {
     this.length.push(rec.length);
     this.type.push(this.typeId(rec.type));
     this.flagBits.push(rec.flagBits);
-    this.flagNames.push(this.flagPool.id(rec.flags.join(',')));
+    const flagKey = (this.type.get(n) << 8) | rec.flagBits;
+    if (!this.flagNameIds.has(flagKey)) this.flagNameIds.set(flagKey, this.flagPool.id(rec.flags.join(',')));
     const auxField = AUX_FIELD[rec.type];
     const auxValue = auxField ? rec[auxField] : undefined;
     this.aux.push(auxValue ?? 0);
@@ -148,7 +153,7 @@ export class FrameTable {
     this.hpackSize.push(hpack?.size ?? 0);
     this.hpackMax.push(hpack?.maxSize ?? UNKNOWN_MAX);
     this.headerAt.push(rec.headers ? this.headerLists.add(rec.headers) : 0);
-    this.addBytes(payload);
+    this.addBytes(n, payload);
     const extras = this.extrasOf(rec, auxField);
     if (extras) this.extras.set(n, extras);
     return n;
@@ -163,7 +168,7 @@ export class FrameTable {
   }
 
   flags(n: number): string[] {
-    const s = this.flagPool.at(this.flagNames.get(n));
+    const s = this.flagPool.at(this.flagNameIds.get((this.type.get(n) << 8) | this.flagBits.get(n)) ?? 0);
     return s === '' ? [] : s.split(',');
   }
 
@@ -187,7 +192,7 @@ export class FrameTable {
   /** The payload bytes kept for a frame, at most `limit` of them (none when the engine gave none). */
   payload(n: number, limit = SHOWN_FRAME_BYTES): Uint8Array {
     const at = this.bytesAt.get(n);
-    const length = Math.min(this.bytesLength.get(n), limit);
+    const length = Math.min(this.bytesLength(n), limit);
     if (at >= 0) return this.spool?.read(at, length) ?? new Uint8Array(0);
     const start = -at - 1;
     return this.bytePool.slice(start, start + length);
@@ -207,7 +212,7 @@ export class FrameTable {
   }
 
   private missingWhy(n: number, shown: number, limit: number): string {
-    const kept = this.bytesLength.get(n);
+    const kept = this.bytesLength(n);
     if (kept === 0) return 'payload not given to the store';
     if (this.bytesAt.get(n) >= 0 && shown < Math.min(kept, limit))
       return `spool unreadable: ${this.spool?.problem}`;
@@ -263,28 +268,37 @@ export class FrameTable {
     return id;
   }
 
-  private addBytes(payload: Uint8Array | undefined): void {
+  private addBytes(n: number, payload: Uint8Array | undefined): void {
+    const kept = (len: number): void => {
+      if (len !== this.length.get(n)) this.keptLength.set(n, len);
+    };
     if (!payload || payload.length === 0) {
       this.bytesAt.push(0);
-      this.bytesLength.push(0);
+      kept(0);
       return;
     }
     const at = this.spool ? this.spool.append(payload) : -1;
     if (at >= 0) {
       this.bytesAt.push(at);
-      this.bytesLength.push(payload.length);
+      kept(payload.length);
       return;
     }
     const len = Math.min(payload.length, this.bytesLimit);
     this.bytesAt.push(len > 0 ? -1 - this.bytePool.pushAll(payload.subarray(0, len)) : 0);
-    this.bytesLength.push(len);
+    kept(len);
+  }
+
+  /** Payload bytes kept for frame `n`. */
+  private bytesLength(n: number): number {
+    return this.keptLength.get(n) ?? this.length.get(n);
   }
 
   private extrasOf(rec: FrameRecord, auxField: string | undefined): Extras | null {
     let extras: Record<string, unknown> | null = null;
-    for (const [key, value] of Object.entries(rec)) {
+    // for-in rather than Object.entries: no array per frame (this runs for every frame of the capture).
+    for (const key in rec) {
       if (COLUMN_FIELDS.has(key) || key === auxField) continue;
-      (extras ??= {})[key] = value;
+      (extras ??= {})[key] = rec[key as keyof FrameRecord];
     }
     return extras as Extras | null;
   }
