@@ -8,9 +8,14 @@
  * it. When no temporary directory can be made, or a write fails (disk full, file size limit), the spool
  * stops taking bytes and `problem` says why: `append` then returns -1 and callers keep what they need in
  * memory instead (the store degrades to its in-memory behaviour). Everything written before the failure
- * stays readable. The directory is removed by `remove()` and at process exit.
+ * stays readable.
+ *
+ * The file is unlinked (and its private directory removed) as soon as it is open: the open descriptor
+ * keeps it readable and writable, and the system frees it when the descriptor closes, at `remove()`, when
+ * the spool is garbage-collected, or when the process ends in any way (Ctrl-C, SIGKILL, a crash). So no
+ * spool is ever left behind in the temporary directory.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,6 +28,7 @@ export interface SpoolFs {
   write(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
   read(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
   close(fd: number): void;
+  unlink(path: string): void;
   rm(dir: string): void;
 }
 
@@ -32,13 +38,22 @@ export const NODE_FS: SpoolFs = {
   write: (fd, buf, offset, length, position) => writeSync(fd, buf, offset, length, position),
   read: (fd, buf, offset, length, position) => readSync(fd, buf, offset, length, position),
   close: (fd) => closeSync(fd),
+  unlink: (path) => unlinkSync(path),
   rm: (dir) => rmSync(dir, { recursive: true, force: true }),
 };
+
+/** Closes the descriptors of spools that were dropped without remove() (tests make many stores). */
+const dropped = new FinalizationRegistry<{ fs: SpoolFs; fd: number }>(({ fs, fd }) => {
+  try {
+    fs.close(fd);
+  } catch {
+    // already closed
+  }
+});
 
 export class ByteSpool {
   /** Why bytes are no longer (or never were) spooled; null while the spool works. */
   problem: string | null = null;
-  private dir: string | null = null;
   private fd: number | null = null;
   /** False once a write failed or there is no file: appends return -1, reads of written bytes go on. */
   private writable = false;
@@ -46,19 +61,30 @@ export class ByteSpool {
   private flushed = 0;
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private buffered = 0;
-  private readonly onExit = (): void => this.remove();
+  private readonly token = {};
 
   constructor(
     private readonly fs: SpoolFs = NODE_FS,
-    tmp: string = tmpdir(),
+    private readonly tmp: string = tmpdir(),
   ) {
+    let dir: string | null = null;
     try {
-      this.dir = fs.mkdtemp(join(tmp, 'h2scope-tui-'));
-      this.fd = fs.open(join(this.dir, 'spool'));
+      dir = fs.mkdtemp(join(tmp, 'h2scope-tui-'));
+      const path = join(dir, 'spool');
+      this.fd = fs.open(path);
+      fs.unlink(path);
       this.writable = true;
-      process.once('exit', this.onExit);
+      dropped.register(this, { fs, fd: this.fd }, this.token);
     } catch (err) {
       this.fail(`cannot use the temporary directory ${tmp} (${(err as Error).message})`);
+    } finally {
+      if (dir !== null) {
+        try {
+          fs.rm(dir);
+        } catch {
+          // an empty private directory we cannot remove is left to the system's cleaning
+        }
+      }
     }
   }
 
@@ -86,11 +112,10 @@ export class ByteSpool {
 
   /** The `length` bytes at `offset`, or null when they cannot be read back (never bytes not written). */
   read(offset: number, length: number): Uint8Array | null {
-    if (offset < 0 || length < 0 || offset + length > this.size) return null;
+    if (this.fd === null || offset < 0 || length < 0 || offset + length > this.size) return null;
     const out = new Uint8Array(length);
     const inFile = Math.max(0, Math.min(length, this.flushed - offset));
     if (inFile > 0) {
-      if (this.fd === null) return null;
       try {
         let got = 0;
         while (got < inFile) {
@@ -109,26 +134,18 @@ export class ByteSpool {
     return out;
   }
 
-  /** Deletes the file and its directory; further appends return -1. */
+  /** Frees the file (closes its descriptor); further appends return -1, reads null. */
   remove(): void {
-    process.removeListener('exit', this.onExit);
+    dropped.unregister(this.token);
     if (this.fd !== null) {
       try {
         this.fs.close(this.fd);
       } catch {
-        // closing a spool we are deleting: nothing to do about it
+        // closing a spool we are freeing: nothing to do about it
       }
     }
     this.fd = null;
     this.writable = false;
-    if (this.dir !== null) {
-      try {
-        this.fs.rm(this.dir);
-      } catch {
-        // a temporary directory we cannot remove is left to the system's cleaning
-      }
-    }
-    this.dir = null;
     this.problem ??= 'spool removed';
   }
 
@@ -155,7 +172,7 @@ export class ByteSpool {
       const code = (err as NodeJS.ErrnoException).code;
       const why =
         code === 'ENOSPC' ? 'disk full' : code === 'EFBIG' ? 'file size limit' : (err as Error).message;
-      this.fail(`writing to the temporary directory ${this.dir ?? tmpdir()} failed (${why})`);
+      this.fail(`writing to the temporary directory ${this.tmp} failed (${why})`);
     }
   }
 
