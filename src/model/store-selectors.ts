@@ -79,23 +79,68 @@ export function selectCallRows(
   sort: SortSpec<CallColumn>,
   keep: ((c: CallRow) => boolean) | null,
 ): Uint32Array {
-  const rows: number[] = [];
-  const keys: Array<number | string> = [];
-  for (let i = 0; i < store.callCount; i++) {
-    // Rows are built one at a time and dropped: the store keeps columns, not call objects.
-    const row = store.callRow(i, keep !== null);
-    if (keep && !keep(row)) continue;
-    rows.push(i);
-    keys.push(callKey(row, sort.column));
+  return new CallRowIndex(sort, keep).update(store);
+}
+
+/**
+ * selectCallRows kept up to date as calls arrive: each update sorts only the calls that arrived since the
+ * last one and merges them in, so a list of 200,000 calls that grows by a few hundred every redraw (a
+ * large capture loading, a live capture) costs a merge, not a sort of everything.
+ */
+export class CallRowIndex {
+  private rows: number[] = [];
+  private keys: Array<number | string> = [];
+  private seen = 0;
+  private readonly sign: number;
+
+  constructor(
+    readonly sort: SortSpec<CallColumn>,
+    private readonly keep: ((c: CallRow) => boolean) | null,
+  ) {
+    this.sign = sort.descending ? -1 : 1;
   }
-  const order = rows.map((_, j) => j);
-  const sign = sort.descending ? -1 : 1;
-  order.sort((x, y) => {
-    const byKey = sign * compare(keys[x]!, keys[y]!);
-    if (byKey !== 0) return byKey;
-    return store.callStart(rows[x]!) - store.callStart(rows[y]!) || rows[x]! - rows[y]!;
-  });
-  return Uint32Array.from(order, (j) => rows[j]!);
+
+  update(store: CaptureStore): Uint32Array {
+    const rows: number[] = [];
+    const keys: Array<number | string> = [];
+    for (let i = this.seen; i < store.callCount; i++) {
+      // Rows are built one at a time and dropped: the store keeps columns, not call objects.
+      const row = store.callRow(i, this.keep !== null);
+      if (this.keep && !this.keep(row)) continue;
+      rows.push(i);
+      keys.push(callKey(row, this.sort.column));
+    }
+    this.seen = store.callCount;
+    const before = (ra: number, ka: number | string, rb: number, kb: number | string): number =>
+      this.sign * compare(ka, kb) || store.callStart(ra) - store.callStart(rb) || ra - rb;
+    const order = rows.map((_, j) => j);
+    order.sort((x, y) => before(rows[x]!, keys[x]!, rows[y]!, keys[y]!));
+    if (this.rows.length === 0) {
+      this.rows = order.map((j) => rows[j]!);
+      this.keys = order.map((j) => keys[j]!);
+    } else if (order.length > 0) {
+      const mergedRows: number[] = [];
+      const mergedKeys: Array<number | string> = [];
+      let a = 0;
+      let b = 0;
+      while (a < this.rows.length || b < order.length) {
+        const takeOld =
+          b >= order.length ||
+          (a < this.rows.length &&
+            before(this.rows[a]!, this.keys[a]!, rows[order[b]!]!, keys[order[b]!]!) <= 0);
+        if (takeOld) {
+          mergedRows.push(this.rows[a]!);
+          mergedKeys.push(this.keys[a++]!);
+        } else {
+          mergedRows.push(rows[order[b]!]!);
+          mergedKeys.push(keys[order[b++]!]!);
+        }
+      }
+      this.rows = mergedRows;
+      this.keys = mergedKeys;
+    }
+    return Uint32Array.from(this.rows);
+  }
 }
 
 export { callFailed };

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import { mergeCallRows, selectHttpRequests, type CallRowRef } from '../model/store-requests.js';
-import { storeCallFailed, selectCallRows } from '../model/store-selectors.js';
+import { CallRowIndex, storeCallFailed } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
 import { CALL_TABLE, callLine, captureStart, requestLine, requestText } from './call-rows.js';
 import { headerLine, layoutColumns } from './columns.js';
@@ -27,19 +27,25 @@ function useCallRows(store: CaptureStore, sort: Extract<View, { kind: 'calls' }>
   const calls = store.callCount;
   const ended = store.endedConnections;
   const requests = useMemo(() => selectHttpRequests(store), [store, ended, calls]);
+  // One index per store, sort and filter, extended as calls arrive (CallRowIndex).
+  const index = useMemo(
+    () =>
+      new CallRowIndex(
+        sort,
+        filter.kind === 'none' ? null : (c) => filter.call(c, connectionContext(store, c.connection)),
+      ),
+    // An expression may read connection fields that change when a connection ends: start over then.
+    [store, sort, filter, filter.kind === 'expression' ? ended : 0],
+  );
   const rows = useMemo(() => {
-    const sorted = selectCallRows(
-      store,
-      sort,
-      filter.kind === 'none' ? null : (c) => filter.call(c, connectionContext(store, c.connection)),
-    );
+    const sorted = index.update(store);
     const keep = requests.filter((r) =>
       filter.kind === 'text'
         ? filter.line(requestText(r))
         : filter.frame(store.frames.record(r.firstFrame), connectionContext(store, r.connection)),
     );
     return mergeCallRows(store, sorted, keep, sort);
-  }, [store, calls, requests, store.load.phase, sort, filter]);
+  }, [store, index, calls, requests, store.load.phase, sort, filter]);
   return { rows, requests };
 }
 

@@ -5,6 +5,8 @@ import {
   frameIsError,
   selectCallFrames,
   selectCallRows,
+  CALL_COLUMNS,
+  CallRowIndex,
   selectConnectionRows,
   selectDiagnosticRows,
   selectDiagnosticTarget,
@@ -136,5 +138,27 @@ describe('diagnostics', () => {
     const cut = await loadStore('damaged-truncated.pcap');
     expect(selectInputError(cut)).toBeNull();
     expect(selectInputTruncated(cut)?.evidence).toMatchObject({ record: 11, missing: 8164 });
+  });
+});
+
+describe('CallRowIndex: rows kept sorted as calls arrive', () => {
+  it('merging calls in batches gives the order a full sort gives, for every column and direction', async () => {
+    const store = await loadStore('js-client-py-server.pcap');
+    expect(store.callCount).toBeGreaterThan(3);
+    for (const column of CALL_COLUMNS)
+      for (const descending of [false, true]) {
+        const sort = { column, descending };
+        const index = new CallRowIndex(sort, null);
+        let rows: Uint32Array = new Uint32Array();
+        // The store as it was after 0, 1, 3, ... calls (a capture still loading).
+        for (let n = 0; n <= store.callCount; n = n === 0 ? 1 : Math.min(store.callCount + 1, n * 3)) {
+          const partial = Object.create(store, { callCount: { value: Math.min(n, store.callCount) } });
+          rows = index.update(partial as typeof store);
+        }
+        rows = index.update(store);
+        expect([...rows], `${column} ${descending ? 'desc' : 'asc'}`).toEqual([
+          ...selectCallRows(store, sort, null),
+        ]);
+      }
   });
 });
