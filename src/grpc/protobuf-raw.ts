@@ -26,6 +26,8 @@ export interface RawDecodeOptions {
   maxDepth?: number;
   /** Bytes that nested-message guesses may scan in total, as a multiple of the input length. */
   workFactor?: number;
+  /** Bytes fields longer than this keep only their first bytesHead bytes (--payload head); default all. */
+  bytesHead?: number;
 }
 
 /** Why a parse stopped (codes, not text: a failed nested-message guess throws its error away). */
@@ -52,6 +54,7 @@ interface Ctx {
   buf: Buffer;
   maxDepth: number;
   budget: number;
+  bytesHead: number;
   /** The value of the last varint read (readVarintAt). */
   value: number | string;
   /** After parseFields: where it stopped (end of the run on success, the failing item on failure). */
@@ -72,6 +75,7 @@ export function decodeRaw(bytes: Uint8Array, options: RawDecodeOptions = {}): Ra
     buf: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     maxDepth: options.maxDepth ?? 100,
     budget: (options.workFactor ?? 32) * bytes.length + 4096,
+    bytesHead: options.bytesHead ?? Infinity,
     value: 0,
     pos: 0,
     err: ERR_TRUNCATED_TAG,
@@ -326,6 +330,10 @@ function classifyLen(ctx: Ctx, start: number, end: number, depth: number): RawLe
   }
   const text = printableUtf8(ctx.buf, start, end);
   if (text !== null) return { kind: 'string', text };
+  if (end - start > ctx.bytesHead) {
+    const head = ctx.buf.toString('hex', start, start + ctx.bytesHead);
+    return { kind: 'bytes', hex: head, length: end - start, truncated: true };
+  }
   // Long fields (payloads) keep their bytes; the writers put the hex straight into their output.
   const out: Extract<RawLen, { kind: 'bytes' }> =
     end - start >= LAZY_HEX_MIN_BYTES
