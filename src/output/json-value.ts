@@ -84,9 +84,42 @@ function walk(v: unknown, container: boolean, out: JsonOut): boolean {
 }
 
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Typed arrays use the machine's byte order; the two-digit stores below are written for little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Both hex digits of a byte as one 16-bit store (first digit at the lower address). */
+const PAIR = new Uint16Array(256);
+/** A byte's low digit, then the next byte's high digit: the pairs when the output starts one off. */
+const LOW = new Uint16Array(256);
+const HIGH = new Uint16Array(256);
+for (let b = 0; b < 256; b++) {
+  PAIR[b] = HEX_DIGITS[b >> 4]! | (HEX_DIGITS[b & 15]! << 8);
+  LOW[b] = HEX_DIGITS[b & 15]!;
+  HIGH[b] = HEX_DIGITS[b >> 4]! << 8;
+}
 
-/** Writes the bytes as hex digits into `dst` from `at`; the position after them. */
+/**
+ * Writes the bytes as hex digits into `dst` from `at`; the position after them. Two digits per 16-bit
+ * store: 3 times faster than a byte at a time, and faster than toString('hex') plus copying the string
+ * (2.3 against 7.1 and 2.9 ms per 1.2 MB, docs/performance.md).
+ */
 export function hexInto(bytes: Uint8Array, dst: Uint8Array, at: number): number {
+  const n = bytes.length;
+  if (n === 0) return at;
+  if (!LITTLE_ENDIAN || n < 16) return hexBytewise(bytes, dst, at);
+  if (((dst.byteOffset + at) & 1) === 0) {
+    const pairs = new Uint16Array(dst.buffer, dst.byteOffset + at, n);
+    for (let i = 0; i < n; i++) pairs[i] = PAIR[bytes[i]!]!;
+    return at + 2 * n;
+  }
+  // An odd start: the first digit alone, then stores that straddle bytes, then the last digit alone.
+  dst[at] = HEX_DIGITS[bytes[0]! >> 4]!;
+  const pairs = new Uint16Array(dst.buffer, dst.byteOffset + at + 1, n - 1);
+  for (let i = 0; i < n - 1; i++) pairs[i] = LOW[bytes[i]!]! | HIGH[bytes[i + 1]!]!;
+  dst[at + 2 * n - 1] = HEX_DIGITS[bytes[n - 1]! & 15]!;
+  return at + 2 * n;
+}
+
+function hexBytewise(bytes: Uint8Array, dst: Uint8Array, at: number): number {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     dst[at++] = HEX_DIGITS[b >> 4]!;

@@ -124,6 +124,22 @@ describe('writeJson is JSON.stringify', () => {
   });
 });
 
+describe('hexInto', () => {
+  it('writes what toString("hex") gives, at even and odd positions, short and long', () => {
+    for (const length of [0, 1, 15, 16, 17, 255, 1000])
+      for (const at of [0, 1, 2, 3]) {
+        const bytes = Buffer.from(Array.from({ length }, (_, i) => (i * 37 + length) & 255));
+        // A view at an odd byte offset of its ArrayBuffer, as pooled buffers may be.
+        const dst = Buffer.alloc(2 * length + 9).subarray(1);
+        dst.fill(0x2e);
+        expect(hexInto(bytes, dst, at)).toBe(at + 2 * length);
+        expect(dst.toString('latin1', 0, at + 2 * length + 1)).toBe(
+          '.'.repeat(at) + bytes.toString('hex') + '.',
+        );
+      }
+  });
+});
+
 describe('OutputStream.writeHex', () => {
   it('writes hex across buffer seals, and larger than a buffer on its own', async () => {
     const stream = new PassThrough();
