@@ -337,11 +337,20 @@ function classifyLen(ctx: Ctx, start: number, end: number, depth: number): RawLe
   // Long fields (payloads) keep their bytes; the writers put the hex straight into their output.
   const out: Extract<RawLen, { kind: 'bytes' }> =
     end - start >= LAZY_HEX_MIN_BYTES
-      ? new LazyHexBytes(ctx.buf.subarray(start, end))
+      ? new LazyHexBytes(ownBytes(ctx.buf.subarray(start, end)))
       : { kind: 'bytes', hex: ctx.buf.toString('hex', start, end) };
   const packed = packedVarints(ctx, start, end);
   if (packed !== null) out.packedVarints = packed;
   return out;
+}
+
+/**
+ * The field's bytes to keep in a record: the view itself when it is most of its memory, else a copy of its
+ * own, so that a record kept until its connection ends (text report, TUI) does not hold a shared 8 KiB
+ * pool slab or a larger message alive for a few hundred bytes.
+ */
+function ownBytes(view: Buffer): Uint8Array {
+  return view.buffer.byteLength > 2 * view.length ? new Uint8Array(view) : view;
 }
 
 /**
