@@ -13,11 +13,17 @@ const AROUND_BOUNDARY = [-2, -1, 0, 1, 9];
 const RANDOM_CUTS = Math.round(40 * SWEEP_SCALE);
 /** Bytes a sample's cuts may decode in all (a cut at offset n decodes n bytes). */
 const BUDGET = BYTES_PER_SAMPLE * SWEEP_SCALE;
+/**
+ * Cuts per sample: each decode also has a cost per connection and call whatever its bytes (grpc-burst's
+ * 25 KB take 40 ms to decode, showcase's 312 KB 50-90 ms), so small samples with many boundaries are
+ * bounded by their number of cuts.
+ */
+const MAX_CUTS = 300 * SWEEP_SCALE;
 const CHUNK_SIZES = [1500, 16 * 1024, 64 * 1024];
 
 /**
  * Where to cut: the first bytes, the record boundaries and random offsets. Every boundary is cut when all
- * of them fit in the budget; otherwise the boundaries from the start (cheap, and where the handshake and
+ * of them fit in the budgets (bytes and cuts); otherwise the boundaries from the start (cheap, and where the handshake and
  * first header blocks are) while half the budget lasts, and a seeded choice of the later ones for the
  * other half, so each sample's work is bounded and the same on every run.
  */
@@ -30,16 +36,19 @@ function cutsOf(sample: SweepSample, random: () => number): number[] {
     for (const d of AROUND_BOUNDARY) cuts.add(boundary + d);
   };
   const all = boundaries.reduce((sum, b) => sum + cost(b), 0);
+  const fitsAll = all <= BUDGET && boundaries.length * AROUND_BOUNDARY.length <= MAX_CUTS;
+  const boundaryCuts = MAX_CUTS - randomCuts(length);
   let spent = 0;
   let next = 0;
   for (; next < boundaries.length; next++) {
     const b = boundaries[next]!;
-    if (all > BUDGET && spent + cost(b) > BUDGET / 2) break;
+    const full = spent + cost(b) > BUDGET / 2 || cuts.size + AROUND_BOUNDARY.length > boundaryCuts / 2;
+    if (!fitsAll && full) break;
     around(b);
     spent += cost(b);
   }
   const later = boundaries.slice(next);
-  while (later.length > 0 && spent < BUDGET) {
+  while (later.length > 0 && spent < BUDGET && cuts.size + AROUND_BOUNDARY.length <= boundaryCuts) {
     const [b] = later.splice(Math.floor(random() * later.length), 1);
     around(b!);
     spent += cost(b!);
