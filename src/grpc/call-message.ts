@@ -57,7 +57,10 @@ export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): 
     packet: msg.lastPacket,
     decoded: { kind: 'skipped', reason: 'over the message cap' },
   };
-  if (msg.bytes === null) return { record, diagnostics };
+  if (msg.bytes === null) {
+    if (!msg.overCap) record.decoded = NOT_DECODED; // not kept: --payload none
+    return { record, diagnostics };
+  }
   // Most messages are not compressed: no `where` and no decompression result for them (per message).
   const where = msg.compressed || ctx.schema !== null ? { ...ctx.where, time: msg.firstTime } : NO_WHERE;
   let bytes = msg.bytes;

@@ -328,7 +328,9 @@ export class GrpcCallTracker {
   }
 
   private reader(where: DiagnosticWhere, web: boolean): GrpcMessageReader {
-    return new GrpcMessageReader({ maxMessageBytes: this.config.maxMessageBytes, where, web });
+    // With --payload none and no schema nothing reads an uncompressed message's bytes.
+    const keepPlain = this.config.payload !== 'none' || this.config.schema !== null;
+    return new GrpcMessageReader({ maxMessageBytes: this.config.maxMessageBytes, where, web, keepPlain });
   }
 
   /** gRPC-Web (PROTOCOL-WEB.md): trailers as a 0x80 frame in the body; -text bodies are base64. */
