@@ -75,6 +75,11 @@ export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?:
     text: 'A TLS key log (the SSLKEYLOGFILE format) to decrypt TLS connections; pcapng files with embedded secrets need none.',
     example: 'decrypting tls',
   },
+  payload: {
+    arg: 'P',
+    text: 'How much of each gRPC message the records show: `full` (default: every message decoded, every byte of a bytes field as hex), `head` (the same, but a bytes field or hex preview longer than 32 bytes keeps its first 32, with `length` and `truncated`), `none` (messages not decoded: `decoded` is `{"kind":"skipped"}`; decompression and a --proto schema still run, so the diagnostics are the same). Payload hex is most of a json or ndjson report of large messages, and most of its cost (docs/performance.md).',
+    example: 'payload head',
+  },
   quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
   help: { text: 'The help text below, and exit 0.', example: 'help' },
   version: { text: 'Print the version and exit 0.' },
@@ -218,6 +223,17 @@ export const EXAMPLES: ExampleGroup[] = [
             ? (r.call as { requests: Array<{ decoded: unknown }> }).requests[0]?.decoded
             : undefined,
         ),
+      },
+      {
+        title: 'payload head',
+        text: 'A 1.2 MB message whose bytes field is shown by its first 32 bytes and its length.',
+        argv: ['samples/grpc-js-large.pcap', '--payload', 'head', '-f', 'ndjson'],
+        jq: jqLines('-c \'select(.type=="call") | .call.responses[0].decoded\'', (r) =>
+          r.type === 'call'
+            ? (r.call as { responses: Array<{ decoded: unknown }> }).responses[0]?.decoded
+            : undefined,
+        ),
+        maxWidth: 300,
       },
       {
         title: 'a proto file that does not load',

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { closest } from '../filter/closest.js';
+import { PAYLOAD_MODES, type PayloadMode } from '../grpc/call-message.js';
 
 export const FORMATS = ['text', 'json', 'ndjson', 'har', 'markdown'] as const;
 export type ReportFormat = (typeof FORMATS)[number];
@@ -27,6 +28,8 @@ export interface CliOptions {
   protoPaths: string[];
   descriptorSets: string[];
   keylog: string | null;
+  /** --payload: how much of each gRPC message the records show (default full). */
+  payload: PayloadMode;
   quiet: boolean;
 }
 
@@ -49,6 +52,7 @@ export const OPTIONS = {
   'proto-path': { type: 'string', short: 'I', multiple: true },
   'descriptor-set': { type: 'string', multiple: true },
   keylog: { type: 'string' },
+  payload: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -112,6 +116,7 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
     protoPaths: values['proto-path'] ?? [],
     descriptorSets: values['descriptor-set'] ?? [],
     keylog: values.keylog ?? null,
+    payload: oneOf('--payload', values.payload, PAYLOAD_MODES) ?? 'full',
     quiet: values.quiet ?? false,
   };
 }

@@ -19,6 +19,8 @@ Output:
                             match EXPR (see "Filters" below)
   -w, --write-pcap FILE     also write the packets of the matching connections to FILE (pcap)
       --fail-on LEVEL       exit 3 when a diagnostic of LEVEL (error | warning) or worse exists
+      --payload P           gRPC messages in the records: full (default) | head (bytes fields and
+                            hex previews cut to their first 32 bytes) | none (not decoded)
 
 Decoding:
   -p, --port N              treat TCP port N as HTTP/2 even without a connection preface

@@ -8,6 +8,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { hexInto } from '../output/json-value.js';
 
 /**
  * Text is encoded straight into this many bytes of reusable buffer. Joining the record strings and
@@ -77,6 +78,23 @@ export class OutputStream {
       }
     }
     this.used += this.buf.write(s, this.used);
+  };
+
+  /** The bytes as hex digits, written from the bytes into the buffer (payloads: no string in between). */
+  readonly writeHex = (bytes: Uint8Array): void => {
+    if (this.closed) return;
+    const size = bytes.length * 2;
+    if (size > this.buf.length - this.used) {
+      this.seal();
+      if (size > this.buf.length) {
+        // Larger than a chunk (a payload of more than half a megabyte): its own buffer.
+        const own = Buffer.allocUnsafe(size);
+        hexInto(bytes, own, 0);
+        this.push(own);
+        return;
+      }
+    }
+    this.used = hexInto(bytes, this.buf, this.used);
   };
 
   /** Bytes already encoded (a piece of a spooled document), written after what came before. */

@@ -37,13 +37,21 @@ type Collected = {
   spoolProblem?: string | null;
 };
 
-function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string) => void): Collected {
+/** Writes bytes as hex digits straight into the output (OutputStream.writeHex). */
+type HexWrite = (bytes: Uint8Array) => void;
+
+function formatSink(
+  opts: CliOptions,
+  expr: FilterExpr | null,
+  write: (s: string) => void,
+  writeHex?: HexWrite,
+): Collected {
   if (opts.summary) return new SummaryReport();
   switch (opts.format ?? 'text') {
     case 'text':
       return { sink: textSink(write) };
     case 'ndjson':
-      return { sink: ndjsonSink(write) };
+      return { sink: ndjsonSink(write, writeHex) };
     case 'json':
       return new JsonDocumentWriter();
     case 'har':
@@ -53,8 +61,13 @@ function formatSink(opts: CliOptions, expr: FilterExpr | null, write: (s: string
   }
 }
 
-export function createReport(opts: CliOptions, expr: FilterExpr | null, write: (s: string) => void): Report {
-  const out = formatSink(opts, expr, write);
+export function createReport(
+  opts: CliOptions,
+  expr: FilterExpr | null,
+  write: (s: string) => void,
+  writeHex?: HexWrite,
+): Report {
+  const out = formatSink(opts, expr, write, writeHex);
   const end = (): Iterable<string | Buffer> => {
     if (out.document) return out.document();
     const pieces: string[] = [];

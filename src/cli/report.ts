@@ -36,7 +36,7 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       return EXIT.usage;
     }
   }
-  const report = createReport(opts, prepared.filter, out.write);
+  const report = createReport(opts, prepared.filter, out.write, out.writeHex);
   if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
   const tally = new DiagnosticTally(report.sink);
   const engine = createEngine(prepared.pipeline, tally);

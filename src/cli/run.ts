@@ -80,6 +80,8 @@ function prepare(opts: CliOptions): Prepared | string {
     grpcPorts: opts.grpcPorts,
     ...schemaOptions,
     keylog: opts.keylog,
+    // The summary shows no message: its pass leaves payloads undecoded (diagnostics are the same).
+    payload: opts.summary ? 'none' : opts.payload,
   };
   return { pipeline, filter };
 }

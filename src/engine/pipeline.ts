@@ -15,6 +15,7 @@ import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
 import { analysisObserverFactory } from '../analysis/connection-analyzer.js';
 import { Engine, type RecordSink } from './engine.js';
 import type { CaptureObserver, ConnectionObserverFactory } from './observer.js';
+import type { PayloadMode } from '../grpc/call-message.js';
 
 export interface PipelineOptions {
   /** The input path, or "-" for stdin (shown in the capture record). */
@@ -35,6 +36,8 @@ export interface PipelineOptions {
   keylog?: string | null;
   /** Per-field HPACK representation reports on header frames: only the TUI's inspector reads them. */
   hpackReports?: boolean;
+  /** How much of each gRPC message the call records show (--payload; --summary shows none). */
+  payload?: PayloadMode;
 }
 
 /** `schema` is null when none was asked for (no --proto, no --descriptor-set): messages decode schema-less. */
@@ -101,7 +104,10 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
   if (!schema.ok) sink.diagnostic(diag(GRPC_DIAGNOSTICS, 'grpc.schema-load-failed', { error: schema.error }));
   // Chain order matters: the analysis reads the calls the gRPC observer produces.
   const observers: ConnectionObserverFactory[] = [
-    grpcObserverFactory(schema.ok ? schema.schema : null, { grpcPorts: opts.grpcPorts ?? [] }),
+    grpcObserverFactory(schema.ok ? schema.schema : null, {
+      grpcPorts: opts.grpcPorts ?? [],
+      payload: opts.payload ?? 'full',
+    }),
     analysisObserverFactory(),
   ];
   const captureObservers: CaptureObserver[] = [new CaptureAnalyzer()];

@@ -42,6 +42,7 @@ export function messageContext(
     where: whereOf(config, state),
     maxDecodeBytes: config.maxDecodeBytes,
     hexPreviewBytes: config.hexPreviewBytes,
+    payload: config.payload,
   };
 }
 

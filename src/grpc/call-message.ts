@@ -13,6 +13,17 @@ import type { GrpcMessage } from './message-reader.js';
 import { decodeRaw } from './protobuf-raw.js';
 import type { GrpcSchema } from './schema.js';
 
+/**
+ * --payload: `full` decodes every message (schema, or schema-less with every byte as hex); `head` does too
+ * but keeps only the first PAYLOAD_HEAD_BYTES of a bytes field or hex preview (with its `length` and
+ * `truncated`); `none` decodes no message (`decoded` is skipped), while decompression and a schema still
+ * run so the diagnostics are those of `full`.
+ */
+export const PAYLOAD_MODES = ['none', 'head', 'full'] as const;
+export type PayloadMode = (typeof PAYLOAD_MODES)[number];
+/** Bytes of a bytes field or hex preview that --payload head keeps. */
+export const PAYLOAD_HEAD_BYTES = 32;
+
 export interface MessageDecodeContext {
   /** grpc-encoding of the side that sent the message (null when absent). */
   encoding: string | null;
@@ -27,6 +38,8 @@ export interface MessageDecodeContext {
   maxDecodeBytes: number;
   /** Hex previews are cut to this many bytes. */
   hexPreviewBytes: number;
+  /** --payload (absent: full). */
+  payload?: PayloadMode;
 }
 
 export interface DecodedCallMessage {
@@ -44,7 +57,10 @@ export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): 
     packet: msg.lastPacket,
     decoded: { kind: 'skipped', reason: 'over the message cap' },
   };
-  if (msg.bytes === null) return { record, diagnostics };
+  if (msg.bytes === null) {
+    if (!msg.overCap) record.decoded = NOT_DECODED; // not kept: --payload none
+    return { record, diagnostics };
+  }
   // Most messages are not compressed: no `where` and no decompression result for them (per message).
   const where = msg.compressed || ctx.schema !== null ? { ...ctx.where, time: msg.firstTime } : NO_WHERE;
   let bytes = msg.bytes;
@@ -65,9 +81,15 @@ export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): 
     record.decoded = { kind: 'skipped', reason: `larger than the ${ctx.maxDecodeBytes}-byte decode cap` };
     return { record, diagnostics };
   }
-  record.decoded = decodeBody(bytes, ctx, where, diagnostics);
+  const decoded = decodeBody(bytes, ctx, where, diagnostics);
+  record.decoded = ctx.payload === 'none' ? NOT_DECODED : decoded;
   return { record, diagnostics };
 }
+
+const NOT_DECODED: DecodedMessage = Object.freeze({
+  kind: 'skipped',
+  reason: 'not decoded (--payload none)',
+});
 
 /** The `where` of diagnostics that cannot happen (uncompressed, no schema): never used. */
 const NO_WHERE: DiagnosticWhere = Object.freeze({});
@@ -89,11 +111,16 @@ function decodeBody(
     const params = { direction: ctx.direction, method: ctx.method ?? '?', type: r.type, reason: r.reason };
     out.push(diag(GRPC_DIAGNOSTICS, 'grpc.schema-mismatch', params, where));
   }
+  // Nothing below can report anything: with --payload none the scan and the hex are skipped entirely.
+  if (ctx.payload === 'none') return NOT_DECODED;
+  if (ctx.payload === 'head')
+    return decodeSchemaless(bytes, Math.min(ctx.hexPreviewBytes, PAYLOAD_HEAD_BYTES), PAYLOAD_HEAD_BYTES);
   return decodeSchemaless(bytes, ctx.hexPreviewBytes);
 }
 
-export function decodeSchemaless(bytes: Buffer, hexPreviewBytes: number): DecodedMessage {
-  const raw = decodeRaw(bytes);
+/** `bytesHead`: bytes fields longer than this keep only their first bytesHead bytes (--payload head). */
+export function decodeSchemaless(bytes: Buffer, hexPreviewBytes: number, bytesHead?: number): DecodedMessage {
+  const raw = decodeRaw(bytes, { bytesHead });
   if (raw.ok) return { kind: 'raw', fields: raw.fields };
   return hexPreview(bytes, hexPreviewBytes, `not protobuf: ${raw.error} at byte ${raw.offset}`);
 }

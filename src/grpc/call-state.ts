@@ -11,6 +11,7 @@ import type { Base64Stream } from './grpc-web.js';
 import type { GrpcMessage, GrpcMessageReader } from './message-reader.js';
 import type { MetadataEntry } from './metadata.js';
 import type { GrpcSchema, MethodInfo } from './schema.js';
+import type { PayloadMode } from './call-message.js';
 
 export type Direction = 'request' | 'response';
 
@@ -145,6 +146,7 @@ export interface TrackerConfig {
   maxDecodeBytes: number;
   hexPreviewBytes: number;
   bodyPreviewBytes: number;
+  payload: PayloadMode;
   /** The server port when it was given as --decode-as PORT=grpc: every stream is a call. Else null. */
   decodeAsPort: number | null;
 }

@@ -30,6 +30,7 @@ import { Base64Stream, parseWebTrailers } from './grpc-web.js';
 import { headerValue } from './metadata.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, GrpcMessageReader, type GrpcMessage } from './message-reader.js';
 import type { GrpcSchema } from './schema.js';
+import type { PayloadMode } from './call-message.js';
 
 export interface GrpcCallTrackerOptions {
   connection: string;
@@ -44,6 +45,8 @@ export interface GrpcCallTrackerOptions {
   hexPreviewBytes?: number;
   /** Preview of a non-gRPC response body (default 4 KiB). */
   bodyPreviewBytes?: number;
+  /** How much of each message's payload the records show (--payload; default 'full'). */
+  payload?: PayloadMode;
   /** The connection's server port when it is a --decode-as PORT=grpc port: every stream is a call. */
   decodeAsPort?: number | null;
 }
@@ -75,6 +78,7 @@ export class GrpcCallTracker {
       maxDecodeBytes: options.maxDecodeBytes ?? 4 * 1024 * 1024,
       hexPreviewBytes: options.hexPreviewBytes ?? 1024,
       bodyPreviewBytes: options.bodyPreviewBytes ?? 4096,
+      payload: options.payload ?? 'full',
       decodeAsPort: options.decodeAsPort ?? null,
     };
   }
@@ -324,7 +328,9 @@ export class GrpcCallTracker {
   }
 
   private reader(where: DiagnosticWhere, web: boolean): GrpcMessageReader {
-    return new GrpcMessageReader({ maxMessageBytes: this.config.maxMessageBytes, where, web });
+    // With --payload none and no schema nothing reads an uncompressed message's bytes.
+    const keepPlain = this.config.payload !== 'none' || this.config.schema !== null;
+    return new GrpcMessageReader({ maxMessageBytes: this.config.maxMessageBytes, where, web, keepPlain });
   }
 
   /** gRPC-Web (PROTOCOL-WEB.md): trailers as a 0x80 frame in the body; -text bodies are base64. */

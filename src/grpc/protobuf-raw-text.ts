@@ -4,6 +4,7 @@
  * `N { ... }`, fixed32/fixed64 as zero-padded hex, strings and bytes C-escaped (absl::CEscape).
  */
 import type { RawField, RawLen } from './protobuf-raw.js';
+import { LazyHexBytes } from './raw-bytes.js';
 
 export function renderDecodeRaw(fields: readonly RawField[], indent = ''): string {
   let out = '';
@@ -34,6 +35,7 @@ function block(field: number, fields: readonly RawField[], indent: string): stri
 /** The bytes behind a string or bytes value (message values are rendered as blocks instead). */
 export function lenBytes(v: RawLen): Buffer {
   if (v.kind === 'string') return Buffer.from(v.text, 'utf8');
+  if (v instanceof LazyHexBytes) return Buffer.from(v.bytes.buffer, v.bytes.byteOffset, v.bytes.byteLength);
   if (v.kind === 'bytes') return Buffer.from(v.hex, 'hex');
   return Buffer.alloc(0);
 }

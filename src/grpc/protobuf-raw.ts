@@ -12,6 +12,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { exactVarint, MAX_VARINT_BYTES } from './protobuf-varint.js';
+import { holdsLazyHex, LAZY_HEX_MIN_BYTES, LazyHexBytes, markHoldsLazyHex } from './raw-bytes.js';
 
 export type { RawField, RawFixed, RawLen, RawWire } from '../records/call.js';
 import type { RawField, RawFixed, RawLen } from '../records/call.js';
@@ -25,6 +26,8 @@ export interface RawDecodeOptions {
   maxDepth?: number;
   /** Bytes that nested-message guesses may scan in total, as a multiple of the input length. */
   workFactor?: number;
+  /** Bytes fields longer than this keep only their first bytesHead bytes (--payload head); default all. */
+  bytesHead?: number;
 }
 
 /** Why a parse stopped (codes, not text: a failed nested-message guess throws its error away). */
@@ -51,6 +54,7 @@ interface Ctx {
   buf: Buffer;
   maxDepth: number;
   budget: number;
+  bytesHead: number;
   /** The value of the last varint read (readVarintAt). */
   value: number | string;
   /** After parseFields: where it stopped (end of the run on success, the failing item on failure). */
@@ -71,6 +75,7 @@ export function decodeRaw(bytes: Uint8Array, options: RawDecodeOptions = {}): Ra
     buf: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     maxDepth: options.maxDepth ?? 100,
     budget: (options.workFactor ?? 32) * bytes.length + 4096,
+    bytesHead: options.bytesHead ?? Infinity,
     value: 0,
     pos: 0,
     err: ERR_TRUNCATED_TAG,
@@ -222,7 +227,7 @@ function parseValue(
         fail(ctx, ERR_LENGTH_BEYOND_END, pos, true);
         return -1;
       }
-      fields.push({ field, wire: 'len', value: classifyLen(ctx, at, at + n, depth) });
+      pushField(fields, { field, wire: 'len', value: classifyLen(ctx, at, at + n, depth) });
       return at + n;
     }
     default: {
@@ -233,10 +238,19 @@ function parseValue(
       }
       const inner: RawField[] = [];
       if (!parseFields(ctx, pos, end, depth + 1, field, inner)) return -1;
-      fields.push({ field, wire: 'sgroup', value: inner });
+      pushField(fields, { field, wire: 'sgroup', value: inner });
       return ctx.pos;
     }
   }
+}
+
+/** Appends a LEN or group field, marking the way to lazy hex bytes inside it (src/grpc/raw-bytes.ts). */
+function pushField(fields: RawField[], f: RawField): void {
+  if (holdsLazyHex(f.value)) {
+    markHoldsLazyHex(f);
+    markHoldsLazyHex(fields);
+  }
+  fields.push(f);
 }
 
 /**
@@ -308,15 +322,35 @@ function classifyLen(ctx: Ctx, start: number, end: number, depth: number): RawLe
     ctx.lenSeen = false;
     if (scanFields(ctx, start, end, depth + 1, 0) || ctx.lenSeen) {
       const nested: RawField[] = [];
-      if (parseFields(ctx, start, end, depth + 1, 0, nested)) return { kind: 'message', fields: nested };
+      if (parseFields(ctx, start, end, depth + 1, 0, nested)) {
+        const message: RawLen = { kind: 'message', fields: nested };
+        return holdsLazyHex(nested) ? markHoldsLazyHex(message) : message;
+      }
     }
   }
   const text = printableUtf8(ctx.buf, start, end);
   if (text !== null) return { kind: 'string', text };
-  const out: RawLen = { kind: 'bytes', hex: ctx.buf.toString('hex', start, end) };
+  if (end - start > ctx.bytesHead) {
+    const head = ctx.buf.toString('hex', start, start + ctx.bytesHead);
+    return { kind: 'bytes', hex: head, length: end - start, truncated: true };
+  }
+  // Long fields (payloads) keep their bytes; the writers put the hex straight into their output.
+  const out: Extract<RawLen, { kind: 'bytes' }> =
+    end - start >= LAZY_HEX_MIN_BYTES
+      ? new LazyHexBytes(ownBytes(ctx.buf.subarray(start, end)))
+      : { kind: 'bytes', hex: ctx.buf.toString('hex', start, end) };
   const packed = packedVarints(ctx, start, end);
   if (packed !== null) out.packedVarints = packed;
   return out;
+}
+
+/**
+ * The field's bytes to keep in a record: the view itself when it is most of its memory, else a copy of its
+ * own, so that a record kept until its connection ends (text report, TUI) does not hold a shared 8 KiB
+ * pool slab or a larger message alive for a few hundred bytes.
+ */
+function ownBytes(view: Buffer): Uint8Array {
+  return view.buffer.byteLength > 2 * view.length ? new Uint8Array(view) : view;
 }
 
 /**
@@ -347,14 +381,24 @@ function isControl(c: number): boolean {
   return c >= 0x7f && c <= 0x9f;
 }
 
+/**
+ * The bytes read as a list of varints, or null when they are not one. Counted first without building
+ * anything: most binary payloads fail (a last byte with its high bit set, an overlong run), and building
+ * the list before finding that out made it 14 % of a profile on large messages (issue 13).
+ */
 function packedVarints(ctx: Ctx, start: number, end: number): Array<number | string> | null {
   if (start === end) return null;
-  const out: Array<number | string> = [];
-  let pos = start;
-  while (pos < end) {
-    pos = readVarintAt(ctx, ctx.buf, pos, end);
+  const buf = ctx.buf;
+  let count = 0;
+  for (let pos = start; pos < end; count++) {
+    pos = skipVarint(buf, pos, end);
     if (pos < 0) return null;
-    out.push(ctx.value);
+  }
+  const out = new Array<number | string>(count);
+  let pos = start;
+  for (let i = 0; i < count; i++) {
+    pos = readVarintAt(ctx, buf, pos, end);
+    out[i] = ctx.value;
   }
   return out;
 }

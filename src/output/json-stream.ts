@@ -7,7 +7,9 @@
  * (docs/performance.md). Without a writable temporary directory the pieces stay in memory.
  */
 import type { RecordSink } from '../engine/engine.js';
-import { TextSpool, type Piece } from './text-spool.js';
+import type { CallRecord } from '../records/call.js';
+import { callHoldsLazyHex, hexInto, writeJson } from './json-value.js';
+import { joinText, TextSpool, type Piece } from './text-spool.js';
 
 /** Serialised text held in memory before it goes to the spool, across all connections. */
 const PENDING_CHARS = 4 * 1024 * 1024;
@@ -19,10 +21,13 @@ export interface JsonDocumentOptions {
   spool?: boolean;
 }
 
-/** One list's serialised items (comma-separated, no brackets): spooled pieces, then pending text. */
+/**
+ * One list's serialised items (comma-separated, no brackets): spooled pieces, then pending text, with
+ * payload hex as bytes (a call record's long bytes fields, written from their bytes: json-value.ts).
+ */
 class ItemList {
   readonly pieces: Piece[] = [];
-  pending: string[] = [];
+  pending: Array<string | Buffer> = [];
   pendingChars = 0;
   count = 0;
 
@@ -31,6 +36,32 @@ class ItemList {
     this.pendingChars += json.length + 1;
     return json.length + 1;
   }
+
+  addParts(parts: Array<string | Buffer>): number {
+    if (this.count++ > 0) this.pending.push(',');
+    let size = 1;
+    for (const p of parts) {
+      this.pending.push(p);
+      size += p.length;
+    }
+    this.pendingChars += size;
+    return size;
+  }
+}
+
+/** A call record's JSON, long bytes fields' hex as bytes; a plain string when it has none. */
+function callJson(rec: CallRecord): string | Array<string | Buffer> {
+  if (!callHoldsLazyHex(rec)) return JSON.stringify(rec);
+  const parts: Array<string | Buffer> = [];
+  writeJson(rec, {
+    text: (s) => parts.push(s),
+    hex: (bytes) => {
+      const b = Buffer.allocUnsafe(bytes.length * 2);
+      hexInto(bytes, b, 0);
+      parts.push(b);
+    },
+  });
+  return parts;
 }
 
 interface ConnectionLists {
@@ -78,7 +109,11 @@ export class JsonDocumentWriter {
       this.finished.push({ ...lists, id: Number(rec.id.slice(1)), head: this.spool.put(json.slice(0, -1)) });
     },
     frame: (rec) => this.added(this.lists(rec.connection).frames.add(JSON.stringify(rec))),
-    call: (rec) => this.added(this.lists(rec.connection).calls.add(JSON.stringify(rec))),
+    call: (rec) => {
+      const json = callJson(rec);
+      const calls = this.lists(rec.connection).calls;
+      this.added(typeof json === 'string' ? calls.add(json) : calls.addParts(json));
+    },
     diagnostic: (d) => this.added(this.diagnostics.add(JSON.stringify(d))),
     capture: (rec) => {
       this.capture = JSON.stringify(rec);
@@ -118,7 +153,7 @@ export class JsonDocumentWriter {
 
   private *items(list: ItemList): Generator<string | Buffer> {
     for (const piece of list.pieces) yield* this.spool.read(piece);
-    if (list.pending.length > 0) yield list.pending.join('');
+    if (list.pending.length > 0) yield* joinText(list.pending);
   }
 
   private lists(id: string): ConnectionLists {
@@ -139,7 +174,7 @@ export class JsonDocumentWriter {
 
   private spillList(list: ItemList): void {
     if (list.pending.length === 0) return;
-    list.pieces.push(this.spool.put(list.pending.join('')));
+    list.pieces.push(this.spool.putParts(list.pending));
     this.pendingChars -= list.pendingChars;
     list.pending = [];
     list.pendingChars = 0;

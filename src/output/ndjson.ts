@@ -5,8 +5,18 @@
  * `write` receives each line in pieces (their concatenation is the output); ndjsonLines() gives whole lines.
  */
 import type { RecordSink } from '../engine/engine.js';
+import { callHoldsLazyHex, writeJson, type JsonOut } from './json-value.js';
 
-export function ndjsonSink(write: (text: string) => void): RecordSink {
+/**
+ * `writeHex`, when given, receives the bytes of long schema-less bytes fields to write as hex digits
+ * (OutputStream.writeHex); without it their hex is a string given to `write` like the rest.
+ */
+export function ndjsonSink(
+  write: (text: string) => void,
+  writeHex: (bytes: Uint8Array) => void = (bytes) =>
+    write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')),
+): RecordSink {
+  const out: JsonOut = { text: write, hex: writeHex };
   // The same bytes as JSON.stringify({ type, [type]: value }), without building a wrapper per record.
   const head = (type: string): string => `{"type":"${type}","${type}":`;
   const [connection, frame, call, diagnostic, capture] = [
@@ -26,7 +36,12 @@ export function ndjsonSink(write: (text: string) => void): RecordSink {
   return {
     connection: (rec) => line(connection, rec),
     frame: (rec) => line(frame, rec),
-    call: (rec) => line(call, rec),
+    call: (rec) => {
+      if (!callHoldsLazyHex(rec)) return line(call, rec);
+      write(call);
+      writeJson(rec, out);
+      write('}\n');
+    },
     diagnostic: (d) => line(diagnostic, d),
     capture: (rec) => line(capture, rec),
   };

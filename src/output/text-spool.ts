@@ -45,6 +45,22 @@ export class TextSpool {
     return piece;
   }
 
+  /**
+   * Text and already-encoded bytes (payload hex written from the bytes: src/output/json-value.ts) as one
+   * piece; in memory mode the bytes (ASCII) become text.
+   */
+  putParts(parts: ReadonlyArray<string | Buffer>): Piece {
+    if (this.fd === null)
+      return parts.map((p) => (typeof p === 'string' ? p : p.toString('latin1'))).join('');
+    const offset = this.size;
+    for (const part of joinText(parts)) {
+      const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+      writeSync(this.fd, bytes, 0, bytes.length, this.size);
+      this.size += bytes.length;
+    }
+    return { offset, length: this.size - offset };
+  }
+
   /** The piece again, in parts of at most a megabyte. */
   *read(piece: Piece): Generator<string | Buffer> {
     if (typeof piece === 'string') {
@@ -66,4 +82,20 @@ export class TextSpool {
     if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
     this.dir = null;
   }
+}
+
+/** The parts with each run of strings joined into one (one write per run instead of one per string). */
+export function joinText(parts: ReadonlyArray<string | Buffer>): Array<string | Buffer> {
+  const out: Array<string | Buffer> = [];
+  let run: string[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') run.push(part);
+    else {
+      if (run.length > 0) out.push(run.join(''));
+      run = [];
+      out.push(part);
+    }
+  }
+  if (run.length > 0) out.push(run.join(''));
+  return out;
 }

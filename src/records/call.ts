@@ -153,8 +153,11 @@ export interface RawFixed {
 export type RawLen =
   | { kind: 'message'; fields: RawField[] }
   | { kind: 'string'; text: string }
-  /** packedVarints: the bytes read fully as a list of varints (a packed repeated field, perhaps). */
-  | { kind: 'bytes'; hex: string; packedVarints?: Array<number | string> };
+  /**
+   * packedVarints: the bytes read fully as a list of varints (a packed repeated field, perhaps). With
+   * --payload head a longer field keeps only its first bytes in `hex`, with its `length` and `truncated`.
+   */
+  | { kind: 'bytes'; hex: string; packedVarints?: Array<number | string>; length?: number; truncated?: true };
 
 export interface RpcStatusDetail {
   typeUrl: string;

@@ -29,6 +29,7 @@ describe('parseCliArgs', () => {
       protoPaths: [],
       descriptorSets: [],
       keylog: null,
+      payload: 'full',
       quiet: false,
     });
   });
@@ -64,6 +65,8 @@ describe('parseCliArgs', () => {
       'set.pb',
       '--keylog',
       'keys.log',
+      '--payload',
+      'head',
       '-q',
       '-',
     ]);
@@ -81,6 +84,7 @@ describe('parseCliArgs', () => {
       protoPaths: ['protos', 'vendor'],
       descriptorSets: ['set.pb'],
       keylog: 'keys.log',
+      payload: 'head',
       quiet: true,
     });
   });

@@ -25,6 +25,7 @@ function msg(bytes: Buffer | null, compressed = false, length = bytes?.length ??
     lastTime: 2,
     lastPacket: 7,
     bytes,
+    overCap: bytes === null,
     diagnostics: [],
   };
 }

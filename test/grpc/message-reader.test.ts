@@ -25,8 +25,23 @@ describe('GrpcMessageReader', () => {
       lastTime: 10,
       lastPacket: 4,
       bytes: Buffer.from('0801', 'hex'),
+      overCap: false,
       diagnostics: [],
     });
+    expect(r.finish()).toEqual({ pendingBytes: 0, declaredLength: null });
+  });
+
+  it('keepPlain false: uncompressed messages are counted, not kept; compressed ones are kept', () => {
+    const r = new GrpcMessageReader({ keepPlain: false });
+    const body = Buffer.alloc(3000, 7);
+    const data = Buffer.concat([lpm(0, body), lpm(1, Buffer.from('zz'))]);
+    // In pieces, so the first message spans chunks (it would be joined if kept).
+    const out = [...r.push(data.subarray(0, 1000), 1), ...r.push(data.subarray(1000), 2)];
+    expect(out.map((m) => [m.length, m.compressed, m.bytes?.toString() ?? null, m.overCap])).toEqual([
+      [3000, false, null, false],
+      [2, true, 'zz', false],
+    ]);
+    expect(out.flatMap((m) => m.diagnostics)).toEqual([]);
     expect(r.finish()).toEqual({ pendingBytes: 0, declaredLength: null });
   });
 

@@ -7,11 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordSpan } from './capture-layout.js';
 import { decodeBytes, invariantProblems, prng } from './decode-bytes.js';
-import { frameHeaderOffsets, sweepSamples, type SweepSample } from './samples.js';
+import {
+  BYTES_PER_SAMPLE,
+  frameHeaderOffsets,
+  SWEEP_SCALE,
+  sweepSamples,
+  type SweepSample,
+} from './samples.js';
 
-/** SWEEP_SCALE=50 npx vitest run test/robustness: a deeper sweep for local bug hunting. */
-const SCALE = Number(process.env.SWEEP_SCALE ?? 1);
-const MUTANTS_PER_SAMPLE = Math.round(60 * SCALE);
+/** Mutants of a small sample; a large one gets as many as BYTES_PER_SAMPLE allows (see mutantsOf). */
+const MUTANTS_PER_SAMPLE = Math.round(60 * SWEEP_SCALE);
 const MAX_EDITS = 4;
 const SEED_BASE = Number(process.env.SWEEP_SEED ?? 0);
 /** Share of mutants that also lose, repeat or reorder whole records. */
@@ -102,13 +107,19 @@ function mutant(sample: SweepSample, random: () => number): { bytes: Buffer; edi
   return { bytes, edits };
 }
 
+/** Each mutant decodes the whole sample: the budget of decoded bytes bounds their number, 8 at least. */
+function mutantsOf(sample: SweepSample): number {
+  const budget = BYTES_PER_SAMPLE * SWEEP_SCALE;
+  return Math.min(MUTANTS_PER_SAMPLE, Math.max(8, Math.floor(budget / sample.bytes.length)));
+}
+
 describe('mutation sweep', () => {
   const samples = sweepSamples().filter((s) => !s.compressed);
 
   for (const sample of samples) {
     it(`${sample.file}: damaged copies decode cleanly`, async () => {
       const failures: string[] = [];
-      for (let i = 0; i < MUTANTS_PER_SAMPLE; i++) {
+      for (let i = 0; i < mutantsOf(sample); i++) {
         const seed = (sample.bytes.length * 7919 + i + SEED_BASE) >>> 0;
         const { bytes, edits } = mutant(sample, prng(seed));
         const r = await decodeBytes(bytes, 64 * 1024, { keylog: sample.keylog });

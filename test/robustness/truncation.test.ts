@@ -5,21 +5,61 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeBytes, invariantProblems, prng } from './decode-bytes.js';
-import { cleanCuts, sweepSamples, type SweepSample } from './samples.js';
+import { BYTES_PER_SAMPLE, cleanCuts, SWEEP_SCALE, sweepSamples, type SweepSample } from './samples.js';
 
 /** Offsets around each record boundary: the last bytes of a record, the boundary, a cut record header. */
 const AROUND_BOUNDARY = [-2, -1, 0, 1, 9];
-/** SWEEP_SCALE=50 npx vitest run test/robustness: a deeper sweep for local bug hunting. */
-const RANDOM_CUTS = Math.round(40 * Number(process.env.SWEEP_SCALE ?? 1));
+/** Random cuts per sample (fewer in large samples, see randomCuts). */
+const RANDOM_CUTS = Math.round(40 * SWEEP_SCALE);
+/** Bytes a sample's cuts may decode in all (a cut at offset n decodes n bytes). */
+const BUDGET = BYTES_PER_SAMPLE * SWEEP_SCALE;
+/**
+ * Cuts per sample: each decode also has a cost per connection and call whatever its bytes (grpc-burst's
+ * 25 KB take 40 ms to decode, showcase's 312 KB 50-90 ms), so small samples with many boundaries are
+ * bounded by their number of cuts.
+ */
+const MAX_CUTS = 300 * SWEEP_SCALE;
 const CHUNK_SIZES = [1500, 16 * 1024, 64 * 1024];
 
+/**
+ * Where to cut: the first bytes, the record boundaries and random offsets. Every boundary is cut when all
+ * of them fit in the budgets (bytes and cuts); otherwise the boundaries from the start (cheap, and where the handshake and
+ * first header blocks are) while half the budget lasts, and a seeded choice of the later ones for the
+ * other half, so each sample's work is bounded and the same on every run.
+ */
 function cutsOf(sample: SweepSample, random: () => number): number[] {
   const length = sample.bytes.length;
   const cuts = new Set<number>([0, 1, 3, 5, 23, 25]);
-  for (const boundary of sample.layout ? cleanCuts(sample.layout) : [])
+  const boundaries = sample.layout ? [...cleanCuts(sample.layout)].sort((a, b) => a - b) : [];
+  const cost = (boundary: number): number => boundary * AROUND_BOUNDARY.length;
+  const around = (boundary: number): void => {
     for (const d of AROUND_BOUNDARY) cuts.add(boundary + d);
-  for (let i = 0; i < RANDOM_CUTS; i++) cuts.add(Math.floor(random() * length));
+  };
+  const all = boundaries.reduce((sum, b) => sum + cost(b), 0);
+  const fitsAll = all <= BUDGET && boundaries.length * AROUND_BOUNDARY.length <= MAX_CUTS;
+  const boundaryCuts = MAX_CUTS - randomCuts(length);
+  let spent = 0;
+  let next = 0;
+  for (; next < boundaries.length; next++) {
+    const b = boundaries[next]!;
+    const full = spent + cost(b) > BUDGET / 2 || cuts.size + AROUND_BOUNDARY.length > boundaryCuts / 2;
+    if (!fitsAll && full) break;
+    around(b);
+    spent += cost(b);
+  }
+  const later = boundaries.slice(next);
+  while (later.length > 0 && spent < BUDGET && cuts.size + AROUND_BOUNDARY.length <= boundaryCuts) {
+    const [b] = later.splice(Math.floor(random() * later.length), 1);
+    around(b!);
+    spent += cost(b!);
+  }
+  for (let i = 0; i < randomCuts(length); i++) cuts.add(Math.floor(random() * length));
   return [...cuts].filter((c) => c >= 0 && c < length).sort((a, b) => a - b);
+}
+
+/** RANDOM_CUTS, or as many as the budget allows in a large sample (a random cut decodes half of it). */
+function randomCuts(length: number): number {
+  return Math.min(RANDOM_CUTS, Math.max(8, Math.floor(BUDGET / Math.max(1, length / 2))));
 }
 
 /** What the diagnostics must say about a cut at `cut`, or null when only the invariants apply. */

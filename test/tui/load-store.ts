@@ -13,7 +13,9 @@ export async function loadStore(
 ): Promise<CaptureStore> {
   const store = new CaptureStore({ throttleMs: 0, ...storeOpts });
   const path = SAMPLES + sample;
-  const engine = createEngine({ ...opts, file: path, hpackReports: true }, store);
+  // The name shown is the one a user in the checkout would type: the screens then read the same wherever
+  // the repository is cloned (a long absolute path would push the capture's facts off a 100-column line).
+  const engine = createEngine({ ...opts, file: `samples/${sample}`, hpackReports: true }, store);
   engine.push(await readCaptureFile(path));
   engine.finish();
   store.setLoad({ phase: 'done' });

@@ -30,8 +30,7 @@ describe('Overview', () => {
     const f = app.frame();
     const c = store.severityCounts;
     const first = store.diagnostics[selectDiagnosticRows(store, null)[0]!]!;
-    expect(f).toContain('Capture      ');
-    expect(f).toContain('grpc-js-deadline.pcap  pcap · 32 packets · 3.0 KB · 1.34s');
+    expect(f).toContain('Capture      samples/grpc-js-deadline.pcap  pcap · 32 packets · 3.0 KB · 1.34s');
     expect(f).toContain(
       `Diagnostics  ${c.error} errors · ${c.warning} warnings · ${c.info} info    Calls 3 · 2 failed`,
     );
