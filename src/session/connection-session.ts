@@ -16,7 +16,7 @@ import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '.
 import type { KeyLog } from '../tls/keylog.js';
 import { describeHead, headerValue, isH2cUpgradeRequest, parseHttp1Head, type Http1Head } from './http1.js';
 import { describeH2cUpgrade, type H2cUpgrade } from './h2c-upgrade.js';
-import { firstHeadersKind } from './role-hints.js';
+import { firstHeadersKind, streamOrderVote } from './role-hints.js';
 import { CLIENT_PREFACE, sniff, startsWithPreface } from './sniff.js';
 import { TlsLayer } from './tls-layer.js';
 
@@ -46,6 +46,12 @@ interface Chunk {
 
 /** Zero bytes, shared (nothing to mutate): one Buffer less per direction of every connection. */
 const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * Streams by which the stream-order vote must lead before the roles are taken from it: the first stream of
+ * a late capture may have lost its request, so one stream alone could point the wrong way.
+ */
+const MIN_STREAM_VOTES = 2;
 
 type State = 'sniffing' | 'h2' | 'http1' | 'tls' | 'unknown';
 
@@ -218,7 +224,7 @@ export class ConnectionSession {
     ];
     const found = syncs.find((x) => x.sync && (x.sync.frames >= 3 || done));
     if (!found?.sync) return done ? null : [];
-    this.correctRolesFromHeaders(syncs);
+    if (!this.correctRolesFromHeaders(syncs) && !this.correctRolesFromStreamOrder(syncs, done)) return [];
     const direction = this.role(found.dir) === 'client' ? 'client-to-server' : 'server-to-client';
     const note = this.diagnostic(
       'session.mid-connection',
@@ -229,18 +235,38 @@ export class ConnectionSession {
   }
 
   /** Without SYN or preface the port heuristic may be wrong; request/response header blocks settle it. */
+  /** True when the roles are settled (a SYN, or a header block that says it). */
   private correctRolesFromHeaders(
     syncs: Array<{ dir: Dir; sync: { offset: number } | null; buf: Buffer }>,
-  ): void {
-    if (this.clientRule === 'syn') return;
+  ): boolean {
+    if (this.clientRule === 'syn') return true;
     for (const { dir, sync, buf } of syncs) {
       const kind = sync ? firstHeadersKind(buf, sync.offset) : null;
       if (!kind) continue;
       const sender: Dir = kind === 'request' ? dir : dir === 0 ? 1 : 0;
       if (sender !== this.clientDir) this.clientDir = sender;
       this.clientRule = 'headers';
-      return;
+      return true;
     }
+    return false;
+  }
+
+  /**
+   * No header block said it (every field from the dynamic table): who spoke first on each stream does.
+   * Waits, while sniffing allows, for two streams that agree; at the end it takes what there is (false
+   * means "hold the chunks and ask again").
+   */
+  private correctRolesFromStreamOrder(
+    syncs: Array<{ dir: Dir; sync: { offset: number } | null }>,
+    done: boolean,
+  ): boolean {
+    const starts: [number | null, number | null] = [null, null];
+    for (const { dir, sync } of syncs) starts[dir] = sync?.offset ?? null;
+    const vote = streamOrderVote(this.pending, starts);
+    if (vote === null || vote.agree - vote.disagree < MIN_STREAM_VOTES) return done;
+    this.clientDir = vote.client;
+    this.clientRule = 'stream-order';
+    return true;
   }
 
   private decideHttp1(c: Buffer, s: Buffer, done: boolean): SessionEvent[] {
