@@ -93,6 +93,13 @@ export const H2_DIAGNOSTICS = {
     title: 'HPACK state rebuilt',
     text: 'HPACK dynamic table of the {from} is known again ({entries} entries): {how}',
   },
+  'h2.hpack.unknown-entries': {
+    // Info: a capture that joins a connection late is the normal case; a loss inside the capture has its
+    // own warning (h2.hpack-lost) when it happens.
+    severity: 'info',
+    title: 'Unknown HPACK entries',
+    text: "The {from}'s HPACK dynamic table held entries this capture never showed ({reason}): {references} field(s) in {blocks} header block(s) referred to {entries} of them and are shown as <unknown>, {until}",
+  },
   'h2.hpack.size-update-above-setting': {
     severity: 'warning',
     title: 'Table size update above setting',

@@ -15,6 +15,15 @@ export interface WalkResult {
   headers: Array<[string, string]>;
   /** HPACK indexes (62+) the block referred to that we could not resolve, in order. */
   unknownIndexes: number[];
+  /**
+   * Whole fields (§6.1 indexed representations) taken from entries present before the loss, by
+   * PartialTable.unknownEntryId (stable from block to block, unlike indexes): the fields whose name and
+   * value are both unknown. A field that only borrowed its name from such an entry shows its value and
+   * is counted in `unknownNames`.
+   */
+  unknownEntries: number[];
+  /** Entries from before the loss whose names literal fields borrowed (same ids). */
+  unknownNames: number[];
   /** Why the block stopped early, or null. */
   error: string | null;
   /** A size update after the first field (RFC 7541 §4.2 forbids it). */
@@ -41,6 +50,8 @@ export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
     fields: [],
     headers: [],
     unknownIndexes: [],
+    unknownEntries: [],
+    unknownNames: [],
     error: null,
     sizeUpdateAfterField: false,
   };
@@ -63,7 +74,7 @@ export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
 function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult): 'field' | 'size-update' {
   if (reader.decodeBit() === 1) {
     // §6.1 Indexed Header Field.
-    emit(out, resolve(reader.decodeInt(), table, out));
+    emit(out, resolve(reader.decodeInt(), table, out, out.unknownEntries));
     return 'field';
   }
   const incremental = reader.decodeBit() === 1;
@@ -74,7 +85,7 @@ function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult)
   }
   if (!incremental) reader.decodeBit(); // §6.2.2/§6.2.3: the never-indexed bit does not change decoding
   const index = reader.decodeInt();
-  const name = index === 0 ? octets(reader.decodeStr()) : resolve(index, table, out).name;
+  const name = index === 0 ? octets(reader.decodeStr()) : resolve(index, table, out, out.unknownNames).name;
   const value = octets(reader.decodeStr());
   emit(out, { name, value });
   // §6.2.1: incremental indexing adds the field, known name or not. Copies: the block is a capture buffer.
@@ -82,7 +93,8 @@ function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult)
   return 'field';
 }
 
-function resolve(index: number, table: PartialTable, out: WalkResult): Resolved {
+/** The entry at `index`; an unknown one from before the loss goes into `ids` (see WalkResult). */
+function resolve(index: number, table: PartialTable, out: WalkResult, ids: number[]): Resolved {
   if (index === 0) throw new Error('index 0 is not a valid table index (RFC 7541 §6.1)');
   const fromStatic = STATIC[index - 1];
   if (fromStatic !== undefined) return fromStatic;
@@ -90,6 +102,7 @@ function resolve(index: number, table: PartialTable, out: WalkResult): Resolved 
   if (found.known) return found;
   if (found.invalid) throw new Error(`index ${index} is beyond the dynamic table (RFC 7541 §2.3.3)`);
   out.unknownIndexes.push(index);
+  if (found.value === undefined) ids.push(table.unknownEntryId(index - STATIC_COUNT - 1));
   return { name: null, value: found.value ?? null };
 }
 

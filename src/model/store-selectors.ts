@@ -3,7 +3,7 @@
  * (a diagnostic, a call) leads. They read the store and return plain values or row indexes; the UI
  * memoizes them on `store.version`. Nothing here formats text for a terminal.
  */
-import type { CallRecord } from '../records/call.js';
+import { callNotOk, type CallRecord } from '../records/call.js';
 import type { CaptureStore, ConnectionEntry } from './store.js';
 
 // --- Calls ----------------------------------------------------------------------------------------------
@@ -94,9 +94,16 @@ export function selectCallRows(
   return Uint32Array.from(order, (j) => rows[j]!);
 }
 
-/** A call that did not succeed: anything but outcome ok with status 0 (or an unknown status). */
+/**
+ * A call that did not succeed: anything but outcome ok with status 0, except a status the capture could
+ * not show (outcome 'status-unknown', callNotOk), which is counted apart (callStatusUnknown).
+ */
 export function callFailed(c: CallRecord): boolean {
-  return c.outcome !== 'ok' || (c.status !== null && c.status !== 0);
+  return callNotOk(c) || (c.status !== null && c.status !== 0);
+}
+
+export function callStatusUnknown(c: CallRecord): boolean {
+  return c.outcome === 'status-unknown';
 }
 
 /** Frame numbers of a call's stream, in order. */

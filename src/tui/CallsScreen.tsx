@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import { mergeCallRows, selectHttpRequests, type CallRowRef } from '../model/store-requests.js';
-import { callFailed, selectCallRows } from '../model/store-selectors.js';
+import { callFailed, callStatusUnknown, selectCallRows } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
 import { CALL_TABLE, callLine, captureStart, requestLine, requestText } from './call-rows.js';
 import { headerLine, layoutColumns } from './columns.js';
@@ -74,9 +74,11 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
     () => calls.filter(callFailed).length + requests.filter((r) => r.outcome !== 'ok').length,
     [calls, calls.length, requests],
   );
+  const unknown = useMemo(() => calls.filter(callStatusUnknown).length, [calls, calls.length]);
   const total = calls.length + requests.length;
   const mix = requests.length > 0 ? ` (${count(calls.length)} gRPC, ${count(requests.length)} HTTP)` : '';
-  const info = `${count(rows.length)} of ${count(total)} calls${mix} · ${count(failed)} failed`;
+  const unknownText = unknown > 0 ? ` · ${count(unknown)} status unknown` : '';
+  const info = `${count(rows.length)} of ${count(total)} calls${mix} · ${count(failed)} failed${unknownText}`;
   return (
     <Box flexDirection="column" height={height}>
       <TitleBar title="Calls" info={info} filter={filter} width={width} />

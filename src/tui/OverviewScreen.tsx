@@ -1,9 +1,10 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
-import type { Diagnostic } from '../records/records.js';
+import type { CallRecord, Diagnostic } from '../records/records.js';
 import type { CaptureStore } from '../model/store.js';
 import {
   callFailed,
+  callStatusUnknown,
   selectDiagnosticTarget,
   selectInputError,
   selectInputTruncated,
@@ -36,6 +37,8 @@ export function captureLines(store: CaptureStore): Line[] {
   lines.push([seg('Capture      ', 'dim'), seg(file, undefined, true), seg('  ' + facts)]);
   const c = store.severityCounts;
   const failed = store.calls.filter(callFailed).length;
+  const unknown = store.calls.filter(callStatusUnknown);
+  const guessedOk = unknown.filter((c) => c.statusUnknown?.guess?.status === 0).length;
   lines.push([
     seg('Diagnostics  ', 'dim'),
     seg(`${count(c.error)} errors`, c.error > 0 ? 'error' : 'dim', c.error > 0),
@@ -46,12 +49,29 @@ export function captureLines(store: CaptureStore): Line[] {
     seg('    Calls ', 'dim'),
     seg(`${count(store.calls.length)}`),
     seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
+    ...(unknown.length === 0
+      ? []
+      : [
+          seg(` · ${count(unknown.length)} status unknown`, 'warning'),
+          seg(unknownWhy(unknown, guessedOk), 'dim'),
+        ]),
   ]);
   const err = selectInputError(store);
   const truncated = selectInputTruncated(store);
   if (err) lines.push([seg('Input error  ', 'error', true), seg(safe(err.message), 'error')]);
   else if (truncated) lines.push([seg('Input        ', 'warning'), seg(safe(truncated.message), 'warning')]);
   return lines;
+}
+
+/** " (HPACK entries from before the capture; 41 guessed OK)": the reasons, most common first. */
+function unknownWhy(calls: CallRecord[], guessedOk: number): string {
+  const reasons = new Map<string, number>();
+  for (const c of calls) {
+    const r = c.statusUnknown?.reason ?? 'not decoded';
+    reasons.set(r, (reasons.get(r) ?? 0) + 1);
+  }
+  const sorted = [...reasons].sort((a, b) => b[1] - a[1]).map(([r]) => safe(r));
+  return ` (${sorted.join('; ')}${guessedOk > 0 ? `; ${count(guessedOk)} guessed OK` : ''})`;
 }
 
 export function OverviewScreen({ store, version, view, width, height }: ScreenProps<'overview'>) {

@@ -13,6 +13,7 @@ what it sent and received as JSON. Run with Debian's /usr/bin/python3 (python3-g
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -243,8 +244,12 @@ def ticker(args):
             if fail:
                 request.update({"fail_with": 5, "fail_message": f"item {index} not found"})
             started = time.time() * 1000
+            # A W3C traceparent per call, as traced services send: a new HPACK entry each time.
+            traceparent = f"00-{os.urandom(16).hex()}-{os.urandom(8).hex()}-01"
             try:
-                _, outcome = stub.with_call(pb.encode("EchoRequest", request), timeout=10)
+                _, outcome = stub.with_call(
+                    pb.encode("EchoRequest", request), metadata=(("traceparent", traceparent),), timeout=10
+                )
             except grpc.RpcError as error:
                 outcome = error
             ended = time.time() * 1000

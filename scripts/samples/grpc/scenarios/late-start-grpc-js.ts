@@ -2,7 +2,9 @@
 // tcpdump starts 3 s after the first call and captures 10 s. Every call before the capture is OK, so both
 // peers' HPACK tables already hold grpc-status: 0, content-type and the like (RFC 7541 §2.3.2) when the
 // capture begins. From call 20 on (after the capture started), every 8th call fails NOT_FOUND with its own
-// grpc-message, so error statuses are on the wire as literals.
+// grpc-message, so error statuses are on the wire as literals. Each request carries its own W3C traceparent,
+// so the client's encoder inserts a new entry per call and its table provably turns over within the capture.
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { LabConnection, unary, type CallRecord } from '../lib/calls.js';
@@ -31,7 +33,9 @@ async function tick(): Promise<void> {
       ? { text: `tick ${index}`, id: String(index), fail_with: grpc.status.NOT_FOUND, fail_message: `item ${index} not found` }
       : { text: `tick ${index}`, id: String(index) };
     const startedMs = Date.now();
-    const record = await unary(conn, request);
+    // A W3C traceparent per call, as traced services send: a new HPACK entry (about 100 octets) each time.
+    const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+    const record = await unary(conn, request, { metadata: { traceparent } });
     calls.push({ index, startedMs, endedMs: Date.now(), status: record.status, message: record.message });
     await sleep(Math.max(0, begin + (index + 1) * INTERVAL_MS - Date.now()));
   }
@@ -54,7 +58,8 @@ emitMeta(import.meta.url, {
     `${INTERVAL_MS} ms; tcpdump started ${CAPTURE_AFTER_MS} ms after the first call and ran ${CAPTURE_MS} ms, so ` +
     'the capture has no SYN, no preface and no SETTINGS, and both HPACK tables already hold the entries of ' +
     `the earlier calls (all OK). From call ${FAIL_FROM} on, every ${FAIL_EVERY}th call fails NOT_FOUND with its ` +
-    'own grpc-message. The channel is still open when the capture ends.',
+    'own grpc-message. Every request has its own traceparent metadata. The channel is still open when the ' +
+    'capture ends.',
   ports: [PORT],
   expect: lateExpect(calls, { startedMs: capture.startedMs, stoppedMs }, {
     client: 'grpc-js',

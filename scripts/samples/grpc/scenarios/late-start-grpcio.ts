@@ -40,7 +40,8 @@ emitMeta(import.meta.url, {
     `every ${INTERVAL_S * 1000} ms (lab.py ticker); tcpdump started ${CAPTURE_AFTER_MS} ms after the first call ` +
     `and ran ${CAPTURE_MS} ms: no SYN, no preface, no SETTINGS, and both HPACK tables already hold the entries ` +
     `of the earlier calls (all OK). From call ${FAIL_FROM} on, every ${FAIL_EVERY}th call fails NOT_FOUND with ` +
-    'its own grpc-message. The channel is still open when the capture ends.',
+    'its own grpc-message. Every request has its own traceparent metadata. The channel is still open when ' +
+    'the capture ends.',
   ports: [PORT],
   expect: lateExpect(calls, { startedMs: capture.startedMs, stoppedMs }, {
     client: 'grpcio',
