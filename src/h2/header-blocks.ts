@@ -122,6 +122,7 @@ export class HeaderBlocks {
     if (!result.ok && result.cause === 'lost') {
       out.hpackUnknown = {
         entries: result.unknownEntries ?? [],
+        names: result.unknownNames ?? [],
         beforeCapture: result.beforeCapture ?? false,
       };
     }

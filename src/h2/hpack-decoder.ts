@@ -48,6 +48,8 @@ export type HpackResult =
       cause: 'error' | 'lost';
       /** cause 'lost': the entries from before the loss it referred to (stable ids, see walkBlock). */
       unknownEntries?: number[];
+      /** cause 'lost': literal fields whose names came from such entries, with their values. */
+      unknownNames?: Array<{ entry: number; value: string }>;
       /** cause 'lost': those entries were made before the capture began. */
       beforeCapture?: boolean;
     };
@@ -261,9 +263,10 @@ export class HpackDecoder {
       this.unknownRefs += n;
       this.unknownBlocks++;
       for (const id of walk.unknownEntries) this.unknownIds.add(id);
-      for (const id of walk.unknownNames) this.unknownIds.add(id);
+      for (const n of walk.unknownNames) this.unknownIds.add(n.entry);
     }
-    if (table.olderGone && !this.summarized) {
+    // Said only when something was missed: a loss that hid nothing needs no summary.
+    if (table.olderGone && !this.summarized && this.unknownRefs > 0) {
       notes.push({
         kind: 'older-evicted',
         unknown: this.unknownEntries!,
@@ -275,9 +278,19 @@ export class HpackDecoder {
     if (n === 0) return { ok: true, fields, headers, notes };
     const which = `dynamic table index ${walk.unknownIndexes.join(', ')}`;
     const reason = `${this.lostReason}: ${n} field${n === 1 ? '' : 's'} not decoded (${which})`;
-    const { unknownEntries } = walk;
+    const { unknownEntries, unknownNames } = walk;
     const beforeCapture = this.lostBeforeCapture;
-    return { ok: false, reason, fields, headers, notes, cause: 'lost', unknownEntries, beforeCapture };
+    return {
+      ok: false,
+      reason,
+      fields,
+      headers,
+      notes,
+      cause: 'lost',
+      unknownEntries,
+      unknownNames,
+      beforeCapture,
+    };
   }
 
   /** Hands the table back to hpack.js once every entry is known, by replaying the entries as literals. */

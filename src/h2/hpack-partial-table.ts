@@ -16,13 +16,16 @@
 export interface TableEntry {
   /** Null when the entry was added with a name taken from an unknown entry. */
   name: Buffer | null;
+  /** With a null name: the entry from before the loss the name came from (unknownEntryId), if known. */
+  nameFrom?: number;
   value: Buffer;
   /** RFC 7541 §4.1: name octets + value octets + 32 (a lower bound when the name is unknown). */
   size: number;
 }
 
 export type Lookup =
-  { known: true; name: Buffer; value: Buffer } | { known: false; invalid: boolean; value?: Buffer };
+  | { known: true; name: Buffer; value: Buffer }
+  | { known: false; invalid: boolean; value?: Buffer; nameFrom?: number };
 
 /** RFC 7541 §4.1: the 32-octet overhead every entry costs. */
 const ENTRY_OVERHEAD = 32;
@@ -113,12 +116,16 @@ export class PartialTable {
   lookup(dynamicIndex: number): Lookup {
     const entry = this.entries[dynamicIndex];
     if (entry === undefined) return { known: false, invalid: !this.unknownTail };
-    if (entry.name === null) return { known: false, invalid: false, value: entry.value };
+    if (entry.name === null)
+      return { known: false, invalid: false, value: entry.value, nameFrom: entry.nameFrom };
     return { known: true, name: entry.name, value: entry.value };
   }
 
-  /** RFC 7541 §4.4: add at the front, evicting from the back. A null name is one we could not resolve. */
-  add(name: Buffer | null, value: Buffer): void {
+  /**
+   * RFC 7541 §4.4: add at the front, evicting from the back. A null name is one we could not resolve;
+   * `nameFrom` says which entry from before the loss it was copied from, when known.
+   */
+  add(name: Buffer | null, value: Buffer, nameFrom?: number): void {
     // An unknown name is at least one octet: the size is then a lower bound, which only delays eviction.
     const size = (name?.length ?? 1) + value.length + ENTRY_OVERHEAD;
     this.inserted += size;
@@ -130,7 +137,7 @@ export class PartialTable {
       this.unknownTail = false;
       return;
     }
-    this.entries.unshift({ name, value, size });
+    this.entries.unshift(nameFrom === undefined ? { name, value, size } : { name, value, size, nameFrom });
     this.knownSize += size;
     this.evict();
     this.checkComplete();

@@ -22,8 +22,8 @@ export interface WalkResult {
    * is counted in `unknownNames`.
    */
   unknownEntries: number[];
-  /** Entries from before the loss whose names literal fields borrowed (same ids). */
-  unknownNames: number[];
+  /** Literal fields that borrowed their names from entries from before the loss: the entry, the value. */
+  unknownNames: Array<{ entry: number; value: string }>;
   /** Why the block stopped early, or null. */
   error: string | null;
   /** A size update after the first field (RFC 7541 §4.2 forbids it). */
@@ -43,7 +43,10 @@ const STATIC_COUNT = STATIC.length;
  */
 export const UNKNOWN_NAME = '<unknown>';
 
-type Resolved = { name: Buffer; value: Buffer } | { name: null; value: Buffer | null };
+type Resolved =
+  | { name: Buffer; value: Buffer }
+  /** value null: the whole entry is unknown (it is `nameFrom` itself). */
+  | { name: null; value: Buffer | null; nameFrom?: number };
 
 export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
   const result: WalkResult = {
@@ -74,7 +77,12 @@ export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
 function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult): 'field' | 'size-update' {
   if (reader.decodeBit() === 1) {
     // §6.1 Indexed Header Field.
-    emit(out, resolve(reader.decodeInt(), table, out, out.unknownEntries));
+    const field = resolve(reader.decodeInt(), table, out);
+    if (field.name === null && field.nameFrom !== undefined) {
+      if (field.value === null) out.unknownEntries.push(field.nameFrom);
+      else out.unknownNames.push({ entry: field.nameFrom, value: headerText(field.value) });
+    }
+    emit(out, field);
     return 'field';
   }
   const incremental = reader.decodeBit() === 1;
@@ -85,16 +93,19 @@ function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult)
   }
   if (!incremental) reader.decodeBit(); // §6.2.2/§6.2.3: the never-indexed bit does not change decoding
   const index = reader.decodeInt();
-  const name = index === 0 ? octets(reader.decodeStr()) : resolve(index, table, out, out.unknownNames).name;
+  const named = index === 0 ? null : resolve(index, table, out);
+  const name = named === null ? octets(reader.decodeStr()) : named.name;
   const value = octets(reader.decodeStr());
+  const nameFrom = named?.name === null ? named.nameFrom : undefined;
+  if (nameFrom !== undefined) out.unknownNames.push({ entry: nameFrom, value: headerText(value) });
   emit(out, { name, value });
   // §6.2.1: incremental indexing adds the field, known name or not. Copies: the block is a capture buffer.
-  if (incremental) table.add(name && Buffer.from(name), Buffer.from(value));
+  if (incremental) table.add(name && Buffer.from(name), Buffer.from(value), nameFrom);
   return 'field';
 }
 
-/** The entry at `index`; an unknown one from before the loss goes into `ids` (see WalkResult). */
-function resolve(index: number, table: PartialTable, out: WalkResult, ids: number[]): Resolved {
+/** The entry at `index`; for an unknown name, which entry from before the loss it is or came from. */
+function resolve(index: number, table: PartialTable, out: WalkResult): Resolved {
   if (index === 0) throw new Error('index 0 is not a valid table index (RFC 7541 §6.1)');
   const fromStatic = STATIC[index - 1];
   if (fromStatic !== undefined) return fromStatic;
@@ -102,8 +113,9 @@ function resolve(index: number, table: PartialTable, out: WalkResult, ids: numbe
   if (found.known) return found;
   if (found.invalid) throw new Error(`index ${index} is beyond the dynamic table (RFC 7541 §2.3.3)`);
   out.unknownIndexes.push(index);
-  if (found.value === undefined) ids.push(table.unknownEntryId(index - STATIC_COUNT - 1));
-  return { name: null, value: found.value ?? null };
+  if (found.value === undefined)
+    return { name: null, value: null, nameFrom: table.unknownEntryId(index - STATIC_COUNT - 1) };
+  return { name: null, value: found.value, nameFrom: found.nameFrom };
 }
 
 function emit(out: WalkResult, field: Resolved): void {

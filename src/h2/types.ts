@@ -28,6 +28,8 @@ export interface HeaderField {
 export interface HpackUnknown {
   /** The unknown entries referred to, as ids stable from block to block (PartialTable.unknownEntryId). */
   entries: number[];
+  /** Literal fields whose names were borrowed from such entries: which entry, and the (known) value. */
+  names: Array<{ entry: number; value: string }>;
   /** They were made before the capture began (a capture that joined the connection late). */
   beforeCapture: boolean;
 }

@@ -1,8 +1,8 @@
 /**
  * Per-method and per-connection call statistics shared by --summary and --format markdown: counts, error
  * rates, latency percentiles and message bytes. An error is any outcome but "ok" and "status-unknown"
- * (callNotOk); calls whose status is unknown are counted apart, with how many of them carry a guess of OK,
- * and the error rate is over the calls whose outcome is known.
+ * (callNotOk); calls whose status is unknown are counted apart, with their guesses (CallRecord.statusUnknown),
+ * which count neither as OK nor as errors.
  */
 import { callNotOk, type CallRecord } from '../records/call.js';
 import { formatMs, percentile } from './table.js';
@@ -10,9 +10,9 @@ import { formatMs, percentile } from './table.js';
 export interface CallStats {
   calls: number;
   errors: number;
-  /** Outcome 'status-unknown', and those of them with a guess of OK (CallRecord.statusUnknown.guess). */
+  /** Outcome 'status-unknown', and how many of them carry each guess (CallRecord.statusUnknown.guess). */
   unknown: number;
-  guessedOk: number;
+  guessed: Map<string, number>;
   /** Why their status is unknown (StatusUnknown.reason), with counts. */
   unknownReasons: Map<string, number>;
   /** Sorted durations (ms). */
@@ -34,7 +34,7 @@ export function newCallStats(): CallStats {
     calls: 0,
     errors: 0,
     unknown: 0,
-    guessedOk: 0,
+    guessed: new Map(),
     unknownReasons: new Map(),
     durations: [],
     requestBytes: 0,
@@ -49,7 +49,8 @@ export function addCall(s: CallStats, c: CallRecord): void {
   const unknown = c.statusUnknown;
   if (c.outcome === 'status-unknown') {
     s.unknown++;
-    if (unknown?.guess?.status === 0) s.guessedOk++;
+    const guess = unknown?.guess?.statusName;
+    if (guess !== undefined) s.guessed.set(guess, (s.guessed.get(guess) ?? 0) + 1);
     const reason = unknown?.reason ?? 'not decoded';
     s.unknownReasons.set(reason, (s.unknownReasons.get(reason) ?? 0) + 1);
   }
@@ -76,10 +77,9 @@ export function latency(s: CallStats): LatencySummary {
   };
 }
 
-/** Errors over the calls whose outcome is known ('-' when there is none). */
+/** Errors over all calls: a call whose status is unknown is not an error (UNKNOWN counts those). */
 export function errorRate(s: CallStats): string {
-  const known = s.calls - s.unknown;
-  return known === 0 ? '-' : `${((100 * s.errors) / known).toFixed(1)}%`;
+  return s.calls === 0 ? '-' : `${((100 * s.errors) / s.calls).toFixed(1)}%`;
 }
 
 /**
@@ -94,18 +94,29 @@ export function methodCells(method: string, s: CallStats, withUnknown = false): 
   return [method, String(s.calls), String(s.errors), errorRate(s), ...unknown, ...ms];
 }
 
+/** "52 (38 guessed OK, 6 guessed NOT_FOUND)". */
 export function unknownCount(s: CallStats): string {
-  return s.guessedOk > 0 ? `${s.unknown} (${s.guessedOk} guessed OK)` : String(s.unknown);
+  const guesses = guessList(s.guessed);
+  return guesses === '' ? String(s.unknown) : `${s.unknown} (${guesses})`;
+}
+
+/** "38 guessed OK, 6 guessed NOT_FOUND", most first; '' without guesses. */
+export function guessList(guessed: ReadonlyMap<string, number>): string {
+  return [...guessed]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${n} guessed ${name}`)
+    .join(', ');
 }
 
 /**
- * "44 status unknown (HPACK entries from before the capture; 41 guessed OK)", or null when every status
+ * "44 status unknown (HPACK entries from before the capture; 41 guessed OK, not decoded)", or null when every status
  * was known: the phrase the summary and markdown heads add after "N not ok".
  */
 export function unknownPhrase(s: CallStats): string | null {
   if (s.unknown === 0) return null;
   const reasons = [...s.unknownReasons].sort((a, b) => b[1] - a[1]).map(([r]) => r);
-  const guessed = s.guessedOk > 0 ? `; ${s.guessedOk} guessed OK, not decoded` : '';
+  const guesses = guessList(s.guessed);
+  const guessed = guesses === '' ? '' : `; ${guesses}, not decoded`;
   return `${s.unknown} status unknown (${reasons.join('; ')}${guessed})`;
 }
 

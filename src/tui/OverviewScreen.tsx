@@ -38,7 +38,7 @@ export function captureLines(store: CaptureStore): Line[] {
   const c = store.severityCounts;
   const failed = store.calls.filter(callFailed).length;
   const unknown = store.calls.filter(callStatusUnknown);
-  const guessedOk = unknown.filter((c) => c.statusUnknown?.guess?.status === 0).length;
+
   lines.push([
     seg('Diagnostics  ', 'dim'),
     seg(`${count(c.error)} errors`, c.error > 0 ? 'error' : 'dim', c.error > 0),
@@ -51,10 +51,7 @@ export function captureLines(store: CaptureStore): Line[] {
     seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
     ...(unknown.length === 0
       ? []
-      : [
-          seg(` · ${count(unknown.length)} status unknown`, 'warning'),
-          seg(unknownWhy(unknown, guessedOk), 'dim'),
-        ]),
+      : [seg(` · ${count(unknown.length)} status unknown`, 'warning'), seg(unknownWhy(unknown), 'dim')]),
   ]);
   const err = selectInputError(store);
   const truncated = selectInputTruncated(store);
@@ -63,15 +60,23 @@ export function captureLines(store: CaptureStore): Line[] {
   return lines;
 }
 
-/** " (HPACK entries from before the capture; 41 guessed OK)": the reasons, most common first. */
-function unknownWhy(calls: CallRecord[], guessedOk: number): string {
+/**
+ * " (HPACK entries from before the capture; 41 guessed OK)": the reasons, most common first, then the
+ * guesses (never counted as OK or failed).
+ */
+function unknownWhy(calls: CallRecord[]): string {
   const reasons = new Map<string, number>();
+  const guesses = new Map<string, number>();
   for (const c of calls) {
     const r = c.statusUnknown?.reason ?? 'not decoded';
     reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    const g = c.statusUnknown?.guess?.statusName;
+    if (g !== undefined) guesses.set(g, (guesses.get(g) ?? 0) + 1);
   }
-  const sorted = [...reasons].sort((a, b) => b[1] - a[1]).map(([r]) => safe(r));
-  return ` (${sorted.join('; ')}${guessedOk > 0 ? `; ${count(guessedOk)} guessed OK` : ''})`;
+  const byCount = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
+  const parts = byCount(reasons).map(([r]) => safe(r));
+  for (const [g, n] of byCount(guesses)) parts.push(`${count(n)} guessed ${g}`);
+  return ` (${parts.join('; ')})`;
 }
 
 export function OverviewScreen({ store, version, view, width, height }: ScreenProps<'overview'>) {
