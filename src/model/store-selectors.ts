@@ -160,9 +160,9 @@ export function summarizeConnection(store: CaptureStore, entry: ConnectionEntry)
   return {
     ordinal: entry.ordinal,
     id: entry.id,
-    client: rec?.client ?? null,
-    server: rec?.server ?? null,
-    protocol: rec?.protocol ?? null,
+    client: rec?.client ?? entry.peers?.client ?? null,
+    server: rec?.server ?? entry.peers?.server ?? null,
+    protocol: rec?.protocol ?? entry.peers?.protocol ?? null,
     open: rec === null,
     frames: entry.frames.length,
     calls: entry.calls.length,

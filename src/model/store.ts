@@ -7,6 +7,7 @@
  * (load progress) do.
  */
 import type { RecordSink } from '../engine/engine.js';
+import type { ConnectionPeers } from '../session/connection-session.js';
 import type { CallRecord } from '../records/call.js';
 import type { H2Event } from '../h2/types.js';
 import type { CaptureRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../records/records.js';
@@ -28,6 +29,8 @@ export interface ConnectionEntry {
   /** Call indexes of this connection's calls, in the order they ended. */
   calls: number[];
   diagnostics: SeverityCounts;
+  /** Endpoints and protocol as known before the record (RecordSink.opened); null until then. */
+  peers: ConnectionPeers | null;
   /** Time of the first and last frame seen (open connections have no record yet). */
   firstTime: number | null;
   lastTime: number | null;
@@ -107,6 +110,12 @@ export class CaptureStore implements RecordSink {
   }
 
   // --- RecordSink -------------------------------------------------------------------------------------
+
+  /** Endpoints of a connection that has not ended yet (its record comes at the end). */
+  readonly opened = (peers: ConnectionPeers): void => {
+    this.entry(peers.id).peers = peers;
+    this.changed();
+  };
 
   readonly connection = (rec: ConnectionRecord): void => {
     this.entry(rec.id).record = rec;
@@ -239,6 +248,7 @@ export class CaptureStore implements RecordSink {
       frames: new U32Column(64),
       calls: [],
       diagnostics: zeroCounts(),
+      peers: null,
       firstTime: null,
       lastTime: null,
     };

@@ -47,6 +47,14 @@ interface Chunk {
 /** Zero bytes, shared (nothing to mutate): one Buffer less per direction of every connection. */
 const NO_BYTES = Buffer.alloc(0);
 
+/** What a connection is known to be before it ends (ConnectionSession.peers). */
+export interface ConnectionPeers {
+  id: string;
+  client: string;
+  server: string;
+  protocol: Protocol;
+}
+
 /**
  * Streams by which the stream-order vote must lead before the roles are taken from it: the first stream of
  * a late capture may have lost its request, so one stream alone could point the wrong way.
@@ -136,6 +144,21 @@ export class ConnectionSession {
 
   private role(dir: Dir): Role {
     return dir === this.clientDir ? 'client' : 'server';
+  }
+
+  /**
+   * Who is who, once the session has decided what the connection carries (null while it sniffs): for
+   * views of connections that have not ended yet (a live capture's TUI), which get the record only at the end.
+   */
+  get peers(): ConnectionPeers | null {
+    if (this.state === 'sniffing') return null;
+    return {
+      id: this.id,
+      client: formatEndpoint(this.endpoint('client')),
+      server: formatEndpoint(this.endpoint('server')),
+      // Inside TLS, HTTP/2 is known only from the decrypted bytes; the record says it at the end.
+      protocol: this.tls ? 'tls' : this.protocol,
+    };
   }
 
   private endpoint(role: Role): Endpoint {

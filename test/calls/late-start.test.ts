@@ -5,6 +5,10 @@
  * capture cannot show, in any report or screen. tshark-wrong.test.ts checks each status against the client.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { readCaptureFile } from '../../src/capture/source.js';
+import { createEngine } from '../../src/engine/pipeline.js';
+import { summarizeConnection } from '../../src/model/store-selectors.js';
+import { CaptureStore } from '../../src/model/store.js';
 import { formatCallDetail } from '../../src/output/calls.js';
 import { runCliCaptured } from '../cli/run-cli.js';
 import { decodeFile } from '../helpers/decode.js';
@@ -100,6 +104,22 @@ describe('late-start-grpc-js: grpc-js client and server, 52 calls, 7 of them NOT
     const calls = await app.keys('2');
     expect(calls).toContain('52 of 52 calls · 0 failed · 52 status unknown');
     expect(calls).toMatch(/ 41 .*NOT_FOUND\? \(guess\) +status-unknown /);
+  });
+});
+
+describe('late-start-grpc-js read live (the capture has not ended)', () => {
+  it('the open connection shows its endpoints and protocol, not "(open)"', async () => {
+    const store = new CaptureStore({ throttleMs: 0 });
+    const engine = createEngine({ file: JS, hpackReports: true }, store);
+    engine.push(await readCaptureFile(JS)); // no finish(): the channel is still up
+    const entry = store.connections[0]!;
+    expect(entry.record).toBeNull();
+    expect(summarizeConnection(store, entry)).toMatchObject({
+      open: true,
+      client: '127.0.0.1:47262',
+      server: '127.0.0.1:50120',
+      protocol: 'h2c',
+    });
   });
 });
 
