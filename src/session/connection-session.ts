@@ -203,7 +203,14 @@ export class ConnectionSession {
       this.clientRule = 'preface';
       [c, s] = [s, c];
     }
-    const cs = sniff(c);
+    let cs = sniff(c);
+    // Likewise an HTTP/1 request (an h2c upgrade whose SYN was not captured): its sender is the client.
+    if (cs !== 'http1-request' && this.clientRule !== 'syn' && sniff(s) === 'http1-request') {
+      this.clientDir = this.serverDir();
+      this.clientRule = 'headers';
+      [c, s] = [s, c];
+      cs = 'http1-request';
+    }
     if (cs === 'preface') {
       if (this.clientRule === 'port') this.clientRule = 'preface';
       this.preface = true;
@@ -404,6 +411,7 @@ export class ConnectionSession {
     let data = chunkData;
     if (!this.started[dir]) {
       this.started[dir] = true;
+      if (this.midStart[dir] && this.startsAtTheBeginning(role, data)) this.midStart[dir] = false;
       if (this.midStart[dir]) decoder.startMidStream(role);
       if (role === 'server' && !this.midStart[dir] && this.skip[dir] === 0)
         out.push(...this.checkServerPreface(data));
@@ -422,6 +430,20 @@ export class ConnectionSession {
     if (out.length === 0) return events; // the common case: no copy
     for (const ev of events) out.push(ev);
     return out;
+  }
+
+  /**
+   * A direction whose SYN was not captured may still start at its first byte: the client's when its bytes
+   * open with the preface or the h2c upgrade request, the server's when they open with the HTTP/1 response to
+   * that upgrade or with its connection preface (a SETTINGS frame, RFC 9113 §3.4). Then nothing was missed:
+   * HPACK and flow control are exact, and no "starts mid-connection" is said.
+   */
+  private startsAtTheBeginning(role: Role, data: Buffer): boolean {
+    if (this.h2Detection === 'h2c-upgrade') return true;
+    if (this.h2Detection !== 'preface') return false;
+    if (role === 'client') return true;
+    // A frame header: length (3), type SETTINGS (4), flags without ACK, stream 0.
+    return data.length >= 9 && data[3] === 0x4 && (data[4]! & 0x1) === 0 && data.readUInt32BE(5) === 0;
   }
 
   /** Holds the first bytes of the client until the 24-byte preface can be checked and removed. */
