@@ -19,7 +19,8 @@ export const H2_DIAGNOSTICS = {
   'h2.frame.bad-stream': {
     severity: 'error',
     title: 'Frame on wrong stream',
-    text: '{type} frame on stream {stream}: {rule} (RFC 9113 {section})',
+    // Every such rule of RFC 9113 §6 makes the frame a connection error of type PROTOCOL_ERROR.
+    text: '{type} frame on stream {stream}: {rule} (RFC 9113 {section}), a connection error of type PROTOCOL_ERROR',
   },
   'h2.frame.zero-increment': {
     severity: 'error',

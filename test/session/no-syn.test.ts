@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
 import { JsonCollector, type JsonDocument } from '../../src/output/json.js';
+import { ConnectionSession, type SessionEvent } from '../../src/session/connection-session.js';
+import type { TcpConnectionInfo } from '../../src/tcp/types.js';
 
 async function decode(name: string, firstPacket = 0): Promise<JsonDocument> {
   const file = new URL(`../../samples/${name}`, import.meta.url).pathname;
@@ -52,6 +54,63 @@ describe('no SYN, but the preface or the upgrade', () => {
       expect(frames(cut)).toEqual(frames(whole));
       expect(cut.connections[0]!.calls.map((x) => x.outcome)).toEqual(
         whole.connections[0]!.calls.map((x) => x.outcome),
+      );
+    });
+});
+
+describe('an illegal frame right after the preface', () => {
+  const conn: TcpConnectionInfo = {
+    id: 'c1',
+    a: { ip: '10.0.0.1', port: 40000 },
+    b: { ip: '10.0.0.2', port: 50051 },
+    clientRule: 'port',
+    synSeen: false,
+    start: 100,
+    firstPacketIndex: 0,
+  };
+  const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+  function frame(type: number, flags: number, stream: number, payload = Buffer.alloc(0)): Buffer {
+    const h = Buffer.alloc(9);
+    h.writeUIntBE(payload.length, 0, 3);
+    h[3] = type;
+    h[4] = flags;
+    h.writeUInt32BE(stream, 5);
+    return Buffer.concat([h, payload]);
+  }
+  const show = (events: SessionEvent[]): string[] =>
+    events.flatMap((e) =>
+      e.kind === 'frame'
+        ? [`${e.frame.from} ${e.frame.type} s${e.frame.stream}`]
+        : e.kind === 'diagnostic'
+          ? [e.diagnostic.code]
+          : [],
+    );
+
+  // RFC 9113 §6.5: SETTINGS on stream 1 is a connection error (PROTOCOL_ERROR). Whether or not the SYN was
+  // captured (gapBefore -1: the stream's start was not seen), the preface says the client's bytes start
+  // here, so the frame is decoded and flagged, not skipped by a search for a "plausible" boundary.
+  for (const gapBefore of [0, -1])
+    it(`is a frame with a PROTOCOL_ERROR diagnostic (gapBefore ${gapBefore})`, () => {
+      const s = new ConnectionSession(conn);
+      const events = [
+        ...s.data(
+          0,
+          Buffer.concat([PREFACE, frame(4, 0, 1, Buffer.alloc(6)), frame(4, 0, 0)]),
+          gapBefore,
+          100.1,
+          1,
+        ),
+        ...s.data(1, frame(4, 0, 0), gapBefore, 100.2, 2),
+      ];
+      expect(show(events)).toEqual([
+        'client SETTINGS s1',
+        'h2.frame.bad-stream',
+        'client SETTINGS s0',
+        'server SETTINGS s0',
+      ]);
+      const bad = events.find((e) => e.kind === 'diagnostic');
+      expect(bad?.kind === 'diagnostic' && bad.diagnostic.message).toBe(
+        'SETTINGS frame on stream 1: must be sent on stream 0 (RFC 9113 §6.5), a connection error of type PROTOCOL_ERROR',
       );
     });
 });
