@@ -19,6 +19,15 @@ export const SESSION_DIAGNOSTICS = {
       '"{statusLine}". The server (or a proxy in front of it) does not speak HTTP/2 on this port: enable h2c on ' +
       'it, or use TLS with ALPN h2.',
   },
+  'session.preface-http1-error-page': {
+    severity: 'error',
+    title: 'HTTP/1.x server rejected the HTTP/2 preface',
+    text:
+      'The client {client} sent the HTTP/2 connection preface but the server {server} is an HTTP/1.x server ' +
+      'that rejected it: it answered with a bare HTML error page, without a status line (HTTP/0.9 style, as ' +
+      'Python\'s http.server does for "PRI * HTTP/2.0"): error code {code}, "{message}". The server does not ' +
+      'speak HTTP/2 on this port: enable h2c on it, or use TLS with ALPN h2.',
+  },
   'session.bad-server-preface': {
     severity: 'error',
     title: 'Server did not answer with HTTP/2',

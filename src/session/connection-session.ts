@@ -16,6 +16,7 @@ import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '.
 import type { KeyLog } from '../tls/keylog.js';
 import { describeHead, headerValue, isH2cUpgradeRequest, parseHttp1Head, type Http1Head } from './http1.js';
 import { describeH2cUpgrade, type H2cUpgrade } from './h2c-upgrade.js';
+import { parseHttp1ErrorPage } from './http1-error-page.js';
 import { firstHeadersKind, streamOrderVote } from './role-hints.js';
 import { CLIENT_PREFACE, sniff, startsWithPreface } from './sniff.js';
 import { TlsLayer } from './tls-layer.js';
@@ -477,6 +478,13 @@ export class ConnectionSession {
         : data.subarray(0, 80).toString('latin1').split('\r\n')[0]!;
       this.summary = `HTTP/2 preface answered with HTTP/1: ${statusLine}`;
       return [this.diagnostic('session.preface-http1-reply', { statusLine }, time)];
+    }
+    const page = parseHttp1ErrorPage(data);
+    if (page !== null) {
+      const message = page.message ?? '(no message)';
+      this.summary = `HTTP/2 preface rejected by an HTTP/1.x server: error page ${page.code} ${message}`;
+      const params = { code: page.code, message };
+      return [this.diagnostic('session.preface-http1-error-page', params, time)];
     }
     const what = describeBytes(data);
     this.summary = `HTTP/2 preface answered with non-HTTP/2 bytes: ${what}`;
