@@ -28,6 +28,14 @@ export const SESSION_DIAGNOSTICS = {
       'Python\'s http.server does for "PRI * HTTP/2.0"): error code {code}, "{message}". The server does not ' +
       'speak HTTP/2 on this port: enable h2c on it, or use TLS with ALPN h2.',
   },
+  'session.h2c-upgrade-inferred': {
+    severity: 'info',
+    title: 'h2c upgrade proven by the client preface',
+    text:
+      'The client sent "{requestLine}" with Upgrade: h2c and then the HTTP/2 connection preface, which it sends ' +
+      "only after a 101 (RFC 7540 §3.2); the server's 101 was {seen}. HTTP/2 is decoded from there: the " +
+      'request is stream 1.',
+  },
   'session.bad-server-preface': {
     severity: 'error',
     title: 'Server did not answer with HTTP/2',

@@ -304,12 +304,23 @@ export class ConnectionSession {
     const req = parseHttp1Head(c);
     if (!req.ok) return req.needMore && !done ? [] : this.settle('http1', 'HTTP/1 request (head not parsed)');
     const head = req.head;
+    const upgrade = isH2cUpgradeRequest(head);
+    // RFC 7540 §3.2: the client sends the preface only after a 101. Seen after the upgrade request, it proves
+    // the upgrade even when the 101 was not captured or its status line is damaged.
+    if (upgrade && this.prefaceAfter(c, head) === true) {
+      const resp = parseHttp1Head(s);
+      if (resp.ok && resp.head.status === 101) return this.decideUpgrade(head, resp.head);
+      if (s.length === 0 && !done) return [];
+      return this.upgradeByPreface(head, s);
+    }
     // Wait for the server's answer: it tells an upgrade (101), plain HTTP/1, and an h2-only server apart.
     if (s.length === 0 && !done) return [];
     const reply = sniff(s);
     if (reply === 'need-more' && !done) return [];
     // An HTTP/1 client may be talking to an h2-only server, which answers with SETTINGS/GOAWAY frames.
     if (reply === 'other' && findFrameSync(s)?.offset === 0) {
+      // ...or the 101 to its upgrade was lost: its preface, still to come, would say so.
+      if (upgrade && this.prefaceAfter(c, head) === 'need-more' && !done) return [];
       this.summary = describeHead(head);
       this.skip[this.clientDir] = Number.MAX_SAFE_INTEGER; // the client's bytes are HTTP/1, not frames
       const note = this.diagnostic(
@@ -319,12 +330,45 @@ export class ConnectionSession {
       );
       return this.replay([note], 'http1');
     }
-    if (isH2cUpgradeRequest(head)) {
+    if (upgrade) {
       const resp = parseHttp1Head(s);
+      // Not a readable 101: a damaged one is told by the client's preface to come, so wait for it.
+      const unreadable = !resp.ok || resp.head.status !== 101;
+      if (unreadable && this.prefaceAfter(c, head) === 'need-more' && !done) return [];
       if (!resp.ok) return resp.needMore && !done ? [] : this.settle('http1', describeHead(head));
       return this.decideUpgrade(head, resp.head);
     }
     return this.settle('http1', describeHead(head));
+  }
+
+  /** Whether the client's bytes after the upgrade request (and its body) open with the preface. */
+  private prefaceAfter(c: Buffer, req: Http1Head): boolean | 'need-more' {
+    const bodyLength = Number(headerValue(req, 'content-length') ?? 0) || 0;
+    const rest = c.subarray(req.headLength + bodyLength);
+    return rest.length === 0 ? 'need-more' : startsWithPreface(rest);
+  }
+
+  /**
+   * An upgrade proven by the client's preface while the server's 101 is missing (lost in a gap) or not a
+   * readable 101 (damaged): the server's HTTP/1 head, if its bytes start with one, is skipped to its blank
+   * line; frames are decoded from there.
+   */
+  private upgradeByPreface(req: Http1Head, s: Buffer): SessionEvent[] {
+    const time = this.lastTime();
+    const headEnd = damagedHeadEnd(s);
+    const statusLine = headEnd > 0 ? s.toString('latin1', 0, s.indexOf('\r\n')) : '';
+    const bodyLength = Number(headerValue(req, 'content-length') ?? 0) || 0;
+    this.skip[this.clientDir] = req.headLength + bodyLength;
+    this.skip[this.serverDir()] = headEnd;
+    this.expectPreface[this.clientDir] = true;
+    const seen = headEnd > 0 ? `unreadable as a 101: "${statusLine}"` : 'not captured';
+    const notes = [
+      this.diagnostic('session.h2c-upgrade-inferred', { requestLine: req.startLine, seen }, time),
+    ];
+    this.upgrade = describeH2cUpgrade(req, headEnd > 0 ? statusLine : '(not captured)');
+    const problem = this.upgrade.record.settingsError;
+    if (problem !== undefined) notes.push(this.diagnostic('session.h2c-upgrade-settings', { problem }, time));
+    return this.startH2('h2c-upgrade', notes);
   }
 
   private decideUpgrade(req: Http1Head, resp: Http1Head): SessionEvent[] {
@@ -342,7 +386,7 @@ export class ConnectionSession {
       { requestLine: req.startLine, statusLine: resp.startLine },
       time,
     );
-    this.upgrade = describeH2cUpgrade(req, resp);
+    this.upgrade = describeH2cUpgrade(req, resp.startLine);
     const problem = this.upgrade.record.settingsError;
     const notes = [note];
     if (problem !== undefined) notes.push(this.diagnostic('session.h2c-upgrade-settings', { problem }, time));
@@ -414,7 +458,10 @@ export class ConnectionSession {
       this.started[dir] = true;
       if (this.midStart[dir] && this.startsAtTheBeginning(role, data)) this.midStart[dir] = false;
       if (this.midStart[dir]) decoder.startMidStream(role);
-      if (role === 'server' && !this.midStart[dir] && this.skip[dir] === 0)
+      // Bytes lost before the first captured ones (an h2c upgrade's 101 and the server's SETTINGS): the
+      // first frame boundary must be found, and what follows is no server preface to check.
+      else if (gapBefore > 0) out.push(...this.track(decoder.gap(role, gapBefore, time)));
+      if (role === 'server' && !this.midStart[dir] && this.skip[dir] === 0 && gapBefore <= 0)
         out.push(...this.checkServerPreface(data));
     } else if (gapBefore > 0) {
       out.push(...this.track(decoder.gap(role, gapBefore, time)));
@@ -526,6 +573,20 @@ export class ConnectionSession {
 }
 
 /** A short printable description of unrecognised bytes. */
+/**
+ * Where an HTTP/1 response head that may be damaged ends (after its blank line), or 0 when the bytes do not
+ * start like one: printable text up to CRLF CRLF within the first KiB, as a server writes a 101.
+ */
+function damagedHeadEnd(s: Buffer): number {
+  const end = s.subarray(0, 1024).indexOf('\r\n\r\n');
+  if (end <= 0) return 0;
+  for (let i = 0; i < end; i++) {
+    const b = s[i]!;
+    if (b !== 0x0d && b !== 0x0a && b !== 0x09 && (b < 0x20 || b > 0x7e)) return 0;
+  }
+  return end + 4;
+}
+
 function describeBytes(buf: Buffer): string {
   if (buf.length === 0) return 'no payload';
   const head = buf.subarray(0, 16);

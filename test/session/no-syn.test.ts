@@ -114,3 +114,59 @@ describe('an illegal frame right after the preface', () => {
       );
     });
 });
+
+describe('an h2c upgrade whose 101 is missing or damaged (h2-curl-upgrade, altered)', () => {
+  const file = new URL('../../samples/h2-curl-upgrade.pcap', import.meta.url).pathname;
+
+  /** The sample with packet 6 (index 5: "HTTP/1.1 101 Switching Protocols" and the server's SETTINGS) changed. */
+  async function altered(change: (data: Buffer) => Buffer | null): Promise<JsonDocument> {
+    const events = (await readCaptureFile(file)).flatMap((e) => {
+      if (e.kind !== 'packet' || e.packet.index !== 5) return [e];
+      const data = change(Buffer.from(e.packet.data));
+      return data === null ? [] : [{ ...e, packet: { ...e.packet, data } }];
+    });
+    const collector = new JsonCollector();
+    const engine = createEngine({ file: 'altered' }, collector.sink);
+    engine.push(events);
+    engine.finish();
+    return { ...collector.doc, connections: collector.sortedConnections() };
+  }
+
+  for (const [what, change] of [
+    ['not captured', () => null],
+    [
+      'damaged ("HTTP/1.1 101" -> "HTTQ/1.1 1?1")',
+      (data: Buffer) => {
+        const at = data.indexOf('HTTP/1.1 101');
+        data.write('HTTQ/1.1 1?1', at, 'latin1');
+        return data;
+      },
+    ],
+  ] as const)
+    it(`the client's preface after Upgrade: h2c starts HTTP/2 when the 101 is ${what}`, async () => {
+      const whole = await decode('h2-curl-upgrade.pcap');
+      const d = await altered(change);
+      const codes = d.diagnostics.map((x) => x.code);
+      expect(codes).toContain('session.h2c-upgrade-inferred');
+      for (const code of [
+        'session.preface-http1-reply',
+        'session.http1-client-h2-server',
+        'session.unrecognised',
+      ])
+        expect(codes).not.toContain(code);
+      const c = d.connections[0]!;
+      expect(c).toMatchObject({ protocol: 'h2c', h2Detection: 'h2c-upgrade' });
+      expect(c.upgrade!.request).toEqual(whole.connections[0]!.upgrade!.request);
+      // The response on stream 1 decodes as with the 101 (the server's SETTINGS went with it when lost).
+      const headers = (x: JsonDocument) =>
+        x.connections[0]!.frames.filter((f) => f.type === 'HEADERS').map((f) => [
+          f.from,
+          f.stream,
+          f.headers,
+        ]);
+      expect(headers(d)).toEqual(headers(whole));
+      const clientFrames = (x: JsonDocument) =>
+        x.connections[0]!.frames.filter((f) => f.from === 'client').map((f) => f.type);
+      expect(clientFrames(d)).toEqual(clientFrames(whole));
+    });
+});
