@@ -180,7 +180,13 @@ export class MarkdownReport {
       '```sh',
       '# the overview, then the failed calls, then the problems h2scope found',
       cmd('--summary'),
-      cmd('--filter', 'grpc.outcome != ok'),
+      // Calls whose status the capture could not show are not failed (callNotOk).
+      cmd(
+        '--filter',
+        this.calls.total.unknown > 0
+          ? 'grpc.outcome != ok && grpc.outcome != status-unknown'
+          : 'grpc.outcome != ok',
+      ),
       cmd('--filter', 'diag.severity == error || diag.severity == warning'),
     ];
     if (firstFailed) {

@@ -136,6 +136,19 @@ describe('late-start-grpcio: grpcio client and server, literal NOT_FOUND statuse
     expect(lines[table + 3]).toBe('  statuses: status unknown (guessed OK) 45, NOT_FOUND 7');
   });
 
+  it('--filter knows the outcome status-unknown; markdown reproduces the failed calls without them', async () => {
+    const failed = await runCliCaptured([
+      PY,
+      '--filter',
+      'grpc.outcome != ok && grpc.outcome != status-unknown',
+    ]);
+    expect(failed.stdout.split('\n').filter((l) => l.startsWith('    call '))).toHaveLength(7);
+    const unknown = await runCliCaptured([PY, '--filter', 'grpc.outcome == status-unknown']);
+    expect(unknown.stdout.split('\n').filter((l) => l.startsWith('    call '))).toHaveLength(45);
+    const md = await runCliCaptured([PY, '--format', 'markdown']);
+    expect(md.stdout).toContain("--filter 'grpc.outcome != ok && grpc.outcome != status-unknown'");
+  });
+
   it('TUI Overview: only the decoded errors are failed', async () => {
     app = await renderApp(await loadStore('late-start-grpcio.pcap'), { columns: 200, rows: 40 });
     expect(app.frame()).toContain(
