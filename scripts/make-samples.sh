@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every sample in samples/ from real peers over loopback, then every tshark golden:
 #   scripts/samples/grpc/run-all.sh   gRPC samples (ports 50100-50199)
+#   scripts/samples/grpc/late-start.sh  captures that join a live gRPC channel late (ports 50120, 50121)
 #   scripts/samples/h2/run-all.sh     HTTP/2 samples, derived copies and damaged variants (ports 50200-50299)
 #   scripts/samples/tls/run-all.sh    TLS samples with key logs (ports 50300-50399), when present
 #   scripts/samples/crafted/run-all.sh  real clients against a crafted misbehaving server (ports 50500-50599)
@@ -32,6 +33,7 @@ family() {
 }
 
 family scripts/samples/grpc/run-all.sh
+family scripts/samples/grpc/late-start.sh
 family scripts/samples/h2/run-all.sh
 family scripts/samples/tls/run-all.sh
 family scripts/samples/incidents/run-all.sh

@@ -10,18 +10,64 @@ import { peerOf } from './stream-states.js';
 /** Suggested windows stop here: beyond 16 MiB a window hides a slow reader rather than a round trip. */
 const MAX_SUGGESTED_WINDOW = 1 << 24;
 
-/** Long or repeated waits for window, per stream (RFC 9113 §5.2). */
+/**
+ * Long or repeated waits for window, per stream (RFC 9113 §5.2); a stream window set below the default
+ * and run dry again and again is said as such (analysis.flow.small-window) instead, whatever the durations.
+ */
 export function detectStarvation(facts: ConnectionFacts): Diagnostic[] {
   if (!facts.exact) return [];
   const out: Diagnostic[] = [];
   for (const sender of ['client', 'server'] as const) {
     const dir = facts.flowControl[sender];
     for (const s of dir.streams) {
-      const d = starvation(facts, sender, dir, s);
+      const d = smallWindow(facts, sender, dir, s) ?? starvation(facts, sender, dir, s);
       if (d !== null) out.push(d);
     }
   }
   return out;
+}
+
+/**
+ * The receiver lowered SETTINGS_INITIAL_WINDOW_SIZE below 65,535 and the sender used up the stream window
+ * on most of its window-fulls: every one costs a round trip, which a loopback capture makes look short
+ * (8,191 bytes over 100 KiB is a dozen waits in 15 ms) but a real link does not.
+ */
+function smallWindow(
+  facts: ConnectionFacts,
+  sender: Role,
+  dir: FlowDirectionRecord,
+  s: StreamFlowRecord,
+): Diagnostic | null {
+  const window = dir.initialWindow;
+  if (window >= DEFAULT_INITIAL_WINDOW_SIZE || window <= 0 || s.first === null || s.last === null)
+    return null;
+  const stalls = dir.stalls.filter((x) => x.stream === s.stream && x.window !== 'connection');
+  const windowFulls = Math.max(1, Math.floor(s.bytes / window));
+  const { smallWindowMinStalls, smallWindowMinShare } = facts.opts;
+  if (stalls.length < smallWindowMinStalls || stalls.length < windowFulls * smallWindowMinShare) return null;
+  const durationMs = msBetween(s.first, s.last);
+  const stalledMs = roundMs(stalls.reduce((sum, x) => sum + x.waitedMs, 0));
+  const unblockedMs = Math.max(durationMs - stalledMs, 0);
+  const unblocked = unblockedMs > 0 ? s.bytes / (unblockedMs / 1000) : null;
+  const longestMs = Math.max(0, ...stalls.map((x) => x.waitedMs));
+  const params = {
+    sender,
+    receiver: peerOf(sender),
+    stream: s.stream,
+    bytes: s.bytes,
+    frames: s.frames,
+    initialWindow: window,
+    stalls: stalls.length,
+    windowFulls,
+    stalledMs,
+    durationMs,
+    suggestedWindow: Math.max(
+      DEFAULT_INITIAL_WINDOW_SIZE,
+      suggestWindow(s.bytes, window, unblocked, longestMs),
+    ),
+  };
+  const where = { connection: facts.id, stream: s.stream, time: stalls[0]!.start };
+  return diag(ANALYSIS_DIAGNOSTICS, 'analysis.flow.small-window', params, where);
 }
 
 function starvation(

@@ -12,6 +12,7 @@ const HANDSHAKE_FAILURES = new Set([
   'session.no-server-settings',
   'session.preface-http1-reply',
   'session.bad-server-preface',
+  'session.preface-http1-error-page',
   'session.http1-client-h2-server',
 ]);
 
@@ -54,7 +55,13 @@ function goawayError(facts: ConnectionFacts, g: GoawayRecord): Diagnostic {
       const cause = handshake
         ? ` It follows "${handshake.title}" (${handshake.code}) on this connection.`
         : '';
-      const params = { ...base, errorCode: g.errorCode, meaning: errorMeaning(g.errorCode), cause };
+      // A client closing after its preface got no HTTP/2 answer is reporting the server, whatever code it
+      // picked (grpc-js says INTERNAL_ERROR): not a fault of its own.
+      const meaning =
+        handshake !== undefined && g.from === 'client'
+          ? `the client gave up because the server did not answer its preface with HTTP/2; ${g.errorCode} is how this client reports that, not a fault of its own.`
+          : errorMeaning(g.errorCode);
+      const params = { ...base, errorCode: g.errorCode, meaning, cause };
       return diag(T, 'analysis.goaway.error', params, where);
     }
   }

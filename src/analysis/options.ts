@@ -17,6 +17,13 @@ export interface AnalysisOptions {
   starvationMinMs: number;
   /** ...and that wait is at least this fraction of its transfer time. */
   starvationMinFraction: number;
+  /**
+   * A stream window set below the 65,535 default is too small, whatever the durations, when the sender ran
+   * it dry at least this many times...
+   */
+  smallWindowMinStalls: number;
+  /** ...and at least this fraction of the window-fulls it sent ended in a wait. */
+  smallWindowMinShare: number;
   /** PINGs with no active stream closer together than this (median) are too frequent (gRPC keepalive). */
   idlePingMinIntervalMs: number;
   /** How many idle PINGs from one side it takes to judge their cadence. */
@@ -58,6 +65,8 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   maxListed: 1_000,
   starvationMinMs: 100,
   starvationMinFraction: 0.1,
+  smallWindowMinStalls: 4,
+  smallWindowMinShare: 0.5,
   idlePingMinIntervalMs: 10_000,
   idlePingMinCount: 3,
   pingAckTimeoutMs: 1_000,

@@ -22,6 +22,18 @@ export const ANALYSIS_DIAGNOSTICS = {
       "nghttp2 -w/-W). If the {receiver}'s application reads slowly, a larger window only moves the wait " +
       'into its buffer.',
   },
+  'analysis.flow.small-window': {
+    severity: 'warning',
+    title: 'Stream window set far too small',
+    text:
+      'The {receiver} set SETTINGS_INITIAL_WINDOW_SIZE to {initialWindow} bytes, below the RFC 9113 default of ' +
+      '65,535: the {sender} sent {bytes} bytes on stream {stream} in {frames} DATA frames and ran that window ' +
+      'dry {stalls} times (of about {windowFulls} window-fulls), waiting for a WINDOW_UPDATE each time ' +
+      '({stalledMs} ms of {durationMs} ms; on a fast link the waits are short, the round trips are not). ' +
+      "Raise the {receiver}'s initial stream window to at least {suggestedWindow} bytes, or stop lowering it " +
+      '(grpc-go WithInitialWindowSize, grpc-java flowControlWindow, grpc-js "grpc-node.flow_control_window", ' +
+      'nghttp2 -w).',
+  },
   'analysis.flow.window-overrun': {
     severity: 'error',
     title: 'DATA beyond the flow-control window',

@@ -19,7 +19,8 @@ export const H2_DIAGNOSTICS = {
   'h2.frame.bad-stream': {
     severity: 'error',
     title: 'Frame on wrong stream',
-    text: '{type} frame on stream {stream}: {rule} (RFC 9113 {section})',
+    // Every such rule of RFC 9113 §6 makes the frame a connection error of type PROTOCOL_ERROR.
+    text: '{type} frame on stream {stream}: {rule} (RFC 9113 {section}), a connection error of type PROTOCOL_ERROR',
   },
   'h2.frame.zero-increment': {
     severity: 'error',
@@ -92,6 +93,13 @@ export const H2_DIAGNOSTICS = {
     severity: 'info',
     title: 'HPACK state rebuilt',
     text: 'HPACK dynamic table of the {from} is known again ({entries} entries): {how}',
+  },
+  'h2.hpack.unknown-entries': {
+    // Info: a capture that joins a connection late is the normal case; a loss inside the capture has its
+    // own warning (h2.hpack-lost) when it happens.
+    severity: 'info',
+    title: 'Unknown HPACK entries',
+    text: "The {from}'s HPACK dynamic table held entries this capture never showed ({reason}): {references} field(s) in {blocks} header block(s) referred to {entries} of them and are shown as <unknown>, {until}",
   },
   'h2.hpack.size-update-above-setting': {
     severity: 'warning',

@@ -19,6 +19,23 @@ export const SESSION_DIAGNOSTICS = {
       '"{statusLine}". The server (or a proxy in front of it) does not speak HTTP/2 on this port: enable h2c on ' +
       'it, or use TLS with ALPN h2.',
   },
+  'session.preface-http1-error-page': {
+    severity: 'error',
+    title: 'HTTP/1.x server rejected the HTTP/2 preface',
+    text:
+      'The client {client} sent the HTTP/2 connection preface but the server {server} is an HTTP/1.x server ' +
+      'that rejected it: it answered with a bare HTML error page, without a status line (HTTP/0.9 style, as ' +
+      'Python\'s http.server does for "PRI * HTTP/2.0"): error code {code}, "{message}". The server does not ' +
+      'speak HTTP/2 on this port: enable h2c on it, or use TLS with ALPN h2.',
+  },
+  'session.h2c-upgrade-inferred': {
+    severity: 'info',
+    title: 'h2c upgrade proven by the client preface',
+    text:
+      'The client sent "{requestLine}" with Upgrade: h2c and then the HTTP/2 connection preface, which it sends ' +
+      "only after a 101 (RFC 7540 §3.2); the server's 101 was {seen}. HTTP/2 is decoded from there: the " +
+      'request is stream 1.',
+  },
   'session.bad-server-preface': {
     severity: 'error',
     title: 'Server did not answer with HTTP/2',

@@ -14,7 +14,12 @@ import {
   type FrameRecord,
 } from '../records/records.js';
 import { NetDecoder } from '../net/net-decoder.js';
-import { ConnectionSession, type SessionEvent, type SessionOptions } from '../session/connection-session.js';
+import {
+  ConnectionSession,
+  type ConnectionPeers,
+  type SessionEvent,
+  type SessionOptions,
+} from '../session/connection-session.js';
 import { FlowTable } from '../tcp/flow-table.js';
 import { KeyLog } from '../tls/keylog.js';
 import type { TcpEndReason, TcpEvent } from '../tcp/types.js';
@@ -37,6 +42,11 @@ export interface RecordSink {
   call?(rec: CallRecord): void;
   /** Once, after everything else. */
   capture(rec: CaptureRecord): void;
+  /**
+   * A connection's endpoints and protocol, once its session has decided them and before its first event
+   * reaches the sink: views of connections still open (a live capture) show them before the record.
+   */
+  opened?(peers: ConnectionPeers): void;
 }
 
 export interface EngineOptions extends SessionOptions {
@@ -54,6 +64,8 @@ export class Engine {
   private readonly net = new NetDecoder();
   private readonly flows = new FlowTable();
   private readonly sessions = new Map<string, ConnectionSession>();
+  /** Connections whose peers went to sink.opened. */
+  private readonly announced = new Set<string>();
   private readonly observers = new Map<string, ConnectionObserver[]>();
   private readonly capture: CaptureRecord;
   private readonly linkTypes = new Set<number>();
@@ -151,6 +163,7 @@ export class Engine {
         case 'end': {
           const session = this.sessions.get(ev.conn);
           this.sessions.delete(ev.conn);
+          this.announced.delete(ev.conn);
           this.emit(ev.conn, session?.end(ev.time, ev.reason, ev.stats), ev.reason);
           this.observers.delete(ev.conn);
           break;
@@ -170,6 +183,7 @@ export class Engine {
 
   private emit(conn: string, events: SessionEvent[] | undefined, endReason?: TcpEndReason): void {
     if (!events || events.length === 0) return;
+    if (this.sink.opened && !this.announced.has(conn)) this.announce(conn);
     const observers = this.observers.get(conn) ?? NO_OBSERVERS;
     for (const ev of events) {
       if (ev.kind === 'connection') {
@@ -180,6 +194,13 @@ export class Engine {
       else if (ev.kind === 'diagnostic') this.sink.diagnostic(ev.diagnostic);
       this.observe(observers, 0, ev);
     }
+  }
+
+  private announce(conn: string): void {
+    const peers = this.sessions.get(conn)?.peers;
+    if (!peers) return;
+    this.announced.add(conn);
+    this.sink.opened!(peers);
   }
 
   /** Passes an event down the observer chain from `from`; outputs go to the sink and further down. */

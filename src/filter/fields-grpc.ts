@@ -3,16 +3,19 @@ import type { CallOutcome, CallKind, CallSummary } from '../records/call.js';
 import { GRPC_STATUS_NAMES } from '../grpc/status.js';
 import { present, type FieldDef } from './field-types.js';
 
-const OUTCOMES: readonly CallOutcome[] = [
-  'ok',
-  'error',
-  'reset',
-  'refused',
-  'connection-closed',
-  'deadline-exceeded',
-  'incomplete',
-  'http-error',
-];
+// Every CallOutcome: a Record keyed by the union makes the compiler say when one is missing.
+const OUTCOME_SET: Record<CallOutcome, true> = {
+  ok: true,
+  error: true,
+  reset: true,
+  refused: true,
+  'connection-closed': true,
+  'deadline-exceeded': true,
+  incomplete: true,
+  'http-error': true,
+  'status-unknown': true,
+};
+const OUTCOMES = Object.keys(OUTCOME_SET) as CallOutcome[];
 const KINDS: readonly CallKind[] = ['unary', 'server-streaming', 'client-streaming', 'bidi'];
 
 function text(description: string, call: (c: CallSummary) => string | null): FieldDef {

@@ -15,6 +15,9 @@ import { headerValue } from './metadata.js';
 import { guessMethod, type MessageSample } from './schema-match.js';
 import { grpcStatusName } from './status.js';
 
+/** The reason of a status the capture could not show: the peers' HPACK tables predate it. */
+export const STATUS_UNKNOWN_BEFORE_CAPTURE = 'HPACK entries from before the capture';
+
 /** How many held messages per direction feed the method guess. */
 const GUESS_SAMPLES = 4;
 
@@ -100,7 +103,16 @@ export function finishCall(
     guessed: state.guesses.length > 0,
     guesses: state.guesses,
   };
+  if (st.outcome === 'status-unknown')
+    record.statusUnknown = { reason: statusUnknownReason(state), guess: null };
   return { record, diagnostics: out };
+}
+
+/** Why the block that ended the call could not give its status (the guess, if any, comes later). */
+function statusUnknownReason(state: CallState): string {
+  const entries = state.statusLostEntries;
+  if (entries === null) return 'the header block that ended the call could not be decoded';
+  return entries.beforeCapture ? STATUS_UNKNOWN_BEFORE_CAPTURE : 'HPACK entries lost earlier in the capture';
 }
 
 /** Messages held back because the method was unknown: guess it from them, then decode them all. */

@@ -3,7 +3,7 @@
  * outside world sees CallRecords only.
  */
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
-import type { HeaderField } from '../h2/types.js';
+import type { HeaderField, HpackUnknown } from '../h2/types.js';
 import type { Role } from '../records/records.js';
 import type { CallGuess, CallMessageRecord } from '../records/call.js';
 import type { GrpcContentType } from './content-type.js';
@@ -58,6 +58,11 @@ export interface CallState {
   requestHeadersLost: boolean;
   /** The block that ended the response (Trailers or Trailers-Only) could not be decoded: status unknown. */
   statusLost: boolean;
+  /**
+   * With statusLost, when that block was whole but needed HPACK entries from before a loss: which ones
+   * (stable ids, sorted, the evidence for a guess) and whether they predate the capture.
+   */
+  statusLostEntries: HpackUnknown | null;
   request: SideState;
   response: SideState;
   firstResponseTime: number | null;
@@ -108,6 +113,7 @@ export function newCallState(
     trailersOnly: false,
     requestHeadersLost: false,
     statusLost: false,
+    statusLostEntries: null,
     request: newSide(requestReader),
     response: newSide(responseReader),
     firstResponseTime: null,

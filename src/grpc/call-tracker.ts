@@ -9,7 +9,7 @@
 import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
-import type { H2Event, HeaderField } from '../h2/types.js';
+import type { H2Event, HeaderField, HpackUnknown } from '../h2/types.js';
 import type { ConnectionRecord, FrameRecord } from '../records/records.js';
 import { decodeCallMessage } from './call-message.js';
 import { finishCall, messageContext, whereOf } from './call-finish.js';
@@ -31,6 +31,7 @@ import { headerValue } from './metadata.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, GrpcMessageReader, type GrpcMessage } from './message-reader.js';
 import type { GrpcSchema } from './schema.js';
 import type { PayloadMode } from './call-message.js';
+import { StatusGuesser } from './status-guess.js';
 
 export interface GrpcCallTrackerOptions {
   connection: string;
@@ -68,6 +69,7 @@ export class GrpcCallTracker {
   /** END_STREAM of a HEADERS frame whose block continues in CONTINUATION frames, by "stream:role". */
   private readonly openBlocks = new Map<string, boolean>();
   private goawayLastStream: number | null = null;
+  private readonly guesser = new StatusGuesser();
 
   constructor(options: GrpcCallTrackerOptions) {
     this.config = {
@@ -89,7 +91,7 @@ export class GrpcCallTracker {
     switch (f.type) {
       case 'HEADERS':
       case 'CONTINUATION':
-        return this.onHeaderFrame(f, ev.fields);
+        return this.onHeaderFrame(f, ev.fields, ev.hpackUnknown);
       case 'DATA':
         return this.onData(f, ev.data ?? Buffer.alloc(0));
       case 'RST_STREAM':
@@ -107,10 +109,15 @@ export class GrpcCallTracker {
     const out: GrpcEvent[] = [];
     const open = [...this.calls.values()].sort((a, b) => a.stream - b.stream);
     for (const state of open) out.push(...this.complete(state, cause, Math.max(endTime, state.start)));
+    out.push(...this.guesser.finish());
     return out;
   }
 
-  private onHeaderFrame(f: FrameRecord, fields: HeaderField[] | undefined): GrpcEvent[] {
+  private onHeaderFrame(
+    f: FrameRecord,
+    fields: HeaderField[] | undefined,
+    unknown: HpackUnknown | undefined,
+  ): GrpcEvent[] {
     if (f.stream === 0 || this.closed.has(f.stream)) return NONE;
     // The key is built only while a block is open somewhere (rare): not a string per HEADERS frame.
     const endHeaders = f.flags.includes('END_HEADERS');
@@ -127,8 +134,8 @@ export class GrpcCallTracker {
     const lost = f.headersError !== undefined || fields === undefined;
     const block = fields ?? [];
     return f.from === 'client'
-      ? this.onClientBlock(f, block, lost, endStream)
-      : this.onServerBlock(f, block, lost, endStream);
+      ? this.onClientBlock(f, block, lost, endStream, unknown)
+      : this.onServerBlock(f, block, lost, endStream, unknown);
   }
 
   private onClientBlock(
@@ -136,6 +143,7 @@ export class GrpcCallTracker {
     fields: HeaderField[],
     lost: boolean,
     endStream: boolean,
+    unknown: HpackUnknown | undefined,
   ): GrpcEvent[] {
     const out: Diagnostic[] = [];
     let state = this.calls.get(f.stream);
@@ -159,7 +167,8 @@ export class GrpcCallTracker {
       state = this.open(f.stream, f.time, grpcType ? 'grpc' : 'candidate', why);
       if (lost) {
         state.requestHeadersLost = true;
-        out.push(this.headersLost(state, 'request', f));
+        // Unknown HPACK entries are summarized once per direction by the h2 layer, not per call.
+        if (unknown === undefined) out.push(this.headersLost(state, 'request', f));
       }
       applyRequestHeaders(this.config, state, fields, out);
       this.useWebReaders(state);
@@ -175,10 +184,11 @@ export class GrpcCallTracker {
     fields: HeaderField[],
     lost: boolean,
     endStream: boolean,
+    unknown: HpackUnknown | undefined,
   ): GrpcEvent[] {
     const out: Diagnostic[] = [];
     const state = this.calls.get(f.stream) ?? this.open(f.stream, f.time, 'candidate');
-    if (lost) out.push(this.headersLost(state, 'response', f));
+    if (lost && unknown === undefined) out.push(this.headersLost(state, 'response', f));
     // Partial fields that say neither :status nor grpc-status cannot tell headers from trailers.
     const known =
       !lost ||
@@ -186,7 +196,10 @@ export class GrpcCallTracker {
       headerValue(fields, 'grpc-status') !== undefined;
     const block = known ? fields : null;
     // The block ending the stream carries grpc-status; lost with HPACK state, the status is unknown.
-    if (lost && endStream && headerValue(fields, 'grpc-status') === undefined) state.statusLost = true;
+    if (lost && endStream && headerValue(fields, 'grpc-status') === undefined) {
+      state.statusLost = true;
+      state.statusLostEntries = unknown ?? null;
+    }
     const kind = applyServerBlock(this.config, state, block, endStream, f.time, out);
     if (kind === 'informational') return NONE;
     if (state.status === 'candidate') {
@@ -382,7 +395,7 @@ export class GrpcCallTracker {
       diagnostic,
     }));
     events.push({ kind: 'call', call: record });
-    return events;
+    return this.guesser.offer(state, events);
   }
 }
 

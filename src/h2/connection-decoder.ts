@@ -74,14 +74,15 @@ export class H2ConnectionDecoder {
    */
   startMidStream(from: Role): void {
     const dir = this.dirs[from];
-    const reason = dir.stream.startMidStream();
-    dir.blocks.abandon();
-    dir.hpack.markLost(`${reason}; dynamic table entries unknown`);
-    // The SETTINGS exchange was not seen: neither side's limits are known until a new one is.
+    // The SETTINGS exchange was not seen: neither side's limits are known until a new one is (first: the
+    // lost table takes the bound in force, which must not be the default the decoder started with).
     for (const d of Object.values(this.dirs)) {
       d.limits.maxFrameSize = null;
       d.hpack.setProtocolMaxTableSize(null);
     }
+    const reason = dir.stream.startMidStream();
+    dir.blocks.abandon();
+    dir.hpack.markLost(`${reason}; dynamic table entries unknown`, true);
   }
 
   /**
@@ -105,6 +106,7 @@ export class H2ConnectionDecoder {
         const params = { stream: open.stream, bytes: open.bytes };
         out.push(this.diag(dir, 'h2.header-block-incomplete', params, dir.lastTime, open.stream));
       }
+      for (const diagnostic of dir.blocks.finish(dir.lastTime)) out.push({ kind: 'diagnostic', diagnostic });
     }
     return out;
   }
@@ -153,6 +155,7 @@ export class H2ConnectionDecoder {
       const h = dir.hpack;
       event.hpack = { size: h.tableSize, maxSize: h.maxTableSize, known: h.stateKnown };
       if (blocks.hpackBlock !== undefined) event.hpackBlock = blocks.hpackBlock;
+      if (blocks.hpackUnknown !== undefined) event.hpackUnknown = blocks.hpackUnknown;
     }
     out.push(event);
     // RFC 9113 §4.2: the receiver's SETTINGS_MAX_FRAME_SIZE bounds what this side sends.

@@ -158,9 +158,9 @@ export class DirectionStream {
     const items: StreamItem[] = [];
     if (sync.why === 'mid-stream') {
       const params = { skipped: found.offset, frames: found.frames, offset };
+      // No h2.hpack-lost here: entries from before the capture are expected, not a fault; what they
+      // hid is summarized once per direction (h2.hpack.unknown-entries) when they are gone or at the end.
       items.push({ kind: 'diag', code: 'h2.mid-stream-sync', params, time });
-      const reason = `${MID_STREAM}; dynamic table entries unknown`;
-      items.push({ kind: 'diag', code: 'h2.hpack-lost', params: { reason }, time });
     } else {
       const method = `${found.frames} consecutive plausible frame${found.frames === 1 ? '' : 's'}`;
       items.push({

@@ -4,10 +4,10 @@ import type { Diagnostic, DiagnosticParams } from '../diagnostics/types.js';
 import type { FrameRecord, Role } from '../records/records.js';
 import { hasFlag } from './constants.js';
 import type { DecodedFrame } from './frames.js';
-import type { HpackDecoder, HpackNote, HpackResult } from './hpack-decoder.js';
+import type { HpackDecoder, HpackNote, HpackResult, UnknownEntries } from './hpack-decoder.js';
 import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
 import { rawLength } from './header-field.js';
-import type { HeaderField } from './types.js';
+import type { HeaderField, HpackUnknown } from './types.js';
 
 /** Limits on one decoded header list; crossing one is a warning, decoding goes on. */
 export interface HeaderListLimits {
@@ -30,6 +30,8 @@ export interface BlockOutcome {
   fields?: HeaderField[];
   /** With `fields`: each field's representation, size updates and table insertions (RFC 7541 §6). */
   hpackBlock?: HpackBlockReport;
+  /** With `fields`: the block is whole but needed entries from before an HPACK loss (see H2Event). */
+  hpackUnknown?: HpackUnknown;
   diagnostics: Diagnostic[];
 }
 
@@ -117,34 +119,71 @@ export class HeaderBlocks {
     rec.headers = result.headers;
     if (!result.ok) rec.headersError = result.reason;
     out.fields = result.fields;
+    if (!result.ok && result.cause === 'lost') {
+      out.hpackUnknown = {
+        entries: result.unknownEntries ?? [],
+        names: result.unknownNames ?? [],
+        beforeCapture: result.beforeCapture ?? false,
+      };
+    }
     if (this.ctx.reports) out.hpackBlock = report(bytes, result, lostBefore);
     out.diagnostics.push(...this.resultDiagnostics(result, where));
     this.checkLimits(result.fields, where, out);
   }
 
+  /**
+   * At the end of the capture: if the table is still unknown, one diagnostic says what could not be
+   * decoded and that it stayed so (the same one as at a rebuild, which says until when).
+   */
+  finish(time: number): Diagnostic[] {
+    const unknown = this.hpack.unknownEntries;
+    if (unknown === null || unknown.references === 0) return [];
+    const left = Math.max(0, unknown.maxSize - unknown.inserted);
+    const until =
+      `until the end of the capture: evicting them all takes ${unknown.maxSize} octets of new entries ` +
+      `(RFC 7541 §4.4; ${maxSizeWhy(unknown)}) and the ${this.ctx.from} inserted ${unknown.inserted}, ` +
+      `${left} short`;
+    const params = { ...unknownParams(unknown), until, untilFrame: null };
+    const where = { connection: this.ctx.connection, time };
+    return [diag(H2_DIAGNOSTICS, 'h2.hpack.unknown-entries', { from: this.ctx.from, ...params }, where)];
+  }
+
   private resultDiagnostics(result: HpackResult, where: Where): Diagnostic[] {
-    const list = result.notes.map((note) => this.noteDiagnostic(note, where));
+    const list = result.notes.flatMap((note) => this.noteDiagnostics(note, where));
     if (!result.ok && result.cause === 'error') {
       list.unshift(this.diag('h2.hpack.decode-error', { reason: result.reason }, where));
     }
     return list;
   }
 
-  private noteDiagnostic(note: HpackNote, where: Where): Diagnostic {
+  private noteDiagnostics(note: HpackNote, where: Where): Diagnostic[] {
     switch (note.kind) {
       case 'size-update-above-setting':
-        return this.diag(
-          'h2.hpack.size-update-above-setting',
-          { size: note.size, setting: note.setting },
-          where,
-        );
+        return [
+          this.diag('h2.hpack.size-update-above-setting', { size: note.size, setting: note.setting }, where),
+        ];
       case 'size-update-missing':
-        return this.diag('h2.hpack.size-update-missing', { setting: note.setting, size: note.size }, where);
+        return [this.diag('h2.hpack.size-update-missing', { setting: note.setting, size: note.size }, where)];
       case 'size-update-not-at-start':
-        return this.diag('h2.hpack.size-update-not-at-start', {}, where);
+        return [this.diag('h2.hpack.size-update-not-at-start', {}, where)];
       case 'resynced': {
         const how = 'every entry added since the loss is known and no older one can remain';
-        return this.diag('h2.hpack.resynced', { entries: note.entries, how }, where);
+        return [this.diag('h2.hpack.resynced', { entries: note.entries, how }, where)];
+      }
+      case 'older-evicted': {
+        const unknown = note.unknown;
+        if (unknown.references === 0) return [];
+        // The one summary of this loss: what was unknown, and from which frame on it no longer is.
+        const after =
+          note.namelessEntries === 0
+            ? 'exact from here on'
+            : `from here on only the names of ${note.namelessEntries} newer entries, copied from them, are unknown (their values are shown)`;
+        const until =
+          `until frame ${where.index} (this block), when the ${this.ctx.from} had inserted ${unknown.inserted} ` +
+          `octets of new entries, enough to evict every older one from a ${unknown.maxSize}-octet table ` +
+          `(RFC 7541 §4.4; ${maxSizeWhy(unknown)}): ${after}`;
+        const params = { ...unknownParams(unknown), until, untilFrame: where.index };
+        return [this.diag('h2.hpack.unknown-entries', params, where)];
       }
     }
   }
@@ -197,6 +236,17 @@ function report(bytes: Buffer, result: HpackResult, lostBefore: boolean): HpackB
   const resynced = result.notes.some((n) => n.kind === 'resynced');
   const lostAfter = !result.ok && result.cause === 'error';
   return { ...info, lostBefore, resynced, lostAfter };
+}
+
+function unknownParams(u: UnknownEntries): DiagnosticParams {
+  const { reason, references, blocks, entries, inserted, maxSize, maxSizeAssumed } = u;
+  return { reason, references, blocks, entries, inserted, maxSize, maxSizeAssumed };
+}
+
+function maxSizeWhy(u: UnknownEntries): string {
+  return u.maxSizeAssumed
+    ? 'the default maximum, assumed: no SETTINGS_HEADER_TABLE_SIZE or size update was captured'
+    : 'the maximum in force';
 }
 
 interface Where {

@@ -11,7 +11,25 @@ export type HpackNote =
   | { kind: 'size-update-above-setting'; size: number; setting: number }
   | { kind: 'size-update-missing'; setting: number; size: number }
   | { kind: 'size-update-not-at-start' }
-  | { kind: 'resynced'; entries: number };
+  | { kind: 'resynced'; entries: number }
+  /** Every entry from before the loss is gone (evicted): what was unknown until then. */
+  | { kind: 'older-evicted'; unknown: UnknownEntries; namelessEntries: number };
+
+/** What a direction could not decode while its dynamic table was (partly) unknown, since the last loss. */
+export interface UnknownEntries {
+  /** Why the table was lost (the markLost reason). */
+  reason: string;
+  /** Fields that needed an entry never seen, and the header blocks that had at least one. */
+  references: number;
+  blocks: number;
+  /** Distinct entries from before the loss that were referred to. */
+  entries: number;
+  /** Octets of new entries inserted since the loss (RFC 7541 §4.1), and the maximum that evicts them all. */
+  inserted: number;
+  maxSize: number;
+  /** True when that maximum is RFC 7541's default, no SETTINGS or size update having told it. */
+  maxSizeAssumed: boolean;
+}
 
 export type HpackResult =
   | { ok: true; fields: HeaderField[]; headers: Array<[string, string]>; notes: HpackNote[] }
@@ -28,6 +46,12 @@ export type HpackResult =
       notes: HpackNote[];
       /** 'error': this block is corrupt; 'lost': it used dynamic table entries we never saw. */
       cause: 'error' | 'lost';
+      /** cause 'lost': the entries from before the loss it referred to (stable ids, see walkBlock). */
+      unknownEntries?: number[];
+      /** cause 'lost': literal fields whose names came from such entries, with their values. */
+      unknownNames?: Array<{ entry: number; value: string }>;
+      /** cause 'lost': those entries were made before the capture began. */
+      beforeCapture?: boolean;
     };
 
 /**
@@ -63,10 +87,17 @@ export class HpackDecoder {
   private failure: unknown = null;
   private partial: PartialTable | null = null;
   private lostReason = '';
+  private lostBeforeCapture = false;
   /** SETTINGS_HEADER_TABLE_SIZE in force for this direction's encoder; null when never seen. */
   private setting: number | null = DEFAULT_HEADER_TABLE_SIZE;
   private sizeUpdateDue = false;
   private lossCount = 0;
+  /** Since the last loss: fields and blocks that needed unknown entries, and which old entries they were. */
+  private unknownRefs = 0;
+  private unknownBlocks = 0;
+  private readonly unknownIds = new Set<number>();
+  /** The 'older-evicted' note of this loss was given. */
+  private summarized = false;
   /** What the inflater decoded from the block being decoded (see createInflater); emptied after each. */
   private readonly decoded: hpack.DecodedHeader[] = [];
 
@@ -103,12 +134,38 @@ export class HpackDecoder {
     return this.lossCount;
   }
 
-  /** The dynamic table can no longer be trusted (bytes lost, capture joined mid-connection). */
-  markLost(reason: string): void {
+  /**
+   * The dynamic table can no longer be trusted (bytes lost, capture joined mid-connection). `beforeCapture`:
+   * the unknown entries were made before the capture began (not lost in it).
+   */
+  markLost(reason: string, beforeCapture = false): void {
     this.lossCount++;
+    this.lostBeforeCapture = beforeCapture;
     this.inflater = null;
     this.partial = new PartialTable(null, this.setting);
     this.lostReason = reason;
+    this.unknownRefs = 0;
+    this.unknownBlocks = 0;
+    this.unknownIds.clear();
+    this.summarized = false;
+  }
+
+  /**
+   * While entries from before the loss may remain: what could not be decoded since the loss; null when
+   * the table is known, or those entries are gone (the 'older-evicted' note said so).
+   */
+  get unknownEntries(): UnknownEntries | null {
+    const table = this.partial;
+    if (this.inflater !== null || table === null || this.summarized) return null;
+    return {
+      reason: this.lostReason,
+      references: this.unknownRefs,
+      blocks: this.unknownBlocks,
+      entries: this.unknownIds.size,
+      inserted: table.insertedSize,
+      maxSize: table.effectiveMaxSize,
+      maxSizeAssumed: table.assumedMaxSize,
+    };
   }
 
   /** Decodes one complete header block (fragments joined, padding and priority removed). */
@@ -201,18 +258,45 @@ export class HpackDecoder {
         cause: 'error',
       };
     }
-    this.tryResync(table, notes);
     const n = walk.unknownIndexes.length;
+    if (n > 0) {
+      this.unknownRefs += n;
+      this.unknownBlocks++;
+      for (const id of walk.unknownEntries) this.unknownIds.add(id);
+      for (const n of walk.unknownNames) this.unknownIds.add(n.entry);
+    }
+    // Said only when something was missed: a loss that hid nothing needs no summary.
+    if (table.olderGone && !this.summarized && this.unknownRefs > 0) {
+      notes.push({
+        kind: 'older-evicted',
+        unknown: this.unknownEntries!,
+        namelessEntries: table.namelessEntries,
+      });
+      this.summarized = true;
+    }
+    this.tryResync(table, notes);
     if (n === 0) return { ok: true, fields, headers, notes };
     const which = `dynamic table index ${walk.unknownIndexes.join(', ')}`;
     const reason = `${this.lostReason}: ${n} field${n === 1 ? '' : 's'} not decoded (${which})`;
-    return { ok: false, reason, fields, headers, notes, cause: 'lost' };
+    const { unknownEntries, unknownNames } = walk;
+    const beforeCapture = this.lostBeforeCapture;
+    return {
+      ok: false,
+      reason,
+      fields,
+      headers,
+      notes,
+      cause: 'lost',
+      unknownEntries,
+      unknownNames,
+      beforeCapture,
+    };
   }
 
   /** Hands the table back to hpack.js once every entry is known, by replaying the entries as literals. */
   private tryResync(table: PartialTable, notes: HpackNote[]): void {
     const maxSize = table.effectiveMaxSize;
-    if (!table.complete || maxSize === null) return;
+    if (!table.complete) return;
     const inflater = this.createInflater(maxSize);
     const entries = table.entries.flatMap((e) => (e.name === null ? [] : [{ name: e.name, value: e.value }]));
     this.failure = null;

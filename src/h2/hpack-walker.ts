@@ -15,6 +15,15 @@ export interface WalkResult {
   headers: Array<[string, string]>;
   /** HPACK indexes (62+) the block referred to that we could not resolve, in order. */
   unknownIndexes: number[];
+  /**
+   * Whole fields (§6.1 indexed representations) taken from entries present before the loss, by
+   * PartialTable.unknownEntryId (stable from block to block, unlike indexes): the fields whose name and
+   * value are both unknown. A field that only borrowed its name from such an entry shows its value and
+   * is counted in `unknownNames`.
+   */
+  unknownEntries: number[];
+  /** Literal fields that borrowed their names from entries from before the loss: the entry, the value. */
+  unknownNames: Array<{ entry: number; value: string }>;
   /** Why the block stopped early, or null. */
   error: string | null;
   /** A size update after the first field (RFC 7541 §4.2 forbids it). */
@@ -34,13 +43,18 @@ const STATIC_COUNT = STATIC.length;
  */
 export const UNKNOWN_NAME = '<unknown>';
 
-type Resolved = { name: Buffer; value: Buffer } | { name: null; value: Buffer | null };
+type Resolved =
+  | { name: Buffer; value: Buffer }
+  /** value null: the whole entry is unknown (it is `nameFrom` itself). */
+  | { name: null; value: Buffer | null; nameFrom?: number };
 
 export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
   const result: WalkResult = {
     fields: [],
     headers: [],
     unknownIndexes: [],
+    unknownEntries: [],
+    unknownNames: [],
     error: null,
     sizeUpdateAfterField: false,
   };
@@ -63,7 +77,12 @@ export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
 function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult): 'field' | 'size-update' {
   if (reader.decodeBit() === 1) {
     // §6.1 Indexed Header Field.
-    emit(out, resolve(reader.decodeInt(), table, out));
+    const field = resolve(reader.decodeInt(), table, out);
+    if (field.name === null && field.nameFrom !== undefined) {
+      if (field.value === null) out.unknownEntries.push(field.nameFrom);
+      else out.unknownNames.push({ entry: field.nameFrom, value: headerText(field.value) });
+    }
+    emit(out, field);
     return 'field';
   }
   const incremental = reader.decodeBit() === 1;
@@ -74,14 +93,18 @@ function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult)
   }
   if (!incremental) reader.decodeBit(); // §6.2.2/§6.2.3: the never-indexed bit does not change decoding
   const index = reader.decodeInt();
-  const name = index === 0 ? octets(reader.decodeStr()) : resolve(index, table, out).name;
+  const named = index === 0 ? null : resolve(index, table, out);
+  const name = named === null ? octets(reader.decodeStr()) : named.name;
   const value = octets(reader.decodeStr());
+  const nameFrom = named?.name === null ? named.nameFrom : undefined;
+  if (nameFrom !== undefined) out.unknownNames.push({ entry: nameFrom, value: headerText(value) });
   emit(out, { name, value });
   // §6.2.1: incremental indexing adds the field, known name or not. Copies: the block is a capture buffer.
-  if (incremental) table.add(name && Buffer.from(name), Buffer.from(value));
+  if (incremental) table.add(name && Buffer.from(name), Buffer.from(value), nameFrom);
   return 'field';
 }
 
+/** The entry at `index`; for an unknown name, which entry from before the loss it is or came from. */
 function resolve(index: number, table: PartialTable, out: WalkResult): Resolved {
   if (index === 0) throw new Error('index 0 is not a valid table index (RFC 7541 §6.1)');
   const fromStatic = STATIC[index - 1];
@@ -90,7 +113,9 @@ function resolve(index: number, table: PartialTable, out: WalkResult): Resolved 
   if (found.known) return found;
   if (found.invalid) throw new Error(`index ${index} is beyond the dynamic table (RFC 7541 §2.3.3)`);
   out.unknownIndexes.push(index);
-  return { name: null, value: found.value ?? null };
+  if (found.value === undefined)
+    return { name: null, value: null, nameFrom: table.unknownEntryId(index - STATIC_COUNT - 1) };
+  return { name: null, value: found.value, nameFrom: found.nameFrom };
 }
 
 function emit(out: WalkResult, field: Resolved): void {

@@ -25,6 +25,15 @@ export interface HeaderField {
   raw: Buffer;
 }
 
+export interface HpackUnknown {
+  /** The unknown entries referred to, as ids stable from block to block (PartialTable.unknownEntryId). */
+  entries: number[];
+  /** Literal fields whose names were borrowed from such entries: which entry, and the (known) value. */
+  names: Array<{ entry: number; value: string }>;
+  /** They were made before the capture began (a capture that joined the connection late). */
+  beforeCapture: boolean;
+}
+
 /** RFC 7541 §4.1: size is the sum of (name + value + 32) over the entries; maxSize null while unknown. */
 export interface HpackTableState {
   size: number;
@@ -52,6 +61,12 @@ export type H2Event =
        * for the HPACK inspector (dynamicTableAt replays them). Not part of the JSON FrameRecord.
        */
       hpackBlock?: HpackBlockReport;
+      /**
+       * With `fields`, when the block was read whole but some fields needed dynamic table entries from
+       * before an HPACK loss (a capture that joined late, a gap). The h2 layer summarizes such losses once
+       * per direction (h2.hpack.unknown-entries); consumers need not warn per block.
+       */
+      hpackUnknown?: HpackUnknown;
     }
   | { kind: 'diagnostic'; diagnostic: Diagnostic };
 

@@ -5,7 +5,14 @@
  * a call is opened. A call then costs ~130 bytes of memory instead of ~5 KB (docs/performance.md, "TUI
  * memory"). Without a working spool the whole records stay in memory, as before the spool existed.
  */
-import type { CallKind, CallOutcome, CallRecord, CallSummary, StatusSource } from '../records/call.js';
+import {
+  callNotOk,
+  type CallKind,
+  type CallOutcome,
+  type CallRecord,
+  type CallSummary,
+  type StatusSource,
+} from '../records/call.js';
 import type { Role } from '../records/role.js';
 import { F64Column, StringPool, TuplePool, U32Column } from './store-columns.js';
 import type { HeaderLists } from './store-headers.js';
@@ -50,9 +57,16 @@ const NULL = 0;
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 
-/** A call that did not succeed: anything but outcome ok with status 0 (or an unknown status). */
+/**
+ * A call that did not succeed: anything but outcome ok with status 0, except a status the capture could
+ * not show (outcome 'status-unknown', callNotOk), which is counted apart (callStatusUnknown).
+ */
 export function callFailed(c: Pick<CallSummary, 'outcome' | 'status'>): boolean {
-  return c.outcome !== 'ok' || (c.status !== null && c.status !== 0);
+  return callNotOk(c) || (c.status !== null && c.status !== 0);
+}
+
+export function callStatusUnknown(c: Pick<CallSummary, 'outcome'>): boolean {
+  return c.outcome === 'status-unknown';
 }
 
 function messageBytes(messages: CallRecord['requests']): number {
@@ -73,6 +87,8 @@ export class CallTable {
   private readonly ending = new U32Column();
   private readonly shapes = new TuplePool();
   private readonly message = new U32Column();
+  /** statusUnknown as a shape [reason + 1 (0: none), guess status + 1, guess name, guess basis]. */
+  private readonly unknown = new U32Column();
   private readonly requestCount = new U32Column();
   private readonly responseCount = new U32Column();
   private readonly start = new F64Column();
@@ -135,6 +151,19 @@ export class CallTable {
       ]),
     );
     this.message.push(this.str(rec.message));
+    const u = rec.statusUnknown;
+    this.unknown.push(
+      this.shapes.id(
+        u === undefined
+          ? [NULL]
+          : [
+              this.str(u.reason),
+              u.guess === null ? NULL : u.guess.status + 1,
+              this.str(u.guess?.statusName ?? null),
+              this.str(u.guess?.basis ?? null),
+            ],
+      ),
+    );
     this.requestCount.push(rec.requestCount);
     this.responseCount.push(rec.responseCount);
     this.start.push(rec.start);
@@ -183,7 +212,7 @@ export class CallTable {
     const requestHeaders = list(this.requestHeadersAt);
     const responseHeaders = list(this.responseHeadersAt);
     const trailers = list(this.trailersAt);
-    return {
+    const row: CallRow = {
       connection: this.connectionId(this.connection.get(i)),
       stream: this.stream.get(i),
       method: this.strOf(method!),
@@ -217,6 +246,20 @@ export class CallTable {
       requestBytes: this.requestBytes.get(i),
       responseBytes: this.responseBytes.get(i),
     };
+    const [reason, guessStatus, guessName, basis] = this.shapes.at(this.unknown.get(i));
+    if (reason !== NULL)
+      row.statusUnknown = {
+        reason: this.strOf(reason!) ?? '',
+        guess:
+          guessStatus === NULL
+            ? null
+            : {
+                status: guessStatus! - 1,
+                statusName: this.strOf(guessName!) ?? '',
+                basis: this.strOf(basis!) ?? '',
+              },
+      };
+    return row;
   }
 
   /** The whole record, read back from the spool; null if it cannot be read (see the spool's problem). */

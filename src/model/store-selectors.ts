@@ -4,7 +4,7 @@
  * memoizes them on `store.version`. Nothing here formats text for a terminal.
  */
 import type { CallRecord, CallSummary } from '../records/call.js';
-import { callFailed, type CallRow } from './store-calls.js';
+import { callFailed, callStatusUnknown, type CallRow } from './store-calls.js';
 import type { CaptureStore, ConnectionEntry } from './store.js';
 
 // --- Calls ----------------------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ export class CallRowIndex {
   }
 }
 
-export { callFailed };
+export { callFailed, callStatusUnknown };
 
 /** callFailed of call `i`, from the store's columns. */
 export function storeCallFailed(store: CaptureStore, i: number): boolean {
@@ -207,9 +207,9 @@ export function summarizeConnection(store: CaptureStore, entry: ConnectionEntry)
   return {
     ordinal: entry.ordinal,
     id: entry.id,
-    client: rec?.client ?? null,
-    server: rec?.server ?? null,
-    protocol: rec?.protocol ?? null,
+    client: rec?.client ?? entry.peers?.client ?? null,
+    server: rec?.server ?? entry.peers?.server ?? null,
+    protocol: rec?.protocol ?? entry.peers?.protocol ?? null,
     open: rec === null,
     frames: entry.frames.length,
     calls: entry.calls.length,

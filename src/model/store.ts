@@ -7,6 +7,7 @@
  * (load progress) do.
  */
 import type { RecordSink } from '../engine/engine.js';
+import type { ConnectionPeers } from '../session/connection-session.js';
 import type { H2Event } from '../h2/types.js';
 import type {
   CallRecord,
@@ -15,7 +16,7 @@ import type {
   Diagnostic,
   FrameRecord,
 } from '../records/records.js';
-import { CallTable, callFailed, type CallRow } from './store-calls.js';
+import { CallTable, callFailed, callStatusUnknown, type CallRow } from './store-calls.js';
 import { StringPool, U32Column } from './store-columns.js';
 import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
 import { HeaderLists } from './store-headers.js';
@@ -40,6 +41,8 @@ export interface ConnectionEntry {
   /** Call index by stream id. */
   streamCalls: Map<number, number>;
   diagnostics: SeverityCounts;
+  /** Endpoints and protocol as known before the record (RecordSink.opened); null until then. */
+  peers: ConnectionPeers | null;
   /** Time of the first and last frame seen (open connections have no record yet). */
   firstTime: number | null;
   lastTime: number | null;
@@ -99,6 +102,7 @@ export class CaptureStore implements RecordSink {
   private captureRec: CaptureRecord | null = null;
   private ended = 0;
   private failed = 0;
+  private unknown = 0;
   private loadState: LoadState = {
     phase: 'loading',
     bytesRead: 0,
@@ -145,6 +149,12 @@ export class CaptureStore implements RecordSink {
 
   // --- RecordSink -------------------------------------------------------------------------------------
 
+  /** Endpoints of a connection that has not ended yet (its record comes at the end). */
+  readonly opened = (peers: ConnectionPeers): void => {
+    this.entry(peers.id).peers = peers;
+    this.changed();
+  };
+
   readonly connection = (rec: ConnectionRecord): void => {
     this.entry(rec.id).record = rec;
     this.ended++;
@@ -172,6 +182,7 @@ export class CaptureStore implements RecordSink {
     const entry = this.entry(rec.connection);
     const i = this.callTable.add(rec, entry.ordinal);
     if (callFailed(rec)) this.failed++;
+    if (callStatusUnknown(rec)) this.unknown++;
     entry.streamCalls.set(rec.stream, i);
     entry.calls.push(i);
     this.changed();
@@ -271,6 +282,11 @@ export class CaptureStore implements RecordSink {
     return this.failed;
   }
 
+  /** Calls whose status the capture could not show (outcome status-unknown: neither ok nor failed). */
+  get unknownCallCount(): number {
+    return this.unknown;
+  }
+
   /** Cheap reads of one call's columns, for counting and sorting without building rows. */
   callOutcome(i: number): CallRow['outcome'] {
     return this.callTable.outcome(i);
@@ -313,6 +329,7 @@ export class CaptureStore implements RecordSink {
       calls: [],
       streamCalls: new Map(),
       diagnostics: zeroCounts(),
+      peers: null,
       firstTime: null,
       lastTime: null,
     };

@@ -32,6 +32,10 @@ function kindText(c: CallRecord): string {
 }
 
 function statusText(c: CallRecord): string {
+  // A guess stays marked as one: "status=unknown guess=OK".
+  const guess = c.statusUnknown?.guess;
+  if (c.outcome === 'status-unknown')
+    return guess ? `status=unknown guess=${guess.statusName}` : 'status=unknown';
   if (c.status === null) return 'status=none';
   // A status the peer did not send (mapped from RST_STREAM, GOAWAY, HTTP status, ...) says where it came from.
   const from = c.statusSource !== null && c.statusSource !== 'trailers' ? ` (from ${c.statusSource})` : '';
@@ -129,6 +133,14 @@ export function formatCallDetail(c: CallRecord): string[] {
     lines.push(`    detail ${escapeText(d.type ?? d.typeUrl)} ${escapeText(value)}`);
   }
   for (const g of c.guesses) lines.push(`    guessed ${g.what}: ${escapeText(g.reason)}`);
+  const unknown = c.statusUnknown;
+  if (unknown) {
+    lines.push(`    status not decoded: ${escapeText(unknown.reason)}`);
+    if (unknown.guess)
+      lines.push(
+        `    guessed status ${unknown.guess.statusName}, not decoded: ${escapeText(unknown.guess.basis)}`,
+      );
+  }
   return lines;
 }
 

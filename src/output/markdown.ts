@@ -4,9 +4,9 @@
  * that reproduce each view. Everything from the capture goes through mdText (terminal and Markdown safe).
  */
 import type { RecordSink } from '../engine/engine.js';
-import type { CallRecord } from '../records/call.js';
+import { callNotOk, type CallRecord } from '../records/call.js';
 import type { CaptureRecord } from '../records/records.js';
-import { CallStatsByMethod, methodCells } from './call-stats.js';
+import { CallStatsByMethod, methodCells, unknownPhrase } from './call-stats.js';
 import { mdTable, mdText, shellQuote } from './markdown-text.js';
 import {
   connectionRow,
@@ -63,7 +63,7 @@ export class MarkdownReport {
   private addCall(c: CallRecord): void {
     this.calls.add(c);
     this.callsPerConnection.set(c.connection, (this.callsPerConnection.get(c.connection) ?? 0) + 1);
-    if (c.outcome === 'ok') return;
+    if (!callNotOk(c)) return;
     this.failedCount++;
     this.failedRows.push(failedRow(c));
     if (this.failedRows.length >= 2 * LIMIT.failed) this.failedRows = this.earliestFailed();
@@ -98,9 +98,10 @@ export class MarkdownReport {
       );
     }
     const { error, warning, info } = this.diagnostics.counts;
+    const unknown = unknownPhrase(this.calls.total);
     lines.push(
       `- **Connections**: ${this.connections.length}`,
-      `- **gRPC calls**: ${this.calls.total.calls}, ${this.failedCount} not ok`,
+      `- **gRPC calls**: ${this.calls.total.calls}, ${this.failedCount} not ok${unknown === null ? '' : `, ${unknown}`}`,
       `- **Diagnostics**: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info`,
     );
     if (this.options.filter !== null) lines.push(`- **Filter**: ${mdText(this.options.filter)}`);
@@ -136,15 +137,14 @@ export class MarkdownReport {
 
   private methods(): string[] {
     if (this.calls.total.calls === 0) return ['## Calls by method', '', 'No gRPC calls.'];
+    const withUnknown = this.calls.total.unknown > 0;
     const rows = this.calls
       .sorted()
       .slice(0, LIMIT.methods)
-      .map(([method, s]) => methodCells(mdText(method), s));
-    return [
-      '## Calls by method',
-      '',
-      ...mdTable(['Method', 'Calls', 'Errors', 'Error rate', 'p50', 'p90', 'p99', 'max'], rows),
-    ];
+      .map(([method, s]) => methodCells(mdText(method), s, withUnknown));
+    const unknown = withUnknown ? ['Status unknown'] : [];
+    const header = ['Method', 'Calls', 'Errors', 'Error rate', ...unknown, 'p50', 'p90', 'p99', 'max'];
+    return ['## Calls by method', '', ...mdTable(header, rows)];
   }
 
   private connectionLines(): string[] {
@@ -180,7 +180,13 @@ export class MarkdownReport {
       '```sh',
       '# the overview, then the failed calls, then the problems h2scope found',
       cmd('--summary'),
-      cmd('--filter', 'grpc.outcome != ok'),
+      // Calls whose status the capture could not show are not failed (callNotOk).
+      cmd(
+        '--filter',
+        this.calls.total.unknown > 0
+          ? 'grpc.outcome != ok && grpc.outcome != status-unknown'
+          : 'grpc.outcome != ok',
+      ),
       cmd('--filter', 'diag.severity == error || diag.severity == warning'),
     ];
     if (firstFailed) {

@@ -6,7 +6,8 @@
  */
 import type { RecordSink } from '../engine/engine.js';
 import type { CaptureRecord } from '../records/records.js';
-import { CallStatsByMethod, methodCells } from './call-stats.js';
+import { callNotOk } from '../records/call.js';
+import { CallStatsByMethod, methodCells, unknownPhrase } from './call-stats.js';
 import { escapeText } from './escape.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
 import { formatByteCount, formatClockMs, formatMs, formatTable } from './table.js';
@@ -28,7 +29,7 @@ export class SummaryReport {
       let s = this.perConnection.get(c.connection);
       if (!s) this.perConnection.set(c.connection, (s = { calls: 0, errors: 0 }));
       s.calls++;
-      if (c.outcome !== 'ok') s.errors++;
+      if (callNotOk(c)) s.errors++;
     },
     diagnostic: (d) => this.diagnostics.add(d),
     capture: (rec) => {
@@ -57,10 +58,12 @@ export class SummaryReport {
         ? `, ${formatMs((cap.end - cap.start) * 1000)} (${formatClockMs(cap.start)} - ${formatClockMs(cap.end)} UTC)`
         : '';
     const { calls, errors } = this.calls.total;
+    const unknown = unknownPhrase(this.calls.total);
     return [
       `Summary of ${escapeText(cap.file)}: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ` +
         `${cap.packets} packets, ${formatByteCount(cap.bytes)} bytes${span}`,
-      `${plural(this.connections.length, 'connection')}, ${plural(calls, 'gRPC call')}, ${errors} not ok`,
+      `${plural(this.connections.length, 'connection')}, ${plural(calls, 'gRPC call')}, ${errors} not ok` +
+        (unknown === null ? '' : `, ${unknown}`),
     ];
   }
 
@@ -84,18 +87,32 @@ export class SummaryReport {
   private methodLines(): string[] {
     if (this.calls.total.calls === 0) return ['gRPC calls: none'];
     const methods = this.calls.sorted();
+    const withUnknown = this.calls.total.unknown > 0;
     const rows = methods
       .slice(0, SUMMARY_LIMITS.methods)
       .map(([method, s]) => [
-        ...methodCells(escapeText(method), s),
+        ...methodCells(escapeText(method), s, withUnknown),
         formatByteCount(s.requestBytes),
         formatByteCount(s.responseBytes),
       ]);
-    const header = ['METHOD', 'CALLS', 'ERRORS', 'ERR%', 'P50', 'P90', 'P99', 'MAX', 'REQ B', 'RESP B'];
+    const unknownHead = withUnknown ? ['UNKNOWN'] : [];
+    const header = [
+      'METHOD',
+      'CALLS',
+      'ERRORS',
+      'ERR%',
+      ...unknownHead,
+      'P50',
+      'P90',
+      'P99',
+      'MAX',
+      'REQ B',
+      'RESP B',
+    ];
     const statuses = [...this.calls.total.statuses].sort((a, b) => b[1] - a[1]);
     return [
       `gRPC calls by method (${methods.length}):`,
-      ...formatTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+      ...formatTable(header, rows, ['l', ...header.slice(1).map(() => 'r' as const)]),
       ...more(methods.length, SUMMARY_LIMITS.methods, 'methods'),
       `  statuses: ${statuses.map(([name, n]) => `${escapeText(name)} ${n}`).join(', ')}`,
     ];

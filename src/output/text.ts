@@ -103,9 +103,10 @@ function rate(bytesPerSecond: number): string {
   return `${Math.round(bytesPerSecond)} B/s`;
 }
 
-function flowLine(from: Role, d: FlowDirectionRecord): string | null {
-  if (d.frames === 0) return null;
-  const parts = [`${from}: ${num(d.bytes)} B DATA in ${d.frames} frames`];
+function flowLine(from: Role, d: FlowDirectionRecord): string {
+  // A side that sent no DATA (a unary request in one frame still sends DATA; an h2 GET's client does not).
+  if (d.frames === 0) return `${from}: no DATA sent`;
+  const parts = [`${from}: ${num(d.bytes)} B DATA in ${d.frames} frame${d.frames === 1 ? '' : 's'}`];
   if (d.throughput !== null) parts.push(`at ${rate(d.throughput)}`);
   parts.push(`window ${num(d.initialWindow)}, connection window min ${num(d.connection.min)}`);
   if (d.stalls.length > 0) parts.push(`${d.stalls.length} stalls, ${ms(d.stalledMs)} waiting for window`);

@@ -50,6 +50,23 @@ export interface CallMessageRecord {
   decoded: DecodedMessage;
 }
 
+/**
+ * Why a call's status is unknown (outcome 'status-unknown'), and a guess when the evidence makes one value
+ * overwhelmingly likely. A guess is never a decoded status: `status` stays null. docs/grpc.md explains it.
+ */
+export interface StatusUnknown {
+  /** "HPACK entries from before the capture", "HPACK entries lost in a gap", ... */
+  reason: string;
+  guess: StatusGuess | null;
+}
+
+export interface StatusGuess {
+  status: number;
+  statusName: string;
+  /** The evidence, in words. */
+  basis: string;
+}
+
 export interface CallGuess {
   what: 'grpc-call' | 'method';
   /** Why, in words: "response content-type application/grpc", "schema fit score 4 (tied: ...)". */
@@ -73,6 +90,8 @@ export interface CallRecord {
   /** grpc-status-details-bin decoded as google.rpc.Status. */
   statusDetails: RpcStatus | null;
   outcome: CallOutcome;
+  /** Only with outcome 'status-unknown': why, and a marked guess. */
+  statusUnknown?: StatusUnknown;
   /** RST_STREAM that ended the call: who sent it and its error code. */
   reset: { by: Role; errorCode: string } | null;
   kind: CallKind;
@@ -116,6 +135,15 @@ export type CallSummary = Omit<
   CallRecord,
   'requests' | 'responses' | 'metadata' | 'statusDetails' | 'responseBody' | 'guesses'
 >;
+
+/**
+ * The one rule every count of failed calls follows (summary, markdown, TUI): a call failed unless it
+ * ended ok, or its status is unknown (outcome 'status-unknown': the capture could not show it, which says
+ * nothing about the call; it is counted on its own, guessed or not).
+ */
+export function callNotOk(c: Pick<CallRecord, 'outcome'>): boolean {
+  return c.outcome !== 'ok' && c.outcome !== 'status-unknown';
+}
 
 export type GrpcEvent = { kind: 'call'; call: CallRecord } | { kind: 'diagnostic'; diagnostic: Diagnostic };
 

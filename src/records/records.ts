@@ -12,7 +12,7 @@ export type Protocol = 'h2c' | 'h2' | 'http/1.1' | 'tls' | 'unknown';
  * mid-connection capture), the TLS ClientHello, or the port heuristic (the ephemeral or higher port is the
  * client).
  */
-export type ClientRuleName = 'syn' | 'preface' | 'headers' | 'client-hello' | 'port';
+export type ClientRuleName = 'syn' | 'preface' | 'headers' | 'stream-order' | 'client-hello' | 'port';
 
 export interface ConnectionRecord {
   id: string;

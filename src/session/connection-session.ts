@@ -16,7 +16,8 @@ import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '.
 import type { KeyLog } from '../tls/keylog.js';
 import { describeHead, headerValue, isH2cUpgradeRequest, parseHttp1Head, type Http1Head } from './http1.js';
 import { describeH2cUpgrade, type H2cUpgrade } from './h2c-upgrade.js';
-import { firstHeadersKind } from './role-hints.js';
+import { parseHttp1ErrorPage } from './http1-error-page.js';
+import { firstHeadersKind, streamOrderVote } from './role-hints.js';
 import { CLIENT_PREFACE, sniff, startsWithPreface } from './sniff.js';
 import { TlsLayer } from './tls-layer.js';
 
@@ -46,6 +47,20 @@ interface Chunk {
 
 /** Zero bytes, shared (nothing to mutate): one Buffer less per direction of every connection. */
 const NO_BYTES = Buffer.alloc(0);
+
+/** What a connection is known to be before it ends (ConnectionSession.peers). */
+export interface ConnectionPeers {
+  id: string;
+  client: string;
+  server: string;
+  protocol: Protocol;
+}
+
+/**
+ * Streams by which the stream-order vote must lead before the roles are taken from it: the first stream of
+ * a late capture may have lost its request, so one stream alone could point the wrong way.
+ */
+const MIN_STREAM_VOTES = 2;
 
 type State = 'sniffing' | 'h2' | 'http1' | 'tls' | 'unknown';
 
@@ -132,6 +147,21 @@ export class ConnectionSession {
     return dir === this.clientDir ? 'client' : 'server';
   }
 
+  /**
+   * Who is who, once the session has decided what the connection carries (null while it sniffs): for
+   * views of connections that have not ended yet (a live capture's TUI), which get the record only at the end.
+   */
+  get peers(): ConnectionPeers | null {
+    if (this.state === 'sniffing') return null;
+    return {
+      id: this.id,
+      client: formatEndpoint(this.endpoint('client')),
+      server: formatEndpoint(this.endpoint('server')),
+      // Inside TLS, HTTP/2 is known only from the decrypted bytes; the record says it at the end.
+      protocol: this.tls ? 'tls' : this.protocol,
+    };
+  }
+
   private endpoint(role: Role): Endpoint {
     const clientIsA = this.clientDir === 0;
     return (role === 'client') === clientIsA ? this.conn.a : this.conn.b;
@@ -174,7 +204,14 @@ export class ConnectionSession {
       this.clientRule = 'preface';
       [c, s] = [s, c];
     }
-    const cs = sniff(c);
+    let cs = sniff(c);
+    // Likewise an HTTP/1 request (an h2c upgrade whose SYN was not captured): its sender is the client.
+    if (cs !== 'http1-request' && this.clientRule !== 'syn' && sniff(s) === 'http1-request') {
+      this.clientDir = this.serverDir();
+      this.clientRule = 'headers';
+      [c, s] = [s, c];
+      cs = 'http1-request';
+    }
     if (cs === 'preface') {
       if (this.clientRule === 'port') this.clientRule = 'preface';
       this.preface = true;
@@ -218,7 +255,7 @@ export class ConnectionSession {
     ];
     const found = syncs.find((x) => x.sync && (x.sync.frames >= 3 || done));
     if (!found?.sync) return done ? null : [];
-    this.correctRolesFromHeaders(syncs);
+    if (!this.correctRolesFromHeaders(syncs) && !this.correctRolesFromStreamOrder(syncs, done)) return [];
     const direction = this.role(found.dir) === 'client' ? 'client-to-server' : 'server-to-client';
     const note = this.diagnostic(
       'session.mid-connection',
@@ -229,30 +266,61 @@ export class ConnectionSession {
   }
 
   /** Without SYN or preface the port heuristic may be wrong; request/response header blocks settle it. */
+  /** True when the roles are settled (a SYN, or a header block that says it). */
   private correctRolesFromHeaders(
     syncs: Array<{ dir: Dir; sync: { offset: number } | null; buf: Buffer }>,
-  ): void {
-    if (this.clientRule === 'syn') return;
+  ): boolean {
+    if (this.clientRule === 'syn') return true;
     for (const { dir, sync, buf } of syncs) {
       const kind = sync ? firstHeadersKind(buf, sync.offset) : null;
       if (!kind) continue;
       const sender: Dir = kind === 'request' ? dir : dir === 0 ? 1 : 0;
       if (sender !== this.clientDir) this.clientDir = sender;
       this.clientRule = 'headers';
-      return;
+      return true;
     }
+    return false;
+  }
+
+  /**
+   * No header block said it (every field from the dynamic table): who spoke first on each stream does.
+   * Waits, while sniffing allows, for two streams that agree; at the end it takes what there is (false
+   * means "hold the chunks and ask again").
+   */
+  private correctRolesFromStreamOrder(
+    syncs: Array<{ dir: Dir; sync: { offset: number } | null }>,
+    done: boolean,
+  ): boolean {
+    const starts: [number | null, number | null] = [null, null];
+    for (const { dir, sync } of syncs) starts[dir] = sync?.offset ?? null;
+    const vote = streamOrderVote(this.pending, starts);
+    if (vote === null || vote.agree - vote.disagree < MIN_STREAM_VOTES) return done;
+    this.clientDir = vote.client;
+    this.clientRule = 'stream-order';
+    return true;
   }
 
   private decideHttp1(c: Buffer, s: Buffer, done: boolean): SessionEvent[] {
     const req = parseHttp1Head(c);
     if (!req.ok) return req.needMore && !done ? [] : this.settle('http1', 'HTTP/1 request (head not parsed)');
     const head = req.head;
+    const upgrade = isH2cUpgradeRequest(head);
+    // RFC 7540 §3.2: the client sends the preface only after a 101. Seen after the upgrade request, it proves
+    // the upgrade even when the 101 was not captured or its status line is damaged.
+    if (upgrade && this.prefaceAfter(c, head) === true) {
+      const resp = parseHttp1Head(s);
+      if (resp.ok && resp.head.status === 101) return this.decideUpgrade(head, resp.head);
+      if (s.length === 0 && !done) return [];
+      return this.upgradeByPreface(head, s);
+    }
     // Wait for the server's answer: it tells an upgrade (101), plain HTTP/1, and an h2-only server apart.
     if (s.length === 0 && !done) return [];
     const reply = sniff(s);
     if (reply === 'need-more' && !done) return [];
     // An HTTP/1 client may be talking to an h2-only server, which answers with SETTINGS/GOAWAY frames.
     if (reply === 'other' && findFrameSync(s)?.offset === 0) {
+      // ...or the 101 to its upgrade was lost: its preface, still to come, would say so.
+      if (upgrade && this.prefaceAfter(c, head) === 'need-more' && !done) return [];
       this.summary = describeHead(head);
       this.skip[this.clientDir] = Number.MAX_SAFE_INTEGER; // the client's bytes are HTTP/1, not frames
       const note = this.diagnostic(
@@ -262,12 +330,45 @@ export class ConnectionSession {
       );
       return this.replay([note], 'http1');
     }
-    if (isH2cUpgradeRequest(head)) {
+    if (upgrade) {
       const resp = parseHttp1Head(s);
+      // Not a readable 101: a damaged one is told by the client's preface to come, so wait for it.
+      const unreadable = !resp.ok || resp.head.status !== 101;
+      if (unreadable && this.prefaceAfter(c, head) === 'need-more' && !done) return [];
       if (!resp.ok) return resp.needMore && !done ? [] : this.settle('http1', describeHead(head));
       return this.decideUpgrade(head, resp.head);
     }
     return this.settle('http1', describeHead(head));
+  }
+
+  /** Whether the client's bytes after the upgrade request (and its body) open with the preface. */
+  private prefaceAfter(c: Buffer, req: Http1Head): boolean | 'need-more' {
+    const bodyLength = Number(headerValue(req, 'content-length') ?? 0) || 0;
+    const rest = c.subarray(req.headLength + bodyLength);
+    return rest.length === 0 ? 'need-more' : startsWithPreface(rest);
+  }
+
+  /**
+   * An upgrade proven by the client's preface while the server's 101 is missing (lost in a gap) or not a
+   * readable 101 (damaged): the server's HTTP/1 head, if its bytes start with one, is skipped to its blank
+   * line; frames are decoded from there.
+   */
+  private upgradeByPreface(req: Http1Head, s: Buffer): SessionEvent[] {
+    const time = this.lastTime();
+    const headEnd = damagedHeadEnd(s);
+    const statusLine = headEnd > 0 ? s.toString('latin1', 0, s.indexOf('\r\n')) : '';
+    const bodyLength = Number(headerValue(req, 'content-length') ?? 0) || 0;
+    this.skip[this.clientDir] = req.headLength + bodyLength;
+    this.skip[this.serverDir()] = headEnd;
+    this.expectPreface[this.clientDir] = true;
+    const seen = headEnd > 0 ? `unreadable as a 101: "${statusLine}"` : 'not captured';
+    const notes = [
+      this.diagnostic('session.h2c-upgrade-inferred', { requestLine: req.startLine, seen }, time),
+    ];
+    this.upgrade = describeH2cUpgrade(req, headEnd > 0 ? statusLine : '(not captured)');
+    const problem = this.upgrade.record.settingsError;
+    if (problem !== undefined) notes.push(this.diagnostic('session.h2c-upgrade-settings', { problem }, time));
+    return this.startH2('h2c-upgrade', notes);
   }
 
   private decideUpgrade(req: Http1Head, resp: Http1Head): SessionEvent[] {
@@ -285,7 +386,7 @@ export class ConnectionSession {
       { requestLine: req.startLine, statusLine: resp.startLine },
       time,
     );
-    this.upgrade = describeH2cUpgrade(req, resp);
+    this.upgrade = describeH2cUpgrade(req, resp.startLine);
     const problem = this.upgrade.record.settingsError;
     const notes = [note];
     if (problem !== undefined) notes.push(this.diagnostic('session.h2c-upgrade-settings', { problem }, time));
@@ -355,8 +456,12 @@ export class ConnectionSession {
     let data = chunkData;
     if (!this.started[dir]) {
       this.started[dir] = true;
+      if (this.midStart[dir] && this.startsAtTheBeginning(role, data)) this.midStart[dir] = false;
       if (this.midStart[dir]) decoder.startMidStream(role);
-      if (role === 'server' && !this.midStart[dir] && this.skip[dir] === 0)
+      // Bytes lost before the first captured ones (an h2c upgrade's 101 and the server's SETTINGS): the
+      // first frame boundary must be found, and what follows is no server preface to check.
+      else if (gapBefore > 0) out.push(...this.track(decoder.gap(role, gapBefore, time)));
+      if (role === 'server' && !this.midStart[dir] && this.skip[dir] === 0 && gapBefore <= 0)
         out.push(...this.checkServerPreface(data));
     } else if (gapBefore > 0) {
       out.push(...this.track(decoder.gap(role, gapBefore, time)));
@@ -373,6 +478,20 @@ export class ConnectionSession {
     if (out.length === 0) return events; // the common case: no copy
     for (const ev of events) out.push(ev);
     return out;
+  }
+
+  /**
+   * A direction whose SYN was not captured may still start at its first byte: the client's when its bytes
+   * open with the preface or the h2c upgrade request, the server's when they open with the HTTP/1 response to
+   * that upgrade or with its connection preface (a SETTINGS frame, RFC 9113 §3.4). Then nothing was missed:
+   * HPACK and flow control are exact, and no "starts mid-connection" is said.
+   */
+  private startsAtTheBeginning(role: Role, data: Buffer): boolean {
+    if (this.h2Detection === 'h2c-upgrade') return true;
+    if (this.h2Detection !== 'preface') return false;
+    if (role === 'client') return true;
+    // A frame header: length (3), type SETTINGS (4), flags without ACK, stream 0.
+    return data.length >= 9 && data[3] === 0x4 && (data[4]! & 0x1) === 0 && data.readUInt32BE(5) === 0;
   }
 
   /** Holds the first bytes of the client until the 24-byte preface can be checked and removed. */
@@ -406,6 +525,13 @@ export class ConnectionSession {
         : data.subarray(0, 80).toString('latin1').split('\r\n')[0]!;
       this.summary = `HTTP/2 preface answered with HTTP/1: ${statusLine}`;
       return [this.diagnostic('session.preface-http1-reply', { statusLine }, time)];
+    }
+    const page = parseHttp1ErrorPage(data);
+    if (page !== null) {
+      const message = page.message ?? '(no message)';
+      this.summary = `HTTP/2 preface rejected by an HTTP/1.x server: error page ${page.code} ${message}`;
+      const params = { code: page.code, message };
+      return [this.diagnostic('session.preface-http1-error-page', params, time)];
     }
     const what = describeBytes(data);
     this.summary = `HTTP/2 preface answered with non-HTTP/2 bytes: ${what}`;
@@ -447,6 +573,20 @@ export class ConnectionSession {
 }
 
 /** A short printable description of unrecognised bytes. */
+/**
+ * Where an HTTP/1 response head that may be damaged ends (after its blank line), or 0 when the bytes do not
+ * start like one: printable text up to CRLF CRLF within the first KiB, as a server writes a 101.
+ */
+function damagedHeadEnd(s: Buffer): number {
+  const end = s.subarray(0, 1024).indexOf('\r\n\r\n');
+  if (end <= 0) return 0;
+  for (let i = 0; i < end; i++) {
+    const b = s[i]!;
+    if (b !== 0x0d && b !== 0x0a && b !== 0x09 && (b < 0x20 || b > 0x7e)) return 0;
+  }
+  return end + 4;
+}
+
 function describeBytes(buf: Buffer): string {
   if (buf.length === 0) return 'no payload';
   const head = buf.subarray(0, 16);

@@ -13,13 +13,14 @@ export interface H2cUpgrade {
   settings: Array<[number, number]>;
 }
 
-export function describeH2cUpgrade(req: Http1Head, resp: Http1Head): H2cUpgrade {
+/** `statusLine`: the 101's, or what stood for it when it was not captured or not readable. */
+export function describeH2cUpgrade(req: Http1Head, statusLine: string): H2cUpgrade {
   const values = req.headers.filter(([name]) => name === 'http2-settings').map(([, value]) => value);
   const decoded = values.length === 1 ? decodeHttp2SettingsHeader(values[0]!) : null;
   const settings = decoded ?? [];
   const record: UpgradeRecord = {
     request: { method: req.method ?? '', target: req.target ?? '', headers: req.headers },
-    statusLine: resp.startLine,
+    statusLine,
     settings: Object.fromEntries(settings.map(([id, value]) => [settingName(id), value])),
   };
   // §3.2.1: exactly one HTTP2-Settings header, base64url of a SETTINGS payload; a server must not upgrade otherwise.

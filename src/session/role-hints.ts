@@ -66,3 +66,59 @@ export function firstHeadersKind(buf: Buffer, start: number): BlockKind {
   }
   return null;
 }
+
+/** A held chunk, in arrival order (both directions interleaved), as the session keeps them while sniffing. */
+export interface HeldChunk {
+  dir: 0 | 1;
+  data: Buffer;
+}
+
+export interface StreamOrderVote {
+  /** The direction that opened the streams: the client's. */
+  client: 0 | 1;
+  /** Streams whose first frame says so, and streams that say the opposite. */
+  agree: number;
+  disagree: number;
+}
+
+/**
+ * Which side is the client, from who spoke first on each stream seen in both directions (RFC 9113 §5.1.1:
+ * a client opens odd-numbered streams, a server only even-numbered ones by PUSH_PROMISE, and nobody sends
+ * on a stream before it is opened). For when header blocks cannot say (grpcio puts even `:method` and
+ * `:status` in the dynamic table, so a capture that joins late sees only dynamic indexes). The first stream
+ * of a late capture may have lost its request, so this is a vote; null without any evidence.
+ */
+export function streamOrderVote(
+  held: HeldChunk[],
+  starts: [number | null, number | null],
+): StreamOrderVote | null {
+  // Arrival position of every frame start: the index in `held` of the chunk holding its first byte.
+  const first: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  for (const dir of [0, 1] as const) {
+    const start = starts[dir];
+    if (start === null) continue;
+    const chunks = held.flatMap((c, i) => (c.dir === dir ? [{ i, len: c.data.length }] : []));
+    const buf = Buffer.concat(held.filter((c) => c.dir === dir).map((c) => c.data));
+    let chunk = 0;
+    let chunkEnd = chunks[0]?.len ?? 0;
+    for (let at = start; at + FRAME_HEADER <= buf.length; at += FRAME_HEADER + buf.readUIntBE(at, 3)) {
+      while (at >= chunkEnd && chunk + 1 < chunks.length) chunkEnd += chunks[++chunk]!.len;
+      const stream = buf.readUInt32BE(at + 5) & 0x7fffffff;
+      if (stream !== 0 && !first[dir].has(stream)) first[dir].set(stream, chunks[chunk]!.i);
+    }
+  }
+  let votes0 = 0;
+  let votes1 = 0;
+  for (const [stream, at0] of first[0]) {
+    const at1 = first[1].get(stream);
+    if (at1 === undefined || at1 === at0) continue;
+    // Odd: the first sender is the client; even (pushed): the first sender is the server.
+    const zeroIsClient = at0 < at1 === (stream % 2 === 1);
+    if (zeroIsClient) votes0++;
+    else votes1++;
+  }
+  if (votes0 === votes1) return null;
+  return votes0 > votes1
+    ? { client: 0, agree: votes0, disagree: votes1 }
+    : { client: 1, agree: votes1, disagree: votes0 };
+}

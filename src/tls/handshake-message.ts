@@ -74,15 +74,24 @@ function serverHelloNotes(hello: ServerHello, where: DiagnosticWhere): Diagnosti
 }
 
 /**
- * RFC 9113 §3.2: HTTP/2 over TLS is negotiated with ALPN "h2". Returns `tls.alpn-not-h2` when the
- * handshake settled on anything else, or on nothing (selected undefined).
+ * RFC 9113 §3.2: HTTP/2 over TLS is negotiated with ALPN "h2". The drafts before RFC 7540 used "h2-NN"
+ * (draft-ietf-httpbis-http2-14 §3.3 "h2-14", up to "h2-17"), and old servers and clients still negotiate
+ * them: the same framing, so HTTP/2 too.
+ */
+export function isHttp2Alpn(id: string | undefined): boolean {
+  return id === 'h2' || (id !== undefined && /^h2-1[0-9]$/.test(id));
+}
+
+/**
+ * Returns `tls.alpn-not-h2` when the handshake settled on anything but HTTP/2 (isHttp2Alpn), or on nothing
+ * (selected undefined).
  */
 export function alpnDiagnostic(
   offered: readonly string[] | undefined,
   selected: string | undefined,
   where: DiagnosticWhere = {},
 ): Diagnostic | undefined {
-  if (selected === 'h2') return undefined;
+  if (isHttp2Alpn(selected)) return undefined;
   const params = {
     selected: selected ?? 'no protocol',
     offered: offered === undefined ? 'no ALPN' : offered.join(', '),

@@ -43,6 +43,8 @@ export interface TlsConnectionOptions {
 const other = (dir: WireDir): WireDir => (dir === 0 ? 1 : 0);
 
 export class TlsConnection {
+  /** tls.encrypted-no-keys, held until the first encrypted record (see onServerHello). */
+  private noKeys: Diagnostic | null = null;
   private readonly dirs: [TlsDirection, TlsDirection];
   private readonly keyLog: KeyLog;
   private client: WireDir;
@@ -151,6 +153,10 @@ export class TlsConnection {
   private opaque(dir: WireDir, rec: TlsRecord, out: TlsConnectionEvent[]): void {
     if (this.holdEarlyData(dir, rec)) return;
     this.facts.counts.encrypted++;
+    if (this.noKeys !== null) {
+      out.push(event(this.noKeys));
+      this.noKeys = null;
+    }
     if (this.facts.clientHello === undefined || this.facts.serverHello === undefined)
       this.reportMissing(rec.time, out);
   }
@@ -305,7 +311,12 @@ export class TlsConnection {
       (side) => this.dirs[this.dirOf(side)].ccs,
     );
     const keys = sessionDecryptors(clientHello, hello, this.keyLog, where, { alreadyEncrypting });
-    out.push(...keys.diagnostics.map(event));
+    // "No keys, capture with a key log" only once there is something encrypted to decrypt: a capture that
+    // ends inside the handshake has nothing a key log would show (its decryption is 'not-encrypted').
+    for (const d of keys.diagnostics) {
+      if (d.code === 'tls.encrypted-no-keys') this.noKeys = d;
+      else out.push(event(d));
+    }
     if (keys.diagnostics.some((d) => d.code === 'tls.unsupported-cipher-suite'))
       this.facts.keyProblem = 'unsupported-cipher';
     else if (keys.client === undefined && keys.server === undefined) this.facts.keyProblem = 'no-keys';

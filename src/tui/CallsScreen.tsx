@@ -83,9 +83,11 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
     for (let i = 0; i < calls; i++) if (storeCallFailed(store, i)) n++;
     return n;
   }, [store, calls, requests]);
+  const unknown = store.unknownCallCount;
   const total = calls + requests.length;
   const mix = requests.length > 0 ? ` (${count(calls)} gRPC, ${count(requests.length)} HTTP)` : '';
-  const info = `${count(rows.length)} of ${count(total)} calls${mix} · ${count(failed)} failed`;
+  const unknownText = unknown > 0 ? ` · ${count(unknown)} status unknown` : '';
+  const info = `${count(rows.length)} of ${count(total)} calls${mix} · ${count(failed)} failed${unknownText}`;
   return (
     <Box flexDirection="column" height={height}>
       <TitleBar title="Calls" info={info} filter={filter} width={width} />

@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
-import type { Diagnostic } from '../records/records.js';
+import type { CallSummary, Diagnostic } from '../records/records.js';
 import type { CaptureStore } from '../model/store.js';
 import {
   selectDiagnosticTarget,
@@ -35,6 +35,11 @@ export function captureLines(store: CaptureStore): Line[] {
   lines.push([seg('Capture      ', 'dim'), seg(file, undefined, true), seg('  ' + facts)]);
   const c = store.severityCounts;
   const failed = store.failedCallCount;
+  const unknown: CallSummary[] = [];
+  if (store.unknownCallCount > 0)
+    for (let i = 0; i < store.callCount; i++)
+      if (store.callOutcome(i) === 'status-unknown') unknown.push(store.callRow(i, false));
+
   lines.push([
     seg('Diagnostics  ', 'dim'),
     seg(`${count(c.error)} errors`, c.error > 0 ? 'error' : 'dim', c.error > 0),
@@ -45,12 +50,34 @@ export function captureLines(store: CaptureStore): Line[] {
     seg('    Calls ', 'dim'),
     seg(`${count(store.callCount)}`),
     seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
+    ...(unknown.length === 0
+      ? []
+      : [seg(` · ${count(unknown.length)} status unknown`, 'warning'), seg(unknownWhy(unknown), 'dim')]),
   ]);
   const err = selectInputError(store);
   const truncated = selectInputTruncated(store);
   if (err) lines.push([seg('Input error  ', 'error', true), seg(safe(err.message), 'error')]);
   else if (truncated) lines.push([seg('Input        ', 'warning'), seg(safe(truncated.message), 'warning')]);
   return lines;
+}
+
+/**
+ * " (HPACK entries from before the capture; 41 guessed OK)": the reasons, most common first, then the
+ * guesses (never counted as OK or failed).
+ */
+function unknownWhy(calls: CallSummary[]): string {
+  const reasons = new Map<string, number>();
+  const guesses = new Map<string, number>();
+  for (const c of calls) {
+    const r = c.statusUnknown?.reason ?? 'not decoded';
+    reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    const g = c.statusUnknown?.guess?.statusName;
+    if (g !== undefined) guesses.set(g, (guesses.get(g) ?? 0) + 1);
+  }
+  const byCount = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
+  const parts = byCount(reasons).map(([r]) => safe(r));
+  for (const [g, n] of byCount(guesses)) parts.push(`${count(n)} guessed ${g}`);
+  return ` (${parts.join('; ')})`;
 }
 
 export function OverviewScreen({ store, version, view, width, height }: ScreenProps<'overview'>) {

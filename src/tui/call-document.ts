@@ -125,6 +125,14 @@ function status(c: CallRecord, width: number): DocLine[] {
       seg(c.message ? `  ${safe(c.message)}` : ''),
     ],
   });
+  const unknown = c.statusUnknown;
+  if (unknown) {
+    out.push(text(`  status not decoded: ${safe(unknown.reason)}`, 'warning'));
+    if (unknown.guess)
+      out.push(
+        text(`  guessed ${unknown.guess.statusName}, not decoded: ${safe(unknown.guess.basis)}`, 'warning'),
+      );
+  }
   const d = c.statusDetails;
   if (d) {
     out.push(text(`  details: google.rpc.Status ${d.code} ${d.codeName} ${quote(d.message)}`));

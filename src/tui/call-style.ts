@@ -21,6 +21,9 @@ export function outcomeRole(outcome: CallSummary['outcome']): Role {
       return 'ok';
     case 'incomplete':
       return 'dim';
+    // Not a failure: the capture could not show the status (CallRecord.statusUnknown says why).
+    case 'status-unknown':
+      return 'warning';
     case 'error':
       return 'warning';
     default:
@@ -29,6 +32,9 @@ export function outcomeRole(outcome: CallSummary['outcome']): Role {
 }
 
 export function statusText(c: CallSummary): string {
+  // A guess is marked as one, never shown as a status (its basis is on the call's detail screen).
+  const guess = c.statusUnknown?.guess;
+  if (guess) return `${guess.statusName}? (guess)`;
   if (c.status === null) return c.httpStatus !== null && c.httpStatus !== 200 ? `HTTP ${c.httpStatus}` : '-';
   return `${c.status} ${c.statusName ?? ''}`.trim();
 }

@@ -53,6 +53,17 @@ describe('text report', () => {
     expect(text).not.toMatch(/ C->S | S->C /);
   });
 
+  it('says "no DATA sent" for a side that sent none, never "null" (h2-nghttp-h2c: GETs)', async () => {
+    const text = await report('samples/h2-nghttp-h2c.pcap');
+    const flows = text.split('\n').filter((l) => l.startsWith('    flow '));
+    expect(flows).toContain('    flow     client: no DATA sent');
+    expect(flows).toContain(
+      '    flow     client: 27 B DATA in 1 frame, window 65,535, connection window min 65,508',
+    );
+    for (const name of ['grpc-js-unary', 'h2-mid-connection', 'h2-curl-upgrade', 'late-start-grpcio'])
+      expect(await report(`samples/${name}.pcap`)).not.toMatch(/^ {4}flow .*null/m);
+  });
+
   it('streams frame lines before the report when asked', async () => {
     const text = await report('samples/grpc-js-unary.pcap', { frames: true });
     const first = text.split('\n')[0]!;

@@ -54,6 +54,8 @@ const COVERED = [
   'h2-http1-client',
   'h2-mid-connection',
   'h2-nghttp-table-size',
+  'late-start-grpc-js',
+  'late-start-grpcio',
 ];
 
 const headerFrames = (d: Decoded, from: 'client' | 'server'): FrameRecord[] =>
@@ -169,10 +171,12 @@ describe('h2-client-http1-server: the HTTP/1 server answers the preface with an 
     const conn = d.connections[0]!;
     expect(conn.frames.filter((f) => f.from === 'server')).toEqual([]);
     expect(conn.bytes.server).toBe(truth.server.replyLength);
-    const bad = d.diagnostics.find((x) => x.code === 'session.bad-server-preface');
-    expect(bad?.evidence?.what).toMatch(
-      new RegExp(`^unknown payload starting "${truth.server.bodyStartsWith}`),
-    );
+    // Python's http.server answers "PRI * HTTP/2.0" with a bare HTML page (no status line): named as an
+    // HTTP/1.x server's rejection, with the code and message from the page.
+    expect(truth.server.bodyStartsWith).toMatch(/^<!DOCTYPE HTML>/);
+    const bad = d.diagnostics.find((x) => x.code === 'session.preface-http1-error-page');
+    expect(bad?.evidence).toMatchObject({ code: 505, message: 'Invalid HTTP version (2.0).' });
+    expect(d.diagnostics.map((x) => x.code)).not.toContain('session.bad-server-preface');
     const goaway = conn.frames.find((f) => f.type === 'GOAWAY');
     expect(goaway).toMatchObject({
       from: 'client',
@@ -276,4 +280,37 @@ describe('padding (h2-nghttp-h2c: nghttp -b 8, nghttpd -b 16)', () => {
       }
     });
   });
+});
+
+interface TickCall {
+  index: number;
+  status: number;
+}
+
+describe('late-start-grpc-js, late-start-grpcio: statuses hidden by HPACK entries from before the capture', () => {
+  // Each client opened streams 1, 3, 5, ... one per call, in order: stream 2i+1 is call i (meta.json
+  // expect.calls, what the client saw). tshark shows these trailers as unknown fields; every status here is
+  // either decoded or a marked guess, and each is what the client saw.
+  for (const name of ['late-start-grpc-js', 'late-start-grpcio'])
+    it(`${name}: each status, decoded or guessed, is the client's`, async () => {
+      const truth = new Map(
+        json<{ expect: { calls: TickCall[] } }>(`${name}.meta.json`).expect.calls.map((c) => [
+          c.index,
+          c.status,
+        ]),
+      );
+      const calls = (await decodeFile(join(SAMPLES, `${name}.pcap`))).connections.flatMap((c) => c.calls);
+      expect(calls.length).toBeGreaterThanOrEqual(50);
+      for (const c of calls) {
+        const seen = truth.get((c.stream - 1) / 2);
+        if (c.outcome === 'status-unknown') {
+          expect(c.status).toBeNull(); // a guess is never a status
+          expect(c.statusUnknown!.reason).toBe('HPACK entries from before the capture');
+          expect(c.statusUnknown!.guess?.status, `stream ${c.stream}`).toBe(seen);
+        } else {
+          expect(c.statusSource).toBe('trailers');
+          expect(c.status, `stream ${c.stream}`).toBe(seen);
+        }
+      }
+    });
 });

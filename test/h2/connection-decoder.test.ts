@@ -306,8 +306,18 @@ describe('H2ConnectionDecoder: gaps', () => {
     dec.startMidStream('server');
     const from = headers1.length + 3000;
     const events = [...dec.push('server', stream.subarray(from), 9, 9), ...dec.finish()];
-    expect(codes(events)).toEqual(['h2.mid-stream-sync', 'h2.hpack-lost']);
+    // Entries from before the capture are expected, not a loss: no h2.hpack-lost, but one summary per
+    // direction at the end of what they hid (2 fields in 1 block, 2 distinct entries).
+    expect(codes(events)).toEqual(['h2.mid-stream-sync', 'h2.hpack.unknown-entries']);
     expect(diags(events)[0]!.evidence).toMatchObject({ skipped: 1009, frames: 2, from: 'server' });
+    expect(diags(events)[1]!.evidence).toMatchObject({
+      from: 'server',
+      references: 2,
+      blocks: 1,
+      entries: 2,
+      untilFrame: null,
+      maxSizeAssumed: true,
+    });
     const recs = frames(events);
     expect(recs.map((f) => f.type)).toEqual(['HEADERS', 'HEADERS']);
     expect(recs[0]!.headers).toEqual(TRAILERS);

@@ -223,6 +223,62 @@ describe('HpackDecoder: lost state', () => {
     expect(pairs(d.decode(hex('be')))).toEqual([['c', 'd'.repeat(34)]]);
   });
 
+  it('a capture that joined late: once 4,096 octets of new entries are in, every older one is gone', () => {
+    // No SETTINGS seen (setProtocolMaxTableSize(null)): RFC 7541's default maximum of 4,096 is assumed.
+    const d = new HpackDecoder();
+    d.setProtocolMaxTableSize(null);
+    d.markLost('the capture starts mid-connection', true);
+    // 0xbe: index 62, an entry from before the capture; then 40 01 6b 7e <126 x 76>: a new entry of
+    // 1 + 126 + 32 = 159 octets. 25 of them (3,975 octets) still leave room for an old entry of 32 octets.
+    const entry = (k: number) =>
+      Buffer.concat([hex('40 01'), Buffer.from([0x61 + k]), hex('7e'), Buffer.alloc(126, 0x76)]);
+    const first = d.decode(hex('be'));
+    expect(!first.ok && [first.cause, first.unknownEntries, first.beforeCapture]).toEqual([
+      'lost',
+      [0],
+      true,
+    ]);
+    for (let k = 0; k < 25; k++) expect(d.decode(entry(k % 26)).notes).toEqual([]);
+    expect(d.unknownEntries).toMatchObject({ references: 1, blocks: 1, entries: 1, inserted: 3975 });
+    expect(d.unknownEntries).toMatchObject({ maxSize: 4096, maxSizeAssumed: true });
+    // The 26th makes 4,134 octets: the table is exact again, and the summary of the loss comes with it.
+    const r = d.decode(entry(25));
+    expect(r.notes).toEqual([
+      {
+        kind: 'older-evicted',
+        namelessEntries: 0,
+        unknown: {
+          reason: 'the capture starts mid-connection',
+          references: 1,
+          blocks: 1,
+          entries: 1,
+          inserted: 4134,
+          maxSize: 4096,
+          maxSizeAssumed: true,
+        },
+      },
+      { kind: 'resynced', entries: 25 },
+    ]);
+    expect(d.stateKnown).toBe(true);
+    expect(d.unknownEntries).toBeNull();
+  });
+
+  it('follows names copied from entries from before the loss, so a status keeps its origin', () => {
+    const d = new HpackDecoder();
+    d.setProtocolMaxTableSize(null);
+    d.markLost('the capture starts mid-connection', true);
+    // 7e 01 35: literal with indexing, name from index 62 (old entry 0, say grpc-status), value "5".
+    const r1 = d.decode(hex('7e 01 35'));
+    expect(!r1.ok && [r1.unknownEntries, r1.unknownNames]).toEqual([[], [{ entry: 0, value: '5' }]]);
+    // be: index 62 is now that new entry (name unknown, value 5); bf: index 63, old entry 0 itself.
+    const r2 = d.decode(hex('be bf'));
+    expect(r2.headers).toEqual([
+      ['<unknown>', '5'],
+      ['<unknown>', ''],
+    ]);
+    expect(!r2.ok && [r2.unknownEntries, r2.unknownNames]).toEqual([[0], [{ entry: 0, value: '5' }]]);
+  });
+
   it('after a decoding error, reports it once and goes on without the table', () => {
     const d = new HpackDecoder();
     const bad = d.decode(hex('82 bf')); // index 63 in an empty table

@@ -66,7 +66,7 @@ describe('h2c upgrade on the curl --http2 sample (samples/h2-curl-upgrade.pcap)'
 describe('describeH2cUpgrade', () => {
   it('decodes HTTP2-Settings by setting name', () => {
     // 00 04 00 00 ff ff = INITIAL_WINDOW_SIZE 65535; 00 01 00 00 00 00 = HEADER_TABLE_SIZE 0.
-    const u = describeH2cUpgrade(request('HTTP2-Settings: AAQAAP__AAEAAAAA\r\n'), SWITCHING);
+    const u = describeH2cUpgrade(request('HTTP2-Settings: AAQAAP__AAEAAAAA\r\n'), SWITCHING.startLine);
     expect(u.settings).toEqual([
       [4, 65535],
       [1, 0],
@@ -78,14 +78,14 @@ describe('describeH2cUpgrade', () => {
   });
 
   it('accepts an empty HTTP2-Settings (no settings: all defaults)', () => {
-    const u = describeH2cUpgrade(request('HTTP2-Settings: \r\n'), SWITCHING);
+    const u = describeH2cUpgrade(request('HTTP2-Settings: \r\n'), SWITCHING.startLine);
     expect(u.record).toMatchObject({ settings: {} });
     expect(u.record.settingsError).toBeUndefined();
   });
 
   it('says why the settings are missing: no header, two headers, not base64url, not whole settings', () => {
     const error = (extra: string): string | undefined =>
-      describeH2cUpgrade(request(extra), SWITCHING).record.settingsError;
+      describeH2cUpgrade(request(extra), SWITCHING.startLine).record.settingsError;
     expect(error('')).toBe('no HTTP2-Settings header');
     expect(error('HTTP2-Settings: AAMAAABk\r\nHTTP2-Settings: AAMAAABk\r\n')).toBe(
       '2 HTTP2-Settings headers, exactly one allowed',

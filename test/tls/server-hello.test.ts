@@ -167,6 +167,10 @@ describe('decodeHandshakeMessage', () => {
 describe('alpnDiagnostic', () => {
   it('is silent for h2 and says what was negotiated otherwise (RFC 9113 §3.2)', () => {
     expect(alpnDiagnostic(['h2', 'http/1.1'], 'h2')).toBeUndefined();
+    // The draft identifiers (draft-ietf-httpbis-http2-14 §3.3 "h2-14", ... "h2-17") are HTTP/2 framing too.
+    expect(alpnDiagnostic(['h2-14'], 'h2-14')).toBeUndefined();
+    expect(alpnDiagnostic(['h2-16', 'h2-14'], 'h2-16')).toBeUndefined();
+    expect(alpnDiagnostic(['h2c'], 'h2c')?.code).toBe('tls.alpn-not-h2');
     expect(alpnDiagnostic(['h2', 'http/1.1'], 'http/1.1')?.message).toBe(
       'TLS ALPN selected http/1.1 (client offered h2, http/1.1): this connection does not carry HTTP/2 (RFC 9113 §3.2 needs ALPN "h2")',
     );

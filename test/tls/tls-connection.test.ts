@@ -291,7 +291,9 @@ describe('TlsConnection on hand-built handshakes', () => {
   it('warns of the downgrade sentinel only when the client offered TLS 1.3', () => {
     const only12 = new TlsConnection();
     const quiet = [...only12.push(0, clientHello12, 0, 1, 0), ...only12.push(1, serverHello12, 0, 2, 1)];
-    expect(codes(quiet)).toEqual(['tls.encrypted-no-keys']);
+    // The capture ends inside the handshake: nothing is encrypted yet, so no advice to capture a key log.
+    expect(codes(quiet)).toEqual([]);
+    expect(only12.info().decryption).toBe('not-encrypted');
     expect(only12.info()).toMatchObject({
       version: 'TLS 1.2',
       alpnSelected: 'h2',
@@ -302,7 +304,13 @@ describe('TlsConnection on hand-built handshakes', () => {
       ...offered13.push(0, clientHello13, 0, 1, 0),
       ...offered13.push(1, serverHello12, 0, 2, 1),
     ];
-    expect(codes(warned)).toEqual(['tls.downgrade-sentinel', 'tls.encrypted-no-keys']);
+    expect(codes(warned)).toEqual(['tls.downgrade-sentinel']);
+    // The first encrypted record brings the advice, once.
+    const appData = record(23, Buffer.alloc(40, 0xee));
+    expect(codes([...offered13.push(0, appData, 0, 3, 2), ...offered13.push(0, appData, 0, 4, 3)])).toEqual([
+      'tls.encrypted-no-keys',
+    ]);
+    expect(offered13.info().decryption).toBe('no-keys');
   });
 
   it('takes the side that sends the ServerHello for the server when the ClientHello was not captured', () => {

@@ -5,10 +5,15 @@ what it sent and received as JSON. Run with Debian's /usr/bin/python3 (python3-g
         prints READY when serving; SIGTERM stops it with server.stop(grace).
     lab.py client --port P
         runs the fixed plan below and prints {"calls": [...]} (messages as hex) on stdout.
+    lab.py ticker --port P --interval S --duration S --fail-every N --fail-from I
+        one long-lived channel calling Echo every S seconds for S seconds (late-start samples); call I and
+        every Nth after it fail NOT_FOUND. Prints FIRST when the first call is done, then one JSON line
+        per call: {"index", "startedMs", "endedMs", "status", "message"} (wall clock, epoch ms).
 """
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -227,15 +232,49 @@ def client(args):
         json.dump({"calls": lab.calls}, sys.stdout, ensure_ascii=False)
 
 
+def ticker(args):
+    """A steady client on one channel, as a long-running service has: the capture joins it later."""
+    with grpc.insecure_channel(f"127.0.0.1:{args.port}", options=NO_PROXY) as channel:
+        stub = channel.unary_unary(f"/{SERVICE}/Echo")
+        begin = time.monotonic()
+        index = 0
+        while time.monotonic() - begin < args.duration:
+            fail = index >= args.fail_from and (index - args.fail_from) % args.fail_every == 0
+            request = {"text": f"tick {index}", "id": index}
+            if fail:
+                request.update({"fail_with": 5, "fail_message": f"item {index} not found"})
+            started = time.time() * 1000
+            # A W3C traceparent per call, as traced services send: a new HPACK entry each time.
+            traceparent = f"00-{os.urandom(16).hex()}-{os.urandom(8).hex()}-01"
+            try:
+                _, outcome = stub.with_call(
+                    pb.encode("EchoRequest", request), metadata=(("traceparent", traceparent),), timeout=10
+                )
+            except grpc.RpcError as error:
+                outcome = error
+            ended = time.time() * 1000
+            if index == 0:
+                print("FIRST", flush=True)
+            line = {"index": index, "startedMs": started, "endedMs": ended,
+                    "status": outcome.code().value[0], "message": outcome.details() or ""}
+            print(json.dumps(line), flush=True)
+            index += 1
+            time.sleep(max(0.0, begin + index * args.interval - time.monotonic()))
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["server", "client"])
+    parser.add_argument("mode", choices=["server", "client", "ticker"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--name", default="grpcio")
     parser.add_argument("--strict-pings", action="store_true")
     parser.add_argument("--grace", type=float, default=2.0)
+    parser.add_argument("--interval", type=float, default=0.2)
+    parser.add_argument("--duration", type=float, default=15.0)
+    parser.add_argument("--fail-every", type=int, default=8)
+    parser.add_argument("--fail-from", type=int, default=20)
     args = parser.parse_args()
-    serve(args) if args.mode == "server" else client(args)
+    {"server": serve, "client": client, "ticker": ticker}[args.mode](args)
 
 
 if __name__ == "__main__":
