@@ -70,7 +70,12 @@ export const H2_DIAGNOSTICS = {
   'h2.headers.too-large': {
     severity: 'warning',
     title: 'Large header list',
-    text: 'Header list on stream {stream} is {size} bytes (RFC 9113 §6.5.2 size), above the {limit}-byte limit',
+    text: 'Header list on stream {stream} is {size} bytes (RFC 9113 §6.5.2 size), above the {limit}-byte limit; {omitted} fields beyond it are counted, not kept',
+  },
+  'h2.hpack.bomb': {
+    severity: 'error',
+    title: 'HPACK bomb',
+    text: 'Header block on stream {stream} from the {from} is {blockBytes} bytes but decodes to {count} fields of {size} bytes (RFC 9113 §6.5.2 size), an HPACK bomb (cf. CVE-2016-6581); {omitted} fields beyond {limit} are counted, not kept',
   },
   'h2.headers.too-many': {
     severity: 'warning',

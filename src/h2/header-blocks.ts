@@ -7,17 +7,39 @@ import type { DecodedFrame } from './frames.js';
 import type { HpackDecoder, HpackNote, HpackResult } from './hpack-decoder.js';
 import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
 import { rawLength } from './header-field.js';
+import { FIELD_OVERHEAD } from './hpack-list-keeper.js';
 import type { HeaderField } from './types.js';
 
-/** Limits on one decoded header list; crossing one is a warning, decoding goes on. */
+/** Limits on decoded header lists; crossing one is a diagnostic, decoding goes on. */
 export interface HeaderListLimits {
-  /** RFC 9113 §6.5.2 size (name + value + 32 per field). Default 256 KiB, as Wireshark. */
+  /**
+   * RFC 9113 §6.5.2 size (name + value + 32 per field) kept of one list; fields beyond it are decoded
+   * (the dynamic table must follow the encoder) but only counted. Default 64 KiB: peers refuse lists far
+   * smaller (SETTINGS_MAX_HEADER_LIST_SIZE; gRPC's metadata limits are 8-16 KiB).
+   */
   maxListSize: number;
-  /** Default 200 fields, as Wireshark. */
+  /** A warning above this many fields (all are kept while the size allows). Default 200, as Wireshark. */
   maxFields: number;
+  /**
+   * Amplification bound of one direction: the fields kept over the whole connection stay within
+   * `maxListSize` + this many times the direction's HTTP/2 bytes so far. Default 32: a real peer's lists
+   * decode to a small multiple of the bytes sent; an HPACK bomb (a large entry referenced over and over,
+   * CVE-2016-6581) decodes to thousands of times more, here counted, not kept.
+   */
+  maxAmplification: number;
 }
 
-export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = { maxListSize: 256 * 1024, maxFields: 200 };
+export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = {
+  maxListSize: 64 * 1024,
+  maxFields: 200,
+  maxAmplification: 32,
+};
+
+/** A list that crosses its limit and decodes to more than this many times its block is a bomb. */
+const BOMB_RATIO = 16;
+
+/** RFC 9113 §4.1: every frame has a 9-octet header. */
+const FRAME_HEADER = 9;
 
 interface OpenBlock {
   stream: number;
@@ -48,6 +70,9 @@ export class HeaderBlocks {
   private block: OpenBlock | null = null;
   /** The decoder's loss count at this side's previous block. */
   private lossesSeen = 0;
+  /** HTTP/2 bytes of this direction so far (frame headers and payloads) and header list size kept. */
+  private bytesSeen = 0;
+  private keptSize = 0;
 
   constructor(
     private readonly hpack: HpackDecoder,
@@ -60,6 +85,7 @@ export class HeaderBlocks {
   }
 
   onFrame(d: DecodedFrame, rec: FrameRecord): BlockOutcome {
+    this.bytesSeen += FRAME_HEADER + d.raw.length;
     const blockFrame = d.kind === 'HEADERS' || d.kind === 'PUSH_PROMISE' || d.kind === 'CONTINUATION';
     if (!blockFrame && this.block === null) return NOTHING;
     const out: BlockOutcome = { diagnostics: [] };
@@ -111,15 +137,18 @@ export class HeaderBlocks {
     const bytes =
       block.fragments.length === 1 ? block.fragments[0]! : Buffer.concat(block.fragments, block.length);
     const lostBefore = this.hpack.losses > this.lossesSeen;
-    const result = this.hpack.decode(bytes);
+    const { maxListSize, maxAmplification } = this.ctx.limits;
+    const credit = maxListSize + maxAmplification * this.bytesSeen - this.keptSize;
+    const result = this.hpack.decode(bytes, Math.max(0, Math.min(maxListSize, credit)));
     this.lossesSeen = this.hpack.losses;
     rec.headerBlockLength = bytes.length;
     rec.headers = result.headers;
     if (!result.ok) rec.headersError = result.reason;
+    if (result.omitted.fields > 0) rec.headersOmitted = { ...result.omitted };
     out.fields = result.fields;
     if (this.ctx.reports) out.hpackBlock = report(bytes, result, lostBefore);
     out.diagnostics.push(...this.resultDiagnostics(result, where));
-    this.checkLimits(result.fields, where, out);
+    this.checkLimits(result, bytes.length, where, out);
   }
 
   private resultDiagnostics(result: HpackResult, where: Where): Diagnostic[] {
@@ -149,17 +178,29 @@ export class HeaderBlocks {
     }
   }
 
-  private checkLimits(fields: HeaderField[], where: Where, out: BlockOutcome): void {
-    const { maxListSize, maxFields } = this.ctx.limits;
+  private checkLimits(result: HpackResult, blockBytes: number, where: Where, out: BlockOutcome): void {
+    const { maxListSize, maxFields, maxAmplification } = this.ctx.limits;
+    const { fields, omitted } = result;
     // RFC 9113 §6.5.2: the uncompressed size counts name and value octets plus 32 per field.
-    let size = 0;
-    for (const f of fields) size += Buffer.byteLength(f.name) + rawLength(f) + 32;
-    if (size > maxListSize)
-      out.diagnostics.push(this.diag('h2.headers.too-large', { size, limit: maxListSize }, where));
-    if (fields.length > maxFields) {
-      out.diagnostics.push(
-        this.diag('h2.headers.too-many', { count: fields.length, limit: maxFields }, where),
-      );
+    let kept = 0;
+    for (const f of fields) kept += Buffer.byteLength(f.name) + rawLength(f) + FIELD_OVERHEAD;
+    this.keptSize += kept;
+    const size = kept + omitted.size;
+    const count = result.headers.length + omitted.fields;
+    if (omitted.fields > 0 && (size > BOMB_RATIO * blockBytes || size <= maxListSize)) {
+      // Amplified far beyond the block (or cut by the direction's budget): what an HPACK bomb does.
+      const limit =
+        size <= maxListSize
+          ? `this direction's budget (${maxListSize} bytes + ${maxAmplification} times its HTTP/2 bytes)`
+          : `the ${maxListSize}-byte list limit`;
+      const params = { size, blockBytes, count, omitted: omitted.fields, limit };
+      out.diagnostics.push(this.diag('h2.hpack.bomb', params, where));
+    } else if (size > maxListSize) {
+      const params = { size, limit: maxListSize, omitted: omitted.fields };
+      out.diagnostics.push(this.diag('h2.headers.too-large', params, where));
+    }
+    if (count > maxFields) {
+      out.diagnostics.push(this.diag('h2.headers.too-many', { count, limit: maxFields }, where));
     }
   }
 

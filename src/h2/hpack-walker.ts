@@ -1,5 +1,7 @@
 import hpack from 'hpack.js';
 import { fieldFromBytes, headerText } from './header-field.js';
+import { createBitDecoder } from './hpack-huffman.js';
+import type { ListKeeper } from './hpack-list-keeper.js';
 import type { PartialTable } from './hpack-partial-table.js';
 import type { HeaderField } from './types.js';
 
@@ -36,7 +38,8 @@ export const UNKNOWN_NAME = '<unknown>';
 
 type Resolved = { name: Buffer; value: Buffer } | { name: null; value: Buffer | null };
 
-export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
+/** `keeper` decides which fields are kept (the others are only counted, see ListKeeper). */
+export function walkBlock(block: Buffer, table: PartialTable, keeper?: ListKeeper): WalkResult {
   const result: WalkResult = {
     fields: [],
     headers: [],
@@ -44,12 +47,12 @@ export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
     error: null,
     sizeUpdateAfterField: false,
   };
-  const reader = hpack.decoder.create();
+  const reader = createBitDecoder();
   reader.push(block);
   let seenField = false;
   try {
     while (!reader.isEmpty()) {
-      const step = walkOne(reader, table, result);
+      const step = walkOne(reader, table, result, keeper);
       if (step === 'size-update') result.sizeUpdateAfterField ||= seenField;
       else seenField = true;
     }
@@ -60,10 +63,15 @@ export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
 }
 
 /** One representation (RFC 7541 §6.1-§6.3). */
-function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult): 'field' | 'size-update' {
+function walkOne(
+  reader: hpack.BitDecoder,
+  table: PartialTable,
+  out: WalkResult,
+  keeper: ListKeeper | undefined,
+): 'field' | 'size-update' {
   if (reader.decodeBit() === 1) {
     // §6.1 Indexed Header Field.
-    emit(out, resolve(reader.decodeInt(), table, out));
+    emit(out, resolve(reader.decodeInt(), table, out), keeper);
     return 'field';
   }
   const incremental = reader.decodeBit() === 1;
@@ -76,7 +84,7 @@ function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult)
   const index = reader.decodeInt();
   const name = index === 0 ? octets(reader.decodeStr()) : resolve(index, table, out).name;
   const value = octets(reader.decodeStr());
-  emit(out, { name, value });
+  emit(out, { name, value }, keeper);
   // §6.2.1: incremental indexing adds the field, known name or not. Copies: the block is a capture buffer.
   if (incremental) table.add(name && Buffer.from(name), Buffer.from(value));
   return 'field';
@@ -93,7 +101,9 @@ function resolve(index: number, table: PartialTable, out: WalkResult): Resolved 
   return { name: null, value: found.value ?? null };
 }
 
-function emit(out: WalkResult, field: Resolved): void {
+function emit(out: WalkResult, field: Resolved, keeper: ListKeeper | undefined): void {
+  const size = (field.name?.length ?? 0) + (field.value?.length ?? 0);
+  if (keeper !== undefined && !keeper.keep(size)) return;
   if (field.name === null) {
     out.headers.push([UNKNOWN_NAME, field.value === null ? '' : headerText(field.value)]);
     return;
