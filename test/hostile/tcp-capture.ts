@@ -3,7 +3,7 @@
  * LINKTYPE_RAW (101) records, each an IPv4 header (RFC 791) and a TCP header (RFC 9293 §3.1) without
  * options, for one connection: handshake, then each side's bytes in order, cut into segments.
  */
-import { buildPcap, type PcapRecord } from '../capture/build-capture.js';
+import { buildPcap, epb, idb, shb, type PcapRecord } from '../capture/build-capture.js';
 
 export interface Send {
   from: 'client' | 'server';
@@ -49,12 +49,30 @@ export interface CaptureOptions {
 
 /** One TCP connection carrying `sends` in order, as a pcap file. */
 export function tcpCapture(sends: Send[], opts: CaptureOptions = {}): Buffer {
+  const records: PcapRecord[] = tcpPackets(sends, opts).map((data, n) => {
+    const usec = n * 1000;
+    return { sec: (opts.startSec ?? 1_700_000_000) + Math.floor(usec / 1e6), frac: usec % 1e6, data };
+  });
+  return buildPcap({ byteOrder: 'le', linkType: 101, records });
+}
+
+/**
+ * The same connection as a pcapng file (draft-ietf-opsawg-pcapng §4.1-§4.3) with microsecond units:
+ * packet n has the 64-bit timestamp `first + n * 1000`, any value a file can hold.
+ */
+export function tcpCaptureNg(sends: Send[], first: bigint, opts: CaptureOptions = {}): Buffer {
+  const packets = tcpPackets(sends, opts);
+  const mask = (1n << 64n) - 1n;
+  const blocks = packets.map((data, n) => epb('le', 0, (first + BigInt(n) * 1000n) & mask, data));
+  return Buffer.concat([shb('le'), idb('le', 101, 65535), ...blocks]);
+}
+
+/** The IPv4 packets of one connection: handshake, `sends` cut into segments, FINs. */
+export function tcpPackets(sends: Send[], opts: CaptureOptions = {}): Buffer[] {
   const seq = { client: 1000, server: 5000 };
-  const records: PcapRecord[] = [];
-  let n = 0;
+  const records: Buffer[] = [];
   const add = (data: Buffer): void => {
-    const usec = n++ * 1000;
-    records.push({ sec: (opts.startSec ?? 1_700_000_000) + Math.floor(usec / 1e6), frac: usec % 1e6, data });
+    records.push(data);
   };
   add(packet('client', seq.client++, 0, SYN, Buffer.alloc(0)));
   add(packet('server', seq.server++, seq.client, SYN | ACK, Buffer.alloc(0)));
@@ -72,7 +90,7 @@ export function tcpCapture(sends: Send[], opts: CaptureOptions = {}): Buffer {
     add(packet('server', seq.server++, seq.client, FIN | ACK, Buffer.alloc(0)));
     add(packet('client', seq.client, seq.server, ACK, Buffer.alloc(0)));
   }
-  return buildPcap({ byteOrder: 'le', linkType: 101, records });
+  return records;
 }
 
 /** RFC 9113 §3.4 client connection preface. */
