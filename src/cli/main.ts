@@ -2,6 +2,7 @@
  * The h2scope executable (bin/h2scope.js imports the built copy): process I/O in, exit status out.
  * Everything else is in run.ts, which tests and scripts/gen-cli-doc.ts call in-process.
  */
+import { escapeLines } from '../output/escape.js';
 import { processIo } from './io.js';
 import { runCli } from './run.js';
 
@@ -17,7 +18,7 @@ try {
   // Bad input never gets here (it is a diagnostic); this is our bug: one line, the stack on request.
   const detail = process.env.H2SCOPE_DEBUG ? String((err as Error).stack ?? err) : String(err);
   process.stderr.write(
-    `h2scope: internal error: ${detail}\n(set H2SCOPE_DEBUG=1 for the stack; please report it)\n`,
+    `h2scope: internal error: ${escapeLines(detail)}\n(set H2SCOPE_DEBUG=1 for the stack; please report it)\n`,
   );
   code = 1;
 }

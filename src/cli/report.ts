@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import type { FilterExpr } from '../filter/index.js';
 import type { CliOptions } from './args.js';
+import { escapeLines } from '../output/escape.js';
 import { EXIT, exitStatus, inputProblemLine } from './exit-status.js';
 import type { CliIo } from './io.js';
 import { OutputStream } from './output-stream.js';
@@ -24,7 +25,8 @@ export interface Prepared {
 }
 
 export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo): Promise<number> {
-  const say = (line: string): void => void io.stderr.write(line + '\n');
+  // File names, arguments and capture bytes end up in these lines: escaped like every text sink.
+  const say = (line: string): void => void io.stderr.write(escapeLines(line) + '\n');
   const out = await openOutput(opts, io, say);
   if (out === null) return EXIT.usage;
   let pcapFd: number | null = null;

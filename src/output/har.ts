@@ -10,6 +10,7 @@
  * length (V8: 2^29 characters) on large captures: 163 MB of HAR for a 30 MB capture.
  */
 import type { RecordSink } from '../engine/engine.js';
+import { jsonText } from './json-text.js';
 import { matchCall, matchConnection, matchFrame, type FilterExpr } from '../filter/index.js';
 import type { CallRecord } from '../records/call.js';
 import type { ConnectionRecord } from '../records/records.js';
@@ -81,7 +82,7 @@ export class HarWriter {
       };
       if (this.skipped > 0)
         doc.log.comment = `${this.skipped} streams without request headers (capture started mid-stream) are not included`;
-      const text = JSON.stringify(doc, null, 2) + '\n';
+      const text = jsonText(doc, 2) + '\n';
       const at = text.indexOf('"entries": []') + '"entries": ['.length;
       yield text.slice(0, at);
       for (let i = 0; i < entries.length; i++) {
@@ -121,7 +122,7 @@ export class HarWriter {
       const entry = buildEntry(s, call, conn);
       if (entry) {
         // Strings hold no raw newline (JSON escapes them), so indenting every line indents the entry.
-        const text = JSON.stringify(entry, null, 2).replaceAll('\n', '\n' + ENTRY_INDENT);
+        const text = jsonText(entry, 2).replaceAll('\n', '\n' + ENTRY_INDENT);
         const { startedDateTime, _stream: stream } = entry;
         this.entries.push({ startedDateTime, stream, text: this.spool.put(text) });
       }

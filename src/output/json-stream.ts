@@ -7,6 +7,7 @@
  * (docs/performance.md). Without a writable temporary directory the pieces stay in memory.
  */
 import type { RecordSink } from '../engine/engine.js';
+import { jsonText } from './json-text.js';
 import { TextSpool, type Piece } from './text-spool.js';
 
 /** Serialised text held in memory before it goes to the spool, across all connections. */
@@ -74,14 +75,14 @@ export class JsonDocumentWriter {
       this.open.delete(rec.id);
       this.spillList(lists.calls);
       this.spillList(lists.frames);
-      const json = JSON.stringify(rec);
+      const json = jsonText(rec);
       this.finished.push({ ...lists, id: Number(rec.id.slice(1)), head: this.spool.put(json.slice(0, -1)) });
     },
-    frame: (rec) => this.added(this.lists(rec.connection).frames.add(JSON.stringify(rec))),
-    call: (rec) => this.added(this.lists(rec.connection).calls.add(JSON.stringify(rec))),
-    diagnostic: (d) => this.added(this.diagnostics.add(JSON.stringify(d))),
+    frame: (rec) => this.added(this.lists(rec.connection).frames.add(jsonText(rec))),
+    call: (rec) => this.added(this.lists(rec.connection).calls.add(jsonText(rec))),
+    diagnostic: (d) => this.added(this.diagnostics.add(jsonText(d))),
     capture: (rec) => {
-      this.capture = JSON.stringify(rec);
+      this.capture = jsonText(rec);
     },
   };
 

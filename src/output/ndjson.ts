@@ -5,6 +5,7 @@
  * `write` receives each line in pieces (their concatenation is the output); ndjsonLines() gives whole lines.
  */
 import type { RecordSink } from '../engine/engine.js';
+import { jsonText } from './json-text.js';
 
 export function ndjsonSink(write: (text: string) => void): RecordSink {
   // The same bytes as JSON.stringify({ type, [type]: value }), without building a wrapper per record.
@@ -20,7 +21,7 @@ export function ndjsonSink(write: (text: string) => void): RecordSink {
   // concatenated line would be flattened (copied) first.
   const line = (head: string, value: unknown): void => {
     write(head);
-    write(JSON.stringify(value));
+    write(jsonText(value));
     write('}\n');
   };
   return {

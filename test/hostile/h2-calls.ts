@@ -21,8 +21,22 @@ const TRAILERS: Array<[string, string]> = [
 /** Length-prefixed message: not compressed, length 7, protobuf field 1 = "hello". */
 export const MESSAGE = Buffer.from([0, 0, 0, 0, 7, 0x0a, 0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f]);
 
+export interface CallShape {
+  /** Replaces the :path; latin1 strings stand for their octets (hpack.js writes them so). */
+  path?: string;
+  /** grpc-status and grpc-message of the trailers (default 0, "OK"). */
+  status?: [string, string];
+}
+
 /** The sends of `calls` unary calls on streams 1, 3, ...; `request` adds header fields to each request. */
-export function unaryCalls(calls = 1, request: Array<[string, string]> = []): Send[] {
+export function unaryCalls(calls = 1, request: Array<[string, string]> = [], shape: CallShape = {}): Send[] {
+  const head = REQUEST.map(([n, v]): [string, string] => [n, n === ':path' ? (shape.path ?? v) : v]);
+  const trailers: Array<[string, string]> = shape.status
+    ? [
+        ['grpc-status', shape.status[0]],
+        ['grpc-message', shape.status[1]],
+      ]
+    : TRAILERS;
   const client = encoder();
   const server = encoder();
   const sends: Send[] = [
@@ -35,7 +49,7 @@ export function unaryCalls(calls = 1, request: Array<[string, string]> = []): Se
     sends.push({
       from: 'client',
       data: Buffer.concat([
-        frame(0x1, 0x4, stream, client([...REQUEST, ...request])),
+        frame(0x1, 0x4, stream, client([...head, ...request])),
         frame(0x0, 0x1, stream, MESSAGE),
       ]),
     });
@@ -44,7 +58,7 @@ export function unaryCalls(calls = 1, request: Array<[string, string]> = []): Se
       data: Buffer.concat([
         frame(0x1, 0x4, stream, server(RESPONSE)),
         frame(0x0, 0x0, stream, MESSAGE),
-        frame(0x1, 0x5, stream, server(TRAILERS)),
+        frame(0x1, 0x5, stream, server(trailers)),
       ]),
     });
   }
