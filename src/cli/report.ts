@@ -4,6 +4,7 @@
  * problem (if any) as one line and decide the exit status. Never a stack trace for bad input: problems are
  * diagnostics, and I/O errors of our own outputs are one line each.
  */
+import { closeSync } from 'node:fs';
 import { CaptureSource } from '../capture/source.js';
 import type { Engine } from '../engine/engine.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
@@ -17,6 +18,7 @@ import { exportPackets, openPcapFile } from './pcap-export.js';
 import { ProgressLine } from './progress.js';
 import { createReport, type Report } from './report-sink.js';
 import { DiagnosticTally } from './sinks.js';
+import { SpoolError } from '../output/text-spool.js';
 import { StdinSpool } from './spool.js';
 
 export interface Prepared {
@@ -48,14 +50,25 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     const source = new CaptureSource(opts.input, { stdin });
     const showProgress = io.stderr.isTTY === true && !opts.quiet;
     const progress = showProgress ? new ProgressLine(io.stderr, io.now) : null;
-    await pump(source, engine, out, io, progress);
+    await pump(source, engine, out, io, progress, () => report.failure() !== null);
     progress?.clear();
     engine.setCompressed(source.progress.compressed);
     const capture = engine.finish();
-    await writeCollected(report, out);
+    // A full temporary disk: no document that looks complete, one line naming the directory, exit 1.
+    const failed = report.failure() ?? (await writeCollected(report, out));
     await out.end();
+    if (failed !== null) {
+      say(`h2scope: ${failed.message}; no complete report was written (set TMPDIR to a directory with room)`);
+      return EXIT.unusable;
+    }
     for (const d of tally.inputProblems) say(inputProblemLine(d, source.name));
     if (out.error) say(`h2scope: writing the report failed: ${reason(out.error)}`);
+    if (pcapFd !== null && spool?.failure) {
+      say(`h2scope: ${spool.failure.message}; --write-pcap ${opts.writePcap} was not written`);
+      closeSync(pcapFd);
+      pcapFd = null;
+      return EXIT.unusable;
+    }
     if (pcapFd !== null) {
       spool?.close();
       const fd = pcapFd;
@@ -79,13 +92,20 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
 /** Output waiting for the destination before the collected part of a report goes on (json: spool reads). */
 const FLUSH_BYTES = 8 * 1024 * 1024;
 
-async function writeCollected(report: Report, out: OutputStream): Promise<void> {
-  for (const piece of report.end()) {
-    if (typeof piece === 'string') out.write(piece);
-    else out.writeBytes(piece);
-    if (out.pendingBytes >= FLUSH_BYTES) await out.flush();
-    if (out.isClosed) return;
+/** Writes the collected report; a spool that cannot be read back ends it early with its SpoolError. */
+async function writeCollected(report: Report, out: OutputStream): Promise<SpoolError | null> {
+  try {
+    for (const piece of report.end()) {
+      if (typeof piece === 'string') out.write(piece);
+      else out.writeBytes(piece);
+      if (out.pendingBytes >= FLUSH_BYTES) await out.flush();
+      if (out.isClosed) return null;
+    }
+  } catch (err) {
+    if (err instanceof SpoolError) return err;
+    throw err;
   }
+  return null;
 }
 
 async function openOutput(
@@ -112,6 +132,7 @@ async function pump(
   out: OutputStream,
   io: CliIo,
   progress: ProgressLine | null,
+  failed: () => boolean,
 ): Promise<void> {
   const chunks = source.events();
   // A fresh promise per read to race against: every Promise.race on one long-lived promise leaves a
@@ -133,6 +154,7 @@ async function pump(
         return;
       }
       engine.push(next.value);
+      if (failed()) return; // the report is lost: reading on would only cost time
       progress?.update(source.progress);
       if (out.pending) {
         if (io.stdout.isTTY) progress?.clear();

@@ -17,7 +17,7 @@ import type { ConnectionRecord } from '../records/records.js';
 import { buildEntry } from './har-entry.js';
 import type { HarLog } from './har-types.js';
 import { applyFrame, newHarStream, type HarStream } from './har-stream.js';
-import { TextSpool, type Piece } from './text-spool.js';
+import { TextSpool, type Piece, type SpoolError, type SpoolFs } from './text-spool.js';
 
 export interface HarOptions {
   filter?: FilterExpr | null;
@@ -25,6 +25,8 @@ export interface HarOptions {
   version: string;
   /** False keeps the serialised entries in memory instead of a temporary file. */
   spool?: boolean;
+  /** The spool's file operations (tests inject failing ones). */
+  spoolFs?: SpoolFs;
 }
 
 /** What the log's order needs of an entry, and where its text is. */
@@ -45,7 +47,7 @@ export class HarWriter {
   private readonly spool: TextSpool;
 
   constructor(private readonly options: HarOptions) {
-    this.spool = new TextSpool('har', options.spool ?? true);
+    this.spool = new TextSpool('har', options.spool ?? true, options.spoolFs);
   }
 
   readonly sink: RecordSink = {
@@ -68,6 +70,8 @@ export class HarWriter {
 
   /** The log, piece by piece; the spool is removed once the last piece was taken. */
   *document(): Generator<string | Buffer> {
+    // Pieces lost to a full disk: the document would look complete without them.
+    if (this.spool.failure !== null) throw this.spool.failure;
     try {
       const entries = [...this.entries].sort(
         (a, b) => a.startedDateTime.localeCompare(b.startedDateTime) || a.stream - b.stream,
@@ -102,6 +106,11 @@ export class HarWriter {
   }
 
   /** Why the records are kept in memory instead of a temporary file (a note for the user), or null. */
+  /** Set once a write or read of the spool failed (full disk): the document cannot be complete. */
+  get spoolFailure(): SpoolError | null {
+    return this.spool.failure;
+  }
+
   get spoolProblem(): string | null {
     return this.spool.problem;
   }

@@ -8,7 +8,7 @@
  */
 import type { RecordSink } from '../engine/engine.js';
 import { jsonText } from './json-text.js';
-import { TextSpool, type Piece } from './text-spool.js';
+import { TextSpool, type Piece, type SpoolError, type SpoolFs } from './text-spool.js';
 
 /** Serialised text held in memory before it goes to the spool, across all connections. */
 const PENDING_CHARS = 4 * 1024 * 1024;
@@ -18,6 +18,8 @@ export interface JsonDocumentOptions {
   pendingChars?: number;
   /** False keeps every piece in memory (as when no temporary directory is writable). */
   spool?: boolean;
+  /** The spool's file operations (tests inject failing ones). */
+  spoolFs?: SpoolFs;
 }
 
 /** One list's serialised items (comma-separated, no brackets): spooled pieces, then pending text. */
@@ -55,7 +57,7 @@ export class JsonDocumentWriter {
   private pendingChars = 0;
 
   constructor(opts: JsonDocumentOptions = {}) {
-    this.spool = new TextSpool('json', opts.spool ?? true);
+    this.spool = new TextSpool('json', opts.spool ?? true, opts.spoolFs);
     this.pendingLimit = opts.pendingChars ?? PENDING_CHARS;
   }
 
@@ -65,6 +67,11 @@ export class JsonDocumentWriter {
   }
 
   /** Why the records are kept in memory instead of a temporary file (a note for the user), or null. */
+  /** Set once a write or read of the spool failed (full disk): the document cannot be complete. */
+  get spoolFailure(): SpoolError | null {
+    return this.spool.failure;
+  }
+
   get spoolProblem(): string | null {
     return this.spool.problem;
   }
@@ -91,6 +98,8 @@ export class JsonDocumentWriter {
    * between), after the capture record arrived. The spool is removed when the last piece was taken.
    */
   *document(): Generator<string | Buffer> {
+    // Pieces lost to a full disk: the document would look complete without them.
+    if (this.spool.failure !== null) throw this.spool.failure;
     try {
       yield `{"capture":${this.capture},"connections":[`;
       const connections = [...this.finished].sort((a, b) => a.id - b.id);
