@@ -50,9 +50,10 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     const source = new CaptureSource(opts.input, { stdin });
     const showProgress = io.stderr.isTTY === true && !opts.quiet;
     const progress = showProgress ? new ProgressLine(io.stderr, io.now) : null;
-    await pump(source, engine, out, io, progress, () => report.failure() !== null);
+    const interrupted = await pump(source, engine, out, io, progress, () => report.failure() !== null);
     progress?.clear();
     engine.setCompressed(source.progress.compressed);
+    if (interrupted) engine.interrupted('SIGINT');
     const capture = engine.finish();
     // A full temporary disk: no document that looks complete, one line naming the directory, exit 1.
     const failed = report.failure() ?? (await writeCollected(report, out));
@@ -70,10 +71,9 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       return EXIT.unusable;
     }
     if (pcapFd !== null) {
-      spool?.close();
       const fd = pcapFd;
       pcapFd = null;
-      const result = await exportPackets(spool?.path ?? opts.input, report.matched, fd, capture.packets);
+      const result = await exportPackets(spool?.reader() ?? opts.input, report.matched, fd, capture.packets);
       if (!opts.quiet) say(pcapNote(opts.writePcap!, result, report.matched));
     }
     const facts = {
@@ -82,7 +82,9 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       inputProblems: tally.inputProblems,
       connections: tally.connections,
     };
-    return out.error ? EXIT.unusable : exitStatus(facts, opts.failOn);
+    if (out.error) return EXIT.unusable;
+    // The report of what was read is written, but it is not the capture's: never a success status.
+    return interrupted ? EXIT.interrupted : exitStatus(facts, opts.failOn);
   } finally {
     spool?.remove();
     report.discard();
@@ -124,7 +126,8 @@ async function openOutput(
 
 /**
  * Feeds capture chunks to the engine and flushes output after each. SIGINT stops at once, even while a
- * live pipe is silent (the pending read is abandoned); a closed output pipe (EPIPE) stops too.
+ * live pipe is silent (the pending read is abandoned); a closed output pipe (EPIPE) stops too. True when
+ * SIGINT stopped it.
  */
 async function pump(
   source: CaptureSource,
@@ -133,7 +136,7 @@ async function pump(
   io: CliIo,
   progress: ProgressLine | null,
   failed: () => boolean,
-): Promise<void> {
+): Promise<boolean> {
   const chunks = source.events();
   // A fresh promise per read to race against: every Promise.race on one long-lived promise leaves a
   // reaction on it that holds that read's result, so each chunk's packets (and their file buffers) stayed
@@ -151,16 +154,16 @@ async function pump(
       const next = interrupted ? 'stop' : await Promise.race([chunks.next(), stopped]);
       if (next === 'stop' || next.done) {
         finished = next !== 'stop';
-        return;
+        return interrupted;
       }
       engine.push(next.value);
-      if (failed()) return; // the report is lost: reading on would only cost time
+      if (failed()) return interrupted; // the report is lost: reading on would only cost time
       progress?.update(source.progress);
       if (out.pending) {
         if (io.stdout.isTTY) progress?.clear();
         await out.flush();
       }
-      if (out.isClosed) return;
+      if (out.isClosed) return interrupted;
     }
   } finally {
     off();

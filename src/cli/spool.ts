@@ -1,24 +1,34 @@
 /**
  * A copy of stdin on disk while it is decoded, for the second pass of --write-pcap: a pipe can be read
- * only once. The copy lives in a private temporary directory and is removed by `remove()`.
+ * only once. The file is made in a private temporary directory and both are unlinked at once: only the
+ * open descriptor is used (written, then read back from the start), so the space goes back however the
+ * process ends and nothing is left behind. `remove()` closes it.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  mkdtempSync,
+  openSync,
+  rmdirSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { SpoolError } from '../output/text-spool.js';
 
 export class StdinSpool {
-  readonly path: string;
-  private readonly dir: string;
   private fd: number | null;
   /** Set when the copy could not be written whole (full disk): the second pass must not read it. */
   failure: SpoolError | null = null;
 
   constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'h2scope-'));
-    this.path = join(this.dir, 'stdin.capture');
-    this.fd = openSync(this.path, 'w');
+    const dir = mkdtempSync(join(tmpdir(), 'h2scope-'));
+    const path = join(dir, 'stdin.capture');
+    this.fd = openSync(path, 'w+', 0o600);
+    unlinkSync(path);
+    rmdirSync(dir);
   }
 
   /** The same bytes as `source`, each chunk written to the spool file as it passes. */
@@ -51,14 +61,13 @@ export class StdinSpool {
     }
   }
 
-  /** Done writing: the file can be read. */
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+  /** The copy from its start (positioned reads: the descriptor stays open until remove()). */
+  reader(): Readable {
+    return createReadStream('', { fd: this.fd!, start: 0, autoClose: false });
   }
 
   remove(): void {
-    this.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 }

@@ -95,6 +95,16 @@ export class Engine {
     }
   }
 
+  /**
+   * Reading was stopped before the input ended (SIGINT): the capture record says it is incomplete, and a
+   * diagnostic says why, so no report of a partial read looks like the whole capture.
+   */
+  interrupted(signal: string): void {
+    this.capture.complete = false;
+    const packets = this.capture.packets;
+    this.sink.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.interrupted', { signal, packets }, {}));
+  }
+
   /** Marks the input as gzip-compressed (the source knows, the reader only sees inflated bytes). */
   setCompressed(compressed: boolean): void {
     this.capture.compressed = compressed;

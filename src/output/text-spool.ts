@@ -1,7 +1,9 @@
 /**
  * Serialised output kept on disk until a report is assembled (the json document, HAR entries): memory then
- * holds where each piece is, not the piece. A private temporary directory, removed by remove(); without a
- * writable one the pieces simply stay in memory.
+ * holds where each piece is, not the piece. The file is made in a private temporary directory and both
+ * are unlinked at once, the open descriptor being all that is used: the kernel frees the space when the
+ * descriptor closes, however the process ends (SIGTERM, a second Ctrl-C, SIGKILL), so nothing is ever
+ * left behind. Without a writable directory the pieces simply stay in memory.
  *
  * Every write and read is checked: a full temporary disk (ENOSPC), a file-size limit (EFBIG) or a short
  * read makes the spool `failed` (a SpoolError naming the directory) instead of leaving a hole that reads
@@ -43,7 +45,10 @@ function describe(err: unknown): { code: string; detail: string } {
 }
 
 export class TextSpool {
-  /** The temporary directory while there is one; null in memory mode and after remove(). */
+  /**
+   * The (already unlinked) temporary directory while the spool file is open; null in memory mode and after
+   * remove().
+   */
   dir: string | null = null;
   /** Why no temporary directory could be made (the pieces are then kept in memory), or null. */
   readonly problem: string | null = null;
@@ -53,8 +58,6 @@ export class TextSpool {
   private size = 0;
   /** The directory the spool is in (TMPDIR), for messages. */
   private readonly base = tmpdir();
-  /** A second Ctrl-C exits at once (process.exit): the directory goes with the process all the same. */
-  private readonly onExit = (): void => this.remove();
 
   /** `prefix` names the directory (h2scope-json-..., h2scope-har-...); `enabled` false keeps memory. */
   constructor(
@@ -65,8 +68,10 @@ export class TextSpool {
     if (!enabled) return;
     try {
       this.dir = nodeFs.mkdtempSync(join(this.base, `h2scope-${prefix}-`));
-      this.fd = nodeFs.openSync(join(this.dir, 'spool'), 'w+');
-      process.once('exit', this.onExit);
+      const file = join(this.dir, 'spool');
+      this.fd = nodeFs.openSync(file, 'w+', 0o600);
+      nodeFs.unlinkSync(file);
+      nodeFs.rmdirSync(this.dir);
     } catch (err) {
       this.remove(); // no temporary directory: the pieces stay in memory
       this.problem = `cannot use the temporary directory ${this.base} (${(err as Error).message})`;
@@ -118,8 +123,8 @@ export class TextSpool {
     }
   }
 
+  /** Closes the spool file (its space goes back) and any directory left by a failed start. */
   remove(): void {
-    process.off('exit', this.onExit);
     if (this.fd !== null) nodeFs.closeSync(this.fd);
     this.fd = null;
     if (this.dir !== null) nodeFs.rmSync(this.dir, { recursive: true, force: true });
