@@ -9,6 +9,11 @@ export const ENGINE_DIAGNOSTICS = {
       'h2scope hit an internal error while decoding packet {packet} ({error}); that packet was skipped and ' +
       'decoding went on. Please report it with the capture.',
   },
+  'engine.diagnostics-suppressed': {
+    severity: 'info',
+    title: 'Diagnostics suppressed',
+    text: '{suppressed} more {suppressedCode} diagnostics were not reported (limit {limit} per code)',
+  },
   'engine.interrupted': {
     severity: 'warning',
     title: 'Interrupted',

@@ -8,6 +8,8 @@ import { buildPcap, epb, idb, shb, type PcapRecord } from '../capture/build-capt
 export interface Send {
   from: 'client' | 'server';
   data: Buffer;
+  /** Sequence numbers skipped before `data`: bytes never captured (a hole, later a tcp.gap). */
+  skip?: number;
 }
 
 const CLIENT = { ip: [10, 0, 0, 1], port: 50000 };
@@ -79,6 +81,7 @@ export function tcpPackets(sends: Send[], opts: CaptureOptions = {}): Buffer[] {
   add(packet('client', seq.client, seq.server, ACK, Buffer.alloc(0)));
   for (const s of sends) {
     const other = s.from === 'client' ? 'server' : 'client';
+    seq[s.from] += s.skip ?? 0;
     for (let at = 0; at < s.data.length; at += MAX_SEGMENT) {
       const part = s.data.subarray(at, at + MAX_SEGMENT);
       add(packet(s.from, seq[s.from], seq[other], ACK | PSH, part));
