@@ -37,6 +37,11 @@ export const GRPC_DIAGNOSTICS = {
     title: 'Decompressed message over the cap',
     text: 'A {encoding} message inflates to more than {max} bytes: bytes are shown compressed',
   },
+  'grpc.decompression-budget-spent': {
+    severity: 'warning',
+    title: 'Decompression budget spent',
+    text: "The capture's messages have inflated to {budget} bytes, the decompression budget: this {encoding} message and every later compressed one are shown compressed (each message record says so)",
+  },
   'grpc.compressed-without-encoding': {
     severity: 'warning',
     title: 'Compressed message without grpc-encoding',

@@ -3,6 +3,7 @@
  * outside world sees CallRecords only.
  */
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
+import type { DecompressionBudget } from './compression.js';
 import type { HeaderField } from '../h2/types.js';
 import type { Role } from '../records/records.js';
 import type { CallGuess, CallMessageRecord } from '../records/call.js';
@@ -147,4 +148,6 @@ export interface TrackerConfig {
   bodyPreviewBytes: number;
   /** The server port when it was given as --decode-as PORT=grpc: every stream is a call. Else null. */
   decodeAsPort: number | null;
+  /** Bytes inflated over the capture (see DecompressionBudget). */
+  budget: DecompressionBudget;
 }

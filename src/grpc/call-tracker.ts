@@ -27,6 +27,7 @@ import {
 import type { EndCause } from './call-status.js';
 import { parseContentType } from './content-type.js';
 import { Base64Stream, parseWebTrailers } from './grpc-web.js';
+import { DecompressionBudget } from './compression.js';
 import { headerValue } from './metadata.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, GrpcMessageReader, type GrpcMessage } from './message-reader.js';
 import type { GrpcSchema } from './schema.js';
@@ -46,6 +47,8 @@ export interface GrpcCallTrackerOptions {
   bodyPreviewBytes?: number;
   /** The connection's server port when it is a --decode-as PORT=grpc port: every stream is a call. */
   decodeAsPort?: number | null;
+  /** Bytes inflated over the whole capture, shared by every connection (default: this connection's own). */
+  decompressionBudget?: DecompressionBudget;
 }
 
 /**
@@ -76,6 +79,7 @@ export class GrpcCallTracker {
       hexPreviewBytes: options.hexPreviewBytes ?? 1024,
       bodyPreviewBytes: options.bodyPreviewBytes ?? 4096,
       decodeAsPort: options.decodeAsPort ?? null,
+      budget: options.decompressionBudget ?? new DecompressionBudget(),
     };
   }
 
