@@ -67,6 +67,11 @@ export const H2_DIAGNOSTICS = {
     title: 'Header block never ended',
     text: 'Header block on stream {stream} from the {from} has no END_HEADERS before the end of the capture ({bytes} bytes kept)',
   },
+  'h2.header-block-too-large': {
+    severity: 'error',
+    title: 'Header block too large',
+    text: 'Header block on stream {blockStream} from the {from} passed {limit} bytes before END_HEADERS (an endless CONTINUATION sequence?): later fragments are dropped, the block is not decoded and HPACK state is lost',
+  },
   'h2.headers.too-large': {
     severity: 'warning',
     title: 'Large header list',

@@ -150,4 +150,6 @@ export interface TrackerConfig {
   decodeAsPort: number | null;
   /** Bytes inflated over the capture (see DecompressionBudget). */
   budget: DecompressionBudget;
+  /** Calls open at once on the connection. */
+  maxOpenCalls: number;
 }

@@ -19,6 +19,8 @@ export interface H2ConnectionOptions {
   maxHeaderFields?: number;
   /** Kept header lists of a direction stay within maxHeaderListSize + this many times its bytes; 32. */
   maxHeaderAmplification?: number;
+  /** Octets of one header block held until END_HEADERS (default 1 MiB); past it the block is dropped. */
+  maxHeaderBlockBytes?: number;
   /**
    * Attach each header block's representations and table insertions to its frame event (the TUI's HPACK
    * inspector). Off by default: it is a second pass over every block that reports do not need.
@@ -118,6 +120,7 @@ export class H2ConnectionDecoder {
       maxListSize: this.opts.maxHeaderListSize ?? DEFAULT_HEADER_LIST_LIMITS.maxListSize,
       maxFields: this.opts.maxHeaderFields ?? DEFAULT_HEADER_LIST_LIMITS.maxFields,
       maxAmplification: this.opts.maxHeaderAmplification ?? DEFAULT_HEADER_LIST_LIMITS.maxAmplification,
+      maxBlockBytes: this.opts.maxHeaderBlockBytes ?? DEFAULT_HEADER_LIST_LIMITS.maxBlockBytes,
     };
     return {
       role,

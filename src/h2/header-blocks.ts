@@ -27,12 +27,20 @@ export interface HeaderListLimits {
    * CVE-2016-6581) decodes to thousands of times more, here counted, not kept.
    */
   maxAmplification: number;
+  /**
+   * Octets of one header block (HEADERS or PUSH_PROMISE and its CONTINUATIONs) held until END_HEADERS.
+   * Default 1 MiB: an endless CONTINUATION sequence (CVE-2024-27316 and kin) would otherwise grow without
+   * bound on a live pipe. Past it the fragments are dropped and counted; the block is not decoded and the
+   * direction's HPACK state is lost (the encoder's table moved on without us).
+   */
+  maxBlockBytes: number;
 }
 
 export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = {
   maxListSize: 64 * 1024,
   maxFields: 200,
   maxAmplification: 32,
+  maxBlockBytes: 1024 * 1024,
 };
 
 /** A list that crosses its limit and decodes to more than this many times its block is a bomb. */
@@ -44,7 +52,10 @@ const FRAME_HEADER = 9;
 interface OpenBlock {
   stream: number;
   fragments: Buffer[];
+  /** Octets of the block so far, kept or dropped. */
   length: number;
+  /** Set once the block passed maxBlockBytes: its fragments were dropped. */
+  overflowed: boolean;
 }
 
 export interface BlockOutcome {
@@ -101,8 +112,7 @@ export class HeaderBlocks {
       this.start(d.raw.stream, d.fragment, where, out);
     } else if (d.kind === 'CONTINUATION') {
       if (continues) {
-        block.fragments.push(d.fragment);
-        block.length += d.fragment.length;
+        this.append(block, d.fragment, where, out);
       } else if (block === null) {
         out.diagnostics.push(this.diag('h2.continuation-unexpected', {}, where));
       }
@@ -112,6 +122,19 @@ export class HeaderBlocks {
     if (this.block !== null && hasFlag(d.raw.flags, 'END_HEADERS'))
       this.complete(this.block, rec, where, out);
     return out;
+  }
+
+  private append(block: OpenBlock, fragment: Buffer, where: Where, out: BlockOutcome): void {
+    block.length += fragment.length;
+    if (block.overflowed) return;
+    if (block.length <= this.ctx.limits.maxBlockBytes) {
+      block.fragments.push(fragment);
+      return;
+    }
+    block.overflowed = true;
+    block.fragments = [];
+    const params = { blockStream: block.stream, limit: this.ctx.limits.maxBlockBytes };
+    out.diagnostics.push(this.diag('h2.header-block-too-large', params, where));
   }
 
   /** Bytes were lost: an open block can never be completed. */
@@ -129,11 +152,18 @@ export class HeaderBlocks {
       );
       return;
     }
-    this.block = { stream, fragments: [fragment], length: fragment.length };
+    this.block = { stream, fragments: [], length: 0, overflowed: false };
+    this.append(this.block, fragment, where, out);
   }
 
   private complete(block: OpenBlock, rec: FrameRecord, where: Where, out: BlockOutcome): void {
     this.block = null;
+    if (block.overflowed) {
+      rec.headerBlockLength = block.length;
+      rec.headersError = `header block of ${block.length} bytes, above the ${this.ctx.limits.maxBlockBytes}-byte limit: not decoded`;
+      this.loseState(`the header block on stream ${block.stream} was too large to keep`, where, out);
+      return;
+    }
     const bytes =
       block.fragments.length === 1 ? block.fragments[0]! : Buffer.concat(block.fragments, block.length);
     const lostBefore = this.hpack.losses > this.lossesSeen;
