@@ -5,7 +5,7 @@
  * every text sink (text and markdown reports, stderr, the TUI): C0 controls, DEL and C1 controls, line and
  * paragraph separators, bidi embeddings, overrides, isolates and marks (LRM, RLM, ALM) and the BOM become
  * visible escapes; all other Unicode is kept. The json, ndjson and HAR writers escape C1 as \u00XX
- * (json-text.ts); JSON already escapes C0.
+ * (json-text.ts), DEL too; JSON already escapes C0.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
