@@ -3,6 +3,7 @@
  * Everything else is in run.ts, which tests and scripts/gen-cli-doc.ts call in-process.
  */
 import { escapeLines } from '../output/escape.js';
+import { probeWasmMemory, runInteractive } from './interactive.js';
 import { processIo } from './io.js';
 import { runCli } from './run.js';
 
@@ -12,7 +13,12 @@ try {
   code = await runCli(process.argv.slice(2), io, {
     // The TUI (src/tui/run.tsx): runCli calls it when stdout is a terminal and no report was asked for.
     // Imported only then: ink and React stay out of report runs.
-    interactive: async (opts) => (await import('../tui/run.js')).runTui(opts),
+    interactive: (opts) =>
+      runInteractive(opts, {
+        probe: probeWasmMemory,
+        load: () => import('../tui/run.js'),
+        say: (line) => void process.stderr.write(`${escapeLines(line)}\n`),
+      }),
   });
 } catch (err) {
   // Bad input never gets here (it is a diagnostic); this is our bug: one line, the stack on request.
