@@ -4,7 +4,7 @@
  * problem (if any) as one line and decide the exit status. Never a stack trace for bad input: problems are
  * diagnostics, and I/O errors of our own outputs are one line each.
  */
-import { closeSync } from 'node:fs';
+import { closeSync, rmSync } from 'node:fs';
 import { CaptureSource } from '../capture/source.js';
 import type { Engine } from '../engine/engine.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
@@ -68,6 +68,7 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       say(`h2scope: ${spool.failure.message}; --write-pcap ${opts.writePcap} was not written`);
       closeSync(pcapFd);
       pcapFd = null;
+      rmSync(opts.writePcap!, { force: true }); // empty: no file that looks like an export
       return EXIT.unusable;
     }
     if (pcapFd !== null) {

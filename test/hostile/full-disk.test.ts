@@ -8,7 +8,7 @@
  * (RLIMIT_FSIZE via the shell's `ulimit -f`, with SIGXFSZ ignored), which makes writes fail with EFBIG.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -130,4 +130,24 @@ describe('a real full temporary disk', () => {
     },
     60_000,
   );
+
+  it('--write-pcap from stdin: the copy of stdin fails, one line, exit 1, the pcap not written', () => {
+    const tmp = mounted ?? join(work, 'limited');
+    mkdirSync(tmp, { recursive: true });
+    const out = join(work, 'out.pcap');
+    const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', '-', '--write-pcap', out, '-q'];
+    const cmd =
+      mounted !== null ? node : ['bash', '-c', `trap '' XFSZ; ulimit -f 256; exec "$@"`, 'sh', ...node];
+    expect(capture.length).toBeGreaterThan(256 * 1024);
+    const r = spawnSync(cmd[0]!, cmd.slice(1), {
+      input: capture,
+      env: { ...process.env, TMPDIR: tmp },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = `h2scope: the temporary directory ${tmp} failed \\((ENOSPC|EFBIG).*\\); --write-pcap ${out} was not written\\n$`;
+    expect(r.stderr).toMatch(new RegExp(line));
+    expect(r.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
