@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { H2ConnectionDecoder } from '../../src/h2/connection-decoder.js';
 import { HpackDecoder } from '../../src/h2/hpack-decoder.js';
+import { createBitDecoder } from '../../src/h2/hpack-huffman.js';
 import { frame } from '../h2/frame-bytes.js';
 import { runCliCaptured } from '../cli/run-cli.js';
 import { hpackBombCapture, literalIndexed } from './bomb-captures.js';
@@ -69,6 +70,16 @@ describe('HPACK bombs', () => {
     const r = new HpackDecoder().decode(block);
     expect(r.ok).toBe(true);
     expect(r.headers.at(-1)).toEqual([':authority', 'www.example.com']);
+    // A Huffman literal of 640 KB decoding to 1 MiB of '0' (5-bit code 00000, RFC 7541 Appendix B): the
+    // bit reader hands out a Buffer of exactly the decoded octets, not an array of 1.6 million numbers.
+    const coded = Buffer.alloc(655_361, 0);
+    coded[coded.length - 1] = 0x07; // the last 3 bits: EOS padding
+    const reader = createBitDecoder();
+    reader.push(Buffer.concat([Buffer.from([0xff, 0x82, 0xff, 0x27]), coded])); // H=1, length 655,361 (§5.1)
+    const octets = reader.decodeStr();
+    expect(Buffer.isBuffer(octets)).toBe(true);
+    expect(octets.length).toBe(Math.floor((655_361 * 8 - 3) / 5));
+    expect((octets as Buffer).every((o) => o === 0x30)).toBe(true);
   });
 
   it.each([
