@@ -40,6 +40,8 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       return EXIT.usage;
     }
   }
+  // Caught before the first temporary file exists, so a Ctrl-C from then on always gets its report.
+  const interrupt = new Interrupt(io);
   const report = createReport(opts, prepared.filter, out.write);
   if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
   const tally = new DiagnosticTally(report.sink);
@@ -50,7 +52,8 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     const source = new CaptureSource(opts.input, { stdin });
     const showProgress = io.stderr.isTTY === true && !opts.quiet;
     const progress = showProgress ? new ProgressLine(io.stderr, io.now) : null;
-    const interrupted = await pump(source, engine, out, io, progress, () => report.failure() !== null);
+    const spoolFailed = (): boolean => report.failure() !== null;
+    const interrupted = await pump(source, engine, out, io, progress, interrupt, spoolFailed);
     progress?.clear();
     engine.setCompressed(source.progress.compressed);
     if (interrupted) engine.interrupted('SIGINT');
@@ -87,6 +90,7 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     // The report of what was read is written, but it is not the capture's: never a success status.
     return interrupted ? EXIT.interrupted : exitStatus(facts, opts.failOn);
   } finally {
+    interrupt.off();
     spool?.remove();
     report.discard();
   }
@@ -136,40 +140,55 @@ async function pump(
   out: OutputStream,
   io: CliIo,
   progress: ProgressLine | null,
+  interrupt: Interrupt,
   failed: () => boolean,
 ): Promise<boolean> {
   const chunks = source.events();
-  // A fresh promise per read to race against: every Promise.race on one long-lived promise leaves a
-  // reaction on it that holds that read's result, so each chunk's packets (and their file buffers) stayed
-  // reachable until exit (peak RSS 986 MiB instead of 244 MiB on a 300 MB capture).
-  let interrupted = false;
-  let wake = (): void => undefined;
-  const off = io.onInterrupt(() => {
-    interrupted = true;
-    wake();
-  });
   let finished = false;
   try {
     for (;;) {
-      const stopped = new Promise<'stop'>((resolve) => (wake = () => resolve('stop')));
-      const next = interrupted ? 'stop' : await Promise.race([chunks.next(), stopped]);
+      const next = interrupt.stopped ? 'stop' : await Promise.race([chunks.next(), interrupt.next()]);
       if (next === 'stop' || next.done) {
         finished = next !== 'stop';
-        return interrupted;
+        return interrupt.stopped;
       }
       engine.push(next.value);
-      if (failed()) return interrupted; // the report is lost: reading on would only cost time
+      if (failed()) return interrupt.stopped; // the report is lost: reading on would only cost time
       progress?.update(source.progress);
       if (out.pending) {
         if (io.stdout.isTTY) progress?.clear();
         await out.flush();
       }
-      if (out.isClosed) return interrupted;
+      if (out.isClosed) return interrupt.stopped;
     }
   } finally {
-    off();
+    interrupt.off(); // reading is over: a Ctrl-C now has its default action (ends the process at once)
     // Ends the generator (closing a file) once its pending read settles; not awaited: stdin may never.
     if (!finished) void chunks.return(undefined);
+  }
+}
+
+/** SIGINT, caught from before the run's first temporary file until reading ends. */
+class Interrupt {
+  stopped = false;
+  private wake = (): void => undefined;
+  readonly off: () => void;
+
+  constructor(io: CliIo) {
+    this.off = io.onInterrupt(() => {
+      this.stopped = true;
+      this.wake();
+    });
+  }
+
+  /**
+   * A promise that resolves at SIGINT: a fresh one per read to race against, since every Promise.race on
+   * one long-lived promise leaves a reaction on it that holds that read's result, so each chunk's packets
+   * (and their file buffers) stayed reachable until exit (peak RSS 986 MiB instead of 244 MiB on a 300 MB
+   * capture).
+   */
+  next(): Promise<'stop'> {
+    return new Promise((resolve) => (this.wake = () => resolve('stop')));
   }
 }
 

@@ -42,7 +42,8 @@ const spools = (): string[] => readdirSync(tmp).filter((n) => n.startsWith('h2sc
 
 /**
  * Waits until the child is decoding: its spool file is open (Linux shows it in /proc as "(deleted)",
- * which is the point: open, yet already unlinked). Elsewhere a pause stands in for it.
+ * which is the point: open, yet already unlinked), which is after it began to catch SIGINT. Elsewhere a
+ * pause stands in for it.
  */
 async function spoolOpen(pid: number): Promise<string | null> {
   if (!existsSync('/proc/self/fd')) return sleep(3000).then(() => null);
