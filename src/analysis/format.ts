@@ -1,4 +1,5 @@
 /** Number formatting shared by the analysis messages: what a person reads, evidence keeps raw numbers. */
+import { clockMicros } from '../records/time-text.js';
 
 /** Milliseconds between two capture times (epoch seconds), to the microsecond. */
 export function msBetween(from: number, to: number): number {
@@ -29,9 +30,7 @@ export function rate(bytesPerSecond: number): string {
 
 /** "12:34:56.789012" (UTC): the clock time of a capture timestamp, as the text report shows frames. */
 export function clock(epoch: number): string {
-  const d = new Date(Math.floor(epoch * 1000));
-  const micros = Math.round((epoch - Math.floor(epoch)) * 1e6) % 1e6;
-  return `${d.toISOString().slice(11, 19)}.${String(micros).padStart(6, '0')}`;
+  return clockMicros(epoch);
 }
 
 export function median(values: readonly number[]): number | null {

@@ -1,13 +1,14 @@
 /**
  * The exit status, the contract scripts rely on: 0 decoded, 1 input unusable, 2 usage error (decided
- * before reading), 3 --fail-on matched. Input that is partly readable (truncated, corrupt after some
+ * before reading), 3 --fail-on matched, 130 interrupted (the partial report is written). Input that is partly readable (truncated, corrupt after some
  * records) is decoded and exits 0 unless --fail-on says otherwise; its problem is printed on stderr.
  */
 import type { Diagnostic, Severity } from '../diagnostics/types.js';
 import type { CaptureRecord } from '../records/records.js';
 import type { FailLevel } from './args.js';
 
-export const EXIT = { ok: 0, unusable: 1, usage: 2, failOn: 3 } as const;
+/** 130 = 128 + SIGINT, the shell's convention for a command stopped by Ctrl-C. */
+export const EXIT = { ok: 0, unusable: 1, usage: 2, failOn: 3, interrupted: 130 } as const;
 
 export interface RunFacts {
   capture: CaptureRecord;

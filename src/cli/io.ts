@@ -24,9 +24,14 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     stdin: process.stdin,
     onInterrupt(handler) {
-      let count = 0;
-      // A second Ctrl-C means "now": exit without the report (130 = 128 + SIGINT, the shell convention).
-      const onSigint = (): void => (++count > 1 ? process.exit(130) : handler());
+      // The first Ctrl-C stops reading; the listener goes at once, so SIGINT is back to its default action
+      // and a second Ctrl-C ends the process there and then, even while JavaScript is busy writing the
+      // report (a listener would wait for the event loop). Nothing is left behind: the spool files are
+      // unlinked as soon as they are opened (src/output/text-spool.ts, src/cli/spool.ts).
+      const onSigint = (): void => {
+        process.off('SIGINT', onSigint);
+        handler();
+      };
       process.on('SIGINT', onSigint);
       return () => process.off('SIGINT', onSigint);
     },

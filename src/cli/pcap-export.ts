@@ -7,6 +7,7 @@
  * fragment is.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { CaptureSource } from '../capture/source.js';
 import type { CaptureEvent } from '../capture/types.js';
 import { NetDecoder } from '../net/net-decoder.js';
@@ -42,7 +43,7 @@ class FileBatcher {
  * connection) to the file `fd` (opened by the caller, closed here).
  */
 export async function exportPackets(
-  input: string,
+  input: string | Readable,
   matched: ReadonlySet<string> | null,
   fd: number,
   maxPackets: number,

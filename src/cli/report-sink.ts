@@ -12,6 +12,7 @@ import { MarkdownReport } from '../output/markdown.js';
 import { ndjsonSink } from '../output/ndjson.js';
 import { SummaryReport } from '../output/summary.js';
 import { textSink } from '../output/text.js';
+import type { SpoolError } from '../output/text-spool.js';
 import type { CliOptions } from './args.js';
 import { FilterSink } from './filter-sink.js';
 import { NULL_SINK, teeSink } from './sinks.js';
@@ -25,6 +26,8 @@ export interface Report {
   discard(): void;
   /** Why a collected report is held in memory after all (no temporary directory), or null. */
   memoryNote: string | null;
+  /** The spool's failure (full temporary disk): the report cannot be complete; null while all is well. */
+  failure(): SpoolError | null;
   /** Connections that matched --filter; null when there is no filter (every connection). */
   matched: ReadonlySet<string> | null;
 }
@@ -35,6 +38,7 @@ type Collected = {
   document?: () => Iterable<string | Buffer>;
   discard?: () => void;
   spoolProblem?: string | null;
+  spoolFailure?: SpoolError | null;
 };
 
 /** Writes bytes as hex digits straight into the output (OutputStream.writeHex). */
@@ -78,7 +82,8 @@ export function createReport(
   const problem = out.spoolProblem ?? null;
   const memoryNote =
     problem && `${problem}: the ${opts.format} document is held in memory until it is written`;
-  const common = { end, discard, memoryNote };
+  const failure = (): SpoolError | null => out.spoolFailure ?? null;
+  const common = { end, discard, memoryNote, failure };
   if (expr === null) return { sink: out.sink, ...common, matched: null };
   if (out instanceof HarWriter) {
     const matcher = new FilterSink(NULL_SINK, expr);

@@ -4,11 +4,13 @@
  * problem (if any) as one line and decide the exit status. Never a stack trace for bad input: problems are
  * diagnostics, and I/O errors of our own outputs are one line each.
  */
+import { closeSync, rmSync } from 'node:fs';
 import { CaptureSource } from '../capture/source.js';
 import type { Engine } from '../engine/engine.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import type { FilterExpr } from '../filter/index.js';
 import type { CliOptions } from './args.js';
+import { escapeLines } from '../output/escape.js';
 import { EXIT, exitStatus, inputProblemLine } from './exit-status.js';
 import type { CliIo } from './io.js';
 import { OutputStream } from './output-stream.js';
@@ -16,6 +18,7 @@ import { exportPackets, openPcapFile } from './pcap-export.js';
 import { ProgressLine } from './progress.js';
 import { createReport, type Report } from './report-sink.js';
 import { DiagnosticTally } from './sinks.js';
+import { SpoolError } from '../output/text-spool.js';
 import { StdinSpool } from './spool.js';
 
 export interface Prepared {
@@ -24,7 +27,8 @@ export interface Prepared {
 }
 
 export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo): Promise<number> {
-  const say = (line: string): void => void io.stderr.write(line + '\n');
+  // File names, arguments and capture bytes end up in these lines: escaped like every text sink.
+  const say = (line: string): void => void io.stderr.write(escapeLines(line) + '\n');
   const out = await openOutput(opts, io, say);
   if (out === null) return EXIT.usage;
   let pcapFd: number | null = null;
@@ -36,6 +40,8 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       return EXIT.usage;
     }
   }
+  // Caught before the first temporary file exists, so a Ctrl-C from then on always gets its report.
+  const interrupt = new Interrupt(io);
   const report = createReport(opts, prepared.filter, out.write, out.writeHex);
   if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
   const tally = new DiagnosticTally(report.sink);
@@ -46,19 +52,32 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     const source = new CaptureSource(opts.input, { stdin });
     const showProgress = io.stderr.isTTY === true && !opts.quiet;
     const progress = showProgress ? new ProgressLine(io.stderr, io.now) : null;
-    await pump(source, engine, out, io, progress);
+    const spoolFailed = (): boolean => report.failure() !== null;
+    const interrupted = await pump(source, engine, out, io, progress, interrupt, spoolFailed);
     progress?.clear();
     engine.setCompressed(source.progress.compressed);
+    if (interrupted) engine.interrupted('SIGINT');
     const capture = engine.finish();
-    await writeCollected(report, out);
+    // A full temporary disk: no document that looks complete, one line naming the directory, exit 1.
+    const failed = report.failure() ?? (await writeCollected(report, out));
     await out.end();
+    if (failed !== null) {
+      say(`h2scope: ${failed.message}; no complete report was written (set TMPDIR to a directory with room)`);
+      return EXIT.unusable;
+    }
     for (const d of tally.inputProblems) say(inputProblemLine(d, source.name));
     if (out.error) say(`h2scope: writing the report failed: ${reason(out.error)}`);
+    if (pcapFd !== null && spool?.failure) {
+      say(`h2scope: ${spool.failure.message}; --write-pcap ${opts.writePcap} was not written`);
+      closeSync(pcapFd);
+      pcapFd = null;
+      rmSync(opts.writePcap!, { force: true }); // empty: no file that looks like an export
+      return EXIT.unusable;
+    }
     if (pcapFd !== null) {
-      spool?.close();
       const fd = pcapFd;
       pcapFd = null;
-      const result = await exportPackets(spool?.path ?? opts.input, report.matched, fd, capture.packets);
+      const result = await exportPackets(spool?.reader() ?? opts.input, report.matched, fd, capture.packets);
       if (!opts.quiet) say(pcapNote(opts.writePcap!, result, report.matched));
     }
     const facts = {
@@ -67,8 +86,11 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       inputProblems: tally.inputProblems,
       connections: tally.connections,
     };
-    return out.error ? EXIT.unusable : exitStatus(facts, opts.failOn);
+    if (out.error) return EXIT.unusable;
+    // The report of what was read is written, but it is not the capture's: never a success status.
+    return interrupted ? EXIT.interrupted : exitStatus(facts, opts.failOn);
   } finally {
+    interrupt.off();
     spool?.remove();
     report.discard();
   }
@@ -77,13 +99,20 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
 /** Output waiting for the destination before the collected part of a report goes on (json: spool reads). */
 const FLUSH_BYTES = 8 * 1024 * 1024;
 
-async function writeCollected(report: Report, out: OutputStream): Promise<void> {
-  for (const piece of report.end()) {
-    if (typeof piece === 'string') out.write(piece);
-    else out.writeBytes(piece);
-    if (out.pendingBytes >= FLUSH_BYTES) await out.flush();
-    if (out.isClosed) return;
+/** Writes the collected report; a spool that cannot be read back ends it early with its SpoolError. */
+async function writeCollected(report: Report, out: OutputStream): Promise<SpoolError | null> {
+  try {
+    for (const piece of report.end()) {
+      if (typeof piece === 'string') out.write(piece);
+      else out.writeBytes(piece);
+      if (out.pendingBytes >= FLUSH_BYTES) await out.flush();
+      if (out.isClosed) return null;
+    }
+  } catch (err) {
+    if (err instanceof SpoolError) return err;
+    throw err;
   }
+  return null;
 }
 
 async function openOutput(
@@ -102,7 +131,8 @@ async function openOutput(
 
 /**
  * Feeds capture chunks to the engine and flushes output after each. SIGINT stops at once, even while a
- * live pipe is silent (the pending read is abandoned); a closed output pipe (EPIPE) stops too.
+ * live pipe is silent (the pending read is abandoned); a closed output pipe (EPIPE) stops too. True when
+ * SIGINT stopped it.
  */
 async function pump(
   source: CaptureSource,
@@ -110,38 +140,55 @@ async function pump(
   out: OutputStream,
   io: CliIo,
   progress: ProgressLine | null,
-): Promise<void> {
+  interrupt: Interrupt,
+  failed: () => boolean,
+): Promise<boolean> {
   const chunks = source.events();
-  // A fresh promise per read to race against: every Promise.race on one long-lived promise leaves a
-  // reaction on it that holds that read's result, so each chunk's packets (and their file buffers) stayed
-  // reachable until exit (peak RSS 986 MiB instead of 244 MiB on a 300 MB capture).
-  let interrupted = false;
-  let wake = (): void => undefined;
-  const off = io.onInterrupt(() => {
-    interrupted = true;
-    wake();
-  });
   let finished = false;
   try {
     for (;;) {
-      const stopped = new Promise<'stop'>((resolve) => (wake = () => resolve('stop')));
-      const next = interrupted ? 'stop' : await Promise.race([chunks.next(), stopped]);
+      const next = interrupt.stopped ? 'stop' : await Promise.race([chunks.next(), interrupt.next()]);
       if (next === 'stop' || next.done) {
         finished = next !== 'stop';
-        return;
+        return interrupt.stopped;
       }
       engine.push(next.value);
+      if (failed()) return interrupt.stopped; // the report is lost: reading on would only cost time
       progress?.update(source.progress);
       if (out.pending) {
         if (io.stdout.isTTY) progress?.clear();
         await out.flush();
       }
-      if (out.isClosed) return;
+      if (out.isClosed) return interrupt.stopped;
     }
   } finally {
-    off();
+    interrupt.off(); // reading is over: a Ctrl-C now has its default action (ends the process at once)
     // Ends the generator (closing a file) once its pending read settles; not awaited: stdin may never.
     if (!finished) void chunks.return(undefined);
+  }
+}
+
+/** SIGINT, caught from before the run's first temporary file until reading ends. */
+class Interrupt {
+  stopped = false;
+  private wake = (): void => undefined;
+  readonly off: () => void;
+
+  constructor(io: CliIo) {
+    this.off = io.onInterrupt(() => {
+      this.stopped = true;
+      this.wake();
+    });
+  }
+
+  /**
+   * A promise that resolves at SIGINT: a fresh one per read to race against, since every Promise.race on
+   * one long-lived promise leaves a reaction on it that holds that read's result, so each chunk's packets
+   * (and their file buffers) stayed reachable until exit (peak RSS 986 MiB instead of 244 MiB on a 300 MB
+   * capture).
+   */
+  next(): Promise<'stop'> {
+    return new Promise((resolve) => (this.wake = () => resolve('stop')));
   }
 }
 

@@ -7,6 +7,7 @@ import type { PipelineOptions } from '../engine/pipeline.js';
 import { loadPipelineKeyLog, loadPipelineSchema } from '../engine/pipeline.js';
 import { formatFilterError, parseFilter, type FilterExpr } from '../filter/index.js';
 import { parseCliArgs, type CliOptions } from './args.js';
+import { escapeLines } from '../output/escape.js';
 import { EXIT } from './exit-status.js';
 import { HELP } from './help.js';
 import type { CliIo } from './io.js';
@@ -35,7 +36,7 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
       io.stdout.write(`h2scope ${version()}\n`);
       return EXIT.ok;
     case 'usage-error':
-      io.stderr.write(`h2scope: ${parsed.message}\n`);
+      io.stderr.write(`h2scope: ${escapeLines(parsed.message)}\n`);
       return EXIT.usage;
     case 'run':
       break;
@@ -43,7 +44,7 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
   const opts = parsed.options;
   const prepared = prepare(opts);
   if (typeof prepared === 'string') {
-    io.stderr.write(`h2scope: ${prepared}\n`);
+    io.stderr.write(`h2scope: ${escapeLines(prepared)}\n`);
     return EXIT.usage;
   }
   if (hooks.interactive && wantsInteractive(opts, io))

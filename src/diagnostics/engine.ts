@@ -9,4 +9,14 @@ export const ENGINE_DIAGNOSTICS = {
       'h2scope hit an internal error while decoding packet {packet} ({error}); that packet was skipped and ' +
       'decoding went on. Please report it with the capture.',
   },
+  'engine.diagnostics-suppressed': {
+    severity: 'info',
+    title: 'Diagnostics suppressed',
+    text: '{suppressed} more {suppressedCode} diagnostics were not reported (limit {limit} per code)',
+  },
+  'engine.interrupted': {
+    severity: 'warning',
+    title: 'Interrupted',
+    text: 'Reading stopped at {signal} after {packets} packets: this report covers only what was decoded until then, and the capture record says "complete": false',
+  },
 } as const satisfies Record<string, DiagnosticSpec>;

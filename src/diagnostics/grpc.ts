@@ -37,6 +37,16 @@ export const GRPC_DIAGNOSTICS = {
     title: 'Decompressed message over the cap',
     text: 'A {encoding} message inflates to more than {max} bytes: bytes are shown compressed',
   },
+  'grpc.open-calls-capped': {
+    severity: 'warning',
+    title: 'Too many open calls',
+    text: 'More than {limit} calls are open at once on this connection: the oldest (stream {stream} first) are ended as incomplete to make room',
+  },
+  'grpc.decompression-budget-spent': {
+    severity: 'warning',
+    title: 'Decompression budget spent',
+    text: "The capture's messages have inflated to {budget} bytes, the decompression budget: this {encoding} message and every later compressed one are shown compressed (each message record says so)",
+  },
   'grpc.compressed-without-encoding': {
     severity: 'warning',
     title: 'Compressed message without grpc-encoding',

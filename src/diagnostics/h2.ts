@@ -68,10 +68,20 @@ export const H2_DIAGNOSTICS = {
     title: 'Header block never ended',
     text: 'Header block on stream {stream} from the {from} has no END_HEADERS before the end of the capture ({bytes} bytes kept)',
   },
+  'h2.header-block-too-large': {
+    severity: 'error',
+    title: 'Header block too large',
+    text: 'Header block on stream {blockStream} from the {from} passed {limit} bytes before END_HEADERS (an endless CONTINUATION sequence?): later fragments are dropped, the block is not decoded and HPACK state is lost',
+  },
   'h2.headers.too-large': {
     severity: 'warning',
     title: 'Large header list',
-    text: 'Header list on stream {stream} is {size} bytes (RFC 9113 §6.5.2 size), above the {limit}-byte limit',
+    text: 'Header list on stream {stream} is {size} bytes (RFC 9113 §6.5.2 size), above the {limit}-byte limit; {omitted} fields beyond it are counted, not kept',
+  },
+  'h2.hpack.bomb': {
+    severity: 'error',
+    title: 'HPACK bomb',
+    text: 'Header block on stream {stream} from the {from} is {blockBytes} bytes but decodes to {count} fields of {size} bytes (RFC 9113 §6.5.2 size), an HPACK bomb (cf. CVE-2016-6581); {omitted} fields beyond {limit} are counted, not kept',
   },
   'h2.headers.too-many': {
     severity: 'warning',

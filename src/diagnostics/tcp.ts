@@ -44,6 +44,11 @@ export const TCP_DIAGNOSTICS = {
       '{conn}: ignored {bytes} bytes {direction} ({flow}) beyond the FIN at stream offset {finOffset}; ' +
       'later ones in this direction are ignored silently',
   },
+  'tcp.connections-capped': {
+    severity: 'warning',
+    title: 'Too many live connections',
+    text: 'More than {limit} TCP connections are live at once: the oldest ({conn} first) are ended (as idle-evicted) to make room',
+  },
   'tcp.port-reuse': {
     severity: 'info',
     title: 'TCP 4-tuple reused',

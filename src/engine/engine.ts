@@ -6,6 +6,7 @@
 import type { CaptureEvent } from '../capture/types.js';
 import { diag } from '../diagnostics/make.js';
 import { ENGINE_DIAGNOSTICS } from '../diagnostics/engine.js';
+import { DEFAULT_MAX_DIAGNOSTICS_PER_CODE, DiagnosticCap } from './diagnostic-cap.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import {
   emptyCaptureRecord,
@@ -56,6 +57,8 @@ export interface EngineOptions extends SessionOptions {
   observers?: ConnectionObserverFactory[];
   /** Whole-capture consumers of connection and call records. */
   captureObservers?: CaptureObserver[];
+  /** Diagnostics passed to the sink per code; the rest are counted (engine.diagnostics-suppressed). */
+  maxDiagnosticsPerCode?: number;
 }
 
 const NO_OBSERVERS: ConnectionObserver[] = [];
@@ -74,10 +77,14 @@ export class Engine {
   private readonly keyLog: KeyLog;
   private readonly sessionOptions: SessionOptions;
 
+  /** The sink, behind the per-code diagnostic cap. */
+  private readonly sink: RecordSink;
+
   constructor(
     private readonly opts: EngineOptions,
-    private readonly sink: RecordSink,
+    sink: RecordSink,
   ) {
+    this.sink = new DiagnosticCap(sink, opts.maxDiagnosticsPerCode ?? DEFAULT_MAX_DIAGNOSTICS_PER_CODE);
     this.capture = emptyCaptureRecord(opts.file);
     this.keyLog = opts.keyLog ?? new KeyLog();
     this.sessionOptions = { ...opts, keyLog: this.keyLog };
@@ -105,6 +112,16 @@ export class Engine {
           break;
       }
     }
+  }
+
+  /**
+   * Reading was stopped before the input ended (SIGINT): the capture record says it is incomplete, and a
+   * diagnostic says why, so no report of a partial read looks like the whole capture.
+   */
+  interrupted(signal: string): void {
+    this.capture.complete = false;
+    const packets = this.capture.packets;
+    this.sink.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.interrupted', { signal, packets }, {}));
   }
 
   /** Marks the input as gzip-compressed (the source knows, the reader only sees inflated bytes). */

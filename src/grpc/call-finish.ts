@@ -46,6 +46,7 @@ export function messageContext(
     maxDecodeBytes: config.maxDecodeBytes,
     hexPreviewBytes: config.hexPreviewBytes,
     payload: config.payload,
+    budget: config.budget,
   };
 }
 
@@ -121,8 +122,8 @@ function decodeHeld(config: TrackerConfig, state: CallState, out: Diagnostic[]):
   const schema = config.schema;
   if (schema !== null && state.method === null) {
     const guess = guessMethod(schema.methods(), [
-      ...samples(state, 'request'),
-      ...samples(state, 'response'),
+      ...samples(config, state, 'request'),
+      ...samples(config, state, 'response'),
     ]);
     if (guess !== null) {
       state.method = guess.method;
@@ -142,12 +143,12 @@ function decodeHeld(config: TrackerConfig, state: CallState, out: Diagnostic[]):
   }
 }
 
-function samples(state: CallState, dir: Direction): MessageSample[] {
+function samples(config: TrackerConfig, state: CallState, dir: Direction): MessageSample[] {
   const ctx = { encoding: encodingOf(dir === 'request' ? state.requestFields : state.responseFields) };
   const out: MessageSample[] = [];
   for (const m of state[dir].deferred.slice(0, GUESS_SAMPLES)) {
     if (m.bytes === null) continue;
-    const r = decompressMessage(m.bytes, m.compressed, ctx.encoding);
+    const r = decompressMessage(m.bytes, m.compressed, ctx.encoding, { budget: config.budget });
     if (!m.compressed || r.decompressed) out.push({ direction: dir, bytes: r.bytes });
   }
   return out;

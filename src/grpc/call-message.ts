@@ -8,7 +8,7 @@ import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { CallMessageRecord, DecodedMessage } from '../records/call.js';
-import { decompressMessage } from './compression.js';
+import { decompressMessage, type DecompressionBudget } from './compression.js';
 import type { GrpcMessage } from './message-reader.js';
 import { decodeRaw } from './protobuf-raw.js';
 import type { GrpcSchema } from './schema.js';
@@ -40,6 +40,8 @@ export interface MessageDecodeContext {
   hexPreviewBytes: number;
   /** --payload (absent: full). */
   payload?: PayloadMode;
+  /** The capture's decompression budget. */
+  budget?: DecompressionBudget;
 }
 
 export interface DecodedCallMessage {
@@ -65,12 +67,13 @@ export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): 
   const where = msg.compressed || ctx.schema !== null ? { ...ctx.where, time: msg.firstTime } : NO_WHERE;
   let bytes = msg.bytes;
   if (msg.compressed) {
-    const inflated = decompressMessage(msg.bytes, true, ctx.encoding, { where });
+    const inflated = decompressMessage(msg.bytes, true, ctx.encoding, { where, budget: ctx.budget });
     if (inflated.diagnostic !== null) diagnostics.push(inflated.diagnostic);
     if (!inflated.decompressed) {
+      const why = inflated.budgetSpent ? "the capture's decompression budget is spent" : 'not inflated';
       record.decoded = {
         kind: 'skipped',
-        reason: `compressed (${ctx.encoding ?? 'no grpc-encoding'}), not inflated`,
+        reason: `compressed (${ctx.encoding ?? 'no grpc-encoding'}), ${why}`,
       };
       return { record, diagnostics };
     }

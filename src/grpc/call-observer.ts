@@ -4,6 +4,7 @@
  * connection ends are finished then, with the connection record's end time and end reason ('capture-end'
  * leaves them 'incomplete', a FIN or RST makes them 'connection-closed').
  */
+import { DecompressionBudget } from './compression.js';
 import type {
   ConnectionObserver,
   ConnectionObserverFactory,
@@ -50,6 +51,8 @@ export function grpcObserverFactory(
 ): ConnectionObserverFactory {
   const { grpcPorts = [], ...limits } = options;
   const ports = new Set(grpcPorts);
+  // One per factory, that is per capture: every connection's messages draw on it.
+  limits.decompressionBudget ??= new DecompressionBudget();
   return (conn: TcpConnectionInfo) =>
     new GrpcCallObserver(conn.id, schema, { ...limits, decodeAsPort: decodeAsPort(conn, ports) });
 }

@@ -3,6 +3,7 @@
  * outside world sees CallRecords only.
  */
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
+import type { DecompressionBudget } from './compression.js';
 import type { HeaderField, HpackUnknown } from '../h2/types.js';
 import type { Role } from '../records/records.js';
 import type { CallGuess, CallMessageRecord } from '../records/call.js';
@@ -155,4 +156,8 @@ export interface TrackerConfig {
   payload: PayloadMode;
   /** The server port when it was given as --decode-as PORT=grpc: every stream is a call. Else null. */
   decodeAsPort: number | null;
+  /** Bytes inflated over the capture (see DecompressionBudget). */
+  budget: DecompressionBudget;
+  /** Calls open at once on the connection. */
+  maxOpenCalls: number;
 }

@@ -27,6 +27,7 @@ import {
 import type { EndCause } from './call-status.js';
 import { parseContentType } from './content-type.js';
 import { Base64Stream, parseWebTrailers } from './grpc-web.js';
+import { DecompressionBudget } from './compression.js';
 import { headerValue } from './metadata.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, GrpcMessageReader, type GrpcMessage } from './message-reader.js';
 import type { GrpcSchema } from './schema.js';
@@ -50,6 +51,33 @@ export interface GrpcCallTrackerOptions {
   payload?: PayloadMode;
   /** The connection's server port when it is a --decode-as PORT=grpc port: every stream is a call. */
   decodeAsPort?: number | null;
+  /** Calls open at once per connection (default 10,000); past it the oldest is ended as incomplete. */
+  maxOpenCalls?: number;
+  /** Bytes inflated over the whole capture, shared by every connection (default: this connection's own). */
+  decompressionBudget?: DecompressionBudget;
+}
+
+/** Closed streams remembered per connection, so late frames on them are ignored (oldest forgotten). */
+const MAX_CLOSED_STREAMS = 100_000;
+
+/**
+ * The set of closed stream ids, bounded: a long-lived connection opens millions of streams. Past the
+ * limit the oldest are forgotten; a frame arriving that late on such a stream is a stray, taken as the
+ * start of a call seen mid-way (as after a capture that began late).
+ */
+class ClosedStreams {
+  private readonly ids = new Set<number>();
+
+  constructor(private readonly limit: number) {}
+
+  has(id: number): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: number): void {
+    this.ids.add(id);
+    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value!);
+  }
 }
 
 /**
@@ -65,7 +93,10 @@ export class GrpcCallTracker {
   private readonly config: TrackerConfig;
   private readonly calls = new Map<number, CallState>();
   /** Streams already reported, or known not to be gRPC: later frames on them are ignored. */
-  private readonly closed = new Set<number>();
+  private readonly closed = new ClosedStreams(MAX_CLOSED_STREAMS);
+  /** Events of calls ended early to keep at most maxOpenCalls open, waiting for push() to return them. */
+  private readonly evicted: GrpcEvent[] = [];
+  private evictions = 0;
   /** END_STREAM of a HEADERS frame whose block continues in CONTINUATION frames, by "stream:role". */
   private readonly openBlocks = new Map<string, boolean>();
   private goawayLastStream: number | null = null;
@@ -82,10 +113,19 @@ export class GrpcCallTracker {
       bodyPreviewBytes: options.bodyPreviewBytes ?? 4096,
       payload: options.payload ?? 'full',
       decodeAsPort: options.decodeAsPort ?? null,
+      budget: options.decompressionBudget ?? new DecompressionBudget(),
+      maxOpenCalls: options.maxOpenCalls ?? 10_000,
     };
   }
 
   push(ev: H2Event): GrpcEvent[] {
+    const out = this.route(ev);
+    if (this.evicted.length === 0) return out;
+    // Calls ended to make room (maxOpenCalls) come out before what the frame produced.
+    return [...this.evicted.splice(0), ...out];
+  }
+
+  private route(ev: H2Event): GrpcEvent[] {
     if (ev.kind !== 'frame') return NONE;
     const f = ev.frame;
     switch (f.type) {
@@ -325,6 +365,7 @@ export class GrpcCallTracker {
     status: CallState['status'],
     why = 'request headers not in the capture',
   ): CallState {
+    if (this.calls.size >= this.config.maxOpenCalls) this.evictOldest(time);
     // One `where` for both readers of the call.
     const where = { connection: this.config.connection, stream };
     const state = newCallState(
@@ -338,6 +379,23 @@ export class GrpcCallTracker {
     this.calls.set(stream, state);
     recogniseByPort(this.config, state, why);
     return state;
+  }
+
+  /**
+   * A connection can open streams and never end them; each open call holds its headers and messages. Past
+   * maxOpenCalls the oldest open call is ended as if the capture ended there (outcome incomplete), and
+   * the first time a diagnostic says so.
+   */
+  private evictOldest(time: number): void {
+    const oldest = this.calls.values().next().value;
+    if (oldest === undefined) return;
+    if (this.evictions++ === 0) {
+      const params = { limit: this.config.maxOpenCalls, stream: oldest.stream };
+      const where = { connection: this.config.connection, stream: oldest.stream, time };
+      const diagnostic = diag(GRPC_DIAGNOSTICS, 'grpc.open-calls-capped', params, where);
+      this.evicted.push({ kind: 'diagnostic', diagnostic });
+    }
+    this.evicted.push(...this.complete(oldest, 'capture-end', Math.max(time, oldest.start)));
   }
 
   private reader(where: DiagnosticWhere, web: boolean): GrpcMessageReader {

@@ -11,9 +11,41 @@ import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 /** Default cap on a decompressed message (64 MiB), like the cap on compressed ones. */
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
+/** Default bound on the bytes inflated over a whole capture (all messages of all connections). */
+export const DEFAULT_DECOMPRESSION_BUDGET = 256 * 1024 * 1024;
+
+/**
+ * Inflating is the one piece of work whose cost the capture does not bound: 300 gzip messages of 60 KB
+ * that each inflate to 63 MB took minutes. One budget per capture (shared by every connection's calls)
+ * bounds the bytes inflated; once it is spent, messages stay compressed, one diagnostic says so, and each
+ * message record says it was skipped.
+ */
+export class DecompressionBudget {
+  private spent = 0;
+  /** Whether the diagnostic for the spent budget was given (once per capture). */
+  reported = false;
+
+  constructor(readonly total: number = DEFAULT_DECOMPRESSION_BUDGET) {}
+
+  get left(): number {
+    return Math.max(0, this.total - this.spent);
+  }
+
+  spend(bytes: number): void {
+    this.spent += bytes;
+  }
+
+  /** Everything: the work up to the limit was done, nothing more may be inflated. */
+  exhaust(): void {
+    this.spent = this.total;
+  }
+}
+
 export interface DecompressOptions {
   maxOutputLength?: number;
   where?: DiagnosticWhere;
+  /** The capture's budget; without one, only the per-message cap applies. */
+  budget?: DecompressionBudget;
 }
 
 export interface DecompressResult {
@@ -22,6 +54,8 @@ export interface DecompressResult {
   /** True when `bytes` are the result of decompression. */
   decompressed: boolean;
   diagnostic: Diagnostic | null;
+  /** True when the message was not inflated because the capture's decompression budget is spent. */
+  budgetSpent?: boolean;
 }
 
 type Inflater = (bytes: Buffer, maxOutputLength: number) => Buffer;
@@ -69,7 +103,32 @@ export function decompressMessage(
       diagnostic: diag(GRPC_DIAGNOSTICS, 'grpc.unknown-encoding', { encoding: name }, where),
     };
   }
-  return runInflater(inflate, name, bytes, max, where);
+  const budget = options.budget;
+  if (budget === undefined) return runInflater(inflate, name, bytes, max, where);
+  if (budget.left === 0) return budgetSpent(budget, name, bytes, where);
+  // The budget bounds this message too: what is left of it, if that is less than the per-message cap.
+  const limit = Math.min(max, budget.left);
+  const r = runInflater(inflate, name, bytes, limit, where);
+  if (r.decompressed) budget.spend(r.bytes.length);
+  else if (r.diagnostic?.code === 'grpc.decompressed-too-large' && limit < max) {
+    budget.exhaust();
+    return budgetSpent(budget, name, bytes, where);
+  }
+  return r;
+}
+
+/** A message left compressed because the capture's budget is spent; the diagnostic comes once. */
+function budgetSpent(
+  budget: DecompressionBudget,
+  encoding: string,
+  bytes: Buffer,
+  where: DiagnosticWhere,
+): DecompressResult {
+  const first = !budget.reported;
+  budget.reported = true;
+  const params = { encoding, budget: budget.total };
+  const diagnostic = first ? diag(GRPC_DIAGNOSTICS, 'grpc.decompression-budget-spent', params, where) : null;
+  return { bytes, decompressed: false, diagnostic, budgetSpent: true };
 }
 
 function runInflater(

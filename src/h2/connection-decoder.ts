@@ -13,10 +13,14 @@ import type { H2Event } from './types.js';
 
 export interface H2ConnectionOptions {
   connection: string;
-  /** Warn above this decoded header list size (RFC 9113 §6.5.2 size); default 256 KiB. */
+  /** Keep this much of one decoded header list (RFC 9113 §6.5.2 size); default 64 KiB. */
   maxHeaderListSize?: number;
   /** Warn above this many fields in one header list; default 200. */
   maxHeaderFields?: number;
+  /** Kept header lists of a direction stay within maxHeaderListSize + this many times its bytes; 32. */
+  maxHeaderAmplification?: number;
+  /** Octets of one header block held until END_HEADERS (default 1 MiB); past it the block is dropped. */
+  maxHeaderBlockBytes?: number;
   /**
    * Attach each header block's representations and table insertions to its frame event (the TUI's HPACK
    * inspector). Off by default: it is a second pass over every block that reports do not need.
@@ -117,6 +121,8 @@ export class H2ConnectionDecoder {
     const listLimits = {
       maxListSize: this.opts.maxHeaderListSize ?? DEFAULT_HEADER_LIST_LIMITS.maxListSize,
       maxFields: this.opts.maxHeaderFields ?? DEFAULT_HEADER_LIST_LIMITS.maxFields,
+      maxAmplification: this.opts.maxHeaderAmplification ?? DEFAULT_HEADER_LIST_LIMITS.maxAmplification,
+      maxBlockBytes: this.opts.maxHeaderBlockBytes ?? DEFAULT_HEADER_LIST_LIMITS.maxBlockBytes,
     };
     return {
       role,

@@ -7,22 +7,55 @@ import type { DecodedFrame } from './frames.js';
 import type { HpackDecoder, HpackNote, HpackResult, UnknownEntries } from './hpack-decoder.js';
 import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
 import { rawLength } from './header-field.js';
+import { FIELD_OVERHEAD } from './hpack-list-keeper.js';
 import type { HeaderField, HpackUnknown } from './types.js';
 
-/** Limits on one decoded header list; crossing one is a warning, decoding goes on. */
+/** Limits on decoded header lists; crossing one is a diagnostic, decoding goes on. */
 export interface HeaderListLimits {
-  /** RFC 9113 §6.5.2 size (name + value + 32 per field). Default 256 KiB, as Wireshark. */
+  /**
+   * RFC 9113 §6.5.2 size (name + value + 32 per field) kept of one list; fields beyond it are decoded
+   * (the dynamic table must follow the encoder) but only counted. Default 64 KiB: peers refuse lists far
+   * smaller (SETTINGS_MAX_HEADER_LIST_SIZE; gRPC's metadata limits are 8-16 KiB).
+   */
   maxListSize: number;
-  /** Default 200 fields, as Wireshark. */
+  /** A warning above this many fields (all are kept while the size allows). Default 200, as Wireshark. */
   maxFields: number;
+  /**
+   * Amplification bound of one direction: the fields kept over the whole connection stay within
+   * `maxListSize` + this many times the direction's HTTP/2 bytes so far. Default 32: a real peer's lists
+   * decode to a small multiple of the bytes sent; an HPACK bomb (a large entry referenced over and over,
+   * CVE-2016-6581) decodes to thousands of times more, here counted, not kept.
+   */
+  maxAmplification: number;
+  /**
+   * Octets of one header block (HEADERS or PUSH_PROMISE and its CONTINUATIONs) held until END_HEADERS.
+   * Default 1 MiB: an endless CONTINUATION sequence (CVE-2024-27316 and kin) would otherwise grow without
+   * bound on a live pipe. Past it the fragments are dropped and counted; the block is not decoded and the
+   * direction's HPACK state is lost (the encoder's table moved on without us).
+   */
+  maxBlockBytes: number;
 }
 
-export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = { maxListSize: 256 * 1024, maxFields: 200 };
+export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = {
+  maxListSize: 64 * 1024,
+  maxFields: 200,
+  maxAmplification: 32,
+  maxBlockBytes: 1024 * 1024,
+};
+
+/** A list that crosses its limit and decodes to more than this many times its block is a bomb. */
+const BOMB_RATIO = 16;
+
+/** RFC 9113 §4.1: every frame has a 9-octet header. */
+const FRAME_HEADER = 9;
 
 interface OpenBlock {
   stream: number;
   fragments: Buffer[];
+  /** Octets of the block so far, kept or dropped. */
   length: number;
+  /** Set once the block passed maxBlockBytes: its fragments were dropped. */
+  overflowed: boolean;
 }
 
 export interface BlockOutcome {
@@ -50,6 +83,9 @@ export class HeaderBlocks {
   private block: OpenBlock | null = null;
   /** The decoder's loss count at this side's previous block. */
   private lossesSeen = 0;
+  /** HTTP/2 bytes of this direction so far (frame headers and payloads) and header list size kept. */
+  private bytesSeen = 0;
+  private keptSize = 0;
 
   constructor(
     private readonly hpack: HpackDecoder,
@@ -62,6 +98,7 @@ export class HeaderBlocks {
   }
 
   onFrame(d: DecodedFrame, rec: FrameRecord): BlockOutcome {
+    this.bytesSeen += FRAME_HEADER + d.raw.length;
     const blockFrame = d.kind === 'HEADERS' || d.kind === 'PUSH_PROMISE' || d.kind === 'CONTINUATION';
     if (!blockFrame && this.block === null) return NOTHING;
     const out: BlockOutcome = { diagnostics: [] };
@@ -77,8 +114,7 @@ export class HeaderBlocks {
       this.start(d.raw.stream, d.fragment, where, out);
     } else if (d.kind === 'CONTINUATION') {
       if (continues) {
-        block.fragments.push(d.fragment);
-        block.length += d.fragment.length;
+        this.append(block, d.fragment, where, out);
       } else if (block === null) {
         out.diagnostics.push(this.diag('h2.continuation-unexpected', {}, where));
       }
@@ -88,6 +124,19 @@ export class HeaderBlocks {
     if (this.block !== null && hasFlag(d.raw.flags, 'END_HEADERS'))
       this.complete(this.block, rec, where, out);
     return out;
+  }
+
+  private append(block: OpenBlock, fragment: Buffer, where: Where, out: BlockOutcome): void {
+    block.length += fragment.length;
+    if (block.overflowed) return;
+    if (block.length <= this.ctx.limits.maxBlockBytes) {
+      block.fragments.push(fragment);
+      return;
+    }
+    block.overflowed = true;
+    block.fragments = [];
+    const params = { blockStream: block.stream, limit: this.ctx.limits.maxBlockBytes };
+    out.diagnostics.push(this.diag('h2.header-block-too-large', params, where));
   }
 
   /** Bytes were lost: an open block can never be completed. */
@@ -105,19 +154,29 @@ export class HeaderBlocks {
       );
       return;
     }
-    this.block = { stream, fragments: [fragment], length: fragment.length };
+    this.block = { stream, fragments: [], length: 0, overflowed: false };
+    this.append(this.block, fragment, where, out);
   }
 
   private complete(block: OpenBlock, rec: FrameRecord, where: Where, out: BlockOutcome): void {
     this.block = null;
+    if (block.overflowed) {
+      rec.headerBlockLength = block.length;
+      rec.headersError = `header block of ${block.length} bytes, above the ${this.ctx.limits.maxBlockBytes}-byte limit: not decoded`;
+      this.loseState(`the header block on stream ${block.stream} was too large to keep`, where, out);
+      return;
+    }
     const bytes =
       block.fragments.length === 1 ? block.fragments[0]! : Buffer.concat(block.fragments, block.length);
     const lostBefore = this.hpack.losses > this.lossesSeen;
-    const result = this.hpack.decode(bytes);
+    const { maxListSize, maxAmplification } = this.ctx.limits;
+    const credit = maxListSize + maxAmplification * this.bytesSeen - this.keptSize;
+    const result = this.hpack.decode(bytes, Math.max(0, Math.min(maxListSize, credit)));
     this.lossesSeen = this.hpack.losses;
     rec.headerBlockLength = bytes.length;
     rec.headers = result.headers;
     if (!result.ok) rec.headersError = result.reason;
+    if (result.omitted.fields > 0) rec.headersOmitted = { ...result.omitted };
     out.fields = result.fields;
     if (!result.ok && result.cause === 'lost') {
       out.hpackUnknown = {
@@ -128,7 +187,7 @@ export class HeaderBlocks {
     }
     if (this.ctx.reports) out.hpackBlock = report(bytes, result, lostBefore);
     out.diagnostics.push(...this.resultDiagnostics(result, where));
-    this.checkLimits(result.fields, where, out);
+    this.checkLimits(result, bytes.length, where, out);
   }
 
   /**
@@ -188,17 +247,29 @@ export class HeaderBlocks {
     }
   }
 
-  private checkLimits(fields: HeaderField[], where: Where, out: BlockOutcome): void {
-    const { maxListSize, maxFields } = this.ctx.limits;
+  private checkLimits(result: HpackResult, blockBytes: number, where: Where, out: BlockOutcome): void {
+    const { maxListSize, maxFields, maxAmplification } = this.ctx.limits;
+    const { fields, omitted } = result;
     // RFC 9113 §6.5.2: the uncompressed size counts name and value octets plus 32 per field.
-    let size = 0;
-    for (const f of fields) size += Buffer.byteLength(f.name) + rawLength(f) + 32;
-    if (size > maxListSize)
-      out.diagnostics.push(this.diag('h2.headers.too-large', { size, limit: maxListSize }, where));
-    if (fields.length > maxFields) {
-      out.diagnostics.push(
-        this.diag('h2.headers.too-many', { count: fields.length, limit: maxFields }, where),
-      );
+    let kept = 0;
+    for (const f of fields) kept += Buffer.byteLength(f.name) + rawLength(f) + FIELD_OVERHEAD;
+    this.keptSize += kept;
+    const size = kept + omitted.size;
+    const count = result.headers.length + omitted.fields;
+    if (omitted.fields > 0 && (size > BOMB_RATIO * blockBytes || size <= maxListSize)) {
+      // Amplified far beyond the block (or cut by the direction's budget): what an HPACK bomb does.
+      const limit =
+        size <= maxListSize
+          ? `this direction's budget (${maxListSize} bytes + ${maxAmplification} times its HTTP/2 bytes)`
+          : `the ${maxListSize}-byte list limit`;
+      const params = { size, blockBytes, count, omitted: omitted.fields, limit };
+      out.diagnostics.push(this.diag('h2.hpack.bomb', params, where));
+    } else if (size > maxListSize) {
+      const params = { size, limit: maxListSize, omitted: omitted.fields };
+      out.diagnostics.push(this.diag('h2.headers.too-large', params, where));
+    }
+    if (count > maxFields) {
+      out.diagnostics.push(this.diag('h2.headers.too-many', { count, limit: maxFields }, where));
     }
   }
 

@@ -1,6 +1,8 @@
 import hpack from 'hpack.js';
 import { DEFAULT_HEADER_TABLE_SIZE } from './constants.js';
 import { fieldsFromLatin1 } from './header-field.js';
+import { createBitDecoder } from './hpack-huffman.js';
+import { ListKeeper, type OmittedFields } from './hpack-list-keeper.js';
 import { leadingSizeUpdates, seedBlock } from './hpack-integer.js';
 import { PartialTable } from './hpack-partial-table.js';
 import { walkBlock } from './hpack-walker.js';
@@ -32,9 +34,16 @@ export interface UnknownEntries {
 }
 
 export type HpackResult =
-  | { ok: true; fields: HeaderField[]; headers: Array<[string, string]>; notes: HpackNote[] }
+  | {
+      ok: true;
+      fields: HeaderField[];
+      headers: Array<[string, string]>;
+      notes: HpackNote[];
+      omitted: OmittedFields;
+    }
   | {
       ok: false;
+      omitted: OmittedFields;
       reason: string;
       /** What could be decoded anyway: fields before an error, or those that need no unknown entry. */
       fields: HeaderField[];
@@ -100,6 +109,8 @@ export class HpackDecoder {
   private summarized = false;
   /** What the inflater decoded from the block being decoded (see createInflater); emptied after each. */
   private readonly decoded: hpack.DecodedHeader[] = [];
+  /** Decides which decoded fields of the block being decoded are kept (see ListKeeper). */
+  private keeper = new ListKeeper(Number.POSITIVE_INFINITY);
 
   constructor() {
     this.inflater = this.createInflater(DEFAULT_HEADER_TABLE_SIZE);
@@ -168,11 +179,17 @@ export class HpackDecoder {
     };
   }
 
-  /** Decodes one complete header block (fragments joined, padding and priority removed). */
-  decode(block: Buffer): HpackResult {
+  /**
+   * Decodes one complete header block (fragments joined, padding and priority removed). Fields are kept
+   * while the list's RFC 9113 §6.5.2 size stays within `keepSize`; those beyond are decoded (the dynamic
+   * table must follow the encoder) but only counted in `omitted`, never materialised: an HPACK bomb
+   * (many references to one large entry) then costs memory and output in proportion to `keepSize`.
+   */
+  decode(block: Buffer, keepSize = Number.POSITIVE_INFINITY): HpackResult {
     // Read once per block; most blocks open with a field, not a size update: no array then.
     const sizes = (block[0]! & 0xe0) === 0x20 ? leadingSizeUpdates(block) : NO_SIZE_UPDATES;
     const notes = this.checkSizeUpdates(sizes);
+    this.keeper = new ListKeeper(keepSize);
     return this.inflater !== null
       ? this.decodeKnown(this.inflater, block, sizes, notes)
       : this.decodeLost(block, notes);
@@ -185,11 +202,14 @@ export class HpackDecoder {
     // push() (skipping the write/read plumbing and a nextTick per block: about 5 % of a whole run), and
     // execute() reports an error synchronously through emit('error') (which would throw unhandled).
     const inflater = Object.create(hpack.decompressor.prototype) as hpack.Decompressor;
-    inflater._decoder = hpack.decoder.create();
+    inflater._decoder = createBitDecoder();
     // Trap: the option is `maxSize`; `{ size }` from the README is ignored and the table never evicts.
     inflater._table = hpack.table.create({ maxSize });
     inflater._table.protocolMaxSize = GENEROUS_BOUND;
-    inflater.push = (header) => this.decoded.push(header) > 0;
+    inflater.push = (header) => {
+      if (this.keeper.keep(header.name.length + header.value.length)) this.decoded.push(header);
+      return true;
+    };
     inflater.emit = (_event, err) => {
       this.failure = err;
       return true;
@@ -228,21 +248,24 @@ export class HpackDecoder {
     const fields = fieldsFromLatin1(decoded);
     decoded.length = 0; // its objects are garbage now: do not keep them alive until the next block
     const headers = fields.map((f): [string, string] => [f.name, f.value]);
+    const omitted = this.keeper.omitted;
     if (this.failure !== null) {
       // Trap: after an error (some are TypeErrors from its buffer code) the instance decodes nothing more.
       const why = describeError(this.failure);
       this.markLost(`an earlier header block could not be decoded (${why}); dynamic table entries unknown`);
-      return { ok: false, reason: `HPACK decoding error: ${why}`, fields, headers, notes, cause: 'error' };
+      const reason = `HPACK decoding error: ${why}`;
+      return { ok: false, reason, fields, headers, notes, cause: 'error', omitted };
     }
     // A size update anywhere but the start is legal for hpack.js; RFC 7541 §4.2 says it must open the block.
     const expected = sizes.at(-1) ?? maxBefore;
     if (inflater._table.maxSize !== expected) notes.push({ kind: 'size-update-not-at-start' });
-    return { ok: true, fields, headers, notes };
+    return { ok: true, fields, headers, notes, omitted };
   }
 
   private decodeLost(block: Buffer, notes: HpackNote[]): HpackResult {
     const table = this.partial ?? new PartialTable(null, this.setting);
-    const { fields, headers, ...walk } = walkBlock(block, table);
+    const { fields, headers, ...walk } = walkBlock(block, table, this.keeper);
+    const omitted = this.keeper.omitted;
     if (walk.sizeUpdateAfterField) notes.push({ kind: 'size-update-not-at-start' });
     if (walk.error !== null) {
       // Entries after the error point were never recorded: start over with an unknown table.
@@ -256,6 +279,7 @@ export class HpackDecoder {
         headers,
         notes,
         cause: 'error',
+        omitted,
       };
     }
     const n = walk.unknownIndexes.length;
@@ -275,7 +299,7 @@ export class HpackDecoder {
       this.summarized = true;
     }
     this.tryResync(table, notes);
-    if (n === 0) return { ok: true, fields, headers, notes };
+    if (n === 0) return { ok: true, fields, headers, notes, omitted };
     const which = `dynamic table index ${walk.unknownIndexes.join(', ')}`;
     const reason = `${this.lostReason}: ${n} field${n === 1 ? '' : 's'} not decoded (${which})`;
     const { unknownEntries, unknownNames } = walk;
@@ -290,6 +314,7 @@ export class HpackDecoder {
       unknownEntries,
       unknownNames,
       beforeCapture,
+      omitted,
     };
   }
 
@@ -301,6 +326,7 @@ export class HpackDecoder {
     const entries = table.entries.flatMap((e) => (e.name === null ? [] : [{ name: e.name, value: e.value }]));
     this.failure = null;
     this.decoded.length = 0;
+    this.keeper = new ListKeeper(Number.POSITIVE_INFINITY); // the seed is no header list: nothing to bound
     inflater._decoder.push(seedBlock(entries.reverse()));
     inflater.execute();
     this.decoded.length = 0; // the seeded entries: not a block's headers

@@ -78,6 +78,12 @@ declare module 'hpack.js' {
       decodeInt(): number;
       /** A Buffer (plain string) or an array of octets (Huffman-decoded). */
       decodeStr(): Buffer | number[];
+      /** Private: the queued input (an obuf OffsetBuffer). */
+      buffer: { has(n: number): boolean; readUInt8(): number; take(n: number): Buffer };
+      /** Private: Huffman tree position between words; the root is `hpack.huffman.decode`. */
+      _huffmanNode: unknown;
+      /** Private: decodes the whole symbols of `bits` bits of `word` into `out`, returns the bits left. */
+      decodeHuffmanWord(word: number, bits: number, out: { push(octet: number): unknown }): number;
     }
 
     interface StaticTable {
@@ -95,6 +101,8 @@ declare module 'hpack.js' {
     table: { create(options: hpack.TableOptions): hpack.Table };
     compressor: { create(options: { table: hpack.TableOptions }): hpack.Compressor };
     decoder: { create(): hpack.BitDecoder };
+    /** RFC 7541 Appendix B as hpack.js's lookup tree: `decode` is its root. */
+    huffman: { decode: unknown };
     /** Helpers shared by its modules; the decompressor calls `utils.stringify` on every literal string. */
     utils: { stringify(octets: Buffer | number[]): string };
     'static-table': hpack.StaticTable;

@@ -1,5 +1,7 @@
 import hpack from 'hpack.js';
 import { fieldFromBytes, headerText } from './header-field.js';
+import { createBitDecoder } from './hpack-huffman.js';
+import type { ListKeeper } from './hpack-list-keeper.js';
 import type { PartialTable } from './hpack-partial-table.js';
 import type { HeaderField } from './types.js';
 
@@ -48,7 +50,8 @@ type Resolved =
   /** value null: the whole entry is unknown (it is `nameFrom` itself). */
   | { name: null; value: Buffer | null; nameFrom?: number };
 
-export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
+/** `keeper` decides which fields are kept (the others are only counted, see ListKeeper). */
+export function walkBlock(block: Buffer, table: PartialTable, keeper?: ListKeeper): WalkResult {
   const result: WalkResult = {
     fields: [],
     headers: [],
@@ -58,12 +61,12 @@ export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
     error: null,
     sizeUpdateAfterField: false,
   };
-  const reader = hpack.decoder.create();
+  const reader = createBitDecoder();
   reader.push(block);
   let seenField = false;
   try {
     while (!reader.isEmpty()) {
-      const step = walkOne(reader, table, result);
+      const step = walkOne(reader, table, result, keeper);
       if (step === 'size-update') result.sizeUpdateAfterField ||= seenField;
       else seenField = true;
     }
@@ -74,7 +77,12 @@ export function walkBlock(block: Buffer, table: PartialTable): WalkResult {
 }
 
 /** One representation (RFC 7541 §6.1-§6.3). */
-function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult): 'field' | 'size-update' {
+function walkOne(
+  reader: hpack.BitDecoder,
+  table: PartialTable,
+  out: WalkResult,
+  keeper: ListKeeper | undefined,
+): 'field' | 'size-update' {
   if (reader.decodeBit() === 1) {
     // §6.1 Indexed Header Field.
     const field = resolve(reader.decodeInt(), table, out);
@@ -82,7 +90,7 @@ function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult)
       if (field.value === null) out.unknownEntries.push(field.nameFrom);
       else out.unknownNames.push({ entry: field.nameFrom, value: headerText(field.value) });
     }
-    emit(out, field);
+    emit(out, field, keeper);
     return 'field';
   }
   const incremental = reader.decodeBit() === 1;
@@ -98,7 +106,7 @@ function walkOne(reader: hpack.BitDecoder, table: PartialTable, out: WalkResult)
   const value = octets(reader.decodeStr());
   const nameFrom = named?.name === null ? named.nameFrom : undefined;
   if (nameFrom !== undefined) out.unknownNames.push({ entry: nameFrom, value: headerText(value) });
-  emit(out, { name, value });
+  emit(out, { name, value }, keeper);
   // §6.2.1: incremental indexing adds the field, known name or not. Copies: the block is a capture buffer.
   if (incremental) table.add(name && Buffer.from(name), Buffer.from(value), nameFrom);
   return 'field';
@@ -118,7 +126,9 @@ function resolve(index: number, table: PartialTable, out: WalkResult): Resolved 
   return { name: null, value: found.value, nameFrom: found.nameFrom };
 }
 
-function emit(out: WalkResult, field: Resolved): void {
+function emit(out: WalkResult, field: Resolved, keeper: ListKeeper | undefined): void {
+  const size = (field.name?.length ?? 0) + (field.value?.length ?? 0);
+  if (keeper !== undefined && !keeper.keep(size)) return;
   if (field.name === null) {
     out.headers.push([UNKNOWN_NAME, field.value === null ? '' : headerText(field.value)]);
     return;

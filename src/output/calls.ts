@@ -4,23 +4,15 @@
  * Everything from the capture (method, grpc-message, metadata, payloads) goes through escapeText.
  */
 import type { CallMessageRecord, CallRecord, DecodedMessage } from '../records/records.js';
+import { clockMicros } from '../records/time-text.js';
 import { renderDecodeRaw } from '../grpc/protobuf-raw-text.js';
 import { escapeText } from './escape.js';
 
 /** Payload previews in the detail block are cut to this many characters. */
 const PREVIEW_CHARS = 160;
 
-/**
- * hh:mm:ss.micro (UTC), the same format as the frame lines of the text report. Kept here rather than
- * imported from text.ts so that text.ts can import this file without an import cycle.
- */
-function clock(epoch: number): string {
-  const d = new Date(Math.floor(epoch * 1000));
-  // A damaged pcapng timestamp can lie beyond Date's range (±8.64e15 ms): show the seconds as they are.
-  if (Number.isNaN(d.getTime())) return epoch.toFixed(6);
-  const micros = Math.round((epoch % 1) * 1e6) % 1e6;
-  return `${d.toISOString().slice(11, 19)}.${String(micros).padStart(6, '0')}`;
-}
+/** hh:mm:ss.micro (UTC), the same format as the frame lines of the text report. */
+const clock = clockMicros;
 
 function ms(v: number): string {
   return `${Number(v.toFixed(3))}ms`;

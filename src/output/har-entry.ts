@@ -4,6 +4,7 @@
  * response frame, receive = then to the last frame of the stream, all from capture times.
  */
 import { splitEndpoint } from '../filter/endpoint.js';
+import { isoDateTime } from '../records/time-text.js';
 import type { CallRecord } from '../records/call.js';
 import type { ConnectionRecord } from '../records/records.js';
 import type { HarBody, HarEntry, HarHeader } from './har-types.js';
@@ -18,7 +19,7 @@ export function buildEntry(s: HarStream, call: CallRecord | null, conn: Connecti
   const start = s.start ?? call?.start ?? s.last;
   const timings = harTimings(s, start);
   const entry: HarEntry = {
-    startedDateTime: new Date(start * 1000).toISOString(),
+    startedDateTime: isoDateTime(start),
     time: round(timings.send + timings.wait + timings.receive),
     request: harRequest(s, req, call, conn),
     response: harResponse(s, resp, call),

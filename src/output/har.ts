@@ -10,13 +10,14 @@
  * length (V8: 2^29 characters) on large captures: 163 MB of HAR for a 30 MB capture.
  */
 import type { RecordSink } from '../engine/engine.js';
+import { jsonText } from './json-text.js';
 import { matchCall, matchConnection, matchFrame, type FilterExpr } from '../filter/index.js';
 import type { CallRecord } from '../records/call.js';
 import type { ConnectionRecord } from '../records/records.js';
 import { buildEntry } from './har-entry.js';
 import type { HarLog } from './har-types.js';
 import { applyFrame, newHarStream, type HarStream } from './har-stream.js';
-import { TextSpool, type Piece } from './text-spool.js';
+import { TextSpool, type Piece, type SpoolError, type SpoolFs } from './text-spool.js';
 
 export interface HarOptions {
   filter?: FilterExpr | null;
@@ -24,6 +25,8 @@ export interface HarOptions {
   version: string;
   /** False keeps the serialised entries in memory instead of a temporary file. */
   spool?: boolean;
+  /** The spool's file operations (tests inject failing ones). */
+  spoolFs?: SpoolFs;
 }
 
 /** What the log's order needs of an entry, and where its text is. */
@@ -44,7 +47,7 @@ export class HarWriter {
   private readonly spool: TextSpool;
 
   constructor(private readonly options: HarOptions) {
-    this.spool = new TextSpool('har', options.spool ?? true);
+    this.spool = new TextSpool('har', options.spool ?? true, options.spoolFs);
   }
 
   readonly sink: RecordSink = {
@@ -67,6 +70,8 @@ export class HarWriter {
 
   /** The log, piece by piece; the spool is removed once the last piece was taken. */
   *document(): Generator<string | Buffer> {
+    // Pieces lost to a full disk: the document would look complete without them.
+    if (this.spool.failure !== null) throw this.spool.failure;
     try {
       const entries = [...this.entries].sort(
         (a, b) => a.startedDateTime.localeCompare(b.startedDateTime) || a.stream - b.stream,
@@ -81,7 +86,7 @@ export class HarWriter {
       };
       if (this.skipped > 0)
         doc.log.comment = `${this.skipped} streams without request headers (capture started mid-stream) are not included`;
-      const text = JSON.stringify(doc, null, 2) + '\n';
+      const text = jsonText(doc, 2) + '\n';
       const at = text.indexOf('"entries": []') + '"entries": ['.length;
       yield text.slice(0, at);
       for (let i = 0; i < entries.length; i++) {
@@ -101,6 +106,11 @@ export class HarWriter {
   }
 
   /** Why the records are kept in memory instead of a temporary file (a note for the user), or null. */
+  /** Set once a write or read of the spool failed (full disk): the document cannot be complete. */
+  get spoolFailure(): SpoolError | null {
+    return this.spool.failure;
+  }
+
   get spoolProblem(): string | null {
     return this.spool.problem;
   }
@@ -121,7 +131,7 @@ export class HarWriter {
       const entry = buildEntry(s, call, conn);
       if (entry) {
         // Strings hold no raw newline (JSON escapes them), so indenting every line indents the entry.
-        const text = JSON.stringify(entry, null, 2).replaceAll('\n', '\n' + ENTRY_INDENT);
+        const text = jsonText(entry, 2).replaceAll('\n', '\n' + ENTRY_INDENT);
         const { startedDateTime, _stream: stream } = entry;
         this.entries.push({ startedDateTime, stream, text: this.spool.put(text) });
       }

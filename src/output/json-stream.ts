@@ -8,8 +8,9 @@
  */
 import type { RecordSink } from '../engine/engine.js';
 import type { CallRecord } from '../records/call.js';
+import { jsonText } from './json-text.js';
 import { callHoldsLazyHex, hexInto, writeJson } from './json-value.js';
-import { joinText, TextSpool, type Piece } from './text-spool.js';
+import { joinText, TextSpool, type Piece, type SpoolError, type SpoolFs } from './text-spool.js';
 
 /** Serialised text held in memory before it goes to the spool, across all connections. */
 const PENDING_CHARS = 4 * 1024 * 1024;
@@ -19,6 +20,8 @@ export interface JsonDocumentOptions {
   pendingChars?: number;
   /** False keeps every piece in memory (as when no temporary directory is writable). */
   spool?: boolean;
+  /** The spool's file operations (tests inject failing ones). */
+  spoolFs?: SpoolFs;
 }
 
 /**
@@ -51,7 +54,7 @@ class ItemList {
 
 /** A call record's JSON, long bytes fields' hex as bytes; a plain string when it has none. */
 function callJson(rec: CallRecord): string | Array<string | Buffer> {
-  if (!callHoldsLazyHex(rec)) return JSON.stringify(rec);
+  if (!callHoldsLazyHex(rec)) return jsonText(rec);
   const parts: Array<string | Buffer> = [];
   writeJson(rec, {
     text: (s) => parts.push(s),
@@ -85,7 +88,7 @@ export class JsonDocumentWriter {
   private pendingChars = 0;
 
   constructor(opts: JsonDocumentOptions = {}) {
-    this.spool = new TextSpool('json', opts.spool ?? true);
+    this.spool = new TextSpool('json', opts.spool ?? true, opts.spoolFs);
     this.pendingLimit = opts.pendingChars ?? PENDING_CHARS;
   }
 
@@ -95,6 +98,11 @@ export class JsonDocumentWriter {
   }
 
   /** Why the records are kept in memory instead of a temporary file (a note for the user), or null. */
+  /** Set once a write or read of the spool failed (full disk): the document cannot be complete. */
+  get spoolFailure(): SpoolError | null {
+    return this.spool.failure;
+  }
+
   get spoolProblem(): string | null {
     return this.spool.problem;
   }
@@ -105,18 +113,18 @@ export class JsonDocumentWriter {
       this.open.delete(rec.id);
       this.spillList(lists.calls);
       this.spillList(lists.frames);
-      const json = JSON.stringify(rec);
+      const json = jsonText(rec);
       this.finished.push({ ...lists, id: Number(rec.id.slice(1)), head: this.spool.put(json.slice(0, -1)) });
     },
-    frame: (rec) => this.added(this.lists(rec.connection).frames.add(JSON.stringify(rec))),
+    frame: (rec) => this.added(this.lists(rec.connection).frames.add(jsonText(rec))),
     call: (rec) => {
       const json = callJson(rec);
       const calls = this.lists(rec.connection).calls;
       this.added(typeof json === 'string' ? calls.add(json) : calls.addParts(json));
     },
-    diagnostic: (d) => this.added(this.diagnostics.add(JSON.stringify(d))),
+    diagnostic: (d) => this.added(this.diagnostics.add(jsonText(d))),
     capture: (rec) => {
-      this.capture = JSON.stringify(rec);
+      this.capture = jsonText(rec);
     },
   };
 
@@ -125,6 +133,8 @@ export class JsonDocumentWriter {
    * between), after the capture record arrived. The spool is removed when the last piece was taken.
    */
   *document(): Generator<string | Buffer> {
+    // Pieces lost to a full disk: the document would look complete without them.
+    if (this.spool.failure !== null) throw this.spool.failure;
     try {
       yield `{"capture":${this.capture},"connections":[`;
       const connections = [...this.finished].sort((a, b) => a.id - b.id);

@@ -4,6 +4,7 @@
  * string. Only the way to those fields is walked here; every other part of the record is one native
  * JSON.stringify call, and a record without lazy hex is a single one.
  */
+import { jsonText } from './json-text.js';
 import { holdsLazyHex, LazyHexBytes } from '../grpc/raw-bytes.js';
 import type { CallRecord } from '../records/call.js';
 
@@ -39,7 +40,7 @@ export function callHoldsLazyHex(rec: CallRecord): boolean {
 
 /** Writes JSON.stringify(value) to `out`, lazy hex from its bytes. */
 export function writeJson(value: unknown, out: JsonOut): void {
-  if (!walk(value, true, out)) out.text(JSON.stringify(value) ?? 'null');
+  if (!walk(value, true, out)) out.text(jsonText(value) ?? 'null');
 }
 
 /**
@@ -55,7 +56,7 @@ function walk(v: unknown, container: boolean, out: JsonOut): boolean {
       if (i > 0) out.text(',');
       const item: unknown = v[i];
       // As JSON.stringify: what has no JSON form is null in a list.
-      if (!walk(item, container, out)) out.text(JSON.stringify(item) ?? 'null');
+      if (!walk(item, container, out)) out.text(jsonText(item) ?? 'null');
     }
     out.text(']');
     return true;
@@ -75,9 +76,9 @@ function walk(v: unknown, container: boolean, out: JsonOut): boolean {
     }
     const item = o[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    out.text((first ? '' : ',') + JSON.stringify(key) + ':');
+    out.text((first ? '' : ',') + jsonText(key) + ':');
     first = false;
-    if (!walk(item, CONTAINER_KEYS.has(key), out)) out.text(JSON.stringify(item));
+    if (!walk(item, CONTAINER_KEYS.has(key), out)) out.text(jsonText(item));
   }
   out.text('}');
   return true;

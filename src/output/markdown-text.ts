@@ -3,7 +3,7 @@
  * that Markdown or an HTML renderer would interpret, so a header value cannot inject a link, an image,
  * a table cell or raw HTML into the ticket it is pasted in.
  */
-import { escapeText } from './escape.js';
+import { escapeText, shellArg } from './escape.js';
 
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+!|~&]/g;
 
@@ -20,7 +20,5 @@ export function mdTable(header: string[], rows: string[][]): string[] {
   ];
 }
 
-/** POSIX shell single quotes, for commands to copy: 'it'\''s'. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+/** A shell argument for commands to copy: 'it'\''s', or $'\x1b...' for controls (escape.ts shellArg). */
+export const shellQuote = shellArg;

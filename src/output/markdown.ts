@@ -4,6 +4,7 @@
  * that reproduce each view. Everything from the capture goes through mdText (terminal and Markdown safe).
  */
 import type { RecordSink } from '../engine/engine.js';
+import { isoDate } from '../records/time-text.js';
 import { callNotOk, type CallRecord } from '../records/call.js';
 import type { CaptureRecord } from '../records/records.js';
 import { CallStatsByMethod, methodCells, unknownPhrase } from './call-stats.js';
@@ -91,7 +92,7 @@ export class MarkdownReport {
     if (cap) {
       const when =
         cap.start !== null && cap.end !== null
-          ? `, ${new Date(cap.start * 1000).toISOString().slice(0, 10)} ${formatClockMs(cap.start)} to ${formatClockMs(cap.end)} UTC (${formatMs((cap.end - cap.start) * 1000)})`
+          ? `, ${isoDate(cap.start)} ${formatClockMs(cap.start)} to ${formatClockMs(cap.end)} UTC (${formatMs((cap.end - cap.start) * 1000)})`
           : '';
       lines.push(
         `- **Capture**: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ${cap.packets} packets, ${formatByteCount(cap.bytes)} bytes${when}`,

@@ -5,6 +5,7 @@
  * `write` receives each line in pieces (their concatenation is the output); ndjsonLines() gives whole lines.
  */
 import type { RecordSink } from '../engine/engine.js';
+import { jsonText } from './json-text.js';
 import { callHoldsLazyHex, writeJson, type JsonOut } from './json-value.js';
 
 /**
@@ -30,7 +31,7 @@ export function ndjsonSink(
   // concatenated line would be flattened (copied) first.
   const line = (head: string, value: unknown): void => {
     write(head);
-    write(JSON.stringify(value));
+    write(jsonText(value));
     write('}\n');
   };
   return {

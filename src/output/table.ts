@@ -1,4 +1,6 @@
 /** Plain-text tables for terminal reports: columns padded to their widest cell, numbers right-aligned. */
+import { clockMillis } from '../records/time-text.js';
+
 export type Align = 'l' | 'r';
 
 export function formatTable(header: string[], rows: string[][], align: Align[], indent = '  '): string[] {
@@ -29,9 +31,7 @@ export function formatByteCount(n: number): string {
 
 /** hh:mm:ss.mmm UTC of an epoch-seconds capture time (damaged timestamps shown as seconds). */
 export function formatClockMs(epoch: number): string {
-  const d = new Date(epoch * 1000);
-  if (Number.isNaN(d.getTime())) return epoch.toFixed(3);
-  return d.toISOString().slice(11, 23);
+  return clockMillis(epoch);
 }
 
 /** Nearest-rank percentile of ascending `sorted` (p in 0..100): an observed value, never interpolated. */

@@ -17,6 +17,7 @@ import type {
 } from '../records/records.js';
 import type { Severity } from '../diagnostics/types.js';
 import { formatCallLine } from './calls.js';
+import { clockMicros } from '../records/time-text.js';
 import { escapeText } from './escape.js';
 
 export interface TextReportOptions {
@@ -34,12 +35,9 @@ const SEVERITIES: ReadonlyArray<{ severity: Severity; heading: string }> = [
   { severity: 'info', heading: 'Info' },
 ];
 
+/** hh:mm:ss.micro (UTC) of a frame; any timestamp, see src/records/time-text.ts. */
 export function formatTime(epoch: number): string {
-  const d = new Date(Math.floor(epoch * 1000));
-  // A damaged pcapng timestamp can lie beyond Date's range (±8.64e15 ms): show the seconds as they are.
-  if (Number.isNaN(d.getTime())) return epoch.toFixed(6);
-  const micros = Math.round((epoch % 1) * 1e6) % 1e6;
-  return `${d.toISOString().slice(11, 19)}.${String(micros).padStart(6, '0')}`;
+  return clockMicros(epoch);
 }
 
 function frameDetail(f: FrameRecord): string {

@@ -130,6 +130,11 @@ export interface FrameRecord {
   headers?: Array<[string, string]>;
   /** When the header block could not be decoded (HPACK state lost, corrupt): why. */
   headersError?: string;
+  /**
+   * Fields decoded but not kept in `headers` (the list crossed its size limit, or an HPACK bomb): how many,
+   * and their RFC 9113 §6.5.2 size. They always follow the kept ones.
+   */
+  headersOmitted?: { fields: number; size: number };
   /** Header block fragment bytes (HEADERS/PUSH_PROMISE + CONTINUATIONs joined), on the frame that ends it. */
   headerBlockLength?: number;
   promisedStream?: number;

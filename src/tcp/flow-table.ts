@@ -28,7 +28,15 @@ export interface FlowTableOptions {
   idleTimeoutSeconds?: number;
   /** How long after its end a 4-tuple's stray packets are absorbed instead of opening a connection. Default 60. */
   tombstoneSeconds?: number;
+  /**
+   * Connections live at once. Past it the oldest is ended (reason 'idle-evicted') to make room, and
+   * tcp.connections-capped says so once: a flood of SYNs on a live pipe cannot grow the table forever.
+   * Default 100,000.
+   */
+  maxLiveConnections?: number;
 }
+
+const DEFAULT_MAX_LIVE_CONNECTIONS = 100_000;
 
 export const DEFAULT_MAX_BUFFERED_BYTES_PER_DIRECTION = 4 * 1024 * 1024;
 export const DEFAULT_MAX_BUFFERED_SEGMENTS_PER_DIRECTION = 4096;
@@ -83,6 +91,8 @@ export class FlowTable {
   private tombQueue: Tombstone[] = [];
   private tombHead = 0;
   readonly counters: FlowTableCounters = { connections: 0, strayPackets: 0 };
+  private readonly maxLive: number;
+  private capped = false;
 
   constructor(opts: FlowTableOptions = {}) {
     this.limits = {
@@ -94,6 +104,7 @@ export class FlowTable {
     };
     this.idleTimeout = opts.idleTimeoutSeconds;
     this.tombstoneSeconds = opts.tombstoneSeconds ?? DEFAULT_TOMBSTONE_SECONDS;
+    this.maxLive = opts.maxLiveConnections ?? DEFAULT_MAX_LIVE_CONNECTIONS;
   }
 
   push(seg: TcpSegment): TcpEvent[] {
@@ -108,6 +119,7 @@ export class FlowTable {
       conn = undefined;
     }
     if (!conn) {
+      if (this.order.size >= this.maxLive) this.makeRoom(seg.time, out);
       const opened = this.open(seg, previous, out);
       if (!opened) return out;
       conn = opened;
@@ -173,6 +185,19 @@ export class FlowTable {
   private drop(conn: Connection, reason: 'port-reuse' | 'idle-evicted', out: TcpEvent[]): void {
     conn.close(reason, out);
     this.forget(conn);
+  }
+
+  /** Ends the oldest live connection; the first time, a diagnostic says why. */
+  private makeRoom(time: number, out: TcpEvent[]): void {
+    const oldest = this.order.values().next().value;
+    if (oldest === undefined) return;
+    if (!this.capped) {
+      this.capped = true;
+      const params = { limit: this.maxLive, conn: oldest.info.id };
+      const d = diag(TCP_DIAGNOSTICS, 'tcp.connections-capped', params, { connection: oldest.info.id, time });
+      out.push({ kind: 'diagnostic', diagnostic: d });
+    }
+    this.drop(oldest, 'idle-evicted', out);
   }
 
   private forget(conn: Connection): void {

@@ -4,6 +4,7 @@
  * can carry escape sequences.
  */
 import { escapeText } from '../output/escape.js';
+import { clockMicros } from '../records/time-text.js';
 
 export function safe(s: string | null | undefined): string {
   return s === null || s === undefined ? '' : escapeText(s);
@@ -11,9 +12,7 @@ export function safe(s: string | null | undefined): string {
 
 /** Wall-clock time of day with microseconds (UTC), like the text report: 22:50:29.845360. */
 export function clockTime(epoch: number): string {
-  const d = new Date(Math.floor(epoch * 1000));
-  const micros = Math.round((epoch - Math.floor(epoch)) * 1e6) % 1e6;
-  return `${d.toISOString().slice(11, 19)}.${String(micros).padStart(6, '0')}`;
+  return clockMicros(epoch);
 }
 
 /** Seconds since the start of the capture, Wireshark's default time column: 1.234567. */

@@ -12,6 +12,7 @@ import { ENGINE_DIAGNOSTICS } from '../diagnostics/engine.js';
 import { diag } from '../diagnostics/make.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import { CaptureStore } from '../model/store.js';
+import { escapeLines } from '../output/escape.js';
 import { App } from './App.js';
 import { loadCapture } from './load-capture.js';
 import { colorsWanted } from './theme.js';
@@ -43,7 +44,7 @@ export function openKeys(input: string): Keys | { error: string } {
 export async function runTui(opts: { input: string; pipeline: PipelineOptions }): Promise<number> {
   const keys = openKeys(opts.input);
   if ('error' in keys) {
-    process.stderr.write(`h2scope: ${keys.error}\n`);
+    process.stderr.write(`h2scope: ${escapeLines(keys.error)}\n`);
     return 2;
   }
   const store = new CaptureStore();

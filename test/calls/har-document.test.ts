@@ -45,11 +45,13 @@ describe('HAR log from spooled entries', () => {
     expect(new Set(log.log.entries.map((e) => e.connection)).size).toBeGreaterThan(5);
   });
 
-  it('removes its temporary directory after the log, when stopped half way, and when discarded', async () => {
+  it('leaves no temporary file at any time: unlinked once opened, closed after the log or when discarded', async () => {
     const whole = await harWriter('samples/grpc-js-unary.pcap', true);
     const dir1 = whole.spoolDir!;
-    expect(existsSync(dir1)).toBe(true);
+    // Unlinked at once (issue 14): nothing is left behind whatever ends the process (SIGTERM, SIGKILL).
+    expect(existsSync(dir1)).toBe(false);
     text(whole.document());
+    expect(whole.spoolDir).toBeNull();
     expect(existsSync(dir1)).toBe(false);
     const half = await harWriter('samples/grpc-js-unary.pcap', true);
     const dir2 = half.spoolDir!;

@@ -69,15 +69,21 @@ describe('live input', { timeout: 60_000 }, () => {
     expect(child.stderr()).toBe('');
   });
 
-  it('SIGINT ends a silent live pipe with what was decoded so far', async () => {
+  it('SIGINT ends a silent live pipe with what was decoded so far, marked incomplete, exit 130', async () => {
     const child = start(['--format', 'ndjson', '-']);
     await drip(child.proc, STREAMING.subarray(0, STREAMING.length >> 1));
     await child.linesAtLeast(1);
     child.proc.kill('SIGINT'); // stdin stays open: the pending read must not keep the process alive
-    expect(await child.exited).toBe(0);
-    const last = JSON.parse(child.lines.at(-1)!) as { type: string; capture: { packets: number } };
+    // Issue 14: an interrupted report is not the capture's; 130 = 128 + SIGINT (it was 0).
+    expect(await child.exited).toBe(130);
+    const last = JSON.parse(child.lines.at(-1)!) as {
+      type: string;
+      capture: { packets: number; complete: boolean };
+    };
     expect(last.type).toBe('capture');
     expect(last.capture.packets).toBeGreaterThan(0);
+    expect(last.capture.complete).toBe(false);
+    expect(child.lines.some((l) => l.includes('"engine.interrupted"'))).toBe(true);
     expect(child.stderr()).not.toMatch(/\n\s+at /); // no stack trace
     child.proc.stdin.destroy();
   });

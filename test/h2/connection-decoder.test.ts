@@ -345,13 +345,15 @@ describe('H2ConnectionDecoder: end of capture and limits', () => {
     expect(diags(end)[0]!.evidence).toMatchObject({ stream: 1, bytes: 1, from: 'client' });
   });
 
-  it('warns about header lists over the configured limits and keeps decoding', () => {
+  it('keeps a header list up to the size limit, counts the fields beyond it, and keeps decoding', () => {
     const many: Array<[string, string]> = Array.from({ length: 5 }, (_, i) => [`x-${i}`, 'v'.repeat(20)]);
     const dec = new H2ConnectionDecoder({ connection: 'c', maxHeaderFields: 4, maxHeaderListSize: 200 });
     const events = dec.push('client', frame(0x1, 0x4, 1, encoder()(many)), 1, 1);
     expect(codes(events)).toEqual(['h2.headers.too-large', 'h2.headers.too-many']);
-    expect(diags(events)[0]!.evidence).toMatchObject({ size: 5 * (3 + 20 + 32), limit: 200 });
-    expect(frames(events)[0]!.headers).toEqual(many);
+    expect(diags(events)[0]!.evidence).toMatchObject({ size: 5 * (3 + 20 + 32), limit: 200, omitted: 2 });
+    // 3 fields of 55 fit in 200; the 4th would not: it and the 5th are counted, not kept.
+    expect(frames(events)[0]!.headers).toEqual(many.slice(0, 3));
+    expect(frames(events)[0]!.headersOmitted).toEqual({ fields: 2, size: 110 });
   });
 
   it('turns malformed frames into diagnostics with the frame in evidence', () => {

@@ -21,11 +21,15 @@ export interface SweepResult {
   written: number;
 }
 
-/** Decodes `bytes`, delivered in pieces of `chunkSize` bytes (the reader must not care where they split). */
+/**
+ * Decodes `bytes`, delivered in pieces of `chunkSize` bytes (the reader must not care where they split).
+ * `extra` sinks (other writers) receive every record too.
+ */
 export async function decodeBytes(
   bytes: Buffer,
   chunkSize = 64 * 1024,
   opts: Omit<PipelineOptions, 'file'> = {},
+  ...extra: RecordSink[]
 ): Promise<SweepResult> {
   const diagnostics: Diagnostic[] = [];
   let frames = 0;
@@ -34,7 +38,7 @@ export async function decodeBytes(
   const count = (line: string): void => {
     written += line.length;
   };
-  const writers = [ndjsonSink(count), textSink(count)];
+  const writers = [ndjsonSink(count), textSink(count), ...extra];
   const sink: RecordSink = {
     connection: (rec) => {
       connections++;
