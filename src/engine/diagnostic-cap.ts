@@ -15,10 +15,15 @@ export const DEFAULT_MAX_DIAGNOSTICS_PER_CODE = 1000;
 export class DiagnosticCap implements RecordSink {
   private readonly counts = new Map<string, number>();
 
+  /** Optional hooks are forwarded only when the sink has them (the engine checks for them). */
+  readonly opened?: RecordSink['opened'];
+
   constructor(
     private readonly sink: RecordSink,
     private readonly limit: number,
-  ) {}
+  ) {
+    if (sink.opened) this.opened = (peers) => sink.opened!(peers);
+  }
 
   connection: RecordSink['connection'] = (rec) => this.sink.connection(rec);
   frame: RecordSink['frame'] = (rec, ev) => this.sink.frame(rec, ev);
