@@ -75,6 +75,11 @@ export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?:
     text: 'A TLS key log (the SSLKEYLOGFILE format) to decrypt TLS connections; pcapng files with embedded secrets need none.',
     example: 'decrypting tls',
   },
+  'snapshot-interval': {
+    arg: 'SECONDS',
+    text: 'With `--format ndjson`: every SECONDS of capture time, a `connection` line for each connection still open that saw packets since its previous one, its record marked `"open": true` (endReason `"open"`, figures as of `end`); the final record follows when the connection ends. `0`: none. Default 10 when the capture comes from stdin (`-`, a live pipe), else 0, so reports of files are unchanged ([output.md](output.md#open-connections)).',
+    example: 'ndjson: open connections',
+  },
   quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
   help: { text: 'The help text below, and exit 0.', example: 'help' },
   version: { text: 'Print the version and exit 0.' },
@@ -124,6 +129,22 @@ export const EXAMPLES: ExampleGroup[] = [
         text: 'Records are written as soon as they are complete; a connection record follows its frames and calls; the `capture` record is last.',
         argv: [UNARY, '--format', 'ndjson'],
         maxLines: 12,
+        maxWidth: 150,
+      },
+      {
+        title: 'ndjson: open connections',
+        text: 'A connection that has not ended is shown by snapshots: `connection` lines with `"open": true` (endReason `"open"`, figures as of `end`), one per interval while it changes, then its final record. Here every second of capture time of a connection sending keepalive PINGs (jq keeps the connection lines).',
+        argv: ['samples/grpc-keepalive.pcap', '--format', 'ndjson', '--snapshot-interval', '1'],
+        jq: jqLines(
+          '-c \'select(.type=="connection") | .connection | [.open, .endReason, .end, .frameCount, (.pings.client | {sent, rttMs})]\'',
+          (r) => {
+            if (r['type'] !== 'connection') return undefined;
+            const c = r['connection'] as Record<string, unknown>;
+            const pings = c['pings'] as { client: Record<string, unknown> } | undefined;
+            const client = pings && { sent: pings.client['sent'], rttMs: pings.client['rttMs'] };
+            return [c['open'] ?? null, c['endReason'], c['end'], c['frameCount'], client ?? null];
+          },
+        ),
         maxWidth: 150,
       },
       {

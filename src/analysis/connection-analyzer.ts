@@ -94,6 +94,41 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     };
   }
 
+  /**
+   * The analysis fields of the open connection as they stand (Engine.snapshot()): what end() would add,
+   * without its side effects (streams refused by a GOAWAY are marked only at the end, violations only
+   * judged there) and with copies of the lists that go on changing, so the snapshot stays as it was taken.
+   */
+  snapshot(record: ConnectionRecord): Record<string, unknown> | undefined {
+    const frames = this.framesFrom.client + this.framesFrom.server;
+    if (frames === 0 && record.h2Detection === null) return undefined;
+    const inexact = record.h2Detection === 'mid-connection' ? INEXACT['session.mid-connection']! : null;
+    const why = this.inexact ?? inexact;
+    const flow = (r: Role) => {
+      const rec = this.flow[r].record();
+      return { ...rec, stalls: rec.stalls.slice() };
+    };
+    const settings = this.settings.record();
+    for (const side of [settings.client, settings.server]) side.frames = side.frames.map((f) => ({ ...f }));
+    const omitted = this.streams.omitted;
+    const extend: Partial<ConnectionRecord> = {
+      flowControl: {
+        exact: why === null,
+        ...(why !== null ? { note: why } : {}),
+        client: flow('client'),
+        server: flow('server'),
+      },
+      settings,
+      pings: this.pings.record(record.end, this.opts.pingAckTimeoutMs),
+      goaway: this.goaway.current(this.streams),
+      streams: this.streams.records().map((st) => ({ ...st, states: st.states.slice() })),
+      ...(omitted > 0 ? { streamsOmitted: omitted } : {}),
+      concurrency: this.concurrency.record((r) => this.streamLimit(r, false)),
+      hpack: this.hpack.record((r) => this.settings.value(peerOf(r), 'HEADER_TABLE_SIZE') ?? null),
+    };
+    return extend as Record<string, unknown>;
+  }
+
   private facts(record: ConnectionRecord, reason: TcpEndReason): ConnectionFacts {
     if (record.h2Detection === 'mid-connection') this.inexact ??= INEXACT['session.mid-connection']!;
     const goaways = this.goaway.finish(this.streams); // marks refused streams: before any record

@@ -19,6 +19,9 @@ Output:
                             match EXPR (see "Filters" below)
   -w, --write-pcap FILE     also write the packets of the matching connections to FILE (pcap)
       --fail-on LEVEL       exit 3 when a diagnostic of LEVEL (error | warning) or worse exists
+      --snapshot-interval S with --format ndjson: a "connection" line ("open": true) for each
+                            open connection that changed, every S seconds of capture time
+                            (0: none; default 10 when reading stdin, else 0)
 
 Decoding:
   -p, --port N              treat TCP port N as HTTP/2 even without a connection preface

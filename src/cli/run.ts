@@ -80,6 +80,7 @@ function prepare(opts: CliOptions): Prepared | string {
     grpcPorts: opts.grpcPorts,
     ...schemaOptions,
     keylog: opts.keylog,
+    snapshotInterval: opts.snapshotInterval,
   };
   return { pipeline, filter };
 }

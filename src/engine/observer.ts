@@ -31,6 +31,11 @@ export interface ConnectionObserver {
     record: ConnectionRecord,
     reason: TcpEndReason,
   ): { outputs: ObserverOutput[]; extend?: Record<string, unknown> };
+  /**
+   * The connection is still open and someone asked for its record (a snapshot): the fields `end` would add
+   * now, as they stand. No side effect, no output; may be called any number of times, so it must be cheap.
+   */
+  snapshot?(record: ConnectionRecord): Record<string, unknown> | undefined;
 }
 
 export type ConnectionObserverFactory = (conn: TcpConnectionInfo) => ConnectionObserver;

@@ -35,6 +35,8 @@ export interface PipelineOptions {
   keylog?: string | null;
   /** Per-field HPACK representation reports on header frames: only the TUI's inspector reads them. */
   hpackReports?: boolean;
+  /** Seconds of capture time between snapshots of open connections (RecordSink.connectionUpdate); 0: none. */
+  snapshotInterval?: number;
 }
 
 /** `schema` is null when none was asked for (no --proto, no --descriptor-set): messages decode schema-less. */
@@ -114,6 +116,7 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
       observers,
       captureObservers,
       keyLog,
+      snapshotInterval: opts.snapshotInterval ?? 0,
     },
     sink,
   );

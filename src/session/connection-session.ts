@@ -124,6 +124,18 @@ export class ConnectionSession {
     return out;
   }
 
+  /**
+   * The connection record as it stands, while the connection is open: the same fields as the final one,
+   * `end` the given capture time, endReason "open" and `open: true`. Changes nothing (the decoder is not
+   * flushed, a session still deciding stays undecided: it reads as protocol "unknown" until then).
+   */
+  snapshot(time: number, stats: TcpConnectionStats): ConnectionRecord {
+    if (this.tls) return this.tls.snapshot(time, stats);
+    const rec = this.record(time, 'open', stats);
+    rec.open = true;
+    return rec;
+  }
+
   private serverDir(): Dir {
     return this.clientDir === 0 ? 1 : 0;
   }
@@ -421,7 +433,7 @@ export class ConnectionSession {
     return events;
   }
 
-  private record(end: number, endReason: TcpEndReason, stats: TcpConnectionStats): ConnectionRecord {
+  private record(end: number, endReason: TcpEndReason | 'open', stats: TcpConnectionStats): ConnectionRecord {
     const c = this.clientDir;
     const s = this.serverDir();
     const rec: ConnectionRecord = {
