@@ -1,12 +1,20 @@
 import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { ConnectionObserver, ConnectionObserverFactory, ObservedEvent } from '../engine/observer.js';
+import type {
+  ConnectionObserver,
+  ConnectionObserverFactory,
+  ObservedEvent,
+  ObserverOutput,
+} from '../engine/observer.js';
 import type { H2Event } from '../h2/types.js';
+import type { CallRecord } from '../records/call.js';
 import type { ConnectionRecord, FrameRecord, Role } from '../records/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
-import { callFacts, type CallFacts } from './call-facts.js';
+import { callFacts } from './call-facts.js';
+import { CallLedger } from './call-ledger.js';
 import { ConcurrencyTracker } from './concurrency.js';
 import type { ConnectionFacts, SeenDiagnostic } from './connection-facts.js';
+import { detectClientCancel, detectDeadlineExceeded, detectDeadlineOverrun } from './detect-calls.js';
 import { CONNECTION_DETECTORS } from './detectors.js';
 import { FlowDirection } from './flow-direction.js';
 import { GoawayTracker } from './goaway.js';
@@ -27,6 +35,9 @@ const INEXACT: Record<string, string> = {
 
 const MAX_SEEN = 50;
 
+const NO_OUTPUT: ObserverOutput[] = [];
+const NO_STREAMS: ReadonlySet<number> = new Set();
+
 /**
  * The connection analysis: one per TCP connection, fed every HTTP/2 event in capture order (and the
  * gRPC calls of the observer before it). It keeps the per-connection state over time (flow control,
@@ -41,7 +52,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   private readonly concurrency: ConcurrencyTracker;
   private readonly goaway = new GoawayTracker();
   private readonly hpack: HpackOccupancy;
-  private readonly calls: CallFacts[] = [];
+  /** Made at the first call: most connections of a capture carry a few, idle ones none. */
+  private ledger: CallLedger | null = null;
   private readonly seen: SeenDiagnostic[] = [];
   private readonly violations: StateViolation[] = [];
   private violationCount = 0;
@@ -64,11 +76,27 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     this.hpack = new HpackOccupancy(opts.maxSeriesPoints);
   }
 
-  event(ev: ObservedEvent): [] {
-    if (ev.kind === 'call') this.calls.push(callFacts(ev.call));
-    else if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
+  event(ev: ObservedEvent): ObserverOutput[] {
+    if (ev.kind === 'call') return this.call(ev.call);
+    if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
     else if (ev.kind === 'frame') this.frame(ev);
-    return [];
+    return NO_OUTPUT;
+  }
+
+  /** A call ended: kept for the detectors, or the oldest kept one judged now (CallLedger). */
+  private call(call: CallRecord): ObserverOutput[] {
+    const ledger = (this.ledger ??= new CallLedger(this.opts.maxPendingCalls, this.opts.maxTrackedStreams));
+    const judged = ledger.add(callFacts(call));
+    if (judged === null) return NO_OUTPUT;
+    const one = {
+      id: this.conn.id,
+      opts: this.opts,
+      streams: this.streams,
+      calls: [judged],
+      okDurations: (m: string | null) => ledger.okDurations(m),
+    };
+    const found = [...detectDeadlineExceeded(one), ...detectDeadlineOverrun(one), ...detectClientCancel(one)];
+    return found.map((diagnostic) => ({ kind: 'diagnostic' as const, diagnostic }));
   }
 
   end(record: ConnectionRecord, reason: TcpEndReason) {
@@ -155,7 +183,9 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       goaways,
       violations: this.violations,
       violationCount: this.violationCount,
-      calls: this.calls,
+      calls: this.ledger?.pending ?? [],
+      grpcResets: this.ledger?.resetStreams ?? NO_STREAMS,
+      okDurations: (m) => this.ledger?.okDurations(m) ?? [],
       seen: this.seen,
       framesFrom: this.framesFrom,
       lastActivity: this.lastActivity,

@@ -30,6 +30,7 @@ import { Base64Stream, parseWebTrailers } from './grpc-web.js';
 import { headerValue } from './metadata.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, GrpcMessageReader, type GrpcMessage } from './message-reader.js';
 import type { GrpcSchema } from './schema.js';
+import { ClosedStreams } from './closed-streams.js';
 
 export interface GrpcCallTrackerOptions {
   connection: string;
@@ -61,7 +62,7 @@ export class GrpcCallTracker {
   private readonly config: TrackerConfig;
   private readonly calls = new Map<number, CallState>();
   /** Streams already reported, or known not to be gRPC: later frames on them are ignored. */
-  private readonly closed = new Set<number>();
+  private readonly closed = new ClosedStreams();
   /** END_STREAM of a HEADERS frame whose block continues in CONTINUATION frames, by "stream:role". */
   private readonly openBlocks = new Map<string, boolean>();
   private goawayLastStream: number | null = null;
@@ -107,7 +108,7 @@ export class GrpcCallTracker {
   }
 
   private onHeaderFrame(f: FrameRecord, fields: HeaderField[] | undefined): GrpcEvent[] {
-    if (f.stream === 0 || this.closed.has(f.stream)) return NONE;
+    if (f.stream === 0 || this.isClosed(f.stream)) return NONE;
     // The key is built only while a block is open somewhere (rare): not a string per HEADERS frame.
     const endHeaders = f.flags.includes('END_HEADERS');
     const key = endHeaders && this.openBlocks.size === 0 ? '' : `${f.stream}:${f.from}`;
@@ -199,7 +200,7 @@ export class GrpcCallTracker {
   }
 
   private onData(f: FrameRecord, data: Buffer): GrpcEvent[] {
-    if (f.stream === 0 || this.closed.has(f.stream)) return NONE;
+    if (f.stream === 0 || this.isClosed(f.stream)) return NONE;
     const state = this.calls.get(f.stream) ?? this.open(f.stream, f.time, 'candidate');
     const dir = directionOf(f.from);
     const side = state[dir];
@@ -355,6 +356,10 @@ export class GrpcCallTracker {
     if (state.held.length === 0 && diagnostics.length === 0) return NONE; // most frames
     const all = [...state.held.splice(0), ...diagnostics];
     return all.map((diagnostic) => ({ kind: 'diagnostic', diagnostic }));
+  }
+
+  private isClosed(stream: number): boolean {
+    return this.closed.has(stream, this.calls.has(stream));
   }
 
   private drop(state: CallState): GrpcEvent[] {
