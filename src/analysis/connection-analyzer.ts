@@ -8,7 +8,13 @@ import type {
 } from '../engine/observer.js';
 import type { H2Event } from '../h2/types.js';
 import type { CallRecord } from '../records/call.js';
-import type { ConnectionRecord, FrameRecord, Role } from '../records/records.js';
+import type {
+  ConcurrencyRecord,
+  ConnectionRecord,
+  FrameRecord,
+  HpackRecord,
+  Role,
+} from '../records/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
 import { callFacts } from './call-facts.js';
 import { CallLedger } from './call-ledger.js';
@@ -46,12 +52,19 @@ const NO_STREAMS: ReadonlySet<number> = new Set();
  */
 export class ConnectionAnalyzer implements ConnectionObserver {
   private readonly settings: SettingsTimeline;
-  private readonly flow: Record<Role, FlowDirection>;
+  /**
+   * Flow control per sending side, stream concurrency and HPACK occupancy are made at their first use: an
+   * idle open connection (SETTINGS, then nothing for hours) is most of a live capture's connections, and
+   * these were half of what one cost (docs/performance.md, "Live and long-lived connections"). Read before
+   * that, they are what a new one says (the same record fields).
+   */
+  private clientFlow: FlowDirection | null = null;
+  private serverFlow: FlowDirection | null = null;
   private readonly pings: PingTracker;
   private readonly streams: StreamTable;
-  private readonly concurrency: ConcurrencyTracker;
+  private concurrency: ConcurrencyTracker | null = null;
   private readonly goaway = new GoawayTracker();
-  private readonly hpack: HpackOccupancy;
+  private hpack: HpackOccupancy | null = null;
   /** Made at the first call: most connections of a capture carry a few, idle ones none. */
   private ledger: CallLedger | null = null;
   private readonly seen: SeenDiagnostic[] = [];
@@ -66,14 +79,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     private readonly opts: AnalysisOptions,
   ) {
     this.settings = new SettingsTimeline(opts.maxListed);
-    this.flow = {
-      client: new FlowDirection('client', conn.start, opts),
-      server: new FlowDirection('server', conn.start, opts),
-    };
     this.pings = new PingTracker(opts.maxListed);
     this.streams = new StreamTable(opts.maxStreams, opts.maxTrackedStreams);
-    this.concurrency = new ConcurrencyTracker(opts.maxSeriesPoints, (r) => this.streamLimit(r, true));
-    this.hpack = new HpackOccupancy(opts.maxSeriesPoints);
   }
 
   event(ev: ObservedEvent): ObserverOutput[] {
@@ -113,8 +120,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       goaway: facts.goaways,
       streams,
       ...(omitted > 0 ? { streamsOmitted: omitted } : {}),
-      concurrency: this.concurrency.record((r) => this.streamLimit(r, false)),
-      hpack: this.hpack.record((r) => this.settings.value(peerOf(r), 'HEADER_TABLE_SIZE') ?? null),
+      concurrency: this.concurrencyRecord(),
+      hpack: this.hpackRecord(),
     };
     return {
       outputs: diagnostics.map((diagnostic) => ({ kind: 'diagnostic' as const, diagnostic })),
@@ -133,7 +140,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     const inexact = record.h2Detection === 'mid-connection' ? INEXACT['session.mid-connection']! : null;
     const why = this.inexact ?? inexact;
     const flow = (r: Role) => {
-      const rec = this.flow[r].record();
+      const rec = (this.flowIfAny(r) ?? this.newFlow(r)).record();
       return { ...rec, stalls: rec.stalls.slice() };
     };
     const settings = this.settings.record();
@@ -151,8 +158,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       goaway: this.goaway.current(this.streams),
       streams: this.streams.records().map((st) => ({ ...st, states: st.states.slice() })),
       ...(omitted > 0 ? { streamsOmitted: omitted } : {}),
-      concurrency: this.concurrency.record((r) => this.streamLimit(r, false)),
-      hpack: this.hpack.record((r) => this.settings.value(peerOf(r), 'HEADER_TABLE_SIZE') ?? null),
+      concurrency: this.concurrencyRecord(),
+      hpack: this.hpackRecord(),
     };
     return extend as Record<string, unknown>;
   }
@@ -171,15 +178,15 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       flowControl: {
         exact,
         ...(this.inexact !== null ? { note: this.inexact } : {}),
-        client: this.flow.client.record(),
-        server: this.flow.server.record(),
+        client: this.flowOf('client').record(),
+        server: this.flowOf('server').record(),
       },
-      flow: this.flow,
+      flow: { client: this.flowOf('client'), server: this.flowOf('server') },
       settings: this.settings,
       pings: this.pings,
       pingsRecord: this.pings.record(record.end, this.opts.pingAckTimeoutMs),
       streams: this.streams,
-      concurrency: this.concurrency,
+      concurrency: this.concurrencyTracker(),
       goaways,
       violations: this.violations,
       violationCount: this.violationCount,
@@ -196,7 +203,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     const f = ev.frame;
     this.framesFrom[f.from]++;
     if (f.type !== 'PING') this.lastActivity = f.time;
-    if (ev.hpack !== undefined) this.hpack.onBlock(f.from, f.time, ev.hpack);
+    if (ev.hpack !== undefined)
+      (this.hpack ??= new HpackOccupancy(this.opts.maxSeriesPoints)).onBlock(f.from, f.time, ev.hpack);
     switch (f.type) {
       case 'SETTINGS': {
         const applied = this.settings.onFrame(f);
@@ -204,14 +212,15 @@ export class ConnectionAnalyzer implements ConnectionObserver {
         break;
       }
       case 'PING':
-        this.pings.onPing(f, this.concurrency.totalActive, this.streams.openedCount);
+        this.pings.onPing(f, this.concurrency?.totalActive ?? 0, this.streams.openedCount);
         break;
       case 'GOAWAY':
         this.goaway.onGoaway(f, this.streams);
         break;
       case 'WINDOW_UPDATE':
         // The receiver grants window to the other side's DATA.
-        if (f.increment !== undefined) this.flow[peerOf(f.from)].windowUpdate(f.stream, f.increment, f.time);
+        if (f.increment !== undefined)
+          this.flowOf(peerOf(f.from)).windowUpdate(f.stream, f.increment, f.time);
         break;
       default:
         if (f.stream > 0) this.streamFrame(f, ev);
@@ -224,16 +233,45 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       // value as created at the stream's opening and moved by every SETTINGS change since (§6.9.2).
       const opened = this.streams.get(f.stream)?.opened ?? f.time;
       const pending = this.settings.pending(peerOf(f.from), 'INITIAL_WINDOW_SIZE');
-      this.flow[f.from].data(f.stream, f.length, f.time, f.index, pending, opened);
+      this.flowOf(f.from).data(f.stream, f.length, f.time, f.index, pending, opened);
     }
     const change = this.streams.onFrame(f, ev.fields);
     if (change === null) return;
     if (change.violation !== null) this.violation(change.violation);
-    this.concurrency.onChange(change, f.time);
+    this.concurrencyTracker().onChange(change, f.time);
     if (change.after === 'closed') {
-      this.flow.client.close(change.entry.id);
-      this.flow.server.close(change.entry.id);
+      this.clientFlow?.close(change.entry.id);
+      this.serverFlow?.close(change.entry.id);
     }
+  }
+
+  private flowIfAny(sender: Role): FlowDirection | null {
+    return sender === 'client' ? this.clientFlow : this.serverFlow;
+  }
+
+  private newFlow(sender: Role): FlowDirection {
+    return new FlowDirection(sender, this.conn.start, this.opts);
+  }
+
+  private flowOf(sender: Role): FlowDirection {
+    if (sender === 'client') return (this.clientFlow ??= this.newFlow('client'));
+    return (this.serverFlow ??= this.newFlow('server'));
+  }
+
+  private concurrencyTracker(): ConcurrencyTracker {
+    return (this.concurrency ??= new ConcurrencyTracker(this.opts.maxSeriesPoints, (r) =>
+      this.streamLimit(r, true),
+    ));
+  }
+
+  private concurrencyRecord(): ConcurrencyRecord {
+    const tracker = this.concurrency ?? new ConcurrencyTracker(this.opts.maxSeriesPoints, () => null);
+    return tracker.record((r) => this.streamLimit(r, false));
+  }
+
+  private hpackRecord(): HpackRecord {
+    const occupancy = this.hpack ?? new HpackOccupancy(this.opts.maxSeriesPoints);
+    return occupancy.record((r) => this.settings.value(peerOf(r), 'HEADER_TABLE_SIZE') ?? null);
   }
 
   private violation(v: StateViolation): void {
@@ -244,7 +282,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   /** SETTINGS acknowledged: what changes for the acknowledging side's sending (RFC 9113 §6.5.3, §6.9.2). */
   private apply(applied: AppliedSettings): void {
     const initial = applied.values['INITIAL_WINDOW_SIZE'];
-    if (initial !== undefined) this.flow[peerOf(applied.announcer)].applyInitialWindow(initial, applied.time);
+    if (initial !== undefined)
+      this.flowOf(peerOf(applied.announcer)).applyInitialWindow(initial, applied.time);
   }
 
   /**
@@ -265,7 +304,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     if (why !== undefined) this.inexact ??= why;
     if (d.code === 'session.h2c-upgrade') {
       const time = d.time ?? this.conn.start;
-      this.concurrency.onChange(this.streams.upgraded(time), time);
+      this.concurrencyTracker().onChange(this.streams.upgraded(time), time);
     }
     if (this.seen.length >= MAX_SEEN) return;
     const from = d.evidence?.['from'];

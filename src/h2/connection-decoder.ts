@@ -92,7 +92,7 @@ export class H2ConnectionDecoder {
   acknowledgedSettings(from: Role, settings: Array<[number, number]>): void {
     const dir = this.dirs[from];
     const peer = from === 'client' ? this.dirs.server : this.dirs.client;
-    dir.limits.unacked.unshift(settings);
+    dir.limits.sentBefore(settings);
     peer.limits.applyAck(dir.limits, peer.hpack);
   }
 
@@ -112,13 +112,18 @@ export class H2ConnectionDecoder {
   private direction(role: Role): Direction {
     const hpack = new HpackDecoder();
     const limits = new SendLimits();
-    const listLimits = {
-      maxListSize: this.opts.maxHeaderListSize ?? DEFAULT_HEADER_LIST_LIMITS.maxListSize,
-      maxFields: this.opts.maxHeaderFields ?? DEFAULT_HEADER_LIST_LIMITS.maxFields,
-    };
+    const { maxHeaderListSize, maxHeaderFields } = this.opts;
+    // The defaults are one shared object: it is never written to.
+    const listLimits =
+      maxHeaderListSize === undefined && maxHeaderFields === undefined
+        ? DEFAULT_HEADER_LIST_LIMITS
+        : {
+            maxListSize: maxHeaderListSize ?? DEFAULT_HEADER_LIST_LIMITS.maxListSize,
+            maxFields: maxHeaderFields ?? DEFAULT_HEADER_LIST_LIMITS.maxFields,
+          };
     return {
       role,
-      stream: new DirectionStream(() => limits.maxFrameSize),
+      stream: new DirectionStream(limits),
       hpack,
       blocks: new HeaderBlocks(hpack, {
         connection: this.opts.connection,
@@ -172,7 +177,7 @@ export class H2ConnectionDecoder {
       for (const diagnostic of blocks.diagnostics) out.push({ kind: 'diagnostic', diagnostic });
     if (d.kind === 'SETTINGS') {
       const peer = dir.role === 'client' ? this.dirs.server : this.dirs.client;
-      if (!d.ack) dir.limits.unacked.push(d.settings);
+      if (!d.ack) dir.limits.sent(d.settings);
       else dir.limits.applyAck(peer.limits, dir.hpack);
     }
   }
