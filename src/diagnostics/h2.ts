@@ -57,6 +57,11 @@ export const H2_DIAGNOSTICS = {
     title: 'CONTINUATION expected',
     text: 'Header block on stream {blockStream} was still open, but {type} on stream {stream} came instead of its CONTINUATION (RFC 9113 §6.10); the block is dropped',
   },
+  'h2.header-block-cut': {
+    severity: 'error',
+    title: 'Header block cut',
+    text: 'Header block on stream {stream} reached {bytes} bytes in {frames} frames without END_HEADERS, past the limit of {limitBytes} bytes or {limitFrames} frames (a CONTINUATION flood, CVE-2024-27316, looks like this); it is dropped, the rest of it skipped, and HPACK state is lost',
+  },
   'h2.continuation-unexpected': {
     severity: 'error',
     title: 'Unexpected CONTINUATION',

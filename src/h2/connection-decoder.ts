@@ -17,6 +17,10 @@ export interface H2ConnectionOptions {
   maxHeaderListSize?: number;
   /** Warn above this many fields in one header list; default 200. */
   maxHeaderFields?: number;
+  /** Cut a header block (HEADERS + CONTINUATIONs) past this many fragment bytes; default 1 MiB. */
+  maxHeaderBlockBytes?: number;
+  /** Cut a header block past this many frames; default 1,000. */
+  maxHeaderBlockFrames?: number;
   /**
    * Attach each header block's representations and table insertions to its frame event (the TUI's HPACK
    * inspector). Off by default: it is a second pass over every block that reports do not need.
@@ -112,15 +116,18 @@ export class H2ConnectionDecoder {
   private direction(role: Role): Direction {
     const hpack = new HpackDecoder();
     const limits = new SendLimits();
-    const { maxHeaderListSize, maxHeaderFields } = this.opts;
+    const { maxHeaderListSize, maxHeaderFields, maxHeaderBlockBytes, maxHeaderBlockFrames } = this.opts;
+    const d = DEFAULT_HEADER_LIST_LIMITS;
+    const custom = [maxHeaderListSize, maxHeaderFields, maxHeaderBlockBytes, maxHeaderBlockFrames];
     // The defaults are one shared object: it is never written to.
-    const listLimits =
-      maxHeaderListSize === undefined && maxHeaderFields === undefined
-        ? DEFAULT_HEADER_LIST_LIMITS
-        : {
-            maxListSize: maxHeaderListSize ?? DEFAULT_HEADER_LIST_LIMITS.maxListSize,
-            maxFields: maxHeaderFields ?? DEFAULT_HEADER_LIST_LIMITS.maxFields,
-          };
+    const listLimits = custom.every((v) => v === undefined)
+      ? d
+      : {
+          maxListSize: maxHeaderListSize ?? d.maxListSize,
+          maxFields: maxHeaderFields ?? d.maxFields,
+          maxBlockBytes: maxHeaderBlockBytes ?? d.maxBlockBytes,
+          maxBlockFrames: maxHeaderBlockFrames ?? d.maxBlockFrames,
+        };
     return {
       role,
       stream: new DirectionStream(limits),

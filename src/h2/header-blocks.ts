@@ -9,20 +9,34 @@ import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
 import { rawLength } from './header-field.js';
 import type { HeaderField } from './types.js';
 
-/** Limits on one decoded header list; crossing one is a warning, decoding goes on. */
+/**
+ * Limits on one header block. Crossing a list limit is a warning, decoding goes on; crossing a block
+ * limit (an endless block: CONTINUATION without END_HEADERS) cuts it, as servers do since CVE-2024-27316,
+ * so one never-ending block cannot hold the memory of a live capture.
+ */
 export interface HeaderListLimits {
   /** RFC 9113 §6.5.2 size (name + value + 32 per field). Default 256 KiB, as Wireshark. */
   maxListSize: number;
   /** Default 200 fields, as Wireshark. */
   maxFields: number;
+  /** Bytes of header block fragments joined before END_HEADERS. Default 1 MiB. */
+  maxBlockBytes: number;
+  /** HEADERS/PUSH_PROMISE plus CONTINUATION frames of one block. Default 1,000. */
+  maxBlockFrames: number;
 }
 
-export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = { maxListSize: 256 * 1024, maxFields: 200 };
+export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = {
+  maxListSize: 256 * 1024,
+  maxFields: 200,
+  maxBlockBytes: 1024 * 1024,
+  maxBlockFrames: 1_000,
+};
 
 interface OpenBlock {
   stream: number;
   fragments: Buffer[];
   length: number;
+  frames: number;
 }
 
 export interface BlockOutcome {
@@ -46,6 +60,8 @@ const NOTHING: BlockOutcome = Object.freeze({ diagnostics: Object.freeze([]) as 
  */
 export class HeaderBlocks {
   private block: OpenBlock | null = null;
+  /** A block cut at the limits: its further CONTINUATIONs are skipped up to END_HEADERS. */
+  private cut: { stream: number } | null = null;
   /** The decoder's loss count at this side's previous block. */
   private lossesSeen = 0;
 
@@ -61,9 +77,16 @@ export class HeaderBlocks {
 
   onFrame(d: DecodedFrame, rec: FrameRecord): BlockOutcome {
     const blockFrame = d.kind === 'HEADERS' || d.kind === 'PUSH_PROMISE' || d.kind === 'CONTINUATION';
-    if (!blockFrame && this.block === null) return NOTHING;
+    if (!blockFrame && this.block === null && this.cut === null) return NOTHING;
+    const cut = this.cut;
+    if (cut !== null && d.kind === 'CONTINUATION' && d.raw.stream === cut.stream) return this.skipCut(d, rec);
     const out: BlockOutcome = { diagnostics: [] };
     const where = { index: rec.index, type: rec.type, stream: rec.stream, time: rec.time };
+    if (cut !== null) {
+      // The cut block was still open (its state is already lost): RFC 9113 §6.10 as for any open block.
+      this.cut = null;
+      out.diagnostics.push(this.diag('h2.continuation-expected', { blockStream: cut.stream }, where));
+    }
     const block = this.block;
     const continues = d.kind === 'CONTINUATION' && block !== null && block.stream === d.raw.stream;
     if (block !== null && !continues) {
@@ -77,6 +100,8 @@ export class HeaderBlocks {
       if (continues) {
         block.fragments.push(d.fragment);
         block.length += d.fragment.length;
+        block.frames++;
+        if (this.overLimits(block)) return this.cutBlock(block, d, rec, where, out);
       } else if (block === null) {
         out.diagnostics.push(this.diag('h2.continuation-unexpected', {}, where));
       }
@@ -91,6 +116,45 @@ export class HeaderBlocks {
   /** Bytes were lost: an open block can never be completed. */
   abandon(): void {
     this.block = null;
+    this.cut = null;
+  }
+
+  private overLimits(block: OpenBlock): boolean {
+    const { maxBlockBytes, maxBlockFrames } = this.ctx.limits;
+    return block.length > maxBlockBytes || block.frames > maxBlockFrames;
+  }
+
+  /**
+   * The block passed a limit: its fragments go, the diagnostic says so once, and the HPACK state of this
+   * direction is lost (the encoder's table changed by a block we will never decode).
+   */
+  private cutBlock(
+    block: OpenBlock,
+    d: DecodedFrame,
+    rec: FrameRecord,
+    where: Where,
+    out: BlockOutcome,
+  ): BlockOutcome {
+    this.block = null;
+    const { maxBlockBytes, maxBlockFrames } = this.ctx.limits;
+    const params = {
+      bytes: block.length,
+      frames: block.frames,
+      limitBytes: maxBlockBytes,
+      limitFrames: maxBlockFrames,
+    };
+    out.diagnostics.push(this.diag('h2.header-block-cut', params, where));
+    this.loseState(`the header block on stream ${block.stream} was cut at the limits`, where, out);
+    rec.headersError = 'header block cut: too long without END_HEADERS';
+    if (!hasFlag(d.raw.flags, 'END_HEADERS')) this.cut = { stream: block.stream };
+    return out;
+  }
+
+  /** A CONTINUATION of a cut block: skipped; END_HEADERS ends the skipping. */
+  private skipCut(d: DecodedFrame, rec: FrameRecord): BlockOutcome {
+    rec.headersError = 'header block cut: too long without END_HEADERS';
+    if (hasFlag(d.raw.flags, 'END_HEADERS')) this.cut = null;
+    return NOTHING;
   }
 
   private start(stream: number, fragment: Buffer | null, where: Where, out: BlockOutcome): void {
@@ -103,7 +167,7 @@ export class HeaderBlocks {
       );
       return;
     }
-    this.block = { stream, fragments: [fragment], length: fragment.length };
+    this.block = { stream, fragments: [fragment], length: fragment.length, frames: 1 };
   }
 
   private complete(block: OpenBlock, rec: FrameRecord, where: Where, out: BlockOutcome): void {
