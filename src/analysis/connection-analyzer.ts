@@ -21,6 +21,8 @@ import { CallLedger } from './call-ledger.js';
 import { ConcurrencyTracker } from './concurrency.js';
 import type { ConnectionFacts, SeenDiagnostic } from './connection-facts.js';
 import { detectClientCancel, detectDeadlineExceeded, detectDeadlineOverrun } from './detect-calls.js';
+import { starvation } from './detect-flow.js';
+import { detectFrequentPings, detectIdleDrop } from './detect-keepalive.js';
 import { CONNECTION_DETECTORS } from './detectors.js';
 import { FlowDirection } from './flow-direction.js';
 import { GoawayTracker } from './goaway.js';
@@ -73,6 +75,13 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   private readonly framesFrom: Record<Role, number> = { client: 0, server: 0 };
   private lastActivity: number | null = null;
   private inexact: string | null = null;
+  /** A FIN or RST was seen (the idle-drop check runs at the first). */
+  private closed = false;
+  /**
+   * Diagnostics raised while the connection was open (docs/analysis.md, "When diagnostics are raised"),
+   * by raisedKey: the end-of-connection detectors do not raise them again. Made at the first.
+   */
+  private raised: Set<string> | null = null;
 
   constructor(
     private readonly conn: TcpConnectionInfo,
@@ -86,8 +95,35 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   event(ev: ObservedEvent): ObserverOutput[] {
     if (ev.kind === 'call') return this.call(ev.call);
     if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
-    else if (ev.kind === 'frame') this.frame(ev);
+    else if (ev.kind === 'frame') return this.frame(ev);
+    else if (ev.kind === 'tcp-close' && !this.closed) return this.firstClose(ev.how, ev.time);
     return NO_OUTPUT;
+  }
+
+  /** The first FIN or RST: an idle connection dropped without GOAWAY is known now, not at its end. */
+  private firstClose(how: 'fin' | 'rst', time: number): ObserverOutput[] {
+    this.closed = true;
+    if (this.framesFrom.client + this.framesFrom.server === 0) return NO_OUTPUT;
+    return this.raise(
+      detectIdleDrop({
+        id: this.conn.id,
+        opts: this.opts,
+        reason: how,
+        lastActivity: this.lastActivity,
+        pingsRecord: this.pings.record(time, this.opts.pingAckTimeoutMs),
+        record: { end: time },
+        goaways: this.goaway.count > 0 ? [null] : [],
+        concurrency: { totalActive: this.concurrency?.totalActive ?? 0 },
+      }),
+    );
+  }
+
+  /** Diagnostics raised while the connection is open, remembered so end() does not repeat them. */
+  private raise(found: Diagnostic[]): ObserverOutput[] {
+    if (found.length === 0) return NO_OUTPUT;
+    const raised = (this.raised ??= new Set());
+    for (const d of found) raised.add(raisedKey(d));
+    return found.map((diagnostic) => ({ kind: 'diagnostic' as const, diagnostic }));
   }
 
   /** A call ended: kept for the detectors, or the oldest kept one judged now (CallLedger). */
@@ -110,7 +146,9 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     const frames = this.framesFrom.client + this.framesFrom.server;
     if (frames === 0 && record.h2Detection === null) return { outputs: [] };
     const facts = this.facts(record, reason);
-    const diagnostics = CONNECTION_DETECTORS.flatMap((detect) => detect(facts));
+    const raised = this.raised;
+    const found = CONNECTION_DETECTORS.flatMap((detect) => detect(facts));
+    const diagnostics = raised === null ? found : found.filter((d) => !raised.has(raisedKey(d)));
     const streams = this.streams.records();
     const omitted = this.streams.omitted;
     const extend: Partial<ConnectionRecord> = {
@@ -199,7 +237,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     };
   }
 
-  private frame(ev: Extract<H2Event, { kind: 'frame' }>): void {
+  private frame(ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
     const f = ev.frame;
     this.framesFrom[f.from]++;
     if (f.type !== 'PING') this.lastActivity = f.time;
@@ -211,9 +249,19 @@ export class ConnectionAnalyzer implements ConnectionObserver {
         if (applied !== null) this.apply(applied);
         break;
       }
-      case 'PING':
-        this.pings.onPing(f, this.concurrency?.totalActive ?? 0, this.streams.openedCount);
+      case 'PING': {
+        const active = this.concurrency?.totalActive ?? 0;
+        this.pings.onPing(f, active, this.streams.openedCount);
+        // Keepalive cadence is judged at each idle PING a side sends, until it is found too frequent.
+        const judged = this.raised?.has(`analysis.keepalive.too-frequent|${f.from}|`) === true;
+        if (f.ack !== true && active === 0 && !judged) {
+          const found = detectFrequentPings({ id: this.conn.id, opts: this.opts, pings: this.pings }, [
+            f.from,
+          ]);
+          return this.raise(found);
+        }
         break;
+      }
       case 'GOAWAY':
         this.goaway.onGoaway(f, this.streams);
         break;
@@ -223,11 +271,12 @@ export class ConnectionAnalyzer implements ConnectionObserver {
           this.flowOf(peerOf(f.from)).windowUpdate(f.stream, f.increment, f.time);
         break;
       default:
-        if (f.stream > 0) this.streamFrame(f, ev);
+        if (f.stream > 0) return this.streamFrame(f, ev);
     }
+    return NO_OUTPUT;
   }
 
-  private streamFrame(f: FrameRecord, ev: Extract<H2Event, { kind: 'frame' }>): void {
+  private streamFrame(f: FrameRecord, ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
     if (f.type === 'DATA') {
       // Stream windows are created at their first use with the initial window then in force: the same
       // value as created at the stream's opening and moved by every SETTINGS change since (§6.9.2).
@@ -236,13 +285,28 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       this.flowOf(f.from).data(f.stream, f.length, f.time, f.index, pending, opened);
     }
     const change = this.streams.onFrame(f, ev.fields);
-    if (change === null) return;
+    if (change === null) return NO_OUTPUT;
     if (change.violation !== null) this.violation(change.violation);
     this.concurrencyTracker().onChange(change, f.time);
-    if (change.after === 'closed') {
-      this.clientFlow?.close(change.entry.id);
-      this.serverFlow?.close(change.entry.id);
+    if (change.after !== 'closed') return NO_OUTPUT;
+    const id = change.entry.id;
+    const out = this.inexact === null ? this.starvedAtClose(id) : NO_OUTPUT;
+    this.clientFlow?.close(id);
+    this.serverFlow?.close(id);
+    return out;
+  }
+
+  /** A stream closed: its flow figures are final, so whether it starved for window is known now. */
+  private starvedAtClose(stream: number): ObserverOutput[] {
+    let found: Diagnostic[] | null = null;
+    for (const flow of [this.clientFlow, this.serverFlow]) {
+      const s = flow?.streamRecord(stream) ?? null;
+      if (flow === null || s === null || s.stalls === 0) continue;
+      const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
+      const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
+      if (d !== null) (found ??= []).push(d);
     }
+    return found === null ? NO_OUTPUT : this.raise(found);
   }
 
   private flowIfAny(sender: Role): FlowDirection | null {
@@ -316,6 +380,16 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       time: d.time ?? null,
     });
   }
+}
+
+/**
+ * What identifies a diagnostic the connection analysis may raise early: code, side and stream (one
+ * too-frequent per side, one idle drop, one starvation per sender and stream).
+ */
+function raisedKey(d: Diagnostic): string {
+  const e = d.evidence ?? {};
+  const side = e['from'] ?? e['sender'] ?? '';
+  return `${d.code}|${String(side)}|${d.code === 'analysis.flow.starvation' ? String(d.stream) : ''}`;
 }
 
 /** The factory the pipeline registers (after the gRPC observer, whose calls it reads). */

@@ -24,10 +24,14 @@ export function detectStarvation(facts: ConnectionFacts): Diagnostic[] {
   return out;
 }
 
-function starvation(
-  facts: ConnectionFacts,
+/**
+ * One stream's starvation, judged from its final figures: at its close (ConnectionAnalyzer), or at the
+ * end of the connection for the streams still open then.
+ */
+export function starvation(
+  facts: Pick<ConnectionFacts, 'id' | 'opts'>,
   sender: Role,
-  dir: FlowDirectionRecord,
+  dir: Pick<FlowDirectionRecord, 'stalls' | 'initialWindow'>,
   s: StreamFlowRecord,
 ): Diagnostic | null {
   if (s.stalls === 0 || s.first === null || s.last === null) return null;
