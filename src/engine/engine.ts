@@ -277,7 +277,8 @@ export class Engine {
       if (extend) rec = { ...rec, ...extend };
     });
     this.sink.connection(rec);
-    for (const o of this.opts.captureObservers ?? []) o.connection(rec);
+    for (const o of this.opts.captureObservers ?? [])
+      for (const d of o.connection(rec)) this.sink.diagnostic(d);
   }
 
   /**

@@ -41,8 +41,9 @@ export interface ConnectionObserver {
 export type ConnectionObserverFactory = (conn: TcpConnectionInfo) => ConnectionObserver;
 
 export interface CaptureObserver {
-  connection(record: ConnectionRecord): void;
+  /** A connection ended; returns the whole-capture diagnostics its record completes (churn), if any. */
+  connection(record: ConnectionRecord): Diagnostic[];
   call(call: CallRecord): void;
-  /** At the end of the capture: diagnostics that need the whole capture (churn, imbalance). */
+  /** At the end of the capture: diagnostics that need the whole capture (bursts, imbalance). */
   finish(): Diagnostic[];
 }
