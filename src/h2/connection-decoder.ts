@@ -7,7 +7,7 @@ import { DirectionStream, isFrame, type StreamItem, type StreamNote } from './di
 import { frameRecord } from './frame-record.js';
 import { decodeFrame, type DecodedFrame } from './frames.js';
 import { DEFAULT_HEADER_LIST_LIMITS, HeaderBlocks } from './header-blocks.js';
-import { HpackDecoder } from './hpack-decoder.js';
+import { LazyHpack, type HpackDecoding } from './hpack-lazy.js';
 import { SendLimits } from './peer-settings.js';
 import type { H2Event } from './types.js';
 
@@ -32,7 +32,7 @@ export interface H2ConnectionOptions {
 interface Direction {
   role: Role;
   stream: DirectionStream;
-  hpack: HpackDecoder;
+  hpack: HpackDecoding;
   blocks: HeaderBlocks;
   limits: SendLimits;
   lastTime: number;
@@ -114,7 +114,7 @@ export class H2ConnectionDecoder {
   }
 
   private direction(role: Role): Direction {
-    const hpack = new HpackDecoder();
+    const hpack = new LazyHpack();
     const limits = new SendLimits();
     const { maxHeaderListSize, maxHeaderFields, maxHeaderBlockBytes, maxHeaderBlockFrames } = this.opts;
     const d = DEFAULT_HEADER_LIST_LIMITS;

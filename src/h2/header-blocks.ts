@@ -4,7 +4,8 @@ import type { Diagnostic, DiagnosticParams } from '../diagnostics/types.js';
 import type { FrameRecord, Role } from '../records/records.js';
 import { hasFlag } from './constants.js';
 import type { DecodedFrame } from './frames.js';
-import type { HpackDecoder, HpackNote, HpackResult } from './hpack-decoder.js';
+import type { HpackNote, HpackResult } from './hpack-decoder.js';
+import type { HpackDecoding } from './hpack-lazy.js';
 import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
 import { rawLength } from './header-field.js';
 import type { HeaderField } from './types.js';
@@ -66,7 +67,7 @@ export class HeaderBlocks {
   private lossesSeen = 0;
 
   constructor(
-    private readonly hpack: HpackDecoder,
+    private readonly hpack: HpackDecoding,
     private readonly ctx: { connection: string; from: Role; limits: HeaderListLimits; reports?: boolean },
   ) {}
 

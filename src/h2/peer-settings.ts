@@ -1,5 +1,5 @@
 import { MAX_FRAME_LENGTH, DEFAULT_MAX_FRAME_SIZE, SettingsId } from './constants.js';
-import type { HpackDecoder } from './hpack-decoder.js';
+import type { HpackDecoding } from './hpack-lazy.js';
 
 /**
  * What one side's SETTINGS impose on the other side's sending, once acknowledged (RFC 9113 §6.5.3).
@@ -30,7 +30,7 @@ export class SendLimits {
   }
 
   /** Applies the peer's oldest unacknowledged SETTINGS to this direction, which just sent the ACK. */
-  applyAck(peer: SendLimits, hpack: HpackDecoder): void {
+  applyAck(peer: SendLimits, hpack: HpackDecoding): void {
     const settings = peer.unacked.shift();
     if (settings === undefined) return; // its SETTINGS came before the capture started
     if (peer.unacked.length === 0) peer.unacked = [];
