@@ -30,7 +30,7 @@ import { HpackOccupancy } from './hpack-occupancy.js';
 import { analysisOptions, type AnalysisOptions } from './options.js';
 import { PingTracker } from './pings.js';
 import { SettingsTimeline, type AppliedSettings } from './settings-timeline.js';
-import { peerOf, StreamTable, type StateViolation } from './stream-states.js';
+import { peerOf, stateOf, StreamTable, type StateViolation } from './stream-states.js';
 
 /** Lower-layer diagnostics that make windows and stream states estimates rather than facts. */
 const INEXACT: Record<string, string> = {
@@ -177,9 +177,16 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     if (frames === 0 && record.h2Detection === null) return undefined;
     const inexact = record.h2Detection === 'mid-connection' ? INEXACT['session.mid-connection']! : null;
     const why = this.inexact ?? inexact;
+    // Per-stream lists hold the streams still open: a snapshot is taken again and again, and a busy
+    // connection's closed streams (up to maxStreams of them, with their histories) made every snapshot
+    // hundreds of KB; they are in the final record.
+    const open = (id: number): boolean => {
+      const e = this.streams.get(id);
+      return e !== undefined && stateOf(e) !== 'closed';
+    };
     const flow = (r: Role) => {
       const rec = (this.flowIfAny(r) ?? this.newFlow(r)).record();
-      return { ...rec, stalls: rec.stalls.slice() };
+      return { ...rec, streams: rec.streams.filter((x) => open(x.stream)), stalls: rec.stalls.slice() };
     };
     const settings = this.settings.record();
     for (const side of [settings.client, settings.server]) side.frames = side.frames.map((f) => ({ ...f }));
@@ -194,7 +201,10 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       settings,
       pings: this.pings.record(record.end, this.opts.pingAckTimeoutMs),
       goaway: this.goaway.current(this.streams),
-      streams: this.streams.records().map((st) => ({ ...st, states: st.states.slice() })),
+      streams: this.streams
+        .records()
+        .filter((st) => st.state !== 'closed')
+        .map((st) => ({ ...st, states: st.states.slice() })),
       ...(omitted > 0 ? { streamsOmitted: omitted } : {}),
       concurrency: this.concurrencyRecord(),
       hpack: this.hpackRecord(),
