@@ -80,6 +80,11 @@ export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?:
     text: 'How much of each gRPC message the records show: `full` (default: every message decoded, every byte of a bytes field as hex), `head` (the same, but a bytes field or hex preview longer than 32 bytes keeps its first 32, with `length` and `truncated`), `none` (messages not decoded: `decoded` is `{"kind":"skipped"}`; decompression and a --proto schema still run, so the diagnostics are the same). Payload hex is most of a json or ndjson report of large messages, and most of its cost (docs/performance.md).',
     example: 'payload head',
   },
+  'snapshot-interval': {
+    arg: 'SECONDS',
+    text: 'With `--format ndjson`: every SECONDS of capture time, a `connection` line for each connection still open that saw packets since its previous one, its record marked `"open": true` (endReason `"open"`, figures as of `end`); the final record follows when the connection ends. `0`: none. Default 10 when the capture comes from stdin (`-`, a live pipe), else 0, so reports of files are unchanged ([output.md](output.md#open-connections)).',
+    example: 'ndjson: open connections',
+  },
   quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
   help: { text: 'The help text below, and exit 0.', example: 'help' },
   version: { text: 'Print the version and exit 0.' },
@@ -129,6 +134,22 @@ export const EXAMPLES: ExampleGroup[] = [
         text: 'Records are written as soon as they are complete; a connection record follows its frames and calls; the `capture` record is last.',
         argv: [UNARY, '--format', 'ndjson'],
         maxLines: 12,
+        maxWidth: 150,
+      },
+      {
+        title: 'ndjson: open connections',
+        text: 'A connection that has not ended is shown by snapshots: `connection` lines with `"open": true` (endReason `"open"`, figures as of `end`), one per interval while it changes, then its final record. Here every second of capture time of a connection sending keepalive PINGs (jq keeps the connection lines).',
+        argv: ['samples/grpc-keepalive.pcap', '--format', 'ndjson', '--snapshot-interval', '1'],
+        jq: jqLines(
+          '-c \'select(.type=="connection") | .connection | [.open, .endReason, .end, .frameCount, (.pings.client | {sent, rttMs})]\'',
+          (r) => {
+            if (r['type'] !== 'connection') return undefined;
+            const c = r['connection'] as Record<string, unknown>;
+            const pings = c['pings'] as { client: Record<string, unknown> } | undefined;
+            const client = pings && { sent: pings.client['sent'], rttMs: pings.client['rttMs'] };
+            return [c['open'] ?? null, c['endReason'], c['end'], c['frameCount'], client ?? null];
+          },
+        ),
         maxWidth: 150,
       },
       {

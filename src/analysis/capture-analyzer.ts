@@ -6,10 +6,17 @@ import type { CallRecord } from '../records/call.js';
 import type { ConnectionRecord } from '../records/records.js';
 import { CaptureAggregate } from './capture-aggregate.js';
 import { summarize } from './capture-facts.js';
-import { detectConnectionBurst, detectConnectionPerCall } from './detect-churn.js';
+import { churning, detectConnectionBurst, detectConnectionPerCall } from './detect-churn.js';
 import { detectEndpointImbalance, detectPinnedConnection } from './detect-imbalance.js';
 import { detectRefusedConnections } from './detect-refused.js';
 import { analysisOptions, type AnalysisOptions } from './options.js';
+
+const NONE: Diagnostic[] = [];
+
+/** The pair a connection-per-call diagnostic is about, as CaptureAggregate keys it. */
+function pairOf(d: Diagnostic): string {
+  return `${String(d.evidence?.['client'])} ${String(d.evidence?.['server'])}`;
+}
 
 /**
  * The whole-capture analysis: connection churn, bursts, load imbalance and refused connections need every
@@ -21,15 +28,28 @@ export class CaptureAnalyzer implements CaptureObserver {
   private readonly facts: CaptureAggregate;
   /** gRPC calls per service, by live connection id (calls end before their connection does). */
   private readonly services = new Map<string, Map<string, number>>();
+  /** Client host / server endpoint pairs whose churn was raised already. */
+  private readonly churned = new Set<string>();
 
   constructor(options: Partial<AnalysisOptions> = {}) {
     this.opts = analysisOptions(options);
     this.facts = new CaptureAggregate(this.opts.captureMaxConnections, this.opts.captureMaxKeys);
   }
 
-  connection(record: ConnectionRecord): void {
-    this.facts.add(summarize(record, this.services.get(record.id)));
+  /**
+   * A connection ended. Connection-per-call churn is raised here, as soon as the pair's connections so far
+   * show it (once per client host and server endpoint), not when the capture ends: a live capture may
+   * never end. Its evidence is the pair's connections up to then.
+   */
+  connection(record: ConnectionRecord): Diagnostic[] {
+    const summary = summarize(record, this.services.get(record.id));
+    this.facts.add(summary);
     this.services.delete(record.id);
+    const key = `${summary.clientIp} ${summary.server}`;
+    const pair = this.facts.pairs.get(key);
+    if (pair === undefined || this.churned.has(key) || !churning(pair, this.opts)) return NONE;
+    this.churned.add(key);
+    return this.mark(detectConnectionPerCall(this.facts, this.opts, key));
   }
 
   call(call: CallRecord): void {
@@ -39,19 +59,30 @@ export class CaptureAnalyzer implements CaptureObserver {
     m.set(service, (m.get(service) ?? 0) + 1);
   }
 
+  /** Raised before the end: marked approximate when the caps were passed by then. */
+  private mark(found: Diagnostic[]): Diagnostic[] {
+    if (this.facts.approximate) for (const d of found) this.approximate(d);
+    return found;
+  }
+
+  private approximate(d: Diagnostic): void {
+    d.evidence = { ...d.evidence, approximate: true };
+  }
+
   finish(): Diagnostic[] {
     const f = this.facts;
     const num = (id: string): number => Number(id.slice(1));
     f.details.sort((a, b) => a.start - b.start || num(a.id) - num(b.id));
+    const churn = detectConnectionPerCall(f, this.opts).filter((d) => !this.churned.has(pairOf(d)));
     const found = [
-      ...detectConnectionPerCall(f, this.opts),
+      ...churn,
       ...detectConnectionBurst(f.details, this.opts),
       ...detectEndpointImbalance(f, this.opts),
       ...detectPinnedConnection(f.details, this.opts),
       ...detectRefusedConnections(f),
     ];
     if (!f.approximate) return found;
-    for (const d of found) d.evidence = { ...d.evidence, approximate: true };
+    for (const d of found) this.approximate(d);
     const params = {
       connections: f.connections,
       kept: f.details.length,

@@ -1,12 +1,28 @@
 import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { ConnectionObserver, ConnectionObserverFactory, ObservedEvent } from '../engine/observer.js';
+import type {
+  ConnectionObserver,
+  ConnectionObserverFactory,
+  ObservedEvent,
+  ObserverOutput,
+} from '../engine/observer.js';
 import type { H2Event } from '../h2/types.js';
-import type { ConnectionRecord, FrameRecord, Role } from '../records/records.js';
+import type { CallRecord } from '../records/call.js';
+import type {
+  ConcurrencyRecord,
+  ConnectionRecord,
+  FrameRecord,
+  HpackRecord,
+  Role,
+} from '../records/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
-import { callFacts, type CallFacts } from './call-facts.js';
+import { callFacts } from './call-facts.js';
+import { CallLedger } from './call-ledger.js';
 import { ConcurrencyTracker } from './concurrency.js';
 import type { ConnectionFacts, SeenDiagnostic } from './connection-facts.js';
+import { detectClientCancel, detectDeadlineExceeded, detectDeadlineOverrun } from './detect-calls.js';
+import { starvation } from './detect-flow.js';
+import { detectFrequentPings, detectIdleDrop } from './detect-keepalive.js';
 import { CONNECTION_DETECTORS } from './detectors.js';
 import { FlowDirection } from './flow-direction.js';
 import { GoawayTracker } from './goaway.js';
@@ -14,7 +30,7 @@ import { HpackOccupancy } from './hpack-occupancy.js';
 import { analysisOptions, type AnalysisOptions } from './options.js';
 import { PingTracker } from './pings.js';
 import { SettingsTimeline, type AppliedSettings } from './settings-timeline.js';
-import { peerOf, StreamTable, type StateViolation } from './stream-states.js';
+import { peerOf, stateOf, StreamTable, type StateViolation } from './stream-states.js';
 
 /** Lower-layer diagnostics that make windows and stream states estimates rather than facts. */
 const INEXACT: Record<string, string> = {
@@ -27,6 +43,9 @@ const INEXACT: Record<string, string> = {
 
 const MAX_SEEN = 50;
 
+const NO_OUTPUT: ObserverOutput[] = [];
+const NO_STREAMS: ReadonlySet<number> = new Set();
+
 /**
  * The connection analysis: one per TCP connection, fed every HTTP/2 event in capture order (and the
  * gRPC calls of the observer before it). It keeps the per-connection state over time (flow control,
@@ -35,47 +54,101 @@ const MAX_SEEN = 50;
  */
 export class ConnectionAnalyzer implements ConnectionObserver {
   private readonly settings: SettingsTimeline;
-  private readonly flow: Record<Role, FlowDirection>;
+  /**
+   * Flow control per sending side, stream concurrency and HPACK occupancy are made at their first use: an
+   * idle open connection (SETTINGS, then nothing for hours) is most of a live capture's connections, and
+   * these were half of what one cost (docs/performance.md, "Live and long-lived connections"). Read before
+   * that, they are what a new one says (the same record fields).
+   */
+  private clientFlow: FlowDirection | null = null;
+  private serverFlow: FlowDirection | null = null;
   private readonly pings: PingTracker;
   private readonly streams: StreamTable;
-  private readonly concurrency: ConcurrencyTracker;
+  private concurrency: ConcurrencyTracker | null = null;
   private readonly goaway = new GoawayTracker();
-  private readonly hpack: HpackOccupancy;
-  private readonly calls: CallFacts[] = [];
+  private hpack: HpackOccupancy | null = null;
+  /** Made at the first call: most connections of a capture carry a few, idle ones none. */
+  private ledger: CallLedger | null = null;
   private readonly seen: SeenDiagnostic[] = [];
   private readonly violations: StateViolation[] = [];
   private violationCount = 0;
   private readonly framesFrom: Record<Role, number> = { client: 0, server: 0 };
   private lastActivity: number | null = null;
   private inexact: string | null = null;
+  /** A FIN or RST was seen (the idle-drop check runs at the first). */
+  private closed = false;
+  /**
+   * Diagnostics raised while the connection was open (docs/analysis.md, "When diagnostics are raised"),
+   * by raisedKey: the end-of-connection detectors do not raise them again. Made at the first.
+   */
+  private raised: Set<string> | null = null;
 
   constructor(
     private readonly conn: TcpConnectionInfo,
     private readonly opts: AnalysisOptions,
   ) {
     this.settings = new SettingsTimeline(opts.maxListed);
-    this.flow = {
-      client: new FlowDirection('client', conn.start, opts),
-      server: new FlowDirection('server', conn.start, opts),
-    };
     this.pings = new PingTracker(opts.maxListed);
     this.streams = new StreamTable(opts.maxStreams, opts.maxTrackedStreams);
-    this.concurrency = new ConcurrencyTracker(opts.maxSeriesPoints, (r) => this.streamLimit(r, true));
-    this.hpack = new HpackOccupancy(opts.maxSeriesPoints);
   }
 
-  event(ev: ObservedEvent): [] {
-    if (ev.kind === 'call') this.calls.push(callFacts(ev.call));
-    else if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
-    else if (ev.kind === 'frame') this.frame(ev);
-    return [];
+  event(ev: ObservedEvent): ObserverOutput[] {
+    if (ev.kind === 'call') return this.call(ev.call);
+    if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
+    else if (ev.kind === 'frame') return this.frame(ev);
+    else if (ev.kind === 'tcp-close' && !this.closed) return this.firstClose(ev.how, ev.time);
+    return NO_OUTPUT;
+  }
+
+  /** The first FIN or RST: an idle connection dropped without GOAWAY is known now, not at its end. */
+  private firstClose(how: 'fin' | 'rst', time: number): ObserverOutput[] {
+    this.closed = true;
+    if (this.framesFrom.client + this.framesFrom.server === 0) return NO_OUTPUT;
+    return this.raise(
+      detectIdleDrop({
+        id: this.conn.id,
+        opts: this.opts,
+        reason: how,
+        lastActivity: this.lastActivity,
+        pingsRecord: this.pings.record(time, this.opts.pingAckTimeoutMs),
+        record: { end: time },
+        goaways: this.goaway.count > 0 ? [null] : [],
+        concurrency: { totalActive: this.concurrency?.totalActive ?? 0 },
+      }),
+    );
+  }
+
+  /** Diagnostics raised while the connection is open, remembered so end() does not repeat them. */
+  private raise(found: Diagnostic[]): ObserverOutput[] {
+    if (found.length === 0) return NO_OUTPUT;
+    const raised = (this.raised ??= new Set());
+    for (const d of found) raised.add(raisedKey(d));
+    return found.map((diagnostic) => ({ kind: 'diagnostic' as const, diagnostic }));
+  }
+
+  /** A call ended: kept for the detectors, or the oldest kept one judged now (CallLedger). */
+  private call(call: CallRecord): ObserverOutput[] {
+    const ledger = (this.ledger ??= new CallLedger(this.opts.maxPendingCalls, this.opts.maxTrackedStreams));
+    const judged = ledger.add(callFacts(call));
+    if (judged === null) return NO_OUTPUT;
+    const one = {
+      id: this.conn.id,
+      opts: this.opts,
+      streams: this.streams,
+      calls: [judged],
+      okDurations: (m: string | null) => ledger.okDurations(m),
+    };
+    const found = [...detectDeadlineExceeded(one), ...detectDeadlineOverrun(one), ...detectClientCancel(one)];
+    return found.map((diagnostic) => ({ kind: 'diagnostic' as const, diagnostic }));
   }
 
   end(record: ConnectionRecord, reason: TcpEndReason) {
     const frames = this.framesFrom.client + this.framesFrom.server;
     if (frames === 0 && record.h2Detection === null) return { outputs: [] };
     const facts = this.facts(record, reason);
-    const diagnostics = CONNECTION_DETECTORS.flatMap((detect) => detect(facts));
+    const raised = this.raised;
+    const found = CONNECTION_DETECTORS.flatMap((detect) => detect(facts));
+    const diagnostics = raised === null ? found : found.filter((d) => !raised.has(raisedKey(d)));
     const streams = this.streams.records();
     const omitted = this.streams.omitted;
     const extend: Partial<ConnectionRecord> = {
@@ -85,13 +158,58 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       goaway: facts.goaways,
       streams,
       ...(omitted > 0 ? { streamsOmitted: omitted } : {}),
-      concurrency: this.concurrency.record((r) => this.streamLimit(r, false)),
-      hpack: this.hpack.record((r) => this.settings.value(peerOf(r), 'HEADER_TABLE_SIZE') ?? null),
+      concurrency: this.concurrencyRecord(),
+      hpack: this.hpackRecord(),
     };
     return {
       outputs: diagnostics.map((diagnostic) => ({ kind: 'diagnostic' as const, diagnostic })),
       extend: extend as Record<string, unknown>,
     };
+  }
+
+  /**
+   * The analysis fields of the open connection as they stand (Engine.snapshot()): what end() would add,
+   * without its side effects (streams refused by a GOAWAY are marked only at the end, violations only
+   * judged there) and with copies of the lists that go on changing, so the snapshot stays as it was taken.
+   */
+  snapshot(record: ConnectionRecord): Record<string, unknown> | undefined {
+    const frames = this.framesFrom.client + this.framesFrom.server;
+    if (frames === 0 && record.h2Detection === null) return undefined;
+    const inexact = record.h2Detection === 'mid-connection' ? INEXACT['session.mid-connection']! : null;
+    const why = this.inexact ?? inexact;
+    // Per-stream lists hold the streams still open: a snapshot is taken again and again, and a busy
+    // connection's closed streams (up to maxStreams of them, with their histories) made every snapshot
+    // hundreds of KB; they are in the final record.
+    const open = (id: number): boolean => {
+      const e = this.streams.get(id);
+      return e !== undefined && stateOf(e) !== 'closed';
+    };
+    const flow = (r: Role) => {
+      const rec = (this.flowIfAny(r) ?? this.newFlow(r)).record();
+      return { ...rec, streams: rec.streams.filter((x) => open(x.stream)), stalls: rec.stalls.slice() };
+    };
+    const settings = this.settings.record();
+    for (const side of [settings.client, settings.server]) side.frames = side.frames.map((f) => ({ ...f }));
+    const omitted = this.streams.omitted;
+    const extend: Partial<ConnectionRecord> = {
+      flowControl: {
+        exact: why === null,
+        ...(why !== null ? { note: why } : {}),
+        client: flow('client'),
+        server: flow('server'),
+      },
+      settings,
+      pings: this.pings.record(record.end, this.opts.pingAckTimeoutMs),
+      goaway: this.goaway.current(this.streams),
+      streams: this.streams
+        .records()
+        .filter((st) => st.state !== 'closed')
+        .map((st) => ({ ...st, states: st.states.slice() })),
+      ...(omitted > 0 ? { streamsOmitted: omitted } : {}),
+      concurrency: this.concurrencyRecord(),
+      hpack: this.hpackRecord(),
+    };
+    return extend as Record<string, unknown>;
   }
 
   private facts(record: ConnectionRecord, reason: TcpEndReason): ConnectionFacts {
@@ -108,67 +226,126 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       flowControl: {
         exact,
         ...(this.inexact !== null ? { note: this.inexact } : {}),
-        client: this.flow.client.record(),
-        server: this.flow.server.record(),
+        client: this.flowOf('client').record(),
+        server: this.flowOf('server').record(),
       },
-      flow: this.flow,
+      flow: { client: this.flowOf('client'), server: this.flowOf('server') },
       settings: this.settings,
       pings: this.pings,
       pingsRecord: this.pings.record(record.end, this.opts.pingAckTimeoutMs),
       streams: this.streams,
-      concurrency: this.concurrency,
+      concurrency: this.concurrencyTracker(),
       goaways,
       violations: this.violations,
       violationCount: this.violationCount,
-      calls: this.calls,
+      calls: this.ledger?.pending ?? [],
+      grpcResets: this.ledger?.resetStreams ?? NO_STREAMS,
+      okDurations: (m) => this.ledger?.okDurations(m) ?? [],
       seen: this.seen,
       framesFrom: this.framesFrom,
       lastActivity: this.lastActivity,
     };
   }
 
-  private frame(ev: Extract<H2Event, { kind: 'frame' }>): void {
+  private frame(ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
     const f = ev.frame;
     this.framesFrom[f.from]++;
     if (f.type !== 'PING') this.lastActivity = f.time;
-    if (ev.hpack !== undefined) this.hpack.onBlock(f.from, f.time, ev.hpack);
+    if (ev.hpack !== undefined)
+      (this.hpack ??= new HpackOccupancy(this.opts.maxSeriesPoints)).onBlock(f.from, f.time, ev.hpack);
     switch (f.type) {
       case 'SETTINGS': {
         const applied = this.settings.onFrame(f);
         if (applied !== null) this.apply(applied);
         break;
       }
-      case 'PING':
-        this.pings.onPing(f, this.concurrency.totalActive, this.streams.openedCount);
+      case 'PING': {
+        const active = this.concurrency?.totalActive ?? 0;
+        this.pings.onPing(f, active, this.streams.openedCount);
+        // Keepalive cadence is judged at each idle PING a side sends, until it is found too frequent.
+        const judged = this.raised?.has(`analysis.keepalive.too-frequent|${f.from}|`) === true;
+        if (f.ack !== true && active === 0 && !judged) {
+          const found = detectFrequentPings({ id: this.conn.id, opts: this.opts, pings: this.pings }, [
+            f.from,
+          ]);
+          return this.raise(found);
+        }
         break;
+      }
       case 'GOAWAY':
         this.goaway.onGoaway(f, this.streams);
         break;
       case 'WINDOW_UPDATE':
         // The receiver grants window to the other side's DATA.
-        if (f.increment !== undefined) this.flow[peerOf(f.from)].windowUpdate(f.stream, f.increment, f.time);
+        if (f.increment !== undefined)
+          this.flowOf(peerOf(f.from)).windowUpdate(f.stream, f.increment, f.time);
         break;
       default:
-        if (f.stream > 0) this.streamFrame(f, ev);
+        if (f.stream > 0) return this.streamFrame(f, ev);
     }
+    return NO_OUTPUT;
   }
 
-  private streamFrame(f: FrameRecord, ev: Extract<H2Event, { kind: 'frame' }>): void {
+  private streamFrame(f: FrameRecord, ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
     if (f.type === 'DATA') {
       // Stream windows are created at their first use with the initial window then in force: the same
       // value as created at the stream's opening and moved by every SETTINGS change since (§6.9.2).
       const opened = this.streams.get(f.stream)?.opened ?? f.time;
       const pending = this.settings.pending(peerOf(f.from), 'INITIAL_WINDOW_SIZE');
-      this.flow[f.from].data(f.stream, f.length, f.time, f.index, pending, opened);
+      this.flowOf(f.from).data(f.stream, f.length, f.time, f.index, pending, opened);
     }
     const change = this.streams.onFrame(f, ev.fields);
-    if (change === null) return;
+    if (change === null) return NO_OUTPUT;
     if (change.violation !== null) this.violation(change.violation);
-    this.concurrency.onChange(change, f.time);
-    if (change.after === 'closed') {
-      this.flow.client.close(change.entry.id);
-      this.flow.server.close(change.entry.id);
+    this.concurrencyTracker().onChange(change, f.time);
+    if (change.after !== 'closed') return NO_OUTPUT;
+    const id = change.entry.id;
+    const out = this.inexact === null ? this.starvedAtClose(id) : NO_OUTPUT;
+    this.clientFlow?.close(id);
+    this.serverFlow?.close(id);
+    return out;
+  }
+
+  /** A stream closed: its flow figures are final, so whether it starved for window is known now. */
+  private starvedAtClose(stream: number): ObserverOutput[] {
+    let found: Diagnostic[] | null = null;
+    for (const flow of [this.clientFlow, this.serverFlow]) {
+      const s = flow?.streamRecord(stream) ?? null;
+      if (flow === null || s === null || s.stalls === 0) continue;
+      const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
+      const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
+      if (d !== null) (found ??= []).push(d);
     }
+    return found === null ? NO_OUTPUT : this.raise(found);
+  }
+
+  private flowIfAny(sender: Role): FlowDirection | null {
+    return sender === 'client' ? this.clientFlow : this.serverFlow;
+  }
+
+  private newFlow(sender: Role): FlowDirection {
+    return new FlowDirection(sender, this.conn.start, this.opts);
+  }
+
+  private flowOf(sender: Role): FlowDirection {
+    if (sender === 'client') return (this.clientFlow ??= this.newFlow('client'));
+    return (this.serverFlow ??= this.newFlow('server'));
+  }
+
+  private concurrencyTracker(): ConcurrencyTracker {
+    return (this.concurrency ??= new ConcurrencyTracker(this.opts.maxSeriesPoints, (r) =>
+      this.streamLimit(r, true),
+    ));
+  }
+
+  private concurrencyRecord(): ConcurrencyRecord {
+    const tracker = this.concurrency ?? new ConcurrencyTracker(this.opts.maxSeriesPoints, () => null);
+    return tracker.record((r) => this.streamLimit(r, false));
+  }
+
+  private hpackRecord(): HpackRecord {
+    const occupancy = this.hpack ?? new HpackOccupancy(this.opts.maxSeriesPoints);
+    return occupancy.record((r) => this.settings.value(peerOf(r), 'HEADER_TABLE_SIZE') ?? null);
   }
 
   private violation(v: StateViolation): void {
@@ -179,7 +356,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   /** SETTINGS acknowledged: what changes for the acknowledging side's sending (RFC 9113 §6.5.3, §6.9.2). */
   private apply(applied: AppliedSettings): void {
     const initial = applied.values['INITIAL_WINDOW_SIZE'];
-    if (initial !== undefined) this.flow[peerOf(applied.announcer)].applyInitialWindow(initial, applied.time);
+    if (initial !== undefined)
+      this.flowOf(peerOf(applied.announcer)).applyInitialWindow(initial, applied.time);
   }
 
   /**
@@ -200,7 +378,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     if (why !== undefined) this.inexact ??= why;
     if (d.code === 'session.h2c-upgrade') {
       const time = d.time ?? this.conn.start;
-      this.concurrency.onChange(this.streams.upgraded(time), time);
+      this.concurrencyTracker().onChange(this.streams.upgraded(time), time);
     }
     if (this.seen.length >= MAX_SEEN) return;
     const from = d.evidence?.['from'];
@@ -212,6 +390,16 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       time: d.time ?? null,
     });
   }
+}
+
+/**
+ * What identifies a diagnostic the connection analysis may raise early: code, side and stream (one
+ * too-frequent per side, one idle drop, one starvation per sender and stream).
+ */
+function raisedKey(d: Diagnostic): string {
+  const e = d.evidence ?? {};
+  const side = e['from'] ?? e['sender'] ?? '';
+  return `${d.code}|${String(side)}|${d.code === 'analysis.flow.starvation' ? String(d.stream) : ''}`;
 }
 
 /** The factory the pipeline registers (after the gRPC observer, whose calls it reads). */

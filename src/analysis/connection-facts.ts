@@ -43,7 +43,12 @@ export interface ConnectionFacts {
   goaways: GoawayRecord[];
   violations: StateViolation[];
   violationCount: number;
+  /** The calls a detector may flag that are still kept (CallLedger), oldest first. */
   calls: CallFacts[];
+  /** Streams of gRPC calls that were reset (the gRPC layer reports those resets). */
+  grpcResets: ReadonlySet<number>;
+  /** Durations of the successful calls to a method on this connection. */
+  okDurations(method: string | null): readonly number[];
   seen: SeenDiagnostic[];
   /** Frames each side sent. */
   framesFrom: Record<Role, number>;

@@ -2,6 +2,7 @@ import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { CallFacts } from './call-facts.js';
+import type { CallContext } from './call-ledger.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import { median, msBetween, roundMs } from './format.js';
 
@@ -16,8 +17,11 @@ function clientCancel(c: CallFacts): boolean {
   return c.reset?.by === 'client' && c.reset.errorCode === 'CANCEL';
 }
 
+/** What the call detectors read: the calls kept, and the connection's streams. */
+type CallFactsOf = CallContext & Pick<ConnectionFacts, 'streams'>;
+
 /** When the stream was reset (the stream table knows; the call record only says by whom). */
-function resetTime(facts: ConnectionFacts, c: CallFacts): number {
+function resetTime(facts: CallFactsOf, c: CallFacts): number {
   return facts.streams.get(c.stream)?.reset?.time ?? c.end;
 }
 
@@ -25,7 +29,7 @@ function resetTime(facts: ConnectionFacts, c: CallFacts): number {
  * Calls that ended DEADLINE_EXCEEDED (gRPC PROTOCOL-HTTP2.md "Timeouts"): who gave up, when, and how
  * that compares with the successful calls to the same method on this connection.
  */
-export function detectDeadlineExceeded(facts: ConnectionFacts): Diagnostic[] {
+export function detectDeadlineExceeded(facts: CallFactsOf): Diagnostic[] {
   return facts.calls
     .filter((c) => c.status === DEADLINE_EXCEEDED)
     .map((c) => {
@@ -46,7 +50,7 @@ export function detectDeadlineExceeded(facts: ConnectionFacts): Diagnostic[] {
     });
 }
 
-function howItEnded(facts: ConnectionFacts, c: CallFacts): string {
+function howItEnded(facts: CallFactsOf, c: CallFacts): string {
   const responded =
     c.firstResponseMs === null ? 'before any response' : `${c.firstResponseMs} ms after the first response`;
   if (clientCancel(c))
@@ -58,15 +62,15 @@ function howItEnded(facts: ConnectionFacts, c: CallFacts): string {
   return `the call was still unanswered when the deadline passed (it ended ${c.durationMs} ms after it started)`;
 }
 
-function reference(facts: ConnectionFacts, c: CallFacts): string {
-  const ok = facts.calls.filter((x) => x.method === c.method && x.outcome === 'ok').map((x) => x.durationMs);
+function reference(facts: CallFactsOf, c: CallFacts): string {
+  const ok = facts.okDurations(c.method);
   const m = median(ok);
   if (m === null) return 'no successful call to the same method on this connection to compare with';
   return `successful calls to it took ${roundMs(m)} ms here (median of ${ok.length})`;
 }
 
 /** The server kept sending after the deadline had passed: the handler ignores its deadline. */
-export function detectDeadlineOverrun(facts: ConnectionFacts): Diagnostic[] {
+export function detectDeadlineOverrun(facts: CallFactsOf): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const c of facts.calls) {
     if (c.deadlineMs === null) continue;
@@ -92,7 +96,7 @@ export function detectDeadlineOverrun(facts: ConnectionFacts): Diagnostic[] {
 }
 
 /** RST_STREAM CANCEL from the client on a call whose deadline had not passed: the application cancelled. */
-export function detectClientCancel(facts: ConnectionFacts): Diagnostic[] {
+export function detectClientCancel(facts: CallFactsOf): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const c of facts.calls) {
     if (!clientCancel(c) || c.status === DEADLINE_EXCEEDED) continue;

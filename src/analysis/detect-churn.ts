@@ -1,26 +1,42 @@
 import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { byRef, type CaptureAggregate } from './capture-aggregate.js';
+import { byRef, type CaptureAggregate, type PairFacts } from './capture-aggregate.js';
 import { groupBy, type ConnectionSummary } from './capture-facts.js';
 import { clock, median, msBetween, roundMs } from './format.js';
 import type { AnalysisOptions } from './options.js';
 
-/** Many short HTTP/2 connections from one client to one server, each with at most one call. */
-export function detectConnectionPerCall(facts: CaptureAggregate, opts: AnalysisOptions): Diagnostic[] {
+/** The pair's connections so far are mostly one call each: enough evidence of connection churn. */
+export function churning(p: PairFacts, opts: AnalysisOptions): boolean {
+  if (p.h2First === null || p.h2 < opts.churnMinConnections) return false;
+  return p.single >= p.h2 * opts.churnMinFraction && p.calls >= p.h2 / 2;
+}
+
+/**
+ * Many short HTTP/2 connections from one client to one server, each with at most one call: for the pairs
+ * given (default: every pair, at the end of the capture), or the one pair whose connection just ended
+ * (CaptureAnalyzer raises it as soon as the pair's connections so far show it).
+ */
+export function detectConnectionPerCall(
+  facts: CaptureAggregate,
+  opts: AnalysisOptions,
+  only?: string,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const details = groupBy(
-    facts.details.filter((c) => c.http2),
+    facts.details.filter((c) => c.http2 && (only === undefined || `${c.clientIp} ${c.server}` === only)),
     (c) => `${c.clientIp} ${c.server}`,
   );
-  const pairs = [...facts.pairs].filter(([, p]) => p.h2First !== null);
+  const pairs = [...facts.pairs].filter(([key, p]) => p.h2First !== null && (only ?? key) === key);
   pairs.sort(([, a], [, b]) => byRef({ first: a.h2First! }, { first: b.h2First! }));
   for (const [key, p] of pairs) {
     const first = p.h2First!;
-    if (p.h2 < opts.churnMinConnections) continue;
-    if (p.single < p.h2 * opts.churnMinFraction || p.calls < p.h2 / 2) continue;
-    // Kept in detail: all of the pair's connections unless the capture passed captureMaxConnections.
-    const list = details.get(key) ?? [];
+    if (!churning(p, opts)) continue;
+    // Kept in detail: all of the pair's connections unless the capture passed captureMaxConnections; in
+    // capture order (details are in end order until the end of the capture sorts them).
+    const list = (details.get(key) ?? []).sort(
+      (a, b) => a.start - b.start || Number(a.id.slice(1)) - Number(b.id.slice(1)),
+    );
     const params = {
       client: p.clientIp,
       server: p.server,

@@ -70,10 +70,14 @@ function smallWindow(
   return diag(ANALYSIS_DIAGNOSTICS, 'analysis.flow.small-window', params, where);
 }
 
-function starvation(
-  facts: ConnectionFacts,
+/**
+ * One stream's starvation, judged from its final figures: at its close (ConnectionAnalyzer), or at the
+ * end of the connection for the streams still open then.
+ */
+export function starvation(
+  facts: Pick<ConnectionFacts, 'id' | 'opts'>,
   sender: Role,
-  dir: FlowDirectionRecord,
+  dir: Pick<FlowDirectionRecord, 'stalls' | 'initialWindow'>,
   s: StreamFlowRecord,
 ): Diagnostic | null {
   if (s.stalls === 0 || s.first === null || s.last === null) return null;

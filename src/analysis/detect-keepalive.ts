@@ -1,18 +1,24 @@
 import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import type { Role } from '../records/records.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import { msBetween } from './format.js';
 import { peerOf } from './stream-states.js';
+
+const ROLES: readonly Role[] = ['client', 'server'];
 
 /**
  * PINGs with no active stream more often than every 10 s (gRPC doc/keepalive.md: servers enforce a
  * minimum interval, 5 minutes by default, and answer abuse with GOAWAY ENHANCE_YOUR_CALM too_many_pings).
  */
-export function detectFrequentPings(facts: ConnectionFacts): Diagnostic[] {
+export function detectFrequentPings(
+  facts: Pick<ConnectionFacts, 'id' | 'opts' | 'pings'>,
+  sides: readonly Role[] = ROLES,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { idlePingMinCount, idlePingMinIntervalMs } = facts.opts;
-  for (const from of ['client', 'server'] as const) {
+  for (const from of sides) {
     const idle = facts.pings.idlePings(from);
     const interval = facts.pings.idleInterval(from);
     if (idle.length < idlePingMinCount || interval === null || interval >= idlePingMinIntervalMs) continue;
@@ -57,8 +63,21 @@ export function detectUnansweredPings(facts: ConnectionFacts): Diagnostic[] {
   return out;
 }
 
-/** A connection closed by FIN or RST, without GOAWAY, after a long time without activity. */
-export function detectIdleDrop(facts: ConnectionFacts): Diagnostic[] {
+/** What the idle-drop detector reads: the connection's end, or (live) its first FIN or RST. */
+export type IdleDropFacts = Pick<
+  ConnectionFacts,
+  'id' | 'opts' | 'reason' | 'lastActivity' | 'pingsRecord'
+> & {
+  record: { end: number };
+  goaways: readonly unknown[];
+  concurrency: { totalActive: number };
+};
+
+/**
+ * A connection closed by FIN or RST, without GOAWAY, after a long time without activity. Raised at the
+ * first FIN or RST (ConnectionAnalyzer), else at the end of the connection.
+ */
+export function detectIdleDrop(facts: IdleDropFacts): Diagnostic[] {
   const { record, reason, lastActivity } = facts;
   if ((reason !== 'fin' && reason !== 'rst') || facts.goaways.length > 0 || lastActivity === null) return [];
   if (facts.concurrency.totalActive > 0) return [];

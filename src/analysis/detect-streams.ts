@@ -28,14 +28,11 @@ export function detectRefusedStreams(facts: ConnectionFacts): Diagnostic[] {
  * resets as grpc.call-reset).
  */
 export function detectStreamResets(facts: ConnectionFacts): Diagnostic[] {
-  // The set of gRPC streams is made only when a stream has a reset worth reporting (rare).
-  let grpcStreams: Set<number> | null = null;
   const out: Diagnostic[] = [];
   for (const e of facts.streams.all()) {
     const r = e.reset;
     if (r === null || QUIET_RESETS.has(r.errorCode)) continue;
-    grpcStreams ??= new Set(facts.calls.map((c) => c.stream));
-    if (grpcStreams.has(e.id)) continue;
+    if (facts.grpcResets.has(e.id)) continue;
     const params = { from: r.by, stream: e.id, request: request(e), errorCode: r.errorCode };
     const d = diag(
       ANALYSIS_DIAGNOSTICS,

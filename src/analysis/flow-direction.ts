@@ -33,6 +33,19 @@ class StreamFlow extends FlowWindow {
   open = true;
 }
 
+function streamFlowRecord(stream: number, s: StreamFlow): StreamFlowRecord {
+  return {
+    stream,
+    window: s.record(),
+    bytes: s.bytes,
+    frames: s.frames,
+    first: s.first,
+    last: s.last,
+    stalls: s.stalls,
+    stalledMs: roundMs(s.stalledMs),
+  };
+}
+
 /**
  * Flow control of the DATA one side (the sender) sends: the connection window and one window per stream,
  * as granted by the other side (RFC 9113 §5.2, §6.9). DATA consumes its whole payload, WINDOW_UPDATE from
@@ -128,20 +141,22 @@ export class FlowDirection {
     return this.initialWindow;
   }
 
+  /** One stream's figures as in the record (null when it carried no DATA or is no longer kept). */
+  streamRecord(stream: number): StreamFlowRecord | null {
+    const s = this.streams.get(stream);
+    return s === undefined || s.frames === 0 ? null : streamFlowRecord(stream, s);
+  }
+
+  /** The listed stalls of one stream (the list holds the first `maxListed` of the direction). */
+  stallsOf(stream: number): StallRecord[] {
+    return this.stalls.filter((x) => x.stream === stream);
+  }
+
   record(): FlowDirectionRecord {
     const streams: StreamFlowRecord[] = [];
     for (const [stream, s] of this.streams) {
       if (s.frames === 0) continue;
-      streams.push({
-        stream,
-        window: s.record(),
-        bytes: s.bytes,
-        frames: s.frames,
-        first: s.first,
-        last: s.last,
-        stalls: s.stalls,
-        stalledMs: roundMs(s.stalledMs),
-      });
+      streams.push(streamFlowRecord(stream, s));
     }
     const span = this.first !== null && this.last !== null ? this.last - this.first : 0;
     return {

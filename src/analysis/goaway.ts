@@ -46,16 +46,34 @@ export class GoawayTracker {
   /** The GOAWAYs, with refused streams marked in `streams` and in-flight outcomes known. */
   finish(streams: StreamTable): GoawayRecord[] {
     for (const g of this.list) {
-      const receiver = peerOf(g.from);
-      for (const e of streams.all()) {
-        if (e.initiator !== receiver || e.id <= g.lastStreamId || e.opened === null) continue;
-        g.refused.push(e.id);
-        streams.refuseByGoaway(e, g.from, g.time, g.frame);
-      }
-      g.refused.sort((a, b) => a - b);
+      g.refused = this.refusedBy(g, streams);
+      for (const id of g.refused) streams.refuseByGoaway(streams.get(id)!, g.from, g.time, g.frame);
       g.inFlight = g.inFlightIds.map((id) => ({ stream: id, outcome: outcomeOf(streams, id) }));
     }
     return this.list.map(({ inFlightIds: _ids, ...rec }) => rec);
+  }
+
+  /**
+   * The GOAWAYs as they stand while the connection is open (a snapshot): refused streams and in-flight
+   * outcomes so far, nothing marked (an in-flight stream still open reads "unfinished").
+   */
+  current(streams: StreamTable): GoawayRecord[] {
+    return this.list.map(({ inFlightIds, ...rec }) => ({
+      ...rec,
+      refused: this.refusedBy(rec, streams),
+      inFlight: inFlightIds.map((id) => ({ stream: id, outcome: outcomeOf(streams, id) })),
+    }));
+  }
+
+  /** Streams the GOAWAY's receiver opened above its last-stream-id, ascending. */
+  private refusedBy(g: GoawayRecord, streams: StreamTable): number[] {
+    const receiver = peerOf(g.from);
+    const refused: number[] = [];
+    for (const e of streams.all()) {
+      if (e.initiator !== receiver || e.id <= g.lastStreamId || e.opened === null) continue;
+      refused.push(e.id);
+    }
+    return refused.sort((a, b) => a - b);
   }
 
   private phase(f: FrameRecord, last: number): GoawayRecord['phase'] {

@@ -13,6 +13,11 @@ export interface AnalysisOptions {
   maxTrackedStreams: number;
   /** PINGs listed per side, stalls listed per direction. */
   maxListed: number;
+  /**
+   * Calls with a deadline (or cancelled, or DEADLINE_EXCEEDED) kept per connection for the call detectors;
+   * past it the oldest is judged at once and let go, so a connection that never ends stays bounded.
+   */
+  maxPendingCalls: number;
   /** A stream is starved when its DATA waited at least this long in total for window... */
   starvationMinMs: number;
   /** ...and that wait is at least this fraction of its transfer time. */
@@ -63,6 +68,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   maxStreams: 1_000,
   maxTrackedStreams: 10_000,
   maxListed: 1_000,
+  maxPendingCalls: 1_000,
   starvationMinMs: 100,
   starvationMinFraction: 0.1,
   smallWindowMinStalls: 4,

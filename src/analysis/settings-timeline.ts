@@ -37,9 +37,13 @@ export class SettingsTimeline {
       ackTime: null,
       ackMs: null,
     };
-    side.unacked.push(rec);
+    // Arrays made at the size they need (one SETTINGS each way is the usual life of a connection): one
+    // grown by push keeps room for 17, and an open connection holds it as long as it lives.
+    if (side.unacked.length === 0) side.unacked = [rec];
+    else side.unacked.push(rec);
     if (side.listed < this.maxListed) {
-      side.frames.push(rec);
+      if (side.frames.length === 0) side.frames = [rec];
+      else side.frames.push(rec);
       side.listed++;
     }
     return null;
@@ -74,6 +78,7 @@ export class SettingsTimeline {
     const side = this.sides[announcer];
     const rec = side.unacked.shift();
     if (rec === undefined) return null; // its SETTINGS came before the capture started
+    if (side.unacked.length === 0) side.unacked = [];
     rec.ackTime = f.time;
     rec.ackMs = msBetween(rec.time, f.time);
     Object.assign(side.acknowledged, rec.values);

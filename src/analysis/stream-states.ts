@@ -70,7 +70,8 @@ export interface StreamChange {
  * closed unlisted ones are forgotten so a long connection stays bounded.
  */
 export class StreamTable {
-  private readonly streams = new Map<number, StreamEntry>();
+  /** Made at the first stream (an idle connection has none). */
+  private streams: Map<number, StreamEntry> | null = null;
   private readonly highest: Record<Role, number> = { client: 0, server: 0 };
   private listedCount = 0;
   /** Closed streams that are not listed, oldest first: the ones to forget first. */
@@ -85,11 +86,11 @@ export class StreamTable {
   ) {}
 
   get(id: number): StreamEntry | undefined {
-    return this.streams.get(id);
+    return this.streams?.get(id);
   }
 
   all(): IterableIterator<StreamEntry> {
-    return this.streams.values();
+    return (this.streams ?? NO_STREAMS).values();
   }
 
   /** A frame on a stream (id > 0). Returns the change, or null when the frame does not touch states. */
@@ -148,7 +149,7 @@ export class StreamTable {
    */
   unopened(): StateViolation[] {
     const out: StateViolation[] = [];
-    for (const e of this.streams.values()) {
+    for (const e of this.all()) {
       if (e.initiatorOpened || e.reserved || e.opened === null) continue;
       const from = peerOf(e.initiator);
       out.push({
@@ -166,7 +167,7 @@ export class StreamTable {
 
   records(): StreamRecord[] {
     const out: StreamRecord[] = [];
-    for (const e of this.streams.values()) {
+    for (const e of this.all()) {
       if (!e.listed) continue;
       out.push({
         id: e.id,
@@ -253,14 +254,16 @@ export class StreamTable {
   private forgetIfOverCap(e: StreamEntry): void {
     if (e.listed) return;
     this.closedUnlisted.push(e.id);
-    while (this.streams.size > this.maxTracked && this.closedUnlisted.length > 0) {
-      this.streams.delete(this.closedUnlisted.shift()!);
+    const streams = this.streams!;
+    while (streams.size > this.maxTracked && this.closedUnlisted.length > 0) {
+      streams.delete(this.closedUnlisted.shift()!);
       this.forgotten++;
     }
   }
 
   private entry(id: number): StreamEntry {
-    let e = this.streams.get(id);
+    const streams = (this.streams ??= new Map());
+    let e = streams.get(id);
     if (e === undefined) {
       const listed = this.listedCount < this.maxListed;
       if (listed) this.listedCount++;
@@ -280,11 +283,13 @@ export class StreamTable {
         lastSent: { client: null, server: null },
         listed,
       };
-      this.streams.set(id, e);
+      streams.set(id, e);
     }
     return e;
   }
 }
+
+const NO_STREAMS: ReadonlyMap<number, StreamEntry> = new Map();
 
 function causeOf(f: FrameRecord): string {
   if (f.type === 'RST_STREAM') return `RST_STREAM ${f.errorCode ?? 'UNKNOWN'}`;

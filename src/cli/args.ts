@@ -30,8 +30,16 @@ export interface CliOptions {
   keylog: string | null;
   /** --payload: how much of each gRPC message the records show (default full). */
   payload: PayloadMode;
+  /**
+   * --snapshot-interval: seconds of capture time between ndjson snapshots of open connections (0: none).
+   * Default: 10 for stdin ("-", usually a live pipe), 0 for a file.
+   */
+  snapshotInterval: number;
   quiet: boolean;
 }
+
+/** Seconds between ndjson snapshots of open connections when reading stdin and none was asked for. */
+export const DEFAULT_STDIN_SNAPSHOT_INTERVAL = 10;
 
 export type ParsedArgs =
   | { kind: 'run'; options: CliOptions }
@@ -53,6 +61,7 @@ export const OPTIONS = {
   'descriptor-set': { type: 'string', multiple: true },
   keylog: { type: 'string' },
   payload: { type: 'string' },
+  'snapshot-interval': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -102,8 +111,18 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
   const writePcap = values['write-pcap'] ?? null;
   if (writePcap !== null && writePcap === output)
     throw new UsageError('--write-pcap and --output name the same file.');
+  const input = positionals[0]!;
+  const interval = values['snapshot-interval'];
+  if (interval !== undefined && format !== 'ndjson')
+    throw new UsageError('--snapshot-interval writes ndjson snapshots: it needs --format ndjson.');
+  const snapshotInterval =
+    interval === undefined
+      ? input === '-' && format === 'ndjson'
+        ? DEFAULT_STDIN_SNAPSHOT_INTERVAL
+        : 0
+      : seconds('--snapshot-interval', interval);
   return {
-    input: positionals[0]!,
+    input,
     format,
     output,
     summary,
@@ -117,6 +136,7 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
     descriptorSets: values['descriptor-set'] ?? [],
     keylog: values.keylog ?? null,
     payload: oneOf('--payload', values.payload, PAYLOAD_MODES) ?? 'full',
+    snapshotInterval,
     quiet: values.quiet ?? false,
   };
 }
@@ -133,6 +153,13 @@ function port(option: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 65535)
     throw new UsageError(`${option} takes a TCP port number (1-65535), not '${text}'.`);
+  return n;
+}
+
+function seconds(option: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`${option} takes a number of seconds (0 for none), not '${text}'.`);
   return n;
 }
 

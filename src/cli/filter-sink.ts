@@ -69,6 +69,11 @@ export class FilterSink implements RecordSink {
     }
   }
 
+  /** A snapshot of an open connection: passed when the connection matched so far or the snapshot does. */
+  connectionUpdate(rec: ConnectionRecord): void {
+    if (this.matched.has(rec.id) || matchConnection(this.expr, rec)) this.inner.connectionUpdate?.(rec);
+  }
+
   capture(...args: Parameters<RecordSink['capture']>): void {
     this.inner.capture(...args);
   }

@@ -21,6 +21,9 @@ Output:
       --fail-on LEVEL       exit 3 when a diagnostic of LEVEL (error | warning) or worse exists
       --payload P           gRPC messages in the records: full (default) | head (bytes fields and
                             hex previews cut to their first 32 bytes) | none (not decoded)
+      --snapshot-interval S with --format ndjson: a "connection" line ("open": true) for each
+                            open connection that changed, every S seconds of capture time
+                            (0: none; default 10 when reading stdin, else 0)
 
 Decoding:
   -p, --port N              treat TCP port N as HTTP/2 even without a connection preface

@@ -83,6 +83,7 @@ function prepare(opts: CliOptions): Prepared | string {
     keylog: opts.keylog,
     // The summary shows no message: its pass leaves payloads undecoded (diagnostics are the same).
     payload: opts.summary ? 'none' : opts.payload,
+    snapshotInterval: opts.snapshotInterval,
   };
   return { pipeline, filter };
 }

@@ -34,6 +34,10 @@ export class DiagnosticTally implements RecordSink {
     this.inner.frame(rec, ev);
   }
 
+  connectionUpdate(rec: ConnectionRecord): void {
+    this.inner.connectionUpdate?.(rec);
+  }
+
   call(rec: CallRecord): void {
     this.inner.call?.(rec);
   }
@@ -58,6 +62,7 @@ export function teeSink(...sinks: RecordSink[]): RecordSink {
     call: (rec) => sinks.forEach((s) => s.call?.(rec)),
     diagnostic: (d) => sinks.forEach((s) => s.diagnostic(d)),
     capture: (rec) => sinks.forEach((s) => s.capture(rec)),
+    connectionUpdate: (rec) => sinks.forEach((s) => s.connectionUpdate?.(rec)),
   };
 }
 

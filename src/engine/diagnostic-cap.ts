@@ -17,12 +17,14 @@ export class DiagnosticCap implements RecordSink {
 
   /** Optional hooks are forwarded only when the sink has them (the engine checks for them). */
   readonly opened?: RecordSink['opened'];
+  readonly connectionUpdate?: RecordSink['connectionUpdate'];
 
   constructor(
     private readonly sink: RecordSink,
     private readonly limit: number,
   ) {
     if (sink.opened) this.opened = (peers) => sink.opened!(peers);
+    if (sink.connectionUpdate) this.connectionUpdate = (rec) => sink.connectionUpdate!(rec);
   }
 
   connection: RecordSink['connection'] = (rec) => this.sink.connection(rec);

@@ -48,6 +48,12 @@ export interface RecordSink {
    * reaches the sink: views of connections still open (a live capture) show them before the record.
    */
   opened?(peers: ConnectionPeers): void;
+  /**
+   * A snapshot of a connection still open (`open: true`, endReason "open"), every `snapshotInterval`
+   * seconds of capture time for the connections that saw packets since their previous one. Its final
+   * record still comes to connection() when it ends.
+   */
+  connectionUpdate?(rec: ConnectionRecord): void;
 }
 
 export interface EngineOptions extends SessionOptions {
@@ -59,6 +65,11 @@ export interface EngineOptions extends SessionOptions {
   captureObservers?: CaptureObserver[];
   /** Diagnostics passed to the sink per code; the rest are counted (engine.diagnostics-suppressed). */
   maxDiagnosticsPerCode?: number;
+  /**
+   * Seconds of capture time between snapshots of the open connections handed to
+   * RecordSink.connectionUpdate; 0 or absent: none (Engine.snapshot() still answers on demand).
+   */
+  snapshotInterval?: number;
 }
 
 const NO_OBSERVERS: ConnectionObserver[] = [];
@@ -76,6 +87,11 @@ export class Engine {
   /** TLS secrets from --keylog and the capture's Decryption Secrets Blocks, shared by every connection. */
   private readonly keyLog: KeyLog;
   private readonly sessionOptions: SessionOptions;
+  private readonly snapshotInterval: number;
+  /** Capture time of the next periodic snapshot (set at the first packet). */
+  private nextSnapshot = Infinity;
+  /** Packets of each open connection at its last periodic snapshot: unchanged ones are not repeated. */
+  private readonly snapshotPackets = new Map<string, number>();
 
   /** The sink, behind the per-code diagnostic cap. */
   private readonly sink: RecordSink;
@@ -88,6 +104,38 @@ export class Engine {
     this.capture = emptyCaptureRecord(opts.file);
     this.keyLog = opts.keyLog ?? new KeyLog();
     this.sessionOptions = { ...opts, keyLog: this.keyLog };
+    this.snapshotInterval = opts.snapshotInterval ?? 0;
+  }
+
+  /**
+   * The records of the connections still open, as they stand at the last packet read (`open: true`,
+   * endReason "open", `end` that packet's capture time), in order of creation: the session's record plus
+   * what each observer's snapshot() adds. Changes nothing; the final records come as usual. With
+   * `changedOnly`, only connections that saw packets since their previous changedOnly snapshot.
+   */
+  snapshot(changedOnly = false): ConnectionRecord[] {
+    const out: ConnectionRecord[] = [];
+    const time = this.capture.end ?? 0;
+    this.guard(() => {
+      for (const conn of this.flows.openConnections()) {
+        const id = conn.info.id;
+        const session = this.sessions.get(id);
+        if (session === undefined) continue;
+        if (changedOnly) {
+          const packets = conn.stats.packets[0] + conn.stats.packets[1];
+          if (this.snapshotPackets.get(id) === packets) continue;
+          this.snapshotPackets.set(id, packets);
+        }
+        const rec = session.snapshot(time, conn.stats);
+        // The record is new: extended in place (a spread per observer cost more than the rest together).
+        for (const o of this.observers.get(id) ?? NO_OBSERVERS) {
+          const extend = o.snapshot?.(rec);
+          if (extend !== undefined) Object.assign(rec, extend);
+        }
+        out.push(rec);
+      }
+    });
+    return out;
   }
 
   push(events: readonly CaptureEvent[]): void {
@@ -147,7 +195,10 @@ export class Engine {
     const cap = this.capture;
     cap.packets++;
     cap.bytes += raw.originalLength;
-    if (cap.start === null) cap.start = raw.time;
+    if (cap.start === null) {
+      cap.start = raw.time;
+      if (this.snapshotInterval > 0) this.nextSnapshot = raw.time + this.snapshotInterval;
+    }
     cap.end = raw.time;
     this.linkTypes.add(raw.linkType);
     // The safety net of guard(), without a closure per packet.
@@ -159,6 +210,17 @@ export class Engine {
     } catch (err) {
       this.internalError(err);
     }
+    if (raw.time >= this.nextSnapshot) this.periodicSnapshot(raw.time);
+  }
+
+  /** Snapshots of the open connections that changed, after the packet that reached the next tick. */
+  private periodicSnapshot(time: number): void {
+    const every = this.snapshotInterval;
+    // A long pause in the capture makes one tick, not one per interval skipped.
+    this.nextSnapshot += (Math.floor((time - this.nextSnapshot) / every) + 1) * every;
+    const update = this.sink.connectionUpdate;
+    if (update === undefined) return;
+    for (const rec of this.snapshot(true)) update.call(this.sink, rec);
   }
 
   private tcpEvents(events: TcpEvent[]): void {
@@ -183,6 +245,7 @@ export class Engine {
           this.announced.delete(ev.conn);
           this.emit(ev.conn, session?.end(ev.time, ev.reason, ev.stats), ev.reason);
           this.observers.delete(ev.conn);
+          this.snapshotPackets.delete(ev.conn);
           break;
         }
         case 'diagnostic':
@@ -204,7 +267,8 @@ export class Engine {
     const observers = this.observers.get(conn) ?? NO_OBSERVERS;
     for (const ev of events) {
       if (ev.kind === 'connection') {
-        this.endConnection(ev.record, observers, endReason ?? ev.record.endReason);
+        // A session's final record never says "open" (only snapshots do).
+        this.endConnection(ev.record, observers, endReason ?? (ev.record.endReason as TcpEndReason));
         continue;
       }
       if (ev.kind === 'frame') this.sink.frame(ev.frame, ev);
@@ -252,7 +316,8 @@ export class Engine {
       if (extend) rec = { ...rec, ...extend };
     });
     this.sink.connection(rec);
-    for (const o of this.opts.captureObservers ?? []) o.connection(rec);
+    for (const o of this.opts.captureObservers ?? [])
+      for (const d of o.connection(rec)) this.sink.diagnostic(d);
   }
 
   /**

@@ -31,13 +31,19 @@ export interface ConnectionObserver {
     record: ConnectionRecord,
     reason: TcpEndReason,
   ): { outputs: ObserverOutput[]; extend?: Record<string, unknown> };
+  /**
+   * The connection is still open and someone asked for its record (a snapshot): the fields `end` would add
+   * now, as they stand. No side effect, no output; may be called any number of times, so it must be cheap.
+   */
+  snapshot?(record: ConnectionRecord): Record<string, unknown> | undefined;
 }
 
 export type ConnectionObserverFactory = (conn: TcpConnectionInfo) => ConnectionObserver;
 
 export interface CaptureObserver {
-  connection(record: ConnectionRecord): void;
+  /** A connection ended; returns the whole-capture diagnostics its record completes (churn), if any. */
+  connection(record: ConnectionRecord): Diagnostic[];
   call(call: CallRecord): void;
-  /** At the end of the capture: diagnostics that need the whole capture (churn, imbalance). */
+  /** At the end of the capture: diagnostics that need the whole capture (bursts, imbalance). */
   finish(): Diagnostic[];
 }

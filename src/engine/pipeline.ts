@@ -38,6 +38,8 @@ export interface PipelineOptions {
   hpackReports?: boolean;
   /** How much of each gRPC message the call records show (--payload; --summary shows none). */
   payload?: PayloadMode;
+  /** Seconds of capture time between snapshots of open connections (RecordSink.connectionUpdate); 0: none. */
+  snapshotInterval?: number;
 }
 
 /** `schema` is null when none was asked for (no --proto, no --descriptor-set): messages decode schema-less. */
@@ -120,6 +122,7 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
       observers,
       captureObservers,
       keyLog,
+      snapshotInterval: opts.snapshotInterval ?? 0,
     },
     sink,
   );

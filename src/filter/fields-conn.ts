@@ -13,6 +13,7 @@ const END_REASONS: ReadonlyArray<ConnectionRecord['endReason']> = [
   'capture-end',
   'port-reuse',
   'idle-evicted',
+  'open',
 ];
 
 function ip(endpoint: string | undefined): string | null {

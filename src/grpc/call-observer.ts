@@ -23,28 +23,39 @@ export type GrpcObserverOptions = Omit<GrpcCallTrackerOptions, 'connection' | 's
 };
 
 export class GrpcCallObserver implements ConnectionObserver {
-  private readonly tracker: GrpcCallTracker;
+  /**
+   * Made at the first frame that can concern a call: a connection that only exchanged SETTINGS (an idle
+   * channel, left open for hours) costs no tracker, whose maps and configuration were most of this
+   * observer's memory.
+   */
+  private tracker: GrpcCallTracker | null = null;
 
   constructor(
-    connection: string,
-    schema: GrpcSchema | null,
-    options: Omit<GrpcCallTrackerOptions, 'connection' | 'schema'> = {},
-  ) {
-    this.tracker = new GrpcCallTracker({ ...options, connection, schema });
-  }
+    private readonly connection: string,
+    private readonly schema: GrpcSchema | null,
+    private readonly options: Omit<GrpcCallTrackerOptions, 'connection' | 'schema'> = {},
+  ) {}
 
   event(ev: ObservedEvent): ObserverOutput[] {
     // Calls from observers before this one are not HTTP/2 events; the tracker only reads frames.
     if (ev.kind === 'call' || ev.kind === 'tcp-close') return [];
+    if (this.tracker === null) {
+      if (ev.kind !== 'frame' || !CALL_FRAMES.has(ev.frame.type)) return [];
+      const { connection, schema } = this;
+      this.tracker = new GrpcCallTracker({ ...this.options, connection, schema });
+    }
     return this.tracker.push(ev);
   }
 
   end(record: ConnectionRecord, reason: TcpEndReason): { outputs: ObserverOutput[] } {
-    return { outputs: this.tracker.finish(record.end, reason) };
+    return { outputs: this.tracker?.finish(record.end, reason) ?? [] };
   }
 }
 
 /** The factory the pipeline registers: one observer per TCP connection, all sharing one loaded schema. */
+/** The frames GrpcCallTracker.push() reads (it ignores SETTINGS, PING, WINDOW_UPDATE, ...). */
+const CALL_FRAMES: ReadonlySet<string> = new Set(['HEADERS', 'CONTINUATION', 'DATA', 'RST_STREAM', 'GOAWAY']);
+
 export function grpcObserverFactory(
   schema: GrpcSchema | null,
   options: GrpcObserverOptions = {},

@@ -33,6 +33,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, GrpcMessageReader, type GrpcMessage } from '
 import type { GrpcSchema } from './schema.js';
 import type { PayloadMode } from './call-message.js';
 import { StatusGuesser } from './status-guess.js';
+import { ClosedStreams } from './closed-streams.js';
 
 export interface GrpcCallTrackerOptions {
   connection: string;
@@ -57,29 +58,6 @@ export interface GrpcCallTrackerOptions {
   decompressionBudget?: DecompressionBudget;
 }
 
-/** Closed streams remembered per connection, so late frames on them are ignored (oldest forgotten). */
-const MAX_CLOSED_STREAMS = 100_000;
-
-/**
- * The set of closed stream ids, bounded: a long-lived connection opens millions of streams. Past the
- * limit the oldest are forgotten; a frame arriving that late on such a stream is a stray, taken as the
- * start of a call seen mid-way (as after a capture that began late).
- */
-class ClosedStreams {
-  private readonly ids = new Set<number>();
-
-  constructor(private readonly limit: number) {}
-
-  has(id: number): boolean {
-    return this.ids.has(id);
-  }
-
-  add(id: number): void {
-    this.ids.add(id);
-    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value!);
-  }
-}
-
 /**
  * What most events produce: nothing. One shared (frozen) array instead of a new one per frame; nobody
  * appends to an event list they are given.
@@ -93,7 +71,7 @@ export class GrpcCallTracker {
   private readonly config: TrackerConfig;
   private readonly calls = new Map<number, CallState>();
   /** Streams already reported, or known not to be gRPC: later frames on them are ignored. */
-  private readonly closed = new ClosedStreams(MAX_CLOSED_STREAMS);
+  private readonly closed = new ClosedStreams();
   /** Events of calls ended early to keep at most maxOpenCalls open, waiting for push() to return them. */
   private readonly evicted: GrpcEvent[] = [];
   private evictions = 0;
@@ -158,7 +136,7 @@ export class GrpcCallTracker {
     fields: HeaderField[] | undefined,
     unknown: HpackUnknown | undefined,
   ): GrpcEvent[] {
-    if (f.stream === 0 || this.closed.has(f.stream)) return NONE;
+    if (f.stream === 0 || this.isClosed(f.stream)) return NONE;
     // The key is built only while a block is open somewhere (rare): not a string per HEADERS frame.
     const endHeaders = f.flags.includes('END_HEADERS');
     const key = endHeaders && this.openBlocks.size === 0 ? '' : `${f.stream}:${f.from}`;
@@ -256,7 +234,7 @@ export class GrpcCallTracker {
   }
 
   private onData(f: FrameRecord, data: Buffer): GrpcEvent[] {
-    if (f.stream === 0 || this.closed.has(f.stream)) return NONE;
+    if (f.stream === 0 || this.isClosed(f.stream)) return NONE;
     const state = this.calls.get(f.stream) ?? this.open(f.stream, f.time, 'candidate');
     const dir = directionOf(f.from);
     const side = state[dir];
@@ -432,6 +410,10 @@ export class GrpcCallTracker {
     if (state.held.length === 0 && diagnostics.length === 0) return NONE; // most frames
     const all = [...state.held.splice(0), ...diagnostics];
     return all.map((diagnostic) => ({ kind: 'diagnostic', diagnostic }));
+  }
+
+  private isClosed(stream: number): boolean {
+    return this.closed.has(stream, this.calls.has(stream));
   }
 
   private drop(state: CallState): GrpcEvent[] {

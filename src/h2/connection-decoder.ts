@@ -7,7 +7,7 @@ import { DirectionStream, isFrame, type StreamItem, type StreamNote } from './di
 import { frameRecord } from './frame-record.js';
 import { decodeFrame, type DecodedFrame } from './frames.js';
 import { DEFAULT_HEADER_LIST_LIMITS, HeaderBlocks } from './header-blocks.js';
-import { HpackDecoder } from './hpack-decoder.js';
+import { LazyHpack, type HpackDecoding } from './hpack-lazy.js';
 import { SendLimits } from './peer-settings.js';
 import type { H2Event } from './types.js';
 
@@ -32,7 +32,7 @@ export interface H2ConnectionOptions {
 interface Direction {
   role: Role;
   stream: DirectionStream;
-  hpack: HpackDecoder;
+  hpack: HpackDecoding;
   blocks: HeaderBlocks;
   limits: SendLimits;
   lastTime: number;
@@ -97,7 +97,7 @@ export class H2ConnectionDecoder {
   acknowledgedSettings(from: Role, settings: Array<[number, number]>): void {
     const dir = this.dirs[from];
     const peer = from === 'client' ? this.dirs.server : this.dirs.client;
-    dir.limits.unacked.unshift(settings);
+    dir.limits.sentBefore(settings);
     peer.limits.applyAck(dir.limits, peer.hpack);
   }
 
@@ -116,7 +116,7 @@ export class H2ConnectionDecoder {
   }
 
   private direction(role: Role): Direction {
-    const hpack = new HpackDecoder();
+    const hpack = new LazyHpack();
     const limits = new SendLimits();
     const listLimits = {
       maxListSize: this.opts.maxHeaderListSize ?? DEFAULT_HEADER_LIST_LIMITS.maxListSize,
@@ -126,7 +126,7 @@ export class H2ConnectionDecoder {
     };
     return {
       role,
-      stream: new DirectionStream(() => limits.maxFrameSize),
+      stream: new DirectionStream(limits),
       hpack,
       blocks: new HeaderBlocks(hpack, {
         connection: this.opts.connection,
@@ -181,7 +181,7 @@ export class H2ConnectionDecoder {
       for (const diagnostic of blocks.diagnostics) out.push({ kind: 'diagnostic', diagnostic });
     if (d.kind === 'SETTINGS') {
       const peer = dir.role === 'client' ? this.dirs.server : this.dirs.client;
-      if (!d.ack) dir.limits.unacked.push(d.settings);
+      if (!d.ack) dir.limits.sent(d.settings);
       else dir.limits.applyAck(peer.limits, dir.hpack);
     }
   }

@@ -39,8 +39,11 @@ export class DirectionStream {
   private sync: { search: FrameSyncSearch; base: number; why: 'gap' | 'mid-stream' } | null = null;
   private lastTime = 0;
 
-  /** @param maxFrameLength the largest frame this direction may send, if known (tightens the search) */
-  constructor(private readonly maxFrameLength: () => number | null) {}
+  /**
+   * @param limits the largest frame this direction may send, if known (tightens the search): an object
+   * read when needed rather than a closure, one less per direction of every open connection
+   */
+  constructor(private readonly limits: { readonly maxFrameSize: number | null }) {}
 
   /** Appends what `data` completed to `out`. */
   push(data: Buffer, time: number, packetIndex: number, out: StreamItem[]): void {
@@ -145,7 +148,7 @@ export class DirectionStream {
   }
 
   private newSearch(): FrameSyncSearch {
-    return new FrameSyncSearch({ maxFrameLength: this.maxFrameLength() ?? undefined });
+    return new FrameSyncSearch({ maxFrameLength: this.limits.maxFrameSize ?? undefined });
   }
 
   /** Reports the boundary, then replays the bytes from it in their original chunks (keeping their stamps). */

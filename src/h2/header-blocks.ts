@@ -4,7 +4,8 @@ import type { Diagnostic, DiagnosticParams } from '../diagnostics/types.js';
 import type { FrameRecord, Role } from '../records/records.js';
 import { hasFlag } from './constants.js';
 import type { DecodedFrame } from './frames.js';
-import type { HpackDecoder, HpackNote, HpackResult, UnknownEntries } from './hpack-decoder.js';
+import type { HpackNote, HpackResult, UnknownEntries } from './hpack-decoder.js';
+import type { HpackDecoding } from './hpack-lazy.js';
 import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
 import { rawLength } from './header-field.js';
 import { FIELD_OVERHEAD } from './hpack-list-keeper.js';
@@ -88,7 +89,7 @@ export class HeaderBlocks {
   private keptSize = 0;
 
   constructor(
-    private readonly hpack: HpackDecoder,
+    private readonly hpack: HpackDecoding,
     private readonly ctx: { connection: string; from: Role; limits: HeaderListLimits; reports?: boolean },
   ) {}
 
@@ -130,7 +131,8 @@ export class HeaderBlocks {
     block.length += fragment.length;
     if (block.overflowed) return;
     if (block.length <= this.ctx.limits.maxBlockBytes) {
-      block.fragments.push(fragment);
+      // An empty CONTINUATION adds nothing: not kept, so a flood of them holds no memory either.
+      if (fragment.length > 0) block.fragments.push(fragment);
       return;
     }
     block.overflowed = true;

@@ -1,5 +1,5 @@
 import { MAX_FRAME_LENGTH, DEFAULT_MAX_FRAME_SIZE, SettingsId } from './constants.js';
-import type { HpackDecoder } from './hpack-decoder.js';
+import type { HpackDecoding } from './hpack-lazy.js';
 
 /**
  * What one side's SETTINGS impose on the other side's sending, once acknowledged (RFC 9113 §6.5.3).
@@ -11,13 +11,29 @@ import type { HpackDecoder } from './hpack-decoder.js';
 export class SendLimits {
   /** Largest frame this direction may send; null when unknown (joined mid-connection). */
   maxFrameSize: number | null = DEFAULT_MAX_FRAME_SIZE;
-  /** SETTINGS this direction sent that the peer has not acknowledged yet, oldest first. */
-  readonly unacked: Array<Array<[number, number]>> = [];
+  /**
+   * SETTINGS this direction sent that the peer has not acknowledged yet, oldest first. Replaced rather
+   * than emptied, and made at the size it needs: an array grown by push keeps room for 17 entries, and a
+   * connection that stays open holds it for its whole life (most of them hold one or none).
+   */
+  unacked: Array<Array<[number, number]>> = [];
+
+  /** This direction sent SETTINGS (not an ACK). */
+  sent(settings: Array<[number, number]>): void {
+    if (this.unacked.length === 0) this.unacked = [settings];
+    else this.unacked.push(settings);
+  }
+
+  /** SETTINGS acknowledged before any frame (the HTTP2-Settings of an h2c upgrade), oldest of all. */
+  sentBefore(settings: Array<[number, number]>): void {
+    this.unacked = [settings, ...this.unacked];
+  }
 
   /** Applies the peer's oldest unacknowledged SETTINGS to this direction, which just sent the ACK. */
-  applyAck(peer: SendLimits, hpack: HpackDecoder): void {
+  applyAck(peer: SendLimits, hpack: HpackDecoding): void {
     const settings = peer.unacked.shift();
     if (settings === undefined) return; // its SETTINGS came before the capture started
+    if (peer.unacked.length === 0) peer.unacked = [];
     for (const [id, value] of settings) {
       if (id === SettingsId.HEADER_TABLE_SIZE) hpack.setProtocolMaxTableSize(value);
       // Out-of-range values are a connection error (RFC 9113 §6.5.2): they never take effect.

@@ -2,6 +2,8 @@
  * ndjson: one record per line, written as soon as it is complete, so `tcpdump -U -w - | h2scope --format
  * ndjson -` feeds jq in real time and memory stays flat. Each line is `{"type": KIND, KIND: {...}}` so the
  * record objects are exactly those of the json document (a frame's own `type` field stays "DATA", ...).
+ * Engine snapshots of connections still open (--snapshot-interval) are `connection` lines whose record has
+ * `"open": true`; the connection's final line, without it, comes when it ends.
  * `write` receives each line in pieces (their concatenation is the output); ndjsonLines() gives whole lines.
  */
 import type { RecordSink } from '../engine/engine.js';
@@ -45,6 +47,8 @@ export function ndjsonSink(
     },
     diagnostic: (d) => line(diagnostic, d),
     capture: (rec) => line(capture, rec),
+    // A snapshot of an open connection is a `connection` line too: its record says `"open": true`.
+    connectionUpdate: (rec) => line(connection, rec),
   };
 }
 

@@ -247,22 +247,25 @@ export function textSink(write: (line: string) => void, options: TextReportOptio
   // Each connection's section is formatted when it ends: its records (analysis series, decoded calls)
   // are not kept until the end of the capture, only the text (2 GiB of records on a 300 MB capture).
   const sections: Array<{ id: number; text: string }> = [];
-  const calls = new Map<string, CallRecord[]>();
+  // A connection's calls wait for it as their formatted lines, not their records: a connection that stays
+  // open for hours (a live gRPC channel) held every call's decoded messages until it ended.
+  const calls = new Map<string, Array<{ stream: number; line: string }>>();
   return {
     frame: (f) => {
       if (streaming) write(formatFrameLine(f) + '\n');
     },
     call: (c) => {
-      if (streaming) write(callLine(c) + '\n');
+      const line = callLine(c);
+      if (streaming) write(line + '\n');
       let list = calls.get(c.connection);
       if (list === undefined) calls.set(c.connection, (list = []));
-      list.push(c);
+      list.push({ stream: c.stream, line });
     },
     connection: (c) => {
       const lines = [formatConnectionLine(c), ...formatConnectionSummary(c)];
       const list = (calls.get(c.id) ?? []).sort((a, b) => a.stream - b.stream);
       calls.delete(c.id);
-      for (const call of list) lines.push(`    call     ${callLine(call)}`);
+      for (const call of list) lines.push(`    call     ${call.line}`);
       sections.push({ id: Number(c.id.slice(1)), text: lines.join('\n') + '\n' });
     },
     diagnostic: (d) => diagnostics.add(d),

@@ -38,8 +38,14 @@ export interface ConnectionRecord {
    * connection first. Absent when neither side closed within the capture.
    */
   closes?: Array<{ from: Role; how: 'fin' | 'rst'; time: number }>;
-  /** How the TCP connection ended. */
-  endReason: 'fin' | 'rst' | 'capture-end' | 'port-reuse' | 'idle-evicted';
+  /** How the TCP connection ended; "open" on a snapshot of a connection that has not ended. */
+  endReason: 'fin' | 'rst' | 'capture-end' | 'port-reuse' | 'idle-evicted' | 'open';
+  /**
+   * Present (true) only on a snapshot of a connection still open (`Engine.snapshot()`, ndjson
+   * `--snapshot-interval`): its figures are as of `end`, the capture time of the snapshot, and a later
+   * snapshot or the final record (without `open`) replaces it.
+   */
+  open?: true;
   frameCount: number;
   /** h2c connections that began as an HTTP/1.1 upgrade (h2Detection "h2c-upgrade"). */
   upgrade?: UpgradeRecord;

@@ -14,6 +14,7 @@ import type { SessionEvent } from './events.js';
 
 /** What the TLS layer feeds plaintext to (a ConnectionSession; an interface so the import is one-way). */
 export interface PlaintextSession {
+  snapshot(time: number, stats: TcpConnectionStats): ConnectionRecord;
   data(dir: Dir, data: Buffer, gapBefore: number, time: number, packetIndex: number): SessionEvent[];
   end(time: number, reason: TcpEndReason, stats: TcpConnectionStats): SessionEvent[];
   close(dir: Dir, how: 'fin' | 'rst', time: number): SessionEvent[];
@@ -54,6 +55,16 @@ export class TlsLayer {
     for (const ev of this.session().end(time, reason, this.flipped ? flipStats(stats) : stats))
       out.push(ev.kind === 'connection' ? { kind: 'connection', record: this.record(ev.record) } : ev);
     return out;
+  }
+
+  /**
+   * The record of the open connection with the TLS facts so far. Before any plaintext there is no inner
+   * session yet, and none is made here (making it decides the roles): a throwaway one gives the record.
+   */
+  snapshot(time: number, stats: TcpConnectionStats): ConnectionRecord {
+    const inner = this.inner ?? this.makeInner(this.conn);
+    const flip = this.inner !== undefined && this.flipped;
+    return this.record(inner.snapshot(time, flip ? flipStats(stats) : stats));
   }
 
   /** Created on first use: by then the hellos (if captured) have said which side is the client. */

@@ -134,6 +134,11 @@ export class FlowTable {
     return out;
   }
 
+  /** The connections not ended yet, in order of creation, with their counters so far (for snapshots). */
+  openConnections(): IterableIterator<Connection> {
+    return this.order.values();
+  }
+
   /** Ends every live connection (reason 'capture-end', or 'fin' when the flush reaches both FINs). */
   finish(): TcpEvent[] {
     const out: TcpEvent[] = [];

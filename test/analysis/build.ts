@@ -186,9 +186,10 @@ export function analyse(
     start: base.start,
     firstPacketIndex: 0,
   });
-  for (const ev of frames.events) observer.event(ev);
+  // Diagnostics raised while the connection is open come from event(), the others from end().
+  const early = frames.events.flatMap((ev) => observer.event(ev));
   const { outputs, extend } = observer.end(base, reason);
-  const diagnostics = outputs.flatMap((o) => (o.kind === 'diagnostic' ? [o.diagnostic] : []));
+  const diagnostics = [...early, ...outputs].flatMap((o) => (o.kind === 'diagnostic' ? [o.diagnostic] : []));
   for (const d of diagnostics) assertFilled(d);
   return { diagnostics, record: { ...base, ...extend }, codes: diagnostics.map((d) => d.code) };
 }

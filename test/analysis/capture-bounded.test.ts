@@ -22,8 +22,9 @@ function run(
   for (const [connection, n, service] of calls)
     for (let i = 0; i < n; i++)
       a.call(callRecord({ connection, stream: 1 + 2 * i, service: service ?? 'pkg.Svc' }));
-  for (const c of conns) a.connection(c);
-  const out = a.finish();
+  // Churn is raised when a connection's end completes it, the rest at the end of the capture.
+  const early = conns.flatMap((c) => a.connection(c));
+  const out = [...early, ...a.finish()];
   out.forEach(assertFilled);
   return out;
 }
@@ -34,21 +35,23 @@ const churnCalls = churn.map((c): [string, number] => [c.id, 1]);
 
 describe('whole-capture analysis past its caps', () => {
   it('counts every connection of a churning pair but lists only the kept ones, marked approximate', () => {
-    const d = run({ captureMaxConnections: 3 }, churn, churnCalls);
+    // churnMinConnections 10: the churn is complete when the tenth connection ends (raised then, before
+    // the end of the capture says what became approximate).
+    const d = run({ captureMaxConnections: 3, churnMinConnections: 10 }, churn, churnCalls);
     expect(d.map((x) => x.code)).toEqual([
-      'analysis.capture.approximate',
       'analysis.churn.connection-per-call',
+      'analysis.capture.approximate',
     ]);
-    expect(d[0]!.evidence).toEqual({
+    expect(d[1]!.evidence).toEqual({
       connections: 10,
       kept: 3,
       maxConnections: 3,
       maxKeys: 10_000,
       uncounted: 0,
     });
-    const e = d[1]!.evidence!;
+    const e = d[0]!.evidence!;
     // Counters are exact: ten connections from 1 s to 10.5 s; the kept three are the first to end.
-    expect([d[1]!.connection, e['connections'], e['single'], e['calls'], e['spanMs']]).toEqual([
+    expect([d[0]!.connection, e['connections'], e['single'], e['calls'], e['spanMs']]).toEqual([
       'c1',
       10,
       10,
@@ -59,7 +62,11 @@ describe('whole-capture analysis past its caps', () => {
   });
 
   it('gives the same diagnostic as without caps when nothing was dropped', () => {
-    const d = run({ captureMaxConnections: 10, captureMaxKeys: 1 }, churn, churnCalls);
+    const d = run(
+      { captureMaxConnections: 10, captureMaxKeys: 1, churnMinConnections: 10 },
+      churn,
+      churnCalls,
+    );
     expect(d.map((x) => x.code)).toEqual(['analysis.churn.connection-per-call']);
     expect(d[0]!.evidence?.['connectionIds']).toEqual(churn.map((c) => c.id).reverse());
     expect(d[0]!.evidence?.['approximate']).toBeUndefined();
@@ -71,13 +78,13 @@ describe('whole-capture analysis past its caps', () => {
       conn(20 + i, 20 + i, 20.5 + i, { client: `10.0.0.2:${i}` }),
     );
     const calls = [...churnCalls, ...other.map((c): [string, number] => [c.id, 1])];
-    const d = run({ captureMaxKeys: 1 }, [...churn, ...other], calls);
+    const d = run({ captureMaxKeys: 1, churnMinConnections: 10 }, [...churn, ...other], calls);
     expect(d.map((x) => [x.code, x.evidence?.['client']])).toEqual([
-      ['analysis.capture.approximate', undefined],
       ['analysis.churn.connection-per-call', '10.0.0.1'],
+      ['analysis.capture.approximate', undefined],
     ]);
     // The second pair's ten connections and their service entries (one per connection) were not counted.
-    expect(d[0]!.evidence?.['uncounted']).toBe(10);
+    expect(d[1]!.evidence?.['uncounted']).toBe(10);
   });
 
   it('points endpoint imbalance at the busiest connection, the earliest on a tie, from counters', () => {

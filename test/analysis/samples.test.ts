@@ -37,9 +37,10 @@ describe('analysis on the incident samples', () => {
 
   it('grpc-too-many-pings: GOAWAY ENHANCE_YOUR_CALM too_many_pings names the keepalive settings of both sides', async () => {
     const s = await sample('grpc-too-many-pings.pcap');
+    // The keepalive cadence is judged at the third idle PING, seconds before the server's GOAWAY.
     expect(s.analysis.map((d) => d.code)).toEqual([
-      'analysis.goaway.too-many-pings',
       'analysis.keepalive.too-frequent',
+      'analysis.goaway.too-many-pings',
     ]);
     const d = only(s.analysis, 'analysis.goaway.too-many-pings');
     expect([d.connection, d.stream, d.severity]).toEqual(['c1', undefined, 'error']);
@@ -66,7 +67,9 @@ describe('analysis on the incident samples', () => {
     const s = await sample('grpc-keepalive.pcap');
     const d = only(s.analysis, 'analysis.keepalive.too-frequent');
     expect([d.connection, d.severity]).toEqual(['c1', 'warning']);
-    expect(d.evidence).toEqual({ from: 'client', pings: 5, intervalMs: 1000.694, limitS: 10 });
+    // Raised at the third idle PING, with the evidence then (docs/analysis.md, "When diagnostics are
+    // raised"); the connection record has all five.
+    expect(d.evidence).toEqual({ from: 'client', pings: 3, intervalMs: 1000.685, limitS: 10 });
     expect(s.analysis).toHaveLength(1);
     const p = s.conn('c1').pings!.client;
     expect([p.sent, p.acked, p.unanswered]).toEqual([5, 5, 0]);
@@ -117,7 +120,8 @@ describe('analysis on the incident samples', () => {
     const s = await sample('grpc-conn-per-call.pcap');
     const d = only(s.analysis, 'analysis.churn.connection-per-call');
     expect([d.connection, d.severity]).toEqual(['c1', 'warning']);
-    expect(d.evidence).toMatchObject({ server: '127.0.0.1:50111', connections: 10, single: 10, calls: 10 });
+    // Raised when the fifth connection ended: five one-call connections are the evidence by then.
+    expect(d.evidence).toMatchObject({ server: '127.0.0.1:50111', connections: 5, single: 5, calls: 5 });
     expect(s.analysis).toHaveLength(1); // sequential: no burst
   });
 

@@ -30,8 +30,27 @@ describe('parseCliArgs', () => {
       descriptorSets: [],
       keylog: null,
       payload: 'full',
+      snapshotInterval: 0,
       quiet: false,
     });
+  });
+
+  it('snapshots open connections every 10 s of capture time for ndjson from stdin, by default only then', () => {
+    expect(options(['-', '-f', 'ndjson']).snapshotInterval).toBe(10);
+    expect(options(['x.pcap', '-f', 'ndjson']).snapshotInterval).toBe(0);
+    expect(options(['-', '-f', 'json']).snapshotInterval).toBe(0);
+    expect(options(['x.pcap', '-f', 'ndjson', '--snapshot-interval', '2.5']).snapshotInterval).toBe(2.5);
+    expect(options(['-', '-f', 'ndjson', '--snapshot-interval', '0']).snapshotInterval).toBe(0);
+  });
+
+  it('refuses a snapshot interval that is not seconds, or without ndjson', () => {
+    for (const bad of [
+      ['-f', 'ndjson', '--snapshot-interval', 'soon'],
+      ['-f', 'ndjson', '--snapshot-interval', '-1'],
+    ])
+      expect(parseCliArgs(['x.pcap', ...bad])).toMatchObject({ kind: 'usage-error' });
+    const text = parseCliArgs(['x.pcap', '--snapshot-interval', '5']);
+    expect(text).toMatchObject({ kind: 'usage-error', message: expect.stringContaining('--format ndjson') });
   });
 
   it('reads every option, short and long, repeatable ones in order', () => {
@@ -85,6 +104,7 @@ describe('parseCliArgs', () => {
       descriptorSets: ['set.pb'],
       keylog: 'keys.log',
       payload: 'head',
+      snapshotInterval: 10,
       quiet: true,
     });
   });

@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 
 const STREAMING = readFileSync('samples/grpc-js-streaming.pcap');
+/** One connection sending a keepalive PING every second for about 5 s of capture time. */
+const KEEPALIVE = readFileSync('samples/grpc-keepalive.pcap');
 
 interface Child {
   proc: ChildProcessWithoutNullStreams;
@@ -67,6 +69,26 @@ describe('live input', { timeout: 60_000 }, () => {
     expect(await child.exited).toBe(0);
     expect(child.lines.map(typeOf).at(-1)).toBe('capture');
     expect(child.stderr()).toBe('');
+  });
+
+  it('shows an open connection by snapshots, and its diagnostics, before it ends', async () => {
+    const child = start(['--format', 'ndjson', '--snapshot-interval', '1', '-']);
+    // All but the last 600 bytes (the FINs): the connection is still open.
+    await drip(child.proc, KEEPALIVE.subarray(0, KEEPALIVE.length - 600));
+    const seen = (): Array<{ type: string; connection?: { open?: boolean; pings?: unknown } }> =>
+      child.lines.map((l) => JSON.parse(l) as { type: string; connection?: { open?: boolean } });
+    while (!seen().some((r) => r.type === 'diagnostic') || !seen().some((r) => r.connection?.open))
+      await child.linesAtLeast(child.lines.length + 1);
+    const open = seen().filter((r) => r.connection?.open === true);
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    expect(open.every((r) => r.connection!.pings !== undefined)).toBe(true);
+    // keepalive.too-frequent came while the connection was open: no final connection record yet.
+    expect(seen().some((r) => r.type === 'connection' && r.connection?.open !== true)).toBe(false);
+    await drip(child.proc, KEEPALIVE.subarray(KEEPALIVE.length - 600));
+    child.proc.stdin.end();
+    expect(await child.exited).toBe(0);
+    const finals = seen().filter((r) => r.type === 'connection' && r.connection?.open !== true);
+    expect(finals).toHaveLength(1);
   });
 
   it('SIGINT ends a silent live pipe with what was decoded so far, marked incomplete, exit 130', async () => {
