@@ -13,7 +13,7 @@ export type HpackDecoding = Pick<
   | 'unknownEntries'
 >;
 
-type Op = { lost: string } | { setting: number | null };
+type Op = { lost: string; beforeCapture: boolean } | { setting: number | null };
 
 /**
  * A direction's HpackDecoder, made at its first header block. Most open connections of a live capture
@@ -28,14 +28,14 @@ export class LazyHpack implements HpackDecoding {
   private ops: Op[] | null = null;
   private lostCount = 0;
 
-  decode(block: Buffer): HpackResult {
-    return this.decoder().decode(block);
+  decode(block: Buffer, keepSize?: number): HpackResult {
+    return this.decoder().decode(block, keepSize);
   }
 
-  markLost(reason: string): void {
-    if (this.real !== null) return this.real.markLost(reason);
+  markLost(reason: string, beforeCapture = false): void {
+    if (this.real !== null) return this.real.markLost(reason, beforeCapture);
     this.lostCount++;
-    (this.ops ??= []).push({ lost: reason });
+    (this.ops ??= []).push({ lost: reason, beforeCapture });
   }
 
   setProtocolMaxTableSize(n: number | null): void {
@@ -67,7 +67,7 @@ export class LazyHpack implements HpackDecoding {
     if (this.real !== null) return this.real;
     const real = new HpackDecoder();
     for (const op of this.ops ?? []) {
-      if ('lost' in op) real.markLost(op.lost);
+      if ('lost' in op) real.markLost(op.lost, op.beforeCapture);
       else real.setProtocolMaxTableSize(op.setting);
     }
     this.ops = null;
