@@ -5,7 +5,7 @@
  */
 import type { CallRecord, CallSummary } from '../records/call.js';
 import { callFailed, callStatusUnknown, type CallRow } from './store-calls.js';
-import type { CaptureStore, ConnectionEntry } from './store.js';
+import { currentRecord, type CaptureStore, type ConnectionEntry } from './store.js';
 
 // --- Calls ----------------------------------------------------------------------------------------------
 
@@ -199,7 +199,8 @@ export interface ConnectionSummary {
 }
 
 export function summarizeConnection(store: CaptureStore, entry: ConnectionEntry): ConnectionSummary {
-  const rec = entry.record;
+  // An open connection shows its latest snapshot's figures (live captures); `open` is about the record.
+  const rec = currentRecord(entry);
   let failedCalls = 0;
   for (const i of entry.calls) if (storeCallFailed(store, i)) failedCalls++;
   const start = rec?.start ?? entry.firstTime;
@@ -210,7 +211,7 @@ export function summarizeConnection(store: CaptureStore, entry: ConnectionEntry)
     client: rec?.client ?? entry.peers?.client ?? null,
     server: rec?.server ?? entry.peers?.server ?? null,
     protocol: rec?.protocol ?? entry.peers?.protocol ?? null,
-    open: rec === null,
+    open: entry.record === null,
     frames: entry.frames.length,
     calls: entry.calls.length,
     errors: failedCalls + entry.diagnostics.error,

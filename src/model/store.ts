@@ -43,6 +43,11 @@ export interface ConnectionEntry {
   diagnostics: SeverityCounts;
   /** Endpoints and protocol as known before the record (RecordSink.opened); null until then. */
   peers: ConnectionPeers | null;
+  /**
+   * The latest snapshot of the connection while it is open (RecordSink.connectionUpdate: `open: true`,
+   * figures as of its `end`); dropped when the final record comes.
+   */
+  snapshot: ConnectionRecord | null;
   /** Time of the first and last frame seen (open connections have no record yet). */
   firstTime: number | null;
   lastTime: number | null;
@@ -83,6 +88,11 @@ const DEFAULT_TIMER: Timer = {
   set: (fn, ms) => setTimeout(fn, ms),
   clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
+
+/** A connection's record as it stands: the final one, or the latest snapshot while it is open. */
+export function currentRecord(entry: ConnectionEntry): ConnectionRecord | null {
+  return entry.record ?? entry.snapshot;
+}
 
 export function zeroCounts(): SeverityCounts {
   return { error: 0, warning: 0, info: 0 };
@@ -150,13 +160,22 @@ export class CaptureStore implements RecordSink {
   // --- RecordSink -------------------------------------------------------------------------------------
 
   /** Endpoints of a connection that has not ended yet (its record comes at the end). */
+  readonly connectionUpdate = (rec: ConnectionRecord): void => {
+    const entry = this.entry(rec.id);
+    if (entry.record !== null) return; // a late snapshot of a connection that has ended
+    entry.snapshot = rec;
+    this.changed();
+  };
+
   readonly opened = (peers: ConnectionPeers): void => {
     this.entry(peers.id).peers = peers;
     this.changed();
   };
 
   readonly connection = (rec: ConnectionRecord): void => {
-    this.entry(rec.id).record = rec;
+    const entry = this.entry(rec.id);
+    entry.record = rec;
+    entry.snapshot = null;
     this.ended++;
     this.changed();
   };
@@ -330,6 +349,7 @@ export class CaptureStore implements RecordSink {
       streamCalls: new Map(),
       diagnostics: zeroCounts(),
       peers: null,
+      snapshot: null,
       firstTime: null,
       lastTime: null,
     };

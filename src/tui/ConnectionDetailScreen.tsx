@@ -1,5 +1,6 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
+import { currentRecord, type ConnectionEntry } from '../model/store.js';
 import { connectionSummary } from './connection-summary.js';
 import { DocumentView } from './DocumentView.js';
 import { flowHeader, flowRows } from './flow-graph.js';
@@ -60,12 +61,7 @@ export function ConnectionDetailScreen({ store, version, view, width, height }: 
   })();
   return (
     <Box flexDirection="column" height={height}>
-      <TitleBar
-        title={`Connection ${entry.id}`}
-        info={entry.record ? `${entry.record.client} → ${entry.record.server}` : 'open'}
-        filter={filter}
-        width={width}
-      />
+      <TitleBar title={`Connection ${entry.id}`} info={connectionInfo(entry)} filter={filter} width={width} />
       <LineView line={tabs} width={width} />
       {pane}
     </Box>
@@ -97,4 +93,12 @@ function ChartPane({
       <LineView line={[seg(hint, 'dim')]} width={width} />
     </Box>
   );
+}
+
+/** "client → server", with "(open)" while there is only a snapshot (or nothing yet) to go by. */
+function connectionInfo(entry: ConnectionEntry): string {
+  const rec = currentRecord(entry);
+  const peers = rec ?? entry.peers;
+  const ends = entry.record ? '' : ' (open)';
+  return peers ? `${peers.client} → ${peers.server}${ends}` : 'open';
 }

@@ -10,12 +10,12 @@ import type {
   PingSideRecord,
   SettingsSideRecord,
 } from '../records/records.js';
-import type { CaptureStore, ConnectionEntry } from '../model/store.js';
+import { currentRecord, type CaptureStore, type ConnectionEntry } from '../model/store.js';
 import { selectFramesOfType } from '../model/store-selectors.js';
 import { methodText } from './call-style.js';
 import { diagnosticLine } from './diagnostic-rows.js';
 import { blank, section, text, type DocLine } from './doc.js';
-import { bytes, count, duration, relativeTime, safe } from './format.js';
+import { bytes, clockTime, count, duration, relativeTime, safe } from './format.js';
 import { flowLabel } from './flow-graph.js';
 import { frameRole } from './frame-lines.js';
 import { seg } from './lines.js';
@@ -23,7 +23,7 @@ import { seg } from './lines.js';
 const SIDES = ['client', 'server'] as const;
 
 export function connectionSummary(store: CaptureStore, entry: ConnectionEntry, width: number): DocLine[] {
-  const rec = entry.record;
+  const rec = currentRecord(entry);
   const start = rec?.start ?? entry.firstTime ?? 0;
   return [
     ...facts(entry, rec),
@@ -45,10 +45,11 @@ function facts(entry: ConnectionEntry, rec: ConnectionRecord | null): DocLine[] 
       text(`  ${count(entry.frames.length)} frames so far`),
       blank(),
     ];
+  const state = rec.open ? `still open (figures as of ${clockTime(rec.end)})` : `ended by ${rec.endReason}`;
   const out: DocLine[] = [
     section(`Connection ${rec.id}`, `${safe(rec.client)} → ${safe(rec.server)}`),
     text(
-      `  ${rec.protocol} · detected by ${rec.h2Detection ?? '-'} · client by ${rec.clientRule} · ended by ${rec.endReason} · ${duration((rec.end - rec.start) * 1000)}`,
+      `  ${rec.protocol} · detected by ${rec.h2Detection ?? '-'} · client by ${rec.clientRule} · ${state} · ${duration((rec.end - rec.start) * 1000)}`,
     ),
     text(
       `  client sent ${count(rec.packets.client)} packets, ${bytes(rec.bytes.client)} · server ${count(rec.packets.server)} packets, ${bytes(rec.bytes.server)} · ${count(rec.frameCount)} frames`,

@@ -17,6 +17,11 @@ export interface LoadOptions {
   signal: { aborted: boolean };
   /** Longest stretch of decoding between two turns of the event loop (default 8 ms). */
   sliceMs?: number;
+  /**
+   * Milliseconds between snapshots of the open connections (Engine.snapshot, those that saw packets
+   * since the previous one) handed to the store, so open connections show live figures (default 1000).
+   */
+  snapshotMs?: number;
 }
 
 /** Packets decoded between two looks at the clock. */
@@ -44,15 +49,24 @@ export async function loadCapture(
   store.setLoad({ phase: 'loading', live });
   const sliceMs = o.sliceMs ?? 8;
   let sliceStart = o.now();
+  const snapshotMs = o.snapshotMs ?? 1000;
+  let lastSnapshot = o.now();
+  const snapshots = (): void => {
+    if (o.now() - lastSnapshot < snapshotMs) return;
+    lastSnapshot = o.now();
+    for (const rec of engine.snapshot(true)) store.connectionUpdate(rec);
+  };
   reading: for await (const events of source.events()) {
     for (let at = 0; at < events.length; at += CLOCK_EVERY) {
       engine.push(at === 0 && events.length <= CLOCK_EVERY ? events : events.slice(at, at + CLOCK_EVERY));
       if (o.now() - sliceStart < sliceMs) continue;
+      snapshots();
       progress();
       await nextTurn();
       sliceStart = o.now();
       if (o.signal.aborted) break reading;
     }
+    snapshots();
     progress();
     if (o.signal.aborted) break;
     await nextTurn();

@@ -4,7 +4,7 @@
  * with the stalls marked underneath. Data from the connection record's `flowControl` (src/analysis).
  */
 import type { FlowDirectionRecord, StallRecord, WindowRecord } from '../records/records.js';
-import type { ConnectionEntry } from '../model/store.js';
+import { currentRecord, type ConnectionEntry } from '../model/store.js';
 import { brailleChart, intervalMarks, type Point } from './chart.js';
 import { count, duration } from './format.js';
 import { seg, type Line } from './lines.js';
@@ -14,7 +14,7 @@ const AXIS = 9;
 
 /** Streams that carried DATA in either direction, for [ and ]. */
 export function chartStreams(entry: ConnectionEntry): number[] {
-  const fc = entry.record?.flowControl;
+  const fc = currentRecord(entry)?.flowControl;
   if (!fc) return [];
   const set = new Set<number>();
   for (const side of ['client', 'server'] as const) for (const s of fc[side].streams) set.add(s.stream);
@@ -73,7 +73,7 @@ export function windowChartLines(
   width: number,
   height: number,
 ): Line[] {
-  const rec = entry.record;
+  const rec = currentRecord(entry);
   if (!rec) return [[seg('The connection is still open: its windows are charted when it ends.', 'dim')]];
   const fc = rec.flowControl;
   if (!fc) return [[seg('No flow-control analysis for this connection (not HTTP/2).', 'dim')]];

@@ -4,12 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { CaptureSource } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
 import { CaptureStore, type LoadState } from '../../src/model/store.js';
+import { summarizeConnection } from '../../src/model/store-selectors.js';
 import { loadCapture } from '../../src/tui/load-capture.js';
 import { SAMPLES } from './load-store.js';
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
 
-function setup(input: string | PassThrough): {
+function setup(
+  input: string | PassThrough,
+  snapshotMs?: number,
+): {
   store: CaptureStore;
   run: (signal?: { aborted: boolean }) => Promise<void>;
   seen: LoadState[];
@@ -20,7 +24,11 @@ function setup(input: string | PassThrough): {
   const engine = createEngine({ file: typeof input === 'string' ? input : '-', hpackReports: true }, store);
   let clock = 0;
   const run = (signal = { aborted: false }): Promise<void> =>
-    loadCapture(new CaptureSource(input), engine, store, { now: () => (clock += 10), signal });
+    loadCapture(new CaptureSource(input), engine, store, {
+      now: () => (clock += 10),
+      signal,
+      ...(snapshotMs !== undefined ? { snapshotMs } : {}),
+    });
   return { store, run, seen };
 }
 
@@ -83,5 +91,31 @@ describe('loadCapture', () => {
     expect(store.load.phase).toBe('done');
     expect(store.diagnostics.map((d) => d.code)).toEqual(['capture.not-a-capture']);
     expect(store.captureRecord?.format).toBeNull();
+  });
+
+  it('a pipe: an open connection gets live figures from snapshots; its final record replaces them', async () => {
+    const bytes = readFileSync(SAMPLES + 'grpc-js-unary.pcap');
+    const pipe = new PassThrough();
+    const { store, run } = setup(pipe, 0);
+    const done = run();
+    pipe.write(bytes.subarray(0, 2000)); // the connection is open: no FIN yet
+    await tick();
+    await tick();
+    const entry = store.connections[0]!;
+    expect(entry.record).toBeNull();
+    expect(entry.snapshot).toMatchObject({ open: true, endReason: 'open', protocol: 'h2c' });
+    expect(entry.snapshot!.bytes.client + entry.snapshot!.bytes.server).toBeGreaterThan(0);
+    const summary = summarizeConnection(store, entry);
+    expect(summary).toMatchObject({
+      open: true,
+      client: entry.snapshot!.client,
+      server: entry.snapshot!.server,
+    });
+    expect(summary.bytes).toBe(entry.snapshot!.bytes.client + entry.snapshot!.bytes.server);
+    pipe.end(bytes.subarray(2000));
+    await done;
+    expect(entry.record).not.toBeNull();
+    expect(entry.snapshot).toBeNull();
+    expect(summarizeConnection(store, entry).open).toBe(false);
   });
 });
