@@ -72,7 +72,11 @@ export interface Timer {
 }
 
 export interface StoreOptions {
-  /** Minimum interval between notifications while records stream in (default 100 ms; 0: synchronous). */
+  /**
+   * Minimum interval between notifications while records stream in (default 250 ms; 0: synchronous).
+   * Every notification redraws the screen; at 100 ms the redraws took 15 % of a large file's loading and
+   * competed with keys (docs/performance.md, "TUI memory": 250 ms loads 1M frames 13 % faster).
+   */
   throttleMs?: number;
   timer?: Timer;
   /** Payload bytes kept in memory per frame when there is no spool (default 512; the rest is not kept). */
@@ -129,7 +133,7 @@ export class CaptureStore implements RecordSink {
   private readonly timer: Timer;
 
   constructor(opts: StoreOptions = {}) {
-    this.throttleMs = opts.throttleMs ?? 100;
+    this.throttleMs = opts.throttleMs ?? 250;
     this.timer = opts.timer ?? DEFAULT_TIMER;
     this.spool = opts.spool === undefined ? new ByteSpool() : opts.spool;
     const connectionId = (o: number): string => this.conns[o]?.id ?? '';
