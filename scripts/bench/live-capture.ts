@@ -10,8 +10,8 @@
  * IPv4 checksums are left 0 (the decoder does not verify them, as checksum offload leaves them wrong).
  */
 import hpack from 'hpack.js';
+import { pcapHeader } from './pcap-file.js';
 
-const MAGIC_MICROS = 0xa1b2c3d4;
 const LINKTYPE_ETHERNET = 1;
 const SERVER_IP = 0x0a000001; // 10.0.0.1
 const SERVER_PORT = 50051;
@@ -21,16 +21,6 @@ const T0 = 1_800_000_000;
 const SYN = 0x02;
 const ACK = 0x10;
 const PSH_ACK = 0x18;
-
-export function pcapHeader(): Buffer {
-  const h = Buffer.alloc(24);
-  h.writeUInt32LE(MAGIC_MICROS, 0);
-  h.writeUInt16LE(2, 4);
-  h.writeUInt16LE(4, 6);
-  h.writeUInt32LE(262144, 16);
-  h.writeUInt32LE(LINKTYPE_ETHERNET, 20);
-  return h;
-}
 
 interface Endpoint {
   ip: number;
@@ -151,7 +141,7 @@ function* chunked(records: Iterable<Buffer>): Generator<Buffer> {
 
 /** n connections from distinct client endpoints, 1 ms apart, each left open after its SETTINGS. */
 export function* idleConnections(n: number): Generator<Buffer> {
-  yield pcapHeader();
+  yield pcapHeader(LINKTYPE_ETHERNET);
   yield* chunked(idleRecords(n));
 }
 
@@ -199,7 +189,7 @@ export interface LongConnectionOptions {
  * 30 s. Headers are HPACK-encoded by one hpack.js compressor per side, so the dynamic tables are real.
  */
 export function* longConnection(opts: LongConnectionOptions): Generator<{ chunk: Buffer; time: number }> {
-  yield { chunk: pcapHeader(), time: T0 };
+  yield { chunk: pcapHeader(LINKTYPE_ETHERNET), time: T0 };
   let time = T0;
   for (const chunk of chunked(longRecords(opts, (t) => (time = t)))) yield { chunk, time };
 }

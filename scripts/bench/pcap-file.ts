@@ -38,6 +38,17 @@ export function readPcap(path: string): PcapFile {
   return { linkType: u32(20), records };
 }
 
+/** The 24-byte header of a little-endian microsecond pcap (snaplen 262144). */
+export function pcapHeader(linkType: number): Buffer {
+  const h = Buffer.alloc(24);
+  h.writeUInt32LE(MAGIC_MICROS, 0);
+  h.writeUInt16LE(2, 4);
+  h.writeUInt16LE(4, 6);
+  h.writeUInt32LE(262144, 16);
+  h.writeUInt32LE(linkType, 20);
+  return h;
+}
+
 /** Writes a little-endian microsecond pcap in 1 MiB batches. */
 export class PcapWriter {
   private readonly fd: number;
@@ -48,13 +59,7 @@ export class PcapWriter {
 
   constructor(path: string, linkType: number) {
     this.fd = openSync(path, 'w');
-    const h = Buffer.alloc(24);
-    h.writeUInt32LE(MAGIC_MICROS, 0);
-    h.writeUInt16LE(2, 4);
-    h.writeUInt16LE(4, 6);
-    h.writeUInt32LE(262144, 16);
-    h.writeUInt32LE(linkType, 20);
-    this.push(h);
+    this.push(pcapHeader(linkType));
   }
 
   write(micros: number, data: Buffer): void {

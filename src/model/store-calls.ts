@@ -69,7 +69,8 @@ export function callStatusUnknown(c: Pick<CallSummary, 'outcome'>): boolean {
   return c.outcome === 'status-unknown';
 }
 
-function messageBytes(messages: CallRecord['requests']): number {
+/** Bytes of the messages a record keeps (the Calls table's bytes column). */
+export function messageBytes(messages: CallRecord['requests']): number {
   let n = 0;
   for (const m of messages) n += m.length;
   return n;

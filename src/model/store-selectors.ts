@@ -3,8 +3,8 @@
  * (a diagnostic, a call) leads. They read the store and return plain values or row indexes; the UI
  * memoizes them on `store.version`. Nothing here formats text for a terminal.
  */
-import type { CallRecord, CallSummary } from '../records/call.js';
-import { callFailed, callStatusUnknown, type CallRow } from './store-calls.js';
+import type { CallSummary } from '../records/call.js';
+import { callFailed, callStatusUnknown, messageBytes, type CallRow } from './store-calls.js';
 import { currentRecord, type CaptureStore, type ConnectionEntry } from './store.js';
 
 // --- Calls ----------------------------------------------------------------------------------------------
@@ -26,12 +26,6 @@ export type CallColumn = (typeof CALL_COLUMNS)[number];
 export interface SortSpec<C extends string> {
   column: C;
   descending: boolean;
-}
-
-export function messageBytes(messages: CallRecord['requests']): number {
-  let n = 0;
-  for (const m of messages) n += m.length;
-  return n;
 }
 
 export function callKey(c: CallRow, column: CallColumn): number | string {
@@ -143,7 +137,7 @@ export class CallRowIndex {
   }
 }
 
-export { callFailed, callStatusUnknown };
+export { callFailed, callStatusUnknown, messageBytes };
 
 /** callFailed of call `i`, from the store's columns. */
 export function storeCallFailed(store: CaptureStore, i: number): boolean {
