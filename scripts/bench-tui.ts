@@ -1,6 +1,6 @@
 /**
  * TUI key response benchmark: node --import tsx scripts/bench-tui.ts [--frames N] [--capture FILE] [--json]
- *                                   node --import tsx scripts/bench-tui.ts --during-load FILE
+ *                                   node --import tsx scripts/bench-tui.ts --during-load FILE [--ui-thread]
  *
  * Builds a CaptureStore of about a million HTTP/2 frames (default) by replaying the records the real
  * pipeline produces for several samples, each copy with its own connection id and time offset (or loads
@@ -140,6 +140,7 @@ async function duringLoad(file: string): Promise<void> {
   const { CaptureSource } = await import('../src/capture/source.js');
   const { createEngine } = await import('../src/engine/pipeline.js');
   const { loadCapture } = await import('../src/tui/load-capture.js');
+  const { loadInThread } = await import('../src/tui/load-thread.js');
   const { render } = await import('ink-testing-library');
   const { createElement } = await import('react');
   const { App } = await import('../src/tui/App.js');
@@ -151,14 +152,14 @@ async function duringLoad(file: string): Promise<void> {
   const t0 = performance.now();
   let firstRowMs: number | null = null;
   let done = false;
-  const loading = loadCapture(
-    new CaptureSource(file),
-    createEngine({ file, hpackReports: true }, store),
-    store,
-    {
-      now: () => performance.now(),
-      signal: { aborted: false },
-    },
+  // --ui-thread: decode between keys on the UI thread (the fallback), as before the decode worker.
+  const loading = (
+    process.argv.includes('--ui-thread')
+      ? loadCapture(new CaptureSource(file), createEngine({ file, hpackReports: true }, store), store, {
+          now: () => performance.now(),
+          signal: { aborted: false },
+        })
+      : loadInThread(store, { input: file, pipeline: { file }, now: () => performance.now() }).done
   ).then(() => (done = true));
   app.stdin.write('4');
   const latencies: number[] = [];

@@ -14,7 +14,16 @@ import {
   type StatusSource,
 } from '../records/call.js';
 import type { Role } from '../records/role.js';
-import { F64Column, StringPool, TuplePool, U32Column } from './store-columns.js';
+import {
+  F64Column,
+  receiveAll,
+  ShippedMap,
+  shipAll,
+  StringPool,
+  TuplePool,
+  U32Column,
+  type Shippable,
+} from './store-columns.js';
 import type { HeaderLists } from './store-headers.js';
 import type { ByteSpool } from './store-spool.js';
 
@@ -107,7 +116,7 @@ export class CallTable {
   /** Where the record's JSON is in the spool (-1: kept in `inMemory`), and its length. */
   private readonly recordAt = new F64Column();
   private readonly recordLength = new U32Column();
-  private readonly inMemory = new Map<number, CallRecord>();
+  private readonly inMemory = new ShippedMap<CallRecord>();
 
   constructor(
     private readonly strings: StringPool,
@@ -119,6 +128,42 @@ export class CallTable {
 
   get count(): number {
     return this.connection.length;
+  }
+
+  /** What a replica needs, in order (src/tui/load-worker.ts); the builder reads none of it back. */
+  ship(release = false): unknown[] {
+    return shipAll(this.parts(), release);
+  }
+
+  receive(delta: unknown[]): void {
+    receiveAll(this.parts(), delta);
+  }
+
+  private parts(): Shippable[] {
+    return [
+      this.connection,
+      this.stream,
+      this.request,
+      this.ending,
+      this.shapes,
+      this.message,
+      this.unknown,
+      this.requestCount,
+      this.responseCount,
+      this.start,
+      this.end,
+      this.durationMs,
+      this.firstResponseMs,
+      this.deadlineMs,
+      this.requestBytes,
+      this.responseBytes,
+      this.requestHeadersAt,
+      this.responseHeadersAt,
+      this.trailersAt,
+      this.recordAt,
+      this.recordLength,
+      this.inMemory,
+    ];
   }
 
   /** Appends a call of connection `connOrdinal`; returns its index. */
@@ -288,6 +333,10 @@ export class CallTable {
 
   startOf(i: number): number {
     return this.start.get(i);
+  }
+
+  streamOf(i: number): number {
+    return this.stream.get(i);
   }
 
   /** Connection ordinal of call `i`. */

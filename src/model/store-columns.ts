@@ -20,6 +20,8 @@ class GrowableColumn<T extends TypedArray> {
   /** Chunk 0 starts small and doubles up to CHUNK (most columns of a small capture stay tiny). */
   private readonly chunks: T[];
   private size = 0;
+  /** Values before this index were handed to a replica (ship). */
+  private shipped = 0;
 
   constructor(
     private readonly ctor: TypedCtor<T>,
@@ -72,6 +74,26 @@ class GrowableColumn<T extends TypedArray> {
     return out;
   }
 
+  /**
+   * The values appended since the previous ship, for a replica of this column in another thread (the TUI
+   * decodes in a worker, src/tui/load-worker.ts). With `release`, chunks that can no longer be written
+   * are dropped: the builder of a replicated store only ever reads the row it just appended.
+   */
+  ship(release = false): T {
+    const out = this.slice(this.shipped, this.size);
+    this.shipped = this.size;
+    if (release && this.size > 0) {
+      const last = (this.size - 1) >>> CHUNK_BITS;
+      for (let c = 0; c < last; c++) if (this.chunks[c]!.length > 0) this.chunks[c] = new this.ctor(0);
+    }
+    return out;
+  }
+
+  /** Appends what the builder's `ship` returned. */
+  receive(values: ArrayLike<number>): void {
+    this.pushAll(values);
+  }
+
   /** Memory held by the column's arrays. */
   get byteLength(): number {
     let n = 0;
@@ -115,8 +137,20 @@ export class F64Column extends GrowableColumn<Float64Array> {
 export class StringPool {
   private readonly ids = new Map<string, number>();
   private readonly strings: string[] = [];
+  private shipped = 0;
 
   constructor(private readonly limit = Number.MAX_SAFE_INTEGER) {}
+
+  /** Strings added since the previous ship (for a replica, as GrowableColumn.ship). */
+  ship(): string[] {
+    const out = this.strings.slice(this.shipped);
+    this.shipped = this.strings.length;
+    return out;
+  }
+
+  receive(strings: readonly string[]): void {
+    for (const s of strings) this.id(s);
+  }
 
   get size(): number {
     return this.strings.length;
@@ -151,6 +185,18 @@ export class StringPool {
 export class TuplePool {
   private readonly ids = new Map<string, number>();
   private readonly tuples: number[][] = [];
+  private shipped = 0;
+
+  /** Tuples added since the previous ship (for a replica, as GrowableColumn.ship). */
+  ship(): number[][] {
+    const out = this.tuples.slice(this.shipped);
+    this.shipped = this.tuples.length;
+    return out;
+  }
+
+  receive(tuples: readonly number[][]): void {
+    for (const t of tuples) this.id(t);
+  }
 
   id(values: number[]): number {
     const key = values.join(',');
@@ -165,5 +211,45 @@ export class TuplePool {
 
   at(id: number): readonly number[] {
     return this.tuples[id] ?? [];
+  }
+}
+
+/** Part of a store that a builder in another thread ships to its replica (src/tui/load-worker.ts). */
+export interface Shippable {
+  ship(release?: boolean): unknown;
+  receive(delta: never): void;
+}
+
+/** Ships a fixed list of parts, in order. */
+export function shipAll(parts: readonly Shippable[], release = false): unknown[] {
+  return parts.map((p) => p.ship(release));
+}
+
+export function receiveAll(parts: readonly Shippable[], deltas: readonly unknown[]): void {
+  parts.forEach((p, k) => (p.receive as (d: unknown) => void)(deltas[k]));
+}
+
+/**
+ * A Map whose additions since the previous ship can be handed to a replica (sparse per-row facts: a
+ * frame's extra fields, a block's size updates). Entries are only ever added, never changed.
+ */
+export class ShippedMap<V> extends Map<number, V> {
+  private log: Array<[number, V]> = [];
+
+  override set(key: number, value: V): this {
+    this.log.push([key, value]);
+    return super.set(key, value);
+  }
+
+  /** Entries added since the previous ship; with `release` the builder forgets them (it never reads). */
+  ship(release = false): Array<[number, V]> {
+    const out = this.log;
+    this.log = [];
+    if (release) super.clear();
+    return out;
+  }
+
+  receive(entries: ReadonlyArray<[number, V]>): void {
+    for (const [k, v] of entries) super.set(k, v);
   }
 }

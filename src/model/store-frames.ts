@@ -10,7 +10,16 @@
  */
 import { FRAME_HEADER_LENGTH, wireType, writeFrameHeader } from './frame-header.js';
 import type { FrameRecord } from '../records/records.js';
-import { F64Column, StringPool, U32Column, U8Column } from './store-columns.js';
+import {
+  F64Column,
+  receiveAll,
+  ShippedMap,
+  shipAll,
+  StringPool,
+  U32Column,
+  U8Column,
+  type Shippable,
+} from './store-columns.js';
 import type { HeaderLists } from './store-headers.js';
 import type { ByteSpool } from './store-spool.js';
 
@@ -88,7 +97,7 @@ export class FrameTable {
   readonly flagBits = new U8Column();
   private readonly bits = new U8Column();
   /** Flag names id by type id << 8 | flag bits: the names are a function of the two (RFC 9113 §6). */
-  private readonly flagNameIds = new Map<number, number>();
+  private readonly flagNameIds = new ShippedMap<number>();
   private readonly aux = new U32Column();
   private readonly headerAt = new U32Column();
   /**
@@ -96,13 +105,13 @@ export class FrameTable {
    * is the frame's length, except for the frames in `keptLength` (cut in memory, or given partly).
    */
   private readonly bytesAt = new F64Column();
-  private readonly keptLength = new Map<number, number>();
+  private readonly keptLength = new ShippedMap<number>();
   private readonly hpackSize = new U32Column();
   private readonly hpackMax = new U32Column();
   private readonly bytePool = new U8Column(4096);
   /** Wire type byte per type name id (`typeNames`), for rebuilding frame headers. */
   private readonly typeBytes = new U8Column(256);
-  private readonly extras = new Map<number, Extras>();
+  private readonly extras = new ShippedMap<Extras>();
   /** Frame type names ("DATA", "UNKNOWN_0xfa"): at most 256, one per type byte. */
   readonly typeNames = new StringPool(256);
   private readonly flagPool = new StringPool(65536);
@@ -125,6 +134,45 @@ export class FrameTable {
 
   get count(): number {
     return this.conn.length;
+  }
+
+  /**
+   * What a replica needs, in order (src/tui/load-worker.ts). The builder keeps flag names (it looks them
+   * up to add each once) and may release the rest.
+   */
+  ship(release = false): unknown[] {
+    return [...shipAll(this.columns(), release), this.flagNameIds.ship()];
+  }
+
+  receive(delta: unknown[]): void {
+    const cols = this.columns();
+    receiveAll(cols, delta);
+    this.flagNameIds.receive(delta[cols.length] as Array<[number, number]>);
+  }
+
+  private columns(): Shippable[] {
+    return [
+      this.conn,
+      this.index,
+      this.time,
+      this.packet,
+      this.stream,
+      this.length,
+      this.type,
+      this.flagBits,
+      this.bits,
+      this.aux,
+      this.headerAt,
+      this.bytesAt,
+      this.keptLength,
+      this.hpackSize,
+      this.hpackMax,
+      this.bytePool,
+      this.typeBytes,
+      this.extras,
+      this.typeNames,
+      this.flagPool,
+    ];
   }
 
   /**

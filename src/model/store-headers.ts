@@ -5,7 +5,7 @@
  * few frames earlier, so the call table and the frame table share them (docs/performance.md, "TUI
  * memory"). Offset 0 is reserved: it means "no list".
  */
-import { StringPool, U32Column } from './store-columns.js';
+import { receiveAll, shipAll, StringPool, U32Column } from './store-columns.js';
 
 /** Lists remembered for sharing; cleared when full (a few concurrent calls' worth is all it takes). */
 const RECENT_LISTS = 4096;
@@ -19,6 +19,7 @@ export class HeaderLists {
 
   constructor(private readonly strings: StringPool) {
     this.pool.push(0); // offset 0: no list
+    this.pool.ship(); // a replica makes its own offset 0
   }
 
   /** Stores `headers` (or finds the same list stored recently); returns its offset, never 0. */
@@ -33,6 +34,15 @@ export class HeaderLists {
     if (this.recent.size >= RECENT_LISTS) this.recent.clear();
     this.recent.set(key, at);
     return at;
+  }
+
+  /** The parts a replica needs (the strings are the store's, shipped by it). */
+  ship(release = false): unknown[] {
+    return shipAll([this.pool, this.pairName, this.pairValue], release);
+  }
+
+  receive(delta: unknown[]): void {
+    receiveAll([this.pool, this.pairName, this.pairValue], delta);
   }
 
   /** The list at `at` (a new array each time); null for offset 0. */

@@ -7,7 +7,7 @@ import type { HpackBlockReport, HpackRepresentation, HpackSizeUpdate } from '../
 import { historyItems } from '../h2/hpack-representations.js';
 import { dynamicTableAt, type ReplayedTable, type TableHistoryItem } from '../h2/hpack-table-replay.js';
 import type { Role } from '../records/records.js';
-import { StringPool, U32Column } from './store-columns.js';
+import { receiveAll, ShippedMap, shipAll, StringPool, U32Column, type Shippable } from './store-columns.js';
 
 const KINDS: ReadonlyArray<HpackRepresentation['kind']> = [
   'indexed',
@@ -41,7 +41,7 @@ export interface HpackBlockView {
  */
 export class HpackBlocks {
   private readonly reps = new U32Column();
-  private readonly sizeUpdates = new Map<number, HpackSizeUpdate[]>();
+  private readonly sizeUpdates = new ShippedMap<HpackSizeUpdate[]>();
   private readonly frame = new U32Column();
   private readonly repAt = new U32Column();
   private readonly repCount = new U32Column();
@@ -52,6 +52,8 @@ export class HpackBlocks {
   private readonly ownHistory = new U32Column();
   private readonly histories = new Map<number, U32Column>();
   private readonly recentReps = new Map<string, number>();
+  /** Histories appended to since the previous ship. */
+  private readonly dirty = new Set<number>();
 
   constructor(private readonly strings: StringPool) {}
 
@@ -59,6 +61,7 @@ export class HpackBlocks {
   add(n: number, conn: number, from: Role, report: HpackBlockReport): void {
     const ownId = historyId(conn, from);
     const own = this.history(ownId);
+    this.dirty.add(ownId);
     for (const item of historyItems(report)) this.push(own, item);
     this.frame.push(n);
     // A client's blocks repeat the same representations call after call (indexed fields of a warm
@@ -78,6 +81,34 @@ export class HpackBlocks {
     this.ownEnd.push(own.length / 4);
     this.peerEnd.push((this.histories.get(ownId ^ 1)?.length ?? 0) / 4);
     this.ownHistory.push(ownId);
+  }
+
+  /** What a replica needs, in order (src/tui/load-worker.ts); the builder only reads history lengths. */
+  ship(release = false): unknown[] {
+    const histories: Array<[number, Uint32Array]> = [];
+    for (const id of this.dirty) histories.push([id, this.histories.get(id)!.ship(release)]);
+    this.dirty.clear();
+    return [...shipAll(this.parts(), release), histories];
+  }
+
+  receive(delta: unknown[]): void {
+    const parts = this.parts();
+    receiveAll(parts, delta);
+    for (const [id, values] of delta[parts.length] as Array<[number, Uint32Array]>)
+      this.history(id).receive(values);
+  }
+
+  private parts(): Shippable[] {
+    return [
+      this.reps,
+      this.sizeUpdates,
+      this.frame,
+      this.repAt,
+      this.repCount,
+      this.ownEnd,
+      this.peerEnd,
+      this.ownHistory,
+    ];
   }
 
   has(n: number): boolean {

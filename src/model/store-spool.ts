@@ -66,7 +66,18 @@ export class ByteSpool {
   constructor(
     private readonly fs: SpoolFs = NODE_FS,
     private readonly tmp: string = tmpdir(),
+    /**
+     * The descriptor of a spool another ByteSpool opened (and will close): the TUI's decoding worker
+     * appends through it while the UI thread reads (src/tui/load-worker.ts). Descriptors are per process,
+     * so both threads use the same open file.
+     */
+    borrowed?: number,
   ) {
+    if (borrowed !== undefined) {
+      this.fd = borrowed;
+      this.writable = true;
+      return;
+    }
     let dir: string | null = null;
     try {
       dir = fs.mkdtemp(join(tmp, 'h2scope-tui-'));
@@ -86,6 +97,27 @@ export class ByteSpool {
         }
       }
     }
+  }
+
+  /** The open file's descriptor (for a worker that appends through it), or null. */
+  get descriptor(): number | null {
+    return this.fd;
+  }
+
+  /** Writes what is buffered to the file, so another thread can read everything appended so far. */
+  sync(): void {
+    this.flush();
+  }
+
+  /**
+   * The spool of the UI thread while a worker appends through its descriptor: the file now holds `size`
+   * bytes, all written (the worker synced), and `problem` is the worker's. This spool takes no appends.
+   */
+  grown(size: number, problem: string | null): void {
+    this.flushed = size;
+    this.buffered = 0;
+    this.writable = false;
+    if (problem !== null) this.problem = problem;
   }
 
   /** Bytes taken so far (file and buffer). */

@@ -86,6 +86,34 @@ export interface StoreOptions {
    * null keeps them in memory (payloads cut at `frameBytes`), as a store without a temporary file does.
    */
   spool?: ByteSpool | null;
+  /**
+   * A store that builds for a replica in another thread (src/tui/load-worker.ts): it keeps only what
+   * adding needs (interning tables, the row being added), and `ship()` hands everything new to the
+   * replica's `receive()`. Its own reads are not meaningful.
+   */
+  builder?: boolean;
+}
+
+/** A sink call the replica replays as it came (the rare, connection-level ones). */
+export type ShippedEvent =
+  | { kind: 'opened'; peers: ConnectionPeers }
+  | { kind: 'connection'; rec: ConnectionRecord }
+  | { kind: 'update'; rec: ConnectionRecord }
+  | { kind: 'diagnostic'; d: Diagnostic }
+  | { kind: 'capture'; rec: CaptureRecord };
+
+/** What changed in a builder store since its previous ship: structured-cloneable, arrays transferable. */
+export interface StoreBatch {
+  /** Connections first seen, in ordinal order. */
+  entries: string[];
+  events: ShippedEvent[];
+  strings: string[];
+  lists: unknown[];
+  frames: unknown[];
+  hpack: unknown[];
+  calls: unknown[];
+  /** The spool file's size (all synced) and its problem; null without a spool. */
+  spool: { size: number; problem: string | null } | null;
 }
 
 const DEFAULT_TIMER: Timer = {
@@ -126,6 +154,10 @@ export class CaptureStore implements RecordSink {
     live: false,
   };
   private readonly listeners = new Set<() => void>();
+  private readonly lists: HeaderLists;
+  private readonly builder: boolean;
+  private shippedEntries = 0;
+  private shippedEvents: ShippedEvent[] = [];
   private changes = 0;
   private notified = 0;
   private pending: unknown = null;
@@ -136,8 +168,9 @@ export class CaptureStore implements RecordSink {
     this.throttleMs = opts.throttleMs ?? 250;
     this.timer = opts.timer ?? DEFAULT_TIMER;
     this.spool = opts.spool === undefined ? new ByteSpool() : opts.spool;
+    this.builder = opts.builder ?? false;
     const connectionId = (o: number): string => this.conns[o]?.id ?? '';
-    const lists = new HeaderLists(this.strings);
+    const lists = (this.lists = new HeaderLists(this.strings));
     this.frames = new FrameTable(
       this.strings,
       lists,
@@ -166,6 +199,7 @@ export class CaptureStore implements RecordSink {
   /** Endpoints of a connection that has not ended yet (its record comes at the end). */
   readonly connectionUpdate = (rec: ConnectionRecord): void => {
     const entry = this.entry(rec.id);
+    if (this.builder) return void this.shippedEvents.push({ kind: 'update', rec });
     if (entry.record !== null) return; // a late snapshot of a connection that has ended
     entry.snapshot = rec;
     this.changed();
@@ -173,11 +207,13 @@ export class CaptureStore implements RecordSink {
 
   readonly opened = (peers: ConnectionPeers): void => {
     this.entry(peers.id).peers = peers;
+    if (this.builder) return void this.shippedEvents.push({ kind: 'opened', peers });
     this.changed();
   };
 
   readonly connection = (rec: ConnectionRecord): void => {
     const entry = this.entry(rec.id);
+    if (this.builder) return void this.shippedEvents.push({ kind: 'connection', rec });
     entry.record = rec;
     entry.snapshot = null;
     this.ended++;
@@ -187,14 +223,15 @@ export class CaptureStore implements RecordSink {
   readonly frame = (rec: FrameRecord, ev?: Extract<H2Event, { kind: 'frame' }>): void => {
     const entry = this.entry(rec.connection);
     const n = this.frames.add(rec, entry.ordinal, ev?.payload, ev?.hpack);
-    entry.frames.push(n);
     if (ev?.hpackBlock) this.hpack.add(n, entry.ordinal, rec.from, ev.hpackBlock);
-    entry.firstTime ??= rec.time;
-    entry.lastTime = rec.time;
+    if (this.builder) return;
+    this.framed(entry, n);
     this.changed();
   };
 
   readonly diagnostic = (d: Diagnostic): void => {
+    if (d.connection !== undefined) this.entry(d.connection);
+    if (this.builder) return void this.shippedEvents.push({ kind: 'diagnostic', d });
     this.diags.push(d);
     this.counts[d.severity]++;
     if (d.connection !== undefined) this.entry(d.connection).diagnostics[d.severity]++;
@@ -204,17 +241,79 @@ export class CaptureStore implements RecordSink {
   readonly call = (rec: CallRecord): void => {
     const entry = this.entry(rec.connection);
     const i = this.callTable.add(rec, entry.ordinal);
-    if (callFailed(rec)) this.failed++;
-    if (callStatusUnknown(rec)) this.unknown++;
-    entry.streamCalls.set(rec.stream, i);
-    entry.calls.push(i);
+    if (this.builder) return;
+    this.called(entry, i);
     this.changed();
   };
 
   readonly capture = (rec: CaptureRecord): void => {
+    if (this.builder) return void this.shippedEvents.push({ kind: 'capture', rec });
     this.captureRec = rec;
     this.changed();
   };
+
+  private framed(entry: ConnectionEntry, n: number): void {
+    entry.frames.push(n);
+    const time = this.frames.time.get(n);
+    entry.firstTime ??= time;
+    entry.lastTime = time;
+  }
+
+  private called(entry: ConnectionEntry, i: number): void {
+    const c = { outcome: this.callTable.outcome(i), status: this.callTable.status(i) };
+    if (callFailed(c)) this.failed++;
+    if (callStatusUnknown(c)) this.unknown++;
+    entry.streamCalls.set(this.callTable.streamOf(i), i);
+    entry.calls.push(i);
+  }
+
+  // --- Replication (the TUI decodes in a worker thread: src/tui/load-worker.ts) -----------------------
+
+  /**
+   * Everything added since the previous ship, for a replica's `receive` (a builder store; the spool, if
+   * any, synced first so the replica can read every offset it is given). With `release` the builder drops
+   * rows it will not read again.
+   */
+  ship(release = true): StoreBatch {
+    this.spool?.sync();
+    const batch: StoreBatch = {
+      entries: this.conns.slice(this.shippedEntries).map((e) => e.id),
+      events: this.shippedEvents,
+      strings: this.strings.ship(),
+      lists: this.lists.ship(release),
+      frames: this.frames.ship(release),
+      hpack: this.hpack.ship(release),
+      calls: this.callTable.ship(release),
+      spool: this.spool ? { size: this.spool.size, problem: this.spool.problem } : null,
+    };
+    this.shippedEntries = this.conns.length;
+    this.shippedEvents = [];
+    return batch;
+  }
+
+  /** Applies a builder's batch: the same rows, entries and events as if the sink calls had come here. */
+  receive(batch: StoreBatch): void {
+    for (const id of batch.entries) this.entry(id);
+    const frames0 = this.frames.count;
+    const calls0 = this.callTable.count;
+    this.strings.receive(batch.strings);
+    this.lists.receive(batch.lists);
+    this.frames.receive(batch.frames);
+    this.hpack.receive(batch.hpack);
+    this.callTable.receive(batch.calls);
+    if (batch.spool) this.spool?.grown(batch.spool.size, batch.spool.problem);
+    for (let n = frames0; n < this.frames.count; n++) this.framed(this.conns[this.frames.conn.get(n)]!, n);
+    for (let i = calls0; i < this.callTable.count; i++)
+      this.called(this.conns[this.callTable.connectionOf(i)]!, i);
+    for (const ev of batch.events) {
+      if (ev.kind === 'opened') this.opened(ev.peers);
+      else if (ev.kind === 'connection') this.connection(ev.rec);
+      else if (ev.kind === 'update') this.connectionUpdate(ev.rec);
+      else if (ev.kind === 'diagnostic') this.diagnostic(ev.d);
+      else this.capture(ev.rec);
+    }
+    this.changed();
+  }
 
   // --- Load progress (the loader) ---------------------------------------------------------------------
 

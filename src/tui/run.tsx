@@ -15,6 +15,7 @@ import { CaptureStore } from '../model/store.js';
 import { escapeLines } from '../output/escape.js';
 import { App } from './App.js';
 import { loadCapture } from './load-capture.js';
+import { loadInThread } from './load-thread.js';
 import { colorsWanted } from './theme.js';
 
 /** ECMA-48 private modes: 1049 switches to the alternate screen (and back), 25 shows the cursor. */
@@ -41,6 +42,37 @@ export function openKeys(input: string): Keys | { error: string } {
   }
 }
 
+/**
+ * Decodes on a worker thread (keys stay quick whatever the capture); where no worker can start (an
+ * address-space limit, a host without threads), on this thread in time slices as before.
+ */
+function startLoading(
+  store: CaptureStore,
+  opts: { input: string; pipeline: PipelineOptions },
+): { stop(): Promise<void> } {
+  const now = (): number => performance.now();
+  try {
+    return loadInThread(store, { input: opts.input, pipeline: opts.pipeline, now });
+  } catch {
+    // fall through to decoding here
+  }
+  const engine = createEngine({ ...opts.pipeline, hpackReports: true }, store);
+  const signal = { aborted: false };
+  loadCapture(new CaptureSource(opts.input), engine, store, { now, signal }).catch((err: unknown) => {
+    // Our bug, not the input's: say so on screen and keep what was decoded browsable.
+    const error = err instanceof Error ? err.message : String(err);
+    store.diagnostic(
+      diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: store.load.packets, error }),
+    );
+    store.setLoad({ phase: 'done' });
+  });
+  return {
+    stop: async () => {
+      signal.aborted = true;
+    },
+  };
+}
+
 export async function runTui(opts: { input: string; pipeline: PipelineOptions }): Promise<number> {
   const keys = openKeys(opts.input);
   if ('error' in keys) {
@@ -48,8 +80,6 @@ export async function runTui(opts: { input: string; pipeline: PipelineOptions })
     return 2;
   }
   const store = new CaptureStore();
-  const engine = createEngine({ ...opts.pipeline, hpackReports: true }, store);
-  const source = new CaptureSource(opts.input);
   const out = process.stdout;
   const restore = (): void => {
     out.write(ALT_SCREEN_OFF);
@@ -67,17 +97,9 @@ export async function runTui(opts: { input: string; pipeline: PipelineOptions })
     exitOnCtrlC: true,
     patchConsole: true,
   });
-  const signal = { aborted: false };
-  loadCapture(source, engine, store, { now: () => performance.now(), signal }).catch((err: unknown) => {
-    // Our bug, not the input's: say so on screen and keep what was decoded browsable.
-    const error = err instanceof Error ? err.message : String(err);
-    store.diagnostic(
-      diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: store.load.packets, error }),
-    );
-    store.setLoad({ phase: 'done' });
-  });
+  const load = startLoading(store, opts);
   await Promise.race([quitting, app.waitUntilExit()]);
-  signal.aborted = true;
+  await load.stop();
   app.unmount();
   restore();
   store.close();

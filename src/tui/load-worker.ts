@@ -1,0 +1,118 @@
+/**
+ * The TUI's decoding thread. Decoding a capture costs about as much CPU as building the store's columns
+ * from the records (docs/performance.md, "TUI: decoding in a worker"), and both ran between keys on the
+ * UI thread. Here both run in a worker: the engine fills a builder store (src/model/store.ts, `builder`),
+ * which ships what is new every `shipMs` to the UI thread's replica as one structured-cloned batch whose
+ * typed arrays are transferred, not copied. The UI thread only appends the batch's columns and draws.
+ *
+ * Frame payloads and whole call records go to the UI thread's spool file through its descriptor (one
+ * process, one descriptor table); each batch is sent after a sync, so every offset it names is readable.
+ * The worker never sends more than a few batches ahead of the UI thread (acks), so a slow terminal does
+ * not let batches pile up in memory.
+ */
+import { tmpdir } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { CaptureSource } from '../capture/source.js';
+import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
+import { CaptureStore, type StoreBatch } from '../model/store.js';
+import { ByteSpool, NODE_FS } from '../model/store-spool.js';
+
+export interface LoadWorkerInput {
+  input: string;
+  pipeline: PipelineOptions;
+  /** The UI thread's spool descriptor; null: no spool (payloads kept in the columns, cut). */
+  spoolFd: number | null;
+  /** Milliseconds of decoding between batches. */
+  shipMs: number;
+  /** Milliseconds between snapshots of open connections (live figures). */
+  snapshotMs: number;
+}
+
+export interface LoadWorkerProgress {
+  bytesRead: number;
+  totalBytes: number | null;
+  packets: number;
+}
+
+/** Worker -> UI thread. */
+export type LoadWorkerMessage =
+  | { kind: 'batch'; batch: StoreBatch; progress: LoadWorkerProgress; done: boolean }
+  | { kind: 'error'; error: string; packets: number };
+
+/** Batches the UI thread may have unapplied before the worker waits. */
+const AHEAD = 3;
+/** Packets decoded between two looks at the clock. */
+const CLOCK_EVERY = 64;
+
+/** Every transferable buffer of a batch (the typed arrays of its columns). */
+export function batchBuffers(batch: StoreBatch): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const visit = (v: unknown): void => {
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer && v.byteLength > 0 && !out.includes(v.buffer)) out.push(v.buffer);
+    } else if (Array.isArray(v) && v.length > 0 && (ArrayBuffer.isView(v[0]) || Array.isArray(v[0])))
+      for (const x of v) visit(x);
+  };
+  for (const part of [batch.lists, batch.frames, batch.hpack, batch.calls]) visit(part);
+  return out;
+}
+
+async function run(port: NonNullable<typeof parentPort>, o: LoadWorkerInput): Promise<void> {
+  const spool = o.spoolFd === null ? null : new ByteSpool(NODE_FS, tmpdir(), o.spoolFd);
+  const store = new CaptureStore({ builder: true, spool, throttleMs: 0 });
+  const engine = createEngine({ ...o.pipeline, hpackReports: true }, store);
+  const source = new CaptureSource(o.input);
+  let ahead = 0;
+  let wake: (() => void) | null = null;
+  port.on('message', (m: unknown) => {
+    if (m !== 'ack') return;
+    ahead--;
+    wake?.();
+    wake = null;
+  });
+  const ship = async (done: boolean): Promise<void> => {
+    const batch = store.ship();
+    const { bytesRead, totalBytes, packets } = source.progress;
+    const msg: LoadWorkerMessage = {
+      kind: 'batch',
+      batch,
+      progress: { bytesRead, totalBytes, packets },
+      done,
+    };
+    port.postMessage(msg, batchBuffers(batch));
+    ahead++;
+    while (ahead > AHEAD && !done) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  let shipped = performance.now();
+  let snapshot = shipped;
+  const tick = async (): Promise<void> => {
+    const now = performance.now();
+    if (now - shipped < o.shipMs) return;
+    if (now - snapshot >= o.snapshotMs) {
+      snapshot = now;
+      for (const rec of engine.snapshot(true)) store.connectionUpdate(rec);
+    }
+    await ship(false);
+    shipped = performance.now();
+  };
+  try {
+    for await (const events of source.events()) {
+      for (let at = 0; at < events.length; at += CLOCK_EVERY) {
+        engine.push(at === 0 && events.length <= CLOCK_EVERY ? events : events.slice(at, at + CLOCK_EVERY));
+        await tick();
+      }
+      await tick();
+    }
+    engine.setCompressed(source.progress.compressed);
+    engine.finish();
+    await ship(true);
+  } catch (err) {
+    // Our bug, not the input's: what was shipped stays browsable, and the UI says so.
+    await ship(false);
+    const error = err instanceof Error ? err.message : String(err);
+    const msg: LoadWorkerMessage = { kind: 'error', error, packets: source.progress.packets };
+    port.postMessage(msg);
+  }
+}
+
+if (parentPort) void run(parentPort, workerData as LoadWorkerInput);
