@@ -85,16 +85,25 @@ async function run(port: NonNullable<typeof parentPort>, o: LoadWorkerInput): Pr
   };
   let shipped = performance.now();
   let snapshot = shipped;
+  let shipping = false;
   const tick = async (): Promise<void> => {
     const now = performance.now();
-    if (now - shipped < o.shipMs) return;
-    if (now - snapshot >= o.snapshotMs) {
-      snapshot = now;
-      for (const rec of engine.snapshot(true)) store.connectionUpdate(rec);
+    if (shipping || now - shipped < o.shipMs) return;
+    shipping = true;
+    try {
+      if (now - snapshot >= o.snapshotMs) {
+        snapshot = now;
+        for (const rec of engine.snapshot(true)) store.connectionUpdate(rec);
+      }
+      await ship(false);
+    } finally {
+      shipping = false;
+      shipped = performance.now();
     }
-    await ship(false);
-    shipped = performance.now();
   };
+  // A live pipe goes quiet between packets: what arrived before the pause (and the open connections'
+  // figures) must reach the screen without waiting for the next packet.
+  const timer = setInterval(() => void tick(), o.shipMs);
   try {
     for await (const events of source.events()) {
       for (let at = 0; at < events.length; at += CLOCK_EVERY) {
@@ -112,6 +121,8 @@ async function run(port: NonNullable<typeof parentPort>, o: LoadWorkerInput): Pr
     const error = err instanceof Error ? err.message : String(err);
     const msg: LoadWorkerMessage = { kind: 'error', error, packets: source.progress.packets };
     port.postMessage(msg);
+  } finally {
+    clearInterval(timer);
   }
 }
 
