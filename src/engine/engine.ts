@@ -122,7 +122,7 @@ export class Engine {
         const session = this.sessions.get(id);
         if (session === undefined) continue;
         if (changedOnly) {
-          const packets = conn.stats.packets[0] + conn.stats.packets[1];
+          const packets = conn.packets;
           if (this.snapshotPackets.get(id) === packets) continue;
           this.snapshotPackets.set(id, packets);
         }

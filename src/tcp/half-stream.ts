@@ -2,12 +2,14 @@ import { ReorderBuffer } from './reorder-buffer.js';
 import { seqAdd, seqDiff } from './seq.js';
 import {
   GAP_REASON,
+  halfStreamContext,
   streamDiagnostic,
   type GapCause,
   type HalfStreamContext,
+  type HalfStreamOwner,
   type Trigger,
 } from './stream-context.js';
-import type { TcpEvent } from './types.js';
+import type { Dir, TcpEvent } from './types.js';
 
 /**
  * RFC 9293 §3.8.6.2.1: the largest window a receiver can offer is 2^30 bytes (scale 14), so an ACK
@@ -21,6 +23,20 @@ const MAX_ACK_JUMP = 2 ** 30;
  * until they fill or are declared lost (`gapBefore` on the next chunk, `tcp.gap` diagnostic).
  */
 export class HalfStream {
+  /*
+   * This direction's counters (TcpConnectionStats, by Dir), as fields: small integers stay unboxed in
+   * the object, where seven pair arrays per connection cost about 0.5 KB of every open connection.
+   */
+  packets = 0;
+  /** TCP payload bytes seen, retransmissions included. */
+  wireBytes = 0;
+  /** Bytes delivered in order. */
+  bytes = 0;
+  retransmissions = 0;
+  outOfOrder = 0;
+  lostBytes = 0;
+  /** Segments ignored because they lie before the first byte of this direction. */
+  beforeStartSegments = 0;
   /** True once stream offset 0 is pinned to a sequence number. */
   started = false;
   synSeen = false;
@@ -47,11 +63,15 @@ export class HalfStream {
   /** Last packet of this direction, kept as numbers: holding the segment would pin its capture chunk. */
   private lastTime = 0;
   private lastPacketIndex = -1;
-  private readonly buffer = new ReorderBuffer();
+  /** Out-of-order bytes; made at the first, dropped when emptied (most directions never need one). */
+  private buffer: ReorderBuffer | null = null;
   private beforeStartReported = false;
   private afterFinReported = false;
 
-  constructor(private readonly ctx: HalfStreamContext) {}
+  constructor(
+    private readonly owner: HalfStreamOwner,
+    readonly dir: Dir,
+  ) {}
 
   /** A SYN in this direction: offset 0 is the byte after its sequence number (RFC 9293 §3.4). */
   onSyn(seq: number): void {
@@ -77,10 +97,10 @@ export class HalfStream {
     if (!this.started) {
       if (len === 0 && !fin) return; // a bare ACK or keepalive: do not pin the start on it
       this.pin(seq, true);
-      out.push(streamDiagnostic(this.ctx, 'tcp.mid-stream-start', { seq }, t));
+      out.push(streamDiagnostic(this.names(), 'tcp.mid-stream-start', { seq }, t));
     }
     const offset = this.nextOffset + seqDiff(seq, this.nextSeq);
-    if (offset === this.nextOffset && len > 0 && !fin && this.buffer.isEmpty && this.finOffset < 0) {
+    if (offset === this.nextOffset && len > 0 && !fin && this.buffer === null && this.finOffset < 0) {
       // Fast path: exactly the next bytes, nothing waiting. The payload is emitted as is (no copy).
       this.deliver(offset, payload, t, out);
       if (offset + len > this.maxEnd) this.maxEnd = offset + len;
@@ -117,7 +137,7 @@ export class HalfStream {
   /** Declares acknowledged holes lost once the grace has passed (see onPeerAck). */
   checkAckGrace(packets: number, t: Trigger, out: TcpEvent[]): void {
     if (this.ackedEnd <= this.nextOffset || this.finDelivered) return;
-    const { ackGracePackets, ackGraceSeconds } = this.ctx;
+    const { ackGracePackets, ackGraceSeconds } = this.owner.limits;
     if (packets - this.ackedAtPackets < ackGracePackets && t.time - this.ackedAtTime < ackGraceSeconds)
       return;
     this.settleAcked(t, out);
@@ -136,7 +156,7 @@ export class HalfStream {
     if (!this.started || this.finDelivered) return;
     // Holes the peer acknowledged were lost for that reason, whatever ends the wait.
     if (this.ackedEnd > this.nextOffset) this.skipHoles(this.ackedEnd, 'ack', t, out);
-    const limit = Math.max(this.buffer.lastEnd(), this.finOffset);
+    const limit = Math.max(this.buffer?.lastEnd() ?? -1, this.finOffset);
     this.skipHoles(limit, cause, t, out);
     this.checkFin(t ?? this.finTrigger ?? this.lastTrigger(), out);
   }
@@ -168,11 +188,9 @@ export class HalfStream {
       start = 0;
     }
     const next = this.nextOffset;
-    const stats = this.ctx.stats;
-    const d = this.ctx.dir;
     if (end <= next) {
       // Already delivered. A keepalive probe (RFC 9293 §3.8.4: seq = next-1, 0 or 1 byte) is not data.
-      if (!(data.length === 1 && end === next)) stats.retransmissions[d]++;
+      if (!(data.length === 1 && end === next)) this.retransmissions++;
       return;
     }
     let seen = false;
@@ -182,14 +200,14 @@ export class HalfStream {
       start = next;
     }
     if (start === next) {
-      if (!this.buffer.isEmpty && this.buffer.overlaps(start, end)) seen = true;
+      if (this.buffer?.overlaps(start, end)) seen = true;
       this.deliver(start, data, t, out);
       this.drain(t, out);
-    } else if (this.buffer.insert(start, data, t.time, t.packetIndex)) {
+    } else if ((this.buffer ??= new ReorderBuffer()).insert(start, data, t.time, t.packetIndex)) {
       seen = true;
     }
-    if (seen) stats.retransmissions[d]++;
-    else if (start < this.maxEnd) stats.outOfOrder[d]++;
+    if (seen) this.retransmissions++;
+    else if (start < this.maxEnd) this.outOfOrder++;
     if (end > this.maxEnd) this.maxEnd = end;
     if (this.overLimit()) this.overflow(t, out);
   }
@@ -198,28 +216,32 @@ export class HalfStream {
     const gapBefore = this.unknownStart ? -1 : this.pendingGap;
     this.unknownStart = false;
     this.pendingGap = 0;
-    const { conn, dir } = this.ctx;
+    const conn = this.owner.info.id;
+    const dir = this.dir;
     out.push({ kind: 'data', conn, dir, data, offset, gapBefore, time: t.time, packetIndex: t.packetIndex });
     this.nextOffset += data.length;
     this.nextSeq = seqAdd(this.nextSeq, data.length);
-    this.ctx.stats.bytes[dir] += data.length;
+    this.bytes += data.length;
   }
 
   /** Delivers buffered pieces that are now contiguous with what was delivered. */
   private drain(t: Trigger | null, out: TcpEvent[]): void {
-    for (let p = this.buffer.peek(); p && p.offset <= this.nextOffset; p = this.buffer.peek()) {
-      this.buffer.shift();
+    const buffer = this.buffer;
+    if (buffer === null) return;
+    for (let p = buffer.peek(); p && p.offset <= this.nextOffset; p = buffer.peek()) {
+      buffer.shift();
       const end = p.offset + p.data.length;
       if (end <= this.nextOffset) continue;
       this.deliver(this.nextOffset, p.data.subarray(this.nextOffset - p.offset), t ?? p, out);
     }
+    if (buffer.isEmpty) this.buffer = null;
   }
 
   /** Moves the delivery point to `limit`, declaring holes lost and delivering buffered pieces on the way. */
   private skipHoles(limit: number, cause: GapCause, t: Trigger | null, out: TcpEvent[]): void {
     this.drain(t, out);
     while (this.nextOffset < limit) {
-      const p = this.buffer.peek();
+      const p = this.buffer?.peek();
       const holeEnd = p ? Math.min(p.offset, limit) : limit;
       this.declareLost(holeEnd, cause, t ?? p ?? this.finTrigger ?? this.lastTrigger(), out);
       this.drain(t, out);
@@ -229,33 +251,36 @@ export class HalfStream {
   private declareLost(end: number, cause: GapCause, t: Trigger, out: TcpEvent[]): void {
     const start = this.nextOffset;
     const bytes = end - start;
-    this.ctx.stats.lostBytes[this.ctx.dir] += bytes;
+    this.lostBytes += bytes;
     this.pendingGap += bytes;
     this.nextOffset = end;
     this.nextSeq = seqAdd(this.nextSeq, bytes);
     const seqStart = seqAdd(this.baseSeq, start);
     const range = { offsetStart: start, offsetEnd: end, seqStart, seqEnd: this.nextSeq };
     const params = { bytes, ...range, cause, reason: GAP_REASON[cause] };
-    out.push(streamDiagnostic(this.ctx, 'tcp.gap', params, t));
+    out.push(streamDiagnostic(this.names(), 'tcp.gap', params, t));
   }
 
   private overLimit(): boolean {
-    return this.buffer.bytes > this.ctx.maxBufferedBytes || this.buffer.count > this.ctx.maxBufferedSegments;
+    const b = this.buffer;
+    const limits = this.owner.limits;
+    return b !== null && (b.bytes > limits.maxBufferedBytes || b.count > limits.maxBufferedSegments);
   }
 
   private overflow(t: Trigger, out: TcpEvent[]): void {
     while (this.overLimit()) {
-      const p = this.buffer.peek();
-      if (!p) break;
-      const { maxBufferedBytes: limit, maxBufferedSegments: segmentLimit } = this.ctx;
+      const b = this.buffer;
+      const p = b?.peek();
+      if (!b || !p) break;
+      const { maxBufferedBytes: limit, maxBufferedSegments: segmentLimit } = this.owner.limits;
       const params = {
-        buffered: this.buffer.bytes,
-        segments: this.buffer.count,
+        buffered: b.bytes,
+        segments: b.count,
         limit,
         segmentLimit,
         offsetEnd: p.offset,
       };
-      out.push(streamDiagnostic(this.ctx, 'tcp.buffer-overflow', params, t));
+      out.push(streamDiagnostic(this.names(), 'tcp.buffer-overflow', params, t));
       this.skipHoles(p.offset, 'buffer-overflow', t, out);
     }
   }
@@ -266,15 +291,21 @@ export class HalfStream {
     // An ACK seen before the FIN may cover the FIN's sequence number, which is no byte.
     if (this.ackedEnd > this.finOffset) this.ackedEnd = this.finOffset;
     this.finTrigger = { time: t.time, packetIndex: t.packetIndex };
-    const dropped = this.buffer.truncate(this.finOffset);
+    const dropped = this.buffer?.truncate(this.finOffset) ?? 0;
+    if (this.buffer?.isEmpty) this.buffer = null;
     if (dropped > 0) this.reportAfterFin(dropped, t, out);
   }
 
   private checkFin(t: Trigger, out: TcpEvent[]): void {
     if (this.finDelivered || this.finOffset < 0 || this.nextOffset < this.finOffset) return;
     this.finDelivered = true;
-    const { conn, dir } = this.ctx;
-    out.push({ kind: 'fin', conn, dir, time: t.time, packetIndex: t.packetIndex });
+    out.push({
+      kind: 'fin',
+      conn: this.owner.info.id,
+      dir: this.dir,
+      time: t.time,
+      packetIndex: t.packetIndex,
+    });
   }
 
   private trimAfterFin(start: number, data: Buffer, t: Trigger, out: TcpEvent[]): Buffer {
@@ -286,15 +317,19 @@ export class HalfStream {
   private reportAfterFin(bytes: number, t: Trigger, out: TcpEvent[]): void {
     if (this.afterFinReported) return;
     this.afterFinReported = true;
-    out.push(streamDiagnostic(this.ctx, 'tcp.data-after-fin', { bytes, finOffset: this.finOffset }, t));
+    out.push(streamDiagnostic(this.names(), 'tcp.data-after-fin', { bytes, finOffset: this.finOffset }, t));
   }
 
   private beforeStart(start: number, bytes: number, t: Trigger, out: TcpEvent[]): void {
-    const stats = this.ctx.stats;
-    if (stats.beforeStart) stats.beforeStart[this.ctx.dir]++;
+    this.beforeStartSegments++;
     if (this.beforeStartReported) return;
     this.beforeStartReported = true;
     const seq = seqAdd(this.baseSeq, start);
-    out.push(streamDiagnostic(this.ctx, 'tcp.before-start', { bytes, seq, baseSeq: this.baseSeq }, t));
+    out.push(streamDiagnostic(this.names(), 'tcp.before-start', { bytes, seq, baseSeq: this.baseSeq }, t));
+  }
+
+  /** This direction's names for a diagnostic. */
+  private names(): HalfStreamContext {
+    return halfStreamContext(this.owner.info, this.dir);
   }
 }

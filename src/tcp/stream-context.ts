@@ -1,6 +1,7 @@
 import { diag } from '../diagnostics/make.js';
 import { TCP_DIAGNOSTICS, type TcpDiagnosticCode } from '../diagnostics/tcp.js';
-import type { Dir, TcpConnectionStats, TcpEvent } from './types.js';
+import { formatEndpoint } from '../net/types.js';
+import type { Dir, TcpConnectionInfo, TcpEvent } from './types.js';
 
 /** The packet whose arrival makes bytes deliverable (a TcpSegment fits, so no allocation per packet). */
 export interface Trigger {
@@ -20,15 +21,8 @@ export const GAP_REASON: Record<GapCause, string> = {
   'idle-evicted': 'the idle connection was evicted with bytes missing',
 };
 
-/** What a half stream knows about its connection: names for diagnostics, shared stats, limits. */
-export interface HalfStreamContext {
-  conn: string;
-  dir: Dir;
-  stats: TcpConnectionStats;
-  /** "client->server" or "server->client", for diagnostics. */
-  direction: string;
-  /** "10.0.0.1:50000 -> 10.0.0.2:80", for diagnostics. */
-  flow: string;
+/** The per-direction limits of FlowTableOptions, resolved: one object shared by every connection. */
+export interface ReassemblyLimits {
   maxBufferedBytes: number;
   /** Out-of-order segments held: bounds the cost of sorted insertion (gopacket caps pages likewise). */
   maxBufferedSegments: number;
@@ -36,6 +30,37 @@ export interface HalfStreamContext {
   ackGracePackets: number;
   /** Capture seconds after an ACK beyond a hole before the hole is declared lost. */
   ackGraceSeconds: number;
+}
+
+/**
+ * What a half stream reads of its connection: its identity (for diagnostics) and the shared limits. The
+ * connection itself, not a context object per direction: two objects less per open connection.
+ */
+export interface HalfStreamOwner {
+  readonly info: TcpConnectionInfo;
+  readonly limits: ReassemblyLimits;
+}
+
+/** Names of one direction for diagnostics, made when a diagnostic is (rare), not kept per direction. */
+export interface HalfStreamContext {
+  conn: string;
+  dir: Dir;
+  /** "client->server" or "server->client", for diagnostics. */
+  direction: string;
+  /** "10.0.0.1:50000 -> 10.0.0.2:80", for diagnostics. */
+  flow: string;
+}
+
+/** The names of direction `dir` of a connection (endpoints formatted here: only diagnostics read them). */
+export function halfStreamContext(info: TcpConnectionInfo, dir: Dir): HalfStreamContext {
+  const a = formatEndpoint(info.a);
+  const b = formatEndpoint(info.b);
+  return {
+    conn: info.id,
+    dir,
+    direction: dir === 0 ? 'client->server' : 'server->client',
+    flow: dir === 0 ? `${a} -> ${b}` : `${b} -> ${a}`,
+  };
 }
 
 /** A tcp diagnostic event about one direction; `conn`, `direction` and `flow` join the params. */
