@@ -6,7 +6,12 @@ import { FrameType } from './constants.js';
 import { DirectionStream, isFrame, type StreamItem, type StreamNote } from './direction-stream.js';
 import { frameRecord } from './frame-record.js';
 import { decodeFrame, type DecodedFrame } from './frames.js';
-import { DEFAULT_HEADER_LIST_LIMITS, HeaderBlocks } from './header-blocks.js';
+import {
+  DEFAULT_HEADER_LIST_LIMITS,
+  HeaderBlocks,
+  type HeaderBlocksContext,
+  type HeaderListLimits,
+} from './header-blocks.js';
 import { LazyHpack, type HpackDecoding } from './hpack-lazy.js';
 import { SendLimits } from './peer-settings.js';
 import type { H2Event } from './types.js';
@@ -45,19 +50,25 @@ interface Direction {
  * stream states and gRPC are left to the layers that read these events.
  */
 export class H2ConnectionDecoder {
-  private readonly dirs: Record<Role, Direction>;
+  /*
+   * The two directions as fields, and the options reduced to what both directions' header blocks share:
+   * no record of directions and no options object per open connection.
+   */
+  private readonly client: Direction;
+  private readonly server: Direction;
+  private readonly ctx: HeaderBlocksContext;
   private nextIndex = 0;
-  /** push()'s items of one chunk, emptied after use: one array less per chunk. */
-  private readonly chunkItems: StreamItem[] = [];
 
-  constructor(private readonly opts: H2ConnectionOptions) {
-    this.dirs = { client: this.direction('client'), server: this.direction('server') };
+  constructor(opts: H2ConnectionOptions) {
+    this.ctx = { connection: opts.connection, limits: listLimits(opts), reports: opts.hpackReports ?? false };
+    this.client = this.direction('client');
+    this.server = this.direction('server');
   }
 
   push(from: Role, data: Buffer, time: number, packetIndex: number): H2Event[] {
-    const dir = this.dirs[from];
+    const dir = this.dir(from);
     dir.lastTime = time;
-    const items = this.chunkItems;
+    const items = chunkItems;
     try {
       dir.stream.push(data, time, packetIndex, items);
       return this.items(dir, items);
@@ -68,7 +79,7 @@ export class H2ConnectionDecoder {
 
   /** `lostBytes` (negative: unknown) of `from`'s stream were never captured; the next push follows them. */
   gap(from: Role, lostBytes: number, time: number): H2Event[] {
-    const dir = this.dirs[from];
+    const dir = this.dir(from);
     return this.items(dir, dir.stream.gap(lostBytes, time));
   }
 
@@ -77,10 +88,10 @@ export class H2ConnectionDecoder {
    * before the first push. The diagnostics (boundary found, HPACK state unknown) come with the frames.
    */
   startMidStream(from: Role): void {
-    const dir = this.dirs[from];
+    const dir = this.dir(from);
     // The SETTINGS exchange was not seen: neither side's limits are known until a new one is (first: the
     // lost table takes the bound in force, which must not be the default the decoder started with).
-    for (const d of Object.values(this.dirs)) {
+    for (const d of [this.client, this.server]) {
       d.limits.maxFrameSize = null;
       d.hpack.setProtocolMaxTableSize(null);
     }
@@ -95,15 +106,15 @@ export class H2ConnectionDecoder {
    * its first frame on. Call before the first push.
    */
   acknowledgedSettings(from: Role, settings: Array<[number, number]>): void {
-    const dir = this.dirs[from];
-    const peer = from === 'client' ? this.dirs.server : this.dirs.client;
+    const dir = this.dir(from);
+    const peer = from === 'client' ? this.server : this.client;
     dir.limits.sentBefore(settings);
     peer.limits.applyAck(dir.limits, peer.hpack);
   }
 
   finish(): H2Event[] {
     const out: H2Event[] = [];
-    for (const dir of Object.values(this.dirs)) {
+    for (const dir of [this.client, this.server]) {
       out.push(...this.items(dir, dir.stream.finish(dir.role)));
       const open = dir.blocks.open;
       if (open !== null) {
@@ -115,25 +126,18 @@ export class H2ConnectionDecoder {
     return out;
   }
 
+  private dir(role: Role): Direction {
+    return role === 'client' ? this.client : this.server;
+  }
+
   private direction(role: Role): Direction {
     const hpack = new LazyHpack();
     const limits = new SendLimits();
-    const listLimits = {
-      maxListSize: this.opts.maxHeaderListSize ?? DEFAULT_HEADER_LIST_LIMITS.maxListSize,
-      maxFields: this.opts.maxHeaderFields ?? DEFAULT_HEADER_LIST_LIMITS.maxFields,
-      maxAmplification: this.opts.maxHeaderAmplification ?? DEFAULT_HEADER_LIST_LIMITS.maxAmplification,
-      maxBlockBytes: this.opts.maxHeaderBlockBytes ?? DEFAULT_HEADER_LIST_LIMITS.maxBlockBytes,
-    };
     return {
       role,
       stream: new DirectionStream(limits),
       hpack,
-      blocks: new HeaderBlocks(hpack, {
-        connection: this.opts.connection,
-        from: role,
-        limits: listLimits,
-        reports: this.opts.hpackReports ?? false,
-      }),
+      blocks: new HeaderBlocks(hpack, role, this.ctx),
       limits,
       lastTime: 0,
     };
@@ -152,7 +156,7 @@ export class H2ConnectionDecoder {
   private frame(dir: Direction, d: DecodedFrame, out: H2Event[]): void {
     const { raw } = d;
     const index = this.nextIndex++;
-    const rec = frameRecord(d, this.opts.connection, index, dir.role);
+    const rec = frameRecord(d, this.ctx.connection, index, dir.role);
     const blocks = dir.blocks.onFrame(d, rec);
     const event: H2Event = { kind: 'frame', frame: rec, payload: raw.payload };
     if (d.kind === 'DATA' && d.data !== null) event.data = d.data;
@@ -180,7 +184,7 @@ export class H2ConnectionDecoder {
     if (blocks.diagnostics.length > 0)
       for (const diagnostic of blocks.diagnostics) out.push({ kind: 'diagnostic', diagnostic });
     if (d.kind === 'SETTINGS') {
-      const peer = dir.role === 'client' ? this.dirs.server : this.dirs.client;
+      const peer = dir.role === 'client' ? this.server : this.client;
       if (!d.ack) dir.limits.sent(d.settings);
       else dir.limits.applyAck(peer.limits, dir.hpack);
     }
@@ -205,12 +209,38 @@ export class H2ConnectionDecoder {
     time: number,
     stream?: number,
   ): H2Event {
-    const where = { connection: this.opts.connection, time, stream };
+    const where = { connection: this.ctx.connection, time, stream };
     return {
       kind: 'diagnostic',
       diagnostic: diag(H2_DIAGNOSTICS, code, { from: dir.role, ...params }, where),
     };
   }
+}
+
+/**
+ * push()'s items of one chunk, emptied after use: one array for all connections rather than one per
+ * connection (its room for 17 items was 150 bytes of every open connection). Safe to share: push() fills
+ * and empties it without calling out of this module in between.
+ */
+const chunkItems: StreamItem[] = [];
+
+/** The header list limits, the shared default unless an option changes one. */
+function listLimits(opts: H2ConnectionOptions): Readonly<HeaderListLimits> {
+  const d = DEFAULT_HEADER_LIST_LIMITS;
+  const { maxHeaderListSize, maxHeaderFields, maxHeaderAmplification, maxHeaderBlockBytes } = opts;
+  if (
+    maxHeaderListSize === undefined &&
+    maxHeaderFields === undefined &&
+    maxHeaderAmplification === undefined &&
+    maxHeaderBlockBytes === undefined
+  )
+    return d;
+  return {
+    maxListSize: maxHeaderListSize ?? d.maxListSize,
+    maxFields: maxHeaderFields ?? d.maxFields,
+    maxAmplification: maxHeaderAmplification ?? d.maxAmplification,
+    maxBlockBytes: maxHeaderBlockBytes ?? d.maxBlockBytes,
+  };
 }
 
 function isHeaderBlockType(type: number): boolean {

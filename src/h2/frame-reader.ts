@@ -29,7 +29,8 @@ export class FrameReader {
   private stream = 0;
   private length = 0;
   private frameOffset = 0;
-  private parts: Buffer[] = [];
+  /** Pieces of a payload split across chunks; null until one is (most frames lie inside one chunk). */
+  private parts: Buffer[] | null = null;
   private partsLength = 0;
   /** Stream offset of the next byte pushed. */
   private nextOffset = 0;
@@ -61,10 +62,10 @@ export class FrameReader {
       if (take === length) {
         out.push(this.complete(data.subarray(pos, pos + take), time, packetIndex));
       } else {
-        if (take > 0) this.parts.push(data.subarray(pos, pos + take));
+        if (take > 0) (this.parts ??= []).push(data.subarray(pos, pos + take));
         this.partsLength += take;
         if (this.partsLength === length) {
-          const payload = Buffer.concat(this.parts, this.partsLength);
+          const payload = Buffer.concat(this.parts ?? [], this.partsLength);
           out.push(this.complete(payload, time, packetIndex));
         }
       }
@@ -99,7 +100,7 @@ export class FrameReader {
   reset(nextOffset: number = this.nextOffset): void {
     this.headerFill = 0;
     this.inFrame = false;
-    if (this.partsLength > 0) this.parts = [];
+    this.parts = null;
     this.partsLength = 0;
     this.nextOffset = nextOffset;
   }
@@ -135,8 +136,7 @@ export class FrameReader {
 
   private complete(payload: Buffer, time: number, packetIndex: number): RawFrame {
     this.inFrame = false;
-    // Most frames fit in one chunk: keep the (empty) parts array instead of a new one per frame.
-    if (this.partsLength > 0) this.parts = [];
+    this.parts = null;
     this.partsLength = 0;
     const { type, flags, stream, length, frameOffset: offset } = this;
     return { type, flags, stream, length, payload, time, packetIndex, offset };

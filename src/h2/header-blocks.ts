@@ -37,12 +37,20 @@ export interface HeaderListLimits {
   maxBlockBytes: number;
 }
 
-export const DEFAULT_HEADER_LIST_LIMITS: HeaderListLimits = {
+export const DEFAULT_HEADER_LIST_LIMITS: Readonly<HeaderListLimits> = Object.freeze({
   maxListSize: 64 * 1024,
   maxFields: 200,
   maxAmplification: 32,
   maxBlockBytes: 1024 * 1024,
-};
+});
+
+/** What the header blocks of both directions of one connection share. */
+export interface HeaderBlocksContext {
+  connection: string;
+  limits: Readonly<HeaderListLimits>;
+  /** Attach representation reports (H2ConnectionOptions.hpackReports). */
+  reports?: boolean;
+}
 
 /** A list that crosses its limit and decodes to more than this many times its block is a bomb. */
 const BOMB_RATIO = 16;
@@ -88,9 +96,13 @@ export class HeaderBlocks {
   private bytesSeen = 0;
   private keptSize = 0;
 
+  /**
+   * @param ctx what both directions of a connection share (one object per connection, not per direction)
+   */
   constructor(
     private readonly hpack: HpackDecoding,
-    private readonly ctx: { connection: string; from: Role; limits: HeaderListLimits; reports?: boolean },
+    private readonly from: Role,
+    private readonly ctx: HeaderBlocksContext,
   ) {}
 
   /** Stream and size of the block still waiting for END_HEADERS, if any. */
@@ -202,11 +214,11 @@ export class HeaderBlocks {
     const left = Math.max(0, unknown.maxSize - unknown.inserted);
     const until =
       `until the end of the capture: evicting them all takes ${unknown.maxSize} octets of new entries ` +
-      `(RFC 7541 §4.4; ${maxSizeWhy(unknown)}) and the ${this.ctx.from} inserted ${unknown.inserted}, ` +
+      `(RFC 7541 §4.4; ${maxSizeWhy(unknown)}) and the ${this.from} inserted ${unknown.inserted}, ` +
       `${left} short`;
     const params = { ...unknownParams(unknown), until, untilFrame: null };
     const where = { connection: this.ctx.connection, time };
-    return [diag(H2_DIAGNOSTICS, 'h2.hpack.unknown-entries', { from: this.ctx.from, ...params }, where)];
+    return [diag(H2_DIAGNOSTICS, 'h2.hpack.unknown-entries', { from: this.from, ...params }, where)];
   }
 
   private resultDiagnostics(result: HpackResult, where: Where): Diagnostic[] {
@@ -240,7 +252,7 @@ export class HeaderBlocks {
             ? 'exact from here on'
             : `from here on only the names of ${note.namelessEntries} newer entries, copied from them, are unknown (their values are shown)`;
         const until =
-          `until frame ${where.index} (this block), when the ${this.ctx.from} had inserted ${unknown.inserted} ` +
+          `until frame ${where.index} (this block), when the ${this.from} had inserted ${unknown.inserted} ` +
           `octets of new entries, enough to evict every older one from a ${unknown.maxSize}-octet table ` +
           `(RFC 7541 §4.4; ${maxSizeWhy(unknown)}): ${after}`;
         const params = { ...unknownParams(unknown), until, untilFrame: where.index };
@@ -287,7 +299,7 @@ export class HeaderBlocks {
       frameIndex: where.index,
       type: where.type,
       stream: where.stream,
-      from: this.ctx.from,
+      from: this.from,
       ...params,
     };
     return diag(H2_DIAGNOSTICS, code, all, {

@@ -12,28 +12,28 @@ export class SendLimits {
   /** Largest frame this direction may send; null when unknown (joined mid-connection). */
   maxFrameSize: number | null = DEFAULT_MAX_FRAME_SIZE;
   /**
-   * SETTINGS this direction sent that the peer has not acknowledged yet, oldest first. Replaced rather
-   * than emptied, and made at the size it needs: an array grown by push keeps room for 17 entries, and a
-   * connection that stays open holds it for its whole life (most of them hold one or none).
+   * SETTINGS this direction sent that the peer has not acknowledged yet, oldest first; null when none,
+   * which is what a connection that stays open holds for its whole life (no array per direction). Made
+   * at the size it needs: an array grown by push keeps room for 17 entries.
    */
-  unacked: Array<Array<[number, number]>> = [];
+  private unacked: Array<Array<[number, number]>> | null = null;
 
   /** This direction sent SETTINGS (not an ACK). */
   sent(settings: Array<[number, number]>): void {
-    if (this.unacked.length === 0) this.unacked = [settings];
+    if (this.unacked === null) this.unacked = [settings];
     else this.unacked.push(settings);
   }
 
   /** SETTINGS acknowledged before any frame (the HTTP2-Settings of an h2c upgrade), oldest of all. */
   sentBefore(settings: Array<[number, number]>): void {
-    this.unacked = [settings, ...this.unacked];
+    this.unacked = [settings, ...(this.unacked ?? [])];
   }
 
   /** Applies the peer's oldest unacknowledged SETTINGS to this direction, which just sent the ACK. */
   applyAck(peer: SendLimits, hpack: HpackDecoding): void {
-    const settings = peer.unacked.shift();
+    const settings = peer.unacked?.shift();
     if (settings === undefined) return; // its SETTINGS came before the capture started
-    if (peer.unacked.length === 0) peer.unacked = [];
+    if (peer.unacked?.length === 0) peer.unacked = null;
     for (const [id, value] of settings) {
       if (id === SettingsId.HEADER_TABLE_SIZE) hpack.setProtocolMaxTableSize(value);
       // Out-of-range values are a connection error (RFC 9113 §6.5.2): they never take effect.

@@ -48,6 +48,12 @@ interface Chunk {
 /** Zero bytes, shared (nothing to mutate): one Buffer less per direction of every connection. */
 const NO_BYTES = Buffer.alloc(0);
 
+/**
+ * What `pending` holds once the session has decided: shared, frozen, never pushed to (only a sniffing
+ * session holds chunks), so a decided connection keeps no array of its own.
+ */
+const NO_CHUNKS = Object.freeze([]) as unknown as Chunk[];
+
 /** What a connection is known to be before it ends (ConnectionSession.peers). */
 export interface ConnectionPeers {
   id: string;
@@ -111,7 +117,8 @@ export class ConnectionSession {
   private summary: string | undefined;
   private frameCount = 0;
   private serverSettingsSeen = false;
-  private readonly closes: TcpCloseEvent[] = [];
+  /** FINs and RSTs so far; made at the first (an open connection has none). */
+  private closes: TcpCloseEvent[] | null = null;
   private readonly sniffLimit: number;
 
   constructor(
@@ -143,7 +150,7 @@ export class ConnectionSession {
   close(dir: Dir, how: 'fin' | 'rst', time: number): SessionEvent[] {
     if (this.tls) return this.tls.close(dir, how, time);
     const ev: TcpCloseEvent = { kind: 'tcp-close', from: this.role(dir), how, time };
-    this.closes.push(ev);
+    (this.closes ??= []).push(ev);
     return [ev];
   }
 
@@ -435,7 +442,7 @@ export class ConnectionSession {
     this.state = state;
     this.protocol = state === 'http1' ? 'http/1.1' : state;
     this.summary = summary;
-    this.pending = [];
+    this.pending = NO_CHUNKS;
     if (state === 'http1' || this.sides[0].bytesSeen + this.sides[1].bytesSeen === 0) return [];
     const what = summary.length > 0 ? summary : 'no payload';
     return [this.diagnostic('session.unrecognised', { what }, this.lastTime())];
@@ -451,7 +458,7 @@ export class ConnectionSession {
     );
     this.tls = tls;
     const held = this.pending;
-    this.pending = [];
+    this.pending = NO_CHUNKS;
     return held.flatMap((c) => tls.data(c.dir, c.data, c.gapBefore, c.time, c.packetIndex));
   }
 
@@ -472,7 +479,7 @@ export class ConnectionSession {
     });
     if (this.upgrade) this.decoder.acknowledgedSettings('client', this.upgrade.settings);
     const held = this.pending;
-    this.pending = [];
+    this.pending = NO_CHUNKS;
     this.state = 'h2';
     const out: SessionEvent[] = [...notes];
     for (const c of held) out.push(...this.feed(c.dir, c.data, c.time, c.packetIndex, c.gapBefore));
@@ -605,7 +612,7 @@ export class ConnectionSession {
     };
     if (this.summary !== undefined) rec.summary = this.summary;
     if (this.upgrade) rec.upgrade = this.upgrade.record;
-    if (this.closes.length > 0) rec.closes = this.closes.map(({ from, how, time }) => ({ from, how, time }));
+    if (this.closes !== null) rec.closes = this.closes.map(({ from, how, time }) => ({ from, how, time }));
     return rec;
   }
 }
