@@ -44,6 +44,8 @@ const INEXACT: Record<string, string> = {
 const MAX_SEEN = 50;
 
 const NO_OUTPUT: ObserverOutput[] = [];
+const NO_SEEN = Object.freeze([]) as unknown as SeenDiagnostic[];
+const NO_VIOLATIONS = Object.freeze([]) as unknown as StateViolation[];
 const NO_STREAMS: ReadonlySet<number> = new Set();
 
 /**
@@ -62,17 +64,21 @@ export class ConnectionAnalyzer implements ConnectionObserver {
    */
   private clientFlow: FlowDirection | null = null;
   private serverFlow: FlowDirection | null = null;
-  private readonly pings: PingTracker;
+  /** PINGs and GOAWAYs likewise, at the first (read before, a new one). */
+  private pingTracker: PingTracker | null = null;
   private readonly streams: StreamTable;
   private concurrency: ConcurrencyTracker | null = null;
-  private readonly goaway = new GoawayTracker();
+  private goawayTracker: GoawayTracker | null = null;
   private hpack: HpackOccupancy | null = null;
   /** Made at the first call: most connections of a capture carry a few, idle ones none. */
   private ledger: CallLedger | null = null;
-  private readonly seen: SeenDiagnostic[] = [];
-  private readonly violations: StateViolation[] = [];
+  /** Shared empty lists until the first entry (made then), as every list here that mostly stays empty. */
+  private seen: SeenDiagnostic[] = NO_SEEN;
+  private violations: StateViolation[] = NO_VIOLATIONS;
   private violationCount = 0;
-  private readonly framesFrom: Record<Role, number> = { client: 0, server: 0 };
+  /** Frames each side sent: two fields, not a record per connection (facts() makes the record). */
+  private clientFrames = 0;
+  private serverFrames = 0;
   private lastActivity: number | null = null;
   private inexact: string | null = null;
   /** A FIN or RST was seen (the idle-drop check runs at the first). */
@@ -88,7 +94,6 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     private readonly opts: AnalysisOptions,
   ) {
     this.settings = new SettingsTimeline(opts.maxListed);
-    this.pings = new PingTracker(opts.maxListed);
     this.streams = new StreamTable(opts.maxStreams, opts.maxTrackedStreams);
   }
 
@@ -103,7 +108,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   /** The first FIN or RST: an idle connection dropped without GOAWAY is known now, not at its end. */
   private firstClose(how: 'fin' | 'rst', time: number): ObserverOutput[] {
     this.closed = true;
-    if (this.framesFrom.client + this.framesFrom.server === 0) return NO_OUTPUT;
+    if (this.clientFrames + this.serverFrames === 0) return NO_OUTPUT;
     return this.raise(
       detectIdleDrop({
         id: this.conn.id,
@@ -112,7 +117,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
         lastActivity: this.lastActivity,
         pingsRecord: this.pings.record(time, this.opts.pingAckTimeoutMs),
         record: { end: time },
-        goaways: this.goaway.count > 0 ? [null] : [],
+        goaways: (this.goawayTracker?.count ?? 0) > 0 ? [null] : [],
         concurrency: { totalActive: this.concurrency?.totalActive ?? 0 },
       }),
     );
@@ -143,7 +148,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   }
 
   end(record: ConnectionRecord, reason: TcpEndReason) {
-    const frames = this.framesFrom.client + this.framesFrom.server;
+    const frames = this.clientFrames + this.serverFrames;
     if (frames === 0 && record.h2Detection === null) return { outputs: [] };
     const facts = this.facts(record, reason);
     const raised = this.raised;
@@ -173,7 +178,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
    * judged there) and with copies of the lists that go on changing, so the snapshot stays as it was taken.
    */
   snapshot(record: ConnectionRecord): Record<string, unknown> | undefined {
-    const frames = this.framesFrom.client + this.framesFrom.server;
+    const frames = this.clientFrames + this.serverFrames;
     if (frames === 0 && record.h2Detection === null) return undefined;
     const inexact = record.h2Detection === 'mid-connection' ? INEXACT['session.mid-connection']! : null;
     const why = this.inexact ?? inexact;
@@ -217,6 +222,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     const goaways = this.goaway.finish(this.streams); // marks refused streams: before any record
     for (const v of this.streams.unopened()) this.violation(v);
     const exact = this.inexact === null;
+    const pings = this.pings;
     return {
       id: this.conn.id,
       record,
@@ -231,8 +237,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       },
       flow: { client: this.flowOf('client'), server: this.flowOf('server') },
       settings: this.settings,
-      pings: this.pings,
-      pingsRecord: this.pings.record(record.end, this.opts.pingAckTimeoutMs),
+      pings,
+      pingsRecord: pings.record(record.end, this.opts.pingAckTimeoutMs),
       streams: this.streams,
       concurrency: this.concurrencyTracker(),
       goaways,
@@ -242,14 +248,15 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       grpcResets: this.ledger?.resetStreams ?? NO_STREAMS,
       okDurations: (m) => this.ledger?.okDurations(m) ?? [],
       seen: this.seen,
-      framesFrom: this.framesFrom,
+      framesFrom: { client: this.clientFrames, server: this.serverFrames },
       lastActivity: this.lastActivity,
     };
   }
 
   private frame(ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
     const f = ev.frame;
-    this.framesFrom[f.from]++;
+    if (f.from === 'client') this.clientFrames++;
+    else this.serverFrames++;
     if (f.type !== 'PING') this.lastActivity = f.time;
     if (ev.hpack !== undefined)
       (this.hpack ??= new HpackOccupancy(this.opts.maxSeriesPoints)).onBlock(f.from, f.time, ev.hpack);
@@ -261,7 +268,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       }
       case 'PING': {
         const active = this.concurrency?.totalActive ?? 0;
-        this.pings.onPing(f, active, this.streams.openedCount);
+        (this.pingTracker ??= this.newPings()).onPing(f, active, this.streams.openedCount);
         // Keepalive cadence is judged at each idle PING a side sends, until it is found too frequent.
         const judged = this.raised?.has(`analysis.keepalive.too-frequent|${f.from}|`) === true;
         if (f.ack !== true && active === 0 && !judged) {
@@ -273,7 +280,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
         break;
       }
       case 'GOAWAY':
-        this.goaway.onGoaway(f, this.streams);
+        (this.goawayTracker ??= new GoawayTracker()).onGoaway(f, this.streams);
         break;
       case 'WINDOW_UPDATE':
         // The receiver grants window to the other side's DATA.
@@ -319,6 +326,19 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     return found === null ? NO_OUTPUT : this.raise(found);
   }
 
+  /** The PING tracker, or a new one standing for it (not kept) when no PING was seen. */
+  private get pings(): PingTracker {
+    return this.pingTracker ?? this.newPings();
+  }
+
+  private newPings(): PingTracker {
+    return new PingTracker(this.opts.maxListed);
+  }
+
+  private get goaway(): GoawayTracker {
+    return this.goawayTracker ?? new GoawayTracker();
+  }
+
   private flowIfAny(sender: Role): FlowDirection | null {
     return sender === 'client' ? this.clientFlow : this.serverFlow;
   }
@@ -350,7 +370,9 @@ export class ConnectionAnalyzer implements ConnectionObserver {
 
   private violation(v: StateViolation): void {
     this.violationCount++;
-    if (this.violations.length < this.opts.maxListed) this.violations.push(v);
+    if (this.violations.length >= this.opts.maxListed) return;
+    if (this.violations === NO_VIOLATIONS) this.violations = [];
+    this.violations.push(v);
   }
 
   /** SETTINGS acknowledged: what changes for the acknowledging side's sending (RFC 9113 §6.5.3, §6.9.2). */
@@ -382,6 +404,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     }
     if (this.seen.length >= MAX_SEEN) return;
     const from = d.evidence?.['from'];
+    if (this.seen === NO_SEEN) this.seen = [];
     this.seen.push({
       code: d.code,
       title: DIAGNOSTICS[d.code]?.title ?? d.code,

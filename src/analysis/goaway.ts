@@ -9,13 +9,17 @@ interface Pending extends GoawayRecord {
   inFlightIds: number[];
 }
 
+/** The list of a tracker that saw none: shared and frozen (only replaced, never pushed to). */
+const NO_GOAWAYS = Object.freeze([]) as unknown as Pending[];
+
 /**
  * GOAWAY frames and what they did (RFC 9113 §6.8): streams the receiver had opened above last-stream-id
  * were refused (never processed, safe to retry); streams at or below it that were still open were allowed
  * to finish. A graceful server first sends last-stream-id 2^31-1, then the real one a round trip later.
  */
 export class GoawayTracker {
-  private readonly list: Pending[] = [];
+  /** Made at the first GOAWAY (most connections never see one). */
+  private list: Pending[] = NO_GOAWAYS;
 
   onGoaway(f: FrameRecord, streams: StreamTable): void {
     const last = f.lastStreamId ?? 0;
@@ -24,6 +28,7 @@ export class GoawayTracker {
     for (const e of streams.all()) {
       if (e.initiator === receiver && e.id <= last && isActive(stateOf(e))) inFlightIds.push(e.id);
     }
+    if (this.list === NO_GOAWAYS) this.list = [];
     this.list.push({
       from: f.from,
       time: f.time,

@@ -22,14 +22,16 @@ interface Side {
  * effect at the ACK in the acknowledging side's byte order: exact for everything it sends after.
  */
 export class SettingsTimeline {
-  private readonly sides: Record<Role, Side> = { client: newSide(), server: newSide() };
+  /** The two sides as fields, not a record of them: one object less per open connection. */
+  private readonly client: Side = newSide();
+  private readonly server: Side = newSide();
 
   constructor(private readonly maxListed: number) {}
 
   /** A SETTINGS frame; returns what took effect when it is an ACK. */
   onFrame(f: FrameRecord): AppliedSettings | null {
     if (f.ack === true || f.flags.includes('ACK')) return this.ack(f);
-    const side = this.sides[f.from];
+    const side = this.side(f.from);
     const rec: SettingsFrameRecord = {
       time: f.time,
       frame: f.index,
@@ -39,10 +41,10 @@ export class SettingsTimeline {
     };
     // Arrays made at the size they need (one SETTINGS each way is the usual life of a connection): one
     // grown by push keeps room for 17, and an open connection holds it as long as it lives.
-    if (side.unacked.length === 0) side.unacked = [rec];
+    if (side.unacked === NO_FRAMES) side.unacked = [rec];
     else side.unacked.push(rec);
     if (side.listed < this.maxListed) {
-      if (side.frames.length === 0) side.frames = [rec];
+      if (side.frames === NO_FRAMES) side.frames = [rec];
       else side.frames.push(rec);
       side.listed++;
     }
@@ -51,7 +53,7 @@ export class SettingsTimeline {
 
   /** The newest value of `name` that `announcer` sent and is still unacknowledged. */
   pending(announcer: Role, name: string): number | null {
-    const list = this.sides[announcer].unacked;
+    const list = this.side(announcer).unacked;
     for (let i = list.length - 1; i >= 0; i--) {
       const v = list[i]!.values[name];
       if (v !== undefined) return v;
@@ -61,31 +63,50 @@ export class SettingsTimeline {
 
   /** The acknowledged value of `name` that `announcer` set, or undefined (the RFC default applies). */
   value(announcer: Role, name: string): number | undefined {
-    return this.sides[announcer].acknowledged[name];
+    return this.side(announcer).acknowledged[name];
   }
 
   unacknowledged(announcer: Role): readonly SettingsFrameRecord[] {
-    return this.sides[announcer].unacked;
+    return this.side(announcer).unacked;
   }
 
   record(): SettingsRecord {
-    const out = (s: Side) => ({ frames: s.frames, acknowledged: { ...s.acknowledged } });
-    return { client: out(this.sides.client), server: out(this.sides.server) };
+    // A new list for a side that sent none: the record is the caller's, the shared one is frozen.
+    const out = (s: Side) => ({
+      frames: s.frames === NO_FRAMES ? [] : s.frames,
+      acknowledged: { ...s.acknowledged },
+    });
+    return { client: out(this.client), server: out(this.server) };
+  }
+
+  private side(role: Role): Side {
+    return role === 'client' ? this.client : this.server;
   }
 
   private ack(f: FrameRecord): AppliedSettings | null {
     const announcer: Role = f.from === 'client' ? 'server' : 'client';
-    const side = this.sides[announcer];
+    const side = this.side(announcer);
+    // Its SETTINGS came before the capture started (and shift() would throw on the shared frozen list).
+    if (side.unacked === NO_FRAMES) return null;
     const rec = side.unacked.shift();
-    if (rec === undefined) return null; // its SETTINGS came before the capture started
-    if (side.unacked.length === 0) side.unacked = [];
+    if (rec === undefined) return null;
+    if (side.unacked.length === 0) side.unacked = NO_FRAMES;
     rec.ackTime = f.time;
     rec.ackMs = msBetween(rec.time, f.time);
-    Object.assign(side.acknowledged, rec.values);
+    if (side.acknowledged === NO_VALUES) side.acknowledged = { ...rec.values };
+    else Object.assign(side.acknowledged, rec.values);
     return { announcer, values: rec.values, time: f.time };
   }
 }
 
+/*
+ * Shared, frozen stand-ins for what a side has not seen yet (no SETTINGS sent, none acknowledged): only
+ * replaced, never written to, so a connection that exchanged one SETTINGS each way and then went idle
+ * holds no empty list or object of its own.
+ */
+const NO_FRAMES = Object.freeze([]) as unknown as SettingsFrameRecord[];
+const NO_VALUES = Object.freeze({}) as Record<string, number>;
+
 function newSide(): Side {
-  return { frames: [], acknowledged: {}, unacked: [], listed: 0 };
+  return { frames: NO_FRAMES, acknowledged: NO_VALUES, unacked: NO_FRAMES, listed: 0 };
 }

@@ -72,10 +72,12 @@ export interface StreamChange {
 export class StreamTable {
   /** Made at the first stream (an idle connection has none). */
   private streams: Map<number, StreamEntry> | null = null;
-  private readonly highest: Record<Role, number> = { client: 0, server: 0 };
+  /** Highest stream id each side opened, as two fields rather than a record per connection. */
+  private highestClient = 0;
+  private highestServer = 0;
   private listedCount = 0;
-  /** Closed streams that are not listed, oldest first: the ones to forget first. */
-  private readonly closedUnlisted: number[] = [];
+  /** Closed streams that are not listed, oldest first: the ones to forget first. Made at the first. */
+  private closedUnlisted: number[] | null = null;
   private forgotten = 0;
   omitted = 0;
   openedCount = 0;
@@ -87,6 +89,15 @@ export class StreamTable {
 
   get(id: number): StreamEntry | undefined {
     return this.streams?.get(id);
+  }
+
+  private highest(side: Role): number {
+    return side === 'client' ? this.highestClient : this.highestServer;
+  }
+
+  private setHighest(side: Role, id: number): void {
+    if (side === 'client') this.highestClient = id;
+    else this.highestServer = id;
   }
 
   all(): IterableIterator<StreamEntry> {
@@ -129,7 +140,7 @@ export class StreamTable {
     e.initiatorOpened = true;
     e.ended.client = true;
     this.openedCount++;
-    this.highest.client = 1;
+    this.highestClient = 1;
     const after = stateOf(e);
     this.push(e, { time, state: after, by: 'client', cause: 'HTTP/1.1 Upgrade: h2c', frame: null });
     return { entry: e, before, after, violation: null };
@@ -197,7 +208,7 @@ export class StreamTable {
     if (e.opened === null && (f.type === 'HEADERS' || !e.reserved)) {
       e.opened = f.time;
       this.openedCount++;
-      if (e.initiator === f.from) this.highest[f.from] = Math.max(this.highest[f.from], e.id);
+      if (e.initiator === f.from) this.setHighest(f.from, Math.max(this.highest(f.from), e.id));
       // §5.1: reserved (remote) -> half-closed (local): the client never sends on a pushed stream.
       if (e.reserved) e.ended.client = true;
     }
@@ -223,13 +234,13 @@ export class StreamTable {
     if (e.ended[f.from]) rule = `the ${f.from} had already ended the stream with END_STREAM`;
     else if (e.reset?.by === f.from) rule = `the ${f.from} had already reset the stream`;
     // Past the cap, closed streams are forgotten: an unknown id below the highest may be one of them.
-    else if (this.forgotten > 0 && e.id <= this.highest[e.initiator]) return null;
+    else if (this.forgotten > 0 && e.id <= this.highest(e.initiator)) return null;
     // Across directions the capture order is not the order each side saw (a response can be captured
     // before its request): a frame from the other side on an idle stream is judged at the end (unopened()).
     else if (state !== 'idle' || e.initiator !== f.from) return null;
     else if (f.type === 'DATA') rule = 'DATA on a stream that was never opened';
-    else if (e.id <= this.highest[f.from]) {
-      rule = `stream ids must increase, but ${this.highest[f.from]} was opened before`;
+    else if (e.id <= this.highest(f.from)) {
+      rule = `stream ids must increase, but ${this.highest(f.from)} was opened before`;
       section = '§5.1.1';
     } else return null;
     const frame = endStream ? `${f.type} END_STREAM` : f.type;
@@ -253,10 +264,11 @@ export class StreamTable {
 
   private forgetIfOverCap(e: StreamEntry): void {
     if (e.listed) return;
-    this.closedUnlisted.push(e.id);
+    const closedUnlisted = (this.closedUnlisted ??= []);
+    closedUnlisted.push(e.id);
     const streams = this.streams!;
-    while (streams.size > this.maxTracked && this.closedUnlisted.length > 0) {
-      streams.delete(this.closedUnlisted.shift()!);
+    while (streams.size > this.maxTracked && closedUnlisted.length > 0) {
+      streams.delete(closedUnlisted.shift()!);
       this.forgotten++;
     }
   }

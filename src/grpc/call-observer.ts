@@ -30,10 +30,16 @@ export class GrpcCallObserver implements ConnectionObserver {
    */
   private tracker: GrpcCallTracker | null = null;
 
+  /**
+   * @param options shared by every connection of the capture (not copied per connection: an idle open
+   * connection keeps this observer for as long as it lives)
+   * @param decodeAsPort this connection's --decode-as port, when it differs from `options`'
+   */
   constructor(
     private readonly connection: string,
     private readonly schema: GrpcSchema | null,
     private readonly options: Omit<GrpcCallTrackerOptions, 'connection' | 'schema'> = {},
+    private readonly decodeAsPort: number | null = options.decodeAsPort ?? null,
   ) {}
 
   event(ev: ObservedEvent): ObserverOutput[] {
@@ -41,8 +47,8 @@ export class GrpcCallObserver implements ConnectionObserver {
     if (ev.kind === 'call' || ev.kind === 'tcp-close') return [];
     if (this.tracker === null) {
       if (ev.kind !== 'frame' || !CALL_FRAMES.has(ev.frame.type)) return [];
-      const { connection, schema } = this;
-      this.tracker = new GrpcCallTracker({ ...this.options, connection, schema });
+      const { connection, schema, decodeAsPort } = this;
+      this.tracker = new GrpcCallTracker({ ...this.options, connection, schema, decodeAsPort });
     }
     return this.tracker.push(ev);
   }
@@ -65,7 +71,7 @@ export function grpcObserverFactory(
   // One per factory, that is per capture: every connection's messages draw on it.
   limits.decompressionBudget ??= new DecompressionBudget();
   return (conn: TcpConnectionInfo) =>
-    new GrpcCallObserver(conn.id, schema, { ...limits, decodeAsPort: decodeAsPort(conn, ports) });
+    new GrpcCallObserver(conn.id, schema, limits, decodeAsPort(conn, ports));
 }
 
 /**

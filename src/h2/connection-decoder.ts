@@ -115,7 +115,7 @@ export class H2ConnectionDecoder {
   finish(): H2Event[] {
     const out: H2Event[] = [];
     for (const dir of [this.client, this.server]) {
-      out.push(...this.items(dir, dir.stream.finish(dir.role)));
+      out.push(...this.items(dir, dir.stream.finish(dir.role, dir.lastTime)));
       const open = dir.blocks.open;
       if (open !== null) {
         const params = { stream: open.stream, bytes: open.bytes };

@@ -37,7 +37,6 @@ export class DirectionStream {
   /** Bytes still to drop: the rest of a frame a hole cut into. */
   private skip = 0;
   private sync: { search: FrameSyncSearch; base: number; why: 'gap' | 'mid-stream' } | null = null;
-  private lastTime = 0;
 
   /**
    * @param limits the largest frame this direction may send, if known (tightens the search): an object
@@ -47,7 +46,6 @@ export class DirectionStream {
 
   /** Appends what `data` completed to `out`. */
   push(data: Buffer, time: number, packetIndex: number, out: StreamItem[]): void {
-    this.lastTime = time;
     this.cursor += data.length;
     let bytes = data;
     if (this.skip > 0) {
@@ -57,7 +55,7 @@ export class DirectionStream {
     }
     if (this.sync !== null) {
       const found = this.sync.search.push(bytes, time, packetIndex);
-      if (found !== null) out.push(...this.synced(found));
+      if (found !== null) out.push(...this.synced(found, time));
       return;
     }
     if (bytes.length > 0) this.reader.push(bytes, time, packetIndex, out);
@@ -96,19 +94,22 @@ export class DirectionStream {
     return MID_STREAM;
   }
 
-  /** End of capture: settle a pending search, report a partial frame. */
-  finish(from: string): StreamItem[] {
+  /**
+   * End of capture: settle a pending search, report a partial frame. `lastTime`: of the last push (the
+   * connection decoder keeps it; a copy here was a boxed number per direction of every open connection).
+   */
+  finish(from: string, lastTime: number): StreamItem[] {
     const items: StreamItem[] = [];
     if (this.sync !== null) {
       const searched = this.sync.search.searched;
       const found = this.sync.search.finish();
-      if (found !== null) items.push(...this.synced(found));
+      if (found !== null) items.push(...this.synced(found, lastTime));
       else if (searched > 0)
         items.push({
           kind: 'diag',
           code: 'h2.sync-failed',
           params: { bytes: searched },
-          time: this.lastTime,
+          time: lastTime,
         });
       this.sync = null;
     }
@@ -122,7 +123,7 @@ export class DirectionStream {
         kind: 'diag',
         code: 'h2.frame.incomplete-at-end',
         params,
-        time: this.lastTime,
+        time: lastTime,
         stream: h?.stream,
       });
     }
@@ -152,11 +153,11 @@ export class DirectionStream {
   }
 
   /** Reports the boundary, then replays the bytes from it in their original chunks (keeping their stamps). */
-  private synced(found: SearchResult): StreamItem[] {
+  private synced(found: SearchResult, lastTime: number): StreamItem[] {
     const sync = this.sync!;
     this.sync = null;
     const offset = sync.base + found.offset;
-    const time = found.rest[0]?.time ?? this.lastTime;
+    const time = found.rest[0]?.time ?? lastTime;
     this.reader.reset(offset);
     const items: StreamItem[] = [];
     if (sync.why === 'mid-stream') {

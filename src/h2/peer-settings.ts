@@ -16,17 +16,18 @@ export class SendLimits {
    * which is what a connection that stays open holds for its whole life (no array per direction). Made
    * at the size it needs: an array grown by push keeps room for 17 entries.
    */
-  private unacked: Array<Array<[number, number]>> | null = null;
+  private unacked: Array<ReadonlyArray<readonly [number, number]>> | null = null;
 
   /** This direction sent SETTINGS (not an ACK). */
   sent(settings: Array<[number, number]>): void {
-    if (this.unacked === null) this.unacked = [settings];
-    else this.unacked.push(settings);
+    const kept = applicable(settings);
+    if (this.unacked === null) this.unacked = [kept];
+    else this.unacked.push(kept);
   }
 
   /** SETTINGS acknowledged before any frame (the HTTP2-Settings of an h2c upgrade), oldest of all. */
   sentBefore(settings: Array<[number, number]>): void {
-    this.unacked = [settings, ...(this.unacked ?? [])];
+    this.unacked = [applicable(settings), ...(this.unacked ?? [])];
   }
 
   /** Applies the peer's oldest unacknowledged SETTINGS to this direction, which just sent the ACK. */
@@ -42,4 +43,19 @@ export class SendLimits {
       }
     }
   }
+}
+
+/** SETTINGS that change nothing applyAck() looks at, shared (frozen, never written to). */
+const NONE_APPLICABLE: ReadonlyArray<readonly [number, number]> = Object.freeze([]);
+
+/**
+ * The settings applyAck() acts on, in order: a SETTINGS frame waits here until the peer's ACK, which on an
+ * idle connection may never come (or come hours later), and its whole list (an array grown by push, a
+ * pair array per setting) was most of what waiting cost.
+ */
+function applicable(settings: Array<[number, number]>): ReadonlyArray<readonly [number, number]> {
+  const kept = settings.filter(
+    ([id]) => id === SettingsId.HEADER_TABLE_SIZE || id === SettingsId.MAX_FRAME_SIZE,
+  );
+  return kept.length === 0 ? NONE_APPLICABLE : kept;
 }
