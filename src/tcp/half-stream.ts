@@ -40,8 +40,14 @@ export class HalfStream {
   /** True once stream offset 0 is pinned to a sequence number. */
   started = false;
   synSeen = false;
-  isn = 0;
   finDelivered = false;
+  /*
+   * Sequence numbers are kept as signed 32-bit values (`seq | 0`), read back with `>>> 0`: an unsigned
+   * one above 2^31 is no small integer, and one such value makes the field a boxed number in every half
+   * stream (16 bytes each, three per direction of every open connection). seqDiff and seqAdd give the
+   * same results for either form (both work modulo 2^32).
+   */
+  private isnBits = 0;
   private baseSeq = 0;
   private nextSeq = 0;
   private nextOffset = 0;
@@ -73,11 +79,16 @@ export class HalfStream {
     readonly dir: Dir,
   ) {}
 
+  /** The SYN's sequence number (valid once synSeen). */
+  get isn(): number {
+    return this.isnBits >>> 0;
+  }
+
   /** A SYN in this direction: offset 0 is the byte after its sequence number (RFC 9293 §3.4). */
   onSyn(seq: number): void {
     if (this.synSeen) return;
     this.synSeen = true;
-    this.isn = seq;
+    this.isnBits = seq | 0;
     if (!this.started) this.pin(seqAdd(seq, 1), false);
   }
 
@@ -167,8 +178,8 @@ export class HalfStream {
 
   private pin(seq: number, unknownStart: boolean): void {
     this.started = true;
-    this.baseSeq = seq;
-    this.nextSeq = seq;
+    this.baseSeq = seq | 0;
+    this.nextSeq = seq | 0;
     this.unknownStart = unknownStart;
   }
 
@@ -220,7 +231,7 @@ export class HalfStream {
     const dir = this.dir;
     out.push({ kind: 'data', conn, dir, data, offset, gapBefore, time: t.time, packetIndex: t.packetIndex });
     this.nextOffset += data.length;
-    this.nextSeq = seqAdd(this.nextSeq, data.length);
+    this.nextSeq = seqAdd(this.nextSeq, data.length) | 0;
     this.bytes += data.length;
   }
 
@@ -254,9 +265,9 @@ export class HalfStream {
     this.lostBytes += bytes;
     this.pendingGap += bytes;
     this.nextOffset = end;
-    this.nextSeq = seqAdd(this.nextSeq, bytes);
+    this.nextSeq = seqAdd(this.nextSeq, bytes) | 0;
     const seqStart = seqAdd(this.baseSeq, start);
-    const range = { offsetStart: start, offsetEnd: end, seqStart, seqEnd: this.nextSeq };
+    const range = { offsetStart: start, offsetEnd: end, seqStart, seqEnd: this.nextSeq >>> 0 };
     const params = { bytes, ...range, cause, reason: GAP_REASON[cause] };
     out.push(streamDiagnostic(this.names(), 'tcp.gap', params, t));
   }
@@ -325,7 +336,9 @@ export class HalfStream {
     if (this.beforeStartReported) return;
     this.beforeStartReported = true;
     const seq = seqAdd(this.baseSeq, start);
-    out.push(streamDiagnostic(this.names(), 'tcp.before-start', { bytes, seq, baseSeq: this.baseSeq }, t));
+    out.push(
+      streamDiagnostic(this.names(), 'tcp.before-start', { bytes, seq, baseSeq: this.baseSeq >>> 0 }, t),
+    );
   }
 
   /** This direction's names for a diagnostic. */
