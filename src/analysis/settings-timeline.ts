@@ -11,8 +11,13 @@ export interface AppliedSettings {
 interface Side {
   frames: SettingsFrameRecord[];
   acknowledged: Record<string, number>;
-  /** Sent, not yet acknowledged, oldest first. */
-  unacked: SettingsFrameRecord[];
+  /**
+   * Sent, not yet acknowledged: the oldest, then the others oldest first. The oldest in a field of its
+   * own: one SETTINGS waits for its ACK on most connections, for as long as the peer takes, without a
+   * list (the list of the others is made when a second one waits).
+   */
+  firstUnacked: SettingsFrameRecord | null;
+  moreUnacked: SettingsFrameRecord[];
   listed: number;
 }
 
@@ -41,8 +46,9 @@ export class SettingsTimeline {
     };
     // Arrays made at the size they need (one SETTINGS each way is the usual life of a connection): one
     // grown by push keeps room for 17, and an open connection holds it as long as it lives.
-    if (side.unacked === NO_FRAMES) side.unacked = [rec];
-    else side.unacked.push(rec);
+    if (side.firstUnacked === null) side.firstUnacked = rec;
+    else if (side.moreUnacked === NO_FRAMES) side.moreUnacked = [rec];
+    else side.moreUnacked.push(rec);
     if (side.listed < this.maxListed) {
       if (side.frames === NO_FRAMES) side.frames = [rec];
       else side.frames.push(rec);
@@ -53,12 +59,13 @@ export class SettingsTimeline {
 
   /** The newest value of `name` that `announcer` sent and is still unacknowledged. */
   pending(announcer: Role, name: string): number | null {
-    const list = this.side(announcer).unacked;
+    const side = this.side(announcer);
+    const list = side.moreUnacked;
     for (let i = list.length - 1; i >= 0; i--) {
       const v = list[i]!.values[name];
       if (v !== undefined) return v;
     }
-    return null;
+    return side.firstUnacked?.values[name] ?? null;
   }
 
   /** The acknowledged value of `name` that `announcer` set, or undefined (the RFC default applies). */
@@ -67,7 +74,8 @@ export class SettingsTimeline {
   }
 
   unacknowledged(announcer: Role): readonly SettingsFrameRecord[] {
-    return this.side(announcer).unacked;
+    const { firstUnacked, moreUnacked } = this.side(announcer);
+    return firstUnacked === null ? [] : [firstUnacked, ...moreUnacked];
   }
 
   record(): SettingsRecord {
@@ -86,11 +94,11 @@ export class SettingsTimeline {
   private ack(f: FrameRecord): AppliedSettings | null {
     const announcer: Role = f.from === 'client' ? 'server' : 'client';
     const side = this.side(announcer);
-    // Its SETTINGS came before the capture started (and shift() would throw on the shared frozen list).
-    if (side.unacked === NO_FRAMES) return null;
-    const rec = side.unacked.shift();
-    if (rec === undefined) return null;
-    if (side.unacked.length === 0) side.unacked = NO_FRAMES;
+    const rec = side.firstUnacked;
+    if (rec === null) return null; // its SETTINGS came before the capture started
+    // The next oldest moves up (the shared empty list is frozen: never shifted).
+    side.firstUnacked = side.moreUnacked.length > 0 ? side.moreUnacked.shift()! : null;
+    if (side.moreUnacked.length === 0) side.moreUnacked = NO_FRAMES;
     rec.ackTime = f.time;
     rec.ackMs = msBetween(rec.time, f.time);
     if (side.acknowledged === NO_VALUES) side.acknowledged = { ...rec.values };
@@ -108,5 +116,11 @@ const NO_FRAMES = Object.freeze([]) as unknown as SettingsFrameRecord[];
 const NO_VALUES = Object.freeze({}) as Record<string, number>;
 
 function newSide(): Side {
-  return { frames: NO_FRAMES, acknowledged: NO_VALUES, unacked: NO_FRAMES, listed: 0 };
+  return {
+    frames: NO_FRAMES,
+    acknowledged: NO_VALUES,
+    firstUnacked: null,
+    moreUnacked: NO_FRAMES,
+    listed: 0,
+  };
 }

@@ -12,29 +12,35 @@ export class SendLimits {
   /** Largest frame this direction may send; null when unknown (joined mid-connection). */
   maxFrameSize: number | null = DEFAULT_MAX_FRAME_SIZE;
   /**
-   * SETTINGS this direction sent that the peer has not acknowledged yet, oldest first; null when none,
-   * which is what a connection that stays open holds for its whole life (no array per direction). Made
-   * at the size it needs: an array grown by push keeps room for 17 entries.
+   * The oldest SETTINGS this direction sent that the peer has not acknowledged yet (what of it applies),
+   * null when none. In a field, not a list: one waits on most connections, and on an idle one it may wait
+   * for its whole life.
    */
-  private unacked: Array<ReadonlyArray<readonly [number, number]>> | null = null;
+  private firstUnacked: Applicable | null = null;
+  /** The others after the oldest, oldest first: null unless more than one waits. */
+  private moreUnacked: Applicable[] | null = null;
 
   /** This direction sent SETTINGS (not an ACK). */
   sent(settings: Array<[number, number]>): void {
     const kept = applicable(settings);
-    if (this.unacked === null) this.unacked = [kept];
-    else this.unacked.push(kept);
+    if (this.firstUnacked === null) this.firstUnacked = kept;
+    else if (this.moreUnacked === null) this.moreUnacked = [kept];
+    else this.moreUnacked.push(kept);
   }
 
   /** SETTINGS acknowledged before any frame (the HTTP2-Settings of an h2c upgrade), oldest of all. */
   sentBefore(settings: Array<[number, number]>): void {
-    this.unacked = [applicable(settings), ...(this.unacked ?? [])];
+    const previous = this.firstUnacked;
+    this.firstUnacked = applicable(settings);
+    if (previous !== null) this.moreUnacked = [previous, ...(this.moreUnacked ?? [])];
   }
 
   /** Applies the peer's oldest unacknowledged SETTINGS to this direction, which just sent the ACK. */
   applyAck(peer: SendLimits, hpack: HpackDecoding): void {
-    const settings = peer.unacked?.shift();
-    if (settings === undefined) return; // its SETTINGS came before the capture started
-    if (peer.unacked?.length === 0) peer.unacked = null;
+    const settings = peer.firstUnacked;
+    if (settings === null) return; // its SETTINGS came before the capture started
+    peer.firstUnacked = peer.moreUnacked?.shift() ?? null;
+    if (peer.moreUnacked?.length === 0) peer.moreUnacked = null;
     for (const [id, value] of settings) {
       if (id === SettingsId.HEADER_TABLE_SIZE) hpack.setProtocolMaxTableSize(value);
       // Out-of-range values are a connection error (RFC 9113 §6.5.2): they never take effect.
@@ -45,15 +51,17 @@ export class SendLimits {
   }
 }
 
+type Applicable = ReadonlyArray<readonly [number, number]>;
+
 /** SETTINGS that change nothing applyAck() looks at, shared (frozen, never written to). */
-const NONE_APPLICABLE: ReadonlyArray<readonly [number, number]> = Object.freeze([]);
+const NONE_APPLICABLE: Applicable = Object.freeze([]);
 
 /**
  * The settings applyAck() acts on, in order: a SETTINGS frame waits here until the peer's ACK, which on an
  * idle connection may never come (or come hours later), and its whole list (an array grown by push, a
  * pair array per setting) was most of what waiting cost.
  */
-function applicable(settings: Array<[number, number]>): ReadonlyArray<readonly [number, number]> {
+function applicable(settings: Array<[number, number]>): Applicable {
   const kept = settings.filter(
     ([id]) => id === SettingsId.HEADER_TABLE_SIZE || id === SettingsId.MAX_FRAME_SIZE,
   );
