@@ -44,6 +44,8 @@ const INEXACT: Record<string, string> = {
 const MAX_SEEN = 50;
 
 const NO_OUTPUT: ObserverOutput[] = [];
+/** What a connection with no stream reads: no entries, and no one adds any (see writableStreams()). */
+const NO_STREAM_TABLE = new StreamTable(0, 0);
 const NO_SEEN = Object.freeze([]) as unknown as SeenDiagnostic[];
 const NO_VIOLATIONS = Object.freeze([]) as unknown as StateViolation[];
 const NO_STREAMS: ReadonlySet<number> = new Set();
@@ -66,7 +68,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   private serverFlow: FlowDirection | null = null;
   /** PINGs and GOAWAYs likewise, at the first (read before, a new one). */
   private pingTracker: PingTracker | null = null;
-  private readonly streams: StreamTable;
+  /** Made at the first frame on a stream (idle connections have none); read before, an empty one. */
+  private streamTable: StreamTable | null = null;
   private concurrency: ConcurrencyTracker | null = null;
   private goawayTracker: GoawayTracker | null = null;
   private hpack: HpackOccupancy | null = null;
@@ -94,7 +97,6 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     private readonly opts: AnalysisOptions,
   ) {
     this.settings = new SettingsTimeline(opts.maxListed);
-    this.streams = new StreamTable(opts.maxStreams, opts.maxTrackedStreams);
   }
 
   event(ev: ObservedEvent): ObserverOutput[] {
@@ -301,7 +303,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       const pending = this.settings.pending(peerOf(f.from), 'INITIAL_WINDOW_SIZE');
       this.flowOf(f.from).data(f.stream, f.length, f.time, f.index, pending, opened);
     }
-    const change = this.streams.onFrame(f, ev.fields);
+    const change = this.writableStreams().onFrame(f, ev.fields);
     if (change === null) return NO_OUTPUT;
     if (change.violation !== null) this.violation(change.violation);
     this.concurrencyTracker().onChange(change, f.time);
@@ -324,6 +326,15 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       if (d !== null) (found ??= []).push(d);
     }
     return found === null ? NO_OUTPUT : this.raise(found);
+  }
+
+  /** The stream table, or the shared empty one (never written: only writableStreams() changes tables). */
+  private get streams(): StreamTable {
+    return this.streamTable ?? NO_STREAM_TABLE;
+  }
+
+  private writableStreams(): StreamTable {
+    return (this.streamTable ??= new StreamTable(this.opts.maxStreams, this.opts.maxTrackedStreams));
   }
 
   /** The PING tracker, or a new one standing for it (not kept) when no PING was seen. */
@@ -400,7 +411,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     if (why !== undefined) this.inexact ??= why;
     if (d.code === 'session.h2c-upgrade') {
       const time = d.time ?? this.conn.start;
-      this.concurrencyTracker().onChange(this.streams.upgraded(time), time);
+      this.concurrencyTracker().onChange(this.writableStreams().upgraded(time), time);
     }
     if (this.seen.length >= MAX_SEEN) return;
     const from = d.evidence?.['from'];
