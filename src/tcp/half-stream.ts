@@ -17,6 +17,17 @@ import type { Dir, TcpEvent } from './types.js';
  */
 const MAX_ACK_JUMP = 2 ** 30;
 
+/** Bits of HalfStream.flags. */
+const Flag = {
+  Started: 1,
+  SynSeen: 2,
+  FinDelivered: 4,
+  /** The next chunk is the first one of a stream whose start was not seen: gapBefore -1. */
+  UnknownStart: 8,
+  BeforeStartReported: 16,
+  AfterFinReported: 32,
+} as const;
+
 /**
  * One direction of a connection (gopacket's half stream): turns segments into in-order `data` events,
  * offset 0 being the first byte after the SYN (or the first byte seen). Holes wait in a ReorderBuffer
@@ -37,10 +48,6 @@ export class HalfStream {
   lostBytes = 0;
   /** Segments ignored because they lie before the first byte of this direction. */
   beforeStartSegments = 0;
-  /** True once stream offset 0 is pinned to a sequence number. */
-  started = false;
-  synSeen = false;
-  finDelivered = false;
   /*
    * Sequence numbers are kept as signed 32-bit values (`seq | 0`), read back with `>>> 0`: an unsigned
    * one above 2^31 is no small integer, and one such value makes the field a boxed number in every half
@@ -52,7 +59,6 @@ export class HalfStream {
   private nextSeq = 0;
   private nextOffset = 0;
   /** The next chunk is the first one of a stream whose start was not seen: gapBefore -1. */
-  private unknownStart = false;
   /** Bytes declared lost since the last delivered chunk. */
   private pendingGap = 0;
   /** Highest stream offset seen (delivered or buffered), to tell out-of-order arrivals. */
@@ -71,13 +77,26 @@ export class HalfStream {
   private lastPacketIndex = -1;
   /** Out-of-order bytes; made at the first, dropped when emptied (most directions never need one). */
   private buffer: ReorderBuffer | null = null;
-  private beforeStartReported = false;
-  private afterFinReported = false;
+  /** The yes/no facts of this direction, as bits of one small integer (Flag): one field, not six. */
+  private flags = 0;
 
   constructor(
     private readonly owner: HalfStreamOwner,
     readonly dir: Dir,
   ) {}
+
+  /** True once stream offset 0 is pinned to a sequence number. */
+  get started(): boolean {
+    return (this.flags & Flag.Started) !== 0;
+  }
+
+  get synSeen(): boolean {
+    return (this.flags & Flag.SynSeen) !== 0;
+  }
+
+  get finDelivered(): boolean {
+    return (this.flags & Flag.FinDelivered) !== 0;
+  }
 
   /** The SYN's sequence number (valid once synSeen). */
   get isn(): number {
@@ -87,7 +106,7 @@ export class HalfStream {
   /** A SYN in this direction: offset 0 is the byte after its sequence number (RFC 9293 §3.4). */
   onSyn(seq: number): void {
     if (this.synSeen) return;
-    this.synSeen = true;
+    this.flags |= Flag.SynSeen;
     this.isnBits = seq | 0;
     if (!this.started) this.pin(seqAdd(seq, 1), false);
   }
@@ -177,10 +196,10 @@ export class HalfStream {
   }
 
   private pin(seq: number, unknownStart: boolean): void {
-    this.started = true;
+    this.flags |= Flag.Started;
     this.baseSeq = seq | 0;
     this.nextSeq = seq | 0;
-    this.unknownStart = unknownStart;
+    if (unknownStart) this.flags |= Flag.UnknownStart;
   }
 
   /** Slow path: overlap trimming, retransmission and reordering accounting, buffering. */
@@ -224,8 +243,8 @@ export class HalfStream {
   }
 
   private deliver(offset: number, data: Buffer, t: Trigger, out: TcpEvent[]): void {
-    const gapBefore = this.unknownStart ? -1 : this.pendingGap;
-    this.unknownStart = false;
+    const gapBefore = (this.flags & Flag.UnknownStart) !== 0 ? -1 : this.pendingGap;
+    this.flags &= ~Flag.UnknownStart;
     this.pendingGap = 0;
     const conn = this.owner.info.id;
     const dir = this.dir;
@@ -309,7 +328,7 @@ export class HalfStream {
 
   private checkFin(t: Trigger, out: TcpEvent[]): void {
     if (this.finDelivered || this.finOffset < 0 || this.nextOffset < this.finOffset) return;
-    this.finDelivered = true;
+    this.flags |= Flag.FinDelivered;
     out.push({
       kind: 'fin',
       conn: this.owner.info.id,
@@ -326,15 +345,15 @@ export class HalfStream {
   }
 
   private reportAfterFin(bytes: number, t: Trigger, out: TcpEvent[]): void {
-    if (this.afterFinReported) return;
-    this.afterFinReported = true;
+    if ((this.flags & Flag.AfterFinReported) !== 0) return;
+    this.flags |= Flag.AfterFinReported;
     out.push(streamDiagnostic(this.names(), 'tcp.data-after-fin', { bytes, finOffset: this.finOffset }, t));
   }
 
   private beforeStart(start: number, bytes: number, t: Trigger, out: TcpEvent[]): void {
     this.beforeStartSegments++;
-    if (this.beforeStartReported) return;
-    this.beforeStartReported = true;
+    if ((this.flags & Flag.BeforeStartReported) !== 0) return;
+    this.flags |= Flag.BeforeStartReported;
     const seq = seqAdd(this.baseSeq, start);
     out.push(
       streamDiagnostic(this.names(), 'tcp.before-start', { bytes, seq, baseSeq: this.baseSeq >>> 0 }, t),
