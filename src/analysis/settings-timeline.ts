@@ -9,7 +9,12 @@ export interface AppliedSettings {
 }
 
 interface Side {
-  frames: SettingsFrameRecord[];
+  /**
+   * The frames listed in the record: the first, then the others (a list made at the second). The record's
+   * list is made when asked for: most connections list one SETTINGS per side, and keep it while open.
+   */
+  firstFrame: SettingsFrameRecord | null;
+  moreFrames: SettingsFrameRecord[];
   acknowledged: Record<string, number>;
   /**
    * Sent, not yet acknowledged: the oldest, then the others oldest first. The oldest in a field of its
@@ -50,8 +55,9 @@ export class SettingsTimeline {
     else if (side.moreUnacked === NO_FRAMES) side.moreUnacked = [rec];
     else side.moreUnacked.push(rec);
     if (side.listed < this.maxListed) {
-      if (side.frames === NO_FRAMES) side.frames = [rec];
-      else side.frames.push(rec);
+      if (side.firstFrame === null) side.firstFrame = rec;
+      else if (side.moreFrames === NO_FRAMES) side.moreFrames = [rec];
+      else side.moreFrames.push(rec);
       side.listed++;
     }
     return null;
@@ -79,9 +85,8 @@ export class SettingsTimeline {
   }
 
   record(): SettingsRecord {
-    // A new list for a side that sent none: the record is the caller's, the shared one is frozen.
     const out = (s: Side) => ({
-      frames: s.frames === NO_FRAMES ? [] : s.frames,
+      frames: s.firstFrame === null ? [] : [s.firstFrame, ...s.moreFrames],
       acknowledged: { ...s.acknowledged },
     });
     return { client: out(this.client), server: out(this.server) };
@@ -117,7 +122,8 @@ const NO_VALUES = Object.freeze({}) as Record<string, number>;
 
 function newSide(): Side {
   return {
-    frames: NO_FRAMES,
+    firstFrame: null,
+    moreFrames: NO_FRAMES,
     acknowledged: NO_VALUES,
     firstUnacked: null,
     moreUnacked: NO_FRAMES,
