@@ -54,6 +54,11 @@ export interface AnalysisOptions {
   /** ...and the busiest endpoint (or connection) has at least this many times the calls of the quietest. */
   imbalanceMinRatio: number;
   /**
+   * Imbalance is also judged over the last this-many milliseconds of capture time, as the capture goes on
+   * (live-imbalance.ts), once the capture is that long.
+   */
+  imbalanceWindowMs: number;
+  /**
    * Whole-capture detectors: connections kept in detail (times, services, GOAWAYs) for bursts, pinned
    * calls, median lives and evidence lists. Past it, connections are only counted.
    */
@@ -85,6 +90,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   burstWindowMs: 1_000,
   imbalanceMinCalls: 10,
   imbalanceMinRatio: 4,
+  imbalanceWindowMs: 60_000,
   captureMaxConnections: 10_000,
   captureMaxKeys: 10_000,
 };
