@@ -17,7 +17,7 @@ import type {
   FrameRecord,
 } from '../records/records.js';
 import { CallTable, callFailed, callStatusUnknown, type CallRow } from './store-calls.js';
-import { StringPool, U32Column } from './store-columns.js';
+import { StringPool, U32Column, U32Map } from './store-columns.js';
 import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
 import { HeaderLists } from './store-headers.js';
 import { HpackBlocks } from './store-hpack.js';
@@ -40,7 +40,7 @@ export interface ConnectionEntry {
   /** Call indexes of this connection's calls, in the order they ended. */
   calls: number[];
   /** Call index by stream id. */
-  streamCalls: Map<number, number>;
+  streamCalls: U32Map;
   diagnostics: SeverityCounts;
   /** Endpoints and protocol as known before the record (RecordSink.opened); null until then. */
   peers: ConnectionPeers | null;
@@ -460,7 +460,7 @@ export class CaptureStore implements RecordSink {
       record: null,
       frames: new U32Column(64),
       calls: [],
-      streamCalls: new Map(),
+      streamCalls: new U32Map(),
       diagnostics: zeroCounts(),
       peers: null,
       snapshot: null,
