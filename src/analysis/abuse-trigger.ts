@@ -27,6 +27,8 @@ export interface CalmTrigger {
 
 /** Below this pressure nothing the peer sent stands out: the trigger is unknown (or plain load). */
 const MIN_PRESSURE = 0.2;
+/** A pattern this close to its limit is the trigger, however fast streams were opened. */
+const ABUSE_PRESSURE = 0.5;
 
 const ENFORCEMENT: Record<TriggerKind, string> = {
   pings:
@@ -85,18 +87,24 @@ export function classifyTrigger(goaway: FrameRecord, peer: SideCounts, limits: A
     const evidence = `${fmt(peer.windowUpdates)} WINDOW_UPDATEs for ${fmt(peer.dataFramesReceived)} DATA frames`;
     candidates.push({ kind: 'window-updates', pressure, evidence });
   }
-  bucket('load', peer.opens, 'streams opened');
-  // The abuse patterns first: at equal pressure a flood explains a GOAWAY better than the streams it opened.
-  const best = candidates.reduce<(typeof candidates)[number] | null>(
-    (a, c) => (a === null || c.pressure > a.pressure + 1e-9 ? c : a),
-    null,
-  );
+  // A flood explains a GOAWAY better than the streams it came with (a reset flood opens streams fast too):
+  // load is the answer only when no pattern was near its limit.
+  const pattern = strongest(candidates);
+  if (pattern === null || pattern.pressure < ABUSE_PRESSURE) bucket('load', peer.opens, 'streams opened');
+  const best = strongest(candidates);
   if (best === null || best.pressure < MIN_PRESSURE) {
     const evidence =
       best === null ? 'nothing the peer sent stands out' : `the strongest pattern is weak: ${best.evidence}`;
-    return { kind: 'unknown', pressure: best?.pressure ?? 0, evidence, enforcement: ENFORCEMENT.unknown };
+    const pressure = round(best?.pressure ?? 0);
+    return { kind: 'unknown', pressure, evidence, enforcement: ENFORCEMENT.unknown };
   }
   return { ...best, pressure: round(best.pressure), enforcement: ENFORCEMENT[best.kind] };
+}
+
+function strongest<T extends { pressure: number }>(list: readonly T[]): T | null {
+  let best: T | null = null;
+  for (const c of list) if (best === null || c.pressure > best.pressure) best = c;
+  return best;
 }
 
 function spanMs(b: TokenBucket, t: number): number {

@@ -96,7 +96,7 @@ function abuseCause(facts: ConnectionFacts, g: GoawayRecord): string {
 
 const TRIGGER_TEXT: Record<TriggerKind, string> = {
   pings: 'PINGs',
-  resets: 'streams reset right after opening (Rapid Reset)',
+  resets: 'Rapid Reset (streams reset right after opening)',
   settings: 'SETTINGS frames',
   continuations: 'CONTINUATION frames',
   hpack: 'HPACK bomb',
