@@ -92,7 +92,8 @@ export class AbuseTracker {
       case 'PUSH_PROMISE':
         if (f.type === 'HEADERS' && entry?.initiatorOpened !== true && isOwn(f.from, f.stream))
           this.opened(f, side);
-        if (f.type === 'HEADERS' && f.length === 0 && (f.flagBits & END_STREAM) === 0) return this.empty(f, side);
+        if (f.type === 'HEADERS' && f.length === 0 && (f.flagBits & END_STREAM) === 0)
+          return this.empty(f, side);
         side.block =
           (f.flagBits & END_HEADERS) === 0
             ? { stream: f.stream, type: f.type, start: f.time, continuations: 0, empty: 0, bytes: f.length }
@@ -223,7 +224,9 @@ export class AbuseTracker {
       limit: this.limits.maxContinuations,
       maxHeaderListSize: this.settingText(peer, 'MAX_HEADER_LIST_SIZE', 'not announced'),
     };
-    return [diag(ABUSE_DIAGNOSTICS, 'analysis.abuse.continuation-flood', params, this.where(f.stream, f.time))];
+    return [
+      diag(ABUSE_DIAGNOSTICS, 'analysis.abuse.continuation-flood', params, this.where(f.stream, f.time)),
+    ];
   }
 
   private empty(f: FrameRecord, side: SideCounts): Diagnostic[] {
@@ -252,7 +255,9 @@ export class AbuseTracker {
       dataFrames: data,
       limit: perData,
     };
-    return [diag(ABUSE_DIAGNOSTICS, 'analysis.abuse.window-update-flood', params, this.where(f.stream, f.time))];
+    return [
+      diag(ABUSE_DIAGNOSTICS, 'analysis.abuse.window-update-flood', params, this.where(f.stream, f.time)),
+    ];
   }
 
   /** A rate pattern: raised once per side, at the event that finds its bucket empty. */
@@ -274,7 +279,8 @@ export class AbuseTracker {
       limitRate,
       limitBurst: bucket.burst,
     };
-    if (code === 'analysis.abuse.empty-frames') params['types'] = [...this.sides[f.from].emptyTypes].join('/');
+    if (code === 'analysis.abuse.empty-frames')
+      params['types'] = [...this.sides[f.from].emptyTypes].join('/');
     return [diag(ABUSE_DIAGNOSTICS, code, params, this.where(f.stream > 0 ? f.stream : undefined, f.time))];
   }
 

@@ -71,7 +71,8 @@ function goawayError(facts: ConnectionFacts, g: GoawayRecord): Diagnostic {
 /** The GOAWAY's most likely trigger among the peer's patterns (abuse-trigger.ts), as message params. */
 function triggerParams(facts: ConnectionFacts, g: GoawayRecord): Record<string, string | number> {
   const t = facts.abuse.trigger(g.frame);
-  if (t === undefined) return { trigger: 'unknown', triggerText: TRIGGER_TEXT.unknown, triggerEvidence: '-', enforcement: '-' };
+  if (t === undefined)
+    return { trigger: 'unknown', triggerText: TRIGGER_TEXT.unknown, triggerEvidence: '-', enforcement: '-' };
   return {
     trigger: t.kind,
     triggerText: TRIGGER_TEXT[t.kind],

