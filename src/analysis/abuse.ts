@@ -61,8 +61,6 @@ function newSide(): SideCounts {
 /** Settings a side announced, for the messages: what the receiver of an abuse pattern enforces. */
 export type SettingOf = (announcer: Role, name: string) => number | undefined;
 
-const END_STREAM = 0x1;
-const END_HEADERS = 0x4;
 /** GOAWAY triggers kept per connection (a connection sends one or two). */
 const MAX_TRIGGERS = 16;
 
@@ -92,18 +90,17 @@ export class AbuseTracker {
       case 'PUSH_PROMISE':
         if (f.type === 'HEADERS' && entry?.initiatorOpened !== true && isOwn(f.from, f.stream))
           this.opened(f, side);
-        if (f.type === 'HEADERS' && f.length === 0 && (f.flagBits & END_STREAM) === 0)
+        side.block = !f.flags.includes('END_HEADERS')
+          ? { stream: f.stream, type: f.type, start: f.time, continuations: 0, empty: 0, bytes: f.length }
+          : null;
+        if (f.type === 'HEADERS' && isEmptyBlock(f) && !f.flags.includes('END_STREAM'))
           return this.empty(f, side);
-        side.block =
-          (f.flagBits & END_HEADERS) === 0
-            ? { stream: f.stream, type: f.type, start: f.time, continuations: 0, empty: 0, bytes: f.length }
-            : null;
         return NONE;
       case 'CONTINUATION':
         return [...this.continuation(f, side), ...(f.length === 0 ? this.empty(f, side) : NONE)];
       case 'DATA':
         this.sides[peerOf(f.from)].dataFramesReceived++;
-        if ((f.dataLength ?? f.length) === 0 && (f.flagBits & END_STREAM) === 0) return this.empty(f, side);
+        if ((f.dataLength ?? f.length) === 0 && !f.flags.includes('END_STREAM')) return this.empty(f, side);
         return NONE;
       case 'RST_STREAM':
         return this.reset(f, side, entry);
@@ -207,7 +204,7 @@ export class AbuseTracker {
     block.bytes += f.length;
     if (f.length === 0) block.empty++;
     side.maxContinuations = Math.max(side.maxContinuations, block.continuations);
-    if ((f.flagBits & END_HEADERS) !== 0) side.block = null;
+    if (f.flags.includes('END_HEADERS')) side.block = null;
     const key = `analysis.abuse.continuation-flood|${f.from}`;
     if (block.continuations <= this.limits.maxContinuations || this.raised.has(key)) return NONE;
     this.raised.add(key);
@@ -299,6 +296,11 @@ export class AbuseTracker {
 }
 
 const NONE: Diagnostic[] = [];
+
+/** A header block fragment of no bytes that decoded to no field (a real HEADERS always carries some). */
+function isEmptyBlock(f: FrameRecord): boolean {
+  return f.length === 0 && (f.headers === undefined || f.headers.length === 0);
+}
 
 /** Odd streams are the client's, even ones the server's (RFC 9113 §5.1.1). */
 function isOwn(from: Role, stream: number): boolean {

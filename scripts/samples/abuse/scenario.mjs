@@ -79,7 +79,7 @@ async function withNghttpd(fn) {
 }
 
 async function withGrpcJs(fn) {
-  const server = await startChild('node', [join(HERE, 'grpc-server.cjs'), String(PORT)], (o) => o.includes('READY'));
+  const server = await startChild('node', [join(HERE, 'grpc-server.mjs'), String(PORT)], (o) => o.includes('READY'));
   try {
     return await fn();
   } finally {

@@ -1,7 +1,9 @@
 // A plain grpc-js server for the abuse samples: scope.v1.Lab/Echo with identity serialisation (no proto
 // needed), answering after 20 ms so a request reset at once is still being served. Prints READY.
-//   node scripts/samples/abuse/grpc-server.cjs PORT
-const grpc = require('@grpc/grpc-js');
+//   node scripts/samples/abuse/grpc-server.mjs PORT
+import { createRequire } from 'node:module';
+
+const grpc = createRequire(import.meta.url)('@grpc/grpc-js');
 
 const port = Number(process.argv[2]);
 const id = (b) => b;
