@@ -249,6 +249,7 @@ export class AbuseTracker {
       count: side.windowUpdates,
       spanMs: ms(span),
       rate: perSecond(side.windowUpdates, span),
+      rateText: rateText(side.windowUpdates, span),
       dataFrames: data,
       limit: perData,
     };
@@ -308,9 +309,16 @@ function isOwn(from: Role, stream: number): boolean {
 }
 
 /** The episode a diagnostic quotes: events since the bucket was last full, over how long, at what rate. */
-function episode(bucket: TokenBucket, time: number): { count: number; spanMs: number; rate: number } {
+function episode(bucket: TokenBucket, time: number) {
   const span = time - bucket.episodeStart;
-  return { count: bucket.episodeEvents, spanMs: ms(span), rate: perSecond(bucket.episodeEvents, span) };
+  const count = bucket.episodeEvents;
+  return { count, spanMs: ms(span), rate: perSecond(count, span), rateText: rateText(count, span) };
+}
+
+/** "1,570 per second", or for a burst inside one capture tick "at least 101,000 per second: all within 1 ms". */
+export function rateText(count: number, seconds: number): string {
+  const rate = perSecond(count, seconds).toLocaleString('en-US');
+  return seconds >= 0.001 ? `${rate} per second` : `at least ${rate} per second: all within 1 ms`;
 }
 
 export function ms(seconds: number): number {

@@ -12,7 +12,7 @@ export const ABUSE_DIAGNOSTICS = {
     title: 'HTTP/2 Rapid Reset',
     text:
       'The {from} opened streams and reset them itself before any answer, {prematureResets} of its ' +
-      '{opened} streams so far ({share}%), {count} in {spanMs} ms ({rate} per second, above {limitRate} per ' +
+      '{opened} streams so far ({share}%), {count} in {spanMs} ms ({rateText}, above {limitRate} per ' +
       'second after a burst of {limitBurst}): the HTTP/2 Rapid Reset pattern (CVE-2023-44487), which makes a ' +
       '{peer} start work for requests it never gets to answer, without the concurrency limit ever applying. ' +
       "The {peer}'s defence: nghttp2 >= 1.57 (nghttpd, Node >= 20.8.1 and so grpc-js) " +
@@ -37,7 +37,7 @@ export const ABUSE_DIAGNOSTICS = {
     severity: 'warning',
     title: 'PING flood',
     text:
-      'The {from} sent {count} PINGs in {spanMs} ms ({rate} per second, above {limitRate} per second after a ' +
+      'The {from} sent {count} PINGs in {spanMs} ms ({rateText}, above {limitRate} per second after a ' +
       'burst of {limitBurst}; {total} in all), each asking the {peer} for an ACK: a PING flood ' +
       "(CVE-2019-9512) when the ACKs back up. The {peer}'s defence: nghttp2 max outbound ACKs " +
       '(nghttp2_option_set_max_outbound_ack, 1,000; Node and grpc-js answer with GOAWAY), Envoy ' +
@@ -49,7 +49,7 @@ export const ABUSE_DIAGNOSTICS = {
     severity: 'warning',
     title: 'SETTINGS flood',
     text:
-      'The {from} sent {count} SETTINGS frames in {spanMs} ms ({rate} per second, above {limitRate} per ' +
+      'The {from} sent {count} SETTINGS frames in {spanMs} ms ({rateText}, above {limitRate} per ' +
       'second after a burst of {limitBurst}; {total} in all), each to be applied and acknowledged by the ' +
       "{peer}: a SETTINGS flood (CVE-2019-9515). The {peer}'s defence: nghttp2 " +
       'nghttp2_option_set_max_outbound_ack (1,000) and nghttp2_option_set_max_settings (32 entries), Envoy ' +
@@ -60,7 +60,7 @@ export const ABUSE_DIAGNOSTICS = {
     title: 'Empty frame flood',
     text:
       'The {from} sent {count} {types} frames without payload and without END_STREAM in {spanMs} ms ' +
-      '({rate} per second, above {limitRate} per second after a burst of {limitBurst}; {total} in all): ' +
+      '({rateText}, above {limitRate} per second after a burst of {limitBurst}; {total} in all): ' +
       'frames that cost the {peer} work and carry nothing, the empty-frames flood (CVE-2019-9518). The ' +
       "{peer}'s defence: Envoy max_consecutive_inbound_frames_with_empty_payload (default 1), Node " +
       'maxSessionInvalidFrames.',
@@ -69,7 +69,7 @@ export const ABUSE_DIAGNOSTICS = {
     severity: 'warning',
     title: 'WINDOW_UPDATE flood',
     text:
-      'The {from} sent {count} WINDOW_UPDATE frames in {spanMs} ms ({rate} per second) while the {peer} sent ' +
+      'The {from} sent {count} WINDOW_UPDATE frames in {spanMs} ms ({rateText}) while the {peer} sent ' +
       'it only {dataFrames} DATA frames, more than {limit} per DATA frame: window it does not need, each ' +
       "frame work for the {peer}. The {peer}'s defence: Envoy " +
       'max_inbound_window_update_frames_per_data_frame_sent (default 10).',
