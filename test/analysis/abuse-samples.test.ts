@@ -6,7 +6,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readCaptureFile } from '../../src/capture/source.js';
 import type { Diagnostic } from '../../src/diagnostics/types.js';
+import { createEngine } from '../../src/engine/pipeline.js';
 import { sample } from './decode-sample.js';
 
 interface ServerSeen {
@@ -183,6 +185,32 @@ describe('abuse patterns on real captures (scripts/samples/abuse)', () => {
     expect(d.evidence!['ratio'] as number).toBeGreaterThan(4000);
     // nghttpd refused each bomb with RST_STREAM INTERNAL_ERROR.
     expect(m.expect.server.rstStreamCodes).toEqual({ INTERNAL_ERROR: m.expect.blocks });
+  });
+
+  it('each pattern reaches the sinks while its connection is still open (a live capture sees it)', async () => {
+    for (const name of ['abuse-rapid-reset-grpc-js', 'abuse-continuation-nghttpd', 'abuse-floods-nghttpd']) {
+      const order: string[] = [];
+      const path = `samples/${name}.pcap`;
+      const engine = createEngine(
+        { file: path },
+        {
+          connection: (c) => order.push(`end ${c.id}`),
+          frame: () => undefined,
+          diagnostic: (d) => {
+            if (d.code.startsWith('analysis.abuse.')) order.push(`${d.code} ${d.connection}`);
+          },
+          capture: () => undefined,
+        },
+      );
+      engine.push(await readCaptureFile(path));
+      engine.finish();
+      const raised = order.filter((x) => x.startsWith('analysis.'));
+      expect(raised.length, name).toBeGreaterThan(0);
+      for (const r of raised) {
+        const conn = r.split(' ')[1]!;
+        expect(order.indexOf(r), `${name}: ${r}`).toBeLessThan(order.indexOf(`end ${conn}`));
+      }
+    }
   });
 
   it('every other sample raises none of the abuse codes', async () => {
