@@ -105,11 +105,11 @@ export class AbuseTracker {
       case 'RST_STREAM':
         return this.reset(f, side, entry);
       case 'PING':
-        if (f.ack === true) return NONE;
+        if (isAck(f)) return NONE;
         side.pings ??= new TokenBucket(this.limits.pingBurst, this.limits.pingRate);
         return this.rate('analysis.abuse.ping-flood', f, side.pings, this.limits.pingRate);
       case 'SETTINGS':
-        if (f.ack === true) return NONE;
+        if (isAck(f)) return NONE;
         side.settings ??= new TokenBucket(this.limits.settingsBurst, this.limits.settingsRate);
         return this.rate('analysis.abuse.settings-flood', f, side.settings, this.limits.settingsRate);
       case 'WINDOW_UPDATE':
@@ -301,6 +301,10 @@ const NONE: Diagnostic[] = [];
 /** A header block fragment of no bytes that decoded to no field (a real HEADERS always carries some). */
 function isEmptyBlock(f: FrameRecord): boolean {
   return f.length === 0 && (f.headers === undefined || f.headers.length === 0);
+}
+
+function isAck(f: FrameRecord): boolean {
+  return f.ack === true || f.flags.includes('ACK');
 }
 
 /** Odd streams are the client's, even ones the server's (RFC 9113 §5.1.1). */
