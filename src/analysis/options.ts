@@ -1,3 +1,5 @@
+import { DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './abuse-limits.js';
+
 /**
  * Limits and thresholds of the connection analysis, as options with documented defaults (docs/analysis.md).
  * Thresholds decide when a measurement becomes a diagnostic; caps bound the memory a connection record uses.
@@ -65,6 +67,8 @@ export interface AnalysisOptions {
   captureMaxConnections: number;
   /** Client host / server endpoint pairs and service / server pairs counted; past it, new ones are not. */
   captureMaxKeys: number;
+  /** Abuse and overload patterns (abuse-limits.ts, where each default names its source). */
+  abuse: AbuseLimits;
 }
 
 export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
@@ -93,8 +97,10 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   imbalanceWindowMs: 60_000,
   captureMaxConnections: 10_000,
   captureMaxKeys: 10_000,
+  abuse: DEFAULT_ABUSE_LIMITS,
 };
 
 export function analysisOptions(partial: Partial<AnalysisOptions> = {}): AnalysisOptions {
-  return { ...DEFAULT_ANALYSIS_OPTIONS, ...partial };
+  const abuse = { ...DEFAULT_ABUSE_LIMITS, ...partial.abuse };
+  return { ...DEFAULT_ANALYSIS_OPTIONS, ...partial, abuse };
 }
