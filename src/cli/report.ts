@@ -5,7 +5,7 @@
  * diagnostics, and I/O errors of our own outputs are one line each.
  */
 import { closeSync, rmSync } from 'node:fs';
-import { CaptureSource } from '../capture/source.js';
+import { openCaptureInput, type CaptureInput } from '../capture/merged-source.js';
 import type { Engine } from '../engine/engine.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import type { FilterExpr } from '../filter/index.js';
@@ -49,7 +49,7 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
   const spool = opts.input === '-' && pcapFd !== null ? new StdinSpool() : null;
   try {
     const stdin = spool ? spool.tee(io.stdin) : io.stdin;
-    const source = new CaptureSource(opts.input, { stdin });
+    const source = openCaptureInput(opts.inputs, { stdin });
     const showProgress = io.stderr.isTTY === true && !opts.quiet;
     const progress = showProgress ? new ProgressLine(io.stderr, io.now) : null;
     const spoolFailed = (): boolean => report.failure() !== null;
@@ -135,7 +135,7 @@ async function openOutput(
  * SIGINT stopped it.
  */
 async function pump(
-  source: CaptureSource,
+  source: CaptureInput,
   engine: Engine,
   out: OutputStream,
   io: CliIo,

@@ -98,7 +98,7 @@ function sideLine(label: string, s: SideHead, esc: (x: string) => string, md: bo
   const files = s.files.map(esc).join(' + ') || '(nothing read)';
   const span = s.durationS === null ? '' : `, ${formatMs(s.durationS * 1000)}`;
   const text =
-    `${label}: ${files}${s.complete ? '' : ' (incomplete)'}: ${s.packets} packets, ${formatByteCount(s.bytes)} bytes` +
+    `${`${label}:`.padEnd(md ? 0 : 7)} ${files}${s.complete ? '' : ' (incomplete)'}: ${s.packets} packets, ${formatByteCount(s.bytes)} bytes` +
     `${span}, ${s.connections} connection${s.connections === 1 ? '' : 's'}, ${s.calls} gRPC call${s.calls === 1 ? '' : 's'}, ` +
     `${s.errors} not ok`;
   return [md ? `- ${text}` : text];
@@ -106,7 +106,9 @@ function sideLine(label: string, s: SideHead, esc: (x: string) => string, md: bo
 
 /** "window starvation: 3 stalls (1.96s waited) -> 0 stalls  [gone]". */
 function verdictLine(v: Verdict, esc: (x: string) => string, md: boolean): string {
-  const text = `${esc(v.title)}: ${v.beforeText} ${ARROW} ${v.afterText}`;
+  // Diagnostic incidents are keyed by their code: shown, so the line can be looked up and grepped.
+  const code = v.incident.includes('.') ? ` (${v.incident})` : '';
+  const text = `${esc(v.title)}${code}: ${v.beforeText} ${ARROW} ${v.afterText}`;
   return md ? `- ${text} **${v.change}**` : `  ${text}  [${v.change}]`;
 }
 
