@@ -266,6 +266,71 @@ export const EXAMPLES: ExampleGroup[] = [
         argv: ['samples/tls-grpc-js-13.pcap', '--keylog', 'samples/tls-grpc-js-13.keys', '--summary'],
         maxWidth: 200,
       },
+      {
+        title: 'a schema from server reflection',
+        text: 'A capture holding gRPC server reflection responses (grpcurl, Postman, a grpc-js reflection client) decodes every later call with the schema they carry, as if given with `--descriptor-set`; calls before the response stay schema-less and are counted ([grpc.md](grpc.md#schemas-from-server-reflection)).',
+        argv: ['samples/grpc-reflection.pcap', '--format', 'ndjson'],
+        jq: jqLines(
+          '-c \'select(.type=="call") | .call | [.stream, .method, .schemaSource, .requests[0].decoded.kind]\'',
+          (r) => {
+            const c = r.call as
+              | {
+                  stream: number;
+                  method: string;
+                  schemaSource?: string;
+                  requests: { decoded: { kind: string } }[];
+                }
+              | undefined;
+            return c ? [c.stream, c.method, c.schemaSource ?? null, c.requests[0]?.decoded.kind] : undefined;
+          },
+        ),
+      },
+    ],
+  },
+  {
+    title: 'Several captures, and before/after',
+    text: 'Captures of one incident taken on several hosts are read as one, merged by packet time like mergecap: packet indexes count packets of the merged stream, connection ids are unique across the files, and a connection seen in two files (the same addresses and ports) is one connection whose duplicate segments count once. `h2scope diff` compares two captures (or two sets of them).',
+    examples: [
+      {
+        title: 'several captures, one analysis',
+        argv: ['samples/grpc-small-window.pcap', 'samples/grpc-conn-per-call.pcap', '--summary'],
+        maxWidth: 160,
+      },
+      {
+        title: 'diff: did the change help?',
+        text: 'A verdict line per incident type (failed calls, p99 latency, window starvation by time stalled, GOAWAYs with an error, connections per call, each warning or error diagnostic), then per method, per server endpoint (connections of two captures cannot be paired one to one) and per diagnostic code, each cell `before -> after`.',
+        argv: ['diff', 'samples/grpc-small-window.pcap', 'samples/grpc-js-large.pcap'],
+        maxWidth: 200,
+      },
+      {
+        title: 'diff as markdown, several captures on a side',
+        argv: [
+          'diff',
+          '--before',
+          'samples/grpc-conn-per-call.pcap',
+          '--before',
+          'samples/grpc-goaway-graceful.pcap',
+          '--after',
+          'samples/grpc-burst.pcap',
+          '--format',
+          'markdown',
+        ],
+        maxLines: 14,
+        maxWidth: 200,
+      },
+      {
+        title: 'diff as json',
+        text: 'The fields are in [output.md](output.md#h2scope-diff).',
+        argv: ['diff', 'samples/grpc-small-window.pcap', 'samples/grpc-js-large.pcap', '--format', 'json'],
+        jq: {
+          shown: "-c '.verdicts[]'",
+          apply: (stdout) =>
+            (JSON.parse(stdout) as { verdicts: unknown[] }).verdicts
+              .map((v) => JSON.stringify(v))
+              .join('\n') + '\n',
+        },
+      },
+      { title: 'diff --help', argv: ['diff', '--help'] },
     ],
   },
   {
