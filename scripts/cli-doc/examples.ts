@@ -85,6 +85,11 @@ export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?:
     text: 'With `--format ndjson`: every SECONDS of capture time, a `connection` line for each connection still open that saw packets since its previous one, its record marked `"open": true` (endReason `"open"`, figures as of `end`); the final record follows when the connection ends. `0`: none. Default 10 when the capture comes from stdin (`-`, a live pipe), else 0, so reports of files are unchanged ([output.md](output.md#open-connections)).',
     example: 'ndjson: open connections',
   },
+  'infer-proto': {
+    arg: 'DIR',
+    text: 'Write a best-effort .proto skeleton per service (`DIR/pkg.Service.proto`) inferred from the schema-less decoding of every call of each method: field numbers, wire types, repetition and nesting are from the wire; names are `field_N`, and every type the wire leaves open (varint: int32/int64/uint64/sint64/bool/enum; LEN: message, string or bytes; fixed: float or integer) is written with an `AMBIGUOUS` comment giving the alternatives and examples, never silently. Calls decoded with a schema (`--proto`, `--descriptor-set`, server reflection) are not used. Needs the messages: not with `--payload none`.',
+    example: 'a proto skeleton from the capture',
+  },
   quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
   help: { text: 'The help text below, and exit 0.', example: 'help' },
   version: { text: 'Print the version and exit 0.' },
@@ -255,6 +260,12 @@ export const EXAMPLES: ExampleGroup[] = [
             : undefined,
         ),
         maxWidth: 300,
+      },
+      {
+        title: 'a proto skeleton from the capture',
+        argv: ['samples/grpc-js-streaming.pcap', '--summary', '--infer-proto', 'inferred'],
+        writes: ['inferred'],
+        maxLines: 8,
       },
       {
         title: 'a proto file that does not load',

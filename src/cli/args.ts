@@ -37,6 +37,8 @@ export interface CliOptions {
    * Default: 10 for stdin ("-", usually a live pipe), 0 for a file.
    */
   snapshotInterval: number;
+  /** --infer-proto: the directory to write .proto skeletons inferred from schema-less calls; null: none. */
+  inferProto: string | null;
   quiet: boolean;
 }
 
@@ -65,6 +67,7 @@ export const OPTIONS = {
   keylog: { type: 'string' },
   payload: { type: 'string' },
   'snapshot-interval': { type: 'string' },
+  'infer-proto': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -117,6 +120,11 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
   if (writePcap !== null && positionals.length > 1)
     throw new UsageError('--write-pcap re-reads one capture: it cannot be used with several captures.');
   const input = positionals[0]!;
+  const inferProto = values['infer-proto'] ?? null;
+  if (inferProto !== null && values.payload === 'none')
+    throw new UsageError(
+      '--infer-proto reads the decoded messages: it cannot be combined with --payload none.',
+    );
   const interval = values['snapshot-interval'];
   if (interval !== undefined && format !== 'ndjson')
     throw new UsageError('--snapshot-interval writes ndjson snapshots: it needs --format ndjson.');
@@ -143,6 +151,7 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
     keylog: values.keylog ?? null,
     payload: oneOf('--payload', values.payload, PAYLOAD_MODES) ?? 'full',
     snapshotInterval,
+    inferProto,
     quiet: values.quiet ?? false,
   };
 }

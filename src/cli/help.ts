@@ -35,6 +35,8 @@ Decoding:
       --descriptor-set FILE a FileDescriptorSet (protoc --include_imports
                             --descriptor_set_out) to decode messages with (repeatable)
       --keylog FILE         TLS key log (SSLKEYLOGFILE format) to decrypt TLS connections
+      --infer-proto DIR     write a .proto skeleton per service to DIR, inferred from the
+                            schema-less messages of every call (ambiguous types marked)
 
 Other:
   -q, --quiet               no progress bar on stderr

@@ -57,7 +57,12 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
 
 /** The TUI: stdout is a terminal and nothing asked for a report (a format, a summary, a file to write). */
 function wantsInteractive(opts: CliOptions, io: CliIo): boolean {
-  const report = opts.format !== null || opts.summary || opts.writePcap !== null || opts.output !== null;
+  const report =
+    opts.format !== null ||
+    opts.summary ||
+    opts.writePcap !== null ||
+    opts.output !== null ||
+    opts.inferProto !== null;
   // The TUI reads one capture; several merged make a text report.
   return !report && opts.inputs.length === 1 && io.stdout.isTTY === true;
 }
@@ -85,8 +90,9 @@ function prepare(opts: CliOptions): Prepared | string {
     grpcPorts: opts.grpcPorts,
     ...schemaOptions,
     keylog: opts.keylog,
-    // The summary shows no message: its pass leaves payloads undecoded (diagnostics are the same).
-    payload: opts.summary ? 'none' : opts.payload,
+    // The summary shows no message: its pass leaves payloads undecoded (diagnostics are the same);
+    // --infer-proto reads their structure, which `head` keeps at a fraction of the cost.
+    payload: opts.summary ? (opts.inferProto !== null ? 'head' : 'none') : opts.payload,
     snapshotInterval: opts.snapshotInterval,
   };
   return { pipeline, filter };
