@@ -32,6 +32,7 @@ describe('parseCliArgs', () => {
       keylog: null,
       payload: 'full',
       snapshotInterval: 0,
+      inferProto: null,
       quiet: false,
     });
   });
@@ -107,6 +108,7 @@ describe('parseCliArgs', () => {
       keylog: 'keys.log',
       payload: 'head',
       snapshotInterval: 10,
+      inferProto: null,
       quiet: true,
     });
   });
