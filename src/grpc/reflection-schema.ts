@@ -84,12 +84,13 @@ export class ReflectedSchema implements CaptureObserver {
     return [];
   }
 
-  call(call: CallRecord): void {
-    if (call.schemaSource === 'reflection' || call.method === null) return;
-    if (REFLECTION_METHODS.has(call.method)) return;
+  call(call: CallRecord): Diagnostic[] {
+    if (call.schemaSource === 'reflection' || call.method === null) return [];
+    if (REFLECTION_METHODS.has(call.method)) return [];
     const n = this.without.get(call.method);
     if (n !== undefined) this.without.set(call.method, n + 1);
     else if (this.without.size < MAX_METHODS_COUNTED) this.without.set(call.method, 1);
+    return [];
   }
 
   finish(): Diagnostic[] {
