@@ -6,6 +6,7 @@ export const HELP = `h2scope - HTTP/2 and gRPC analyzer for packet captures
 
 Usage:
   ${USAGE}
+  h2scope diff [options] BEFORE AFTER     compare two captures (h2scope diff --help)
 
 Opens an interactive terminal UI when stdout is a terminal and no --format is given;
 otherwise prints a report (--format text by default). "-" reads the capture from stdin.

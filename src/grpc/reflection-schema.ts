@@ -27,12 +27,17 @@ import { GrpcSchema, type MethodInfo } from './schema.js';
 
 /** Distinct methods counted for the end-of-capture report (a capture controls how many there are). */
 const MAX_METHODS_COUNTED = 10_000;
+/** FileDescriptorProtos kept (the schema is rebuilt from all of them at each new one). */
+export const MAX_REFLECTED_FILES = 1000;
+export const MAX_REFLECTED_BYTES = 16 * 1024 * 1024;
 
 export class ReflectedSchema implements CaptureObserver {
   /** Every distinct FileDescriptorProto seen, by file name; the first copy of a name wins. */
   private readonly files = new Map<string, Uint8Array>();
   private current: GrpcSchema | null = null;
   private lastError: string | null = null;
+  private bytes = 0;
+  private capped = false;
   /** Calls that ended without the reflected schema, by :path (checked against the final schema). */
   private readonly without = new Map<string, number>();
 
@@ -55,13 +60,25 @@ export class ReflectedSchema implements CaptureObserver {
   learn(bytes: Uint8Array, method: string, where: DiagnosticWhere): Diagnostic[] {
     const response = decodeReflectionResponse(bytes);
     const added: string[] = [];
+    const out: Diagnostic[] = [];
     for (const file of response.files) {
       const name = fileDescriptorName(file) ?? `(unnamed file ${this.files.size + 1})`;
       if (this.files.has(name)) continue;
+      if (this.files.size >= MAX_REFLECTED_FILES || this.bytes + file.length > MAX_REFLECTED_BYTES) {
+        if (!this.capped) {
+          const error = `over the cap of ${MAX_REFLECTED_FILES} files or ${MAX_REFLECTED_BYTES} bytes: later files ignored`;
+          out.push(
+            diag(GRPC_DIAGNOSTICS, 'grpc.reflection-schema-unusable', { method, files: name, error }, where),
+          );
+        }
+        this.capped = true;
+        continue;
+      }
+      this.bytes += file.length;
       this.files.set(name, Uint8Array.from(file)); // a copy: the message's buffer is the reader's
       added.push(name);
     }
-    if (added.length === 0) return [];
+    if (added.length === 0) return out;
     const files = describeFiles(added);
     let root: protobuf.Root;
     try {
@@ -70,14 +87,20 @@ export class ReflectedSchema implements CaptureObserver {
     } catch (e) {
       // Often a dependency still to come (file_by_filename follows): reported once per distinct reason.
       const error = errorText(e);
-      if (error === this.lastError) return [];
+      if (error === this.lastError) return out;
       this.lastError = error;
-      return [diag(GRPC_DIAGNOSTICS, 'grpc.reflection-schema-unusable', { method, files, error }, where)];
+      return [
+        ...out,
+        diag(GRPC_DIAGNOSTICS, 'grpc.reflection-schema-unusable', { method, files, error }, where),
+      ];
     }
     this.current = new GrpcSchema([root]);
     const services = [...new Set(this.current.methods().map((m) => m.service))];
     const named = services.length === 0 ? 'no services yet' : `services ${services.join(', ')}`;
-    return [diag(GRPC_DIAGNOSTICS, 'grpc.schema-from-reflection', { method, files, services: named }, where)];
+    return [
+      ...out,
+      diag(GRPC_DIAGNOSTICS, 'grpc.schema-from-reflection', { method, files, services: named }, where),
+    ];
   }
 
   connection(): Diagnostic[] {

@@ -3,7 +3,9 @@
 // and after on the same connection.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import descriptor from 'protobufjs/ext/descriptor.js';
 import { decodeReflectionResponse, fileDescriptorSet } from '../../src/grpc/reflection-response.js';
+import { MAX_REFLECTED_BYTES, ReflectedSchema } from '../../src/grpc/reflection-schema.js';
 import { decodeFile } from '../helpers/decode.js';
 
 const SAMPLE = 'samples/grpc-reflection.pcap';
@@ -111,5 +113,74 @@ describe('decodeReflectionResponse', () => {
     expect([...set.subarray(0, 4)]).toEqual([0x0a, 2, 1, 2]);
     expect([...set.subarray(4, 7)]).toEqual([0x0a, 0xc8, 0x01]);
     expect(set.length).toBe(4 + 3 + 200);
+  });
+});
+
+describe('ReflectedSchema.learn', () => {
+  const encodeFile = (file: object): Uint8Array =>
+    descriptor.FileDescriptorProto.encode(descriptor.FileDescriptorProto.fromObject(file)).finish();
+  /** A ServerReflectionResponse carrying these files (field 4, FileDescriptorResponse). */
+  const response = (...files: Uint8Array[]): Uint8Array => {
+    const inner = Buffer.from(fileDescriptorSet(files)); // repeated field 1 bytes: the same layout
+    return Uint8Array.from([...lengthDelimited(4, inner)]);
+  };
+  const lengthDelimited = (field: number, bytes: Uint8Array): Buffer => {
+    const len: number[] = [];
+    let n = bytes.length;
+    while (n >= 0x80) {
+      len.push((n & 0x7f) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    len.push(n);
+    return Buffer.concat([Buffer.from([(field << 3) | 2, ...len]), bytes]);
+  };
+  const METHOD = '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo';
+  const uses = encodeFile({
+    name: 'a.proto',
+    package: 'p',
+    dependency: ['b.proto'],
+    messageType: [
+      { name: 'M', field: [{ name: 'x', number: 1, label: 1, type: 11, typeName: '.q.Missing' }] },
+    ],
+    service: [{ name: 'S', method: [{ name: 'Get', inputType: '.p.M', outputType: '.p.M' }] }],
+  });
+  const defines = encodeFile({ name: 'b.proto', package: 'q', messageType: [{ name: 'Missing' }] });
+
+  it('waits for a dependency, says so once, then builds the schema', () => {
+    const schema = new ReflectedSchema();
+    const first = schema.learn(response(uses), METHOD, { connection: 'c1', stream: 1 });
+    expect(first.map((d) => d.code)).toEqual(['grpc.reflection-schema-unusable']);
+    expect(first[0]!.evidence).toMatchObject({ method: METHOD, files: '1 FileDescriptorProto (a.proto)' });
+    expect(schema.schema).toBeNull();
+    expect(schema.learn(response(uses), METHOD, {})).toEqual([]); // a file already kept adds nothing
+    const second = schema.learn(response(defines), METHOD, {});
+    expect(second.map((d) => [d.code, d.evidence?.['services']])).toEqual([
+      ['grpc.schema-from-reflection', 'services p.S'],
+    ]);
+    expect(schema.resolve('/p.S/Get')?.requestType.fullName).toBe('.p.M');
+  });
+
+  it('keeps at most 16 MiB of files', () => {
+    const schema = new ReflectedSchema();
+    const big = encodeFile({ name: 'big.proto', package: 'big', messageType: [{ name: 'B' }] });
+    const padded = Buffer.concat([big, lengthDelimited(99, Buffer.alloc(MAX_REFLECTED_BYTES))]);
+    const out = schema.learn(response(defines, padded), METHOD, {});
+    expect(out.map((d) => d.code)).toEqual([
+      'grpc.reflection-schema-unusable',
+      'grpc.schema-from-reflection',
+    ]);
+    expect(out[0]!.evidence?.['error']).toMatch(/^over the cap/);
+    expect(schema.schema?.lookupType('q.Missing')).not.toBeNull();
+    expect(schema.schema?.lookupType('big.B')).toBeNull();
+  });
+
+  it('never throws on bytes that are not a reflection response', () => {
+    const schema = new ReflectedSchema();
+    for (const bytes of [
+      Uint8Array.from([0xff, 0xff]),
+      Uint8Array.from([0x22, 3, 0x0a, 1, 0xff]),
+      new Uint8Array(),
+    ])
+      expect(() => schema.learn(bytes, METHOD, {})).not.toThrow();
   });
 });
