@@ -137,6 +137,12 @@ export interface FrameRecord {
   /** When the header block could not be decoded (HPACK state lost, corrupt): why. */
   headersError?: string;
   /**
+   * The block was decoded with a dynamic table kept across a gap that ended on a frame boundary, on the
+   * assumption that the lost frames held no header block (docs/hpack.md#gaps): how sure, and why. Absent
+   * when the table is exact (or the assumption was proven).
+   */
+  headersAssumed?: { confidence: 'high' | 'medium'; basis: string };
+  /**
    * Fields decoded but not kept in `headers` (the list crossed its size limit, or an HPACK bomb): how many,
    * and their RFC 9113 §6.5.2 size. They always follow the kept ones.
    */
