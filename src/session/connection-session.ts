@@ -10,7 +10,7 @@ import { SESSION_DIAGNOSTICS } from '../diagnostics/session.js';
 import { H2ConnectionDecoder } from '../h2/connection-decoder.js';
 import { findFrameSync } from '../h2/frame-sync.js';
 import type { H2Event } from '../h2/types.js';
-import type { ClientRuleName, ConnectionRecord, Protocol, Role } from '../records/records.js';
+import type { ClientRuleName, ConnectionRecord, Protocol, Role, TunnelRecord } from '../records/records.js';
 import { formatEndpoint, type Endpoint } from '../net/types.js';
 import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '../tcp/types.js';
 import type { KeyLog } from '../tls/keylog.js';
@@ -103,6 +103,8 @@ export class ConnectionSession {
   private decoder: H2ConnectionDecoder | null = null;
   /** An accepted h2c upgrade: the request that is stream 1 and the client's HTTP2-Settings. */
   private upgrade: H2cUpgrade | null = null;
+  /** An HTTP CONNECT tunnel: the proxy's 2xx made the rest of the bytes the tunnelled protocol's. */
+  private tunnel: TunnelRecord | null = null;
   /** TLS connections: everything goes through the TLS layer and its inner plaintext session. */
   private tls: TlsLayer | null = null;
   private preface = false;
@@ -150,7 +152,7 @@ export class ConnectionSession {
   /** The TCP connection ended: decide with what there is, flush the decoder, emit the connection record. */
   end(time: number, reason: TcpEndReason, stats: TcpConnectionStats): SessionEvent[] {
     const out = this.state === 'sniffing' ? this.decide(true) : [];
-    if (this.tls) return [...out, ...this.tls.end(time, reason, stats)];
+    if (this.tls) return [...out, ...this.withTunnel(this.tls.end(time, reason, stats))];
     if (this.decoder) out.push(...this.track(this.decoder.finish()));
     if (this.preface && !this.serverSettingsSeen && !this.ignoreServer) {
       const serverBytes = this.sides[this.serverDir()].bytesSeen;
@@ -166,10 +168,20 @@ export class ConnectionSession {
    * flushed, a session still deciding stays undecided: it reads as protocol "unknown" until then).
    */
   snapshot(time: number, stats: TcpConnectionStats): ConnectionRecord {
-    if (this.tls) return this.tls.snapshot(time, stats);
+    if (this.tls) {
+      const inner = this.tls.snapshot(time, stats);
+      if (this.tunnel) inner.tunnel = this.tunnel;
+      return inner;
+    }
     const rec = this.record(time, 'open', stats);
     rec.open = true;
     return rec;
+  }
+
+  /** TLS inside a CONNECT tunnel: the TLS layer's record says the tunnel too. */
+  private withTunnel(events: SessionEvent[]): SessionEvent[] {
+    if (this.tunnel) for (const ev of events) if (ev.kind === 'connection') ev.record.tunnel = this.tunnel;
+    return events;
   }
 
   private serverDir(): Dir {
@@ -342,6 +354,7 @@ export class ConnectionSession {
     const req = parseHttp1Head(c);
     if (!req.ok) return req.needMore && !done ? [] : this.settle('http1', 'HTTP/1 request (head not parsed)');
     const head = req.head;
+    if (head.method === 'CONNECT') return this.decideConnect(head, c, s, done);
     const upgrade = isH2cUpgradeRequest(head);
     // RFC 7540 §3.2: the client sends the preface only after a 101. Seen after the upgrade request, it proves
     // the upgrade even when the 101 was not captured or its status line is damaged.
@@ -377,6 +390,64 @@ export class ConnectionSession {
       return this.decideUpgrade(head, resp.head);
     }
     return this.settle('http1', describeHead(head));
+  }
+
+  /**
+   * RFC 9110 §9.3.6: after CONNECT and the proxy's 2xx, both directions carry the tunnelled protocol's
+   * bytes (gRPC through a forward proxy: grpc-js with http_proxy, curl -p -x). HTTP/2 inside starts with the
+   * client preface; TLS inside goes to the TLS layer; anything else is listed as a tunnel with its first
+   * bytes. A refused CONNECT is an HTTP/1.1 exchange.
+   */
+  private decideConnect(req: Http1Head, c: Buffer, s: Buffer, done: boolean): SessionEvent[] {
+    const resp = parseHttp1Head(s);
+    if (!resp.ok) return resp.needMore && !done ? [] : this.settle('http1', describeHead(req));
+    const status = resp.head.status ?? 0;
+    if (status < 200 || status > 299) return this.settle('http1', describeHead(req));
+    const inner = c.subarray(req.headLength);
+    const innerServer = s.subarray(resp.head.headLength);
+    // The client speaks first in the tunnel (preface, ClientHello); the server's bytes may come before it
+    // (an HTTP/2 server sends SETTINGS at once), so wait for the client's.
+    if (inner.length === 0 && !done) return [];
+    const kind = inner.length > 0 ? sniff(inner) : innerServer.length > 0 ? sniff(innerServer) : 'other';
+    if (kind === 'need-more' && !done) return [];
+    const target = req.target ?? '';
+    const statusLine = resp.head.startLine;
+    const carries =
+      kind === 'preface'
+        ? 'h2'
+        : kind === 'tls'
+          ? 'tls'
+          : describeBytes(inner.length > 0 ? inner : innerServer);
+    this.tunnel = { target, statusLine, carries };
+    const what = carries === 'h2' ? 'HTTP/2 (client preface)' : carries === 'tls' ? 'TLS' : carries;
+    const note = this.diagnostic(
+      'session.connect-tunnel',
+      { target, statusLine, carries: what },
+      this.lastTime(),
+    );
+    if (kind === 'preface') {
+      this.sides[this.clientDir].skip = req.headLength;
+      this.sides[this.serverDir()].skip = resp.head.headLength;
+      this.sides[this.clientDir].expectPreface = true;
+      return this.startH2('preface', [note]);
+    }
+    if (kind === 'tls') {
+      this.dropHeld(this.clientDir, req.headLength);
+      this.dropHeld(this.serverDir(), resp.head.headLength);
+      return [note, ...this.startTls()];
+    }
+    return [note, ...this.settle('unknown', `CONNECT tunnel to ${target}: ${carries}`)];
+  }
+
+  /** Removes the first `n` held bytes of a direction (the HTTP/1 heads before a tunnel's TLS). */
+  private dropHeld(dir: Dir, n: number): void {
+    let left = n;
+    this.pending = this.pending.flatMap((chunk) => {
+      if (chunk.dir !== dir || left === 0) return [chunk];
+      const cut = Math.min(left, chunk.data.length);
+      left -= cut;
+      return cut === chunk.data.length ? [] : [{ ...chunk, data: chunk.data.subarray(cut) }];
+    });
   }
 
   /** Whether the client's bytes after the upgrade request (and its body) open with the preface. */
@@ -605,6 +676,7 @@ export class ConnectionSession {
     };
     if (this.summary !== undefined) rec.summary = this.summary;
     if (this.upgrade) rec.upgrade = this.upgrade.record;
+    if (this.tunnel) rec.tunnel = this.tunnel;
     if (this.closes.length > 0) rec.closes = this.closes.map(({ from, how, time }) => ({ from, how, time }));
     return rec;
   }
