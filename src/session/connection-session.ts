@@ -23,6 +23,7 @@ import { TlsLayer } from './tls-layer.js';
 
 export type { SessionEvent, TcpCloseEvent } from './events.js';
 import type { SessionEvent, TcpCloseEvent } from './events.js';
+import { Http1MessageReader, type Http1Message } from './http1-messages.js';
 
 export interface SessionOptions {
   /** Server ports whose traffic is HTTP/2 even without a preface (--port, --decode-as). */
@@ -105,6 +106,11 @@ export class ConnectionSession {
   private upgrade: H2cUpgrade | null = null;
   /** An HTTP CONNECT tunnel: the proxy's 2xx made the rest of the bytes the tunnelled protocol's. */
   private tunnel: TunnelRecord | null = null;
+  /**
+   * HTTP/1.1 connections: each direction's messages, read for the layers above (gRPC-Web); the methods of
+   * requests not answered yet, since a response to HEAD has no body.
+   */
+  private http1: { readers: [Http1MessageReader, Http1MessageReader]; methods: string[] } | null = null;
   /** TLS connections: everything goes through the TLS layer and its inner plaintext session. */
   private tls: TlsLayer | null = null;
   private preface = false;
@@ -138,6 +144,7 @@ export class ConnectionSession {
       return this.decide(false);
     }
     if (this.tls) return this.tls.data(dir, data, gapBefore, time, packetIndex);
+    if (this.http1) return this.readHttp1(dir, data, gapBefore, time, packetIndex);
     return this.state === 'h2' ? this.feed(dir, data, time, packetIndex, gapBefore) : [];
   }
 
@@ -154,6 +161,9 @@ export class ConnectionSession {
     const out = this.state === 'sniffing' ? this.decide(true) : [];
     if (this.tls) return [...out, ...this.withTunnel(this.tls.end(time, reason, stats))];
     if (this.decoder) out.push(...this.track(this.decoder.finish()));
+    if (this.http1)
+      for (const dir of [this.clientDir, this.serverDir()])
+        out.push(...this.http1Events(dir, this.http1.readers[dir].finish(time, -1)));
     if (this.preface && !this.serverSettingsSeen && !this.ignoreServer) {
       const serverBytes = this.sides[this.serverDir()].bytesSeen;
       out.push(this.diagnostic('session.no-server-settings', { serverBytes }, time));
@@ -506,10 +516,44 @@ export class ConnectionSession {
     this.state = state;
     this.protocol = state === 'http1' ? 'http/1.1' : state;
     this.summary = summary;
+    const held = this.pending;
     this.pending = [];
+    if (state === 'http1' && sniff(this.head0(held, this.clientDir)) === 'http1-request') {
+      // Read its messages from the first byte, both directions in arrival order.
+      const methods: string[] = [];
+      const keep = (head: Http1Head): boolean => isGrpcWebHead(head, methods);
+      const noBody = (head: Http1Head): boolean => head.kind === 'response' && methods.shift() === 'HEAD';
+      const reader = (): Http1MessageReader => new Http1MessageReader(keep, noBody);
+      this.http1 = { readers: [reader(), reader()], methods };
+      return held.flatMap((c) => this.readHttp1(c.dir, c.data, c.gapBefore, c.time, c.packetIndex));
+    }
     if (state === 'http1' || this.sides[0].bytesSeen + this.sides[1].bytesSeen === 0) return [];
     const what = summary.length > 0 ? summary : 'no payload';
     return [this.diagnostic('session.unrecognised', { what }, this.lastTime())];
+  }
+
+  private head0(held: Chunk[], dir: Dir): Buffer {
+    return held.find((c) => c.dir === dir && c.data.length > 0)?.data ?? NO_BYTES;
+  }
+
+  /** One chunk of an HTTP/1.1 connection: the messages it completes. */
+  private readHttp1(
+    dir: Dir,
+    data: Buffer,
+    gapBefore: number,
+    time: number,
+    packetIndex: number,
+  ): SessionEvent[] {
+    const reader = this.http1!.readers[dir];
+    const out: SessionEvent[] = [];
+    if (gapBefore !== 0) out.push(...this.http1Events(dir, reader.gap(time, packetIndex)));
+    out.push(...this.http1Events(dir, reader.push(data, time, packetIndex)));
+    return out;
+  }
+
+  private http1Events(dir: Dir, messages: Http1Message[]): SessionEvent[] {
+    const from = this.role(dir);
+    return messages.map((message) => ({ kind: 'http1-message', from, message }));
   }
 
   /** Hands the connection to the TLS layer, replaying the held chunks in arrival order. */
@@ -695,6 +739,16 @@ function damagedHeadEnd(s: Buffer): number {
     if (b !== 0x0d && b !== 0x0a && b !== 0x09 && (b < 0x20 || b > 0x7e)) return 0;
   }
   return end + 4;
+}
+
+/**
+ * Whether a message's body is wanted: gRPC-Web requests (grpc/grpc doc/PROTOCOL-WEB.md), and the responses
+ * to them (the n-th response answers the n-th request). Records request methods for the HEAD rule as well.
+ */
+function isGrpcWebHead(head: Http1Head, methods: string[]): boolean {
+  if (head.kind === 'request') methods.push(head.method ?? '');
+  const type = head.headers.find(([n]) => n === 'content-type')?.[1]?.toLowerCase() ?? '';
+  return type.startsWith('application/grpc-web');
 }
 
 function describeBytes(buf: Buffer): string {
