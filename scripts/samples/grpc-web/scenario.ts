@@ -1,7 +1,7 @@
 // gRPC-Web over HTTP/1.1 with real implementations: @protobuf-ts/grpcweb-transport (a gRPC-Web client on
 // Node's fetch, which speaks HTTP/1.1 to http: URLs) calls @grpc-web/proxy (a Node gRPC-Web to gRPC proxy:
 // HTTP/1.1 in, HTTP/2 to the grpc-js lab server out). Binary (application/grpc-web+proto) and text
-// (application/grpc-web-text+proto, base64) calls, an OK unary, a trailers-only error and a server stream.
+// (application/grpc-web-text, base64) calls, an OK unary, a trailers-only error and a server stream.
 // Run by record.sh with GRPC_WEB_MODULES naming where the npm packages were installed.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -112,7 +112,7 @@ process.stdout.write(
         `gRPC-Web over HTTP/1.1 from real implementations: @protobuf-ts/grpcweb-transport ${version('@protobuf-ts/grpcweb-transport')} ` +
         `(on Node ${process.version}'s fetch) calling @grpc-web/proxy ${version('@grpc-web/proxy')} on 127.0.0.1:${WEB_PORT}, ` +
         `which forwards each call over HTTP/2 to the grpc-js 1.14.7 lab server on 127.0.0.1:${PORT}. Five calls, ` +
-        'binary (application/grpc-web+proto) then text (application/grpc-web-text+proto, base64): Echo OK, Echo ' +
+        'binary (application/grpc-web+proto) then text (application/grpc-web-text, base64): Echo OK, Echo ' +
         'NOT_FOUND (trailers-only: the status in the HTTP/1.1 response headers), Watch with 3 events, Echo OK (text), ' +
         'Watch with 2 events (text). Requests carry content-length bodies, responses chunked bodies ending in the ' +
         'gRPC-Web trailers frame (0x80).',
