@@ -42,7 +42,8 @@ SCENARIOS=(
   "grpc-js-bulk-series|50118|scenarios/grpc-js-bulk-series.ts"
   "grpc-js-connect-proxy|50123,50124|scenarios/grpc-js-connect-proxy.ts"
 )
-# grpc-web is not recorded: no real gRPC-Web implementation (proxy or server) is installed here.
+# gRPC-Web over HTTP/1.1: scripts/samples/grpc-web/record.sh (npm peers installed in a temporary directory).
+# samples/damaged-data-gap: node scripts/samples/grpc/damaged-data-gap.mjs after grpc-js-bulk-series.
 
 wanted=("$@")
 selected=()
