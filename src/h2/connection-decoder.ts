@@ -273,7 +273,7 @@ export class H2ConnectionDecoder {
       (type === null && region === undefined) ||
       (type !== null && isHeaderBlockType(type)) ||
       dir.blocks.open !== null;
-    if (!blockHit && region !== undefined && region.unknownBytes > 0 && dir.hpack.stateKnown) {
+    if (!blockHit && region !== undefined && region.unknownBytes > 0) {
       // The hole ended on a frame boundary: keep the table on the assumption that the whole frames lost
       // held no header block, and weigh the evidence as later frames come.
       if (dir.assumed !== null) this.settleAtEnd(dir, out); // an earlier gap: its evidence ends here

@@ -23,7 +23,7 @@ export class SendTally {
   private aheadNow = 0;
   /** The credit total at this direction's last frame. */
   creditAtLastFrame = 0;
-  /** Streams this side sent a header block on and has not ended (END_STREAM) or seen reset. */
+  /** Streams this side sent HEADERS or DATA on and has not ended (END_STREAM) or seen reset. */
   readonly open = new Set<number>();
   /** Highest stream id this side opened (clients: new streams must come in order, RFC 9113 §5.1.1). */
   maxOpened = 0;
@@ -34,10 +34,9 @@ export class SendTally {
     this.creditAtLastFrame = this.credit;
     if (type === 0) this.dataSent += length;
     if (stream === 0) return;
-    if (type === 1) {
-      this.open.add(stream);
-      if (isClient && stream > this.maxOpened) this.maxOpened = stream;
-    }
+    // DATA counts too: on a connection joined mid-stream the HEADERS may be from before the capture.
+    if (type === 0 || type === 1) this.open.add(stream);
+    if (type === 1 && isClient && stream > this.maxOpened) this.maxOpened = stream;
     if (endStream || type === 3) this.open.delete(stream);
   }
 
