@@ -54,7 +54,10 @@ function tsharkArgs(file, ports, prefs, decodeAs = 'http2', keylog = undefined) 
   const args = ['-r', `samples/${file}`];
   for (const p of prefs) args.push('-o', p);
   if (keylog) args.push('-o', `tls.keylog_file:samples/${keylog}`);
-  for (const port of ports) args.push('-d', `tcp.port==${port},${decodeAs}`);
+  // An object names the dissector per port (a CONNECT proxy's port is "http": tshark's HTTP dissector
+  // follows the CONNECT into the tunnel; the server's port, whose preface may come after its SETTINGS, "http2").
+  const as = (port) => (typeof decodeAs === 'string' ? decodeAs : (decodeAs[port] ?? 'http2'));
+  for (const port of ports) args.push('-d', `tcp.port==${port},${as(port)}`);
   args.push('-T', 'json', '--no-duplicate-keys', '-J', 'frame ip ipv6 tcp http2');
   return args;
 }

@@ -9,13 +9,14 @@ import type { CallRecord } from '../records/call.js';
 import type { H2Event } from '../h2/types.js';
 import type { ConnectionRecord } from '../records/records.js';
 import type { ConnectionPeers, TcpCloseEvent } from '../session/connection-session.js';
+import type { Http1MessageEvent } from '../session/events.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
 
 /**
  * What a connection observer sees: the HTTP/2 events, TCP FIN/RST per side (in capture order with the
  * frames), plus calls produced by observers before it.
  */
-export type ObservedEvent = H2Event | TcpCloseEvent | { kind: 'call'; call: CallRecord };
+export type ObservedEvent = H2Event | TcpCloseEvent | Http1MessageEvent | { kind: 'call'; call: CallRecord };
 
 /** What an observer produces. */
 export type ObserverOutput =

@@ -70,7 +70,8 @@ export function formatFrameLine(f: FrameRecord): string {
 
 export function formatConnectionLine(c: ConnectionRecord): string {
   const dur = ((c.end - c.start) * 1000).toFixed(1);
-  const summary = c.summary ? ` ${escapeText(c.summary)}` : '';
+  const tunnel = c.tunnel ? ` tunnel=CONNECT ${escapeText(c.tunnel.target)}` : '';
+  const summary = `${tunnel}${c.summary ? ` ${escapeText(c.summary)}` : ''}`;
   return (
     `${c.id} ${c.client} -> ${c.server} ${c.protocol}${c.preface ? ' preface' : ''} frames=${c.frameCount} ` +
     `packets=${c.packets.client}/${c.packets.server} bytes=${c.bytes.client}/${c.bytes.server} ` +

@@ -75,7 +75,13 @@ export interface CallGuess {
 
 export interface CallRecord {
   connection: string;
+  /**
+   * The HTTP/2 stream; for a gRPC-Web call over HTTP/1.1 (`transport`), the exchange's place on the
+   * connection numbered as a client's streams would be (1, 3, 5, ...: the n-th request is 2n - 1).
+   */
   stream: number;
+  /** "http/1.1" for gRPC-Web over HTTP/1.1; absent over HTTP/2. */
+  transport?: 'http/1.1';
   /** Full :path, e.g. "/helloworld.Greeter/SayHello"; null when the request headers were not seen. */
   method: string | null;
   service: string | null;

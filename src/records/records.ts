@@ -49,6 +49,12 @@ export interface ConnectionRecord {
   frameCount: number;
   /** h2c connections that began as an HTTP/1.1 upgrade (h2Detection "h2c-upgrade"). */
   upgrade?: UpgradeRecord;
+  /**
+   * The connection is an HTTP CONNECT tunnel through a forward proxy (RFC 9110 §9.3.6): the client's
+   * CONNECT and the proxy's 2xx, after which the bytes are the tunnelled protocol's (HTTP/2 from its preface,
+   * TLS, or else undecoded). `client`/`server` are the client and the proxy.
+   */
+  tunnel?: TunnelRecord;
   // Connection analysis (src/analysis/, docs/analysis.md): present on HTTP/2 connections only.
   flowControl?: FlowControlRecord;
   settings?: SettingsRecord;
@@ -91,6 +97,16 @@ export interface ConnectionTls {
   records: { encrypted: number; decrypted: number; failed: number };
   /** Alerts whose content was readable (in the clear or decrypted), in capture order. */
   alerts?: Array<{ from: Role; level: string; description: string }>;
+}
+
+/** An HTTP CONNECT tunnel (ConnectionRecord.tunnel). */
+export interface TunnelRecord {
+  /** The CONNECT request's authority-form target, "host:port": where the proxy connected the tunnel. */
+  target: string;
+  /** The proxy's status line, e.g. "HTTP/1.1 200 Connection Established". */
+  statusLine: string;
+  /** What the tunnel carries: "h2" from the client preface, "tls", or a description of its first bytes. */
+  carries: string;
 }
 
 /**
@@ -136,6 +152,12 @@ export interface FrameRecord {
   headers?: Array<[string, string]>;
   /** When the header block could not be decoded (HPACK state lost, corrupt): why. */
   headersError?: string;
+  /**
+   * The block was decoded with a dynamic table kept across a gap that ended on a frame boundary, on the
+   * assumption that the lost frames held no header block (docs/hpack.md#gaps): how sure, and why. Absent
+   * when the table is exact (or the assumption was proven).
+   */
+  headersAssumed?: { confidence: 'high' | 'medium'; basis: string };
   /**
    * Fields decoded but not kept in `headers` (the list crossed its size limit, or an HPACK bomb): how many,
    * and their RFC 9113 §6.5.2 size. They always follow the kept ones.

@@ -56,6 +56,12 @@ function facts(entry: ConnectionEntry, rec: ConnectionRecord | null): DocLine[] 
     ),
   ];
   if (rec.summary) out.push(text(`  ${safe(rec.summary)}`, 'warning'));
+  if (rec.tunnel)
+    out.push(
+      text(
+        `  CONNECT tunnel to ${safe(rec.tunnel.target)} through this proxy (${safe(rec.tunnel.statusLine)})`,
+      ),
+    );
   if (rec.tls)
     out.push(
       text(
