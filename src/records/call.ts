@@ -144,7 +144,7 @@ export interface CallRecord {
  */
 export type CallSummary = Omit<
   CallRecord,
-  'requests' | 'responses' | 'metadata' | 'statusDetails' | 'responseBody' | 'guesses'
+  'requests' | 'responses' | 'metadata' | 'statusDetails' | 'responseBody' | 'guesses' | 'schemaSource'
 >;
 
 /**
