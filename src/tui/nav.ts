@@ -146,6 +146,7 @@ const CHAR_COMMANDS: Record<string, Command> = {
   '3': 'connections',
   '4': 'frames',
   '5': 'diagnostics',
+  '6': 'stats',
 };
 
 const CTRL_COMMANDS: Record<string, Command> = { f: 'pageDown', b: 'pageUp', d: 'pageDown', u: 'pageUp' };
