@@ -5,7 +5,8 @@ import { selectIoSeries } from '../model/select-stats-io.js';
 import { statsIndexOf } from '../model/select-stats.js';
 import type { SortSpec } from '../model/store-selectors.js';
 import { headerLine } from './columns.js';
-import { seg, type Line } from './lines.js';
+import { seg, wrapText, type Line } from './lines.js';
+import { textWidth } from './text-width.js';
 import { LineView } from './LineView.js';
 import { Rows } from './Rows.js';
 import type { ScreenProps } from './screen-props.js';
@@ -70,8 +71,11 @@ export function StatsScreen({ store, version, view, width, height }: ScreenProps
       </Pane>
     );
   }
-  const page = Math.max(1, height - 3 - table.notes.length);
+  // The cursor row's detail, wrapped to at most 3 lines, under the notes.
+  const detailRows = table.detail && table.count > 0 ? 3 : 0;
+  const page = Math.max(1, height - 3 - table.notes.length - detailRows);
   const win = windowOf(list, table.count, page);
+  const detail = detailRows > 0 ? packItems(table.detail!(win.cursor), width).slice(0, detailRows) : [];
   const lines: Line[] = [];
   for (let i = win.top; i < win.end; i++) lines.push(table.line(i));
   return (
@@ -91,8 +95,29 @@ export function StatsScreen({ store, version, view, width, height }: ScreenProps
       {table.notes.map((n, i) => (
         <LineView key={i} line={n} width={width} />
       ))}
+      {detail.map((text, i) => (
+        <LineView key={`d${i}`} line={[seg(text, i === 0 ? 'accent' : undefined)]} width={width} />
+      ))}
     </Pane>
   );
+}
+
+/** Lines of "a · b · c" items, broken between items (an item wider than a line is cut into pieces). */
+function packItems(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const item of text.split(' · ')) {
+    const next = cur === '' ? item : `${cur} · ${item}`;
+    if (textWidth(next) <= width) cur = next;
+    else {
+      if (cur !== '') lines.push(cur);
+      const pieces = wrapText(item, width);
+      lines.push(...pieces.slice(0, -1));
+      cur = pieces[pieces.length - 1] ?? '';
+    }
+  }
+  if (cur !== '') lines.push(cur);
+  return lines;
 }
 
 /** The title, the pane tabs, then the pane; publishes the pane's ViewCtx (one hook call for every pane). */

@@ -19,7 +19,7 @@ function methodTable(widest: number): Column<MethodColumn | 'rate' | 'statuses'>
   return [
     { id: 'method', title: 'method', width: Math.max(12, Math.min(40, widest)) },
     { id: 'calls', title: 'calls', width: 6, align: 'right' },
-    { id: 'errors', title: 'errors', width: 6, align: 'right' },
+    { id: 'errors', title: 'errors', width: 7, align: 'right' },
     { id: 'rate', title: 'err%', width: 5, align: 'right', drop: 7 },
     { id: 'p50', title: 'p50', width: 7, align: 'right' },
     { id: 'p90', title: 'p90', width: 7, align: 'right', drop: 3 },
@@ -81,11 +81,16 @@ export function methodsTable(index: StatsIndex, sort: SortSpec<MethodColumn>, wi
         : { kind: 'list', screen: 'calls', filter: `grpc.method == ${quoted(m)}` };
     },
     isError: (i) => rows[i]!.stats.errors > 0,
+    detail: (i) => {
+      const { method, stats: s } = rows[i]!;
+      const all = [...s.statuses].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      return `${safe(method)}  ${all.map(([name, n]) => `${safe(name)} ${count(n)}`).join(' · ')}`;
+    },
     notes: [
-      [seg('all methods ', 'dim'), seg(statuses || 'no calls')],
+      [seg('all methods  ', 'dim'), seg(statuses || 'no calls')],
       [
         seg(
-          'not ok: any outcome but ok (status unknown counts apart) · latency: nearest rank · msgs: request/response',
+          'errors: outcome not ok (status unknown apart) · p50-p99: nearest rank · msgs: request/response',
           'dim',
         ),
       ],

@@ -17,6 +17,8 @@ export interface StatsTable {
   isError(row: number): boolean;
   /** Under the table (totals, what the numbers are). */
   notes: Line[];
+  /** Under the notes: more about the row under the cursor (lines as long as needed; the screen wraps them). */
+  detail?(row: number): string;
   /** Said instead of the table when it has no rows. */
   empty: string;
 }
