@@ -1,8 +1,9 @@
 /**
- * Conversations and endpoints, as Wireshark's Statistics menu has them, for calls: calls, errors and bytes
- * per server (ip:port), per client host (its ports are ephemeral: one per connection) and per
- * conversation (a client host with a server). `share` is an endpoint's part of the calls of its role, so
- * one server taking most of the calls (a balancer that does not balance) shows at a glance. Bytes are the
+ * Endpoints and conversations, as Wireshark's Statistics menu has them, for calls: calls, errors and bytes
+ * per server (ip:port), per client host (its ports are ephemeral: one per connection) and per TCP
+ * conversation (a connection, as Wireshark's TCP conversations). `share` is a row's part of the calls of
+ * its role, so one server or one connection taking most of the calls (a balancer that does not balance, a
+ * client pinned to one connection) shows at a glance. Bytes are the
  * connection records' TCP payload bytes (Connections, --summary), known once a connection ended or sent a
  * snapshot.
  */
@@ -11,13 +12,15 @@ import { sortBy, type EndpointColumn } from './select-stats-sort.js';
 import { compare, type SortSpec } from './store-selectors.js';
 import { currentRecord, type CaptureStore } from './store.js';
 
-export const ENDPOINT_ROLES = ['server', 'client', 'conversation'] as const;
+export const ENDPOINT_ROLES = ['server', 'client', 'connection'] as const;
 export type EndpointRole = (typeof ENDPOINT_ROLES)[number];
 
 export interface EndpointStats {
   role: EndpointRole;
-  /** "10.0.0.7:50051" (server), "10.0.0.9" / "[::1]" (client host), "10.0.0.9 → 10.0.0.7:50051". */
+  /** "10.0.0.7:50051" (server), "10.0.0.9" / "[::1]" (client host), "c3 10.0.0.9:41000 → 10.0.0.7:50051". */
   name: string;
+  /** The connection's id (role connection). */
+  connection: string | null;
   /** An endpoint of the client and the server it stands for (filters are built from them). */
   client: string | null;
   server: string | null;
@@ -51,7 +54,8 @@ export function selectEndpoints(store: CaptureStore, index: StatsIndex): Endpoin
     let r = rows.get(key);
     if (!r) {
       const zero = { connections: 0, calls: 0, errors: 0, sent: 0, received: 0, bytesUnknown: 0, share: 0 };
-      rows.set(key, (r = { role, name, client, server, ...zero }));
+      const connection = role === 'connection' ? name.slice(0, name.indexOf(' ')) : null;
+      rows.set(key, (r = { role, name, connection, client, server, ...zero }));
     }
     return r;
   };
@@ -65,7 +69,7 @@ export function selectEndpoints(store: CaptureStore, index: StatsIndex): Endpoin
     const sides: Array<[EndpointStats, 'client' | 'server']> = [
       [row('server', server, null, server), 'server'],
       [row('client', host, client, null), 'client'],
-      [row('conversation', `${host} → ${server}`, client, server), 'client'],
+      [row('connection', `${entry.id} ${client} → ${server}`, client, server), 'client'],
     ];
     for (const [r, side] of sides) {
       r.connections++;
@@ -98,7 +102,7 @@ function endpointKey(r: EndpointStats, column: EndpointColumn): number | string 
   }
 }
 
-/** Endpoints sorted by a column; ties: servers, then client hosts, then conversations, most calls first. */
+/** Endpoints sorted by a column; ties: servers, then client hosts, then connections, most calls first. */
 export function selectEndpointRows(
   store: CaptureStore,
   index: StatsIndex,

@@ -22,7 +22,7 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
       ['g G  Home End', 'first / last row'],
       ['Enter  →', 'open: a call, a connection, the frame or call a diagnostic points at; expand a message'],
       ['Esc  Backspace  ←', 'back (or clear the filter)'],
-      ['Tab  Shift-Tab', 'next / previous pane (Frames, Connection) or section (Call)'],
+      ['Tab  Shift-Tab', 'next / previous pane (Frames, Connection), table (Stats) or section (Call)'],
     ],
   ],
   [
