@@ -8,7 +8,7 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
       ['3', 'Connections'],
       ['4', 'Frames: every HTTP/2 frame, with details and bytes'],
       ['5', 'Diagnostics: everything h2scope noticed, most severe first'],
-      ['6', 'Stats: calls per method, frame types, endpoints, IO graph (Tab: the next one)'],
+      ['6', 'Stats: calls per method, frame types, endpoints, IO graph (Tab)'],
       ['?', 'this help'],
       ['q', 'quit (Ctrl-C too)'],
     ],

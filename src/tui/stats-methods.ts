@@ -27,7 +27,7 @@ function methodTable(widest: number): Column<MethodColumn | 'rate' | 'statuses'>
     { id: 'requestBytes', title: 'req B', width: 7, align: 'right', drop: 5 },
     { id: 'responseBytes', title: 'resp B', width: 7, align: 'right', drop: 4 },
     { id: 'messages', title: 'msgs', width: 7, align: 'right', drop: 6 },
-    { id: 'statuses', title: 'statuses but OK', width: 12, flex: true },
+    { id: 'statuses', title: 'statuses', width: 12, flex: true },
   ];
 }
 
