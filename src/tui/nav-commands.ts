@@ -145,12 +145,8 @@ export function follow(s: NavState, t: NavTarget): NavState {
     }
     case 'list': {
       // The list starts over at its first match; Esc there clears the filter.
-      const view = {
-        ...s.screens[t.screen],
-        filter: t.filter,
-        lists: [listState(), listState(), listState()],
-      };
-      view.lists = view.lists.slice(0, s.screens[t.screen].lists.length);
+      const old = s.screens[t.screen];
+      const view = { ...old, filter: t.filter, pane: 0, lists: old.lists.map(() => listState()) };
       return { ...s, top: t.screen, stack: [], screens: { ...s.screens, [t.screen]: view } };
     }
     case 'toggle': {
