@@ -219,6 +219,8 @@ function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
     case 'help':
       return v.kind === 'help' ? s : { ...s, stack: [...s.stack, { kind: 'help', ...base() }] };
     case 'filter':
+      if (v.kind === 'stats')
+        return { ...s, message: 'Stats are not filtered: Enter lists a row under a filter' };
       return { ...s, prompt: { purpose: 'filter', text: v.filter } };
     case 'sort':
     case 'reverse':

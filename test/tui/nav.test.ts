@@ -308,3 +308,11 @@ describe('the Stats screen (6)', () => {
     expect(activeView(s).lists).toHaveLength(3);
   });
 });
+
+describe('the Stats screen and /', () => {
+  it('says that Stats are not filtered instead of opening a prompt that would do nothing', () => {
+    const s = press(initialNav(), list(3), '6', '/');
+    expect(s.prompt).toBeNull();
+    expect(s.message).toBe('Stats are not filtered: Enter lists a row under a filter');
+  });
+});
