@@ -191,6 +191,8 @@ async function duringLoad(file: string): Promise<void> {
     firstRowMs: firstRowMs === null ? null : Math.round(firstRowMs),
     loadedMs: Math.round(loadedMs),
     rssMiB: Math.round(rssMB),
+    // The process's high-water mark: the UI thread and the decoding worker while loading.
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     keys: st.n,
     keyMedianMs: Number(st.median.toFixed(1)),
     keyP95Ms: Number(st.p95.toFixed(1)),

@@ -86,7 +86,10 @@ function frameOf(packet, stream) {
     type,
     length: Number(stream['http2.length']),
     flags,
-    headers: headersOf(stream),
+    // tshark decodes a header block fragment by fragment and shows the fields on the frame that carried
+    // them; h2scope lists the whole block on the frame with END_HEADERS. A block that never ends (a
+    // CONTINUATION flood, scripts/samples/abuse/) has no such frame: its fragments' fields are left out.
+    headers: HEADER_BLOCK.has(type) && (flags & FLAG_END_HEADERS) === 0 ? null : headersOf(stream),
     // tshark prints http2.pad_length "0" for every DATA frame; only a PADDED frame has the field.
     padLength: padded && stream['http2.pad_length'] !== undefined ? Number(stream['http2.pad_length']) : null,
   };

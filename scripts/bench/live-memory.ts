@@ -62,6 +62,8 @@ function feeder(layer: Layer): Feeder {
 export async function idleCost(
   n: number,
   layer: Layer,
+  /** Receives the pipeline's state, kept alive after the call (for a heap snapshot). */
+  keep?: unknown[],
 ): Promise<{ bytesPerConnection: number; snapshotMs: number | null }> {
   const before = heapAfterGc();
   const f = feeder(layer);
@@ -78,6 +80,7 @@ export async function idleCost(
     snapshotMs = Number(process.hrtime.bigint() - t) / 1e6;
     if (recs.length !== n) throw new Error(`expected ${n} open connections, snapshot gave ${recs.length}`);
   }
+  keep?.push(f.keep);
   return { bytesPerConnection: (after - before) / n, snapshotMs };
 }
 

@@ -16,6 +16,7 @@ import type {
   Role,
 } from '../records/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
+import { AbuseTracker } from './abuse.js';
 import { callFacts } from './call-facts.js';
 import { CallLedger } from './call-ledger.js';
 import { ConcurrencyTracker } from './concurrency.js';
@@ -66,6 +67,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   private readonly streams: StreamTable;
   private concurrency: ConcurrencyTracker | null = null;
   private readonly goaway = new GoawayTracker();
+  /** Abuse and overload patterns (abuse.ts): small until a side sends what it counts. */
+  private readonly abuse: AbuseTracker;
   private hpack: HpackOccupancy | null = null;
   /** Made at the first call: most connections of a capture carry a few, idle ones none. */
   private ledger: CallLedger | null = null;
@@ -90,11 +93,12 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     this.settings = new SettingsTimeline(opts.maxListed);
     this.pings = new PingTracker(opts.maxListed);
     this.streams = new StreamTable(opts.maxStreams, opts.maxTrackedStreams);
+    this.abuse = new AbuseTracker(conn.id, opts.abuse, (r, name) => this.settings.value(r, name));
   }
 
   event(ev: ObservedEvent): ObserverOutput[] {
     if (ev.kind === 'call') return this.call(ev.call);
-    if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
+    if (ev.kind === 'diagnostic') return this.noteDiagnostic(ev.diagnostic);
     else if (ev.kind === 'frame') return this.frame(ev);
     else if (ev.kind === 'tcp-close' && !this.closed) return this.firstClose(ev.how, ev.time);
     return NO_OUTPUT;
@@ -242,6 +246,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       grpcResets: this.ledger?.resetStreams ?? NO_STREAMS,
       okDurations: (m) => this.ledger?.okDurations(m) ?? [],
       seen: this.seen,
+      abuse: this.abuse,
       framesFrom: this.framesFrom,
       lastActivity: this.lastActivity,
     };
@@ -250,6 +255,14 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   private frame(ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
     const f = ev.frame;
     this.framesFrom[f.from]++;
+    // Abuse patterns are raised at the frame that completes their evidence, whatever else it does.
+    const abuse = this.abuse.onFrame(f, f.stream > 0 ? this.streams.get(f.stream) : undefined);
+    const out = this.frameAnalysis(ev, f);
+    if (abuse.length === 0) return out;
+    return [...this.raise(abuse), ...out];
+  }
+
+  private frameAnalysis(ev: Extract<H2Event, { kind: 'frame' }>, f: FrameRecord): ObserverOutput[] {
     if (f.type !== 'PING') this.lastActivity = f.time;
     if (ev.hpack !== undefined)
       (this.hpack ??= new HpackOccupancy(this.opts.maxSeriesPoints)).onBlock(f.from, f.time, ev.hpack);
@@ -373,7 +386,13 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     return Math.max(acked, pending);
   }
 
-  private noteDiagnostic(d: Diagnostic): void {
+  private noteDiagnostic(d: Diagnostic): ObserverOutput[] {
+    const found = this.abuse.onDiagnostic(d);
+    this.note(d);
+    return found.length === 0 ? NO_OUTPUT : this.raise(found);
+  }
+
+  private note(d: Diagnostic): void {
     const why = INEXACT[d.code];
     if (why !== undefined) this.inexact ??= why;
     if (d.code === 'session.h2c-upgrade') {

@@ -4,8 +4,9 @@
  * problem (if any) as one line and decide the exit status. Never a stack trace for bad input: problems are
  * diagnostics, and I/O errors of our own outputs are one line each.
  */
-import { closeSync, rmSync } from 'node:fs';
-import { CaptureSource } from '../capture/source.js';
+import { closeSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openCaptureInput, type CaptureInput } from '../capture/merged-source.js';
 import type { Engine } from '../engine/engine.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import type { FilterExpr } from '../filter/index.js';
@@ -17,7 +18,9 @@ import { OutputStream } from './output-stream.js';
 import { exportPackets, openPcapFile } from './pcap-export.js';
 import { ProgressLine } from './progress.js';
 import { createReport, type Report } from './report-sink.js';
-import { DiagnosticTally } from './sinks.js';
+import { DiagnosticTally, NULL_SINK, teeSink } from './sinks.js';
+import { ProtoInference } from '../grpc/proto-infer.js';
+import type { RecordSink } from '../engine/engine.js';
 import { SpoolError } from '../output/text-spool.js';
 import { StdinSpool } from './spool.js';
 
@@ -44,12 +47,13 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
   const interrupt = new Interrupt(io);
   const report = createReport(opts, prepared.filter, out.write, out.writeHex);
   if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
-  const tally = new DiagnosticTally(report.sink);
+  const inference = opts.inferProto === null ? null : new ProtoInference();
+  const tally = new DiagnosticTally(inference ? teeSink(report.sink, inferenceSink(inference)) : report.sink);
   const engine = createEngine(prepared.pipeline, tally);
   const spool = opts.input === '-' && pcapFd !== null ? new StdinSpool() : null;
   try {
     const stdin = spool ? spool.tee(io.stdin) : io.stdin;
-    const source = new CaptureSource(opts.input, { stdin });
+    const source = openCaptureInput(opts.inputs, { stdin });
     const showProgress = io.stderr.isTTY === true && !opts.quiet;
     const progress = showProgress ? new ProgressLine(io.stderr, io.now) : null;
     const spoolFailed = (): boolean => report.failure() !== null;
@@ -86,6 +90,14 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       inputProblems: tally.inputProblems,
       connections: tally.connections,
     };
+    if (inference !== null && opts.inferProto !== null) {
+      const wrote = writeInferred(inference, opts.inferProto, source.name);
+      if (!wrote.ok) {
+        say(`h2scope: cannot write --infer-proto ${opts.inferProto}: ${wrote.line}`);
+        return EXIT.unusable;
+      }
+      if (!opts.quiet) say(`h2scope: ${wrote.line}`);
+    }
     if (out.error) return EXIT.unusable;
     // The report of what was read is written, but it is not the capture's: never a success status.
     return interrupted ? EXIT.interrupted : exitStatus(facts, opts.failOn);
@@ -135,7 +147,7 @@ async function openOutput(
  * SIGINT stopped it.
  */
 async function pump(
-  source: CaptureSource,
+  source: CaptureInput,
   engine: Engine,
   out: OutputStream,
   io: CliIo,
@@ -211,4 +223,31 @@ function pcapNote(
 function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   return e?.code ? `${e.message.replace(/^\w+: /, '')}` : String(err);
+}
+
+function inferenceSink(inference: ProtoInference): RecordSink {
+  return { ...NULL_SINK, call: (c) => inference.add(c) };
+}
+
+/** Writes one .proto skeleton per service into `dir`: a line saying what was written, or the error. */
+function writeInferred(
+  inference: ProtoInference,
+  dir: string,
+  source: string,
+): { ok: boolean; line: string } {
+  const files = inference.files(source);
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const f of files) writeFileSync(join(dir, f.name), f.text);
+  } catch (err) {
+    return { ok: false, line: reason(err) };
+  }
+  const skipped =
+    inference.withSchema > 0 ? ` (${inference.withSchema} calls decoded with a schema not used)` : '';
+  const names = files.map((f) => f.name).join(', ');
+  const line =
+    files.length === 0
+      ? `--infer-proto: no schema-less gRPC call to infer from${skipped}; nothing written to ${dir}`
+      : `wrote ${files.length} .proto skeleton${files.length === 1 ? '' : 's'} (${inference.methodCount} methods) to ${dir}: ${names}${skipped}`;
+  return { ok: true, line };
 }

@@ -80,6 +80,8 @@ export class Engine {
   private readonly sessions = new Map<string, ConnectionSession>();
   /** Connections whose peers went to sink.opened. */
   private readonly announced = new Set<string>();
+  /** Someone listens for connections' endpoints before their end (the TUI's sink, capture observers). */
+  private readonly wantsOpened: boolean;
   private readonly observers = new Map<string, ConnectionObserver[]>();
   private readonly capture: CaptureRecord;
   private readonly linkTypes = new Set<number>();
@@ -105,6 +107,8 @@ export class Engine {
     this.keyLog = opts.keyLog ?? new KeyLog();
     this.sessionOptions = { ...opts, keyLog: this.keyLog };
     this.snapshotInterval = opts.snapshotInterval ?? 0;
+    this.wantsOpened =
+      this.sink.opened !== undefined || (opts.captureObservers ?? []).some((o) => o.opened !== undefined);
   }
 
   /**
@@ -263,7 +267,7 @@ export class Engine {
 
   private emit(conn: string, events: SessionEvent[] | undefined, endReason?: TcpEndReason): void {
     if (!events || events.length === 0) return;
-    if (this.sink.opened && !this.announced.has(conn)) this.announce(conn);
+    if (this.wantsOpened && !this.announced.has(conn)) this.announce(conn);
     const observers = this.observers.get(conn) ?? NO_OBSERVERS;
     for (const ev of events) {
       if (ev.kind === 'connection') {
@@ -281,7 +285,8 @@ export class Engine {
     const peers = this.sessions.get(conn)?.peers;
     if (!peers) return;
     this.announced.add(conn);
-    this.sink.opened!(peers);
+    this.sink.opened?.(peers);
+    for (const o of this.opts.captureObservers ?? []) o.opened?.(peers);
   }
 
   /** Passes an event down the observer chain from `from`; outputs go to the sink and further down. */
@@ -299,7 +304,8 @@ export class Engine {
         continue;
       }
       this.sink.call?.(out.call);
-      for (const o of this.opts.captureObservers ?? []) o.call(out.call);
+      for (const o of this.opts.captureObservers ?? [])
+        for (const d of o.call(out.call)) this.sink.diagnostic(d);
       this.observe(observers, next, out);
     }
   }

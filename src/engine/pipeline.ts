@@ -8,6 +8,7 @@ import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import { grpcObserverFactory } from '../grpc/call-observer.js';
 import { loadSchema } from '../grpc/schema-load.js';
 import type { GrpcSchema } from '../grpc/schema.js';
+import { ReflectedSchema } from '../grpc/reflection-schema.js';
 import { readFileSync } from 'node:fs';
 import { TLS_DIAGNOSTICS } from '../diagnostics/tls.js';
 import { KeyLog } from '../tls/keylog.js';
@@ -104,15 +105,18 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
   const schema = loadPipelineSchema(opts);
   // A schema that does not load is reported, and decoding goes on schema-less.
   if (!schema.ok) sink.diagnostic(diag(GRPC_DIAGNOSTICS, 'grpc.schema-load-failed', { error: schema.error }));
+  // Schemas the capture carries (server reflection responses), shared by every connection.
+  const reflection = new ReflectedSchema();
   // Chain order matters: the analysis reads the calls the gRPC observer produces.
   const observers: ConnectionObserverFactory[] = [
     grpcObserverFactory(schema.ok ? schema.schema : null, {
       grpcPorts: opts.grpcPorts ?? [],
       payload: opts.payload ?? 'full',
+      reflection,
     }),
     analysisObserverFactory(),
   ];
-  const captureObservers: CaptureObserver[] = [new CaptureAnalyzer()];
+  const captureObservers: CaptureObserver[] = [new CaptureAnalyzer(), reflection];
   const keyLog = pipelineKeyLog(opts, sink);
   return new Engine(
     {

@@ -124,6 +124,11 @@ export interface CallRecord {
   responseBody: { length: number; text?: string; hex?: string; truncated: boolean } | null;
   guessed: boolean;
   guesses: CallGuess[];
+  /**
+   * Only when the method's types came from a schema the capture carried (gRPC server reflection
+   * responses before this call's request headers) rather than --proto / --descriptor-set.
+   */
+  schemaSource?: 'reflection';
 }
 
 /**
