@@ -268,6 +268,17 @@ async function main(): Promise<void> {
   results.push(stat('Connection: flow graph down (j)', await repeat('j', 50)));
   results.push(stat('switch to Diagnostics (5)', [await press('5')]));
   results.push(stat('Diagnostics: down (j)', await repeat('j', 100)));
+  // Stats: the first visit reads every call and frame once (StatsIndex); later ones only new rows.
+  results.push(stat('switch to Stats (6): methods, first visit', [await press('6')]));
+  results.push(stat('Stats: methods down (j)', await repeat('j', 20)));
+  results.push(stat('Stats: sort methods (s)', await repeat('s', 6)));
+  results.push(stat('Stats: Tab to frame types', [await press('\t')]));
+  results.push(stat('Stats: frame types down (j)', await repeat('j', 50)));
+  results.push(stat('Stats: Tab to endpoints', [await press('\t')]));
+  results.push(stat('Stats: sort endpoints (s)', await repeat('s', 6)));
+  results.push(stat('Stats: Tab to the IO graph (one pass over the columns)', [await press('\t')]));
+  results.push(stat('Stats: IO graph series down (j)', await repeat('j', 3)));
+  results.push(stat('switch to Diagnostics and back to Stats (5, 6)', [await press('5'), await press('6')]));
   app.unmount();
 
   const summary = {

@@ -76,6 +76,24 @@ const SESSIONS: Session[] = [
     ],
   },
   {
+    sample: 'samples/showcase.pcapng',
+    columns: 100,
+    rows: 30,
+    shots: [
+      { name: 'stats-methods', keys: ['6'], wait: 'Stats  3 methods' },
+      { name: 'stats-io', keys: ['Tab', 'Tab', 'Tab'], wait: 'RST_STREAM / GOAWAY' },
+    ],
+  },
+  {
+    sample: 'samples/grpc-pinned.pcap',
+    columns: 100,
+    rows: 30,
+    shots: [
+      { name: 'stats-frames', keys: ['6', 'Tab'], wait: 'C→S frames' },
+      { name: 'stats-endpoints', keys: ['Tab'], wait: 'share of calls' },
+    ],
+  },
+  {
     sample: 'samples/grpc-js-deadline.pcap',
     columns: 80,
     rows: 24,

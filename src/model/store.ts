@@ -438,6 +438,10 @@ export class CaptureStore implements RecordSink {
     return this.callTable.startOf(i);
   }
 
+  callEnd(i: number): number {
+    return this.callTable.endOf(i);
+  }
+
   /** The call index of (connection, stream), if that stream was a call. */
   callAt(connection: string, stream: number): number | undefined {
     return this.connectionById(connection)?.streamCalls.get(stream);

@@ -11,7 +11,7 @@ import type { Severity } from '../diagnostics/types.js';
 import type { RecordSink } from '../engine/engine.js';
 import { callNotOk, type CallRecord } from '../records/call.js';
 import type { CaptureRecord, ConnectionRecord } from '../records/records.js';
-import { CallStatsByMethod } from './call-stats.js';
+import { callFacts, CallStatsByMethod } from '../model/call-stats.js';
 
 export interface EndpointFacts {
   connections: number;
@@ -71,7 +71,7 @@ export class DiffSide {
   };
 
   private call(c: CallRecord): void {
-    this.calls.add(c);
+    this.calls.add(callFacts(c));
     let p = this.pending.get(c.connection);
     if (!p) this.pending.set(c.connection, (p = { calls: 0, errors: 0, durations: [] }));
     p.calls++;

@@ -9,9 +9,9 @@
  */
 import type { Severity } from '../diagnostics/types.js';
 import type { CaptureRecord } from '../records/records.js';
-import { errorRate, latency, type CallStats, type LatencySummary } from './call-stats.js';
+import { latency, percentile, type CallStats, type LatencySummary } from '../model/call-stats.js';
+import { errorRate } from './call-stats.js';
 import type { DiffSide, EndpointFacts } from './diff-side.js';
-import { percentile } from './table.js';
 
 export type Change = 'gone' | 'new' | 'better' | 'worse' | 'same';
 

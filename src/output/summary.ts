@@ -7,7 +7,8 @@
 import type { RecordSink } from '../engine/engine.js';
 import type { CaptureRecord } from '../records/records.js';
 import { callNotOk } from '../records/call.js';
-import { CallStatsByMethod, methodCells, unknownPhrase } from './call-stats.js';
+import { callFacts, CallStatsByMethod } from '../model/call-stats.js';
+import { methodCells, unknownPhrase } from './call-stats.js';
 import { escapeText } from './escape.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
 import { formatByteCount, formatClockMs, formatMs, formatTable } from './table.js';
@@ -25,7 +26,7 @@ export class SummaryReport {
     connection: (rec) => this.connections.push(connectionRow(rec)),
     frame: () => undefined,
     call: (c) => {
-      this.calls.add(c);
+      this.calls.add(callFacts(c));
       let s = this.perConnection.get(c.connection);
       if (!s) this.perConnection.set(c.connection, (s = { calls: 0, errors: 0 }));
       s.calls++;

@@ -4,11 +4,12 @@ import { LineView } from './LineView.js';
 import type { NavState, View } from './nav-state.js';
 
 const HINTS: Record<View['kind'], string> = {
-  overview: 'j/k move · Enter open · 1-5 screens · ? help · q quit',
+  overview: 'j/k move · Enter open · 1-6 screens · ? help · q quit',
   calls: 'Enter open · / filter · s/S sort · e error · c conn · ? help · q quit',
   connections: 'Enter open · / filter · s/S sort · e error · ? help · q quit',
   frames: 'Tab pane · x hex · H hpack · c conn · / filter · e error · ? help',
   diagnostics: 'Enter go to · / filter · e error · ? help · q quit',
+  stats: 'Tab table · s/S sort · Enter calls or frames · ? help · q quit',
   call: 'Esc back · Enter expand · x bytes · Tab section · / n N search · ? help',
   connection: 'Esc back · Tab pane · [ ] stream · Enter frame · / n N search · ? help',
   hpack: 'Esc back · j/k scroll',

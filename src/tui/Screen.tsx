@@ -10,6 +10,7 @@ import { HelpScreen } from './HelpScreen.js';
 import { HpackScreen } from './HpackScreen.js';
 import type { View } from './nav-state.js';
 import { OverviewScreen } from './OverviewScreen.js';
+import { StatsScreen } from './StatsScreen.js';
 
 /** Picks the component for the active view; each screen reads the store and publishes its ViewCtx. */
 export function Screen(props: {
@@ -31,6 +32,8 @@ export function Screen(props: {
       return <FramesScreen {...rest} view={view} />;
     case 'diagnostics':
       return <DiagnosticsScreen {...rest} view={view} />;
+    case 'stats':
+      return <StatsScreen {...rest} view={view} />;
     case 'call':
       return <CallDetailScreen {...rest} view={view} />;
     case 'connection':

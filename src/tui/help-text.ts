@@ -8,6 +8,7 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
       ['3', 'Connections'],
       ['4', 'Frames: every HTTP/2 frame, with details and bytes'],
       ['5', 'Diagnostics: everything h2scope noticed, most severe first'],
+      ['6', 'Stats: calls per method, frame types, endpoints, IO graph (Tab)'],
       ['?', 'this help'],
       ['q', 'quit (Ctrl-C too)'],
     ],
@@ -21,7 +22,7 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
       ['g G  Home End', 'first / last row'],
       ['Enter  →', 'open: a call, a connection, the frame or call a diagnostic points at; expand a message'],
       ['Esc  Backspace  ←', 'back (or clear the filter)'],
-      ['Tab  Shift-Tab', 'next / previous pane (Frames, Connection) or section (Call)'],
+      ['Tab  Shift-Tab', 'next / previous pane (Frames, Connection), table (Stats) or section (Call)'],
     ],
   ],
   [
@@ -33,7 +34,7 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
       ],
       ['n N', 'next / previous match (in a call, connection or help: lines matching the filter)'],
       ['e E', 'next / previous error: failed call, RST_STREAM or GOAWAY with an error, error diagnostic'],
-      ['s S', 'sort by the next column / reverse the order (Calls, Connections)'],
+      ['s S', 'sort by the next column / reverse the order (Calls, Connections, Stats)'],
     ],
   ],
   [

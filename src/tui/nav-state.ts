@@ -3,9 +3,10 @@
  * Capture data is not here (it is in the store); rows are referred to by number. The reducer is in
  * nav.ts; this file holds the shapes and the small list arithmetic.
  */
+import { STATS_SORTS } from '../model/select-stats-sort.js';
 import type { CallColumn, ConnectionColumn, SortSpec } from '../model/store-selectors.js';
 
-export const TOP_VIEWS = ['overview', 'calls', 'connections', 'frames', 'diagnostics'] as const;
+export const TOP_VIEWS = ['overview', 'calls', 'connections', 'frames', 'diagnostics', 'stats'] as const;
 export type TopId = (typeof TOP_VIEWS)[number];
 
 export interface ListState {
@@ -34,6 +35,8 @@ export type View =
   /** Panes: 0 the frame list, 1 the decoded fields of the selected frame, 2 its bytes. */
   | (ViewBase & { kind: 'frames' })
   | (ViewBase & { kind: 'diagnostics' })
+  /** Panes (Tab): 0 methods, 1 frame types, 2 endpoints, 3 IO graph; a sort per pane (STATS_COLUMNS). */
+  | (ViewBase & { kind: 'stats'; sorts: Array<SortSpec<string>> })
   /** One document; `expanded` holds the keys of opened message trees, `hex` shows raw bytes. */
   | (ViewBase & { kind: 'call'; call: number; expanded: string[]; hex: boolean })
   /** Panes: 0 flow graph, 1 settings / pings / GOAWAY / RST_STREAM, 2 flow-control windows. */
@@ -83,6 +86,7 @@ export function initialNav(): NavState {
       connections: { kind: 'connections', ...base(), sort: { column: 'id', descending: false } },
       frames: { kind: 'frames', ...base(3) },
       diagnostics: { kind: 'diagnostics', ...base() },
+      stats: { kind: 'stats', ...base(4), sorts: STATS_SORTS.map((x) => ({ ...x })) },
     },
     stack: [],
     prompt: null,
@@ -145,7 +149,9 @@ export type NavTarget =
   | { kind: 'frame'; frame: number }
   | { kind: 'hpack'; frame: number }
   | { kind: 'pane'; pane: number }
-  | { kind: 'toggle'; key: string };
+  | { kind: 'toggle'; key: string }
+  /** A top-level list narrowed by a display filter (Enter on a Stats row). */
+  | { kind: 'list'; screen: 'calls' | 'frames'; filter: string };
 
 /** What the active screen tells the reducer about its focused pane. */
 export interface ViewCtx {

@@ -146,6 +146,7 @@ const CHAR_COMMANDS: Record<string, Command> = {
   '3': 'connections',
   '4': 'frames',
   '5': 'diagnostics',
+  '6': 'stats',
 };
 
 const CTRL_COMMANDS: Record<string, Command> = { f: 'pageDown', b: 'pageUp', d: 'pageDown', u: 'pageUp' };
@@ -218,6 +219,8 @@ function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
     case 'help':
       return v.kind === 'help' ? s : { ...s, stack: [...s.stack, { kind: 'help', ...base() }] };
     case 'filter':
+      if (v.kind === 'stats')
+        return { ...s, message: 'Stats are not filtered: Enter lists a row under a filter' };
       return { ...s, prompt: { purpose: 'filter', text: v.filter } };
     case 'sort':
     case 'reverse':

@@ -75,6 +75,21 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     expect(after).not.toContain('Calls  5 of 5'); // the alternate screen is gone
   });
 
+  it('Stats at 80x24: a client pinned to one of its two connections shows as 100% and 0%', async () => {
+    start('stats', `${CLI} samples/grpc-pinned.pcap`, 80, 24);
+    await waitFor('loaded · 83 pkts');
+    keys('6');
+    expect(await waitFor('Stats  1 methods · 12 calls · 0 not ok')).toMatch(/h2scope .* 6 Stats /);
+    keys('Tab', 'Tab');
+    const endpoints = await waitFor('share of calls');
+    expect(endpoints).toMatch(/connection c1 .* 12 .*100% ██████████/);
+    expect(endpoints).toMatch(/connection c2 .* 0 .* 0% ░░░░░░░░░░/);
+    keys('j', 'j', 'Enter');
+    expect(await waitFor('filter: conn.id == "c1"')).toContain('Calls  12 of 12 calls');
+    keys('q');
+    await waitFor('EXIT=0');
+  });
+
   it('a live pipe: keys from the terminal, a live counter, then "input ended"', async () => {
     // The pcap header and a few records, then the rest once the test has seen them on screen.
     const dir = mkdtempSync(join(tmpdir(), 'h2scope-e2e-'));
