@@ -144,7 +144,14 @@ export interface CallRecord {
  */
 export type CallSummary = Omit<
   CallRecord,
-  'requests' | 'responses' | 'metadata' | 'statusDetails' | 'responseBody' | 'guesses' | 'schemaSource'
+  | 'requests'
+  | 'responses'
+  | 'metadata'
+  | 'statusDetails'
+  | 'responseBody'
+  | 'guesses'
+  | 'schemaSource'
+  | 'transport'
 >;
 
 /**
