@@ -2,6 +2,7 @@
  * Command-line arguments, parsed with node's util.parseArgs (no hand-written parser, no dependency).
  * Pure: argv in, options or a usage error out.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { closest } from '../filter/closest.js';
 import { PAYLOAD_MODES, type PayloadMode } from '../grpc/call-message.js';
@@ -35,7 +36,25 @@ export interface CliOptions {
    * Default: 10 for stdin ("-", usually a live pipe), 0 for a file.
    */
   snapshotInterval: number;
+  /**
+   * --threads: decoding threads for a report (connections shared out among them); 1 decodes on the main
+   * thread. null when not given: defaultThreads() for a capture file of THREADS_MIN_BYTES or more, else 1.
+   */
+  threads: number | null;
   quiet: boolean;
+}
+
+/** The default --threads is the number of cores, capped here: past it the merging thread is the limit. */
+export const MAX_DEFAULT_THREADS = 4;
+
+/**
+ * Below this size a file is decoded on one thread unless --threads says otherwise: starting the threads
+ * costs more than they save (docs/performance.md, "Threads").
+ */
+export const THREADS_MIN_BYTES = 16 * 1024 * 1024;
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS));
 }
 
 /** Seconds between ndjson snapshots of open connections when reading stdin and none was asked for. */
@@ -62,6 +81,7 @@ export const OPTIONS = {
   keylog: { type: 'string' },
   payload: { type: 'string' },
   'snapshot-interval': { type: 'string' },
+  threads: { type: 'string', short: 'j' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -137,6 +157,7 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
     keylog: values.keylog ?? null,
     payload: oneOf('--payload', values.payload, PAYLOAD_MODES) ?? 'full',
     snapshotInterval,
+    threads: threads(values.threads),
     quiet: values.quiet ?? false,
   };
 }
@@ -153,6 +174,14 @@ function port(option: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 65535)
     throw new UsageError(`${option} takes a TCP port number (1-65535), not '${text}'.`);
+  return n;
+}
+
+function threads(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 64)
+    throw new UsageError(`--threads takes a number of threads (1-64), not '${text}'.`);
   return n;
 }
 

@@ -40,6 +40,12 @@ export interface PipelineOptions {
   payload?: PayloadMode;
   /** Seconds of capture time between snapshots of open connections (RecordSink.connectionUpdate); 0: none. */
   snapshotInterval?: number;
+  /**
+   * One shard of a sharded run (src/engine/shard.ts): this engine decodes only its share of the
+   * connections, and leaves the per-code diagnostic cap and the whole-capture analysis to the thread that
+   * merges the shards (they need every connection, in order).
+   */
+  shard?: { index: number; count: number };
 }
 
 /** `schema` is null when none was asked for (no --proto, no --descriptor-set): messages decode schema-less. */
@@ -112,7 +118,8 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
     }),
     analysisObserverFactory(),
   ];
-  const captureObservers: CaptureObserver[] = [new CaptureAnalyzer()];
+  const shard = opts.shard;
+  const captureObservers: CaptureObserver[] = shard ? [] : [new CaptureAnalyzer()];
   const keyLog = pipelineKeyLog(opts, sink);
   return new Engine(
     {
@@ -123,6 +130,7 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
       captureObservers,
       keyLog,
       snapshotInterval: opts.snapshotInterval ?? 0,
+      ...(shard ? { shard, maxDiagnosticsPerCode: Infinity } : {}),
     },
     sink,
   );
