@@ -54,6 +54,7 @@ export function shardMode(format: string, summary: boolean, filtered: boolean): 
     // text, markdown and the summary do nothing with frames; a filter marks connections by them.
     frames: filtered || fmt === 'json' || fmt === 'ndjson' || fmt === 'har',
     frameEvents: fmt === 'har',
+    summary: fmt === 'summary' && !filtered,
   };
 }
 

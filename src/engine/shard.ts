@@ -44,6 +44,11 @@ export interface ShardMode {
   frames: boolean;
   /** Send each frame's event too (HAR reads its DATA bytes). */
   frameEvents: boolean;
+  /**
+   * --summary: send of calls and connections only what the summary and the whole-capture analysis read
+   * (summaryCallFacts, connectionFacts): cloning whole call records cost as much as decoding them.
+   */
+  summary: boolean;
 }
 
 /** One shard's records for one capture chunk (or for the end of the capture). */
@@ -91,10 +96,14 @@ class ByteBuilder {
   }
 }
 
-/** What the whole-capture analysis (summarize in src/analysis/capture-facts.ts) reads of a connection. */
+/**
+ * What the whole-capture analysis (summarize in src/analysis/capture-facts.ts) and the summary's
+ * connection rows (connectionRow in src/output/report-rows.ts) read of a connection.
+ */
 function connectionFacts(rec: ConnectionRecord): unknown {
   return {
     id: rec.id,
+    protocol: rec.protocol,
     client: rec.client,
     server: rec.server,
     start: rec.start,
@@ -107,6 +116,27 @@ function connectionFacts(rec: ConnectionRecord): unknown {
     packets: rec.packets,
     bytes: rec.bytes,
     goaway: rec.goaway?.map((g) => ({ from: g.from, time: g.time })),
+  };
+}
+
+/**
+ * What the summary (SummaryReport, CallStatsByMethod in src/output/call-stats.ts, callNotOk) and the
+ * whole-capture analysis (CaptureAnalyzer.call) read of a call.
+ */
+function summaryCallFacts(rec: CallRecord): unknown {
+  const length = (m: { length: number }): { length: number } => ({ length: m.length });
+  return {
+    connection: rec.connection,
+    service: rec.service,
+    authority: rec.authority,
+    method: rec.method,
+    outcome: rec.outcome,
+    status: rec.status,
+    statusName: rec.statusName,
+    statusUnknown: rec.statusUnknown,
+    durationMs: rec.durationMs,
+    requests: rec.requests.map(length),
+    responses: rec.responses.map(length),
   };
 }
 
@@ -146,6 +176,7 @@ export class ShardSink implements RecordSink {
   }
 
   call(rec: CallRecord): void {
+    if (this.mode.summary) return this.op(OP.call, summaryCallFacts(rec));
     if (this.lines === null) return this.op(OP.call, rec);
     this.lines.call!(rec);
     const facts = { connection: rec.connection, service: rec.service, authority: rec.authority };
@@ -153,6 +184,7 @@ export class ShardSink implements RecordSink {
   }
 
   connection(rec: ConnectionRecord): void {
+    if (this.mode.summary) return this.op(OP.connection, connectionFacts(rec));
     if (this.lines === null) return this.op(OP.connection, rec);
     this.lines.connection(rec);
     this.op(OP.connectionLine, [this.bytes.length, connectionFacts(rec)]);
