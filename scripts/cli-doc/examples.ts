@@ -85,6 +85,10 @@ export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?:
     text: 'With `--format ndjson`: every SECONDS of capture time, a `connection` line for each connection still open that saw packets since its previous one, its record marked `"open": true` (endReason `"open"`, figures as of `end`); the final record follows when the connection ends. `0`: none. Default 10 when the capture comes from stdin (`-`, a live pipe), else 0, so reports of files are unchanged ([output.md](output.md#open-connections)).',
     example: 'ndjson: open connections',
   },
+  threads: {
+    arg: 'N',
+    text: 'Decode a capture file on N threads: each reads the file through TCP reassembly and decodes every Nth connection (HTTP/2, HPACK, gRPC, analysis; for ndjson it also writes the lines), and the main thread merges their records back into capture order, so the report is byte for byte the one of `--threads 1` (one thread, no workers). Default: the number of cores, at most 4, for files of 16 MiB or more, else 1. Standard input, `--snapshot-interval` and named pipes always decode on one thread. Speed-up and method: [performance.md](performance.md#threads-issue-13-item-2).',
+  },
   quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
   help: { text: 'The help text below, and exit 0.', example: 'help' },
   version: { text: 'Print the version and exit 0.' },
