@@ -38,7 +38,7 @@ export interface CliOptions {
   snapshotInterval: number;
   /**
    * --threads: decoding threads for a report (connections shared out among them); 1 decodes on the main
-   * thread. null when not given: defaultThreads() for a capture file of THREADS_MIN_BYTES or more, else 1.
+   * thread. null when not given: 1 (see THREADS_DEFAULT_ON).
    */
   threads: number | null;
   quiet: boolean;
@@ -46,6 +46,14 @@ export interface CliOptions {
 
 /** The default --threads is the number of cores, capped here: past it the merging thread is the limit. */
 export const MAX_DEFAULT_THREADS = 4;
+
+/**
+ * Whether a report without --threads uses defaultThreads() on files of THREADS_MIN_BYTES or more. Off:
+ * measured on this project's 2-core machine under heavy load, two threads took 1.4-2 times the CPU time of
+ * one on captures of large payloads and were slower in wall time on two of the three shapes of issue #13
+ * (docs/performance.md, "Threads"); to be decided again on a quiet machine.
+ */
+export const THREADS_DEFAULT_ON = false;
 
 /**
  * Below this size a file is decoded on one thread unless --threads says otherwise: starting the threads

@@ -25,7 +25,7 @@ Output:
                             open connection that changed, every S seconds of capture time
                             (0: none; default 10 when reading stdin, else 0)
   -j, --threads N           decode a capture file's connections on N threads, same output
-                            (default: the cores, at most 4, for files of 16 MiB or more)
+                            (default 1; see docs/performance.md before raising it)
 
 Decoding:
   -p, --port N              treat TCP port N as HTTP/2 even without a connection preface

@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine.js';
 import type { CaptureRecord } from '../records/records.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import type { FilterExpr } from '../filter/index.js';
-import { defaultThreads, THREADS_MIN_BYTES, type CliOptions } from './args.js';
+import { defaultThreads, THREADS_DEFAULT_ON, THREADS_MIN_BYTES, type CliOptions } from './args.js';
 import { escapeLines } from '../output/escape.js';
 import { EXIT, exitStatus, inputProblemLine } from './exit-status.js';
 import type { CliIo } from './io.js';
@@ -120,7 +120,8 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
 
 /**
  * Decoding threads for this run. A file only: stdin is one stream, and live snapshots need every connection
- * on one engine. Without --threads, small files stay on one thread.
+ * on one engine. Without --threads: one, since two threads cost 1.4-2 times the CPU time on captures of
+ * large payloads (docs/performance.md, "Threads"); THREADS_DEFAULT_ON turns the multi-core default on.
  */
 function threadCount(opts: CliOptions): number {
   if (opts.input === '-' || opts.snapshotInterval !== 0 || opts.threads === 1) return 1;
@@ -132,7 +133,8 @@ function threadCount(opts: CliOptions): number {
   }
   // Every thread opens the file: a named pipe can be read once.
   if (!stat.isFile()) return 1;
-  return opts.threads ?? (stat.size >= THREADS_MIN_BYTES ? defaultThreads() : 1);
+  const auto = THREADS_DEFAULT_ON && stat.size >= THREADS_MIN_BYTES ? defaultThreads() : 1;
+  return opts.threads ?? auto;
 }
 
 /** Output waiting for the destination before the collected part of a report goes on (json: spool reads). */
