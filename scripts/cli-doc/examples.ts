@@ -90,6 +90,10 @@ export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?:
     text: 'Write a best-effort .proto skeleton per service (`DIR/pkg.Service.proto`) inferred from the schema-less decoding of every call of each method: field numbers, wire types, repetition and nesting are from the wire; names are `field_N`, and every type the wire leaves open (varint: int32/int64/uint64/sint64/bool/enum; LEN: message, string or bytes; fixed: float or integer) is written with an `AMBIGUOUS` comment giving the alternatives and examples, never silently. Calls decoded with a schema (`--proto`, `--descriptor-set`, server reflection) are not used. Needs the messages: not with `--payload none`.',
     example: 'a proto skeleton from the capture',
   },
+  threads: {
+    arg: 'N',
+    text: 'Decode a capture file on N threads: each reads the file through TCP reassembly and decodes every Nth connection (HTTP/2, HPACK, gRPC, analysis; for ndjson it also writes the lines), and the main thread merges their records back into capture order, so the report is byte for byte the one of `--threads 1` (one thread, no workers). Default 1: on the 2-core machine it was measured on, two threads cost 1.4 to 2 times the CPU time on captures of large payloads and gained wall time only on the 1M-frame small-calls capture, so the multi-core default is off until measured on a quiet machine. Standard input, `--snapshot-interval` and named pipes always decode on one thread. Speed-up and method: [performance.md](performance.md#threads-issue-13-item-2).',
+  },
   quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
   help: { text: 'The help text below, and exit 0.', example: 'help' },
   version: { text: 'Print the version and exit 0.' },

@@ -2,6 +2,7 @@
  * Command-line arguments, parsed with node's util.parseArgs (no hand-written parser, no dependency).
  * Pure: argv in, options or a usage error out.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { closest } from '../filter/closest.js';
 import { PAYLOAD_MODES, type PayloadMode } from '../grpc/call-message.js';
@@ -39,7 +40,33 @@ export interface CliOptions {
   snapshotInterval: number;
   /** --infer-proto: the directory to write .proto skeletons inferred from schema-less calls; null: none. */
   inferProto: string | null;
+  /**
+   * --threads: decoding threads for a report (connections shared out among them); 1 decodes on the main
+   * thread. null when not given: 1 (see THREADS_DEFAULT_ON).
+   */
+  threads: number | null;
   quiet: boolean;
+}
+
+/** The default --threads is the number of cores, capped here: past it the merging thread is the limit. */
+export const MAX_DEFAULT_THREADS = 4;
+
+/**
+ * Whether a report without --threads uses defaultThreads() on files of THREADS_MIN_BYTES or more. Off:
+ * measured on this project's 2-core machine under heavy load, two threads took 1.4-2 times the CPU time of
+ * one on captures of large payloads and were slower in wall time on two of the three shapes of issue #13
+ * (docs/performance.md, "Threads"); to be decided again on a quiet machine.
+ */
+export const THREADS_DEFAULT_ON = false;
+
+/**
+ * Below this size a file is decoded on one thread unless --threads says otherwise: starting the threads
+ * costs more than they save (docs/performance.md, "Threads").
+ */
+export const THREADS_MIN_BYTES = 16 * 1024 * 1024;
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS));
 }
 
 /** Seconds between ndjson snapshots of open connections when reading stdin and none was asked for. */
@@ -68,6 +95,7 @@ export const OPTIONS = {
   payload: { type: 'string' },
   'snapshot-interval': { type: 'string' },
   'infer-proto': { type: 'string' },
+  threads: { type: 'string', short: 'j' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -152,6 +180,7 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
     payload: oneOf('--payload', values.payload, PAYLOAD_MODES) ?? 'full',
     snapshotInterval,
     inferProto,
+    threads: threads(values.threads),
     quiet: values.quiet ?? false,
   };
 }
@@ -168,6 +197,14 @@ function port(option: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 65535)
     throw new UsageError(`${option} takes a TCP port number (1-65535), not '${text}'.`);
+  return n;
+}
+
+function threads(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 64)
+    throw new UsageError(`--threads takes a number of threads (1-64), not '${text}'.`);
   return n;
 }
 

@@ -26,6 +26,8 @@ Output:
       --snapshot-interval S with --format ndjson: a "connection" line ("open": true) for each
                             open connection that changed, every S seconds of capture time
                             (0: none; default 10 when reading stdin, else 0)
+  -j, --threads N           decode a capture file's connections on N threads, same output
+                            (default 1; see docs/performance.md before raising it)
 
 Decoding:
   -p, --port N              treat TCP port N as HTTP/2 even without a connection preface

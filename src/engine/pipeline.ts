@@ -41,6 +41,12 @@ export interface PipelineOptions {
   payload?: PayloadMode;
   /** Seconds of capture time between snapshots of open connections (RecordSink.connectionUpdate); 0: none. */
   snapshotInterval?: number;
+  /**
+   * One shard of a sharded run (src/engine/shard.ts): this engine decodes only its share of the
+   * connections, and leaves the per-code diagnostic cap and the whole-capture analysis to the thread that
+   * merges the shards (they need every connection, in order).
+   */
+  shard?: { index: number; count: number };
 }
 
 /** `schema` is null when none was asked for (no --proto, no --descriptor-set): messages decode schema-less. */
@@ -116,7 +122,10 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
     }),
     analysisObserverFactory(),
   ];
-  const captureObservers: CaptureObserver[] = [new CaptureAnalyzer(), reflection];
+  const shard = opts.shard;
+  // A shard's capture-wide analysis runs where the shards merge (src/engine/shard.ts); the reflected
+  // schema stays per engine: a shard learns it only from its own connections' reflection calls.
+  const captureObservers: CaptureObserver[] = shard ? [reflection] : [new CaptureAnalyzer(), reflection];
   const keyLog = pipelineKeyLog(opts, sink);
   return new Engine(
     {
@@ -127,6 +136,7 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
       captureObservers,
       keyLog,
       snapshotInterval: opts.snapshotInterval ?? 0,
+      ...(shard ? { shard, maxDiagnosticsPerCode: Infinity } : {}),
     },
     sink,
   );

@@ -33,8 +33,19 @@ describe('parseCliArgs', () => {
       payload: 'full',
       snapshotInterval: 0,
       inferProto: null,
+      threads: null,
       quiet: false,
     });
+  });
+
+  it('--threads takes a count of decoding threads', () => {
+    expect(options(['x.pcap', '--threads', '3']).threads).toBe(3);
+    expect(options(['x.pcap', '-j', '1']).threads).toBe(1);
+    for (const bad of ['0', 'two', '1.5', '65'])
+      expect(parseCliArgs(['x.pcap', '--threads', bad])).toEqual({
+        kind: 'usage-error',
+        message: `--threads takes a number of threads (1-64), not '${bad}'.\nTry 'h2scope --help'.`,
+      });
   });
 
   it('snapshots open connections every 10 s of capture time for ndjson from stdin, by default only then', () => {
@@ -109,6 +120,7 @@ describe('parseCliArgs', () => {
       payload: 'head',
       snapshotInterval: 10,
       inferProto: null,
+      threads: null,
       quiet: true,
     });
   });
