@@ -111,6 +111,13 @@ export function follow(s: NavState, t: NavTarget): NavState {
     }
     case 'hpack':
       return push(s, { kind: 'hpack', ...base(), frame: t.frame });
+    case 'diagnostic':
+      return push(s, { kind: 'diagnostic', ...base(), diagnostic: t.diagnostic });
+    case 'group': {
+      const lists = [{ cursor: t.row, top: Math.max(0, t.row - 3) }];
+      const diagnostics = { ...s.screens.diagnostics, filter: '', expanded: [t.code], lists };
+      return { ...s, top: 'diagnostics', stack: [], screens: { ...s.screens, diagnostics } };
+    }
     case 'frame': {
       // Row = frame number once the filter is cleared; the detail pane shows the frame at once.
       const frames = s.screens.frames;
@@ -128,6 +135,12 @@ export function follow(s: NavState, t: NavTarget): NavState {
     }
     case 'toggle': {
       const v = activeView(s);
+      if (v.kind === 'diagnostics') {
+        const expanded = v.expanded.includes(t.key)
+          ? v.expanded.filter((k) => k !== t.key)
+          : [...v.expanded, t.key];
+        return withActive(s, { ...v, expanded });
+      }
       if (v.kind !== 'call') return s;
       const expanded = v.expanded.includes(t.key)
         ? v.expanded.filter((k) => k !== t.key)

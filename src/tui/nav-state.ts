@@ -33,7 +33,10 @@ export type View =
   | (ViewBase & { kind: 'connections'; sort: SortSpec<ConnectionColumn> })
   /** Panes: 0 the frame list, 1 the decoded fields of the selected frame, 2 its bytes. */
   | (ViewBase & { kind: 'frames' })
-  | (ViewBase & { kind: 'diagnostics' })
+  /** Groups of diagnostics by code; `expanded` holds the codes whose instances are listed. */
+  | (ViewBase & { kind: 'diagnostics'; expanded: string[] })
+  /** One diagnostic in full: explanation, fix, evidence, links (an index into store.diagnostics). */
+  | (ViewBase & { kind: 'diagnostic'; diagnostic: number })
   /** One document; `expanded` holds the keys of opened message trees, `hex` shows raw bytes. */
   | (ViewBase & { kind: 'call'; call: number; expanded: string[]; hex: boolean })
   /** Panes: 0 flow graph, 1 settings / pings / GOAWAY / RST_STREAM, 2 flow-control windows. */
@@ -82,7 +85,7 @@ export function initialNav(): NavState {
       calls: { kind: 'calls', ...base(), sort: { column: 'time', descending: false } },
       connections: { kind: 'connections', ...base(), sort: { column: 'id', descending: false } },
       frames: { kind: 'frames', ...base(3) },
-      diagnostics: { kind: 'diagnostics', ...base() },
+      diagnostics: { kind: 'diagnostics', ...base(), expanded: [] },
     },
     stack: [],
     prompt: null,
@@ -143,6 +146,9 @@ export type NavTarget =
   | { kind: 'call'; call: number }
   | { kind: 'connection'; connection: number; row?: number }
   | { kind: 'frame'; frame: number }
+  | { kind: 'diagnostic'; diagnostic: number }
+  /** The Diagnostics screen with the group of `code` expanded and the cursor on `row`. */
+  | { kind: 'group'; code: string; row: number }
   | { kind: 'hpack'; frame: number }
   | { kind: 'pane'; pane: number }
   | { kind: 'toggle'; key: string };

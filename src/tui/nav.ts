@@ -64,7 +64,7 @@ function promptKey(s: NavState, t: KeyToken): NavState {
   }
 }
 
-const DOCUMENTS = new Set<View['kind']>(['call', 'connection', 'help', 'hpack', 'error']);
+const DOCUMENTS = new Set<View['kind']>(['call', 'connection', 'diagnostic', 'help', 'hpack', 'error']);
 
 function applyFilter(s: NavState, text: string): NavState {
   const v = activeView(s);
