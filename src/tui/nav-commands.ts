@@ -113,6 +113,20 @@ export function follow(s: NavState, t: NavTarget): NavState {
       return push(s, { kind: 'hpack', ...base(), frame: t.frame });
     case 'diagnostic':
       return push(s, { kind: 'diagnostic', ...base(), diagnostic: t.diagnostic });
+    case 'filter': {
+      const screen = {
+        ...s.screens[t.top],
+        filter: t.filter,
+        lists: s.screens[t.top].lists.map(() => listState()),
+      };
+      return {
+        ...s,
+        top: t.top,
+        stack: [],
+        screens: { ...s.screens, [t.top]: screen },
+        message: `filter: ${t.filter} (Esc clears)`,
+      };
+    }
     case 'group': {
       const lists = [{ cursor: t.row, top: Math.max(0, t.row - 3) }];
       const diagnostics = { ...s.screens.diagnostics, filter: '', expanded: [t.code], lists };

@@ -149,6 +149,8 @@ export type NavTarget =
   | { kind: 'diagnostic'; diagnostic: number }
   /** The Diagnostics screen with the group of `code` expanded and the cursor on `row`. */
   | { kind: 'group'; code: string; row: number }
+  /** A top-level list with this filter applied (the failed calls of a method, a value as a filter). */
+  | { kind: 'filter'; top: TopId; filter: string }
   | { kind: 'hpack'; frame: number }
   | { kind: 'pane'; pane: number }
   | { kind: 'toggle'; key: string };
