@@ -15,6 +15,7 @@ import { Rows } from './Rows.js';
 import { connectionContext, type ScreenProps } from './screen-props.js';
 import { TitleBar } from './TitleBar.js';
 import { useFilter } from './use-filter.js';
+import { quoted } from './filter-match.js';
 import { usePublishCtx } from './view-ctx.js';
 import { windowOf } from './window.js';
 
@@ -66,6 +67,25 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
     connectionOf: (i) => {
       const r = rows[i]!;
       return r.kind === 'call' ? store.callConnection(r.index) : requests[r.index]!.ordinal;
+    },
+    valueFilter: (i) => {
+      const r = rows[i]!;
+      if (r.kind !== 'call') return null;
+      const method = store.callRow(r.index, false).method;
+      return method ? `grpc.method == ${quoted(method)}` : null;
+    },
+    streamOf: (i) => {
+      const r = rows[i]!;
+      if (r.kind === 'call') {
+        const c = store.callRow(r.index, false);
+        return { connection: c.connection, stream: c.stream };
+      }
+      return { connection: requests[r.index]!.connection, stream: requests[r.index]!.stream };
+    },
+    pcapOf: (i) => {
+      const r = rows[i]!;
+      const id = r.kind === 'call' ? store.callRow(r.index, false).connection : requests[r.index]!.connection;
+      return { connection: id, what: `connection ${id} (the call's)` };
     },
   });
   const start = captureStart(store);

@@ -10,6 +10,7 @@ import { Rows } from './Rows.js';
 import type { ScreenProps } from './screen-props.js';
 import { TitleBar } from './TitleBar.js';
 import { useFilter } from './use-filter.js';
+import { quoted } from './filter-match.js';
 import { usePublishCtx } from './view-ctx.js';
 import { windowOf } from './window.js';
 
@@ -29,7 +30,9 @@ export function ConnectionsScreen({ store, version, view, width, height }: Scree
     count: rows.length,
     page,
     open: (r) => ({ kind: 'connection', connection: rows[r]!.ordinal }),
-    isError: (r) => rows[r]!.errors > 0,
+    isError: (r) => rows[r]!.errors > 0 || rows[r]!.diagnostics.error > 0,
+    valueFilter: (r) => (rows[r]!.server ? `conn.server == ${quoted(rows[r]!.server!)}` : null),
+    pcapOf: (r) => ({ connection: rows[r]!.id, what: `connection ${rows[r]!.id}` }),
   });
   const lines: Line[] = [];
   for (let i = win.top; i < win.end; i++) {

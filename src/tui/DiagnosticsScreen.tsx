@@ -10,6 +10,7 @@ import { Rows } from './Rows.js';
 import { connectionContext, type ScreenProps } from './screen-props.js';
 import { TitleBar } from './TitleBar.js';
 import { useFilter } from './use-filter.js';
+import { quoted } from './filter-match.js';
 import { usePublishCtx } from './view-ctx.js';
 import { windowOf } from './window.js';
 
@@ -56,6 +57,7 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
           ? { kind: 'diagnostic', diagnostic: groupOf(r).rows[0]! }
           : { kind: 'toggle', key: groupOf(r).code },
     isError: (r) => (rows[r]! < 0 ? groupOf(r).severity : diags[rows[r]!]!.severity) === 'error',
+    valueFilter: (r) => `diag.code == ${quoted(rows[r]! < 0 ? groupOf(r).code : diags[rows[r]!]!.code)}`,
     connectionOf: (r) => {
       const c = rows[r]! >= 0 ? diags[rows[r]!]!.connection : undefined;
       return c !== undefined ? (store.connectionById(c)?.ordinal ?? null) : null;

@@ -17,12 +17,15 @@ const HINTS: Record<View['kind'], string> = {
   error: 'Esc browse what was decoded · q quit',
 };
 
+/** Screens that are one document: `/` searches them (matching lines highlighted, n/N jump). */
+const DOCUMENT_KINDS = new Set<View['kind']>(['call', 'connection', 'diagnostic', 'help', 'hpack', 'error']);
+
 /** The last line: the filter prompt while typing, else the last message, else key hints. */
 export function Footer({ nav, view, width }: { nav: NavState; view: View; width: number }) {
   let line: Line;
   if (nav.prompt)
     line = [
-      seg('/', 'accent', true),
+      seg(DOCUMENT_KINDS.has(view.kind) ? 'search /' : 'filter /', 'accent', true),
       seg(safe(nav.prompt.text)),
       { text: ' ', inverse: true },
       seg('  Enter apply · Esc cancel · Ctrl-U clear', 'dim'),

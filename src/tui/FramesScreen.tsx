@@ -83,6 +83,15 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
           isError: (r) => frameIsError(store, index.frameAt(r)),
           connectionOf: (r) => store.frames.conn.get(index.frameAt(r)),
           hpackOf: (r) => (store.frames.headers(index.frameAt(r)) ? index.frameAt(r) : null),
+          valueFilter: (r) => `http2.type == ${store.frames.typeName(index.frameAt(r))}`,
+          streamOf: (r) => {
+            const f = store.frames.record(index.frameAt(r));
+            return { connection: f.connection, stream: f.stream };
+          },
+          pcapOf: (r) => {
+            const id = store.frames.record(index.frameAt(r)).connection;
+            return { connection: id, what: `connection ${id} (the frame's)` };
+          },
         }
       : { count: pane.length, page: paneHeight, hpackOf: () => (rec?.headers ? selected : null) },
   );
@@ -118,6 +127,7 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
           width={width}
           height={listHeight}
           selected={view.pane === 0 ? listWin.cursor - listWin.top : -1}
+          marked={view.pane === 0 ? -1 : listWin.cursor - listWin.top}
         />
       )}
       <LineView

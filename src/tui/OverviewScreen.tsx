@@ -23,6 +23,7 @@ import type { Role } from './theme.js';
 import { headerLine, layoutColumns } from './columns.js';
 import { CONNECTION_TABLE, connectionLine } from './connection-rows.js';
 import { groupLine } from './diagnostic-rows.js';
+import { quoted } from './filter-match.js';
 import { bytes, count, duration, safe } from './format.js';
 import { seg, type Line } from './lines.js';
 import { LineView } from './LineView.js';
@@ -123,8 +124,7 @@ type Block = 'diagnoses' | 'methods' | 'connections';
 
 /** The filter that lists a method's failed calls on Calls (the definition of failed: storeCallFailed). */
 export function failedCallsFilter(method: string): string {
-  const quoted = JSON.stringify(method);
-  return `grpc.method == ${quoted} && grpc.outcome != "ok" && grpc.outcome != "status-unknown"`;
+  return `grpc.method == ${quoted(method)} && grpc.outcome != "ok" && grpc.outcome != "status-unknown"`;
 }
 
 export function OverviewScreen({ store, version, view, width, height }: ScreenProps<'overview'>) {
@@ -181,6 +181,11 @@ export function OverviewScreen({ store, version, view, width, height }: ScreenPr
       }
     },
     connectionOf: (r) => (blockOf(r) === 'connections' ? r - skip : null),
+    pcapOf: (r) => {
+      if (blockOf(r) !== 'connections') return null;
+      const id = conns[r - skip]!.id;
+      return { connection: id, what: `connection ${id}` };
+    },
   });
   const cols = layoutColumns(CONNECTION_TABLE, width);
   const rows: Line[] = [];

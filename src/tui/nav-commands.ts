@@ -92,10 +92,8 @@ export function streamCommand(s: NavState, v: View, streams: number[], dir: 1 | 
   const at = v.stream === null ? (dir === 1 ? -1 : streams.length) : streams.indexOf(v.stream);
   const next = at + dir;
   const stream = next < 0 || next >= streams.length ? null : streams[next]!;
-  return {
-    ...withActive(s, { ...v, stream }),
-    message: stream === null ? 'connection window' : `stream ${stream}`,
-  };
+  // The chart pane's own hint line says which stream is charted: the key hints stay.
+  return withActive(s, { ...v, stream });
 }
 
 // --- Following references -------------------------------------------------------------------------------

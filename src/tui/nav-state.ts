@@ -53,6 +53,13 @@ export interface Prompt {
   text: string;
 }
 
+/**
+ * What a key asks of the world outside the UI, queued in the state (the reducer stays pure) and carried
+ * out by the App's owner (src/tui/run.tsx): text printed on exit, packets written to a pcap file.
+ */
+export type Effect =
+  { kind: 'print'; text: string; what: string } | { kind: 'write-pcap'; connection: string; what: string };
+
 export interface NavState {
   top: TopId;
   /** The top-level screens keep their state while another is shown. */
@@ -66,6 +73,8 @@ export interface NavState {
   errorShown: boolean;
   /** Lists at their last row follow new rows (F toggles; on by default). */
   follow: boolean;
+  /** Effects asked for so far, in order (append-only: the App carries out the ones it has not yet). */
+  effects: Effect[];
   quit: boolean;
 }
 
@@ -92,6 +101,7 @@ export function initialNav(): NavState {
     follow: true,
     message: null,
     errorShown: false,
+    effects: [],
     quit: false,
   };
 }
@@ -170,4 +180,12 @@ export interface ViewCtx {
   streams?: number[];
   /** Section title rows of a one-pane document: Tab and Shift-Tab jump between them. */
   sections?: number[];
+  /** `f`: the row's value as a display filter for this screen ("grpc.method == ..."). */
+  valueFilter?(row: number): string | null;
+  /** `T`: the HTTP/2 stream of the row, to follow in Frames (both directions, in order). */
+  streamOf?(row: number): { connection: string; stream: number } | null;
+  /** `w`: the connection whose packets the row's selection writes to a pcap file. */
+  pcapOf?(row: number): { connection: string; what: string } | null;
+  /** `y`: text to print when the UI quits (a command to copy whole: never wrapped on screen). */
+  copyText?(): { text: string; what: string } | null;
 }

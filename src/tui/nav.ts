@@ -28,7 +28,9 @@ export type NavAction =
   | { type: 'key'; token: KeyToken; ctx: ViewCtx }
   | { type: 'goto'; target: NavTarget }
   /** The input could not be read: show the error screen once. */
-  | { type: 'input-error' };
+  | { type: 'input-error' }
+  /** A line for the status bar (the outcome of an effect). */
+  | { type: 'message'; text: string };
 
 export function navReducer(s: NavState, a: NavAction): NavState {
   switch (a.type) {
@@ -36,6 +38,8 @@ export function navReducer(s: NavState, a: NavAction): NavState {
       return s.prompt ? promptKey(s, a.token) : commandKey({ ...s, message: null }, a.token, a.ctx);
     case 'goto':
       return follow(s, a.target);
+    case 'message':
+      return { ...s, message: a.text };
     case 'input-error':
       if (s.errorShown) return s;
       return { ...s, errorShown: true, stack: [...s.stack, { kind: 'error', ...base() }] };
@@ -102,6 +106,10 @@ type Command =
   | 'prevStream'
   | 'nextStream'
   | 'follow'
+  | 'valueFilter'
+  | 'followStream'
+  | 'writePcap'
+  | 'copy'
   | TopId;
 
 const NAMED_COMMANDS: Record<string, Command> = {
@@ -141,6 +149,10 @@ const CHAR_COMMANDS: Record<string, Command> = {
   '[': 'prevStream',
   ']': 'nextStream',
   F: 'follow',
+  f: 'valueFilter',
+  T: 'followStream',
+  w: 'writePcap',
+  y: 'copy',
   '1': 'overview',
   '2': 'calls',
   '3': 'connections',
@@ -234,6 +246,35 @@ function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
         kind: 'connection',
         connection,
       }));
+    case 'valueFilter': {
+      const filter = ctx.count > 0 ? ctx.valueFilter?.(cursor) : null;
+      if (!filter) return { ...s, message: 'no value to filter on here' };
+      // Lists only publish valueFilter: the filter narrows the list the value was picked from.
+      return follow(s, { kind: 'filter', top: s.top, filter });
+    }
+    case 'followStream': {
+      const st = ctx.count > 0 ? ctx.streamOf?.(cursor) : null;
+      if (!st) return { ...s, message: 'no stream here' };
+      const filter = `conn.id == "${st.connection}" && http2.stream == ${st.stream}`;
+      return follow(s, { kind: 'filter', top: 'frames', filter });
+    }
+    case 'writePcap': {
+      const p = ctx.count > 0 ? ctx.pcapOf?.(cursor) : null;
+      if (!p) return { ...s, message: 'nothing to write here (w: a connection or a call)' };
+      return {
+        ...s,
+        effects: [...s.effects, { kind: 'write-pcap', connection: p.connection, what: p.what }],
+      };
+    }
+    case 'copy': {
+      const c = ctx.copyText?.() ?? null;
+      if (!c) return { ...s, message: 'nothing to copy here' };
+      return {
+        ...s,
+        effects: [...s.effects, { kind: 'print', text: c.text, what: c.what }],
+        message: `${c.what}: printed when you quit (q)`,
+      };
+    }
     case 'prevStream':
     case 'nextStream':
       return streamCommand(s, v, ctx.streams ?? [], cmd === 'nextStream' ? 1 : -1);

@@ -14,7 +14,13 @@ function ctxKey(s: NavState): string {
   const v = activeView(s);
   const sort = 'sort' in v ? `${v.sort.column}${v.sort.descending}` : '';
   const extra =
-    v.kind === 'call' ? `${v.expanded.length}${v.hex}` : v.kind === 'connection' ? `${v.stream}` : '';
+    v.kind === 'call'
+      ? `${v.expanded.join(',')}${v.hex}`
+      : v.kind === 'connection'
+        ? `${v.stream}`
+        : v.kind === 'diagnostics'
+          ? v.expanded.join(',')
+          : '';
   return `${s.top}|${s.stack.length}|${v.kind}|${v.pane}|${v.filter}|${sort}|${extra}|${s.prompt !== null}`;
 }
 
