@@ -3,7 +3,7 @@
  * these keys. The cursor row starts with ">" (LineView's gutter), so it shows without colours.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { selectDiagnosticRows } from '../../src/model/store-selectors.js';
+import { selectDiagnosticGroups } from '../../src/model/store-selectors.js';
 import { KEY, renderApp, type Rendered } from './render.js';
 import { loadStore } from './load-store.js';
 
@@ -24,40 +24,64 @@ function cursorLine(frame: string): string {
 }
 
 describe('Overview', () => {
-  it('grpc-js-deadline: the capture, diagnostics by severity, the most severe first, connections', async () => {
+  it('grpc-js-deadline: what failed first: diagnoses by code, failing methods with statuses, then connections', async () => {
     const store = await loadStore('grpc-js-deadline.pcap');
     app = await renderApp(store);
     const f = app.frame();
     const c = store.severityCounts;
-    const first = store.diagnostics[selectDiagnosticRows(store, null)[0]!]!;
     expect(f).toContain('Capture      samples/grpc-js-deadline.pcap  pcap · 32 packets · 3.0 KB · 1.34s');
     expect(f).toContain(
       `Diagnostics  ${c.error} errors · ${c.warning} warnings · ${c.info} info    Calls 3 · 2 failed`,
     );
-    expect(f).toContain('Most severe diagnostics');
-    expect(cursorLine(f)).toContain(
-      `>${first.severity.toUpperCase().padEnd(8)}${first.code} c1 s${first.stream}`,
+    expect(f).toContain('Diagnoses  Enter opens · 5 for all');
+    expect(cursorLine(f)).toMatch(
+      /^> +WARNING +×1 analysis\.deadline\.exceeded +Call ran out of its deadline/,
     );
+    expect(f).toMatch(/^ +INFO +×1 analysis\.cancel\.client +Call cancelled by the client/m);
+    expect(f).toContain('Failing methods  Enter lists the failed calls');
+    expect(f).toMatch(/^ \/scope\.v1\.Lab\/Echo +1\/2 failed +DEADLINE_EXCEEDED 1$/m);
+    expect(f).toMatch(/^ \/scope\.v1\.Lab\/Watch +1\/1 failed +CANCELLED 1$/m);
     expect(f).toMatch(/ c1 +127\.0\.0\.1:42358 +→ 127\.0\.0\.1:50105 +h2c +3 +\d+ /);
     expect(f.split('\n')[0]).toMatch(/^h2scope {2}1 Overview {2}2 Calls .* loaded · 32 pkts$/);
   });
 
-  it('Enter on a diagnostic about stream 1 opens the call on stream 1; Esc comes back', async () => {
+  it('Enter on a diagnosis opens it in full; Enter there opens its call; Esc twice comes back', async () => {
     const store = await loadStore('grpc-js-deadline.pcap');
-    app = await renderApp(store);
-    const top = [...selectDiagnosticRows(store, null)].slice(0, 5).map((i) => store.diagnostics[i]!);
-    const row = top.findIndex((d) => d.stream === 1);
-    expect(row).toBeGreaterThanOrEqual(0);
-    const call = await app.keys(...Array<string>(row).fill('j'), KEY.enter);
+    app = await renderApp(store, { rows: 50 });
+    const d = await app.keys(KEY.enter);
+    expect(d).toContain('Diagnostic  analysis.deadline.exceeded');
+    expect(d).toContain('WARNING Call ran out of its deadline  analysis.deadline.exceeded');
+    expect(d).toMatch(/connection c1 · stream 1 · at \d+\.\d{6} s \(\d\d:\d\d:\d\d\.\d{6} UTC\)/);
+    expect(d).toContain('What happened');
+    expect(d).toContain('Evidence');
+    expect(d).toMatch(/ {3}call {6}c1 stream 1 \/scope\.v1\.Lab\/Echo {2}4 DEADLINE_EXCEEDED/);
+    const call = await app.keys(KEY.enter);
     expect(call).toContain('Call c1 stream 1  /scope.v1.Lab/Echo');
     expect(call).toContain('status 4 DEADLINE_EXCEEDED  outcome deadline-exceeded');
     expect(call).toContain('reset by the client with RST_STREAM CANCEL');
-    expect(await app.keys(KEY.esc)).toContain('Most severe diagnostics');
+    expect(await app.keys(KEY.esc)).toContain('Diagnostic  analysis.deadline.exceeded');
+    expect(await app.keys(KEY.esc)).toContain('Diagnoses');
+  });
+
+  it('Enter on a failing method lists its failed calls on Calls, filtered', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    expect(a.frame()).toMatch(
+      /^>\/scope\.v1\.Lab\/Echo +2\/5 failed +FAILED_PRECONDITION 1 · RESOURCE_EXHAUSTED 1/m,
+    );
+    const f = await a.keys(KEY.enter);
+    expect(f).toContain('Calls  2 of 5 calls · 2 failed  filter: grpc.method == "/scope.v1.Lab/Echo"');
+    expect(cursorLine(f)).toMatch(/ 7 \/scope\.v1\.Lab\/Echo +9 FAILED_PRECONDITION/);
+  });
+
+  it('plain HTTP/2: requests by :status, not "Calls 0"', async () => {
+    const a = await open('h2-curl-prior-knowledge.pcap');
+    expect(a.frame()).toContain('Requests 1 · :status 200 ×1');
+    expect(a.frame()).not.toContain('Calls 0');
   });
 
   it('Enter on a connection opens its flow graph', async () => {
     const a = await open('grpc-js-unary.pcap', { rows: 50 });
-    const f = await a.keys(KEY.enter);
+    const f = await a.keys('j', KEY.enter);
     expect(f).toContain('Connection c1  127.0.0.1:49616 → 127.0.0.1:50101');
     expect(f).toMatch(/0\.059917 │◀─+ SETTINGS s=0 0 \(empty\) ─│/);
     expect(f).toMatch(/0\.097667 │─ GOAWAY s=0 8 NO_ERROR last_stream=0 ─+▶│/);
@@ -105,7 +129,7 @@ describe('Calls', () => {
   it('the filter prompt shows what is typed', async () => {
     const a = await open('grpc-js-unary.pcap');
     const f = await a.keys('2', '/', 'Echo');
-    expect(f.split('\n').at(-1)).toMatch(/^\/Echo +Enter apply · Esc cancel/);
+    expect(f.split('\n').at(-1)).toMatch(/^filter \/Echo +Enter apply · Esc cancel/);
   });
 });
 
@@ -274,22 +298,45 @@ describe('Frames', () => {
 });
 
 describe('Diagnostics', () => {
-  it('most severe first with evidence; Enter goes where it points', async () => {
+  it('grouped by code, most severe first; Enter opens one in full, its links lead to the frame', async () => {
     const store = await loadStore('grpc-too-many-pings.pcap');
-    const a = (app = await renderApp(store, { rows: 30 }));
+    const a = (app = await renderApp(store, { rows: 40 }));
     const f = await a.keys('5');
     const c = store.severityCounts;
     const n = store.diagnostics.length;
     expect(f).toContain(
-      `Diagnostics  ${n} of ${n} · ${c.error} errors · ${c.warning} warnings · ${c.info} info`,
+      `Diagnostics  ${n} of ${n} in 2 codes · ${c.error} errors · ${c.warning} warnings · ${c.info} info`,
     );
-    expect(cursorLine(f)).toMatch(/^>ERROR +analysis\.goaway\.too-many-pings c1 /);
-    expect(f).toMatch(/evidence \{"from":"server","peer":"client","debug":"too_many_pings"/);
-    const frames = await a.keys(KEY.enter);
+    expect(cursorLine(f)).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/);
+    const d = await a.keys(KEY.enter);
+    expect(d).toContain('Diagnostic  analysis.goaway.too-many-pings');
+    expect(d).toMatch(/^ +debug +too_many_pings *$/m);
+    expect(d).toMatch(/frame {5}#22 in Frames {2}GOAWAY s=0 \d+ ENHANCE_YOUR_CALM/);
+    // Tab to the links, then the second link (the frame)
+    const frames = await a.keys(KEY.tab, 'j', KEY.enter);
     expect(frames).toContain('Frames  24 of 24 frames');
-    // the details pane is focused on the frame the diagnostic points at
+    // the details pane is focused on the frame; the list keeps a mark on its row
     expect(cursorLine(frames)).toMatch(/^>Frame 22 {2}c1 #21 · packet 25 · 22:50:56\.656289 *$/);
+    expect(frames).toMatch(/^▸ +22 .*GOAWAY/m);
     expect(frames).toContain('errorCode          ENHANCE_YOUR_CALM (0xb)');
+  });
+
+  it('a group of many expands in place; f filters by its code', async () => {
+    const store = await loadStore('late-start-grpc-js.pcap');
+    const a = (app = await renderApp(store, { rows: 50 }));
+    const list = await a.keys('5');
+    const groups = selectDiagnosticGroups(store, null);
+    const big = groups.findIndex((g) => g.code === 'grpc.guessed-call');
+    const g = groups[big]!;
+    expect(g.rows.length).toBe(21);
+    expect(list).toMatch(/▸ INFO +×21 grpc\.guessed-call /);
+    const open = await a.keys(...Array<string>(big).fill('j'), KEY.enter);
+    expect(cursorLine(open)).toMatch(/^>▾ INFO +×21 grpc\.guessed-call /);
+    expect(open.split('\n').filter((l) => /^ {5}c1 s\d+ /.test(l)).length).toBe(21);
+    const one = await a.keys('j', KEY.enter);
+    expect(one).toContain('Diagnostic  1 of 21 grpc.guessed-call');
+    const filtered = await a.keys(KEY.esc, 'f');
+    expect(filtered).toContain(`filter: diag.code == "${g.code}"`);
   });
 });
 
