@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import { useEffect, useMemo, useRef } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { selectInputError } from '../model/store-selectors.js';
+import { TimeFormatContext } from './clock.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { activeView, type Effect } from './nav-state.js';
@@ -59,11 +60,13 @@ export function App({ store, onQuit, colors = false, size, onEffect }: AppProps)
   return (
     <ThemeContext.Provider value={theme}>
       <ViewCtxContext.Provider value={slot}>
-        <Box flexDirection="column" width={width} height={height}>
-          <Header nav={nav} store={store} version={version} width={width} />
-          <Screen store={store} version={version} view={view} width={width} height={height - 2} />
-          <Footer nav={nav} view={view} width={width} />
-        </Box>
+        <TimeFormatContext.Provider value={nav.timeFormat}>
+          <Box flexDirection="column" width={width} height={height}>
+            <Header nav={nav} store={store} version={version} width={width} />
+            <Screen store={store} version={version} view={view} width={width} height={height - 2} />
+            <Footer nav={nav} view={view} width={width} />
+          </Box>
+        </TimeFormatContext.Provider>
       </ViewCtxContext.Provider>
     </ThemeContext.Provider>
   );

@@ -3,7 +3,8 @@ import { useMemo } from 'react';
 import { mergeCallRows, selectHttpRequests, type CallRowRef } from '../model/store-requests.js';
 import { CallRowIndex, storeCallFailed } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
-import { CALL_TABLE, callLine, captureStart, requestLine, requestText } from './call-rows.js';
+import { CALL_TABLE, callLine, requestLine, requestText, withClock } from './call-rows.js';
+import { useClock } from './clock.js';
 import { headerLine, layoutColumns } from './columns.js';
 import type { RowFilter } from './filter-match.js';
 import { count } from './format.js';
@@ -54,7 +55,8 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
   const filter = useFilter(view.filter);
   const { rows, requests } = useCallRows(store, view.sort, filter);
   const page = Math.max(1, height - 2);
-  const cols = layoutColumns(CALL_TABLE, width);
+  const clock = useClock(store);
+  const cols = layoutColumns(withClock(CALL_TABLE, clock), width);
   const win = windowOf(view.lists[0], rows.length, page);
   const calls = store.callCount;
   const failedOf = (r: CallRowRef): boolean =>
@@ -88,14 +90,16 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
       return { connection: id, what: `connection ${id} (the call's)` };
     },
   });
-  const start = captureStart(store);
+  const startOf = (r: CallRowRef): number =>
+    r.kind === 'call' ? store.callStart(r.index) : requests[r.index]!.start;
   const lines: Line[] = [];
   for (let i = win.top; i < win.end; i++) {
     const r = rows[i]!;
+    const prev = i > 0 ? startOf(rows[i - 1]!) : null;
     lines.push(
       r.kind === 'call'
-        ? callLine(store.callRow(r.index, false), cols, start)
-        : requestLine(requests[r.index]!, cols, start),
+        ? callLine(store.callRow(r.index, false), cols, clock, prev)
+        : requestLine(requests[r.index]!, cols, clock, prev),
     );
   }
   const failed = useMemo(() => {

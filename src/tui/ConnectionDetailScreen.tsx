@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import { currentRecord, type CaptureStore, type ConnectionEntry } from '../model/store.js';
+import { useClock } from './clock.js';
 import { connectionSummary } from './connection-summary.js';
 import { DocumentView } from './DocumentView.js';
 import { flowHeader, flowRows } from './flow-graph.js';
@@ -21,6 +22,7 @@ const PANES = ['Flow graph', 'Settings, pings, GOAWAY, RST_STREAM', 'Flow-contro
 export function ConnectionDetailScreen({ store, version, view, width, height }: ScreenProps<'connection'>) {
   const filter = useFilter(view.filter);
   const entry = store.connectionByOrdinal(view.connection);
+  const clock = useClock(store);
   const summary = useMemo(
     () => (entry ? connectionSummary(store, entry, width) : []),
     [store, version, entry, width],
@@ -41,10 +43,10 @@ export function ConnectionDetailScreen({ store, version, view, width, height }: 
       if (count === 0) return <NoFrames store={store} entry={entry} width={width} height={body} />;
       return (
         <>
-          <LineView line={flowHeader(entry, width)} width={width} />
+          <LineView line={flowHeader(entry, width, clock)} width={width} />
           <DocumentView
             store={store}
-            doc={{ count, lineAt: (r) => flowRows(store, entry, r, r + 1, width - 1)[0]! }}
+            doc={{ count, lineAt: (r) => flowRows(store, entry, r, r + 1, width - 1, clock)[0]! }}
             list={view.lists[0]}
             filter={filter}
             width={width}

@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import { useMemo } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { selectDiagnosticGroups, type DiagnosticGroup } from '../model/store-selectors.js';
+import { useClock } from './clock.js';
 import { groupLine, instanceLine } from './diagnostic-rows.js';
 import { count, safe } from './format.js';
 import { seg, wrapWords, type Line } from './lines.js';
@@ -42,6 +43,7 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
     [store, version, filter],
   );
   const rows = useMemo(() => groupRows(groups, view.expanded), [groups, view.expanded]);
+  const clock = useClock(store);
   const previewHeight = Math.min(6, Math.max(2, Math.floor(height / 4)));
   const page = Math.max(1, height - 1 - previewHeight);
   const win = windowOf(view.lists[0], rows.length, page);
@@ -69,7 +71,10 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
     if (r < 0) {
       const g = groupOf(i);
       lines.push(groupLine(g, view.expanded.includes(g.code)));
-    } else lines.push(instanceLine(diags[r]!, store));
+    } else {
+      const above = i > 0 && rows[i - 1]! >= 0 ? diags[rows[i - 1]!]!.time : undefined;
+      lines.push(instanceLine(diags[r]!, clock, above ?? null));
+    }
   }
   const c = store.severityCounts;
   const shown = groups.reduce((n, g) => n + g.rows.length, 0);

@@ -2,10 +2,11 @@ import { Box } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { FrameFilterIndex, frameIsError } from '../model/store-selectors.js';
-import { captureStart } from './call-rows.js';
+import { withClock } from './call-rows.js';
+import { useClock, type Clock } from './clock.js';
 import { methodText } from './call-style.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
-import { count, percent, relativeTime } from './format.js';
+import { count, percent } from './format.js';
 import { flagsShort, frameDetailLines, frameHexLines, frameRole, frameSummary } from './frame-lines.js';
 import type { RowFilter } from './filter-match.js';
 import { seg, type Line } from './lines.js';
@@ -95,10 +96,13 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
         }
       : { count: pane.length, page: paneHeight, hpackOf: () => (rec?.headers ? selected : null) },
   );
-  const cols = layoutColumns(COLUMNS, width);
-  const start = captureStart(store);
+  const clock = useClock(store);
+  const cols = layoutColumns(withClock(COLUMNS, clock), width);
   const lines: Line[] = [];
-  for (let i = listWin.top; i < listWin.end; i++) lines.push(frameLine(store, index.frameAt(i), cols, start));
+  for (let i = listWin.top; i < listWin.end; i++) {
+    const prev = i > 0 ? store.frames.time.get(index.frameAt(i - 1)) : null;
+    lines.push(frameLine(store, index.frameAt(i), cols, clock, prev));
+  }
   const scanning =
     index.tested < store.frames.count ? ` · filtering ${percent(index.tested, store.frames.count)}…` : '';
   const info = `${count(rowsCount)} of ${count(store.frames.count)} frames${scanning}`;
@@ -156,14 +160,20 @@ function paneLines(store: CaptureStore, frame: number, hex: boolean): Line[] {
   return frameDetailLines(rec, frame + 1, callText);
 }
 
-function frameLine(store: CaptureStore, n: number, cols: Column<Col>[], start: number | null): Line {
+function frameLine(
+  store: CaptureStore,
+  n: number,
+  cols: Column<Col>[],
+  clock: Clock,
+  prev: number | null,
+): Line {
   const f = store.frames.record(n);
   const role = frameRole(f);
   return rowLine(
     cols,
     {
       no: String(n + 1),
-      time: relativeTime(f.time, start),
+      time: clock.text(f.time, prev),
       conn: f.connection,
       dir: f.from === 'client' ? 'C→S' : 'S→C',
       type: f.type,

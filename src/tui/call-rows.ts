@@ -5,7 +5,8 @@ import type { CallColumn } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
 import { methodText, outcomeRole, statusRole, statusText } from './call-style.js';
 import { rowLine, type Column } from './columns.js';
-import { bytes, duration, relativeTime, safe } from './format.js';
+import type { Clock } from './clock.js';
+import { bytes, duration, safe } from './format.js';
 import type { Line } from './lines.js';
 import { truncateStart } from './text-width.js';
 import type { Role } from './theme.js';
@@ -23,6 +24,11 @@ export const CALL_TABLE: Column<CallColumn>[] = [
   { id: 'bytes', title: 'bytes', width: 8, align: 'right', drop: 6 },
 ];
 
+/** The table with its time column as wide and titled as the clock's format needs. */
+export function withClock<Id extends string>(cols: Column<Id>[], clock: Clock): Column<Id>[] {
+  return cols.map((c) => (c.id === 'time' ? { ...c, width: clock.width, title: clock.title } : c));
+}
+
 export function captureStart(store: CaptureStore): number | null {
   return store.captureRecord?.start ?? (store.frames.count > 0 ? store.frames.time.get(0) : null);
 }
@@ -31,11 +37,11 @@ function methodWidth(cols: Column<CallColumn>[]): number {
   return cols.find((col) => col.id === 'method')?.width ?? 20;
 }
 
-export function callLine(c: CallRow, cols: Column<CallColumn>[], start: number | null): Line {
+export function callLine(c: CallRow, cols: Column<CallColumn>[], clock: Clock, prev: number | null): Line {
   return rowLine(
     cols,
     {
-      time: relativeTime(c.start, start),
+      time: clock.text(c.start, prev),
       connection: c.connection,
       stream: String(c.stream),
       method: truncateStart(safe(methodText(c)), methodWidth(cols)),
@@ -57,11 +63,16 @@ export function httpStatusRole(status: number | null): Role {
   return 'ok';
 }
 
-export function requestLine(r: HttpRequestRow, cols: Column<CallColumn>[], start: number | null): Line {
+export function requestLine(
+  r: HttpRequestRow,
+  cols: Column<CallColumn>[],
+  clock: Clock,
+  prev: number | null,
+): Line {
   return rowLine(
     cols,
     {
-      time: relativeTime(r.start, start),
+      time: clock.text(r.start, prev),
       connection: r.connection,
       stream: String(r.stream),
       method: truncateStart(safe(r.request), methodWidth(cols)),

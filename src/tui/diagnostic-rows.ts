@@ -1,9 +1,8 @@
 import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../records/records.js';
-import type { CaptureStore } from '../model/store.js';
 import type { DiagnosticGroup, DiagnosticTarget } from '../model/store-selectors.js';
-import { captureStart } from './call-rows.js';
-import { count, relativeTime, safe } from './format.js';
+import type { Clock } from './clock.js';
+import { count, safe } from './format.js';
 import { seg, type Line } from './lines.js';
 import type { NavTarget } from './nav.js';
 import type { Role } from './theme.js';
@@ -53,13 +52,13 @@ export function groupLine(g: DiagnosticGroup, expanded: boolean): Line {
 }
 
 /** An instance under its expanded group: "    c1 s3  0.012345  The client ..." (time from capture start). */
-export function instanceLine(d: Diagnostic, store: CaptureStore): Line {
+export function instanceLine(d: Diagnostic, clock: Clock, prev: number | null): Line {
   const where = [d.connection, d.stream !== undefined ? `s${d.stream}` : undefined].filter(Boolean).join(' ');
-  const time = d.time !== undefined ? relativeTime(d.time, captureStart(store)) : '';
+  const time = d.time !== undefined ? clock.text(d.time, prev) : '';
   return [
     seg('    '),
     seg(where.padEnd(9) + ' ', 'dim'),
-    seg(time ? time.padStart(10) + '  ' : '', 'dim'),
+    seg(time ? time.padStart(clock.width) + '  ' : '', 'dim'),
     seg(safe(d.message)),
   ];
 }

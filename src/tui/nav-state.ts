@@ -4,6 +4,7 @@
  * nav.ts; this file holds the shapes and the small list arithmetic.
  */
 import type { CallColumn, ConnectionColumn, SortSpec } from '../model/store-selectors.js';
+import type { TimeFormat } from './clock.js';
 
 export const TOP_VIEWS = ['overview', 'calls', 'connections', 'frames', 'diagnostics'] as const;
 export type TopId = (typeof TOP_VIEWS)[number];
@@ -73,6 +74,8 @@ export interface NavState {
   errorShown: boolean;
   /** Lists at their last row follow new rows (F toggles; on by default). */
   follow: boolean;
+  /** How every screen shows times (`t` cycles). */
+  timeFormat: TimeFormat;
   /** Effects asked for so far, in order (append-only: the App carries out the ones it has not yet). */
   effects: Effect[];
   quit: boolean;
@@ -102,6 +105,7 @@ export function initialNav(): NavState {
     message: null,
     errorShown: false,
     effects: [],
+    timeFormat: 'relative',
     quit: false,
   };
 }

@@ -3,6 +3,7 @@
  * its focused list in a ViewCtx (row count, page height, what Enter opens, which rows match or are
  * errors), so the reducer can clamp cursors and follow references without knowing the capture.
  */
+import { TIME_FORMAT_TEXT, TIME_FORMATS } from './clock.js';
 import type { KeyToken } from './keys.js';
 import { follow, hexCommand, seek, sortCommand, streamCommand, toSection } from './nav-commands.js';
 import {
@@ -110,6 +111,7 @@ type Command =
   | 'followStream'
   | 'writePcap'
   | 'copy'
+  | 'timeFormat'
   | TopId;
 
 const NAMED_COMMANDS: Record<string, Command> = {
@@ -153,6 +155,7 @@ const CHAR_COMMANDS: Record<string, Command> = {
   T: 'followStream',
   w: 'writePcap',
   y: 'copy',
+  t: 'timeFormat',
   '1': 'overview',
   '2': 'calls',
   '3': 'connections',
@@ -265,6 +268,10 @@ function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
         ...s,
         effects: [...s.effects, { kind: 'write-pcap', connection: p.connection, what: p.what }],
       };
+    }
+    case 'timeFormat': {
+      const timeFormat = TIME_FORMATS[(TIME_FORMATS.indexOf(s.timeFormat) + 1) % TIME_FORMATS.length]!;
+      return { ...s, timeFormat, message: `times: ${TIME_FORMAT_TEXT[timeFormat]} (t changes)` };
     }
     case 'copy': {
       const c = ctx.copyText?.() ?? null;
