@@ -1,11 +1,11 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import { mergeCallRows, selectHttpRequests, type CallRowRef } from '../model/store-requests.js';
-import { CallRowIndex, storeCallFailed } from '../model/store-selectors.js';
+import { CallRowIndex, storeCallFailed, type CallColumn } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
-import { CALL_TABLE, callLine, requestLine, requestText, withClock } from './call-rows.js';
+import { CALL_TABLE, callCells, methodFitted, requestCells, requestText, withClock } from './call-rows.js';
 import { useClock } from './clock.js';
-import { headerLine, layoutColumns } from './columns.js';
+import { fitTable, headerLine, rowLine, type Cells } from './columns.js';
 import type { RowFilter } from './filter-match.js';
 import { count } from './format.js';
 import type { Line } from './lines.js';
@@ -56,7 +56,6 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
   const { rows, requests } = useCallRows(store, view.sort, filter);
   const page = Math.max(1, height - 2);
   const clock = useClock(store);
-  const cols = layoutColumns(withClock(CALL_TABLE, clock), width);
   const win = windowOf(view.lists[0], rows.length, page);
   const calls = store.callCount;
   const failedOf = (r: CallRowRef): boolean =>
@@ -92,16 +91,19 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
   });
   const startOf = (r: CallRowRef): number =>
     r.kind === 'call' ? store.callStart(r.index) : requests[r.index]!.start;
-  const lines: Line[] = [];
+  const cells: Cells<CallColumn>[] = [];
   for (let i = win.top; i < win.end; i++) {
     const r = rows[i]!;
     const prev = i > 0 ? startOf(rows[i - 1]!) : null;
-    lines.push(
+    cells.push(
       r.kind === 'call'
-        ? callLine(store.callRow(r.index, false), cols, clock, prev)
-        : requestLine(requests[r.index]!, cols, clock, prev),
+        ? callCells(store.callRow(r.index, false), clock, prev)
+        : requestCells(requests[r.index]!, clock, prev),
     );
   }
+  // Sized to the visible rows; the method (flexible) is cut from its start once its width is known.
+  const { cols } = fitTable(withClock(CALL_TABLE, clock), width, cells);
+  const lines: Line[] = cells.map((c) => rowLine(cols, methodFitted(c, cols).values, c.roles));
   const failed = useMemo(() => {
     let n = requests.filter((r) => r.outcome !== 'ok').length;
     for (let i = 0; i < calls; i++) if (storeCallFailed(store, i)) n++;

@@ -1,10 +1,10 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import { selectConnectionRows } from '../model/store-selectors.js';
-import { headerLine, layoutColumns } from './columns.js';
-import { CONNECTION_TABLE, connectionLine, connectionShown } from './connection-rows.js';
+import { fitTable, headerLine, type Cells } from './columns.js';
+import { CONNECTION_TABLE, connectionCells, connectionShown, type ConnectionCol } from './connection-rows.js';
 import { count } from './format.js';
-import { seg, type Line } from './lines.js';
+import { seg } from './lines.js';
 import { LineView } from './LineView.js';
 import { Rows } from './Rows.js';
 import type { ScreenProps } from './screen-props.js';
@@ -24,7 +24,6 @@ export function ConnectionsScreen({ store, version, view, width, height }: Scree
     [store, version, view.sort, filter],
   );
   const page = Math.max(1, height - 2);
-  const cols = layoutColumns(CONNECTION_TABLE, width);
   const win = windowOf(view.lists[0], rows.length, page);
   usePublishCtx({
     count: rows.length,
@@ -34,11 +33,12 @@ export function ConnectionsScreen({ store, version, view, width, height }: Scree
     valueFilter: (r) => (rows[r]!.server ? `conn.server == ${quoted(rows[r]!.server!)}` : null),
     pcapOf: (r) => ({ connection: rows[r]!.id, what: `connection ${rows[r]!.id}` }),
   });
-  const lines: Line[] = [];
+  const cells: Cells<ConnectionCol>[] = [];
   for (let i = win.top; i < win.end; i++) {
     const s = rows[i]!;
-    lines.push(connectionLine(s, store.connectionByOrdinal(s.ordinal)?.record?.endReason ?? null, cols));
+    cells.push(connectionCells(s, store.connectionByOrdinal(s.ordinal)?.record?.endReason ?? null));
   }
+  const { cols, lines } = fitTable(CONNECTION_TABLE, width, cells);
   const open = rows.filter((r) => r.open).length;
   const info = `${count(rows.length)} of ${count(store.connections.length)} connections${open > 0 ? ` · ${open} open` : ''}`;
   return (

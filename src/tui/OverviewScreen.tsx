@@ -20,8 +20,8 @@ import { statusRole } from './call-style.js';
 import type { NavTarget } from './nav-state.js';
 import { truncateStart, textWidth } from './text-width.js';
 import type { Role } from './theme.js';
-import { headerLine, layoutColumns } from './columns.js';
-import { CONNECTION_TABLE, connectionLine } from './connection-rows.js';
+import { fitTable, headerLine, type Cells } from './columns.js';
+import { CONNECTION_TABLE, connectionCells, type ConnectionCol } from './connection-rows.js';
 import { groupLine } from './diagnostic-rows.js';
 import { quoted } from './filter-match.js';
 import { bytes, count, duration, safe } from './format.js';
@@ -187,12 +187,12 @@ export function OverviewScreen({ store, version, view, width, height }: ScreenPr
       return { connection: id, what: `connection ${id}` };
     },
   });
-  const cols = layoutColumns(CONNECTION_TABLE, width);
-  const rows: Line[] = [];
+  const cells: Cells<ConnectionCol>[] = [];
   for (let i = win.top; i < win.end; i++) {
     const entry = conns[i]!;
-    rows.push(connectionLine(summarizeConnection(store, entry), entry.record?.endReason ?? null, cols));
+    cells.push(connectionCells(summarizeConnection(store, entry), entry.record?.endReason ?? null));
   }
+  const { cols, lines: rows } = fitTable(CONNECTION_TABLE, width, cells);
   const methodWidth = Math.min(
     Math.max(...methods.slice(0, nm).map((m) => textWidth(safe(m.method))), 6),
     Math.floor(width / 2),

@@ -38,7 +38,11 @@ describe('80x24', () => {
       for (const l of lines) expect(textWidth(l)).toBeLessThanOrEqual(80);
     }
     expect(screens[1]).toMatch(/ +▲time method +status +outcome +duration\n/);
-    expect(screens[1]).toContain('4 DEADLINE_EXCEEDED   deadline-excee…  128.2ms');
+    // Columns sized to what they hold: "deadline-exceeded" is whole at 80 columns (issue #15).
+    expect(screens[1]).toContain('4 DEADLINE_EXCEEDED deadline-exceeded   128.2ms');
+    // The flags column stays at 80 columns: a SETTINGS ACK shows its flag.
+    expect(screens[6]).toMatch(/ flags +summary\n/);
+    expect(screens[6]).toMatch(/ SETTINGS +0 +0 ACK\b/);
   });
 });
 
