@@ -3,17 +3,18 @@ import { seg, type Line } from './lines.js';
 import { LineView } from './LineView.js';
 import type { NavState, View } from './nav-state.js';
 
-const HINTS: Record<View['kind'], string> = {
-  overview: 'j/k move · Enter open · 1-5 screens · ? help · q quit',
-  calls: 'Enter open · / filter · s/S sort · e error · c conn · ? help · q quit',
-  connections: 'Enter open · / filter · s/S sort · e error · ? help · q quit',
-  frames: 'Tab pane · x hex · H hpack · c conn · / filter · e error · ? help',
-  diagnostics: 'Enter expand / open · / filter · e error · ? help · q quit',
-  diagnostic: 'Esc back · Enter follow link · Tab section · c conn · / n N search · ? help',
-  call: 'Esc back · Enter expand · x bytes · Tab section · / n N search · ? help',
-  connection: 'Esc back · Tab pane · [ ] stream · Enter frame · / n N search · ? help',
-  hpack: 'Esc back · j/k scroll',
-  help: 'Esc back · j/k scroll',
+/** Each at most 79 cells: the hints are never cut at 80 columns (test/tui/terminal.test.ts). */
+export const HINTS: Record<View['kind'], string> = {
+  overview: 'j/k move · Enter open · w pcap · t time · 1-5 screens · ? help · q quit',
+  calls: 'Enter open · / filter · f by value · T stream · e error · s/S sort · ? help',
+  connections: 'Enter open · / filter · f by value · w pcap · e error · s/S sort · ? help',
+  frames: 'Tab pane · x hex · H hpack · f by value · T stream · / filter · ? help',
+  diagnostics: 'Enter expand / open · / filter · f by code · e error · ? help · q quit',
+  diagnostic: 'Esc back · Enter follow link · Tab section · c conn · / search · ? help',
+  call: 'Esc back · Enter expand/fold · y grpcurl · T stream · Tab section · / search',
+  connection: 'Esc back · Tab pane · [ ] stream · Enter frame · w pcap · / search · ? help',
+  hpack: 'Esc back · j/k scroll · / search',
+  help: 'Esc back · j/k scroll · / search',
   error: 'Esc browse what was decoded · q quit',
 };
 

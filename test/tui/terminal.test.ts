@@ -7,6 +7,7 @@ import { CaptureStore } from '../../src/model/store.js';
 import type { CallRecord, FrameRecord } from '../../src/records/records.js';
 import { colorsWanted } from '../../src/tui/theme.js';
 import { textWidth } from '../../src/tui/text-width.js';
+import { HINTS } from '../../src/tui/Footer.js';
 import { KEY, renderApp, type Rendered } from './render.js';
 import { loadStore } from './load-store.js';
 
@@ -43,6 +44,12 @@ describe('80x24', () => {
     // The flags column stays at 80 columns: a SETTINGS ACK shows its flag.
     expect(screens[6]).toMatch(/ flags +summary\n/);
     expect(screens[6]).toMatch(/ SETTINGS +0 +0 ACK\b/);
+  });
+});
+
+describe('key hints', () => {
+  it("every screen's hints fit 80 columns whole (one cell is the gutter)", () => {
+    for (const hint of Object.values(HINTS)) expect(textWidth(hint)).toBeLessThanOrEqual(79);
   });
 });
 
