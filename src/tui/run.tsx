@@ -5,6 +5,7 @@
  * when the input could not be read at all (as the report mode does).
  */
 import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { ReadStream } from 'node:tty';
 import { render } from 'ink';
 import { CaptureSource, osReason } from '../capture/source.js';
@@ -107,7 +108,11 @@ export function freshName(base: string, exists: (path: string) => boolean = exis
  * command to copy must not be cut or wrapped by the screen), `w` writes a connection's packets to a new
  * pcap file in the current directory by reading the input a second time (a pipe cannot be read again).
  */
-export function effectRunner(input: string, printOnExit: string[]): (e: Effect) => Promise<string> {
+export function effectRunner(
+  input: string,
+  printOnExit: string[],
+  dir = '.',
+): (e: Effect) => Promise<string> {
   return async (e) => {
     switch (e.kind) {
       case 'print':
@@ -116,7 +121,7 @@ export function effectRunner(input: string, printOnExit: string[]): (e: Effect) 
       case 'write-pcap': {
         if (input === '-')
           return `${e.what}: the input is a pipe and cannot be read again (--write-pcap on a file)`;
-        const path = freshName(`h2scope-${e.connection}`);
+        const path = freshName(join(dir, `h2scope-${e.connection}`));
         const result = await exportPackets(input, new Set([e.connection]), openPcapFile(path), Infinity);
         return `${e.what}: ${result.written} packets written to ${path}`;
       }

@@ -4,8 +4,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { selectDiagnosticGroups } from '../../src/model/store-selectors.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCaptureFile } from '../../src/capture/source.js';
+import { createEngine } from '../../src/engine/pipeline.js';
+import { CaptureStore } from '../../src/model/store.js';
+import { effectRunner, inputProblem } from '../../src/tui/run.js';
 import { KEY, renderApp, type Rendered } from './render.js';
-import { loadStore } from './load-store.js';
+import { loadStore, SAMPLES } from './load-store.js';
 
 let app: Rendered | null = null;
 afterEach(() => {
@@ -342,7 +349,93 @@ describe('Diagnostics', () => {
   });
 });
 
+describe('Actions and the time format', () => {
+  it('t cycles the times of every list: capture-relative, UTC time of day, delta from the row above', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    await a.keys('2');
+    const utc = await a.keys('t');
+    expect(utc).toMatch(/ +▲UTC conn/);
+    expect(cursorLine(utc)).toMatch(/^> *\d\d:\d\d:\d\d\.\d{6} c1 +1 \/scope/);
+    const delta = await a.keys('t');
+    expect(delta).toMatch(/▲delta conn/);
+    expect(cursorLine(delta)).toMatch(/^> +0\.000000 c1 +1 /);
+    expect(delta).toMatch(/^ +0\.010656 c1 +3 /m);
+    // the flow graph reads the same clock
+    const flow = await a.keys('3', KEY.enter);
+    expect(flow).toMatch(/ +delta 127\.0\.0\.1:49616/);
+    expect(await a.keys('t')).toMatch(/ +time 127\.0\.0\.1:49616/);
+  });
+
+  it('f filters by the selected value; T follows the stream in Frames, both directions in order', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    const f = await a.keys('2', 'f');
+    expect(f).toContain('Calls  5 of 5 calls · 2 failed  filter: grpc.method == "/scope.v1.Lab/Echo"');
+    const frames = await a.keys(KEY.esc, 'jj', 'T');
+    expect(frames).toContain('filter: conn.id == "c1" && http2.stream == 5');
+    const rows = frames.split('\n').filter((l) => / c1 +[CS]→[CS] /.test(l));
+    expect(rows.map((l) => / (C→S|S→C) (\w+) /.exec(l)!.slice(1).join(' '))).toEqual([
+      'C→S HEADERS',
+      'C→S DATA',
+      'S→C HEADERS',
+      'S→C DATA',
+      'S→C HEADERS',
+    ]);
+  });
+
+  it('y on a call queues its grpcurl command for exit; w without a runner says so', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    const y = await a.keys('2', KEY.enter, 'y');
+    expect(y.split('\n').at(-1)).toContain('the grpcurl command: not available here');
+    const w = await a.keys('w');
+    expect(w.split('\n').at(-1)).toContain("connection c1 (the call's): not available here");
+  });
+
+  it('the effect runner writes a connection to a new pcap file and prints on exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h2scope-w-'));
+    try {
+      const printed: string[] = [];
+      const run = effectRunner(`${SAMPLES}grpc-js-unary.pcap`, printed, dir);
+      expect(await run({ kind: 'write-pcap', connection: 'c1', what: 'connection c1' })).toBe(
+        `connection c1: 31 packets written to ${join(dir, 'h2scope-c1.pcap')}`,
+      );
+      expect(await run({ kind: 'write-pcap', connection: 'c1', what: 'connection c1' })).toContain(
+        'h2scope-c1-2.pcap',
+      );
+      const copy = await loadStore('grpc-js-unary.pcap');
+      const again = new CaptureStore({ throttleMs: 0 });
+      const engine = createEngine({ file: 'x' }, again);
+      engine.push(await readCaptureFile(join(dir, 'h2scope-c1.pcap')));
+      engine.finish();
+      expect(again.callCount).toBe(copy.callCount);
+      expect(await run({ kind: 'print', text: 'grpcurl x', what: 'the grpcurl command' })).toContain(
+        'printed',
+      );
+      expect(printed).toEqual(['grpcurl x']);
+      expect(
+        await effectRunner('-', [], dir)({ kind: 'write-pcap', connection: 'c1', what: 'c1' }),
+      ).toContain('pipe');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Help, errors and input problems', () => {
+  it('a missing file is one line, before the full-screen UI', () => {
+    expect(inputProblem('/nonexistent/x.pcap')).toBe(
+      'Cannot open /nonexistent/x.pcap: no such file or directory (ENOENT).',
+    );
+    expect(inputProblem(SAMPLES)).toContain('it is a directory');
+    expect(inputProblem('-')).toBeNull();
+  });
+
+  it('a connection without HTTP/2 frames (TLS handshake failure) says why, with its diagnostics', async () => {
+    const a = await open('tls-handshake-failure.pcap', { rows: 40 });
+    const f = await a.keys('3', KEY.enter);
+    expect(f).toContain('No HTTP/2 frames on this connection');
+    expect(f).toMatch(/ERROR tls\./);
+  });
+
   it('? lists every key; / searches it', async () => {
     const a = await open('grpc-js-unary.pcap', { rows: 40 });
     const f = await a.keys('?');
