@@ -65,12 +65,13 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
       return c !== undefined ? (store.connectionById(c)?.ordinal ?? null) : null;
     },
   });
+  const countWidth = groupCountWidth(groups);
   const lines: Line[] = [];
   for (let i = win.top; i < win.end; i++) {
     const r = rows[i]!;
     if (r < 0) {
       const g = groupOf(i);
-      lines.push(groupLine(g, view.expanded.includes(g.code)));
+      lines.push(groupLine(g, view.expanded.includes(g.code), countWidth));
     } else {
       const above = i > 0 && rows[i - 1]! >= 0 ? diags[rows[i - 1]!]!.time : undefined;
       lines.push(instanceLine(diags[r]!, clock, above ?? null));
@@ -107,6 +108,11 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
       ))}
     </Box>
   );
+}
+
+/** Cells of the widest "×N" of the groups, so counts line up. */
+export function groupCountWidth(groups: DiagnosticGroup[]): number {
+  return groups.reduce((w, g) => Math.max(w, count(g.rows.length).length + 1), 2);
 }
 
 /** The selected diagnostic's (or group's first) explanation, as many lines as fit; Enter shows it all. */

@@ -23,6 +23,7 @@ import type { Role } from './theme.js';
 import { fitTable, headerLine, type Cells } from './columns.js';
 import { CONNECTION_TABLE, connectionCells, type ConnectionCol } from './connection-rows.js';
 import { groupLine } from './diagnostic-rows.js';
+import { groupCountWidth } from './DiagnosticsScreen.js';
 import { quoted } from './filter-match.js';
 import { bytes, count, duration, safe } from './format.js';
 import { seg, type Line } from './lines.js';
@@ -218,7 +219,12 @@ export function OverviewScreen({ store, version, view, width, height }: ScreenPr
         />
       )}
       {groups.slice(0, nd).map((g, i) => (
-        <LineView key={`d${i}`} line={groupLine(g, false)} width={width} selected={cursor === i} />
+        <LineView
+          key={`d${i}`}
+          line={groupLine(g, false, groupCountWidth(groups.slice(0, nd)))}
+          width={width}
+          selected={cursor === i}
+        />
       ))}
       {nd > 0 && <LineView line={[]} width={width} />}
       {nm > 0 && (

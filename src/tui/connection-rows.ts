@@ -8,9 +8,9 @@ type Col = ConnectionCol;
 
 export const CONNECTION_TABLE: Column<Col>[] = [
   { id: 'id', title: 'id', width: 4 },
-  // The client is fixed (IPv4 endpoints fit) and the server flexes, so "client → server" reads as one phrase.
+  // Both endpoints as wide as the visible ones, so "client → server" reads as one phrase at any width.
   { id: 'client', title: 'client', width: 23, fit: true },
-  { id: 'server', title: '  server', width: 23, flex: true },
+  { id: 'server', title: '  server', width: 23, fit: true },
   { id: 'protocol', title: 'proto', width: 8, drop: 2, fit: true },
   { id: 'calls', title: 'calls', width: 6, align: 'right', fit: true },
   { id: 'errors', title: 'errors', width: 6, align: 'right', fit: true },

@@ -38,13 +38,13 @@ export function targetOf(t: DiagnosticTarget | null): NavTarget | null {
 }
 
 /** "▸ WARNING  analysis.flow.starvation  ×12  Flow-control starvation · 3 connections" */
-export function groupLine(g: DiagnosticGroup, expanded: boolean): Line {
+export function groupLine(g: DiagnosticGroup, expanded: boolean, countWidth = 4): Line {
   const title = DIAGNOSTICS[g.code]?.title ?? '';
   const where = g.connections > 1 ? ` · ${count(g.connections)} connections` : '';
   return [
     seg(g.rows.length === 1 ? '  ' : expanded ? '▾ ' : '▸ ', 'dim'),
     seg(g.severity.toUpperCase().padEnd(8), SEVERITY_ROLE[g.severity], true),
-    seg(`×${count(g.rows.length)}`.padStart(7) + ' ', undefined, true),
+    seg(`×${count(g.rows.length)}`.padStart(countWidth) + ' ', undefined, true),
     seg(g.code + '  ', 'accent'),
     seg(title),
     seg(where, 'dim'),
