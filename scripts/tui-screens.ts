@@ -72,7 +72,7 @@ const SESSIONS: Session[] = [
     rows: 30,
     shots: [
       { name: 'diagnostics', keys: ['5'], wait: 'analysis.goaway.too-many-pings' },
-      { name: 'diagnostic', keys: ['Enter'], wait: 'What to do' },
+      { name: 'diagnostic', keys: ['Enter'], wait: 'What happened' },
       { name: 'diagnostic-jump', keys: ['Tab', 'j', 'Enter'], wait: 'ENHANCE_YOUR_CALM (0xb)' },
     ],
   },

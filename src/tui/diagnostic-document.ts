@@ -22,7 +22,7 @@ import { seg, wrapWords } from './lines.js';
  */
 const FIX_START =
   /^(Raise|Lower|Set|Configure|Find|Create|Reuse|Balance|Use|Stop|Make|Either|Please|Give|Increase|Check|Send|Enable|Disable|Upgrade|Retry|Run|Add|Remove|Keep|Fix|Update|Restart|Relax|Let|Look|Capture|Open|Call|Pass|Close|Avoid|Do not|Don't)\b/;
-const FIX_PHRASE = /would have (removed|avoided|prevented)|should (be|set|send)/;
+const FIX_PHRASE = /would have (removed|avoided|prevented)|\b(should|must) (agree|be|set|send|permit|allow|raise)\b/;
 /** A sentence that continues a fix ("If the receiver's application reads slowly, ..."). */
 const CONTINUES = /^(If|Or|Otherwise|To|Then|Both)\b/;
 
