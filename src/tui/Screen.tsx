@@ -3,6 +3,7 @@ import { CallDetailScreen } from './CallDetailScreen.js';
 import { CallsScreen } from './CallsScreen.js';
 import { ConnectionDetailScreen } from './ConnectionDetailScreen.js';
 import { ConnectionsScreen } from './ConnectionsScreen.js';
+import { DiagnosticDetailScreen } from './DiagnosticDetailScreen.js';
 import { DiagnosticsScreen } from './DiagnosticsScreen.js';
 import { ErrorScreen } from './ErrorScreen.js';
 import { FramesScreen } from './FramesScreen.js';
@@ -34,6 +35,8 @@ export function Screen(props: {
       return <DiagnosticsScreen {...rest} view={view} />;
     case 'stats':
       return <StatsScreen {...rest} view={view} />;
+    case 'diagnostic':
+      return <DiagnosticDetailScreen {...rest} view={view} />;
     case 'call':
       return <CallDetailScreen {...rest} view={view} />;
     case 'connection':

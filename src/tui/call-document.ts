@@ -30,7 +30,7 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
   const frames = selectCallFrames(store, call);
   return [
     ...summary(call),
-    ...replay(store, call, o.width),
+    ...replay(store, call),
     ...headerSection('Request headers', call.requestHeaders, o.width),
     ...messages('Request messages', 'req', call.requests, call.requestCount, call.start, o.expanded),
     ...headerSection('Response headers', call.responseHeaders, o.width),
@@ -74,10 +74,11 @@ function summary(c: CallRecord): DocLine[] {
   return [...lines, blank()];
 }
 
-function replay(store: CaptureStore, c: CallRecord, width: number): DocLine[] {
+function replay(store: CaptureStore, c: CallRecord): DocLine[] {
   const { command, note } = grpcurlCommand(c, store.connectionById(c.connection)?.record ?? null);
-  const out: DocLine[] = [section('Replay', 'grpcurl')];
-  for (const piece of wrapText(command, Math.max(10, width - 3))) out.push(text(`  ${piece}`));
+  const out: DocLine[] = [section('Replay', 'grpcurl · y prints it whole when you quit')];
+  // One line, never wrapped: a wrapped command breaks when pasted (the screen cuts it; y gives it whole).
+  out.push(text(`  ${command}`));
   if (note) out.push(text(`  # ${note}`, 'dim'));
   return [...out, blank()];
 }

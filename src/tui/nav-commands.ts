@@ -109,10 +109,8 @@ export function streamCommand(s: NavState, v: View, streams: number[], dir: 1 | 
   const at = v.stream === null ? (dir === 1 ? -1 : streams.length) : streams.indexOf(v.stream);
   const next = at + dir;
   const stream = next < 0 || next >= streams.length ? null : streams[next]!;
-  return {
-    ...withActive(s, { ...v, stream }),
-    message: stream === null ? 'connection window' : `stream ${stream}`,
-  };
+  // The chart pane's own hint line says which stream is charted: the key hints stay.
+  return withActive(s, { ...v, stream });
 }
 
 // --- Following references -------------------------------------------------------------------------------
@@ -128,6 +126,27 @@ export function follow(s: NavState, t: NavTarget): NavState {
     }
     case 'hpack':
       return push(s, { kind: 'hpack', ...base(), frame: t.frame });
+    case 'diagnostic':
+      return push(s, { kind: 'diagnostic', ...base(), diagnostic: t.diagnostic });
+    case 'filter': {
+      const screen = {
+        ...s.screens[t.top],
+        filter: t.filter,
+        lists: s.screens[t.top].lists.map(() => listState()),
+      };
+      return {
+        ...s,
+        top: t.top,
+        stack: [],
+        screens: { ...s.screens, [t.top]: screen },
+        message: `filter: ${t.filter} (Esc clears)`,
+      };
+    }
+    case 'group': {
+      const lists = [{ cursor: t.row, top: Math.max(0, t.row - 3) }];
+      const diagnostics = { ...s.screens.diagnostics, filter: '', expanded: [t.code], lists };
+      return { ...s, top: 'diagnostics', stack: [], screens: { ...s.screens, diagnostics } };
+    }
     case 'frame': {
       // Row = frame number once the filter is cleared; the detail pane shows the frame at once.
       const frames = s.screens.frames;
@@ -151,6 +170,12 @@ export function follow(s: NavState, t: NavTarget): NavState {
     }
     case 'toggle': {
       const v = activeView(s);
+      if (v.kind === 'diagnostics') {
+        const expanded = v.expanded.includes(t.key)
+          ? v.expanded.filter((k) => k !== t.key)
+          : [...v.expanded, t.key];
+        return withActive(s, { ...v, expanded });
+      }
       if (v.kind !== 'call') return s;
       const expanded = v.expanded.includes(t.key)
         ? v.expanded.filter((k) => k !== t.key)

@@ -232,7 +232,8 @@ describe('screen commands', () => {
     expect(activeView(s)).toMatchObject({ stream: null });
     s = press(s, ctx, '[');
     expect(activeView(s)).toMatchObject({ stream: 5 });
-    expect(s.message).toBe('stream 5');
+    // The chart pane says which stream it charts: the key hints stay (issue #15).
+    expect(s.message).toBeNull();
   });
 
   it('unknown keys change nothing but clear the message', () => {

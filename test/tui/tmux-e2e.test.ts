@@ -108,4 +108,37 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     await waitFor('EXIT=0');
     rmSync(dir, { recursive: true, force: true });
   });
+
+  // A capture with a known incident: the server answered too frequent keepalive PINGs with GOAWAY
+  // ENHANCE_YOUR_CALM "too_many_pings". The first screen must say so, whole, at both sizes.
+  for (const [columns, rows] of [
+    [80, 24],
+    [200, 60],
+  ] as const) {
+    it(`grpc-too-many-pings at ${columns}x${rows}: the first screen leads with the diagnoses; Enter reads one in full`, async () => {
+      start(`pings${columns}`, `${CLI} samples/grpc-too-many-pings.pcap`, columns, rows);
+      const first = await waitFor('loaded · 29 pkts');
+      const lines = first.split('\n');
+      expect(lines[1]).toMatch(
+        /^Capture +\S*grpc-too-many-pings\.pcap {2}pcap · 29 packets · 2\.6 KB · 4\.03s$/,
+      );
+      expect(first).toContain('Diagnostics  1 errors · 1 warnings · 0 info    Calls 1 · 0 failed');
+      expect(first).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/m);
+      expect(first).toMatch(
+        /^ +WARNING +×1 analysis\.keepalive\.too-frequent +Keepalive PINGs too frequent/m,
+      );
+      // the diagnoses come before the connections, above the fold
+      expect(first.indexOf('Diagnoses')).toBeLessThan(first.indexOf('Connections (1)'));
+      expect(first).toMatch(/^ c1 +127\.0\.0\.1:\d+ → 127\.0\.0\.1:50109 +h2c +1 +0 /m);
+      // the key hints are whole
+      expect(first).toContain('j/k move · Enter open · w pcap · t time · 1-6 screens · ? help · q quit');
+      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(columns);
+      keys('Enter');
+      const detail = await waitFor('Diagnostic  analysis.goaway.too-many-pings');
+      expect(detail).toContain('What happened');
+      expect(detail).toMatch(/frame +#22 in Frames {2}GOAWAY/);
+      keys('q');
+      await waitFor('EXIT=0');
+    });
+  }
 });
