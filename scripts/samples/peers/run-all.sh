@@ -12,9 +12,11 @@ cd "$(dirname "$0")/../../.."
 HERE=scripts/samples/peers
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
-# name | scenario script | tools it needs
+# name | scenario script and its arguments | tools it needs
 SCENARIOS=(
   "peer-nginx-grpc-proxy|nginx-grpc-proxy.ts|nginx"
+  "peer-nginx-h2c|nginx-h2-server.ts h2c|nginx nghttp curl"
+  "peer-nginx-tls|nginx-h2-server.ts tls|nginx curl openssl"
 )
 
 status=0
@@ -30,7 +32,8 @@ for entry in "${SCENARIOS[@]}"; do
     continue
   fi
   echo "== $name"
-  if node --import tsx "$HERE/$script" >"samples/$name.meta.json.new"; then
+  read -r -a command <<<"$script"
+  if node --import tsx "$HERE/${command[0]}" "${command[@]:1}" >"samples/$name.meta.json.new"; then
     mv "samples/$name.meta.json.new" "samples/$name.meta.json"
     node scripts/make-golden.mjs "$name" || status=1
   else
