@@ -17,6 +17,7 @@ SCENARIOS=(
   "peer-nginx-grpc-proxy|nginx-grpc-proxy.ts|nginx"
   "peer-nginx-h2c|nginx-h2-server.ts h2c|nginx nghttp curl"
   "peer-nginx-tls|nginx-h2-server.ts tls|nginx curl openssl"
+  "peer-haproxy-grpc|haproxy-grpc.ts|haproxy"
 )
 
 status=0
