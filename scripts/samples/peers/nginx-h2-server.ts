@@ -61,7 +61,9 @@ function client(tool: string, args: string[], env: NodeJS.ProcessEnv = process.e
     exit = e.status ?? -1;
     output = e.stdout ?? '';
   }
-  clients.push({ tool, args, exit, output: output.trim() });
+  // nghttp -s prints a legend before its table: keep the table.
+  const table = output.indexOf('id  responseEnd');
+  clients.push({ tool, args, exit, output: (table >= 0 ? output.slice(table) : output).trim() });
 }
 
 const keylog = join(work, 'keys.log');

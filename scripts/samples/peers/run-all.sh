@@ -18,6 +18,7 @@ SCENARIOS=(
   "peer-nginx-h2c|nginx-h2-server.ts h2c|nginx nghttp curl"
   "peer-nginx-tls|nginx-h2-server.ts tls|nginx curl openssl"
   "peer-haproxy-grpc|haproxy-grpc.ts|haproxy"
+  "peer-go-h2c|go-h2c.ts|go nghttp curl"
 )
 
 status=0

@@ -9,8 +9,12 @@ export interface PeerMeta {
   description: string;
   ports: number[];
   expect: Record<string, unknown>;
-  /** 'tls': tshark's golden follows ALPN inside TLS, decrypted with `keylog` (a file in samples/). */
-  tsharkDecodeAs?: 'tls';
+  /**
+   * How scripts/make-golden.mjs has tshark decode the ports: 'tls' follows ALPN inside TLS, decrypted with
+   * `keylog` (a file in samples/); 'http' follows "Upgrade: h2c" + 101 (and still finds prior-knowledge
+   * prefaces), where '-d ...,http2' would read an HTTP/1.1 head as frame headers.
+   */
+  tsharkDecodeAs?: 'tls' | 'http';
   keylog?: string;
   goldenNotes?: string[];
 }
