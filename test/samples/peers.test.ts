@@ -174,7 +174,7 @@ describe('peer-go-h2c: Go net/http with x/net/http2/h2c', () => {
     const [c1] = d.connections;
     expect(c1!.h2Detection).toBe('preface');
     expect(statusByPath(c1!)).toEqual({ '/hello': '200', '/big': '200', '/teapot': '418', '/abort': '200' });
-    const abort = only((c1!.streams ?? []).filter((s) => s.request === "GET /abort"));
+    const abort = only((c1!.streams ?? []).filter((s) => s.request === 'GET /abort'));
     expect(abort.reset).toMatchObject({ by: 'server', errorCode: 'INTERNAL_ERROR' });
     const partial = c1!.frames.filter((f) => f.type === 'DATA' && f.stream === abort.id);
     expect(partial.reduce((n, f) => n + f.length, 0)).toBe('partial'.length);
@@ -198,6 +198,8 @@ describe('peer-go-h2c: Go net/http with x/net/http2/h2c', () => {
     const c3 = d.connections[2]!;
     expect(c3.h2Detection).toBe('h2c-upgrade');
     expect(statusByPath(c3)).toEqual({ 'stream 1': '200' });
+    // Stream 1's request is the HTTP/1.1 upgrade request.
+    expect(c3.streams?.[0]).toMatchObject({ id: 1, request: 'GET /hello', state: 'closed' });
     expect(d.diagnostics.filter((x) => x.code === 'session.h2c-upgrade').map((x) => x.connection)).toEqual([c3.id]);
     expect(d.diagnostics.map((x) => x.code).sort()).toEqual(['analysis.stream.reset', 'session.h2c-upgrade']);
   });
