@@ -204,3 +204,24 @@ describe('peer-go-h2c: Go net/http with x/net/http2/h2c', () => {
     expect(d.diagnostics.map((x) => x.code).sort()).toEqual(['analysis.stream.reset', 'session.h2c-upgrade']);
   });
 });
+
+describe('peer-grpc-go-client: a grpc-go 1.33 client against the grpc-js server', () => {
+  it('has the four calls with the statuses, messages and deadlines grpc-go saw', async () => {
+    const meta = readMeta<{ expect: { calls: Array<MetaCall & { responseBytes: number }> } }>('peer-grpc-go-client');
+    const d = await decodeFile(`${SAMPLES}peer-grpc-go-client.pcap`);
+    const c = only(d.connections);
+    // grpc-go reports no message for OK; grpc-js's server sends grpc-message "OK", which h2scope shows.
+    const shown = (status: number | null, message: string | null): string => (status === 0 ? '' : (message ?? ''));
+    expect(c.calls.map((x) => [x.method, x.status, shown(x.status, x.message)])).toEqual(
+      meta.expect.calls.map((x) => [x.method, x.status, x.message]),
+    );
+    expect(c.calls.map((x) => x.responses[0]?.length ?? 0)).toEqual(meta.expect.calls.map((x) => x.responseBytes));
+    expect(c.calls.filter((x) => x.status !== 0).every((x) => x.trailersOnly)).toBe(true);
+    // grpc-go sends grpc-timeout from its 5 s context deadline, a little less once the call starts.
+    for (const x of c.calls) expect(x.deadlineMs).toBeGreaterThan(4900);
+    expect(c.calls.every((x) => x.metadata.request.some((m) => m.name === 'x-client' && m.value === 'grpc-go'))).toBe(
+      true,
+    );
+    expect(d.diagnostics).toEqual([]);
+  });
+});

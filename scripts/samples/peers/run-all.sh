@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records the samples of other real HTTP/2 and gRPC peers (samples/peer-*): nginx as a gRPC proxy and as an
-# HTTP/2 server, HAProxy in HTTP/2 mode, Go's net/http. Each scenario starts its servers, waits until they
+# HTTP/2 server, HAProxy in HTTP/2 mode, Go's net/http, a grpc-go client. Each scenario starts its servers, waits until they
 # listen, then starts tcpdump itself (lib/capture.ts), so readiness probes stay out of the capture; it prints
 # the meta.json on stdout. Goldens from scripts/make-golden.mjs. Ports 50700-50749; needs root (tcpdump on
 # lo); installs nothing (nginx, haproxy, golang-go, golang-golang-x-net-dev, curl, nghttp2-client).
@@ -19,6 +19,7 @@ SCENARIOS=(
   "peer-nginx-tls|nginx-h2-server.ts tls|nginx curl openssl"
   "peer-haproxy-grpc|haproxy-grpc.ts|haproxy"
   "peer-go-h2c|go-h2c.ts|go nghttp curl"
+  "peer-grpc-go-client|go-grpc-client.ts|go"
 )
 
 status=0
