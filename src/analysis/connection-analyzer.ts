@@ -397,7 +397,10 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     if (why !== undefined) this.inexact ??= why;
     if (d.code === 'session.h2c-upgrade') {
       const time = d.time ?? this.conn.start;
-      this.concurrencyTracker().onChange(this.streams.upgraded(time), time);
+      // The upgrade request is stream 1's request (RFC 7540 §3.2): "GET /hello" from "GET /hello HTTP/1.1".
+      const line = d.evidence?.['requestLine'];
+      const request = typeof line === 'string' ? line.replace(/\s+HTTP\/\S+$/, '') : null;
+      this.concurrencyTracker().onChange(this.streams.upgraded(time, request || null), time);
     }
     if (this.seen.length >= MAX_SEEN) return;
     const from = d.evidence?.['from'];
