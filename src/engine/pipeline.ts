@@ -13,6 +13,7 @@ import { TLS_DIAGNOSTICS } from '../diagnostics/tls.js';
 import { KeyLog } from '../tls/keylog.js';
 import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
 import { analysisObserverFactory } from '../analysis/connection-analyzer.js';
+import { withCallLatency } from '../analysis/latency-observer.js';
 import { Engine, type RecordSink } from './engine.js';
 import type { CaptureObserver, ConnectionObserverFactory } from './observer.js';
 import type { PayloadMode } from '../grpc/call-message.js';
@@ -106,10 +107,13 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
   if (!schema.ok) sink.diagnostic(diag(GRPC_DIAGNOSTICS, 'grpc.schema-load-failed', { error: schema.error }));
   // Chain order matters: the analysis reads the calls the gRPC observer produces.
   const observers: ConnectionObserverFactory[] = [
-    grpcObserverFactory(schema.ok ? schema.schema : null, {
-      grpcPorts: opts.grpcPorts ?? [],
-      payload: opts.payload ?? 'full',
-    }),
+    // Wrapped: each call leaves the gRPC observer with its latency breakdown (src/analysis/latency-observer.ts).
+    withCallLatency(
+      grpcObserverFactory(schema.ok ? schema.schema : null, {
+        grpcPorts: opts.grpcPorts ?? [],
+        payload: opts.payload ?? 'full',
+      }),
+    ),
     analysisObserverFactory(),
   ];
   const captureObservers: CaptureObserver[] = [new CaptureAnalyzer()];

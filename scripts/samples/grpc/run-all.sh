@@ -39,6 +39,7 @@ SCENARIOS=(
   "grpc-no-server-handshake|50113|scenarios/grpc-no-server-handshake.ts"
   "grpc-http1-server|50114|scenarios/grpc-http1-server.ts"
   "grpc-imbalance|50115,50116,50117|scenarios/grpc-imbalance.ts"
+  "grpc-stream-limit|50118|scenarios/grpc-stream-limit.ts"
 )
 # grpc-web is not recorded: no real gRPC-Web implementation (proxy or server) is installed here.
 
