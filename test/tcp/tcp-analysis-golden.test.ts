@@ -95,6 +95,10 @@ const SAMPLES = [
   'grpc-js-large',
   'showcase',
   'h2-any-sll2',
+  'grpc-small-window',
+  'grpc-stream-limit',
+  'tls-grpc-js-13',
+  'grpc-keepalive',
 ];
 
 describe('TCP analysis matches tshark tcp.analysis.*', () => {
