@@ -11,6 +11,7 @@ import { blank, pairs, section, text, type DocLine } from './doc.js';
 import { bytes, clockTime, duration, hexDump, safe } from './format.js';
 import { flagsShort, frameRole, frameSummary } from './frame-lines.js';
 import { grpcurlCommand } from './grpcurl.js';
+import { latencySection } from './latency-lines.js';
 import { seg, wrapText } from './lines.js';
 import { jsonLines, messageTree, quote, rawLines } from './message-tree.js';
 
@@ -30,6 +31,7 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
   const frames = selectCallFrames(store, call);
   return [
     ...summary(call),
+    ...latencySection(call),
     ...replay(store, call, o.width),
     ...headerSection('Request headers', call.requestHeaders, o.width),
     ...messages('Request messages', 'req', call.requests, call.requestCount, call.start, o.expanded),
