@@ -56,11 +56,12 @@ export const TCP_DIAGNOSTICS = {
   },
   'tcp.retransmission': {
     severity: 'warning',
-    title: 'TCP retransmission (packet loss)',
+    title: 'TCP retransmissions (packet loss)',
     text:
       '{conn}: packet {packet} retransmits {bytes} bytes {direction} ({flow}) at relative seq {seq} ({kind} ' +
-      'retransmission), {delay} after the bytes were first due: a segment was lost on the way. The first ' +
-      'of this direction; the connection record (tcp) counts all of them and their delay',
+      'retransmission, {count} so far this way), {delay} after the bytes were first due: segments are ' +
+      'being lost (or their ACKs are). Raised once per direction, at a retransmission that held the stream ' +
+      '100 ms or more or at the third; the connection record (tcp) counts all of them and their delay',
   },
   'tcp.zero-window': {
     severity: 'warning',

@@ -27,6 +27,10 @@ export const MAX_EPISODES = 256;
 const FAST_RETRANSMISSION_WINDOW = 0.02;
 /** tshark: without a handshake RTT, a segment this soon after the highest one is out of order. */
 const DEFAULT_OUT_OF_ORDER_THRESHOLD = 0.003;
+/** tcp.retransmission is raised at a retransmission this late (Linux's minimum RTO is 200 ms) ... */
+const REPORT_DELAY_MS = 100;
+/** ... or at the direction's third retransmission. */
+const REPORT_COUNT = 3;
 
 /**
  * What `segment()` found about a packet, as tshark's tcp.analysis.* flags (TCP_A_*): bits of a number, so
@@ -304,15 +308,25 @@ export class TcpAnalyzer implements TcpAnalysisView {
     s.retransmissions++;
     if (kind === 'fast') s.fastRetransmissions++;
     if (kind === 'spurious') s.spuriousRetransmissions++;
-    const since = this.originalTime(fwd, seq) ?? this.fillHole(fwd, seq, now);
-    if (since !== null && kind !== 'spurious') {
+    // Since the first copy, else the hole's discovery; bytes already acknowledged (spurious) are no longer
+    // remembered: then since the sender's last new segment, the time it has been sending nothing new.
+    const since =
+      this.originalTime(fwd, seq) ?? this.fillHole(fwd, seq, now) ?? (fwd.hasNext ? fwd.nextSeqTime : null);
+    // A spurious retransmission counts too: after a timeout it means the sender sat waiting for an ACK
+    // that was lost (or late) since its first copy, and nothing new came meanwhile.
+    if (since !== null) {
       const delayMs = ms(now - since);
       s.retransmissionDelayMs = roundMs(s.retransmissionDelayMs + delayMs);
       if (delayMs > s.maxRetransmissionDelayMs) s.maxRetransmissionDelayMs = delayMs;
       this.episodes.push({ dir, start: since, end: now });
       if (this.episodes.length > MAX_EPISODES) this.episodes.shift();
     }
-    if (!fwd.lossReported) {
+    // Reported once per direction, when it says something: a retransmission that held the stream up for
+    // REPORT_DELAY_MS or more (a timeout), or the REPORT_COUNT-th. A lone quick one (a tail loss probe, a FIN
+    // racing its ACK on loopback) is only counted: healthy captures have them.
+    const delayMs = since === null ? null : ms(now - since);
+    const worth = (delayMs !== null && delayMs >= REPORT_DELAY_MS) || s.retransmissions >= REPORT_COUNT;
+    if (!fwd.lossReported && len > 0 && worth) {
       fwd.lossReported = true;
       this.report(
         'tcp.retransmission',
@@ -322,7 +336,8 @@ export class TcpAnalyzer implements TcpAnalysisView {
           kind,
           seq: (seq - (fwd.base ?? seq)) >>> 0,
           bytes: len,
-          delay: since === null ? 'an unknown time' : `${ms(now - since)} ms`,
+          count: s.retransmissions,
+          delay: delayMs === null ? 'an unknown time' : `${delayMs} ms`,
         },
         out,
       );

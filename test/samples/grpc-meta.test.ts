@@ -24,6 +24,7 @@ const GRPC_SAMPLES: Record<string, number[]> = {
   'grpc-no-server-handshake': [50113],
   'grpc-http1-server': [50114],
   'grpc-imbalance': [50115, 50116, 50117],
+  'grpc-stream-limit': [50118],
 };
 /** name -> ports, as in scripts/samples/incidents/run-all.sh (the gRPC incident samples of issue 4). */
 const INCIDENT_SAMPLES: Record<string, number[]> = {

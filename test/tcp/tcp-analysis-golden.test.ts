@@ -1,6 +1,6 @@
 /**
  * The TCP analysis against tshark's (samples/*.tcp-golden.json, scripts/make-tcp-golden.mjs): every packet's
- * tcp.analysis.* flags, every ACK RTT and every handshake RTT, on real captures: real loss (grpc-loss, made
+ * tcp.analysis.* flags, every ACK RTT and every handshake RTT, on real captures: real loss (tcp-loss-grpc-js, made
  * with random drops between two namespaces), packets dropped, duplicated and reordered in a file
  * (damaged-*), and healthy ones.
  */
@@ -88,7 +88,7 @@ function refused(name: string, stream: number): boolean {
 }
 
 const SAMPLES = [
-  'grpc-loss',
+  'tcp-loss-grpc-js',
   'damaged-dropped',
   'damaged-reordered',
   'damaged-duplicated',

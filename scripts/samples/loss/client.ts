@@ -1,5 +1,5 @@
-// grpc-js client for the grpc-loss sample: on one channel, Echo calls (4 at a time, 2 KiB of text) and
-// Bulk server-streaming calls (16 chunks of 16 KiB), so that lost segments hit both small calls and
+// grpc-js client for the grpc-loss sample: on one channel, Echo calls (4 at a time, 1 KiB of text) and
+// Bulk server-streaming calls (8 chunks of 8 KiB), so that lost segments hit both small calls and
 // windows full of data (fast retransmits after duplicate ACKs, and RTO retransmits).
 // Prints meta.json `expect` facts as the client saw them on stdout.
 //   npx tsx scripts/samples/loss/client.ts 10.231.0.2:50600
@@ -16,11 +16,12 @@ interface Done {
   ms: number;
 }
 const done: Done[] = [];
+const ROUNDS = 6;
 
 function echo(i: number): Promise<void> {
   const start = performance.now();
   return new Promise((resolve) => {
-    rpc.Echo!.call(client, { text: 'x'.repeat(2048), id: String(i) }, (err: grpc.ServiceError | null) => {
+    rpc.Echo!.call(client, { text: 'x'.repeat(1024), id: String(i) }, (err: grpc.ServiceError | null) => {
       done.push({ method: '/scope.v1.Lab/Echo', status: err ? err.code : 0, ms: performance.now() - start });
       resolve();
     });
@@ -30,7 +31,7 @@ function echo(i: number): Promise<void> {
 function bulk(): Promise<void> {
   const start = performance.now();
   return new Promise((resolve) => {
-    const call = rpc.Bulk!.call(client, { count: 16, size: 16384 }) as grpc.ClientReadableStream<unknown>;
+    const call = rpc.Bulk!.call(client, { count: 8, size: 8192 }) as grpc.ClientReadableStream<unknown>;
     call.on('data', () => undefined);
     call.on('status', (s: grpc.StatusObject) => {
       done.push({ method: '/scope.v1.Lab/Bulk', status: s.code, ms: performance.now() - start });
@@ -40,12 +41,12 @@ function bulk(): Promise<void> {
   });
 }
 
-for (let round = 0; round < 8; round++) {
+for (let round = 0; round < ROUNDS; round++) {
   await Promise.all([echo(round * 4), echo(round * 4 + 1), echo(round * 4 + 2), echo(round * 4 + 3)]);
   await bulk();
 }
 client.close();
 const ok = done.filter((d) => d.status === 0).length;
 process.stdout.write(
-  `${JSON.stringify({ calls: done.length, ok, echo: 32, bulk: 8, clientMs: done.map((d) => Math.round(d.ms)) })}\n`,
+  `${JSON.stringify({ calls: done.length, ok, echo: ROUNDS * 4, bulk: ROUNDS, clientMs: done.map((d) => Math.round(d.ms)) })}\n`,
 );

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Real packet loss, not a damaged file: a grpc-js client and server in two network namespaces, routed through
-# a third (the "router"), which drops 3 % of the segments each way at random as it forwards them. The capture
+# a third (the "router"), which drops 4 % of the segments each way at random as it forwards them. The capture
 # is taken in the router on the client's link, so it is a client-side view: a lost client segment is seen, then seen again retransmitted; a lost
 # server segment is never seen, only its retransmission (with the client's duplicate ACKs before it).
 # This kernel has no sch_netem (`tc qdisc ... netem` fails), so nftables' `numgen random` does the dropping;
 # there is no added delay (RTTs are veth-fast, retransmission timeouts are Linux's 200 ms minimum).
-#   samples/grpc-loss.pcap (port 50600); then `node scripts/make-golden.mjs grpc-loss` writes its tshark golden
+#   samples/tcp-loss-grpc-js.pcap (port 50600); then `node scripts/make-golden.mjs tcp-loss-grpc-js` and
+#   `node scripts/make-tcp-golden.mjs tcp-loss-grpc-js` write its tshark goldens
 # Needs root, iproute2 (ip netns), nftables, tcpdump. Exit 3 when netns or nft are not available.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
-NAME=grpc-loss
+NAME=tcp-loss-grpc-js
 PORT=50600
-LOSS_PERMILLE=${LOSS_PERMILLE:-30}
+LOSS_PERMILLE=${LOSS_PERMILLE:-40}
 NSC=h2scope-loss-c
 NSR=h2scope-loss-r
 NSS=h2scope-loss-s
@@ -92,12 +93,13 @@ const client = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const meta = {
   description: "grpc-js 1.14.7 client and server in two network namespaces routed through a third that " +
     "drops " + process.argv[2] + " per mille of the segments each way at random (nftables numgen), captured on the " +
-    "router at the client link (client-side view): 32 Echo calls (4 at a time, 2 KiB) and 8 Bulk calls " +
-    "(16 x 16 KiB) on one connection, with real TCP retransmissions, duplicate ACKs and fast retransmits.",
+    "router at the client link (client-side view): 24 Echo calls (4 at a time, 1 KiB) and 6 Bulk calls " +
+    "(8 x 8 KiB) on one connection, with real TCP retransmissions, duplicate ACKs and fast retransmits.",
   generator: "scripts/samples/loss/run-all.sh",
   ports: [Number(process.argv[3])],
   linkType: "EN10MB",
   expect: { tcpConnections: 1, dropPerMille: Number(process.argv[2]), client },
+  tsharkPrefs: ["tcp.reassemble_out_of_order:TRUE"],
 };
 process.stdout.write(JSON.stringify(meta, null, 2) + "\n");
 ' "$work/client.json" "$LOSS_PERMILLE" "$PORT" >"samples/$NAME.meta.json"
