@@ -1,6 +1,6 @@
 /**
- * One line of a connection's TCP analysis for the text report, only when TCP had trouble (retransmissions,
- * zero windows, duplicate ACKs, segments the capture missed): a healthy connection's report is unchanged.
+ * One line of a connection's TCP analysis for the text report, only when TCP had trouble (below): a healthy
+ * connection's report is unchanged.
  */
 import type { ConnectionRecord, Role, TcpDirectionAnalysis } from '../records/records.js';
 
@@ -23,9 +23,17 @@ function side(r: Role, d: TcpDirectionAnalysis): string | null {
   return `${r} ${parts.join(', ')}${rtt}`;
 }
 
+/**
+ * Trouble as tcp.retransmission judges it (3 retransmissions, or 100 ms held up), or any zero window or
+ * unseen bytes: a lone quick retransmission (a tail loss probe on loopback) leaves the report unchanged.
+ */
+function troubled(d: TcpDirectionAnalysis): boolean {
+  return d.retransmissions >= 3 || d.retransmissionDelayMs >= 100 || d.zeroWindows > 0 || d.lostSegments > 0;
+}
+
 export function tcpSummaryLine(c: ConnectionRecord): string | null {
   const t = c.tcp;
-  if (t === undefined) return null;
+  if (t === undefined || !(troubled(t.client) || troubled(t.server))) return null;
   const sides = [side('client', t.client), side('server', t.server)].filter((s): s is string => s !== null);
   if (sides.length === 0) return null;
   const hs = t.handshake?.initialRttMs;
