@@ -177,11 +177,11 @@ export interface CallSetup {
 /**
  * The part of a call that lists, sorting and display filters read: every scalar and the three header
  * lists, without the decoded messages, metadata and status details (the TUI's store keeps this part in
- * memory and the rest on disk).
+ * memory and the rest on disk; the latency breakdown too, read with the call's detail).
  */
 export type CallSummary = Omit<
   CallRecord,
-  'requests' | 'responses' | 'metadata' | 'statusDetails' | 'responseBody' | 'guesses'
+  'requests' | 'responses' | 'metadata' | 'statusDetails' | 'responseBody' | 'guesses' | 'latency'
 >;
 
 /**
