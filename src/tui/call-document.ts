@@ -31,7 +31,6 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
   const frames = selectCallFrames(store, call);
   return [
     ...summary(call),
-    ...latencySection(call),
     ...replay(store, call, o.width),
     ...headerSection('Request headers', call.requestHeaders, o.width),
     ...messages('Request messages', 'req', call.requests, call.requestCount, call.start, o.expanded),
@@ -43,6 +42,7 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
       o.width,
     ),
     ...status(call, o.width),
+    ...latencySection(call),
     ...timeline(store, call, frames),
     ...(o.hex ? rawBytes(store, frames) : [text('x: raw bytes of the DATA frames', 'dim')]),
   ];
