@@ -1,4 +1,4 @@
-// grpc-js client for the grpc-loss sample: on one channel, Echo calls (4 at a time, 1 KiB of text) and
+// grpc-js client for the tcp-loss-grpc-js sample: on one channel, Echo calls (4 at a time, 1 KiB of text) and
 // Bulk server-streaming calls (8 chunks of 8 KiB), so that lost segments hit both small calls and
 // windows full of data (fast retransmits after duplicate ACKs, and RTO retransmits).
 // Prints meta.json `expect` facts as the client saw them on stdout.
