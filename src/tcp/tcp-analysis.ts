@@ -23,6 +23,7 @@ export type { TcpDirectionAnalysis, TcpHandshake };
 const MAX_UNACKED = 512;
 const MAX_HOLES = 64;
 export const MAX_EPISODES = 256;
+const NO_EPISODES: RetransmissionEpisode[] = [];
 /** tshark: a retransmission within 20 ms of the second duplicate ACK for its sequence number is "fast". */
 const FAST_RETRANSMISSION_WINDOW = 0.02;
 /** tshark: without a handshake RTT, a segment this soon after the highest one is out of order. */
@@ -137,6 +138,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
   }
 
   episodesSince(since: number): RetransmissionEpisode[] {
+    if (this.episodes.length === 0) return NO_EPISODES;
     return this.episodes.filter((e) => e.end > since);
   }
 
