@@ -14,6 +14,7 @@ import { TLS_DIAGNOSTICS } from '../diagnostics/tls.js';
 import { KeyLog } from '../tls/keylog.js';
 import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
 import { analysisObserverFactory } from '../analysis/connection-analyzer.js';
+import { withCallLatency } from '../analysis/latency-observer.js';
 import { Engine, type RecordSink } from './engine.js';
 import type { CaptureObserver, ConnectionObserverFactory } from './observer.js';
 import type { PayloadMode } from '../grpc/call-message.js';
@@ -115,11 +116,14 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
   const reflection = new ReflectedSchema();
   // Chain order matters: the analysis reads the calls the gRPC observer produces.
   const observers: ConnectionObserverFactory[] = [
-    grpcObserverFactory(schema.ok ? schema.schema : null, {
-      grpcPorts: opts.grpcPorts ?? [],
-      payload: opts.payload ?? 'full',
-      reflection,
-    }),
+    // Wrapped: each call leaves the gRPC observer with its latency breakdown (src/analysis/latency-observer.ts).
+    withCallLatency(
+      grpcObserverFactory(schema.ok ? schema.schema : null, {
+        grpcPorts: opts.grpcPorts ?? [],
+        payload: opts.payload ?? 'full',
+        reflection,
+      }),
+    ),
     analysisObserverFactory(),
   ];
   const shard = opts.shard;

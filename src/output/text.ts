@@ -5,6 +5,7 @@
  * the capture is read only when asked for (`frames: true`). Every string from the capture goes through
  * escapeText.
  */
+import { tcpSummaryLine } from './tcp-text.js';
 import type { RecordSink } from '../engine/engine.js';
 import type {
   CallRecord,
@@ -124,6 +125,7 @@ export function formatConnectionSummary(c: ConnectionRecord): string[] {
   const add = (label: string, text: string | null): void => {
     if (text !== null && text !== '') lines.push(`    ${label.padEnd(8)} ${text}`);
   };
+  add('tcp', tcpSummaryLine(c));
   if (c.concurrency) {
     const cc = c.concurrency.client;
     const limit = cc.limit === null ? 'no limit' : `limit ${cc.limit}`;

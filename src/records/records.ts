@@ -65,6 +65,61 @@ export interface ConnectionRecord {
   streamsOmitted?: number;
   concurrency?: ConcurrencyRecord;
   hpack?: HpackRecord;
+  /** TCP analysis (src/tcp/tcp-analysis.ts, docs/analysis.md "TCP analysis"): every TCP connection. */
+  tcp?: TcpAnalysisRecord;
+}
+
+/** Retransmissions, duplicate ACKs, zero windows and round trips per side (the side that sent). */
+export interface TcpAnalysisRecord {
+  /** The three-way handshake, when its SYN was captured. */
+  handshake: TcpHandshake | null;
+  client: TcpDirectionAnalysis;
+  server: TcpDirectionAnalysis;
+}
+
+/** What one direction's sender did, as seen at the capture point (output contract: TcpDirectionRecord). */
+export interface TcpDirectionAnalysis {
+  /** Every retransmitted segment (tshark tcp.analysis.retransmission: generic, fast and spurious together). */
+  retransmissions: number;
+  fastRetransmissions: number;
+  /** Retransmissions of bytes the receiver had already acknowledged. */
+  spuriousRetransmissions: number;
+  outOfOrder: number;
+  /** Segments after a range the capture never saw (tshark "previous segment not captured"). */
+  lostSegments: number;
+  /** Pure ACKs from this side repeating its previous ACK (tshark tcp.analysis.duplicate_ack). */
+  duplicateAcks: number;
+  /** Segments from this side advertising a zero receive window (tshark tcp.analysis.zero_window). */
+  zeroWindows: number;
+  zeroWindowProbes: number;
+  keepAlives: number;
+  /**
+   * Time the stream stood still for retransmissions: for each retransmitted segment, from its first copy
+   * (or, when the capture never saw it, from the segment that revealed the hole) to the retransmission.
+   */
+  retransmissionDelayMs: number;
+  maxRetransmissionDelayMs: number;
+  /**
+   * Round trips of this side's segments: from a segment to the ACK from the other side that acknowledges
+   * exactly its end (tshark tcp.analysis.ack_rtt, shown on the ACK), at the capture point.
+   */
+  ackRtt: { samples: number; minMs: number; avgMs: number; maxMs: number } | null;
+  /** The smallest receive window this side advertised after its SYN (scaled when both SYNs agreed). */
+  minWindow: number | null;
+}
+
+/** The three-way handshake as seen (times are capture seconds, RTTs ms). */
+export interface TcpHandshake {
+  syn: number;
+  synAck: number | null;
+  ack: number | null;
+  /** SYN to SYN-ACK. */
+  synToSynAckMs: number | null;
+  /** SYN-ACK to the ACK that completes the handshake. */
+  synAckToAckMs: number | null;
+  /** SYN to that ACK (tshark tcp.analysis.initial_rtt). */
+  initialRttMs: number | null;
+  synRetransmissions: number;
 }
 
 /**

@@ -721,6 +721,8 @@ export class ConnectionSession {
     if (this.summary !== undefined) rec.summary = this.summary;
     if (this.upgrade) rec.upgrade = this.upgrade.record;
     if (this.tunnel) rec.tunnel = this.tunnel;
+    const tcp = stats.analysis?.record();
+    if (tcp) rec.tcp = { handshake: tcp.handshake, client: tcp.dirs[c], server: tcp.dirs[s] };
     if (this.closes.length > 0) rec.closes = this.closes.map(({ from, how, time }) => ({ from, how, time }));
     return rec;
   }

@@ -3,6 +3,7 @@ import { sameEndpoint } from './flow-map.js';
 import { HalfStream } from './half-stream.js';
 import type { GapCause, HalfStreamContext, Trigger } from './stream-context.js';
 import { seqAdd } from './seq.js';
+import { TcpAnalyzer } from './tcp-analysis.js';
 import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason, TcpEvent } from './types.js';
 
 /** The per-direction limits of FlowTableOptions, resolved. */
@@ -63,6 +64,8 @@ class DirectionContext implements HalfStreamContext {
 export class Connection {
   readonly stats = newStats();
   readonly half: readonly [HalfStream, HalfStream];
+  /** tcp.analysis-like figures (retransmissions, RTTs, zero windows); read by the layers above. */
+  readonly analysis: TcpAnalyzer;
   lastTime: number;
   /** Any segment with ACK set seen: the connection got past a bare SYN. */
   private ackSeen = false;
@@ -76,6 +79,10 @@ export class Connection {
       new HalfStream(new DirectionContext(info, 1, this.stats, limits)),
     ];
     this.lastTime = info.start;
+    this.analysis = new TcpAnalyzer(info);
+    // Not enumerable: the info and the stats stay plain data for sinks, tests and JSON.
+    Object.defineProperty(info, 'analysis', { value: this.analysis, enumerable: false });
+    Object.defineProperty(this.stats, 'analysis', { value: this.analysis, enumerable: false });
   }
 
   dirOf(seg: TcpSegment): Dir {
@@ -98,6 +105,7 @@ export class Connection {
       time: seg.time,
       payloadLength: len,
     });
+    this.analysis.segment(seg, d, out);
     const f = seg.flags;
     if (f.rst) {
       // RFC 9293 §3.10.7.4: after a reset no more data flows either way; what is missing is lost.

@@ -11,6 +11,7 @@ import { blank, pairs, section, text, type DocLine } from './doc.js';
 import { bytes, clockTime, duration, hexDump, safe } from './format.js';
 import { flagsShort, frameRole, frameSummary } from './frame-lines.js';
 import { grpcurlCommand } from './grpcurl.js';
+import { latencySection } from './latency-lines.js';
 import { seg, wrapText } from './lines.js';
 import { jsonLines, messageTree, quote, rawLines } from './message-tree.js';
 
@@ -41,6 +42,7 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
       o.width,
     ),
     ...status(call, o.width),
+    ...latencySection(call),
     ...timeline(store, call, frames),
     ...(o.hex ? rawBytes(store, frames) : [text('x: raw bytes of the DATA frames', 'dim')]),
   ];

@@ -16,9 +16,10 @@ function rowOf(rec: CallRecord): CallRow {
     guesses,
     schemaSource,
     transport,
+    latency,
     ...summary
   } = rec;
-  void [metadata, statusDetails, responseBody, guesses, schemaSource, transport];
+  void [metadata, statusDetails, responseBody, guesses, schemaSource, transport, latency];
   const sum = (ms: CallRecord['requests']): number => ms.reduce((n, m) => n + m.length, 0);
   return { ...summary, requestBytes: sum(requests), responseBytes: sum(responses) };
 }

@@ -46,7 +46,7 @@ export function stopLabServer(server: grpc.Server): Promise<void> {
   return new Promise((resolve) => server.tryShutdown(() => resolve()));
 }
 
-function labImplementation(options: LabServerOptions): grpc.UntypedServiceImplementation {
+export function labImplementation(options: LabServerOptions): grpc.UntypedServiceImplementation {
   const name = options.name ?? 'grpc-js';
   let sequence = 0;
 
