@@ -191,6 +191,8 @@ async function duringLoad(file: string): Promise<void> {
     firstRowMs: firstRowMs === null ? null : Math.round(firstRowMs),
     loadedMs: Math.round(loadedMs),
     rssMiB: Math.round(rssMB),
+    // The process's high-water mark: the UI thread and the decoding worker while loading.
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     keys: st.n,
     keyMedianMs: Number(st.median.toFixed(1)),
     keyP95Ms: Number(st.p95.toFixed(1)),
@@ -266,6 +268,17 @@ async function main(): Promise<void> {
   results.push(stat('Connection: flow graph down (j)', await repeat('j', 50)));
   results.push(stat('switch to Diagnostics (5)', [await press('5')]));
   results.push(stat('Diagnostics: down (j)', await repeat('j', 100)));
+  // Stats: the first visit reads every call and frame once (StatsIndex); later ones only new rows.
+  results.push(stat('switch to Stats (6): methods, first visit', [await press('6')]));
+  results.push(stat('Stats: methods down (j)', await repeat('j', 20)));
+  results.push(stat('Stats: sort methods (s)', await repeat('s', 6)));
+  results.push(stat('Stats: Tab to frame types', [await press('\t')]));
+  results.push(stat('Stats: frame types down (j)', await repeat('j', 50)));
+  results.push(stat('Stats: Tab to endpoints', [await press('\t')]));
+  results.push(stat('Stats: sort endpoints (s)', await repeat('s', 6)));
+  results.push(stat('Stats: Tab to the IO graph (one pass over the columns)', [await press('\t')]));
+  results.push(stat('Stats: IO graph series down (j)', await repeat('j', 3)));
+  results.push(stat('switch to Diagnostics and back to Stats (5, 6)', [await press('5'), await press('6')]));
   app.unmount();
 
   const summary = {

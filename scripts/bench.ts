@@ -10,6 +10,9 @@
  * (default 1: the 300 MB round takes about 5 minutes). Then the time per pipeline layer on the 30 MB file,
  * the in-process heap probe on the largest file, then the capture reader and TUI benches when present.
  * --quick: 30 MB only, no sub-benches. Results also go to /tmp/h2scope-bench/results.json.
+ * Then the three shapes of issue #13 (scripts/bench/shapes.ts: recorded with real grpc-js peers, h2scope
+ * --summary and ndjson on 1 and 2 threads against tshark -Y http2 and -T fields, interleaved, best of
+ * --shape-runs, default 3, ratios printed; --one-core adds the same under taskset -c 0; --no-shapes skips).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { h2scopeFrameCounts, sameCounts, tsharkFrameCounts } from './bench/frame-count.js';
 import { measureLayers, printLayers } from './bench/layers.js';
 import { best, measure, type Measurement } from './bench/measure.js';
+import { benchShapes } from './bench/shapes.js';
 import { SERVER_PORT, synthesize, type SynthesisStats } from './bench/synthesize.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -226,6 +230,12 @@ async function main(): Promise<void> {
   console.log(markdown(rows));
   const facts = { machine: machineFacts(), inputs: Object.fromEntries(files), rows };
   writeFileSync(join(DIR, 'results.json'), JSON.stringify(facts, null, 2) + '\n');
+
+  if (!quick && !has('--no-shapes')) {
+    const at = args.indexOf('--shape-runs');
+    console.log('\n## the three shapes of issue #13 (scripts/bench/shapes.ts)');
+    benchShapes(at >= 0 ? Number(args[at + 1]) : 3, has('--one-core'), null);
+  }
 
   if (!quick && !has('--only-main')) {
     subBench('bench-capture.ts', ['--runs', '1']);

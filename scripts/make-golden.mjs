@@ -50,11 +50,16 @@ function knownPrefs() {
 // head as frame headers and show no frame at all.
 // meta.json `tsharkDecodeAs: "tls"` (scripts/samples/tls/): HTTP/2 follows ALPN inside TLS, and `keylog` names
 // the sample's NSS key log in samples/, given to tshark as tls.keylog_file so it decrypts.
-function tsharkArgs(file, ports, prefs, decodeAs = 'http2', keylog = undefined) {
+// meta.json `tsharkPrefs`: more tshark preferences for this sample (tcp.reassemble_out_of_order:TRUE for real
+// loss, where tshark by default dissects the bytes after a hole before the retransmission fills it).
+function tsharkArgs(file, ports, prefs, decodeAs = 'http2', keylog = undefined, extraPrefs = []) {
   const args = ['-r', `samples/${file}`];
-  for (const p of prefs) args.push('-o', p);
+  for (const p of [...prefs, ...extraPrefs]) args.push('-o', p);
   if (keylog) args.push('-o', `tls.keylog_file:samples/${keylog}`);
-  for (const port of ports) args.push('-d', `tcp.port==${port},${decodeAs}`);
+  // An object names the dissector per port (a CONNECT proxy's port is "http": tshark's HTTP dissector
+  // follows the CONNECT into the tunnel; the server's port, whose preface may come after its SETTINGS, "http2").
+  const as = (port) => (typeof decodeAs === 'string' ? decodeAs : (decodeAs[port] ?? 'http2'));
+  for (const port of ports) args.push('-d', `tcp.port==${port},${as(port)}`);
   args.push('-T', 'json', '--no-duplicate-keys', '-J', 'frame ip ipv6 tcp http2');
   return args;
 }
@@ -86,7 +91,10 @@ function frameOf(packet, stream) {
     type,
     length: Number(stream['http2.length']),
     flags,
-    headers: headersOf(stream),
+    // tshark decodes a header block fragment by fragment and shows the fields on the frame that carried
+    // them; h2scope lists the whole block on the frame with END_HEADERS. A block that never ends (a
+    // CONTINUATION flood, scripts/samples/abuse/) has no such frame: its fragments' fields are left out.
+    headers: HEADER_BLOCK.has(type) && (flags & FLAG_END_HEADERS) === 0 ? null : headersOf(stream),
     // tshark prints http2.pad_length "0" for every DATA frame; only a PADDED frame has the field.
     padLength: padded && stream['http2.pad_length'] !== undefined ? Number(stream['http2.pad_length']) : null,
   };
@@ -170,7 +178,7 @@ function makeGolden(name, version, prefs) {
   if (meta.goldenFrom) return skip(`frames equal ${meta.goldenFrom}'s`);
   const file = captureFileOf(name);
   if (file === null) return skip('no capture file next to the meta.json');
-  const args = tsharkArgs(file, meta.ports ?? [], prefs, meta.tsharkDecodeAs, meta.keylog);
+  const args = tsharkArgs(file, meta.ports ?? [], prefs, meta.tsharkDecodeAs, meta.keylog, meta.tsharkPrefs);
   const r = tshark(args);
   const stderr = r.stderr
     .split('\n')

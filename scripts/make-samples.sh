@@ -5,6 +5,8 @@
 #   scripts/samples/h2/run-all.sh     HTTP/2 samples, derived copies and damaged variants (ports 50200-50299)
 #   scripts/samples/tls/run-all.sh    TLS samples with key logs (ports 50300-50399), when present
 #   scripts/samples/crafted/run-all.sh  real clients against a crafted misbehaving server (ports 50500-50599)
+#   scripts/samples/abuse/run-all.sh  crafted abusive clients against real servers (ports 50640-50649)
+#   scripts/samples/peers/run-all.sh  nginx, HAProxy, Go net/http as real HTTP/2 peers (ports 50700-50749)
 #   scripts/make-golden.mjs           every golden again, so all of them come from the same tshark
 # One family at a time: several gRPC scenarios are timing-sensitive (deadlines, keepalive, stalls).
 # Needs root (tcpdump) and the tools of scripts/install-sample-tools.sh; installs nothing.
@@ -38,6 +40,8 @@ family scripts/samples/h2/run-all.sh
 family scripts/samples/tls/run-all.sh
 family scripts/samples/incidents/run-all.sh
 family scripts/samples/crafted/run-all.sh
+family scripts/samples/abuse/run-all.sh
+family scripts/samples/peers/run-all.sh
 family scripts/make-showcase.sh
 
 echo "== scripts/make-golden.mjs (all samples)"

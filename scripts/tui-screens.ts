@@ -49,7 +49,7 @@ const SESSIONS: Session[] = [
       { name: 'frames', keys: ['Escape', 'Escape', '4', 'j', 'j', 'j'], wait: 'Frame 4  c1 #3' },
       { name: 'frames-hex', keys: ['j', 'x'], wait: '── Bytes' },
       { name: 'hpack', keys: ['Tab', 'k', 'H'], wait: 'Header block of frame 4' },
-      { name: 'connection-flow', keys: ['Escape', '3', 'Enter'], wait: '1:Flow graph' },
+      { name: 'connection-flow', keys: ['Escape', '3', 'Enter'], wait: '[Flow graph]' },
       { name: 'connection-summary', keys: ['Tab'], wait: 'RST_STREAM  none' },
       { name: 'help', keys: ['?'], wait: 'every key' },
     ],
@@ -72,8 +72,39 @@ const SESSIONS: Session[] = [
     rows: 30,
     shots: [
       { name: 'diagnostics', keys: ['5'], wait: 'analysis.goaway.too-many-pings' },
-      { name: 'diagnostic-jump', keys: ['Enter'], wait: 'ENHANCE_YOUR_CALM (0xb)' },
+      { name: 'diagnostic', keys: ['Enter'], wait: 'What happened' },
+      { name: 'diagnostic-jump', keys: ['Tab', 'j', 'Enter'], wait: 'ENHANCE_YOUR_CALM (0xb)' },
     ],
+  },
+  {
+    sample: 'samples/showcase.pcapng',
+    columns: 100,
+    rows: 30,
+    shots: [
+      { name: 'stats-methods', keys: ['6'], wait: 'Stats  3 methods' },
+      { name: 'stats-io', keys: ['Tab', 'Tab', 'Tab'], wait: 'RST_STREAM / GOAWAY' },
+    ],
+  },
+  {
+    sample: 'samples/grpc-pinned.pcap',
+    columns: 100,
+    rows: 30,
+    shots: [
+      { name: 'stats-frames', keys: ['6', 'Tab'], wait: 'C→S frames' },
+      { name: 'stats-endpoints', keys: ['Tab'], wait: 'share of calls' },
+    ],
+  },
+  {
+    sample: 'samples/grpc-js-status.pcap',
+    columns: 100,
+    rows: 30,
+    shots: [{ name: 'overview-failures', keys: [], wait: 'loaded · 60 pkts' }],
+  },
+  {
+    sample: 'samples/late-start-grpc-js.pcap',
+    columns: 100,
+    rows: 30,
+    shots: [{ name: 'diagnostics-group', keys: ['5', 'G', 'k', 'k', 'Enter'], wait: '▾ INFO' }],
   },
   {
     sample: 'samples/grpc-js-deadline.pcap',

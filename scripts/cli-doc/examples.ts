@@ -85,6 +85,15 @@ export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?:
     text: 'With `--format ndjson`: every SECONDS of capture time, a `connection` line for each connection still open that saw packets since its previous one, its record marked `"open": true` (endReason `"open"`, figures as of `end`); the final record follows when the connection ends. `0`: none. Default 10 when the capture comes from stdin (`-`, a live pipe), else 0, so reports of files are unchanged ([output.md](output.md#open-connections)).',
     example: 'ndjson: open connections',
   },
+  'infer-proto': {
+    arg: 'DIR',
+    text: 'Write a best-effort .proto skeleton per service (`DIR/pkg.Service.proto`) inferred from the schema-less decoding of every call of each method: field numbers, wire types, repetition and nesting are from the wire; names are `field_N`, and every type the wire leaves open (varint: int32/int64/uint64/sint64/bool/enum; LEN: message, string or bytes; fixed: float or integer) is written with an `AMBIGUOUS` comment giving the alternatives and examples, never silently. Calls decoded with a schema (`--proto`, `--descriptor-set`, server reflection) are not used. Needs the messages: not with `--payload none`.',
+    example: 'a proto skeleton from the capture',
+  },
+  threads: {
+    arg: 'N',
+    text: 'Decode a capture file on N threads: each reads the file through TCP reassembly and decodes every Nth connection (HTTP/2, HPACK, gRPC, analysis; for ndjson it also writes the lines), and the main thread merges their records back into capture order, so the report is byte for byte the one of `--threads 1` (one thread, no workers). Default 1: on the 2-core machine it was measured on, two threads cost 1.4 to 2 times the CPU time on captures of large payloads and gained wall time only on the 1M-frame small-calls capture, so the multi-core default is off until measured on a quiet machine. Standard input, `--snapshot-interval` and named pipes always decode on one thread. Speed-up and method: [performance.md](performance.md#threads-issue-13-item-2).',
+  },
   quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
   help: { text: 'The help text below, and exit 0.', example: 'help' },
   version: { text: 'Print the version and exit 0.' },
@@ -257,6 +266,12 @@ export const EXAMPLES: ExampleGroup[] = [
         maxWidth: 300,
       },
       {
+        title: 'a proto skeleton from the capture',
+        argv: ['samples/grpc-js-streaming.pcap', '--summary', '--infer-proto', 'inferred'],
+        writes: ['inferred'],
+        maxLines: 8,
+      },
+      {
         title: 'a proto file that does not load',
         argv: [UNARY, '--proto', 'scripts/cli-doc/broken.proto'],
         maxWidth: 200,
@@ -266,6 +281,71 @@ export const EXAMPLES: ExampleGroup[] = [
         argv: ['samples/tls-grpc-js-13.pcap', '--keylog', 'samples/tls-grpc-js-13.keys', '--summary'],
         maxWidth: 200,
       },
+      {
+        title: 'a schema from server reflection',
+        text: 'A capture holding gRPC server reflection responses (grpcurl, Postman, a grpc-js reflection client) decodes every later call with the schema they carry, as if given with `--descriptor-set`; calls before the response stay schema-less and are counted ([grpc.md](grpc.md#schemas-from-server-reflection)).',
+        argv: ['samples/grpc-reflection.pcap', '--format', 'ndjson'],
+        jq: jqLines(
+          '-c \'select(.type=="call") | .call | [.stream, .method, .schemaSource, .requests[0].decoded.kind]\'',
+          (r) => {
+            const c = r.call as
+              | {
+                  stream: number;
+                  method: string;
+                  schemaSource?: string;
+                  requests: { decoded: { kind: string } }[];
+                }
+              | undefined;
+            return c ? [c.stream, c.method, c.schemaSource ?? null, c.requests[0]?.decoded.kind] : undefined;
+          },
+        ),
+      },
+    ],
+  },
+  {
+    title: 'Several captures, and before/after',
+    text: 'Captures of one incident taken on several hosts are read as one, merged by packet time like mergecap: packet indexes count packets of the merged stream, connection ids are unique across the files, and a connection seen in two files (the same addresses and ports) is one connection whose duplicate segments count once. `h2scope diff` compares two captures (or two sets of them).',
+    examples: [
+      {
+        title: 'several captures, one analysis',
+        argv: ['samples/grpc-small-window.pcap', 'samples/grpc-conn-per-call.pcap', '--summary'],
+        maxWidth: 160,
+      },
+      {
+        title: 'diff: did the change help?',
+        text: 'A verdict line per incident type (failed calls, p99 latency, window starvation by time stalled, GOAWAYs with an error, connections per call, each warning or error diagnostic), then per method, per server endpoint (connections of two captures cannot be paired one to one) and per diagnostic code, each cell `before -> after`.',
+        argv: ['diff', 'samples/grpc-small-window.pcap', 'samples/grpc-js-large.pcap'],
+        maxWidth: 200,
+      },
+      {
+        title: 'diff as markdown, several captures on a side',
+        argv: [
+          'diff',
+          '--before',
+          'samples/grpc-conn-per-call.pcap',
+          '--before',
+          'samples/grpc-goaway-graceful.pcap',
+          '--after',
+          'samples/grpc-burst.pcap',
+          '--format',
+          'markdown',
+        ],
+        maxLines: 14,
+        maxWidth: 200,
+      },
+      {
+        title: 'diff as json',
+        text: 'The fields are in [output.md](output.md#h2scope-diff).',
+        argv: ['diff', 'samples/grpc-small-window.pcap', 'samples/grpc-js-large.pcap', '--format', 'json'],
+        jq: {
+          shown: "-c '.verdicts[]'",
+          apply: (stdout) =>
+            (JSON.parse(stdout) as { verdicts: unknown[] }).verdicts
+              .map((v) => JSON.stringify(v))
+              .join('\n') + '\n',
+        },
+      },
+      { title: 'diff --help', argv: ['diff', '--help'] },
     ],
   },
   {

@@ -4,14 +4,27 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { CaptureObserver } from '../engine/observer.js';
 import type { CallRecord } from '../records/call.js';
 import type { ConnectionRecord } from '../records/records.js';
+import type { ConnectionPeers } from '../session/connection-session.js';
 import { CaptureAggregate } from './capture-aggregate.js';
-import { summarize } from './capture-facts.js';
+import { summarize, type ConnectionSummary } from './capture-facts.js';
 import { churning, detectConnectionBurst, detectConnectionPerCall } from './detect-churn.js';
 import { detectEndpointImbalance, detectPinnedConnection } from './detect-imbalance.js';
+import { LiveImbalance } from './live-imbalance.js';
 import { detectRefusedConnections } from './detect-refused.js';
 import { analysisOptions, type AnalysisOptions } from './options.js';
 
 const NONE: Diagnostic[] = [];
+
+/** The service an imbalance diagnostic is about. */
+function serviceOf(d: Diagnostic): string {
+  return String(d.evidence?.['service']);
+}
+
+/** The service and client/server pair a pinned-connection diagnostic is about, as LiveImbalance keys it. */
+function pinOf(d: Diagnostic, details: ConnectionSummary[]): string {
+  const client = details.find((c) => c.id === d.connection)?.clientIp;
+  return `${serviceOf(d)}\u0000${String(client)} ${String(d.evidence?.['server'])}`;
+}
 
 /** The pair a connection-per-call diagnostic is about, as CaptureAggregate keys it. */
 function pairOf(d: Diagnostic): string {
@@ -30,10 +43,18 @@ export class CaptureAnalyzer implements CaptureObserver {
   private readonly services = new Map<string, Map<string, number>>();
   /** Client host / server endpoint pairs whose churn was raised already. */
   private readonly churned = new Set<string>();
+  /** Imbalance over a sliding window while the capture goes on. */
+  private readonly live: LiveImbalance;
 
   constructor(options: Partial<AnalysisOptions> = {}) {
     this.opts = analysisOptions(options);
     this.facts = new CaptureAggregate(this.opts.captureMaxConnections, this.opts.captureMaxKeys);
+    this.live = new LiveImbalance(this.opts);
+  }
+
+  opened(peers: ConnectionPeers): void {
+    if (peers.protocol === 'h2' || peers.protocol === 'h2c')
+      this.live.opened(peers.id, peers.client, peers.server);
   }
 
   /**
@@ -45,6 +66,7 @@ export class CaptureAnalyzer implements CaptureObserver {
     const summary = summarize(record, this.services.get(record.id));
     this.facts.add(summary);
     this.services.delete(record.id);
+    this.live.closed(record.id);
     const key = `${summary.clientIp} ${summary.server}`;
     const pair = this.facts.pairs.get(key);
     if (pair === undefined || this.churned.has(key) || !churning(pair, this.opts)) return NONE;
@@ -52,11 +74,12 @@ export class CaptureAnalyzer implements CaptureObserver {
     return this.mark(detectConnectionPerCall(this.facts, this.opts, key));
   }
 
-  call(call: CallRecord): void {
+  call(call: CallRecord): Diagnostic[] {
     let m = this.services.get(call.connection);
     if (m === undefined) this.services.set(call.connection, (m = new Map()));
     const service = call.service ?? call.authority ?? '(unknown service)';
     m.set(service, (m.get(service) ?? 0) + 1);
+    return this.mark(this.live.call(call));
   }
 
   /** Raised before the end: marked approximate when the caps were passed by then. */
@@ -77,8 +100,10 @@ export class CaptureAnalyzer implements CaptureObserver {
     const found = [
       ...churn,
       ...detectConnectionBurst(f.details, this.opts),
-      ...detectEndpointImbalance(f, this.opts),
-      ...detectPinnedConnection(f.details, this.opts),
+      ...detectEndpointImbalance(f, this.opts).filter((d) => !this.live.raisedEndpoints.has(serviceOf(d))),
+      ...detectPinnedConnection(f.details, this.opts).filter(
+        (d) => !this.live.raisedPinned.has(pinOf(d, f.details)),
+      ),
       ...detectRefusedConnections(f),
     ];
     if (!f.approximate) return found;

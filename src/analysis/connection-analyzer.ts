@@ -16,6 +16,7 @@ import type {
   Role,
 } from '../records/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
+import { AbuseTracker } from './abuse.js';
 import { callFacts } from './call-facts.js';
 import { CallLedger } from './call-ledger.js';
 import { ConcurrencyTracker } from './concurrency.js';
@@ -72,6 +73,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   private streamTable: StreamTable | null = null;
   private concurrency: ConcurrencyTracker | null = null;
   private goawayTracker: GoawayTracker | null = null;
+  /** Abuse and overload patterns (abuse.ts): small until a side sends what it counts. */
+  private readonly abuse: AbuseTracker;
   private hpack: HpackOccupancy | null = null;
   /** Made at the first call: most connections of a capture carry a few, idle ones none. */
   private ledger: CallLedger | null = null;
@@ -97,11 +100,12 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     private readonly opts: AnalysisOptions,
   ) {
     this.settings = new SettingsTimeline(opts.maxListed);
+    this.abuse = new AbuseTracker(conn.id, opts.abuse, (r, name) => this.settings.value(r, name));
   }
 
   event(ev: ObservedEvent): ObserverOutput[] {
     if (ev.kind === 'call') return this.call(ev.call);
-    if (ev.kind === 'diagnostic') this.noteDiagnostic(ev.diagnostic);
+    if (ev.kind === 'diagnostic') return this.noteDiagnostic(ev.diagnostic);
     else if (ev.kind === 'frame') return this.frame(ev);
     else if (ev.kind === 'tcp-close' && !this.closed) return this.firstClose(ev.how, ev.time);
     return NO_OUTPUT;
@@ -250,6 +254,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       grpcResets: this.ledger?.resetStreams ?? NO_STREAMS,
       okDurations: (m) => this.ledger?.okDurations(m) ?? [],
       seen: this.seen,
+      abuse: this.abuse,
       framesFrom: { client: this.clientFrames, server: this.serverFrames },
       lastActivity: this.lastActivity,
     };
@@ -259,6 +264,14 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     const f = ev.frame;
     if (f.from === 'client') this.clientFrames++;
     else this.serverFrames++;
+    // Abuse patterns are raised at the frame that completes their evidence, whatever else it does.
+    const abuse = this.abuse.onFrame(f, f.stream > 0 ? this.streams.get(f.stream) : undefined);
+    const out = this.frameAnalysis(ev, f);
+    if (abuse.length === 0) return out;
+    return [...this.raise(abuse), ...out];
+  }
+
+  private frameAnalysis(ev: Extract<H2Event, { kind: 'frame' }>, f: FrameRecord): ObserverOutput[] {
     if (f.type !== 'PING') this.lastActivity = f.time;
     if (ev.hpack !== undefined)
       (this.hpack ??= new HpackOccupancy(this.opts.maxSeriesPoints)).onBlock(f.from, f.time, ev.hpack);
@@ -406,12 +419,21 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     return Math.max(acked, pending);
   }
 
-  private noteDiagnostic(d: Diagnostic): void {
+  private noteDiagnostic(d: Diagnostic): ObserverOutput[] {
+    const found = this.abuse.onDiagnostic(d);
+    this.note(d);
+    return found.length === 0 ? NO_OUTPUT : this.raise(found);
+  }
+
+  private note(d: Diagnostic): void {
     const why = INEXACT[d.code];
     if (why !== undefined) this.inexact ??= why;
     if (d.code === 'session.h2c-upgrade') {
       const time = d.time ?? this.conn.start;
-      this.concurrencyTracker().onChange(this.writableStreams().upgraded(time), time);
+      // The upgrade request is stream 1's request (RFC 7540 §3.2): "GET /hello" from "GET /hello HTTP/1.1".
+      const line = d.evidence?.['requestLine'];
+      const request = typeof line === 'string' ? line.replace(/\s+HTTP\/\S+$/, '') : null;
+      this.concurrencyTracker().onChange(this.writableStreams().upgraded(time, request || null), time);
     }
     if (this.seen.length >= MAX_SEEN) return;
     const from = d.evidence?.['from'];

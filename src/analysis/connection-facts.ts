@@ -1,3 +1,4 @@
+import type { AbuseTracker } from './abuse.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type {
   ConnectionRecord,
@@ -50,6 +51,8 @@ export interface ConnectionFacts {
   /** Durations of the successful calls to a method on this connection. */
   okDurations(method: string | null): readonly number[];
   seen: SeenDiagnostic[];
+  /** Abuse patterns, and what most likely triggered each GOAWAY (abuse.ts). */
+  abuse: AbuseTracker;
   /** Frames each side sent. */
   framesFrom: Record<Role, number>;
   /** Time of the last frame other than PING (keepalive traffic is not activity). */

@@ -2,6 +2,7 @@ import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { GoawayRecord } from '../records/records.js';
+import type { TriggerKind } from './abuse-trigger.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import { errorMeaning } from './error-meanings.js';
 import { listSome } from './format.js';
@@ -43,7 +44,7 @@ function goawayError(facts: ConnectionFacts, g: GoawayRecord): Diagnostic {
         };
         return diag(T, 'analysis.goaway.too-many-pings', params, where);
       }
-      return diag(T, 'analysis.goaway.enhance-your-calm', base, where);
+      return diag(T, 'analysis.goaway.enhance-your-calm', { ...base, ...triggerParams(facts, g) }, where);
     case 'PROTOCOL_ERROR':
       return diag(T, 'analysis.goaway.protocol-error', { ...base, cause: protocolCause(facts, g) }, where);
     case 'FLOW_CONTROL_ERROR':
@@ -54,7 +55,7 @@ function goawayError(facts: ConnectionFacts, g: GoawayRecord): Diagnostic {
       const handshake = facts.seen.find((s) => HANDSHAKE_FAILURES.has(s.code));
       const cause = handshake
         ? ` It follows "${handshake.title}" (${handshake.code}) on this connection.`
-        : '';
+        : abuseCause(facts, g);
       // A client closing after its preface got no HTTP/2 answer is reporting the server, whatever code it
       // picked (grpc-js says INTERNAL_ERROR): not a fault of its own.
       const meaning =
@@ -66,6 +67,45 @@ function goawayError(facts: ConnectionFacts, g: GoawayRecord): Diagnostic {
     }
   }
 }
+
+/** The GOAWAY's most likely trigger among the peer's patterns (abuse-trigger.ts), as message params. */
+function triggerParams(facts: ConnectionFacts, g: GoawayRecord): Record<string, string | number> {
+  const t = facts.abuse.trigger(g.frame);
+  if (t === undefined)
+    return { trigger: 'unknown', triggerText: TRIGGER_TEXT.unknown, triggerEvidence: '-', enforcement: '-' };
+  return {
+    trigger: t.kind,
+    triggerText: TRIGGER_TEXT[t.kind],
+    triggerEvidence: t.evidence,
+    pressure: t.pressure,
+    enforcement: t.enforcement,
+  };
+}
+
+/**
+ * Other error codes close abusive connections too (nghttp2, and so Node and grpc-js, answer a reset flood
+ * or a PING flood with GOAWAY INTERNAL_ERROR): name the pattern when one was at its limit.
+ */
+function abuseCause(facts: ConnectionFacts, g: GoawayRecord): string {
+  const t = facts.abuse.trigger(g.frame);
+  if (t === undefined || t.kind === 'unknown' || t.kind === 'load' || t.pressure < 0.9) return '';
+  return (
+    ` It follows the ${peerOf(g.from)}'s ${TRIGGER_TEXT[t.kind]} (${t.evidence}): the ${g.from} most ` +
+    `likely closed the connection by ${t.enforcement}.`
+  );
+}
+
+const TRIGGER_TEXT: Record<TriggerKind, string> = {
+  pings: 'PINGs',
+  resets: 'Rapid Reset (streams reset right after opening)',
+  settings: 'SETTINGS frames',
+  continuations: 'CONTINUATION frames',
+  hpack: 'HPACK bomb',
+  'empty-frames': 'empty frames',
+  'window-updates': 'WINDOW_UPDATE frames',
+  load: 'rate of new streams (load)',
+  unknown: 'unknown',
+};
 
 /** PROTOCOL_ERROR: a failed handshake, a malformed frame from the peer, or a stream state violation. */
 function protocolCause(facts: ConnectionFacts, g: GoawayRecord): string {

@@ -5,7 +5,7 @@ import { byRef, type CaptureAggregate, type ServiceServerFacts } from './capture
 import { groupBy, type ConnectionSummary } from './capture-facts.js';
 import type { AnalysisOptions } from './options.js';
 
-interface Share {
+export interface Share {
   key: string;
   calls: number;
   /** The connection to point the diagnostic at. */
@@ -32,23 +32,27 @@ export function detectEndpointImbalance(facts: CaptureAggregate, opts: AnalysisO
       calls: s.calls,
       connection: { id: s.busiest.id, start: s.busiest.start },
     }));
-    const d = unequal(list, opts);
-    if (d === null || list.length < 2) continue;
-    const params = {
-      service,
-      endpoints: list.length,
-      shares: shares(d.sorted, d.total),
-      ratio: d.ratio,
-      calls: d.total,
-    };
-    out.push(
-      diag(ANALYSIS_DIAGNOSTICS, 'analysis.imbalance.endpoints', params, {
-        connection: d.sorted[0]!.connection.id,
-        time: d.sorted[0]!.connection.start,
-      }),
-    );
+    const d = endpointImbalance(service, list, opts);
+    if (d !== null) out.push(d);
   }
   return out;
+}
+
+/** One service's calls per server endpoint (in capture order), judged; null when spread evenly enough. */
+export function endpointImbalance(service: string, list: Share[], opts: AnalysisOptions): Diagnostic | null {
+  const d = unequal(list, opts);
+  if (d === null || list.length < 2) return null;
+  const params = {
+    service,
+    endpoints: list.length,
+    shares: shares(d.sorted, d.total),
+    ratio: d.ratio,
+    calls: d.total,
+  };
+  return diag(ANALYSIS_DIAGNOSTICS, 'analysis.imbalance.endpoints', params, {
+    connection: d.sorted[0]!.connection.id,
+    time: d.sorted[0]!.connection.start,
+  });
 }
 
 /**
@@ -60,7 +64,6 @@ export function detectPinnedConnection(conns: ConnectionSummary[], opts: Analysi
   const out: Diagnostic[] = [];
   for (const service of servicesOf(conns)) {
     for (const cs of groupBy(conns, (c) => `${c.clientIp} ${c.server}`).values()) {
-      const server = cs[0]!.server;
       const carrying = cs.filter((c) => (c.services.get(service) ?? 0) > 0);
       if (carrying.length === 0) continue;
       const busiest = carrying.reduce((a, c) =>
@@ -68,29 +71,44 @@ export function detectPinnedConnection(conns: ConnectionSummary[], opts: Analysi
       );
       // Idle HTTP/2 connections to the same endpoint that overlapped the busiest one count (with 0 calls).
       const peers = cs.filter((c) => c.http2 && c.start <= busiest.end && c.end >= busiest.start);
-      if (peers.length < 2) continue;
-      const list = peers.map((c) => ({ key: c.id, calls: c.services.get(service) ?? 0, connection: c }));
-      const d = unequal(list, opts);
-      if (d === null) continue;
-      const params = {
-        service,
-        server,
-        connections: list.length,
-        busiest: busiest.id,
-        share: Math.round(((busiest.services.get(service) ?? 0) / d.total) * 100),
-        calls: d.total,
-        shares: shares(d.sorted, d.total),
-        ratio: d.ratio,
-      };
-      out.push(
-        diag(ANALYSIS_DIAGNOSTICS, 'analysis.imbalance.pinned', params, {
-          connection: busiest.id,
-          time: busiest.start,
-        }),
-      );
+      const list = peers.map((c) => ({ id: c.id, start: c.start, calls: c.services.get(service) ?? 0 }));
+      const d = pinnedImbalance(service, cs[0]!.server, list, opts);
+      if (d !== null) out.push(d);
     }
   }
   return out;
+}
+
+/**
+ * One service's calls over connections from one client to one server endpoint open together (in capture
+ * order), judged; null with fewer than two connections or an even enough spread.
+ */
+export function pinnedImbalance(
+  service: string,
+  server: string,
+  conns: Array<{ id: string; start: number; calls: number }>,
+  opts: AnalysisOptions,
+): Diagnostic | null {
+  if (conns.length < 2) return null;
+  const list = conns.map((c) => ({ key: c.id, calls: c.calls, connection: c }));
+  const d = unequal(list, opts);
+  if (d === null) return null;
+  // The busiest: the first in capture order among those with the most calls.
+  const busiest = list.reduce((a, c) => (c.calls > a.calls ? c : a));
+  const params = {
+    service,
+    server,
+    connections: list.length,
+    busiest: busiest.key,
+    share: Math.round((busiest.calls / d.total) * 100),
+    calls: d.total,
+    shares: shares(d.sorted, d.total),
+    ratio: d.ratio,
+  };
+  return diag(ANALYSIS_DIAGNOSTICS, 'analysis.imbalance.pinned', params, {
+    connection: busiest.key,
+    time: busiest.connection.start,
+  });
 }
 
 /** Enough calls, and the busiest has at least `imbalanceMinRatio` times the quietest (or the quietest none). */

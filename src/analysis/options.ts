@@ -1,3 +1,5 @@
+import { DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './abuse-limits.js';
+
 /**
  * Limits and thresholds of the connection analysis, as options with documented defaults (docs/analysis.md).
  * Thresholds decide when a measurement becomes a diagnostic; caps bound the memory a connection record uses.
@@ -54,12 +56,19 @@ export interface AnalysisOptions {
   /** ...and the busiest endpoint (or connection) has at least this many times the calls of the quietest. */
   imbalanceMinRatio: number;
   /**
+   * Imbalance is also judged over the last this-many milliseconds of capture time, as the capture goes on
+   * (live-imbalance.ts), once the capture is that long.
+   */
+  imbalanceWindowMs: number;
+  /**
    * Whole-capture detectors: connections kept in detail (times, services, GOAWAYs) for bursts, pinned
    * calls, median lives and evidence lists. Past it, connections are only counted.
    */
   captureMaxConnections: number;
   /** Client host / server endpoint pairs and service / server pairs counted; past it, new ones are not. */
   captureMaxKeys: number;
+  /** Abuse and overload patterns (abuse-limits.ts, where each default names its source). */
+  abuse: AbuseLimits;
 }
 
 export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
@@ -85,10 +94,13 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   burstWindowMs: 1_000,
   imbalanceMinCalls: 10,
   imbalanceMinRatio: 4,
+  imbalanceWindowMs: 60_000,
   captureMaxConnections: 10_000,
   captureMaxKeys: 10_000,
+  abuse: DEFAULT_ABUSE_LIMITS,
 };
 
 export function analysisOptions(partial: Partial<AnalysisOptions> = {}): AnalysisOptions {
-  return { ...DEFAULT_ANALYSIS_OPTIONS, ...partial };
+  const abuse = { ...DEFAULT_ABUSE_LIMITS, ...partial.abuse };
+  return { ...DEFAULT_ANALYSIS_OPTIONS, ...partial, abuse };
 }

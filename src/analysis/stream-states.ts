@@ -133,8 +133,9 @@ export class StreamTable {
   }
 
   /** An h2c upgrade: stream 1 is the HTTP/1.1 request, already half-closed by the client (RFC 7540 §3.2). */
-  upgraded(time: number): StreamChange {
+  upgraded(time: number, request: string | null): StreamChange {
     const e = this.entry(1);
+    e.request ??= request;
     const before = stateOf(e);
     e.opened = time;
     e.initiatorOpened = true;

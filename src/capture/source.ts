@@ -205,7 +205,7 @@ const OS_REASONS: Record<string, string> = {
 };
 
 /** The OS or zlib reason of an error, in words, with its code kept as evidence. */
-function osReason(err: unknown): { reason: string; errorCode?: string } {
+export function osReason(err: unknown): { reason: string; errorCode?: string } {
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (typeof code !== 'string') return { reason: message };

@@ -2,6 +2,7 @@
  * Command-line arguments, parsed with node's util.parseArgs (no hand-written parser, no dependency).
  * Pure: argv in, options or a usage error out.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { closest } from '../filter/closest.js';
 import { PAYLOAD_MODES, type PayloadMode } from '../grpc/call-message.js';
@@ -12,7 +13,9 @@ const FAIL_LEVELS = ['error', 'warning'] as const;
 export type FailLevel = (typeof FAIL_LEVELS)[number];
 
 export interface CliOptions {
+  /** The first (usually only) capture; `inputs` has every one, merged by time when there are several. */
   input: string;
+  inputs: string[];
   /** null: the TUI when stdout is a terminal, else text. */
   format: ReportFormat | null;
   output: string | null;
@@ -35,7 +38,35 @@ export interface CliOptions {
    * Default: 10 for stdin ("-", usually a live pipe), 0 for a file.
    */
   snapshotInterval: number;
+  /** --infer-proto: the directory to write .proto skeletons inferred from schema-less calls; null: none. */
+  inferProto: string | null;
+  /**
+   * --threads: decoding threads for a report (connections shared out among them); 1 decodes on the main
+   * thread. null when not given: 1 (see THREADS_DEFAULT_ON).
+   */
+  threads: number | null;
   quiet: boolean;
+}
+
+/** The default --threads is the number of cores, capped here: past it the merging thread is the limit. */
+export const MAX_DEFAULT_THREADS = 4;
+
+/**
+ * Whether a report without --threads uses defaultThreads() on files of THREADS_MIN_BYTES or more. Off:
+ * measured on this project's 2-core machine under heavy load, two threads took 1.4-2 times the CPU time of
+ * one on captures of large payloads and were slower in wall time on two of the three shapes of issue #13
+ * (docs/performance.md, "Threads"); to be decided again on a quiet machine.
+ */
+export const THREADS_DEFAULT_ON = false;
+
+/**
+ * Below this size a file is decoded on one thread unless --threads says otherwise: starting the threads
+ * costs more than they save (docs/performance.md, "Threads").
+ */
+export const THREADS_MIN_BYTES = 16 * 1024 * 1024;
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS));
 }
 
 /** Seconds between ndjson snapshots of open connections when reading stdin and none was asked for. */
@@ -43,7 +74,8 @@ export const DEFAULT_STDIN_SNAPSHOT_INTERVAL = 10;
 
 export type ParsedArgs =
   | { kind: 'run'; options: CliOptions }
-  | { kind: 'help' }
+  | { kind: 'diff'; options: DiffOptions }
+  | { kind: 'help'; topic?: 'diff' }
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
 
@@ -62,6 +94,8 @@ export const OPTIONS = {
   keylog: { type: 'string' },
   payload: { type: 'string' },
   'snapshot-interval': { type: 'string' },
+  'infer-proto': { type: 'string' },
+  threads: { type: 'string', short: 'j' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -72,6 +106,7 @@ const TRY_HELP = "Try 'h2scope --help'.";
 class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): ParsedArgs {
+  if (argv[0] === 'diff') return parseDiffArgs(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
@@ -92,10 +127,9 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 function toOptions(values: Values, positionals: string[]): CliOptions {
-  if (positionals.length !== 1) {
-    const what = positionals.length === 0 ? 'missing the capture to read' : 'only one capture at a time';
-    throw new UsageError(`${what} (a file, or - for stdin).`);
-  }
+  if (positionals.length === 0) throw new UsageError('missing the capture to read (a file, or - for stdin).');
+  if (positionals.length > 1 && positionals.includes('-'))
+    throw new UsageError('- (stdin) cannot be merged with other captures: give files only.');
   const format = oneOf('--format', values.format, FORMATS);
   const summary = values.summary ?? false;
   if (summary && format !== null && format !== 'text')
@@ -111,7 +145,14 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
   const writePcap = values['write-pcap'] ?? null;
   if (writePcap !== null && writePcap === output)
     throw new UsageError('--write-pcap and --output name the same file.');
+  if (writePcap !== null && positionals.length > 1)
+    throw new UsageError('--write-pcap re-reads one capture: it cannot be used with several captures.');
   const input = positionals[0]!;
+  const inferProto = values['infer-proto'] ?? null;
+  if (inferProto !== null && values.payload === 'none')
+    throw new UsageError(
+      '--infer-proto reads the decoded messages: it cannot be combined with --payload none.',
+    );
   const interval = values['snapshot-interval'];
   if (interval !== undefined && format !== 'ndjson')
     throw new UsageError('--snapshot-interval writes ndjson snapshots: it needs --format ndjson.');
@@ -123,6 +164,7 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
       : seconds('--snapshot-interval', interval);
   return {
     input,
+    inputs: positionals,
     format,
     output,
     summary,
@@ -137,6 +179,8 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
     keylog: values.keylog ?? null,
     payload: oneOf('--payload', values.payload, PAYLOAD_MODES) ?? 'full',
     snapshotInterval,
+    inferProto,
+    threads: threads(values.threads),
     quiet: values.quiet ?? false,
   };
 }
@@ -153,6 +197,14 @@ function port(option: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 65535)
     throw new UsageError(`${option} takes a TCP port number (1-65535), not '${text}'.`);
+  return n;
+}
+
+function threads(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 64)
+    throw new UsageError(`--threads takes a number of threads (1-64), not '${text}'.`);
   return n;
 }
 
@@ -173,12 +225,12 @@ function decodeAs(spec: string): { port: number; as: 'h2' | 'grpc' } {
 const LONG_NAMES = Object.keys(OPTIONS).map((name) => `--${name}`);
 
 /** util.parseArgs messages, reworded, with the nearest option for a misspelt one. */
-function explainParseError(err: unknown): string {
+function explainParseError(err: unknown, names: readonly string[] = LONG_NAMES): string {
   const code = (err as { code?: string }).code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const name = /Unknown option '([^']+)'/.exec(message)?.[1] ?? '?';
-    const guess = name.startsWith('--') ? closest(name.split('=')[0]!, LONG_NAMES) : null;
+    const guess = name.startsWith('--') ? closest(name.split('=')[0]!, names) : null;
     return `unknown option '${name}'${guess ? ` (did you mean ${guess}?)` : ''}.`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
@@ -187,4 +239,92 @@ function explainParseError(err: unknown): string {
     return `${name} needs a value.`;
   }
   return message;
+}
+
+// ---- h2scope diff BEFORE AFTER ----
+
+export const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
+
+export interface DiffOptions {
+  /** Captures of each side; several on one side are merged by time (like the main command). */
+  before: string[];
+  after: string[];
+  format: DiffFormat;
+  output: string | null;
+  h2Ports: number[];
+  grpcPorts: number[];
+  protos: string[];
+  protoPaths: string[];
+  descriptorSets: string[];
+  keylog: string | null;
+  quiet: boolean;
+}
+
+export const DIFF_OPTIONS = {
+  before: { type: 'string', multiple: true },
+  after: { type: 'string', multiple: true },
+  format: OPTIONS.format,
+  output: OPTIONS.output,
+  port: OPTIONS.port,
+  'decode-as': OPTIONS['decode-as'],
+  proto: OPTIONS.proto,
+  'proto-path': OPTIONS['proto-path'],
+  'descriptor-set': OPTIONS['descriptor-set'],
+  keylog: OPTIONS.keylog,
+  quiet: OPTIONS.quiet,
+  help: OPTIONS.help,
+} as const;
+
+const TRY_DIFF_HELP = "Try 'h2scope diff --help'.";
+
+function parseDiffArgs(argv: string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: DIFF_OPTIONS });
+  } catch (err) {
+    const names = Object.keys(DIFF_OPTIONS).map((name) => `--${name}`);
+    return { kind: 'usage-error', message: `diff: ${explainParseError(err, names)}\n${TRY_DIFF_HELP}` };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help', topic: 'diff' };
+  try {
+    const named = values.before !== undefined || values.after !== undefined;
+    if (named && positionals.length > 0)
+      throw new UsageError('give the captures either as BEFORE AFTER or with --before/--after, not both.');
+    const before = named ? (values.before ?? []) : positionals.slice(0, 1);
+    const after = named ? (values.after ?? []) : positionals.slice(1, 2);
+    if (!named && positionals.length !== 2)
+      throw new UsageError('takes two captures: BEFORE AFTER (or --before FILE... --after FILE...).');
+    if (before.length === 0 || after.length === 0)
+      throw new UsageError('needs at least one capture on each side (--before FILE and --after FILE).');
+    if ([...before, ...after].includes('-'))
+      throw new UsageError('reads files: - (stdin) cannot be compared.');
+    const h2Ports = (values.port ?? []).map((p) => port('--port', p));
+    const grpcPorts: number[] = [];
+    for (const spec of values['decode-as'] ?? []) {
+      const { port: p, as } = decodeAs(spec);
+      h2Ports.push(p);
+      if (as === 'grpc') grpcPorts.push(p);
+    }
+    return {
+      kind: 'diff',
+      options: {
+        before,
+        after,
+        format: oneOf('--format', values.format, DIFF_FORMATS) ?? 'text',
+        output: values.output ?? null,
+        h2Ports: [...new Set(h2Ports)],
+        grpcPorts: [...new Set(grpcPorts)],
+        protos: values.proto ?? [],
+        protoPaths: values['proto-path'] ?? [],
+        descriptorSets: values['descriptor-set'] ?? [],
+        keylog: values.keylog ?? null,
+        quiet: values.quiet ?? false,
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return { kind: 'usage-error', message: `diff: ${err.message}\n${TRY_DIFF_HELP}` };
+  }
 }

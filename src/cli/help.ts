@@ -1,14 +1,16 @@
 /** The text of `h2scope --help`. docs/cli.md is generated from the same option table (scripts/gen-cli-doc.ts). */
 
-export const USAGE = 'h2scope [options] <capture.pcap | capture.pcapng | capture.pcap.gz | ->';
+export const USAGE = 'h2scope [options] <capture.pcap | capture.pcapng | capture.pcap.gz | ->...';
 
 export const HELP = `h2scope - HTTP/2 and gRPC analyzer for packet captures
 
 Usage:
   ${USAGE}
+  h2scope diff [options] BEFORE AFTER     compare two captures (h2scope diff --help)
 
 Opens an interactive terminal UI when stdout is a terminal and no --format is given;
 otherwise prints a report (--format text by default). "-" reads the capture from stdin.
+Several captures are merged by packet time into one analysis (like mergecap).
 
 Output:
   -f, --format FMT          text | json | ndjson | har | markdown
@@ -24,6 +26,8 @@ Output:
       --snapshot-interval S with --format ndjson: a "connection" line ("open": true) for each
                             open connection that changed, every S seconds of capture time
                             (0: none; default 10 when reading stdin, else 0)
+  -j, --threads N           decode a capture file's connections on N threads, same output
+                            (default 1; see docs/performance.md before raising it)
 
 Decoding:
   -p, --port N              treat TCP port N as HTTP/2 even without a connection preface
@@ -34,6 +38,8 @@ Decoding:
       --descriptor-set FILE a FileDescriptorSet (protoc --include_imports
                             --descriptor_set_out) to decode messages with (repeatable)
       --keylog FILE         TLS key log (SSLKEYLOGFILE format) to decrypt TLS connections
+      --infer-proto DIR     write a .proto skeleton per service to DIR, inferred from the
+                            schema-less messages of every call (ambiguous types marked)
 
 Other:
   -q, --quiet               no progress bar on stderr
@@ -56,6 +62,38 @@ Examples:
   h2scope tls.pcapng --keylog keys.log                  # decrypt with SSLKEYLOGFILE keys
   h2scope capture.pcap --filter 'grpc.outcome == deadline-exceeded' --write-pcap slow.pcap
   h2scope capture.pcap --format markdown > incident.md
+  h2scope client-host.pcap server-host.pcap --summary   # two captures, one analysis
+  h2scope diff before.pcap after.pcap                   # what changed (h2scope diff --help)
 
 Exit status: 0 decoded, 1 input unusable, 2 usage error, 3 --fail-on matched.
+`;
+
+export const DIFF_USAGE = 'h2scope diff [options] BEFORE AFTER | --before FILE... --after FILE...';
+
+export const DIFF_HELP = `h2scope diff - compare two captures: did the change help?
+
+Usage:
+  ${DIFF_USAGE}
+
+Decodes both sides (several captures on one side are merged by packet time) and prints, side by side
+with the change: a verdict line per incident type (failed calls, p99 latency, window starvation,
+GOAWAYs with an error, connection churn, every warning or error diagnostic), then per method (calls,
+errors, error rate, p50/p90/p99/max latency, status mix), per server endpoint (connections, calls,
+errors, latency, flow-control stalls, GOAWAYs, how connections ended) and per diagnostic code.
+
+Options:
+  -f, --format FMT          text (default) | markdown | json
+  -o, --output FILE         write the comparison to FILE instead of stdout
+      --before FILE         a capture of the "before" side (repeatable: merged by time)
+      --after FILE          a capture of the "after" side (repeatable: merged by time)
+  -p, --port N, --decode-as PORT=P, --proto FILE, -I, --proto-path DIR, --descriptor-set FILE,
+      --keylog FILE         decode both sides as the main command does
+  -q, --quiet               nothing on stderr but errors
+  -h, --help                this help
+
+Example:
+  h2scope diff small-window.pcap default-window.pcap
+  h2scope diff --before a1.pcap --before a2.pcap --after b1.pcap --after b2.pcap --format markdown
+
+Exit status: 0 compared, 1 a side has no usable capture, 2 usage error.
 `;

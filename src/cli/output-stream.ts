@@ -97,6 +97,24 @@ export class OutputStream {
     this.used = hexInto(bytes, this.buf, this.used);
   };
 
+  /**
+   * Bytes already encoded elsewhere (ndjson lines from a decoding thread), copied into the buffer: they
+   * arrive as many short ranges of a few large buffers, and a chunk per range would cost more than the copy.
+   */
+  readonly copy = (bytes: Uint8Array, start: number, end: number): void => {
+    if (this.closed) return;
+    const n = end - start;
+    if (n > this.buf.length - this.used) {
+      this.seal();
+      if (n > this.buf.length) {
+        this.push(Buffer.from(bytes.slice(start, end).buffer));
+        return;
+      }
+    }
+    this.buf.set(bytes.subarray(start, end), this.used);
+    this.used += n;
+  };
+
   /** Bytes already encoded (a piece of a spooled document), written after what came before. */
   writeBytes(bytes: Buffer): void {
     if (this.closed) return;

@@ -4,12 +4,14 @@
  * problem (if any) as one line and decide the exit status. Never a stack trace for bad input: problems are
  * diagnostics, and I/O errors of our own outputs are one line each.
  */
-import { closeSync, rmSync } from 'node:fs';
-import { CaptureSource } from '../capture/source.js';
+import { closeSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openCaptureInput, type CaptureInput } from '../capture/merged-source.js';
 import type { Engine } from '../engine/engine.js';
+import type { CaptureRecord } from '../records/records.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import type { FilterExpr } from '../filter/index.js';
-import type { CliOptions } from './args.js';
+import { defaultThreads, THREADS_DEFAULT_ON, THREADS_MIN_BYTES, type CliOptions } from './args.js';
 import { escapeLines } from '../output/escape.js';
 import { EXIT, exitStatus, inputProblemLine } from './exit-status.js';
 import type { CliIo } from './io.js';
@@ -17,7 +19,10 @@ import { OutputStream } from './output-stream.js';
 import { exportPackets, openPcapFile } from './pcap-export.js';
 import { ProgressLine } from './progress.js';
 import { createReport, type Report } from './report-sink.js';
-import { DiagnosticTally } from './sinks.js';
+import { DiagnosticTally, NULL_SINK, teeSink } from './sinks.js';
+import { ProtoInference } from '../grpc/proto-infer.js';
+import type { RecordSink } from '../engine/engine.js';
+import { pumpThreads, shardMode } from './report-threads.js';
 import { SpoolError } from '../output/text-spool.js';
 import { StdinSpool } from './spool.js';
 
@@ -44,20 +49,41 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
   const interrupt = new Interrupt(io);
   const report = createReport(opts, prepared.filter, out.write, out.writeHex);
   if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
-  const tally = new DiagnosticTally(report.sink);
-  const engine = createEngine(prepared.pipeline, tally);
+  const inference = opts.inferProto === null ? null : new ProtoInference();
+  const tally = new DiagnosticTally(inference ? teeSink(report.sink, inferenceSink(inference)) : report.sink);
   const spool = opts.input === '-' && pcapFd !== null ? new StdinSpool() : null;
   try {
     const stdin = spool ? spool.tee(io.stdin) : io.stdin;
-    const source = new CaptureSource(opts.input, { stdin });
+    const source = openCaptureInput(opts.inputs, { stdin });
     const showProgress = io.stderr.isTTY === true && !opts.quiet;
     const progress = showProgress ? new ProgressLine(io.stderr, io.now) : null;
     const spoolFailed = (): boolean => report.failure() !== null;
-    const interrupted = await pump(source, engine, out, io, progress, interrupt, spoolFailed);
-    progress?.clear();
-    engine.setCompressed(source.progress.compressed);
-    if (interrupted) engine.interrupted('SIGINT');
-    const capture = engine.finish();
+    let interrupted: boolean;
+    let capture: CaptureRecord;
+    const threads = threadCount(opts);
+    if (threads > 1) {
+      ({ interrupted, capture } = await pumpThreads({
+        input: opts.input,
+        pipeline: prepared.pipeline,
+        threads,
+        mode: shardMode(opts.format ?? 'text', opts.summary, prepared.filter !== null),
+        sink: tally,
+        countConnection: () => tally.connections++,
+        out,
+        stdoutIsTTY: io.stdout.isTTY === true,
+        progress,
+        interrupt,
+        failed: spoolFailed,
+      }));
+      progress?.clear();
+    } else {
+      const engine = createEngine(prepared.pipeline, tally);
+      interrupted = await pump(source, engine, out, io, progress, interrupt, spoolFailed);
+      progress?.clear();
+      engine.setCompressed(source.progress.compressed);
+      if (interrupted) engine.interrupted('SIGINT');
+      capture = engine.finish();
+    }
     // A full temporary disk: no document that looks complete, one line naming the directory, exit 1.
     const failed = report.failure() ?? (await writeCollected(report, out));
     await out.end();
@@ -86,6 +112,14 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       inputProblems: tally.inputProblems,
       connections: tally.connections,
     };
+    if (inference !== null && opts.inferProto !== null) {
+      const wrote = writeInferred(inference, opts.inferProto, source.name);
+      if (!wrote.ok) {
+        say(`h2scope: cannot write --infer-proto ${opts.inferProto}: ${wrote.line}`);
+        return EXIT.unusable;
+      }
+      if (!opts.quiet) say(`h2scope: ${wrote.line}`);
+    }
     if (out.error) return EXIT.unusable;
     // The report of what was read is written, but it is not the capture's: never a success status.
     return interrupted ? EXIT.interrupted : exitStatus(facts, opts.failOn);
@@ -94,6 +128,27 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     spool?.remove();
     report.discard();
   }
+}
+
+/**
+ * Decoding threads for this run. A file only: stdin is one stream, and live snapshots need every connection
+ * on one engine. Without --threads: one, since two threads cost 1.4-2 times the CPU time on captures of
+ * large payloads (docs/performance.md, "Threads"); THREADS_DEFAULT_ON turns the multi-core default on.
+ */
+function threadCount(opts: CliOptions): number {
+  if (opts.input === '-' || opts.snapshotInterval !== 0 || opts.threads === 1) return 1;
+  // Several captures merge into one stream, and --infer-proto reads whole call records: one engine.
+  if (opts.inputs.length > 1 || opts.inferProto !== null) return 1;
+  let stat;
+  try {
+    stat = statSync(opts.input);
+  } catch {
+    return 1; // the reader reports what is wrong with the path
+  }
+  // Every thread opens the file: a named pipe can be read once.
+  if (!stat.isFile()) return 1;
+  const auto = THREADS_DEFAULT_ON && stat.size >= THREADS_MIN_BYTES ? defaultThreads() : 1;
+  return opts.threads ?? auto;
 }
 
 /** Output waiting for the destination before the collected part of a report goes on (json: spool reads). */
@@ -135,7 +190,7 @@ async function openOutput(
  * SIGINT stopped it.
  */
 async function pump(
-  source: CaptureSource,
+  source: CaptureInput,
   engine: Engine,
   out: OutputStream,
   io: CliIo,
@@ -211,4 +266,31 @@ function pcapNote(
 function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   return e?.code ? `${e.message.replace(/^\w+: /, '')}` : String(err);
+}
+
+function inferenceSink(inference: ProtoInference): RecordSink {
+  return { ...NULL_SINK, call: (c) => inference.add(c) };
+}
+
+/** Writes one .proto skeleton per service into `dir`: a line saying what was written, or the error. */
+function writeInferred(
+  inference: ProtoInference,
+  dir: string,
+  source: string,
+): { ok: boolean; line: string } {
+  const files = inference.files(source);
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const f of files) writeFileSync(join(dir, f.name), f.text);
+  } catch (err) {
+    return { ok: false, line: reason(err) };
+  }
+  const skipped =
+    inference.withSchema > 0 ? ` (${inference.withSchema} calls decoded with a schema not used)` : '';
+  const names = files.map((f) => f.name).join(', ');
+  const line =
+    files.length === 0
+      ? `--infer-proto: no schema-less gRPC call to infer from${skipped}; nothing written to ${dir}`
+      : `wrote ${files.length} .proto skeleton${files.length === 1 ? '' : 's'} (${inference.methodCount} methods) to ${dir}: ${names}${skipped}`;
+  return { ok: true, line };
 }

@@ -9,7 +9,8 @@ import { formatFilterError, parseFilter, type FilterExpr } from '../filter/index
 import { parseCliArgs, type CliOptions } from './args.js';
 import { escapeLines } from '../output/escape.js';
 import { EXIT } from './exit-status.js';
-import { HELP } from './help.js';
+import { DIFF_HELP, HELP } from './help.js';
+import { runDiff } from './diff.js';
 import type { CliIo } from './io.js';
 import { runReport, type Prepared } from './report.js';
 import { version } from './version.js';
@@ -30,7 +31,7 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
   const parsed = parseCliArgs(argv);
   switch (parsed.kind) {
     case 'help':
-      io.stdout.write(HELP);
+      io.stdout.write(parsed.topic === 'diff' ? DIFF_HELP : HELP);
       return EXIT.ok;
     case 'version':
       io.stdout.write(`h2scope ${version()}\n`);
@@ -38,6 +39,8 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
     case 'usage-error':
       io.stderr.write(`h2scope: ${escapeLines(parsed.message)}\n`);
       return EXIT.usage;
+    case 'diff':
+      return runDiff(parsed.options, io);
     case 'run':
       break;
   }
@@ -54,8 +57,14 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
 
 /** The TUI: stdout is a terminal and nothing asked for a report (a format, a summary, a file to write). */
 function wantsInteractive(opts: CliOptions, io: CliIo): boolean {
-  const report = opts.format !== null || opts.summary || opts.writePcap !== null || opts.output !== null;
-  return !report && io.stdout.isTTY === true;
+  const report =
+    opts.format !== null ||
+    opts.summary ||
+    opts.writePcap !== null ||
+    opts.output !== null ||
+    opts.inferProto !== null;
+  // The TUI reads one capture; several merged make a text report.
+  return !report && opts.inputs.length === 1 && io.stdout.isTTY === true;
 }
 
 /** Options for the engine, or the usage error to print. */
@@ -76,13 +85,14 @@ function prepare(opts: CliOptions): Prepared | string {
   const keylog = loadPipelineKeyLog({ keylog: opts.keylog });
   if (!keylog.ok) return `cannot read --keylog ${opts.keylog}: ${keylog.error}`;
   const pipeline: PipelineOptions = {
-    file: opts.input,
+    file: opts.inputs.join(' + '),
     h2Ports: opts.h2Ports,
     grpcPorts: opts.grpcPorts,
     ...schemaOptions,
     keylog: opts.keylog,
-    // The summary shows no message: its pass leaves payloads undecoded (diagnostics are the same).
-    payload: opts.summary ? 'none' : opts.payload,
+    // The summary shows no message: its pass leaves payloads undecoded (diagnostics are the same);
+    // --infer-proto reads their structure, which `head` keeps at a fraction of the cost.
+    payload: opts.summary ? (opts.inferProto !== null ? 'head' : 'none') : opts.payload,
     snapshotInterval: opts.snapshotInterval,
   };
   return { pipeline, filter };

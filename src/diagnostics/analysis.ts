@@ -112,8 +112,9 @@ export const ANALYSIS_DIAGNOSTICS = {
     title: 'GOAWAY ENHANCE_YOUR_CALM',
     text:
       'The {from} sent GOAWAY ENHANCE_YOUR_CALM ("{debug}", last-stream-id {lastStreamId}): it judged ' +
-      'the {peer} abusive (too many requests, resets, PINGs or SETTINGS) and closed the connection. Find ' +
-      'the pattern in the frames before it and slow the {peer} down.',
+      'the {peer} abusive (too many requests, resets, PINGs or SETTINGS) and closed the connection. Most ' +
+      "likely trigger, from the {peer}'s frames before it: {triggerText} ({triggerEvidence}), enforced by " +
+      "{enforcement}. Slow the {peer} down, or raise that limit if the traffic is legitimate.",
   },
   'analysis.goaway.protocol-error': {
     severity: 'error',

@@ -1,3 +1,4 @@
+import { ABUSE_DIAGNOSTICS } from './abuse.js';
 import { ANALYSIS_DIAGNOSTICS } from './analysis.js';
 import { CAPTURE_DIAGNOSTICS } from './capture.js';
 import { ENGINE_DIAGNOSTICS } from './engine.js';
@@ -19,5 +20,6 @@ export const DIAGNOSTICS: Record<string, DiagnosticSpec> = {
   ...GRPC_DIAGNOSTICS,
   ...TLS_DIAGNOSTICS,
   ...ANALYSIS_DIAGNOSTICS,
+  ...ABUSE_DIAGNOSTICS,
   ...ENGINE_DIAGNOSTICS,
 };

@@ -136,6 +136,22 @@ export const GRPC_DIAGNOSTICS = {
     title: 'Method not in the loaded schema',
     text: 'Method {method} is not in the loaded .proto files: messages are shown as raw protobuf',
   },
+  // Schemas learned from gRPC server reflection (grpc.reflection.v1 / v1alpha ServerReflectionInfo)
+  'grpc.schema-from-reflection': {
+    severity: 'info',
+    title: 'Schema learned from server reflection',
+    text: 'A {method} response carried {files}: calls whose request headers come after it decode with that schema ({services})',
+  },
+  'grpc.reflection-schema-unusable': {
+    severity: 'warning',
+    title: 'Reflected schema not usable',
+    text: 'The FileDescriptorProtos of {method} ({files}) do not build a schema yet: {error}',
+  },
+  'grpc.reflection-schema-late': {
+    severity: 'info',
+    title: 'Calls before the reflected schema',
+    text: '{count} calls of methods in the reflected schema ({methods}) started before the reflection response and are shown as raw protobuf',
+  },
 } as const satisfies Record<string, DiagnosticSpec>;
 
 export type GrpcDiagnosticCode = keyof typeof GRPC_DIAGNOSTICS;

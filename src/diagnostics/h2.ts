@@ -99,6 +99,16 @@ export const H2_DIAGNOSTICS = {
     title: 'HPACK state lost',
     text: 'HPACK state of the {from} is unknown: {reason}; fields that use the dynamic table cannot be decoded until it is rebuilt',
   },
+  'h2.hpack-kept': {
+    severity: 'info',
+    title: 'HPACK state kept across a gap',
+    text: 'HPACK state of the {from} kept across the {lostBytes} bytes of whole frames lost at offset {offset}: {why}; header blocks after it are decoded with the table and marked assumed until the evidence settles it',
+  },
+  'h2.hpack-kept-settled': {
+    severity: 'info',
+    title: 'HPACK state across a gap settled',
+    text: 'The {lostBytes} bytes of whole frames the {from} lost at offset {offset} held no header block ({verdict}): {basis}; {blocks} header block(s) were decoded with the kept table{marked}',
+  },
   'h2.hpack.resynced': {
     severity: 'info',
     title: 'HPACK state rebuilt',

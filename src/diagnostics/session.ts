@@ -52,6 +52,11 @@ export const SESSION_DIAGNOSTICS = {
       'HTTP/2 frames: the server only speaks HTTP/2 (prior knowledge) on this port. Configure the client for ' +
       'HTTP/2 (e.g. curl --http2-prior-knowledge, a gRPC client) or put an HTTP/1-capable proxy in front.',
   },
+  'session.connect-tunnel': {
+    severity: 'info',
+    title: 'CONNECT tunnel',
+    text: 'HTTP CONNECT tunnel to {target} through the proxy at {server} ("{statusLine}"); it carries {carries}',
+  },
   'session.h2c-upgrade': {
     severity: 'info',
     title: 'h2c upgrade',

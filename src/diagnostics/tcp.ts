@@ -54,6 +54,23 @@ export const TCP_DIAGNOSTICS = {
     title: 'TCP 4-tuple reused',
     text: '{conn}: new SYN from {client} to {server} reuses the 4-tuple of {previous} ({previousState})',
   },
+  'tcp.retransmission': {
+    severity: 'warning',
+    title: 'TCP retransmissions (packet loss)',
+    text:
+      '{conn}: packet {packet} retransmits {bytes} bytes {direction} ({flow}) at relative seq {seq} ({kind} ' +
+      'retransmission, {count} so far this way), {delay} after the bytes were first due: segments are ' +
+      'being lost (or their ACKs are). Raised once per direction, at a retransmission that held the stream ' +
+      '100 ms or more or at the third; the connection record (tcp) counts all of them and their delay',
+  },
+  'tcp.zero-window': {
+    severity: 'warning',
+    title: 'TCP zero window',
+    text:
+      "{conn}: packet {packet} ({flow}) advertises a zero receive window: its sender's application is " +
+      'not reading, so the peer must stop sending. The first from this side; the connection record (tcp) ' +
+      'counts all of them',
+  },
 } as const satisfies Record<string, DiagnosticSpec>;
 
 export type TcpDiagnosticCode = keyof typeof TCP_DIAGNOSTICS;

@@ -70,6 +70,13 @@ export interface EngineOptions extends SessionOptions {
    * RecordSink.connectionUpdate; 0 or absent: none (Engine.snapshot() still answers on demand).
    */
   snapshotInterval?: number;
+  /**
+   * Sharded decoding (src/engine/shard.ts): every shard reads the whole capture through net and TCP, but
+   * runs sessions and observers only for the connections it owns (every `count`th opened, from `index`),
+   * and only shard 0 reports what belongs to no connection (capture, net and TCP diagnostics). `seq` tells
+   * where each record came from, so the shards' records merge into the order of one engine.
+   */
+  shard?: { index: number; count: number };
 }
 
 const NO_OBSERVERS: ConnectionObserver[] = [];
@@ -80,6 +87,8 @@ export class Engine {
   private readonly sessions = new Map<string, ConnectionSession>();
   /** Connections whose peers went to sink.opened. */
   private readonly announced = new Set<string>();
+  /** Someone listens for connections' endpoints before their end (the TUI's sink, capture observers). */
+  private readonly wantsOpened: boolean;
   private readonly observers = new Map<string, ConnectionObserver[]>();
   private readonly capture: CaptureRecord;
   private readonly linkTypes = new Set<number>();
@@ -92,6 +101,10 @@ export class Engine {
   private nextSnapshot = Infinity;
   /** Packets of each open connection at its last periodic snapshot: unchanged ones are not repeated. */
   private readonly snapshotPackets = new Map<string, number>();
+  /** Shard mode: connections opened so far (ownership), whether this shard reports global records. */
+  private opened = 0;
+  private readonly global: boolean;
+  private seqNo = 0;
 
   /** The sink, behind the per-code diagnostic cap. */
   private readonly sink: RecordSink;
@@ -105,6 +118,23 @@ export class Engine {
     this.keyLog = opts.keyLog ?? new KeyLog();
     this.sessionOptions = { ...opts, keyLog: this.keyLog };
     this.snapshotInterval = opts.snapshotInterval ?? 0;
+    this.wantsOpened =
+      this.sink.opened !== undefined || (opts.captureObservers ?? []).some((o) => o.opened !== undefined);
+    this.global = (opts.shard?.index ?? 0) === 0;
+  }
+
+  /**
+   * Counts the points where records can come from (capture events, net and TCP events, finish steps): the
+   * same number at the same point in every shard, since all of them read the same capture through net and
+   * TCP, so records tagged with it merge into the order one engine would have produced.
+   */
+  get seq(): number {
+    return this.seqNo;
+  }
+
+  /** Global records (no connection's): one shard reports them, the others drop them. */
+  private globalDiagnostic(d: Diagnostic): void {
+    if (this.global) this.sink.diagnostic(d);
   }
 
   /**
@@ -140,6 +170,7 @@ export class Engine {
 
   push(events: readonly CaptureEvent[]): void {
     for (const ev of events) {
+      if (ev.kind !== 'packet') this.seqNo++;
       switch (ev.kind) {
         case 'format':
           this.capture.format = ev.format;
@@ -152,11 +183,11 @@ export class Engine {
           break;
         case 'secrets':
           // pcapng DSBs precede the packets they serve; sessions look secrets up at their ServerHello.
-          for (const d of this.keyLog.addDecryptionSecrets(ev.secretsType, ev.data)) this.sink.diagnostic(d);
+          for (const d of this.keyLog.addDecryptionSecrets(ev.secretsType, ev.data)) this.globalDiagnostic(d);
           break;
         case 'diagnostic':
           if (ev.diagnostic.severity === 'error') this.capture.complete = false;
-          this.sink.diagnostic(ev.diagnostic);
+          this.globalDiagnostic(ev.diagnostic);
           break;
       }
     }
@@ -169,7 +200,8 @@ export class Engine {
   interrupted(signal: string): void {
     this.capture.complete = false;
     const packets = this.capture.packets;
-    this.sink.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.interrupted', { signal, packets }, {}));
+    this.seqNo++;
+    this.globalDiagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.interrupted', { signal, packets }, {}));
   }
 
   /** Marks the input as gzip-compressed (the source knows, the reader only sees inflated bytes). */
@@ -179,11 +211,14 @@ export class Engine {
 
   finish(): CaptureRecord {
     this.guard(() => {
+      this.seqNo++;
       for (const nev of this.net.finish())
-        if (nev.kind === 'diagnostic') this.sink.diagnostic(nev.diagnostic);
+        if (nev.kind === 'diagnostic') this.globalDiagnostic(nev.diagnostic);
       this.tcpEvents(this.flows.finish());
+      this.seqNo++;
       for (const o of this.opts.captureObservers ?? []) for (const d of o.finish()) this.sink.diagnostic(d);
     });
+    this.seqNo++;
     this.capture.linkTypes = [...this.linkTypes].sort((a, b) => a - b);
     this.sink.capture(this.capture);
     return this.capture;
@@ -204,8 +239,9 @@ export class Engine {
     // The safety net of guard(), without a closure per packet.
     try {
       for (const nev of this.net.push(raw)) {
+        this.seqNo++;
         if (nev.kind === 'tcp') this.tcpEvents(this.flows.push(nev.segment));
-        else if (nev.kind === 'diagnostic') this.sink.diagnostic(nev.diagnostic);
+        else if (nev.kind === 'diagnostic') this.globalDiagnostic(nev.diagnostic);
       }
     } catch (err) {
       this.internalError(err);
@@ -224,9 +260,13 @@ export class Engine {
   }
 
   private tcpEvents(events: TcpEvent[]): void {
+    const shard = this.opts.shard;
     for (const ev of events) {
+      this.seqNo++;
       switch (ev.kind) {
         case 'open':
+          // Another shard's connection: no session, so none of its events produce anything here.
+          if (shard !== undefined && this.opened++ % shard.count !== shard.index) break;
           this.sessions.set(ev.conn.id, new ConnectionSession(ev.conn, this.sessionOptions));
           this.observers.set(
             ev.conn.id,
@@ -249,7 +289,7 @@ export class Engine {
           break;
         }
         case 'diagnostic':
-          this.sink.diagnostic(ev.diagnostic);
+          this.globalDiagnostic(ev.diagnostic);
           break;
         case 'fin':
         case 'rst':
@@ -263,7 +303,7 @@ export class Engine {
 
   private emit(conn: string, events: SessionEvent[] | undefined, endReason?: TcpEndReason): void {
     if (!events || events.length === 0) return;
-    if (this.sink.opened && !this.announced.has(conn)) this.announce(conn);
+    if (this.wantsOpened && !this.announced.has(conn)) this.announce(conn);
     const observers = this.observers.get(conn) ?? NO_OBSERVERS;
     for (const ev of events) {
       if (ev.kind === 'connection') {
@@ -281,7 +321,8 @@ export class Engine {
     const peers = this.sessions.get(conn)?.peers;
     if (!peers) return;
     this.announced.add(conn);
-    this.sink.opened!(peers);
+    this.sink.opened?.(peers);
+    for (const o of this.opts.captureObservers ?? []) o.opened?.(peers);
   }
 
   /** Passes an event down the observer chain from `from`; outputs go to the sink and further down. */
@@ -299,7 +340,8 @@ export class Engine {
         continue;
       }
       this.sink.call?.(out.call);
-      for (const o of this.opts.captureObservers ?? []) o.call(out.call);
+      for (const o of this.opts.captureObservers ?? [])
+        for (const d of o.call(out.call)) this.sink.diagnostic(d);
       this.observe(observers, next, out);
     }
   }

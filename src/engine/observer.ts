@@ -8,14 +8,15 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { CallRecord } from '../records/call.js';
 import type { H2Event } from '../h2/types.js';
 import type { ConnectionRecord } from '../records/records.js';
-import type { TcpCloseEvent } from '../session/connection-session.js';
+import type { ConnectionPeers, TcpCloseEvent } from '../session/connection-session.js';
+import type { Http1MessageEvent } from '../session/events.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
 
 /**
  * What a connection observer sees: the HTTP/2 events, TCP FIN/RST per side (in capture order with the
  * frames), plus calls produced by observers before it.
  */
-export type ObservedEvent = H2Event | TcpCloseEvent | { kind: 'call'; call: CallRecord };
+export type ObservedEvent = H2Event | TcpCloseEvent | Http1MessageEvent | { kind: 'call'; call: CallRecord };
 
 /** What an observer produces. */
 export type ObserverOutput =
@@ -41,9 +42,12 @@ export interface ConnectionObserver {
 export type ConnectionObserverFactory = (conn: TcpConnectionInfo) => ConnectionObserver;
 
 export interface CaptureObserver {
+  /** A connection's endpoints and protocol are known (its session decided them), before it ends. */
+  opened?(peers: ConnectionPeers): void;
   /** A connection ended; returns the whole-capture diagnostics its record completes (churn), if any. */
   connection(record: ConnectionRecord): Diagnostic[];
-  call(call: CallRecord): void;
+  /** A call ended; returns the diagnostics it completes (imbalance over a window of time), if any. */
+  call(call: CallRecord): Diagnostic[];
   /** At the end of the capture: diagnostics that need the whole capture (bursts, imbalance). */
   finish(): Diagnostic[];
 }

@@ -8,11 +8,13 @@ import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import { grpcObserverFactory } from '../grpc/call-observer.js';
 import { loadSchema } from '../grpc/schema-load.js';
 import type { GrpcSchema } from '../grpc/schema.js';
+import { ReflectedSchema } from '../grpc/reflection-schema.js';
 import { readFileSync } from 'node:fs';
 import { TLS_DIAGNOSTICS } from '../diagnostics/tls.js';
 import { KeyLog } from '../tls/keylog.js';
 import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
 import { analysisObserverFactory } from '../analysis/connection-analyzer.js';
+import { withCallLatency } from '../analysis/latency-observer.js';
 import { Engine, type RecordSink } from './engine.js';
 import type { CaptureObserver, ConnectionObserverFactory } from './observer.js';
 import type { PayloadMode } from '../grpc/call-message.js';
@@ -40,6 +42,12 @@ export interface PipelineOptions {
   payload?: PayloadMode;
   /** Seconds of capture time between snapshots of open connections (RecordSink.connectionUpdate); 0: none. */
   snapshotInterval?: number;
+  /**
+   * One shard of a sharded run (src/engine/shard.ts): this engine decodes only its share of the
+   * connections, and leaves the per-code diagnostic cap and the whole-capture analysis to the thread that
+   * merges the shards (they need every connection, in order).
+   */
+  shard?: { index: number; count: number };
 }
 
 /** `schema` is null when none was asked for (no --proto, no --descriptor-set): messages decode schema-less. */
@@ -104,15 +112,24 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
   const schema = loadPipelineSchema(opts);
   // A schema that does not load is reported, and decoding goes on schema-less.
   if (!schema.ok) sink.diagnostic(diag(GRPC_DIAGNOSTICS, 'grpc.schema-load-failed', { error: schema.error }));
+  // Schemas the capture carries (server reflection responses), shared by every connection.
+  const reflection = new ReflectedSchema();
   // Chain order matters: the analysis reads the calls the gRPC observer produces.
   const observers: ConnectionObserverFactory[] = [
-    grpcObserverFactory(schema.ok ? schema.schema : null, {
-      grpcPorts: opts.grpcPorts ?? [],
-      payload: opts.payload ?? 'full',
-    }),
+    // Wrapped: each call leaves the gRPC observer with its latency breakdown (src/analysis/latency-observer.ts).
+    withCallLatency(
+      grpcObserverFactory(schema.ok ? schema.schema : null, {
+        grpcPorts: opts.grpcPorts ?? [],
+        payload: opts.payload ?? 'full',
+        reflection,
+      }),
+    ),
     analysisObserverFactory(),
   ];
-  const captureObservers: CaptureObserver[] = [new CaptureAnalyzer()];
+  const shard = opts.shard;
+  // A shard's capture-wide analysis runs where the shards merge (src/engine/shard.ts); the reflected
+  // schema stays per engine: a shard learns it only from its own connections' reflection calls.
+  const captureObservers: CaptureObserver[] = shard ? [reflection] : [new CaptureAnalyzer(), reflection];
   const keyLog = pipelineKeyLog(opts, sink);
   return new Engine(
     {
@@ -123,6 +140,7 @@ export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
       captureObservers,
       keyLog,
       snapshotInterval: opts.snapshotInterval ?? 0,
+      ...(shard ? { shard, maxDiagnosticsPerCode: Infinity } : {}),
     },
     sink,
   );

@@ -4,12 +4,14 @@ import { CONN_FIELDS } from './fields-conn.js';
 import { DIAG_FIELDS } from './fields-diag.js';
 import { GRPC_FIELDS } from './fields-grpc.js';
 import { HTTP2_FIELDS } from './fields-http2.js';
+import { TCP_FIELDS } from './fields-tcp.js';
 import type { FieldDef } from './field-types.js';
 
 export const FILTER_FIELDS: readonly FieldDef[] = [
   ...GRPC_FIELDS,
   ...HTTP2_FIELDS,
   ...CONN_FIELDS,
+  ...TCP_FIELDS,
   ...DIAG_FIELDS,
 ];
 

@@ -38,7 +38,7 @@ export function messageContext(
   return {
     encoding: fields === null ? null : (headerValue(fields, 'grpc-encoding') ?? null),
     format: ct?.format ?? state.requestContentType?.format ?? 'proto',
-    schema: config.schema,
+    schema: config.schema ?? state.reflectedSchema,
     type: method === null ? null : dir === 'request' ? method.requestType : method.responseType,
     direction: dir,
     method: state.path ?? method?.path ?? null,
@@ -60,7 +60,7 @@ export function finishCall(
   const where = whereOf(config, state);
   decodeHeld(config, state, out);
   for (const dir of ['request', 'response'] as const) incompleteMessage(state[dir], dir, where, out);
-  const st = callStatus(state, cause, end, config.schema, where, out);
+  const st = callStatus(state, cause, end, config.schema ?? state.reflectedSchema, where, out);
   const kind = callKind(state);
   const path = state.path ?? state.method?.path ?? null;
   const names = path === null ? null : METHOD_PATH.exec(path);
@@ -104,6 +104,7 @@ export function finishCall(
     guessed: state.guesses.length > 0,
     guesses: state.guesses,
   };
+  if (state.reflectedSchema !== null) record.schemaSource = 'reflection';
   if (st.outcome === 'status-unknown')
     record.statusUnknown = { reason: statusUnknownReason(state), guess: null };
   return { record, diagnostics: out };

@@ -31,11 +31,14 @@ export function applyRequestHeaders(
   state.path = path;
   if (path !== null && !/^\/[^/]+\/[^/]+$/.test(path))
     out.push(diag(GRPC_DIAGNOSTICS, 'grpc.bad-path', { path }, where));
-  if (path !== null && config.schema !== null) {
-    state.method = config.schema.resolveMethod(path);
-    if (state.method === null)
-      out.push(diag(GRPC_DIAGNOSTICS, 'grpc.method-not-in-schema', { method: path }, where));
+  if (path !== null && config.schema !== null) state.method = config.schema.resolveMethod(path);
+  // The schema learned from reflection so far, for what --proto / --descriptor-set do not have.
+  if (path !== null && state.method === null && config.reflection?.schema) {
+    state.method = config.reflection.resolve(path);
+    if (state.method !== null) state.reflectedSchema = config.reflection.schema;
   }
+  if (path !== null && config.schema !== null && state.method === null)
+    out.push(diag(GRPC_DIAGNOSTICS, 'grpc.method-not-in-schema', { method: path }, where));
   const timeout = headerValue(fields, 'grpc-timeout');
   if (timeout !== undefined) {
     const t = parseGrpcTimeout(timeout);

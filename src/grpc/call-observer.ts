@@ -14,6 +14,7 @@ import type {
 import type { ConnectionRecord } from '../records/records.js';
 import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
 import { GrpcCallTracker, type GrpcCallTrackerOptions } from './call-tracker.js';
+import { GrpcWebH1Exchanges } from './grpc-web-h1.js';
 import type { GrpcSchema } from './schema.js';
 
 /** Tracker limits (see GrpcCallTrackerOptions); the schema and connection come from the pipeline. */
@@ -29,6 +30,8 @@ export class GrpcCallObserver implements ConnectionObserver {
    * observer's memory.
    */
   private tracker: GrpcCallTracker | null = null;
+  /** gRPC-Web over HTTP/1.1: the connection's exchanges, fed to the same tracker. */
+  private web: GrpcWebH1Exchanges | null = null;
 
   /**
    * @param options shared by every connection of the capture (not copied per connection: an idle open
@@ -45,12 +48,20 @@ export class GrpcCallObserver implements ConnectionObserver {
   event(ev: ObservedEvent): ObserverOutput[] {
     // Calls from observers before this one are not HTTP/2 events; the tracker only reads frames.
     if (ev.kind === 'call' || ev.kind === 'tcp-close') return [];
+    if (ev.kind === 'http1-message') {
+      this.web ??= new GrpcWebH1Exchanges(this.connection, () => (this.tracker ??= this.newTracker()));
+      return this.web.push(ev);
+    }
     if (this.tracker === null) {
       if (ev.kind !== 'frame' || !CALL_FRAMES.has(ev.frame.type)) return [];
-      const { connection, schema, decodeAsPort } = this;
-      this.tracker = new GrpcCallTracker({ ...this.options, connection, schema, decodeAsPort });
+      this.tracker = this.newTracker();
     }
     return this.tracker.push(ev);
+  }
+
+  private newTracker(): GrpcCallTracker {
+    const { connection, schema, decodeAsPort } = this;
+    return new GrpcCallTracker({ ...this.options, connection, schema, decodeAsPort });
   }
 
   end(record: ConnectionRecord, reason: TcpEndReason): { outputs: ObserverOutput[] } {

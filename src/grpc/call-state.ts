@@ -13,6 +13,7 @@ import type { GrpcMessage, GrpcMessageReader } from './message-reader.js';
 import type { MetadataEntry } from './metadata.js';
 import type { GrpcSchema, MethodInfo } from './schema.js';
 import type { PayloadMode } from './call-message.js';
+import type { ReflectedSchema } from './reflection-schema.js';
 
 export type Direction = 'request' | 'response';
 
@@ -72,6 +73,8 @@ export interface CallState {
   refusedAt: number | null;
   path: string | null;
   method: MethodInfo | null;
+  /** The reflected schema that resolved `method` (ReflectedSchema), when no user schema had it. */
+  reflectedSchema: GrpcSchema | null;
   requestContentType: GrpcContentType | null;
   responseContentType: GrpcContentType | null;
   deadlineMs: number | null;
@@ -122,6 +125,7 @@ export function newCallState(
     refusedAt: null,
     path: null,
     method: null,
+    reflectedSchema: null,
     requestContentType: null,
     responseContentType: null,
     deadlineMs: null,
@@ -148,6 +152,8 @@ export function addBody(side: SideState, data: Buffer, max: number): void {
 export interface TrackerConfig {
   connection: string;
   schema: GrpcSchema | null;
+  /** The capture's schema from server reflection (grows as reflection responses complete); null: off. */
+  reflection: ReflectedSchema | null;
   maxMessageBytes: number;
   maxMessagesPerCall: number;
   maxDecodeBytes: number;

@@ -31,6 +31,7 @@ import { DecompressionBudget } from './compression.js';
 import { headerValue } from './metadata.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, GrpcMessageReader, type GrpcMessage } from './message-reader.js';
 import type { GrpcSchema } from './schema.js';
+import { ReflectedSchema } from './reflection-schema.js';
 import type { PayloadMode } from './call-message.js';
 import { StatusGuesser } from './status-guess.js';
 import { ClosedStreams } from './closed-streams.js';
@@ -38,6 +39,8 @@ import { ClosedStreams } from './closed-streams.js';
 export interface GrpcCallTrackerOptions {
   connection: string;
   schema?: GrpcSchema | null;
+  /** The capture's schema learned from server reflection, shared by every connection (default: none). */
+  reflection?: ReflectedSchema | null;
   /** Bytes kept per message (default 64 MiB). */
   maxMessageBytes?: number;
   /** Messages kept per direction of a call (default 10,000); the rest are only counted. */
@@ -84,6 +87,7 @@ export class GrpcCallTracker {
     this.config = {
       connection: options.connection,
       schema: options.schema ?? null,
+      reflection: options.reflection ?? null,
       maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       maxMessagesPerCall: options.maxMessagesPerCall ?? 10_000,
       maxDecodeBytes: options.maxDecodeBytes ?? 4 * 1024 * 1024,
@@ -190,6 +194,9 @@ export class GrpcCallTracker {
       }
       applyRequestHeaders(this.config, state, fields, out);
       this.useWebReaders(state);
+      // A reflection response is read whatever --payload says: it is where the schema comes from.
+      if (this.config.reflection !== null && ReflectedSchema.isReflection(state.path) && !this.keepsPlain())
+        state.response.reader = this.reader(state.where, false, true);
     }
     if (endStream) state.request.ended = f.time;
     // A stream opened above a GOAWAY's last-stream-id (the client had not seen it yet) is refused too.
@@ -277,6 +284,9 @@ export class GrpcCallTracker {
       // A candidate with a bad flag byte is most likely not gRPC: stop reading (and keeping) its bytes.
       if (state.status === 'candidate') side.reader = null;
     }
+    if (dir === 'response' && !m.compressed && m.bytes !== null && this.config.reflection !== null)
+      if (ReflectedSchema.isReflection(state.path))
+        out.push(...this.config.reflection.learn(m.bytes, state.path!, { ...state.where, time: m.lastTime }));
     if (side.messages.length + side.deferred.length >= this.config.maxMessagesPerCall) return;
     if (this.config.schema !== null && state.method === null && state.path === null) {
       // Decoded once the method is guessed, at the end of the call. The reader's bytes are fresh copies,
@@ -376,10 +386,14 @@ export class GrpcCallTracker {
     this.evicted.push(...this.complete(oldest, 'capture-end', Math.max(time, oldest.start)));
   }
 
-  private reader(where: DiagnosticWhere, web: boolean): GrpcMessageReader {
-    // With --payload none and no schema nothing reads an uncompressed message's bytes.
-    const keepPlain = this.config.payload !== 'none' || this.config.schema !== null;
+  private reader(where: DiagnosticWhere, web: boolean, keep = false): GrpcMessageReader {
+    const keepPlain = keep || this.keepsPlain();
     return new GrpcMessageReader({ maxMessageBytes: this.config.maxMessageBytes, where, web, keepPlain });
+  }
+
+  /** With --payload none and no schema nothing reads an uncompressed message's bytes. */
+  private keepsPlain(): boolean {
+    return this.config.payload !== 'none' || this.config.schema !== null;
   }
 
   /** gRPC-Web (PROTOCOL-WEB.md): trailers as a 0x80 frame in the body; -text bodies are base64. */

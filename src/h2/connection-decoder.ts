@@ -2,10 +2,11 @@ import { H2_DIAGNOSTICS, type H2DiagnosticCode } from '../diagnostics/h2.js';
 import { diag } from '../diagnostics/make.js';
 import type { DiagnosticParams } from '../diagnostics/types.js';
 import type { Role } from '../records/records.js';
-import { FrameType } from './constants.js';
+import { FrameType, frameTypeName } from './constants.js';
 import { DirectionStream, isFrame, type StreamItem, type StreamNote } from './direction-stream.js';
 import { frameRecord } from './frame-record.js';
 import { decodeFrame, type DecodedFrame } from './frames.js';
+import { GapAssumption, SendTally, type GapVerdict } from './gap-assumption.js';
 import {
   DEFAULT_HEADER_LIST_LIMITS,
   HeaderBlocks,
@@ -41,6 +42,10 @@ interface Direction {
   blocks: HeaderBlocks;
   limits: SendLimits;
   lastTime: number;
+  /** What this direction sent, for the evidence about a gap (GapAssumption). */
+  tally: SendTally;
+  /** The table is kept across a gap on an assumption not settled yet. */
+  assumed: GapAssumption | null;
 }
 
 /**
@@ -115,7 +120,8 @@ export class H2ConnectionDecoder {
   finish(): H2Event[] {
     const out: H2Event[] = [];
     for (const dir of [this.client, this.server]) {
-      out.push(...this.items(dir, dir.stream.finish(dir.role, dir.lastTime)));
+      out.push(...this.items(dir, dir.stream.finish(dir.role)));
+      if (dir.assumed !== null) this.settleAtEnd(dir, out);
       const open = dir.blocks.open;
       if (open !== null) {
         const params = { stream: open.stream, bytes: open.bytes };
@@ -140,6 +146,8 @@ export class H2ConnectionDecoder {
       blocks: new HeaderBlocks(hpack, role, this.ctx),
       limits,
       lastTime: 0,
+      tally: new SendTally(),
+      assumed: null,
     };
   }
 
@@ -157,7 +165,16 @@ export class H2ConnectionDecoder {
     const { raw } = d;
     const index = this.nextIndex++;
     const rec = frameRecord(d, this.ctx.connection, index, dir.role);
+    // Before the block is decoded: a frame that needs a stream state the capture never showed means the
+    // gap held a header block after all.
+    const contradiction = dir.assumed?.check(raw.type, raw.stream) ?? null;
+    if (contradiction !== null) this.settle(dir, contradiction, raw.time, out);
     const blocks = dir.blocks.onFrame(d, rec);
+    this.track(dir, d);
+    if (blocks.fields !== undefined && dir.assumed !== null) {
+      rec.headersAssumed = dir.assumed.confidence();
+      dir.assumed.blocks++;
+    }
     const event: H2Event = { kind: 'frame', frame: rec, payload: raw.payload };
     if (d.kind === 'DATA' && d.data !== null) event.data = d.data;
     if (blocks.fields !== undefined) {
@@ -190,10 +207,88 @@ export class H2ConnectionDecoder {
     }
   }
 
+  /** Flow-control and stream facts of a frame, for the evidence about gaps. */
+  private track(dir: Direction, d: DecodedFrame): void {
+    const { raw } = d;
+    const endStream =
+      (raw.type === FrameType.DATA || raw.type === FrameType.HEADERS) && (raw.flags & 0x1) !== 0;
+    dir.tally.sent(raw.type, raw.stream, raw.length, endStream, dir.role === 'client');
+    const peer = dir.role === 'client' ? this.server : this.client;
+    if (raw.type === FrameType.RST_STREAM && raw.stream !== 0) {
+      peer.tally.open.delete(raw.stream);
+      peer.assumed?.reset(raw.stream);
+    }
+    dir.assumed?.afterFrame(raw.type, raw.stream, endStream);
+    if (d.kind === 'WINDOW_UPDATE' && raw.stream === 0 && d.increment !== undefined && d.increment > 0)
+      peer.tally.credited(d.increment);
+  }
+
+  /** The assumption about a gap is settled: proven (the table was right) or contradicted (dropped now). */
+  private settle(dir: Direction, verdict: NonNullable<GapVerdict>, time: number, out: H2Event[]): void {
+    const assumed = dir.assumed!;
+    dir.assumed = null;
+    if (verdict.kind === 'contradicted') {
+      const reason = `${verdict.reason}, so the ${assumed.region.unknownBytes} bytes lost at offset ${assumed.region.offset} held a header block; dynamic table entries unknown`;
+      dir.blocks.abandon();
+      dir.hpack.markLost(reason);
+      out.push(this.diag(dir, 'h2.hpack-lost', { reason }, time));
+      return;
+    }
+    out.push(this.keptSettled(dir, assumed, 'proven by WINDOW_UPDATE credit', verdict.basis, time));
+  }
+
+  /** End of the direction: weigh the last credits; what stays unproven is said with its confidence. */
+  private settleAtEnd(dir: Direction, out: H2Event[]): void {
+    const assumed = dir.assumed!;
+    const verdict = assumed.settle();
+    if (verdict !== null) return this.settle(dir, verdict, dir.lastTime, out);
+    dir.assumed = null;
+    const { confidence, basis } = assumed.confidence();
+    out.push(this.keptSettled(dir, assumed, `assumed, ${confidence} confidence`, basis, dir.lastTime));
+  }
+
+  private keptSettled(
+    dir: Direction,
+    a: GapAssumption,
+    verdict: string,
+    basis: string,
+    time: number,
+  ): H2Event {
+    const marked = a.blocks > 0 && !verdict.startsWith('proven') ? ' and are marked assumed' : '';
+    const params = {
+      lostBytes: a.region.unknownBytes,
+      offset: a.region.offset + a.region.cutRest,
+      verdict,
+      basis,
+      blocks: a.blocks,
+      marked:
+        a.blocks > 0 && verdict.startsWith('proven')
+          ? ' (those before the proof are marked assumed)'
+          : marked,
+    };
+    return this.diag(dir, 'h2.hpack-kept-settled', params, time);
+  }
+
   /** Lost bytes: an open header block can never complete, and HPACK state goes unless no block was hit. */
   private lost(dir: Direction, item: Extract<StreamNote, { kind: 'lost' }>, out: H2Event[]): void {
-    const type = item.cutFrameType;
-    const blockHit = type === null || isHeaderBlockType(type) || dir.blocks.open !== null;
+    const region = item.wholeFrames;
+    const type = region ? region.cutType : item.cutFrameType;
+    const blockHit =
+      (type === null && region === undefined) ||
+      (type !== null && isHeaderBlockType(type)) ||
+      dir.blocks.open !== null;
+    if (!blockHit && region !== undefined && region.unknownBytes > 0) {
+      // The hole ended on a frame boundary: keep the table on the assumption that the whole frames lost
+      // held no header block, and weigh the evidence as later frames come.
+      if (dir.assumed !== null) this.settleAtEnd(dir, out); // an earlier gap: its evidence ends here
+      const isClient = dir.role === 'client';
+      const limit = dir.limits.maxFrameSize;
+      dir.assumed = new GapAssumption(region, dir.tally, limit, isClient);
+      const why = `they end on a frame boundary${region.cutType === null ? '' : ` after the rest of a ${frameTypeName(region.cutType)} frame`}`;
+      const params = { lostBytes: region.unknownBytes, offset: region.offset + region.cutRest, why };
+      out.push(this.diag(dir, 'h2.hpack-kept', params, item.time));
+      return;
+    }
     if (!blockHit) return; // e.g. part of a DATA frame: HPACK state is intact
     dir.blocks.abandon();
     const wasKnown = dir.hpack.stateKnown;

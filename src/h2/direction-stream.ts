@@ -1,6 +1,6 @@
 import type { H2DiagnosticCode } from '../diagnostics/h2.js';
 import type { DiagnosticParams } from '../diagnostics/types.js';
-import { FRAME_HEADER_LENGTH, frameTypeName } from './constants.js';
+import { FRAME_HEADER_LENGTH, FrameType, frameTypeName } from './constants.js';
 import { FrameReader } from './frame-reader.js';
 import { FrameSyncSearch, type SearchResult } from './frame-sync-search.js';
 import type { RawFrame } from './types.js';
@@ -17,7 +17,26 @@ export type StreamNote =
    * Bytes were lost. `cutFrameType`: the one frame they fell inside, or null when they may have held any
    * number of frames. Header block state is gone unless that frame is known to be no part of a block.
    */
-  | { kind: 'lost'; reason: string; cutFrameType: number | null; time: number };
+  | {
+      kind: 'lost';
+      reason: string;
+      cutFrameType: number | null;
+      time: number;
+      /** Set when the frame search found a boundary after the hole: what the lost region may have held. */
+      wholeFrames?: LostRegion;
+    };
+
+/**
+ * Bytes lost between frame boundaries: the rest of the frame the hole began in (`cutType`, `cutRest` of
+ * its bytes; null, 0 when it began on a boundary), then `unknownBytes` of whole frames of unknown types (the
+ * bytes the search skipped after the hole included).
+ */
+export interface LostRegion {
+  offset: number;
+  cutType: number | null;
+  cutRest: number;
+  unknownBytes: number;
+}
 
 export function isFrame(item: StreamItem): item is RawFrame {
   return !('kind' in item);
@@ -36,7 +55,14 @@ export class DirectionStream {
   private cursor = 0;
   /** Bytes still to drop: the rest of a frame a hole cut into. */
   private skip = 0;
-  private sync: { search: FrameSyncSearch; base: number; why: 'gap' | 'mid-stream' } | null = null;
+  private sync: {
+    search: FrameSyncSearch;
+    base: number;
+    why: 'gap' | 'mid-stream';
+    /** why 'gap': the loss, reported once the search ends (with the region when it found a boundary). */
+    loss?: { reason: string; time: number; region: LostRegion | null };
+  } | null = null;
+  private lastTime = 0;
 
   /**
    * @param limits the largest frame this direction may send, if known (tightens the search): an object
@@ -46,6 +72,7 @@ export class DirectionStream {
 
   /** Appends what `data` completed to `out`. */
   push(data: Buffer, time: number, packetIndex: number, out: StreamItem[]): void {
+    this.lastTime = time;
     this.cursor += data.length;
     let bytes = data;
     if (this.skip > 0) {
@@ -55,7 +82,7 @@ export class DirectionStream {
     }
     if (this.sync !== null) {
       const found = this.sync.search.push(bytes, time, packetIndex);
-      if (found !== null) out.push(...this.synced(found, time));
+      if (found !== null) out.push(...this.synced(found));
       return;
     }
     if (bytes.length > 0) this.reader.push(bytes, time, packetIndex, out);
@@ -74,16 +101,36 @@ export class DirectionStream {
       { kind: 'diag', code: 'h2.gap', params: { lostBytes: lostText, offset, dropped }, time },
     ];
     if (this.sync !== null) {
-      // Still searching: a chain of frames must not span the hole, so search again from after it.
-      this.sync = { ...this.sync, search: this.newSearch(), base: this.cursor };
+      // Still searching: a chain of frames must not span the hole, so search again from after it. What
+      // the earlier hole held can no longer be bounded by the next boundary.
+      if (this.sync.loss) items.push(this.lostNote(this.sync.loss, null));
+      this.sync = { ...this.sync, search: this.newSearch(), base: this.cursor, loss: undefined };
     } else if (lostBytes > 0 && this.skip >= lost) {
       this.skip -= lost; // the hole is inside the frame we were already skipping
     } else if (lostBytes > 0 && partial?.header && remaining(partial) >= lost) {
       items.push(...this.skipRestOfFrame(partial.header.type, remaining(partial) - lost, time));
     } else {
       const what = lostBytes < 0 ? 'bytes were' : `${lost} bytes were`;
+      // The lost region starts at the current frame's start when its header was cut, else after the
+      // frame the hole began in (whose type is known).
+      const region: LostRegion | null =
+        lostBytes < 0
+          ? null
+          : partial?.header
+            ? { offset, cutType: partial.header.type, cutRest: remaining(partial), unknownBytes: 0 }
+            : {
+                offset,
+                cutType: null,
+                cutRest: 0,
+                unknownBytes: lost + (this.reader.partial?.received ?? 0),
+              };
+      if (region !== null && region.cutType !== null) region.unknownBytes = lost - region.cutRest;
       this.startSearch('gap');
-      items.push({ kind: 'lost', reason: `${what} lost at offset ${offset}`, cutFrameType: null, time });
+      const loss = { reason: `${what} lost at offset ${offset}`, time, region };
+      // Reported when the search ends, where a boundary right after the hole may bound what it held; at
+      // once when nothing can (a hole of unknown size, or one that began inside a header block frame).
+      if (region === null || isHeaderBlockType(region.cutType)) items.push(this.lostNote(loss, null));
+      else this.sync!.loss = loss;
     }
     return items;
   }
@@ -94,22 +141,20 @@ export class DirectionStream {
     return MID_STREAM;
   }
 
-  /**
-   * End of capture: settle a pending search, report a partial frame. `lastTime`: of the last push (the
-   * connection decoder keeps it; a copy here was a boxed number per direction of every open connection).
-   */
-  finish(from: string, lastTime: number): StreamItem[] {
+  /** End of capture: settle a pending search, report a partial frame. */
+  finish(from: string): StreamItem[] {
     const items: StreamItem[] = [];
     if (this.sync !== null) {
       const searched = this.sync.search.searched;
       const found = this.sync.search.finish();
-      if (found !== null) items.push(...this.synced(found, lastTime));
+      if (found === null && this.sync.loss) items.push(this.lostNote(this.sync.loss, null));
+      if (found !== null) items.push(...this.synced(found));
       else if (searched > 0)
         items.push({
           kind: 'diag',
           code: 'h2.sync-failed',
           params: { bytes: searched },
-          time: lastTime,
+          time: this.lastTime,
         });
       this.sync = null;
     }
@@ -123,7 +168,7 @@ export class DirectionStream {
         kind: 'diag',
         code: 'h2.frame.incomplete-at-end',
         params,
-        time: lastTime,
+        time: this.lastTime,
         stream: h?.stream,
       });
     }
@@ -142,6 +187,20 @@ export class DirectionStream {
     ];
   }
 
+  private lostNote(
+    loss: { reason: string; time: number },
+    region: LostRegion | null,
+  ): Extract<StreamNote, { kind: 'lost' }> {
+    const note: Extract<StreamNote, { kind: 'lost' }> = {
+      kind: 'lost',
+      reason: loss.reason,
+      cutFrameType: null,
+      time: loss.time,
+    };
+    if (region !== null) note.wholeFrames = region;
+    return note;
+  }
+
   private startSearch(why: 'gap' | 'mid-stream'): void {
     this.reader.reset(this.cursor);
     this.skip = 0;
@@ -153,11 +212,11 @@ export class DirectionStream {
   }
 
   /** Reports the boundary, then replays the bytes from it in their original chunks (keeping their stamps). */
-  private synced(found: SearchResult, lastTime: number): StreamItem[] {
+  private synced(found: SearchResult): StreamItem[] {
     const sync = this.sync!;
     this.sync = null;
     const offset = sync.base + found.offset;
-    const time = found.rest[0]?.time ?? lastTime;
+    const time = found.rest[0]?.time ?? this.lastTime;
     this.reader.reset(offset);
     const items: StreamItem[] = [];
     if (sync.why === 'mid-stream') {
@@ -166,6 +225,11 @@ export class DirectionStream {
       // hid is summarized once per direction (h2.hpack.unknown-entries) when they are gone or at the end.
       items.push({ kind: 'diag', code: 'h2.mid-stream-sync', params, time });
     } else {
+      const region = sync.loss?.region ?? null;
+      if (sync.loss)
+        items.push(
+          this.lostNote(sync.loss, region && { ...region, unknownBytes: region.unknownBytes + found.offset }),
+        );
       const method = `${found.frames} consecutive plausible frame${found.frames === 1 ? '' : 's'}`;
       items.push({
         kind: 'diag',
@@ -177,6 +241,10 @@ export class DirectionStream {
     for (const chunk of found.rest) this.reader.push(chunk.data, chunk.time, chunk.packetIndex, items);
     return items;
   }
+}
+
+function isHeaderBlockType(type: number | null): boolean {
+  return type === FrameType.HEADERS || type === FrameType.PUSH_PROMISE || type === FrameType.CONTINUATION;
 }
 
 /** Bytes of the partial frame not received yet. */

@@ -335,6 +335,10 @@ export class CallTable {
     return this.start.get(i);
   }
 
+  endOf(i: number): number {
+    return this.end.get(i);
+  }
+
   streamOf(i: number): number {
     return this.stream.get(i);
   }

@@ -50,6 +50,28 @@ export function selectDiagnosticTarget(store: CaptureStore, d: Diagnostic): Diag
   return { kind: 'connection', connection: entry.ordinal };
 }
 
+/** Everything a diagnostic can lead to (its detail page lists each as a link). */
+export interface DiagnosticLinks {
+  call?: number;
+  /** Frame number (store.frames) and its row in the connection's frame list (the flow graph). */
+  frame?: { frame: number; row: number };
+  connection?: number;
+}
+
+export function selectDiagnosticLinks(store: CaptureStore, d: Diagnostic): DiagnosticLinks {
+  if (d.connection === undefined) return {};
+  const entry = store.connectionById(d.connection);
+  if (!entry) return {};
+  const links: DiagnosticLinks = { connection: entry.ordinal };
+  if (d.stream !== undefined && d.stream !== 0) {
+    const call = store.callAt(d.connection, d.stream);
+    if (call !== undefined) links.call = call;
+  }
+  const row = evidenceRow(store, entry, d);
+  if (row !== null) links.frame = { frame: entry.frames.get(row), row };
+  return links;
+}
+
 /** Frame types a diagnostic code may name ("analysis.goaway.too-many-pings" names GOAWAY). */
 const CODE_TYPES: Array<[RegExp, string]> = [
   [/goaway/, 'GOAWAY'],
@@ -64,11 +86,17 @@ const CODE_TYPES: Array<[RegExp, string]> = [
  * after its time; of several frames in that packet, the one whose type the code names.
  */
 function evidenceFrame(store: CaptureStore, entry: ConnectionEntry, d: Diagnostic): number | null {
+  const row = evidenceRow(store, entry, d);
+  return row === null ? null : entry.frames.get(row);
+}
+
+/** evidenceFrame as a row of the connection's frame list. */
+function evidenceRow(store: CaptureStore, entry: ConnectionEntry, d: Diagnostic): number | null {
   const ev = d.evidence ?? {};
   const frames = entry.frames;
   if (frames.length === 0) return null;
   const index = typeof ev['frame'] === 'number' ? ev['frame'] : null;
-  if (index !== null && index < frames.length) return frames.get(index);
+  if (index !== null && index < frames.length) return index;
   const packet = typeof ev['packet'] === 'number' ? ev['packet'] : null;
   if (packet === null && d.time === undefined) return null;
   let i = 0;
@@ -77,20 +105,18 @@ function evidenceFrame(store: CaptureStore, entry: ConnectionEntry, d: Diagnosti
     if (packet !== null ? store.frames.packet.get(n) >= packet : store.frames.time.get(n) >= d.time!) break;
     i++;
   }
-  if (i === frames.length) return frames.get(frames.length - 1);
+  if (i === frames.length) return frames.length - 1;
   return sameTimePick(store, entry, i, d.code);
 }
 
 function sameTimePick(store: CaptureStore, entry: ConnectionEntry, i: number, code: string): number {
-  const first = entry.frames.get(i);
   const type = CODE_TYPES.find(([re]) => re.test(code))?.[1];
-  if (!type) return first;
-  const t = store.frames.time.get(first);
+  if (!type) return i;
+  const t = store.frames.time.get(entry.frames.get(i));
   for (let j = i; j < entry.frames.length && store.frames.time.get(entry.frames.get(j)) === t; j++) {
-    const n = entry.frames.get(j);
-    if (store.frames.typeName(n) === type) return n;
+    if (store.frames.typeName(entry.frames.get(j)) === type) return j;
   }
-  return first;
+  return i;
 }
 
 /** The first capture-layer error (not a capture, cannot open, corrupt): the input could not be read whole. */
@@ -101,4 +127,49 @@ export function selectInputError(store: CaptureStore): Diagnostic | null {
 /** The input ended before its last record was complete (a truncated file or an interrupted pipe). */
 export function selectInputTruncated(store: CaptureStore): Diagnostic | null {
   return store.diagnostics.find((d) => d.code === 'capture.truncated') ?? null;
+}
+
+/** The diagnostics of one code: how many, where, and their indexes in the order they were raised. */
+export interface DiagnosticGroup {
+  code: string;
+  severity: Diagnostic['severity'];
+  /** Indexes into store.diagnostics. */
+  rows: number[];
+  /** Distinct connections the group's diagnostics belong to. */
+  connections: number;
+}
+
+/**
+ * Diagnostics grouped by code, most severe first, then the largest group, then by code: one pass and one
+ * small sort, so a capture of 176,648 diagnostics lists a handful of groups (the rows of a group are read
+ * only when it is expanded).
+ */
+export function selectDiagnosticGroups(
+  store: CaptureStore,
+  keep: ((d: Diagnostic) => boolean) | null,
+): DiagnosticGroup[] {
+  const byCode = new Map<string, DiagnosticGroup & { seen: Set<string> }>();
+  const diags = store.diagnostics;
+  for (let i = 0; i < diags.length; i++) {
+    const d = diags[i]!;
+    if (keep && !keep(d)) continue;
+    let g = byCode.get(d.code);
+    if (!g) {
+      g = { code: d.code, severity: d.severity, rows: [], connections: 0, seen: new Set() };
+      byCode.set(d.code, g);
+    }
+    g.rows.push(i);
+    if (d.connection !== undefined && !g.seen.has(d.connection)) {
+      g.seen.add(d.connection);
+      g.connections++;
+    }
+  }
+  return [...byCode.values()]
+    .map(({ seen: _seen, ...g }) => g)
+    .sort(
+      (a, b) =>
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+        b.rows.length - a.rows.length ||
+        (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+    );
 }

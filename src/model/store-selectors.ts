@@ -184,7 +184,7 @@ export interface ConnectionSummary {
   open: boolean;
   frames: number;
   calls: number;
-  /** Failed calls plus error diagnostics. */
+  /** Failed calls: the ERRORS of --summary's connection table (one value for one quantity). */
   errors: number;
   failedCalls: number;
   bytes: number | null;
@@ -208,7 +208,7 @@ export function summarizeConnection(store: CaptureStore, entry: ConnectionEntry)
     open: entry.record === null,
     frames: entry.frames.length,
     calls: entry.calls.length,
-    errors: failedCalls + entry.diagnostics.error,
+    errors: failedCalls,
     failedCalls,
     bytes: rec ? rec.bytes.client + rec.bytes.server : null,
     durationMs: start !== null && end !== null ? (end - start) * 1000 : null,

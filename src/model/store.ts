@@ -17,11 +17,12 @@ import type {
   FrameRecord,
 } from '../records/records.js';
 import { CallTable, callFailed, callStatusUnknown, type CallRow } from './store-calls.js';
-import { StringPool, U32Column } from './store-columns.js';
+import { StringPool, U32Column, U32Map } from './store-columns.js';
 import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
 import { HeaderLists } from './store-headers.js';
 import { HpackBlocks } from './store-hpack.js';
 import { ByteSpool } from './store-spool.js';
+import { BulkyCache, spoolConnection, type SpooledParts } from './store-connections.js';
 
 export type { CallRow };
 
@@ -39,7 +40,7 @@ export interface ConnectionEntry {
   /** Call indexes of this connection's calls, in the order they ended. */
   calls: number[];
   /** Call index by stream id. */
-  streamCalls: Map<number, number>;
+  streamCalls: U32Map;
   diagnostics: SeverityCounts;
   /** Endpoints and protocol as known before the record (RecordSink.opened); null until then. */
   peers: ConnectionPeers | null;
@@ -97,7 +98,7 @@ export interface StoreOptions {
 /** A sink call the replica replays as it came (the rare, connection-level ones). */
 export type ShippedEvent =
   | { kind: 'opened'; peers: ConnectionPeers }
-  | { kind: 'connection'; rec: ConnectionRecord }
+  | { kind: 'connection'; rec: ConnectionRecord; parts: SpooledParts | null }
   | { kind: 'update'; rec: ConnectionRecord }
   | { kind: 'diagnostic'; d: Diagnostic }
   | { kind: 'capture'; rec: CaptureRecord };
@@ -138,6 +139,8 @@ export class CaptureStore implements RecordSink {
   private readonly conns: ConnectionEntry[] = [];
   private readonly connIndex = new Map<string, number>();
   readonly spool: ByteSpool | null;
+  /** Connection records' bulky parts read back from the spool. */
+  private readonly bulky: BulkyCache;
   private readonly callTable: CallTable;
   private readonly diags: Diagnostic[] = [];
   private readonly counts = zeroCounts();
@@ -168,6 +171,7 @@ export class CaptureStore implements RecordSink {
     this.throttleMs = opts.throttleMs ?? 250;
     this.timer = opts.timer ?? DEFAULT_TIMER;
     this.spool = opts.spool === undefined ? new ByteSpool() : opts.spool;
+    this.bulky = new BulkyCache(this.spool);
     this.builder = opts.builder ?? false;
     const connectionId = (o: number): string => this.conns[o]?.id ?? '';
     const lists = (this.lists = new HeaderLists(this.strings));
@@ -212,13 +216,20 @@ export class CaptureStore implements RecordSink {
   };
 
   readonly connection = (rec: ConnectionRecord): void => {
-    const entry = this.entry(rec.id);
-    if (this.builder) return void this.shippedEvents.push({ kind: 'connection', rec });
-    entry.record = rec;
+    this.entry(rec.id);
+    // The builder spools through the shared descriptor; the replica only reads (store-connections.ts).
+    const { light, parts } = spoolConnection(rec, this.spool);
+    if (this.builder) return void this.shippedEvents.push({ kind: 'connection', rec: light, parts });
+    this.connectionEnded(light, parts);
+  };
+
+  private connectionEnded(light: ConnectionRecord, parts: SpooledParts | null): void {
+    const entry = this.entry(light.id);
+    entry.record = this.bulky.attach(light, parts);
     entry.snapshot = null;
     this.ended++;
     this.changed();
-  };
+  }
 
   readonly frame = (rec: FrameRecord, ev?: Extract<H2Event, { kind: 'frame' }>): void => {
     const entry = this.entry(rec.connection);
@@ -307,7 +318,7 @@ export class CaptureStore implements RecordSink {
       this.called(this.conns[this.callTable.connectionOf(i)]!, i);
     for (const ev of batch.events) {
       if (ev.kind === 'opened') this.opened(ev.peers);
-      else if (ev.kind === 'connection') this.connection(ev.rec);
+      else if (ev.kind === 'connection') this.connectionEnded(ev.rec, ev.parts);
       else if (ev.kind === 'update') this.connectionUpdate(ev.rec);
       else if (ev.kind === 'diagnostic') this.diagnostic(ev.d);
       else this.capture(ev.rec);
@@ -427,6 +438,10 @@ export class CaptureStore implements RecordSink {
     return this.callTable.startOf(i);
   }
 
+  callEnd(i: number): number {
+    return this.callTable.endOf(i);
+  }
+
   /** The call index of (connection, stream), if that stream was a call. */
   callAt(connection: string, stream: number): number | undefined {
     return this.connectionById(connection)?.streamCalls.get(stream);
@@ -449,7 +464,7 @@ export class CaptureStore implements RecordSink {
       record: null,
       frames: new U32Column(64),
       calls: [],
-      streamCalls: new Map(),
+      streamCalls: new U32Map(),
       diagnostics: zeroCounts(),
       peers: null,
       snapshot: null,

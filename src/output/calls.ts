@@ -47,7 +47,8 @@ function encodings(c: CallRecord): string | null {
  */
 export function formatCallLine(c: CallRecord): string {
   const parts = [
-    `${clock(c.end)} ${c.connection} s=${c.stream} gRPC`,
+    // Over HTTP/1.1 there are no streams: the exchange's number (docs/grpc.md) and the transport say so.
+    `${clock(c.end)} ${c.connection} s=${c.stream} gRPC${c.transport ? `-Web over ${c.transport}` : ''}`,
     escapeText(c.method ?? '(unknown method)') + (c.guessed ? ' [guessed]' : ''),
     kindText(c),
     c.outcome,

@@ -7,7 +7,8 @@ import type { RecordSink } from '../engine/engine.js';
 import { isoDate } from '../records/time-text.js';
 import { callNotOk, type CallRecord } from '../records/call.js';
 import type { CaptureRecord } from '../records/records.js';
-import { CallStatsByMethod, methodCells, unknownPhrase } from './call-stats.js';
+import { callFacts, CallStatsByMethod } from '../model/call-stats.js';
+import { methodCells, unknownPhrase } from './call-stats.js';
 import { mdTable, mdText, shellQuote } from './markdown-text.js';
 import {
   connectionRow,
@@ -62,7 +63,7 @@ export class MarkdownReport {
   };
 
   private addCall(c: CallRecord): void {
-    this.calls.add(c);
+    this.calls.add(callFacts(c));
     this.callsPerConnection.set(c.connection, (this.callsPerConnection.get(c.connection) ?? 0) + 1);
     if (!callNotOk(c)) return;
     this.failedCount++;

@@ -7,8 +7,10 @@
 import type { RecordSink } from '../engine/engine.js';
 import type { CaptureRecord } from '../records/records.js';
 import { callNotOk } from '../records/call.js';
-import { CallStatsByMethod, methodCells, unknownPhrase } from './call-stats.js';
+import { callFacts, CallStatsByMethod } from '../model/call-stats.js';
+import { methodCells, unknownPhrase } from './call-stats.js';
 import { escapeText } from './escape.js';
+import { LatencyByMethod } from './latency-stats.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
 import { formatByteCount, formatClockMs, formatMs, formatTable } from './table.js';
 
@@ -18,6 +20,7 @@ export class SummaryReport {
   private capture: CaptureRecord | null = null;
   private readonly connections: ConnectionRow[] = [];
   private readonly calls = new CallStatsByMethod();
+  private readonly latency = new LatencyByMethod();
   private readonly perConnection = new Map<string, { calls: number; errors: number }>();
   private readonly diagnostics = new DiagnosticGroups();
 
@@ -25,7 +28,8 @@ export class SummaryReport {
     connection: (rec) => this.connections.push(connectionRow(rec)),
     frame: () => undefined,
     call: (c) => {
-      this.calls.add(c);
+      this.calls.add(callFacts(c));
+      this.latency.add(c);
       let s = this.perConnection.get(c.connection);
       if (!s) this.perConnection.set(c.connection, (s = { calls: 0, errors: 0 }));
       s.calls++;
@@ -44,6 +48,7 @@ export class SummaryReport {
       ...this.diagnosticLines(),
       '',
       ...this.methodLines(),
+      ...this.latencyLines(),
       '',
       ...this.connectionLines(),
     ];
@@ -116,6 +121,12 @@ export class SummaryReport {
       ...more(methods.length, SUMMARY_LIMITS.methods, 'methods'),
       `  statuses: ${statuses.map(([name, n]) => `${escapeText(name)} ${n}`).join(', ')}`,
     ];
+  }
+
+  /** Blank line then the latency breakdown per method, when there are calls. */
+  private latencyLines(): string[] {
+    const lines = this.latency.lines(SUMMARY_LIMITS.methods);
+    return lines.length === 0 ? [] : ['', ...lines.map(escapeText)];
   }
 
   private connectionLines(): string[] {

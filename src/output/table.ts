@@ -33,10 +33,3 @@ export function formatByteCount(n: number): string {
 export function formatClockMs(epoch: number): string {
   return clockMillis(epoch);
 }
-
-/** Nearest-rank percentile of ascending `sorted` (p in 0..100): an observed value, never interpolated. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
-}

@@ -5,6 +5,7 @@
  * the capture is read only when asked for (`frames: true`). Every string from the capture goes through
  * escapeText.
  */
+import { tcpSummaryLine } from './tcp-text.js';
 import type { RecordSink } from '../engine/engine.js';
 import type {
   CallRecord,
@@ -70,7 +71,8 @@ export function formatFrameLine(f: FrameRecord): string {
 
 export function formatConnectionLine(c: ConnectionRecord): string {
   const dur = ((c.end - c.start) * 1000).toFixed(1);
-  const summary = c.summary ? ` ${escapeText(c.summary)}` : '';
+  const tunnel = c.tunnel ? ` tunnel=CONNECT ${escapeText(c.tunnel.target)}` : '';
+  const summary = `${tunnel}${c.summary ? ` ${escapeText(c.summary)}` : ''}`;
   return (
     `${c.id} ${c.client} -> ${c.server} ${c.protocol}${c.preface ? ' preface' : ''} frames=${c.frameCount} ` +
     `packets=${c.packets.client}/${c.packets.server} bytes=${c.bytes.client}/${c.bytes.server} ` +
@@ -123,6 +125,7 @@ export function formatConnectionSummary(c: ConnectionRecord): string[] {
   const add = (label: string, text: string | null): void => {
     if (text !== null && text !== '') lines.push(`    ${label.padEnd(8)} ${text}`);
   };
+  add('tcp', tcpSummaryLine(c));
   if (c.concurrency) {
     const cc = c.concurrency.client;
     const limit = cc.limit === null ? 'no limit' : `limit ${cc.limit}`;

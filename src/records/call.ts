@@ -75,7 +75,13 @@ export interface CallGuess {
 
 export interface CallRecord {
   connection: string;
+  /**
+   * The HTTP/2 stream; for a gRPC-Web call over HTTP/1.1 (`transport`), the exchange's place on the
+   * connection numbered as a client's streams would be (1, 3, 5, ...: the n-th request is 2n - 1).
+   */
   stream: number;
+  /** "http/1.1" for gRPC-Web over HTTP/1.1; absent over HTTP/2. */
+  transport?: 'http/1.1';
   /** Full :path, e.g. "/helloworld.Greeter/SayHello"; null when the request headers were not seen. */
   method: string | null;
   service: string | null;
@@ -124,16 +130,77 @@ export interface CallRecord {
   responseBody: { length: number; text?: string; hex?: string; truncated: boolean } | null;
   guessed: boolean;
   guesses: CallGuess[];
+  /**
+   * Only when the method's types came from a schema the capture carried (gRPC server reflection
+   * responses before this call's request headers) rather than --proto / --descriptor-set.
+   */
+  schemaSource?: 'reflection';
+  /** Where the call's time went, from the wire (src/analysis/call-latency.ts, docs/analysis.md). */
+  latency?: CallLatency;
+}
+
+/**
+ * A call's duration split by what it waited for. `requestMs + serverMs + responseMs + clientFlowWaitMs +
+ * serverFlowWaitMs + retransmissionMs + unaccountedMs = durationMs` (each rounded to the microsecond;
+ * `unaccountedMs` holds the rounding and any phase the capture did not show). Before the call, `setup` is
+ * the connection's establishment a first call waited for, and `streamLimit` says the connection was at
+ * its MAX_CONCURRENT_STREAMS when the call could start.
+ */
+export interface CallLatency {
+  /** Request HEADERS to the client's END_STREAM (time spent sending the request). */
+  requestMs: number;
+  /** Request end to the first response HEADERS (the server working). */
+  serverMs: number;
+  /** The rest, to the call's end (time spent sending the response). */
+  responseMs: number;
+  /** The client's DATA waited for flow-control window (the server's WINDOW_UPDATE). */
+  clientFlowWaitMs: number;
+  /** The server's DATA waited for flow-control window (the client's WINDOW_UPDATE). */
+  serverFlowWaitMs: number;
+  /** TCP retransmissions on the connection held the bytes up (either direction: head-of-line blocking). */
+  retransmissionMs: number;
+  unaccountedMs: number;
+  /** Why some time is unaccounted, when a phase boundary was not seen. */
+  unaccountedReason?: string;
+  /** The largest component above. */
+  dominant: CallLatencyComponent;
+  /** For the connection's first calls: the setup they waited for before their HEADERS (not in durationMs). */
+  setup: CallSetup | null;
+  /** The client had MAX_CONCURRENT_STREAMS streams open until just before this call's HEADERS. */
+  streamLimit: { limit: number; fullMs: number } | null;
+}
+
+export type CallLatencyComponent =
+  'request' | 'server' | 'response' | 'clientFlowWait' | 'serverFlowWait' | 'retransmission' | 'unaccounted';
+
+export interface CallSetup {
+  /** SYN to the ACK completing the handshake; null when the handshake was not captured. */
+  tcpConnectMs: number | null;
+  /** Handshake end to the first payload byte: the client's own delay before it spoke (not the network). */
+  idleMs: number | null;
+  /** First payload byte to the client's first HTTP/2 frame: TLS (or an h2c upgrade); 0 when none. */
+  tlsMs: number | null;
+  /** The client's first HTTP/2 frame (preface, SETTINGS) to this call's HEADERS. */
+  settingsMs: number;
+  totalMs: number;
 }
 
 /**
  * The part of a call that lists, sorting and display filters read: every scalar and the three header
  * lists, without the decoded messages, metadata and status details (the TUI's store keeps this part in
- * memory and the rest on disk).
+ * memory and the rest on disk; the latency breakdown too, read with the call's detail).
  */
 export type CallSummary = Omit<
   CallRecord,
-  'requests' | 'responses' | 'metadata' | 'statusDetails' | 'responseBody' | 'guesses'
+  | 'requests'
+  | 'responses'
+  | 'metadata'
+  | 'statusDetails'
+  | 'responseBody'
+  | 'guesses'
+  | 'schemaSource'
+  | 'transport'
+  | 'latency'
 >;
 
 /**

@@ -49,6 +49,12 @@ export interface ConnectionRecord {
   frameCount: number;
   /** h2c connections that began as an HTTP/1.1 upgrade (h2Detection "h2c-upgrade"). */
   upgrade?: UpgradeRecord;
+  /**
+   * The connection is an HTTP CONNECT tunnel through a forward proxy (RFC 9110 §9.3.6): the client's
+   * CONNECT and the proxy's 2xx, after which the bytes are the tunnelled protocol's (HTTP/2 from its preface,
+   * TLS, or else undecoded). `client`/`server` are the client and the proxy.
+   */
+  tunnel?: TunnelRecord;
   // Connection analysis (src/analysis/, docs/analysis.md): present on HTTP/2 connections only.
   flowControl?: FlowControlRecord;
   settings?: SettingsRecord;
@@ -59,6 +65,61 @@ export interface ConnectionRecord {
   streamsOmitted?: number;
   concurrency?: ConcurrencyRecord;
   hpack?: HpackRecord;
+  /** TCP analysis (src/tcp/tcp-analysis.ts, docs/analysis.md "TCP analysis"): every TCP connection. */
+  tcp?: TcpAnalysisRecord;
+}
+
+/** Retransmissions, duplicate ACKs, zero windows and round trips per side (the side that sent). */
+export interface TcpAnalysisRecord {
+  /** The three-way handshake, when its SYN was captured. */
+  handshake: TcpHandshake | null;
+  client: TcpDirectionAnalysis;
+  server: TcpDirectionAnalysis;
+}
+
+/** What one direction's sender did, as seen at the capture point (output contract: TcpDirectionRecord). */
+export interface TcpDirectionAnalysis {
+  /** Every retransmitted segment (tshark tcp.analysis.retransmission: generic, fast and spurious together). */
+  retransmissions: number;
+  fastRetransmissions: number;
+  /** Retransmissions of bytes the receiver had already acknowledged. */
+  spuriousRetransmissions: number;
+  outOfOrder: number;
+  /** Segments after a range the capture never saw (tshark "previous segment not captured"). */
+  lostSegments: number;
+  /** Pure ACKs from this side repeating its previous ACK (tshark tcp.analysis.duplicate_ack). */
+  duplicateAcks: number;
+  /** Segments from this side advertising a zero receive window (tshark tcp.analysis.zero_window). */
+  zeroWindows: number;
+  zeroWindowProbes: number;
+  keepAlives: number;
+  /**
+   * Time the stream stood still for retransmissions: for each retransmitted segment, from its first copy
+   * (or, when the capture never saw it, from the segment that revealed the hole) to the retransmission.
+   */
+  retransmissionDelayMs: number;
+  maxRetransmissionDelayMs: number;
+  /**
+   * Round trips of this side's segments: from a segment to the ACK from the other side that acknowledges
+   * exactly its end (tshark tcp.analysis.ack_rtt, shown on the ACK), at the capture point.
+   */
+  ackRtt: { samples: number; minMs: number; avgMs: number; maxMs: number } | null;
+  /** The smallest receive window this side advertised after its SYN (scaled when both SYNs agreed). */
+  minWindow: number | null;
+}
+
+/** The three-way handshake as seen (times are capture seconds, RTTs ms). */
+export interface TcpHandshake {
+  syn: number;
+  synAck: number | null;
+  ack: number | null;
+  /** SYN to SYN-ACK. */
+  synToSynAckMs: number | null;
+  /** SYN-ACK to the ACK that completes the handshake. */
+  synAckToAckMs: number | null;
+  /** SYN to that ACK (tshark tcp.analysis.initial_rtt). */
+  initialRttMs: number | null;
+  synRetransmissions: number;
 }
 
 /**
@@ -91,6 +152,16 @@ export interface ConnectionTls {
   records: { encrypted: number; decrypted: number; failed: number };
   /** Alerts whose content was readable (in the clear or decrypted), in capture order. */
   alerts?: Array<{ from: Role; level: string; description: string }>;
+}
+
+/** An HTTP CONNECT tunnel (ConnectionRecord.tunnel). */
+export interface TunnelRecord {
+  /** The CONNECT request's authority-form target, "host:port": where the proxy connected the tunnel. */
+  target: string;
+  /** The proxy's status line, e.g. "HTTP/1.1 200 Connection Established". */
+  statusLine: string;
+  /** What the tunnel carries: "h2" from the client preface, "tls", or a description of its first bytes. */
+  carries: string;
 }
 
 /**
@@ -136,6 +207,12 @@ export interface FrameRecord {
   headers?: Array<[string, string]>;
   /** When the header block could not be decoded (HPACK state lost, corrupt): why. */
   headersError?: string;
+  /**
+   * The block was decoded with a dynamic table kept across a gap that ended on a frame boundary, on the
+   * assumption that the lost frames held no header block (docs/hpack.md#gaps): how sure, and why. Absent
+   * when the table is exact (or the assumption was proven).
+   */
+  headersAssumed?: { confidence: 'high' | 'medium'; basis: string };
   /**
    * Fields decoded but not kept in `headers` (the list crossed its size limit, or an HPACK bomb): how many,
    * and their RFC 9113 §6.5.2 size. They always follow the kept ones.

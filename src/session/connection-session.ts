@@ -10,7 +10,7 @@ import { SESSION_DIAGNOSTICS } from '../diagnostics/session.js';
 import { H2ConnectionDecoder } from '../h2/connection-decoder.js';
 import { findFrameSync } from '../h2/frame-sync.js';
 import type { H2Event } from '../h2/types.js';
-import type { ClientRuleName, ConnectionRecord, Protocol, Role } from '../records/records.js';
+import type { ClientRuleName, ConnectionRecord, Protocol, Role, TunnelRecord } from '../records/records.js';
 import { formatEndpoint, type Endpoint } from '../net/types.js';
 import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason } from '../tcp/types.js';
 import type { KeyLog } from '../tls/keylog.js';
@@ -23,6 +23,7 @@ import { TlsLayer } from './tls-layer.js';
 
 export type { SessionEvent, TcpCloseEvent } from './events.js';
 import type { SessionEvent, TcpCloseEvent } from './events.js';
+import { Http1MessageReader, type Http1Message } from './http1-messages.js';
 
 export interface SessionOptions {
   /** Server ports whose traffic is HTTP/2 even without a preface (--port, --decode-as). */
@@ -111,6 +112,13 @@ export class ConnectionSession {
   private decoder: H2ConnectionDecoder | null = null;
   /** An accepted h2c upgrade: the request that is stream 1 and the client's HTTP2-Settings. */
   private upgrade: H2cUpgrade | null = null;
+  /** An HTTP CONNECT tunnel: the proxy's 2xx made the rest of the bytes the tunnelled protocol's. */
+  private tunnel: TunnelRecord | null = null;
+  /**
+   * HTTP/1.1 connections: each direction's messages, read for the layers above (gRPC-Web); the methods of
+   * requests not answered yet, since a response to HEAD has no body.
+   */
+  private http1: { readers: [Http1MessageReader, Http1MessageReader]; methods: string[] } | null = null;
   /** TLS connections: everything goes through the TLS layer and its inner plaintext session. */
   private tls: TlsLayer | null = null;
   private preface = false;
@@ -145,6 +153,7 @@ export class ConnectionSession {
       return this.decide(false);
     }
     if (this.tls) return this.tls.data(dir, data, gapBefore, time, packetIndex);
+    if (this.http1) return this.readHttp1(dir, data, gapBefore, time, packetIndex);
     return this.state === 'h2' ? this.feed(dir, data, time, packetIndex, gapBefore) : [];
   }
 
@@ -159,8 +168,11 @@ export class ConnectionSession {
   /** The TCP connection ended: decide with what there is, flush the decoder, emit the connection record. */
   end(time: number, reason: TcpEndReason, stats: TcpConnectionStats): SessionEvent[] {
     const out = this.state === 'sniffing' ? this.decide(true) : [];
-    if (this.tls) return [...out, ...this.tls.end(time, reason, stats)];
+    if (this.tls) return [...out, ...this.withTunnel(this.tls.end(time, reason, stats))];
     if (this.decoder) out.push(...this.track(this.decoder.finish()));
+    if (this.http1)
+      for (const dir of [this.clientDir, this.serverDir()])
+        out.push(...this.http1Events(dir, this.http1.readers[dir].finish(time, -1)));
     if (this.preface && !this.serverSettingsSeen && !this.ignoreServer) {
       const serverBytes = this.side(this.serverDir()).bytesSeen;
       out.push(this.diagnostic('session.no-server-settings', { serverBytes }, time));
@@ -175,7 +187,11 @@ export class ConnectionSession {
    * flushed, a session still deciding stays undecided: it reads as protocol "unknown" until then).
    */
   snapshot(time: number, stats: TcpConnectionStats): ConnectionRecord {
-    if (this.tls) return this.tls.snapshot(time, stats);
+    if (this.tls) {
+      const inner = this.tls.snapshot(time, stats);
+      if (this.tunnel) inner.tunnel = this.tunnel;
+      return inner;
+    }
     const rec = this.record(time, 'open', stats);
     rec.open = true;
     return rec;
@@ -183,6 +199,12 @@ export class ConnectionSession {
 
   private side(dir: Dir): DirSide {
     return dir === 0 ? this.side0 : this.side1;
+  }
+
+  /** TLS inside a CONNECT tunnel: the TLS layer's record says the tunnel too. */
+  private withTunnel(events: SessionEvent[]): SessionEvent[] {
+    if (this.tunnel) for (const ev of events) if (ev.kind === 'connection') ev.record.tunnel = this.tunnel;
+    return events;
   }
 
   private serverDir(): Dir {
@@ -354,6 +376,7 @@ export class ConnectionSession {
     const req = parseHttp1Head(c);
     if (!req.ok) return req.needMore && !done ? [] : this.settle('http1', 'HTTP/1 request (head not parsed)');
     const head = req.head;
+    if (head.method === 'CONNECT') return this.decideConnect(head, c, s, done);
     const upgrade = isH2cUpgradeRequest(head);
     // RFC 7540 §3.2: the client sends the preface only after a 101. Seen after the upgrade request, it proves
     // the upgrade even when the 101 was not captured or its status line is damaged.
@@ -389,6 +412,64 @@ export class ConnectionSession {
       return this.decideUpgrade(head, resp.head);
     }
     return this.settle('http1', describeHead(head));
+  }
+
+  /**
+   * RFC 9110 §9.3.6: after CONNECT and the proxy's 2xx, both directions carry the tunnelled protocol's
+   * bytes (gRPC through a forward proxy: grpc-js with http_proxy, curl -p -x). HTTP/2 inside starts with the
+   * client preface; TLS inside goes to the TLS layer; anything else is listed as a tunnel with its first
+   * bytes. A refused CONNECT is an HTTP/1.1 exchange.
+   */
+  private decideConnect(req: Http1Head, c: Buffer, s: Buffer, done: boolean): SessionEvent[] {
+    const resp = parseHttp1Head(s);
+    if (!resp.ok) return resp.needMore && !done ? [] : this.settle('http1', describeHead(req));
+    const status = resp.head.status ?? 0;
+    if (status < 200 || status > 299) return this.settle('http1', describeHead(req));
+    const inner = c.subarray(req.headLength);
+    const innerServer = s.subarray(resp.head.headLength);
+    // The client speaks first in the tunnel (preface, ClientHello); the server's bytes may come before it
+    // (an HTTP/2 server sends SETTINGS at once), so wait for the client's.
+    if (inner.length === 0 && !done) return [];
+    const kind = inner.length > 0 ? sniff(inner) : innerServer.length > 0 ? sniff(innerServer) : 'other';
+    if (kind === 'need-more' && !done) return [];
+    const target = req.target ?? '';
+    const statusLine = resp.head.startLine;
+    const carries =
+      kind === 'preface'
+        ? 'h2'
+        : kind === 'tls'
+          ? 'tls'
+          : describeBytes(inner.length > 0 ? inner : innerServer);
+    this.tunnel = { target, statusLine, carries };
+    const what = carries === 'h2' ? 'HTTP/2 (client preface)' : carries === 'tls' ? 'TLS' : carries;
+    const note = this.diagnostic(
+      'session.connect-tunnel',
+      { target, statusLine, carries: what },
+      this.lastTime(),
+    );
+    if (kind === 'preface') {
+      this.side(this.clientDir).skip = req.headLength;
+      this.side(this.serverDir()).skip = resp.head.headLength;
+      this.side(this.clientDir).expectPreface = true;
+      return this.startH2('preface', [note]);
+    }
+    if (kind === 'tls') {
+      this.dropHeld(this.clientDir, req.headLength);
+      this.dropHeld(this.serverDir(), resp.head.headLength);
+      return [note, ...this.startTls()];
+    }
+    return [note, ...this.settle('unknown', `CONNECT tunnel to ${target}: ${carries}`)];
+  }
+
+  /** Removes the first `n` held bytes of a direction (the HTTP/1 heads before a tunnel's TLS). */
+  private dropHeld(dir: Dir, n: number): void {
+    let left = n;
+    this.pending = this.pending.flatMap((chunk) => {
+      if (chunk.dir !== dir || left === 0) return [chunk];
+      const cut = Math.min(left, chunk.data.length);
+      left -= cut;
+      return cut === chunk.data.length ? [] : [{ ...chunk, data: chunk.data.subarray(cut) }];
+    });
   }
 
   /** Whether the client's bytes after the upgrade request (and its body) open with the preface. */
@@ -447,10 +528,44 @@ export class ConnectionSession {
     this.state = state;
     this.protocol = state === 'http1' ? 'http/1.1' : state;
     this.summary = summary;
+    const held = this.pending;
     this.pending = NO_CHUNKS;
+    if (state === 'http1' && sniff(this.head0(held, this.clientDir)) === 'http1-request') {
+      // Read its messages from the first byte, both directions in arrival order.
+      const methods: string[] = [];
+      const keep = (head: Http1Head): boolean => isGrpcWebHead(head, methods);
+      const noBody = (head: Http1Head): boolean => head.kind === 'response' && methods.shift() === 'HEAD';
+      const reader = (): Http1MessageReader => new Http1MessageReader(keep, noBody);
+      this.http1 = { readers: [reader(), reader()], methods };
+      return held.flatMap((c) => this.readHttp1(c.dir, c.data, c.gapBefore, c.time, c.packetIndex));
+    }
     if (state === 'http1' || this.side(0).bytesSeen + this.side(1).bytesSeen === 0) return [];
     const what = summary.length > 0 ? summary : 'no payload';
     return [this.diagnostic('session.unrecognised', { what }, this.lastTime())];
+  }
+
+  private head0(held: Chunk[], dir: Dir): Buffer {
+    return held.find((c) => c.dir === dir && c.data.length > 0)?.data ?? NO_BYTES;
+  }
+
+  /** One chunk of an HTTP/1.1 connection: the messages it completes. */
+  private readHttp1(
+    dir: Dir,
+    data: Buffer,
+    gapBefore: number,
+    time: number,
+    packetIndex: number,
+  ): SessionEvent[] {
+    const reader = this.http1!.readers[dir];
+    const out: SessionEvent[] = [];
+    if (gapBefore !== 0) out.push(...this.http1Events(dir, reader.gap(time, packetIndex)));
+    out.push(...this.http1Events(dir, reader.push(data, time, packetIndex)));
+    return out;
+  }
+
+  private http1Events(dir: Dir, messages: Http1Message[]): SessionEvent[] {
+    const from = this.role(dir);
+    return messages.map((message) => ({ kind: 'http1-message', from, message }));
   }
 
   /** Hands the connection to the TLS layer, replaying the held chunks in arrival order. */
@@ -617,6 +732,9 @@ export class ConnectionSession {
     };
     if (this.summary !== undefined) rec.summary = this.summary;
     if (this.upgrade) rec.upgrade = this.upgrade.record;
+    if (this.tunnel) rec.tunnel = this.tunnel;
+    const tcp = stats.analysis?.record();
+    if (tcp) rec.tcp = { handshake: tcp.handshake, client: tcp.dirs[c], server: tcp.dirs[s] };
     if (this.closes !== null) rec.closes = this.closes.map(({ from, how, time }) => ({ from, how, time }));
     return rec;
   }
@@ -635,6 +753,16 @@ function damagedHeadEnd(s: Buffer): number {
     if (b !== 0x0d && b !== 0x0a && b !== 0x09 && (b < 0x20 || b > 0x7e)) return 0;
   }
   return end + 4;
+}
+
+/**
+ * Whether a message's body is wanted: gRPC-Web requests (grpc/grpc doc/PROTOCOL-WEB.md), and the responses
+ * to them (the n-th response answers the n-th request). Records request methods for the HEAD rule as well.
+ */
+function isGrpcWebHead(head: Http1Head, methods: string[]): boolean {
+  if (head.kind === 'request') methods.push(head.method ?? '');
+  const type = head.headers.find(([n]) => n === 'content-type')?.[1]?.toLowerCase() ?? '';
+  return type.startsWith('application/grpc-web');
 }
 
 function describeBytes(buf: Buffer): string {

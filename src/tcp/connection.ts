@@ -3,6 +3,7 @@ import { sameEndpoint } from './flow-map.js';
 import { HalfStream } from './half-stream.js';
 import type { GapCause, HalfStreamOwner, ReassemblyLimits, Trigger } from './stream-context.js';
 import { seqAdd } from './seq.js';
+import { TcpAnalyzer } from './tcp-analysis.js';
 import type { Dir, TcpConnectionInfo, TcpConnectionStats, TcpEndReason, TcpEvent } from './types.js';
 
 export type { ReassemblyLimits } from './stream-context.js';
@@ -10,6 +11,8 @@ export type { ReassemblyLimits } from './stream-context.js';
 /** One TCP connection: two half streams plus lifecycle (RFC 9293 §3.5 open, §3.6 close, §3.5.2 reset). */
 export class Connection implements HalfStreamOwner {
   readonly half: readonly [HalfStream, HalfStream];
+  /** tcp.analysis-like figures (retransmissions, RTTs, zero windows); read by the layers above. */
+  readonly analysis: TcpAnalyzer;
   lastTime: number;
   /** Any segment with ACK set seen: the connection got past a bare SYN. */
   private ackSeen = false;
@@ -21,6 +24,10 @@ export class Connection implements HalfStreamOwner {
   ) {
     this.half = [new HalfStream(this, 0), new HalfStream(this, 1)];
     this.lastTime = info.start;
+    this.analysis = new TcpAnalyzer(info);
+    // Not enumerable: the info and the stats stay plain data for sinks, tests and JSON.
+    Object.defineProperty(info, 'analysis', { value: this.analysis, enumerable: false });
+    Object.defineProperty(this.stats, 'analysis', { value: this.analysis, enumerable: false });
   }
 
   /**
@@ -66,6 +73,7 @@ export class Connection implements HalfStreamOwner {
       time: seg.time,
       payloadLength: len,
     });
+    this.analysis.segment(seg, d, out);
     const f = seg.flags;
     if (f.rst) {
       // RFC 9293 §3.10.7.4: after a reset no more data flows either way; what is missing is lost.

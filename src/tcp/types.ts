@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Endpoint } from '../net/types.js';
+import type { TcpAnalysisView, TcpAnalysisRecordParts } from './tcp-analysis.js';
 
 /** 0: from endpoint `a` to `b`; 1: from `b` to `a`. */
 export type Dir = 0 | 1;
@@ -17,6 +18,11 @@ export interface TcpConnectionInfo {
   synSeen: boolean;
   start: number;
   firstPacketIndex: number;
+  /**
+   * The connection's TCP analysis so far (handshake, retransmission delays), for observers that time calls;
+   * set by the flow table, absent on hand-built infos.
+   */
+  analysis?: TcpAnalysisView;
 }
 
 export interface TcpConnectionStats {
@@ -34,6 +40,8 @@ export interface TcpConnectionStats {
    * `tcp.before-start`). Added by the tcp layer; always filled by FlowTable, optional for literals.
    */
   beforeStart?: [number, number];
+  /** The tcp.analysis-like figures (src/tcp/tcp-analysis.ts); filled by FlowTable, optional for literals. */
+  analysis?: { record(): TcpAnalysisRecordParts };
 }
 
 export type TcpEndReason = 'fin' | 'rst' | 'capture-end' | 'port-reuse' | 'idle-evicted';

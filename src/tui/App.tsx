@@ -2,9 +2,10 @@ import { Box } from 'ink';
 import { useEffect, useMemo, useRef } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { selectInputError } from '../model/store-selectors.js';
+import { TimeFormatContext } from './clock.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
-import { activeView } from './nav-state.js';
+import { activeView, type Effect } from './nav-state.js';
 import { Screen } from './Screen.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { useNav } from './use-nav.js';
@@ -18,10 +19,12 @@ export interface AppProps {
   colors?: boolean;
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
   size?: Partial<TerminalSize>;
+  /** Carries out an effect a key asked for (nav-state.ts Effect); resolves to a line for the status bar. */
+  onEffect?: (e: Effect) => Promise<string>;
 }
 
 /** The frame around the active screen: tabs and load status, the screen, then hints or the filter prompt. */
-export function App({ store, onQuit, colors = false, size }: AppProps) {
+export function App({ store, onQuit, colors = false, size, onEffect }: AppProps) {
   const version = useStoreVersion(store);
   const term = useTerminalSize(size);
   const slot = useRef<CtxSlot>({ current: EMPTY_CTX }).current;
@@ -31,6 +34,25 @@ export function App({ store, onQuit, colors = false, size }: AppProps) {
   useEffect(() => {
     if (failed) dispatch({ type: 'input-error' });
   }, [failed, dispatch]);
+  // Effects are append-only in the state: carry out the ones not yet done, each reporting one line.
+  const done = useRef(0);
+  useEffect(() => {
+    for (; done.current < nav.effects.length; done.current++) {
+      const e = nav.effects[done.current]!;
+      if (!onEffect) {
+        dispatch({ type: 'message', text: `${e.what}: not available here` });
+        continue;
+      }
+      onEffect(e).then(
+        (text) => dispatch({ type: 'message', text }),
+        (err: unknown) =>
+          dispatch({
+            type: 'message',
+            text: `${e.what} failed: ${err instanceof Error ? err.message : String(err)}`,
+          }),
+      );
+    }
+  }, [nav.effects, onEffect, dispatch]);
   // One row less than the terminal: ink clears the whole screen on every frame otherwise.
   const height = Math.max(4, term.rows - 1);
   const width = Math.max(20, term.columns);
@@ -38,11 +60,13 @@ export function App({ store, onQuit, colors = false, size }: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <ViewCtxContext.Provider value={slot}>
-        <Box flexDirection="column" width={width} height={height}>
-          <Header nav={nav} store={store} version={version} width={width} />
-          <Screen store={store} version={version} view={view} width={width} height={height - 2} />
-          <Footer nav={nav} view={view} width={width} />
-        </Box>
+        <TimeFormatContext.Provider value={nav.timeFormat}>
+          <Box flexDirection="column" width={width} height={height}>
+            <Header nav={nav} store={store} version={version} width={width} />
+            <Screen store={store} version={version} view={view} width={width} height={height - 2} />
+            <Footer nav={nav} view={view} width={width} />
+          </Box>
+        </TimeFormatContext.Provider>
       </ViewCtxContext.Provider>
     </ThemeContext.Provider>
   );

@@ -1,10 +1,11 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import { mergeCallRows, selectHttpRequests, type CallRowRef } from '../model/store-requests.js';
-import { CallRowIndex, storeCallFailed } from '../model/store-selectors.js';
+import { CallRowIndex, storeCallFailed, type CallColumn } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
-import { CALL_TABLE, callLine, captureStart, requestLine, requestText } from './call-rows.js';
-import { headerLine, layoutColumns } from './columns.js';
+import { CALL_TABLE, callCells, methodFitted, requestCells, requestText, withClock } from './call-rows.js';
+import { useClock } from './clock.js';
+import { fitTable, headerLine, rowLine, type Cells } from './columns.js';
 import type { RowFilter } from './filter-match.js';
 import { count } from './format.js';
 import type { Line } from './lines.js';
@@ -15,6 +16,7 @@ import { Rows } from './Rows.js';
 import { connectionContext, type ScreenProps } from './screen-props.js';
 import { TitleBar } from './TitleBar.js';
 import { useFilter } from './use-filter.js';
+import { quoted } from './filter-match.js';
 import { usePublishCtx } from './view-ctx.js';
 import { windowOf } from './window.js';
 
@@ -53,7 +55,7 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
   const filter = useFilter(view.filter);
   const { rows, requests } = useCallRows(store, view.sort, filter);
   const page = Math.max(1, height - 2);
-  const cols = layoutColumns(CALL_TABLE, width);
+  const clock = useClock(store);
   const win = windowOf(view.lists[0], rows.length, page);
   const calls = store.callCount;
   const failedOf = (r: CallRowRef): boolean =>
@@ -67,17 +69,41 @@ export function CallsScreen({ store, view, width, height }: ScreenProps<'calls'>
       const r = rows[i]!;
       return r.kind === 'call' ? store.callConnection(r.index) : requests[r.index]!.ordinal;
     },
+    valueFilter: (i) => {
+      const r = rows[i]!;
+      if (r.kind !== 'call') return null;
+      const method = store.callRow(r.index, false).method;
+      return method ? `grpc.method == ${quoted(method)}` : null;
+    },
+    streamOf: (i) => {
+      const r = rows[i]!;
+      if (r.kind === 'call') {
+        const c = store.callRow(r.index, false);
+        return { connection: c.connection, stream: c.stream };
+      }
+      return { connection: requests[r.index]!.connection, stream: requests[r.index]!.stream };
+    },
+    pcapOf: (i) => {
+      const r = rows[i]!;
+      const id = r.kind === 'call' ? store.callRow(r.index, false).connection : requests[r.index]!.connection;
+      return { connection: id, what: `connection ${id} (the call's)` };
+    },
   });
-  const start = captureStart(store);
-  const lines: Line[] = [];
+  const startOf = (r: CallRowRef): number =>
+    r.kind === 'call' ? store.callStart(r.index) : requests[r.index]!.start;
+  const cells: Cells<CallColumn>[] = [];
   for (let i = win.top; i < win.end; i++) {
     const r = rows[i]!;
-    lines.push(
+    const prev = i > 0 ? startOf(rows[i - 1]!) : null;
+    cells.push(
       r.kind === 'call'
-        ? callLine(store.callRow(r.index, false), cols, start)
-        : requestLine(requests[r.index]!, cols, start),
+        ? callCells(store.callRow(r.index, false), clock, prev)
+        : requestCells(requests[r.index]!, clock, prev),
     );
   }
+  // Sized to the visible rows; the method (flexible) is cut from its start once its width is known.
+  const { cols } = fitTable(withClock(CALL_TABLE, clock), width, cells);
+  const lines: Line[] = cells.map((c) => rowLine(cols, methodFitted(c, cols).values, c.roles));
   const failed = useMemo(() => {
     let n = requests.filter((r) => r.outcome !== 'ok').length;
     for (let i = 0; i < calls; i++) if (storeCallFailed(store, i)) n++;

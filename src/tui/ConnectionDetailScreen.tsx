@@ -1,10 +1,13 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
-import { currentRecord, type ConnectionEntry } from '../model/store.js';
+import { currentRecord, type CaptureStore, type ConnectionEntry } from '../model/store.js';
+import { useClock } from './clock.js';
 import { connectionSummary } from './connection-summary.js';
 import { DocumentView } from './DocumentView.js';
 import { flowHeader, flowRows } from './flow-graph.js';
-import { seg } from './lines.js';
+import { safe } from './format.js';
+import { seg, wrapWords, type Line } from './lines.js';
+import { SEVERITY_ROLE } from './diagnostic-rows.js';
 import { LineView } from './LineView.js';
 import { Rows } from './Rows.js';
 import type { ScreenProps } from './screen-props.js';
@@ -19,25 +22,31 @@ const PANES = ['Flow graph', 'Settings, pings, GOAWAY, RST_STREAM', 'Flow-contro
 export function ConnectionDetailScreen({ store, version, view, width, height }: ScreenProps<'connection'>) {
   const filter = useFilter(view.filter);
   const entry = store.connectionByOrdinal(view.connection);
+  const clock = useClock(store);
   const summary = useMemo(
     () => (entry ? connectionSummary(store, entry, width) : []),
     [store, version, entry, width],
   );
   const streams = useMemo(() => (entry ? chartStreams(entry) : []), [entry, version]);
   const body = height - 2;
-  const tabs = PANES.map((p, i) =>
-    seg(` ${i + 1}:${p} `, i === view.pane ? 'accent' : 'dim', i === view.pane),
-  );
+  // Pane names without numbers: 1-5 are the screen keys (Tab and Shift-Tab move between panes).
+  const tabs = [
+    ...PANES.map((p, i) =>
+      seg(i === view.pane ? `[${p}] ` : ` ${p}  `, i === view.pane ? 'accent' : 'dim', i === view.pane),
+    ),
+    seg(' Tab: next pane', 'dim'),
+  ];
   if (!entry) return <LineView line={[seg('No such connection.', 'dim')]} width={width} />;
   const pane = (() => {
     if (view.pane === 0) {
       const count = entry.frames.length;
+      if (count === 0) return <NoFrames store={store} entry={entry} width={width} height={body} />;
       return (
         <>
-          <LineView line={flowHeader(entry, width)} width={width} />
+          <LineView line={flowHeader(entry, width, clock)} width={width} />
           <DocumentView
             store={store}
-            doc={{ count, lineAt: (r) => flowRows(store, entry, r, r + 1, width - 1)[0]! }}
+            doc={{ count, lineAt: (r) => flowRows(store, entry, r, r + 1, width - 1, clock)[0]! }}
             list={view.lists[0]}
             filter={filter}
             width={width}
@@ -61,11 +70,49 @@ export function ConnectionDetailScreen({ store, version, view, width, height }: 
   })();
   return (
     <Box flexDirection="column" height={height}>
-      <TitleBar title={`Connection ${entry.id}`} info={connectionInfo(entry)} filter={filter} width={width} />
+      <TitleBar
+        title={`Connection ${entry.id}`}
+        info={connectionInfo(entry)}
+        filter={filter}
+        width={width}
+        search
+      />
       <LineView line={tabs} width={width} />
       {pane}
     </Box>
   );
+}
+
+/**
+ * A connection without HTTP/2 frames (a failed TLS handshake, HTTP/1.1, nothing decoded yet): an empty
+ * flow graph would say nothing, so this says why, with the connection's diagnostics in full.
+ */
+function NoFrames({
+  store,
+  entry,
+  width,
+  height,
+}: {
+  store: CaptureStore;
+  entry: ConnectionEntry;
+  width: number;
+  height: number;
+}) {
+  usePublishCtx({ count: 0, page: 1 });
+  const rec = currentRecord(entry);
+  const why = entry.record
+    ? `No HTTP/2 frames on this connection (protocol ${rec?.protocol ?? 'unknown'}, ended: ${rec?.endReason ?? '-'}).`
+    : 'No HTTP/2 frames yet.';
+  const lines: Line[] = [[seg(safe(why), 'dim')]];
+  for (const d of store.diagnostics) {
+    if (d.connection !== entry.id) continue;
+    lines.push(
+      [],
+      [seg(d.severity.toUpperCase() + ' ', SEVERITY_ROLE[d.severity], true), seg(d.code, 'accent')],
+    );
+    for (const l of wrapWords(safe(d.message), width - 2)) lines.push([seg('  ' + l)]);
+  }
+  return <Rows lines={lines} width={width} height={height} selected={-1} />;
 }
 
 function ChartPane({

@@ -29,7 +29,7 @@ export function DocumentScreen({
   const filter = useFilter(view.filter);
   return (
     <Box flexDirection="column" height={height}>
-      <TitleBar title={title} info={info} filter={filter} width={width} />
+      <TitleBar title={title} info={info} filter={filter} width={width} search />
       <DocumentView
         store={store}
         doc={doc}

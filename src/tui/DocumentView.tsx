@@ -79,6 +79,7 @@ export function DocumentView({
 
 function openLine(d: DocLine | undefined): NavTarget | null {
   if (!d) return null;
+  if (d.target) return d.target;
   if (d.toggle) return { kind: 'toggle', key: d.toggle };
   if (d.frame !== undefined) return { kind: 'frame', frame: d.frame };
   return null;

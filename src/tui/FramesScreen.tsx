@@ -2,10 +2,11 @@ import { Box } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { FrameFilterIndex, frameIsError } from '../model/store-selectors.js';
-import { captureStart } from './call-rows.js';
+import { withClock } from './call-rows.js';
+import { useClock, type Clock } from './clock.js';
 import { methodText } from './call-style.js';
-import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
-import { count, percent, relativeTime } from './format.js';
+import { fitTable, headerLine, type Cells, type Column } from './columns.js';
+import { count, percent } from './format.js';
 import { flagsShort, frameDetailLines, frameHexLines, frameRole, frameSummary } from './frame-lines.js';
 import type { RowFilter } from './filter-match.js';
 import { seg, type Line } from './lines.js';
@@ -19,15 +20,19 @@ import { windowOf } from './window.js';
 
 type Col = 'no' | 'time' | 'conn' | 'dir' | 'type' | 'stream' | 'length' | 'flags' | 'summary';
 
+/**
+ * Sized to the visible frames. The flags are never dropped (a SETTINGS ACK is only its flag): the frame
+ * number and connection go first at 80 columns.
+ */
 const COLUMNS: Column<Col>[] = [
-  { id: 'no', title: 'no', width: 7, align: 'right', drop: 3 },
+  { id: 'no', title: 'no', width: 7, align: 'right', drop: 4, fit: true },
   { id: 'time', title: 'time', width: 10, align: 'right' },
-  { id: 'conn', title: 'conn', width: 4, drop: 2 },
+  { id: 'conn', title: 'conn', width: 4, drop: 3, fit: true },
   { id: 'dir', title: 'dir', width: 3 },
-  { id: 'type', title: 'type', width: 13 },
-  { id: 'stream', title: 'stream', width: 6, align: 'right' },
-  { id: 'length', title: 'length', width: 6, align: 'right', drop: 1 },
-  { id: 'flags', title: 'flags', width: 8, drop: 4 },
+  { id: 'type', title: 'type', width: 13, fit: true },
+  { id: 'stream', title: 'stream', width: 6, align: 'right', fit: true },
+  { id: 'length', title: 'length', width: 6, align: 'right', drop: 2, fit: true },
+  { id: 'flags', title: 'flags', width: 8, fit: true },
   { id: 'summary', title: 'summary', width: 20, flex: true },
 ];
 
@@ -83,13 +88,25 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
           isError: (r) => frameIsError(store, index.frameAt(r)),
           connectionOf: (r) => store.frames.conn.get(index.frameAt(r)),
           hpackOf: (r) => (store.frames.headers(index.frameAt(r)) ? index.frameAt(r) : null),
+          valueFilter: (r) => `http2.type == ${store.frames.typeName(index.frameAt(r))}`,
+          streamOf: (r) => {
+            const f = store.frames.record(index.frameAt(r));
+            return { connection: f.connection, stream: f.stream };
+          },
+          pcapOf: (r) => {
+            const id = store.frames.record(index.frameAt(r)).connection;
+            return { connection: id, what: `connection ${id} (the frame's)` };
+          },
         }
       : { count: pane.length, page: paneHeight, hpackOf: () => (rec?.headers ? selected : null) },
   );
-  const cols = layoutColumns(COLUMNS, width);
-  const start = captureStart(store);
-  const lines: Line[] = [];
-  for (let i = listWin.top; i < listWin.end; i++) lines.push(frameLine(store, index.frameAt(i), cols, start));
+  const clock = useClock(store);
+  const cells: Cells<Col>[] = [];
+  for (let i = listWin.top; i < listWin.end; i++) {
+    const prev = i > 0 ? store.frames.time.get(index.frameAt(i - 1)) : null;
+    cells.push(frameCells(store, index.frameAt(i), clock, prev));
+  }
+  const { cols, lines } = fitTable(withClock(COLUMNS, clock), width, cells);
   const scanning =
     index.tested < store.frames.count ? ` · filtering ${percent(index.tested, store.frames.count)}…` : '';
   const info = `${count(rowsCount)} of ${count(store.frames.count)} frames${scanning}`;
@@ -118,6 +135,7 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
           width={width}
           height={listHeight}
           selected={view.pane === 0 ? listWin.cursor - listWin.top : -1}
+          marked={view.pane === 0 ? -1 : listWin.cursor - listWin.top}
         />
       )}
       <LineView
@@ -146,14 +164,13 @@ function paneLines(store: CaptureStore, frame: number, hex: boolean): Line[] {
   return frameDetailLines(rec, frame + 1, callText);
 }
 
-function frameLine(store: CaptureStore, n: number, cols: Column<Col>[], start: number | null): Line {
+function frameCells(store: CaptureStore, n: number, clock: Clock, prev: number | null): Cells<Col> {
   const f = store.frames.record(n);
   const role = frameRole(f);
-  return rowLine(
-    cols,
-    {
+  return {
+    values: {
       no: String(n + 1),
-      time: relativeTime(f.time, start),
+      time: clock.text(f.time, prev),
       conn: f.connection,
       dir: f.from === 'client' ? 'C→S' : 'S→C',
       type: f.type,
@@ -162,6 +179,6 @@ function frameLine(store: CaptureStore, n: number, cols: Column<Col>[], start: n
       flags: flagsShort(f.flags),
       summary: frameSummary(f),
     },
-    { time: 'dim', dir: f.from, ...(role ? { type: role, summary: role } : {}) },
-  );
+    roles: { time: 'dim', dir: f.from, ...(role ? { type: role, summary: role } : {}) },
+  };
 }

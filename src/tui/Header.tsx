@@ -12,6 +12,7 @@ const LABELS: Record<TopId, string> = {
   connections: 'Connections',
   frames: 'Frames',
   diagnostics: 'Diagnostics',
+  stats: 'Stats',
 };
 const SHORT: Record<TopId, string> = {
   overview: 'Overview',
@@ -19,7 +20,10 @@ const SHORT: Record<TopId, string> = {
   connections: 'Conns',
   frames: 'Frames',
   diagnostics: 'Diags',
+  stats: 'Stats',
 };
+/** SHORT with Stats named only while shown: the other labels still fit in 80 columns. */
+const NARROW: Record<TopId, string> = { ...SHORT, stats: '' };
 
 /** Reading progress: bytes of total (files), or a live counter (pipes); then "done" / "input ended". */
 export function loadStatus(store: CaptureStore): Line {
@@ -45,7 +49,7 @@ function tabs(nav: NavState, labels: Record<TopId, string> | null): Line {
     const here = nav.top === id;
     const active = here && nav.stack.length === 0;
     // Without labels (narrow terminals) only the current screen is named.
-    const label = labels ? labels[id] : here ? LABELS[id] : '';
+    const label = labels ? labels[id] || (here ? SHORT[id] : '') : here ? LABELS[id] : '';
     line.push({
       text: ` ${i + 1}${label ? ' ' + label : ''} `,
       inverse: active,
@@ -71,7 +75,7 @@ export function Header({
 }) {
   const status = loadStatus(store);
   const sw = widthOf(status);
-  const options = [LABELS, SHORT, null];
+  const options = [LABELS, SHORT, NARROW, null];
   let line = tabs(nav, null);
   for (const labels of options) {
     const candidate = tabs(nav, labels);

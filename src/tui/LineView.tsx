@@ -7,9 +7,19 @@ import { useTheme } from './theme.js';
  * first cell is a gutter with a cursor mark, so the cursor shows without colours or attributes too
  * (NO_COLOR, TERM=dumb, captured panes); the selected row is also drawn inverse.
  */
-export function LineView({ line, width, selected }: { line: Line; width: number; selected?: boolean }) {
+export function LineView({
+  line,
+  width,
+  selected,
+}: {
+  line: Line;
+  width: number;
+  /** 'mark': the selection of a list whose pane is not focused (a plain mark, not inverse). */
+  selected?: boolean | 'mark';
+}) {
   const theme = useTheme();
-  const gutter: Line = selected === undefined ? [] : [{ text: selected ? '>' : ' ', bold: true }];
+  const gutter: Line =
+    selected === undefined ? [] : [{ text: selected === 'mark' ? '▸' : selected ? '>' : ' ', bold: true }];
   const body = fitLine(line, selected === undefined ? width : width - 1);
   return (
     <Text wrap="truncate">

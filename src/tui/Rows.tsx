@@ -8,17 +8,25 @@ export function Rows({
   width,
   height,
   selected,
+  marked = -1,
 }: {
   lines: Line[];
   width: number;
   height: number;
   /** Index into `lines` of the highlighted row, or -1. */
   selected: number;
+  /** Index of a row marked as selected while another pane has the focus, or -1. */
+  marked?: number;
 }) {
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       {lines.slice(0, height).map((line, i) => (
-        <LineView key={i} line={line} width={width} selected={i === selected} />
+        <LineView
+          key={i}
+          line={line}
+          width={width}
+          selected={i === selected ? true : i === marked ? 'mark' : false}
+        />
       ))}
     </Box>
   );

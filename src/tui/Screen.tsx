@@ -3,6 +3,7 @@ import { CallDetailScreen } from './CallDetailScreen.js';
 import { CallsScreen } from './CallsScreen.js';
 import { ConnectionDetailScreen } from './ConnectionDetailScreen.js';
 import { ConnectionsScreen } from './ConnectionsScreen.js';
+import { DiagnosticDetailScreen } from './DiagnosticDetailScreen.js';
 import { DiagnosticsScreen } from './DiagnosticsScreen.js';
 import { ErrorScreen } from './ErrorScreen.js';
 import { FramesScreen } from './FramesScreen.js';
@@ -10,6 +11,7 @@ import { HelpScreen } from './HelpScreen.js';
 import { HpackScreen } from './HpackScreen.js';
 import type { View } from './nav-state.js';
 import { OverviewScreen } from './OverviewScreen.js';
+import { StatsScreen } from './StatsScreen.js';
 
 /** Picks the component for the active view; each screen reads the store and publishes its ViewCtx. */
 export function Screen(props: {
@@ -31,6 +33,10 @@ export function Screen(props: {
       return <FramesScreen {...rest} view={view} />;
     case 'diagnostics':
       return <DiagnosticsScreen {...rest} view={view} />;
+    case 'stats':
+      return <StatsScreen {...rest} view={view} />;
+    case 'diagnostic':
+      return <DiagnosticDetailScreen {...rest} view={view} />;
     case 'call':
       return <CallDetailScreen {...rest} view={view} />;
     case 'connection':

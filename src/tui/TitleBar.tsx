@@ -8,14 +8,18 @@ export function TitleBar({
   info,
   filter,
   width,
+  search = false,
 }: {
   title: string;
   info: string;
   filter?: RowFilter;
   width: number;
+  /** A document: `/` searches (highlights lines) instead of filtering rows. */
+  search?: boolean;
 }) {
   const line: Line = [seg(title, 'title', true), seg('  ' + info, 'dim')];
   if (filter && filter.kind === 'error') line.push(seg(`  filter error ${filter.error}`, 'error'));
-  else if (filter && filter.kind !== 'none') line.push(seg(`  filter: ${filter.text}`, 'match'));
+  else if (filter && filter.kind !== 'none')
+    line.push(seg(`  ${search ? 'search' : 'filter'}: ${filter.text}`, 'match'));
   return <LineView line={line} width={width} />;
 }

@@ -11,6 +11,7 @@ import { blank, pairs, section, text, type DocLine } from './doc.js';
 import { bytes, clockTime, duration, hexDump, safe } from './format.js';
 import { flagsShort, frameRole, frameSummary } from './frame-lines.js';
 import { grpcurlCommand } from './grpcurl.js';
+import { latencySection } from './latency-lines.js';
 import { seg, wrapText } from './lines.js';
 import { jsonLines, messageTree, quote, rawLines } from './message-tree.js';
 
@@ -30,7 +31,7 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
   const frames = selectCallFrames(store, call);
   return [
     ...summary(call),
-    ...replay(store, call, o.width),
+    ...replay(store, call),
     ...headerSection('Request headers', call.requestHeaders, o.width),
     ...messages('Request messages', 'req', call.requests, call.requestCount, call.start, o.expanded),
     ...headerSection('Response headers', call.responseHeaders, o.width),
@@ -41,6 +42,7 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
       o.width,
     ),
     ...status(call, o.width),
+    ...latencySection(call),
     ...timeline(store, call, frames),
     ...(o.hex ? rawBytes(store, frames) : [text('x: raw bytes of the DATA frames', 'dim')]),
   ];
@@ -74,10 +76,11 @@ function summary(c: CallRecord): DocLine[] {
   return [...lines, blank()];
 }
 
-function replay(store: CaptureStore, c: CallRecord, width: number): DocLine[] {
+function replay(store: CaptureStore, c: CallRecord): DocLine[] {
   const { command, note } = grpcurlCommand(c, store.connectionById(c.connection)?.record ?? null);
-  const out: DocLine[] = [section('Replay', 'grpcurl')];
-  for (const piece of wrapText(command, Math.max(10, width - 3))) out.push(text(`  ${piece}`));
+  const out: DocLine[] = [section('Replay', 'grpcurl · y prints it whole when you quit')];
+  // One line, never wrapped: a wrapped command breaks when pasted (the screen cuts it; y gives it whole).
+  out.push(text(`  ${command}`));
   if (note) out.push(text(`  # ${note}`, 'dim'));
   return [...out, blank()];
 }

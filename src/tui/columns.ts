@@ -4,7 +4,7 @@
  * Calls table loses bytes before it loses the method).
  */
 import { cell, type Line } from './lines.js';
-import { truncate } from './text-width.js';
+import { textWidth, truncate } from './text-width.js';
 import type { Role } from './theme.js';
 
 export interface Column<Id extends string = string> {
@@ -16,6 +16,37 @@ export interface Column<Id extends string = string> {
   flex?: boolean;
   /** Dropped when the table does not fit: higher first; absent: never. */
   drop?: number;
+  /**
+   * Sized to what the visible rows hold (at least the title and a sort mark), not to `width`: a status
+   * column is as wide as "deadline-exceeded" when that is on screen, and gives its blank space to the
+   * flexible column otherwise. Numbers are never cut.
+   */
+  fit?: boolean;
+}
+
+/** A row's cell texts and roles by column id, before the columns are laid out. */
+export interface Cells<Id extends string> {
+  values: Partial<Record<Id, string>>;
+  roles?: Partial<Record<Id, Role>>;
+}
+
+/**
+ * The columns sized to the visible rows (`fit` columns), then to the terminal (layoutColumns), and the
+ * rows as lines.
+ */
+export function fitTable<Id extends string>(
+  columns: Column<Id>[],
+  width: number,
+  rows: Cells<Id>[],
+): { cols: Column<Id>[]; lines: Line[] } {
+  const sized = columns.map((c) => {
+    if (!c.fit) return c;
+    let w = textWidth(c.title) + 1;
+    for (const r of rows) w = Math.max(w, textWidth(r.values[c.id] ?? ''));
+    return { ...c, width: w };
+  });
+  const cols = layoutColumns(sized, width);
+  return { cols, lines: rows.map((r) => rowLine(cols, r.values, r.roles)) };
 }
 
 /** Width of a table: one separator after each column, and the list gutter. */

@@ -1,21 +1,22 @@
 import type { ConnectionColumn, ConnectionSummary } from '../model/store-selectors.js';
-import { rowLine, type Column } from './columns.js';
+import { rowLine, type Cells, type Column } from './columns.js';
 import { bytes, count, duration, safe } from './format.js';
 import type { Line } from './lines.js';
 
-type Col = ConnectionColumn | 'end';
+export type ConnectionCol = ConnectionColumn | 'end';
+type Col = ConnectionCol;
 
 export const CONNECTION_TABLE: Column<Col>[] = [
   { id: 'id', title: 'id', width: 4 },
-  // The client is fixed (IPv4 endpoints fit) and the server flexes, so "client → server" reads as one phrase.
-  { id: 'client', title: 'client', width: 23 },
-  { id: 'server', title: '  server', width: 23, flex: true },
-  { id: 'protocol', title: 'proto', width: 8, drop: 2 },
-  { id: 'calls', title: 'calls', width: 6, align: 'right' },
-  { id: 'errors', title: 'errors', width: 6, align: 'right' },
-  { id: 'bytes', title: 'bytes', width: 8, align: 'right', drop: 4 },
-  { id: 'duration', title: 'duration', width: 8, align: 'right', drop: 3 },
-  { id: 'end', title: 'end', width: 11, drop: 5 },
+  // Both endpoints as wide as the visible ones, so "client → server" reads as one phrase at any width.
+  { id: 'client', title: 'client', width: 23, fit: true },
+  { id: 'server', title: '  server', width: 23, fit: true },
+  { id: 'protocol', title: 'proto', width: 8, drop: 2, fit: true },
+  { id: 'calls', title: 'calls', width: 6, align: 'right', fit: true },
+  { id: 'errors', title: 'errors', width: 6, align: 'right', fit: true },
+  { id: 'bytes', title: 'bytes', width: 8, align: 'right', drop: 4, fit: true },
+  { id: 'duration', title: 'duration', width: 8, align: 'right', drop: 3, fit: true },
+  { id: 'end', title: 'end', width: 11, drop: 5, fit: true },
 ];
 
 /** The text a plain-word filter searches in a connection row. */
@@ -24,9 +25,14 @@ export function connectionShown(s: ConnectionSummary, endReason: string | null):
 }
 
 export function connectionLine(s: ConnectionSummary, endReason: string | null, cols: Column<Col>[]): Line {
-  return rowLine(
-    cols,
-    {
+  const c = connectionCells(s, endReason);
+  return rowLine(cols, c.values, c.roles);
+}
+
+/** A connection row's cells (fitTable sizes the columns to them). */
+export function connectionCells(s: ConnectionSummary, endReason: string | null): Cells<Col> {
+  return {
+    values: {
       id: s.id,
       client: s.client ?? '(open)',
       server: s.server ? `→ ${s.server}` : '',
@@ -37,6 +43,10 @@ export function connectionLine(s: ConnectionSummary, endReason: string | null, c
       duration: duration(s.durationMs),
       end: endReason ?? 'open',
     },
-    { errors: s.errors > 0 ? 'error' : 'dim', end: endReason === 'rst' ? 'warning' : 'dim', id: 'accent' },
-  );
+    roles: {
+      errors: s.errors > 0 ? 'error' : 'dim',
+      end: endReason === 'rst' ? 'warning' : 'dim',
+      id: 'accent',
+    },
+  };
 }

@@ -56,6 +56,12 @@ function facts(entry: ConnectionEntry, rec: ConnectionRecord | null): DocLine[] 
     ),
   ];
   if (rec.summary) out.push(text(`  ${safe(rec.summary)}`, 'warning'));
+  if (rec.tunnel)
+    out.push(
+      text(
+        `  CONNECT tunnel to ${safe(rec.tunnel.target)} through this proxy (${safe(rec.tunnel.statusLine)})`,
+      ),
+    );
   if (rec.tls)
     out.push(
       text(
@@ -263,10 +269,17 @@ function flow(rec: ConnectionRecord | null): DocLine[] {
 }
 
 function diagnostics(store: CaptureStore, entry: ConnectionEntry, width: number): DocLine[] {
-  const list = store.diagnostics.filter((d) => d.connection === entry.id);
+  const list: number[] = [];
+  store.diagnostics.forEach((d, i) => {
+    if (d.connection === entry.id) list.push(i);
+  });
   if (list.length === 0) return [section('Diagnostics', 'none')];
+  // Enter on one opens it in full (the line is cut at the screen's width).
   return [
-    section('Diagnostics', `${list.length}`),
-    ...list.map((d) => ({ line: [seg('  '), ...diagnosticLine(d, width)] })),
+    section('Diagnostics', `${list.length} · Enter reads one in full`),
+    ...list.map((i): DocLine => ({
+      target: { kind: 'diagnostic', diagnostic: i },
+      line: [seg('  '), ...diagnosticLine(store.diagnostics[i]!, width)],
+    })),
   ];
 }

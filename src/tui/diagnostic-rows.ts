@@ -1,6 +1,8 @@
+import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../records/records.js';
-import type { DiagnosticTarget } from '../model/store-selectors.js';
-import { safe } from './format.js';
+import type { DiagnosticGroup, DiagnosticTarget } from '../model/store-selectors.js';
+import type { Clock } from './clock.js';
+import { count, safe } from './format.js';
 import { seg, type Line } from './lines.js';
 import type { NavTarget } from './nav.js';
 import type { Role } from './theme.js';
@@ -33,4 +35,30 @@ export function targetOf(t: DiagnosticTarget | null): NavTarget | null {
     case 'connection':
       return { kind: 'connection', connection: t.connection };
   }
+}
+
+/** "▸ WARNING  analysis.flow.starvation  ×12  Flow-control starvation · 3 connections" */
+export function groupLine(g: DiagnosticGroup, expanded: boolean, countWidth = 4): Line {
+  const title = DIAGNOSTICS[g.code]?.title ?? '';
+  const where = g.connections > 1 ? ` · ${count(g.connections)} connections` : '';
+  return [
+    seg(g.rows.length === 1 ? '  ' : expanded ? '▾ ' : '▸ ', 'dim'),
+    seg(g.severity.toUpperCase().padEnd(8), SEVERITY_ROLE[g.severity], true),
+    seg(`×${count(g.rows.length)}`.padStart(countWidth) + ' ', undefined, true),
+    seg(g.code + '  ', 'accent'),
+    seg(title),
+    seg(where, 'dim'),
+  ];
+}
+
+/** An instance under its expanded group: "    c1 s3  0.012345  The client ..." (time from capture start). */
+export function instanceLine(d: Diagnostic, clock: Clock, prev: number | null): Line {
+  const where = [d.connection, d.stream !== undefined ? `s${d.stream}` : undefined].filter(Boolean).join(' ');
+  const time = d.time !== undefined ? clock.text(d.time, prev) : '';
+  return [
+    seg('    '),
+    seg(where.padEnd(9) + ' ', 'dim'),
+    seg(time ? time.padStart(clock.width) + '  ' : '', 'dim'),
+    seg(safe(d.message)),
+  ];
 }

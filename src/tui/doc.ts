@@ -1,5 +1,6 @@
 /** Documents: screens that are a long list of lines (call detail, flow graph, help) with a cursor. */
 import { seg, wrapText, type Line } from './lines.js';
+import type { NavTarget } from './nav-state.js';
 import type { Role } from './theme.js';
 
 export interface DocLine {
@@ -10,6 +11,8 @@ export interface DocLine {
   frame?: number;
   /** A section title: Tab jumps between them. */
   section?: boolean;
+  /** Where Enter on this line leads (a link: the call, frame or connection a diagnostic is about). */
+  target?: NavTarget;
 }
 
 export function section(title: string, info = ''): DocLine {

@@ -112,3 +112,8 @@ export function frameText(f: FrameRecord): string {
   if (f.settings) for (const [k, v] of Object.entries(f.settings)) parts.push(`${k}=${v}`);
   return parts.join(' ');
 }
+
+/** A string literal of the filter language (double quotes, backslash escapes): a value as a filter. */
+export function quoted(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

@@ -78,3 +78,26 @@ export function wrapText(text: string, width: number): string[] {
   out.push(cur);
   return out;
 }
+
+/**
+ * Splits prose into lines of at most `width` cells at spaces (a word longer than a line is cut), so a
+ * whole explanation reads like a paragraph. Never used for commands to copy (those must not wrap).
+ */
+export function wrapWords(text: string, width: number): string[] {
+  if (width <= 0) return [text];
+  const out: string[] = [];
+  let cur = '';
+  for (const word of text.split(/ +/)) {
+    const candidate = cur === '' ? word : `${cur} ${word}`;
+    if (textWidth(candidate) <= width) {
+      cur = candidate;
+      continue;
+    }
+    if (cur !== '') out.push(cur);
+    const pieces = wrapText(word, width);
+    cur = pieces.pop() ?? '';
+    out.push(...pieces);
+  }
+  if (cur !== '' || out.length === 0) out.push(cur);
+  return out;
+}

@@ -12,6 +12,9 @@ import { diag } from '../diagnostics/make.js';
 import type { CaptureStore } from '../model/store.js';
 import type { LoadWorkerInput, LoadWorkerMessage } from './load-worker.js';
 
+/** Young generation of the decoding worker: V8's default size (2 x 16 MiB semi-spaces and their spill). */
+const WORKER_YOUNG_MB = 48;
+
 export interface ThreadLoadOptions {
   input: string;
   pipeline: PipelineOptions;
@@ -63,6 +66,10 @@ export function loadInThread(store: CaptureStore, o: ThreadLoadOptions): ThreadL
     stdin: live,
     stdout: true,
     stderr: true,
+    // The worker's own young generation, whatever the process's flags (bin/h2scope.js gives reports a large
+    // one): decoding allocates fast, but a young generation of 3 x 64 MiB here and another on the UI
+    // thread cost ~190 MiB of peak RSS on a 1M-frame capture (docs/performance.md, "TUI memory").
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
   });
   // Whatever the worker prints must not reach the terminal the UI draws on; its stderr explains a crash.
   let stderr = '';

@@ -2,6 +2,7 @@
  * The commands of the navigation reducer that need more than a cursor move: searching (n/N, e/E),
  * sections, sorting, the bytes pane, the charted stream, and following a reference to another screen.
  */
+import { STATS_COLUMNS } from '../model/select-stats-sort.js';
 import { CALL_COLUMNS, CONNECTION_COLUMNS } from '../model/store-selectors.js';
 import {
   activeView,
@@ -69,8 +70,24 @@ export function sortCommand(s: NavState, v: View, reverse: boolean): NavState {
       : { column: nextOf(CONNECTION_COLUMNS, v.sort.column), descending: false };
     return sorted(s, { ...v, sort, lists: [listState()] }, sort.column, sort.descending);
   }
-  return { ...s, message: 'this screen is in capture order (sort: Calls and Connections)' };
+  if (v.kind === 'stats') return statsSort(s, v, reverse);
+  return { ...s, message: 'this screen is in capture order (sort: Calls, Connections, Stats)' };
 }
+
+/** The Stats screen sorts its focused table; numbers start with the largest (what a statistic is for). */
+function statsSort(s: NavState, v: Extract<View, { kind: 'stats' }>, reverse: boolean): NavState {
+  const columns = STATS_COLUMNS[v.pane] ?? [];
+  const now = v.sorts[v.pane];
+  if (columns.length === 0 || !now) return { ...s, message: 'the IO graph is in time order' };
+  const column = reverse ? now.column : nextOf(columns, now.column);
+  const sort = { column, descending: reverse ? !now.descending : !TEXT_COLUMNS.has(column) };
+  const sorts = v.sorts.slice();
+  sorts[v.pane] = sort;
+  return sorted(s, withList({ ...v, sorts }, listState()), column, sort.descending);
+}
+
+/** Stats columns that sort as text or in their natural order: ascending first. */
+const TEXT_COLUMNS = new Set(['method', 'connection', 'type', 'role', 'name']);
 
 function sorted(s: NavState, v: View, column: string, descending: boolean): NavState {
   return { ...withActive(s, v), message: `sorted by ${column} ${descending ? 'descending' : 'ascending'}` };
@@ -92,10 +109,8 @@ export function streamCommand(s: NavState, v: View, streams: number[], dir: 1 | 
   const at = v.stream === null ? (dir === 1 ? -1 : streams.length) : streams.indexOf(v.stream);
   const next = at + dir;
   const stream = next < 0 || next >= streams.length ? null : streams[next]!;
-  return {
-    ...withActive(s, { ...v, stream }),
-    message: stream === null ? 'connection window' : `stream ${stream}`,
-  };
+  // The chart pane's own hint line says which stream is charted: the key hints stay.
+  return withActive(s, { ...v, stream });
 }
 
 // --- Following references -------------------------------------------------------------------------------
@@ -111,6 +126,27 @@ export function follow(s: NavState, t: NavTarget): NavState {
     }
     case 'hpack':
       return push(s, { kind: 'hpack', ...base(), frame: t.frame });
+    case 'diagnostic':
+      return push(s, { kind: 'diagnostic', ...base(), diagnostic: t.diagnostic });
+    case 'filter': {
+      const screen = {
+        ...s.screens[t.top],
+        filter: t.filter,
+        lists: s.screens[t.top].lists.map(() => listState()),
+      };
+      return {
+        ...s,
+        top: t.top,
+        stack: [],
+        screens: { ...s.screens, [t.top]: screen },
+        message: `filter: ${t.filter} (Esc clears)`,
+      };
+    }
+    case 'group': {
+      const lists = [{ cursor: t.row, top: Math.max(0, t.row - 3) }];
+      const diagnostics = { ...s.screens.diagnostics, filter: '', expanded: [t.code], lists };
+      return { ...s, top: 'diagnostics', stack: [], screens: { ...s.screens, diagnostics } };
+    }
     case 'frame': {
       // Row = frame number once the filter is cleared; the detail pane shows the frame at once.
       const frames = s.screens.frames;
@@ -126,8 +162,20 @@ export function follow(s: NavState, t: NavTarget): NavState {
       const v = activeView(s);
       return withActive(s, { ...v, pane: Math.min(t.pane, v.lists.length - 1) });
     }
+    case 'list': {
+      // The list starts over at its first match; Esc there clears the filter.
+      const old = s.screens[t.screen];
+      const view = { ...old, filter: t.filter, pane: 0, lists: old.lists.map(() => listState()) };
+      return { ...s, top: t.screen, stack: [], screens: { ...s.screens, [t.screen]: view } };
+    }
     case 'toggle': {
       const v = activeView(s);
+      if (v.kind === 'diagnostics') {
+        const expanded = v.expanded.includes(t.key)
+          ? v.expanded.filter((k) => k !== t.key)
+          : [...v.expanded, t.key];
+        return withActive(s, { ...v, expanded });
+      }
       if (v.kind !== 'call') return s;
       const expanded = v.expanded.includes(t.key)
         ? v.expanded.filter((k) => k !== t.key)

@@ -3,9 +3,11 @@
  * Capture data is not here (it is in the store); rows are referred to by number. The reducer is in
  * nav.ts; this file holds the shapes and the small list arithmetic.
  */
+import { STATS_SORTS } from '../model/select-stats-sort.js';
 import type { CallColumn, ConnectionColumn, SortSpec } from '../model/store-selectors.js';
+import type { TimeFormat } from './clock.js';
 
-export const TOP_VIEWS = ['overview', 'calls', 'connections', 'frames', 'diagnostics'] as const;
+export const TOP_VIEWS = ['overview', 'calls', 'connections', 'frames', 'diagnostics', 'stats'] as const;
 export type TopId = (typeof TOP_VIEWS)[number];
 
 export interface ListState {
@@ -33,7 +35,12 @@ export type View =
   | (ViewBase & { kind: 'connections'; sort: SortSpec<ConnectionColumn> })
   /** Panes: 0 the frame list, 1 the decoded fields of the selected frame, 2 its bytes. */
   | (ViewBase & { kind: 'frames' })
-  | (ViewBase & { kind: 'diagnostics' })
+  /** Groups of diagnostics by code; `expanded` holds the codes whose instances are listed. */
+  | (ViewBase & { kind: 'diagnostics'; expanded: string[] })
+  /** One diagnostic in full: explanation, fix, evidence, links (an index into store.diagnostics). */
+  | (ViewBase & { kind: 'diagnostic'; diagnostic: number })
+  /** Panes (Tab): 0 methods, 1 frame types, 2 endpoints, 3 IO graph; a sort per pane (STATS_COLUMNS). */
+  | (ViewBase & { kind: 'stats'; sorts: Array<SortSpec<string>> })
   /** One document; `expanded` holds the keys of opened message trees, `hex` shows raw bytes. */
   | (ViewBase & { kind: 'call'; call: number; expanded: string[]; hex: boolean })
   /** Panes: 0 flow graph, 1 settings / pings / GOAWAY / RST_STREAM, 2 flow-control windows. */
@@ -50,6 +57,13 @@ export interface Prompt {
   text: string;
 }
 
+/**
+ * What a key asks of the world outside the UI, queued in the state (the reducer stays pure) and carried
+ * out by the App's owner (src/tui/run.tsx): text printed on exit, packets written to a pcap file.
+ */
+export type Effect =
+  { kind: 'print'; text: string; what: string } | { kind: 'write-pcap'; connection: string; what: string };
+
 export interface NavState {
   top: TopId;
   /** The top-level screens keep their state while another is shown. */
@@ -63,6 +77,10 @@ export interface NavState {
   errorShown: boolean;
   /** Lists at their last row follow new rows (F toggles; on by default). */
   follow: boolean;
+  /** How every screen shows times (`t` cycles). */
+  timeFormat: TimeFormat;
+  /** Effects asked for so far, in order (append-only: the App carries out the ones it has not yet). */
+  effects: Effect[];
   quit: boolean;
 }
 
@@ -82,13 +100,16 @@ export function initialNav(): NavState {
       calls: { kind: 'calls', ...base(), sort: { column: 'time', descending: false } },
       connections: { kind: 'connections', ...base(), sort: { column: 'id', descending: false } },
       frames: { kind: 'frames', ...base(3) },
-      diagnostics: { kind: 'diagnostics', ...base() },
+      diagnostics: { kind: 'diagnostics', ...base(), expanded: [] },
+      stats: { kind: 'stats', ...base(4), sorts: STATS_SORTS.map((x) => ({ ...x })) },
     },
     stack: [],
     prompt: null,
     follow: true,
     message: null,
     errorShown: false,
+    effects: [],
+    timeFormat: 'relative',
     quit: false,
   };
 }
@@ -143,9 +164,16 @@ export type NavTarget =
   | { kind: 'call'; call: number }
   | { kind: 'connection'; connection: number; row?: number }
   | { kind: 'frame'; frame: number }
+  | { kind: 'diagnostic'; diagnostic: number }
+  /** The Diagnostics screen with the group of `code` expanded and the cursor on `row`. */
+  | { kind: 'group'; code: string; row: number }
+  /** A top-level list with this filter applied (the failed calls of a method, a value as a filter). */
+  | { kind: 'filter'; top: TopId; filter: string }
   | { kind: 'hpack'; frame: number }
   | { kind: 'pane'; pane: number }
-  | { kind: 'toggle'; key: string };
+  | { kind: 'toggle'; key: string }
+  /** A top-level list narrowed by a display filter (Enter on a Stats row). */
+  | { kind: 'list'; screen: 'calls' | 'frames'; filter: string };
 
 /** What the active screen tells the reducer about its focused pane. */
 export interface ViewCtx {
@@ -162,4 +190,12 @@ export interface ViewCtx {
   streams?: number[];
   /** Section title rows of a one-pane document: Tab and Shift-Tab jump between them. */
   sections?: number[];
+  /** `f`: the row's value as a display filter for this screen ("grpc.method == ..."). */
+  valueFilter?(row: number): string | null;
+  /** `T`: the HTTP/2 stream of the row, to follow in Frames (both directions, in order). */
+  streamOf?(row: number): { connection: string; stream: number } | null;
+  /** `w`: the connection whose packets the row's selection writes to a pcap file. */
+  pcapOf?(row: number): { connection: string; what: string } | null;
+  /** `y`: text to print when the UI quits (a command to copy whole: never wrapped on screen). */
+  copyText?(): { text: string; what: string } | null;
 }

@@ -3,6 +3,7 @@
  * its focused list in a ViewCtx (row count, page height, what Enter opens, which rows match or are
  * errors), so the reducer can clamp cursors and follow references without knowing the capture.
  */
+import { TIME_FORMAT_TEXT, TIME_FORMATS } from './clock.js';
 import type { KeyToken } from './keys.js';
 import { follow, hexCommand, seek, sortCommand, streamCommand, toSection } from './nav-commands.js';
 import {
@@ -28,7 +29,9 @@ export type NavAction =
   | { type: 'key'; token: KeyToken; ctx: ViewCtx }
   | { type: 'goto'; target: NavTarget }
   /** The input could not be read: show the error screen once. */
-  | { type: 'input-error' };
+  | { type: 'input-error' }
+  /** A line for the status bar (the outcome of an effect). */
+  | { type: 'message'; text: string };
 
 export function navReducer(s: NavState, a: NavAction): NavState {
   switch (a.type) {
@@ -36,6 +39,8 @@ export function navReducer(s: NavState, a: NavAction): NavState {
       return s.prompt ? promptKey(s, a.token) : commandKey({ ...s, message: null }, a.token, a.ctx);
     case 'goto':
       return follow(s, a.target);
+    case 'message':
+      return { ...s, message: a.text };
     case 'input-error':
       if (s.errorShown) return s;
       return { ...s, errorShown: true, stack: [...s.stack, { kind: 'error', ...base() }] };
@@ -64,7 +69,7 @@ function promptKey(s: NavState, t: KeyToken): NavState {
   }
 }
 
-const DOCUMENTS = new Set<View['kind']>(['call', 'connection', 'help', 'hpack', 'error']);
+const DOCUMENTS = new Set<View['kind']>(['call', 'connection', 'diagnostic', 'help', 'hpack', 'error']);
 
 function applyFilter(s: NavState, text: string): NavState {
   const v = activeView(s);
@@ -102,6 +107,11 @@ type Command =
   | 'prevStream'
   | 'nextStream'
   | 'follow'
+  | 'valueFilter'
+  | 'followStream'
+  | 'writePcap'
+  | 'copy'
+  | 'timeFormat'
   | TopId;
 
 const NAMED_COMMANDS: Record<string, Command> = {
@@ -141,11 +151,17 @@ const CHAR_COMMANDS: Record<string, Command> = {
   '[': 'prevStream',
   ']': 'nextStream',
   F: 'follow',
+  f: 'valueFilter',
+  T: 'followStream',
+  w: 'writePcap',
+  y: 'copy',
+  t: 'timeFormat',
   '1': 'overview',
   '2': 'calls',
   '3': 'connections',
   '4': 'frames',
   '5': 'diagnostics',
+  '6': 'stats',
 };
 
 const CTRL_COMMANDS: Record<string, Command> = { f: 'pageDown', b: 'pageUp', d: 'pageDown', u: 'pageUp' };
@@ -218,6 +234,8 @@ function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
     case 'help':
       return v.kind === 'help' ? s : { ...s, stack: [...s.stack, { kind: 'help', ...base() }] };
     case 'filter':
+      if (v.kind === 'stats')
+        return { ...s, message: 'Stats are not filtered: Enter lists a row under a filter' };
       return { ...s, prompt: { purpose: 'filter', text: v.filter } };
     case 'sort':
     case 'reverse':
@@ -234,6 +252,39 @@ function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
         kind: 'connection',
         connection,
       }));
+    case 'valueFilter': {
+      const filter = ctx.count > 0 ? ctx.valueFilter?.(cursor) : null;
+      if (!filter) return { ...s, message: 'no value to filter on here' };
+      // Lists only publish valueFilter: the filter narrows the list the value was picked from.
+      return follow(s, { kind: 'filter', top: s.top, filter });
+    }
+    case 'followStream': {
+      const st = ctx.count > 0 ? ctx.streamOf?.(cursor) : null;
+      if (!st) return { ...s, message: 'no stream here' };
+      const filter = `conn.id == "${st.connection}" && http2.stream == ${st.stream}`;
+      return follow(s, { kind: 'filter', top: 'frames', filter });
+    }
+    case 'writePcap': {
+      const p = ctx.count > 0 ? ctx.pcapOf?.(cursor) : null;
+      if (!p) return { ...s, message: 'nothing to write here (w: a connection or a call)' };
+      return {
+        ...s,
+        effects: [...s.effects, { kind: 'write-pcap', connection: p.connection, what: p.what }],
+      };
+    }
+    case 'timeFormat': {
+      const timeFormat = TIME_FORMATS[(TIME_FORMATS.indexOf(s.timeFormat) + 1) % TIME_FORMATS.length]!;
+      return { ...s, timeFormat, message: `times: ${TIME_FORMAT_TEXT[timeFormat]} (t changes)` };
+    }
+    case 'copy': {
+      const c = ctx.copyText?.() ?? null;
+      if (!c) return { ...s, message: 'nothing to copy here' };
+      return {
+        ...s,
+        effects: [...s.effects, { kind: 'print', text: c.text, what: c.what }],
+        message: `${c.what}: printed when you quit (q)`,
+      };
+    }
     case 'prevStream':
     case 'nextStream':
       return streamCommand(s, v, ctx.streams ?? [], cmd === 'nextStream' ? 1 : -1);

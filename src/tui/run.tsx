@@ -4,16 +4,20 @@
  * reads the capture into it in the background. Returns the exit status when the user quits: 0, or 1
  * when the input could not be read at all (as the report mode does).
  */
-import { openSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { ReadStream } from 'node:tty';
 import { render } from 'ink';
-import { CaptureSource } from '../capture/source.js';
+import { CaptureSource, osReason } from '../capture/source.js';
 import { ENGINE_DIAGNOSTICS } from '../diagnostics/engine.js';
 import { diag } from '../diagnostics/make.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import { CaptureStore } from '../model/store.js';
 import { escapeLines } from '../output/escape.js';
+// The one export path --write-pcap uses, so a connection written from the UI is the same file.
+import { exportPackets, openPcapFile } from '../cli/pcap-export.js';
 import { App } from './App.js';
+import type { Effect } from './nav-state.js';
 import { loadCapture } from './load-capture.js';
 import { loadInThread } from './load-thread.js';
 import { colorsWanted } from './theme.js';
@@ -73,7 +77,64 @@ function startLoading(
   };
 }
 
+/**
+ * Why a capture file cannot be read at all (missing, unreadable, a directory), or null. Checked before
+ * the full-screen UI starts: one line on stderr says it, as the reports do, instead of a screen that
+ * shows nothing for a moment.
+ */
+export function inputProblem(input: string): string | null {
+  if (input === '-') return null;
+  try {
+    const fd = openSync(input, 'r');
+    try {
+      if (fstatSync(fd).isDirectory()) return `Cannot open ${input}: it is a directory, not a file (EISDIR).`;
+    } finally {
+      closeSync(fd);
+    }
+    return null;
+  } catch (err) {
+    return `Cannot open ${input}: ${osReason(err).reason}.`;
+  }
+}
+
+/** "h2scope-c3.pcap", or "h2scope-c3-2.pcap" (and so on) when that file exists: never overwrite. */
+export function freshName(base: string, exists: (path: string) => boolean = existsSync): string {
+  if (!exists(`${base}.pcap`)) return `${base}.pcap`;
+  for (let n = 2; ; n++) if (!exists(`${base}-${n}.pcap`)) return `${base}-${n}.pcap`;
+}
+
+/**
+ * Carries out what keys asked for: `y` queues text printed after the UI gives the terminal back (a
+ * command to copy must not be cut or wrapped by the screen), `w` writes a connection's packets to a new
+ * pcap file in the current directory by reading the input a second time (a pipe cannot be read again).
+ */
+export function effectRunner(
+  input: string,
+  printOnExit: string[],
+  dir = '.',
+): (e: Effect) => Promise<string> {
+  return async (e) => {
+    switch (e.kind) {
+      case 'print':
+        printOnExit.push(e.text);
+        return `${e.what}: printed when you quit (q)`;
+      case 'write-pcap': {
+        if (input === '-')
+          return `${e.what}: the input is a pipe and cannot be read again (--write-pcap on a file)`;
+        const path = freshName(join(dir, `h2scope-${e.connection}`));
+        const result = await exportPackets(input, new Set([e.connection]), openPcapFile(path), Infinity);
+        return `${e.what}: ${result.written} packets written to ${path}`;
+      }
+    }
+  };
+}
+
 export async function runTui(opts: { input: string; pipeline: PipelineOptions }): Promise<number> {
+  const problem = inputProblem(opts.input);
+  if (problem !== null) {
+    process.stderr.write(`h2scope: ${escapeLines(problem)}\n`);
+    return 1;
+  }
   const keys = openKeys(opts.input);
   if ('error' in keys) {
     process.stderr.write(`h2scope: ${escapeLines(keys.error)}\n`);
@@ -92,7 +153,9 @@ export async function runTui(opts: { input: string; pipeline: PipelineOptions })
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
   const colors = colorsWanted(process.env, out.hasColors?.() ?? false);
-  const app = render(<App store={store} onQuit={() => quit()} colors={colors} />, {
+  const printOnExit: string[] = [];
+  const onEffect = effectRunner(opts.input, printOnExit);
+  const app = render(<App store={store} onQuit={() => quit()} colors={colors} onEffect={onEffect} />, {
     stdin: keys.stream,
     exitOnCtrlC: true,
     patchConsole: true,
@@ -107,5 +170,6 @@ export async function runTui(opts: { input: string; pipeline: PipelineOptions })
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
   keys.close();
+  for (const text of printOnExit) out.write(escapeLines(text) + '\n');
   return store.captureRecord?.format === null ? 1 : 0;
 }

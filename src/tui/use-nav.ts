@@ -14,7 +14,13 @@ function ctxKey(s: NavState): string {
   const v = activeView(s);
   const sort = 'sort' in v ? `${v.sort.column}${v.sort.descending}` : '';
   const extra =
-    v.kind === 'call' ? `${v.expanded.length}${v.hex}` : v.kind === 'connection' ? `${v.stream}` : '';
+    v.kind === 'call'
+      ? `${v.expanded.join(',')}${v.hex}`
+      : v.kind === 'connection'
+        ? `${v.stream}`
+        : v.kind === 'diagnostics'
+          ? v.expanded.join(',')
+          : '';
   return `${s.top}|${s.stack.length}|${v.kind}|${v.pane}|${v.filter}|${sort}|${extra}|${s.prompt !== null}`;
 }
 
@@ -27,6 +33,12 @@ export function useNav(
   const stateRef = useRef(state);
   stateRef.current = state;
   const queue = useRef<KeyToken[]>([]);
+  /**
+   * A key changed the screen's ViewCtx and the new screen has not rendered yet: keys that arrive now
+   * (a fast typist, tmux send-keys on a busy machine) wait for that render instead of being reduced
+   * against the old screen's ViewCtx (a `]` meant for the chart pane would be lost).
+   */
+  const awaitingRender = useRef(false);
 
   const drain = useCallback(() => {
     let s = stateRef.current;
@@ -35,6 +47,7 @@ export function useNav(
       const next = navReducer(s, { type: 'key', token, ctx: slot.current });
       const stop = ctxKey(next) !== ctxKey(s);
       s = next;
+      if (stop) awaitingRender.current = true;
       if (stop || s.quit) break;
     }
     stateRef.current = s;
@@ -44,12 +57,14 @@ export function useNav(
   useInput(
     (input, key) => {
       queue.current.push(...keyTokens(input, key));
-      drain();
+      if (!awaitingRender.current) drain();
     },
     { isActive: active },
   );
 
   useEffect(() => {
+    // Runs after the render of `state`: its screen has published its ViewCtx.
+    awaitingRender.current = false;
     if (state.quit) onQuit();
     else if (queue.current.length > 0) drain();
   }, [state, drain, onQuit]);

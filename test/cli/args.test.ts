@@ -17,6 +17,7 @@ describe('parseCliArgs', () => {
   it('has defaults that mean "TUI on a terminal, text otherwise"', () => {
     expect(options(['x.pcap'])).toEqual({
       input: 'x.pcap',
+      inputs: ['x.pcap'],
       format: null,
       output: null,
       summary: false,
@@ -31,8 +32,20 @@ describe('parseCliArgs', () => {
       keylog: null,
       payload: 'full',
       snapshotInterval: 0,
+      inferProto: null,
+      threads: null,
       quiet: false,
     });
+  });
+
+  it('--threads takes a count of decoding threads', () => {
+    expect(options(['x.pcap', '--threads', '3']).threads).toBe(3);
+    expect(options(['x.pcap', '-j', '1']).threads).toBe(1);
+    for (const bad of ['0', 'two', '1.5', '65'])
+      expect(parseCliArgs(['x.pcap', '--threads', bad])).toEqual({
+        kind: 'usage-error',
+        message: `--threads takes a number of threads (1-64), not '${bad}'.\nTry 'h2scope --help'.`,
+      });
   });
 
   it('snapshots open connections every 10 s of capture time for ndjson from stdin, by default only then', () => {
@@ -91,6 +104,7 @@ describe('parseCliArgs', () => {
     ]);
     expect(o).toEqual({
       input: '-',
+      inputs: ['-'],
       format: 'ndjson',
       output: 'out.ndjson',
       summary: false,
@@ -105,8 +119,60 @@ describe('parseCliArgs', () => {
       keylog: 'keys.log',
       payload: 'head',
       snapshotInterval: 10,
+      inferProto: null,
+      threads: null,
       quiet: true,
     });
+  });
+
+  it('takes several captures, to merge by time', () => {
+    expect(options(['a.pcap', 'b.pcapng', 'c.pcap.gz'])).toMatchObject({
+      input: 'a.pcap',
+      inputs: ['a.pcap', 'b.pcapng', 'c.pcap.gz'],
+    });
+  });
+
+  it('parses h2scope diff: two positionals, or repeated --before/--after', () => {
+    expect(parseCliArgs(['diff', 'a.pcap', 'b.pcap'])).toEqual({
+      kind: 'diff',
+      options: {
+        before: ['a.pcap'],
+        after: ['b.pcap'],
+        format: 'text',
+        output: null,
+        h2Ports: [],
+        grpcPorts: [],
+        protos: [],
+        protoPaths: [],
+        descriptorSets: [],
+        keylog: null,
+        quiet: false,
+      },
+    });
+    const named = parseCliArgs(['diff', '--before', 'a1', '--after', 'b1', '--before', 'a2', '-f', 'json']);
+    expect(named).toMatchObject({
+      kind: 'diff',
+      options: { before: ['a1', 'a2'], after: ['b1'], format: 'json' },
+    });
+    expect(parseCliArgs(['diff', '--help'])).toEqual({ kind: 'help', topic: 'diff' });
+    const bad = (argv: string[]): string | undefined => {
+      const r = parseCliArgs(['diff', ...argv]);
+      return r.kind === 'usage-error' ? r.message.split('\n')[0] : undefined;
+    };
+    expect(bad(['a.pcap'])).toBe(
+      'diff: takes two captures: BEFORE AFTER (or --before FILE... --after FILE...).',
+    );
+    expect(bad(['--before', 'a'])).toBe(
+      'diff: needs at least one capture on each side (--before FILE and --after FILE).',
+    );
+    expect(bad(['--after', 'b', 'a.pcap'])).toBe(
+      'diff: give the captures either as BEFORE AFTER or with --before/--after, not both.',
+    );
+    expect(bad(['-f', 'har', 'a', 'b'])).toBe(
+      "diff: --format must be one of text, markdown, json, not 'har'.",
+    );
+    expect(bad(['--summary', 'a', 'b'])).toBe("diff: unknown option '--summary'.");
+    expect(bad(['-', 'b'])).toBe('diff: reads files: - (stdin) cannot be compared.');
   });
 
   it('answers --help and --version before checking anything else', () => {
@@ -123,7 +189,11 @@ describe('parseCliArgs', () => {
     [['--format', '--quiet', 'a.pcap'], '--format needs a value.'],
     [['--quiet=yes', 'a.pcap'], '--quiet takes no value.'],
     [[], 'missing the capture to read (a file, or - for stdin).'],
-    [['a.pcap', 'b.pcap'], 'only one capture at a time (a file, or - for stdin).'],
+    [['a.pcap', '-'], '- (stdin) cannot be merged with other captures: give files only.'],
+    [
+      ['-w', 'x.pcap', 'a.pcap', 'b.pcap'],
+      '--write-pcap re-reads one capture: it cannot be used with several captures.',
+    ],
     [
       ['--format', 'jsn', 'a.pcap'],
       "--format must be one of text, json, ndjson, har, markdown, not 'jsn' (did you mean json?).",

@@ -160,6 +160,11 @@ describe('--summary', () => {
         '  /scope.v1.Lab/Echo      5       2  40.0%  1.86ms  8.29ms  8.29ms  8.29ms    275     269',
         '  statuses: OK 3, FAILED_PRECONDITION 1, RESOURCE_EXHAUSTED 1',
         '',
+        // The slowest call (8.29 ms): 4.66 ms between the request's END_STREAM and the response HEADERS.
+        'Where the time went (share of call time per method; docs/analysis.md "Latency breakdown"):',
+        '  METHOD              CALLS  REQUEST  SERVER  RESPONSE  C-WINDOW  S-WINDOW  RETRANS  OTHER  P99 CALLS DOMINATED BY',
+        '  /scope.v1.Lab/Echo      5        -     72%       28%         -         -        -      -  server 4.66ms of 8.29ms',
+        '',
         'Connections (1):',
         '  ID  CLIENT -> SERVER                    PROTO  CALLS  ERRORS  FRAMES  BYTES C/S  DURATION  END',
         '  c1  127.0.0.1:49616 -> 127.0.0.1:50101  h2c        5       2      29   786/1041    99.5ms  fin',

@@ -109,8 +109,11 @@ describe('tshark goldens', () => {
       if (samePackets) {
         golden.frames.forEach((g, i) => {
           const o = ours[i]!;
-          if (g.headers)
-            expect(o.f.headers, `headers of frame #${i} (packet ${g.packet})`).toEqual(g.headers);
+          // A list past h2scope's size limit (an HPACK bomb, docs/limits.md) keeps only its first fields
+          // and counts the rest (headersOmitted); tshark keeps its own number: ours are the first of its.
+          const kept =
+            o.f.headersOmitted === undefined ? g.headers : g.headers?.slice(0, o.f.headers?.length);
+          if (g.headers) expect(o.f.headers, `headers of frame #${i} (packet ${g.packet})`).toEqual(kept);
           expect(Math.abs(o.f.time - Number(g.time)), `time of frame #${i}`).toBeLessThan(2e-6);
         });
       }

@@ -48,6 +48,7 @@ interface LogConnection {
 /** The samples whose golden has notes, each with the test below that checks the truth for them. */
 const COVERED = [
   'damaged-corrupt-length',
+  'damaged-data-gap',
   'damaged-truncated',
   'grpc-http1-server',
   'h2-client-http1-server',
@@ -70,6 +71,23 @@ describe('every golden note has a test of the truth', () => {
       .map((f) => f.slice(0, -'.golden.json'.length))
       .sort();
     expect(withNotes).toEqual(COVERED);
+  });
+});
+
+describe('damaged-data-gap: tshark decodes no fields for the trailers of the stream that lost DATA', () => {
+  it('tshark shows none; ours are the grpc-status and grpc-message grpc-js sent', async () => {
+    const golden = json<Golden>('damaged-data-gap.golden.json');
+    const stream = 7; // the second Bulk (meta.json expect.lost)
+    const last = golden.frames.filter((f) => f.type === 1 && f.stream === stream).at(-1)!;
+    expect(last.headers).toBeNull();
+    const d = await decodeFile(join(SAMPLES, 'damaged-data-gap.pcap'));
+    const ours = headerFrames(d, 'server')
+      .filter((f) => f.stream === stream)
+      .at(-1)!;
+    expect(ours.headers).toEqual([
+      ['grpc-status', '0'],
+      ['grpc-message', 'OK'],
+    ]);
   });
 });
 

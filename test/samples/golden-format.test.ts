@@ -41,8 +41,11 @@ interface Meta {
   description: string;
   ports: number[];
   goldenFrom?: string;
-  /** The dissector make-golden.mjs gives the ports (default http2; "http" for h2c upgrades, "tls"). */
-  tsharkDecodeAs?: string;
+  /**
+   * The dissector make-golden.mjs gives the ports (default http2; "http" for h2c upgrades, "tls"), or one
+   * per port (a CONNECT proxy's port "http").
+   */
+  tsharkDecodeAs?: string | Record<string, string>;
 }
 
 const names = (suffix: string): string[] =>
@@ -96,8 +99,10 @@ describe('samples/*.golden.json', () => {
     it('records the exact tshark command, decoding every meta.json port as HTTP/2', () => {
       expect(golden.command.startsWith(`tshark -r samples/${golden.sample} `)).toBe(true);
       expect(golden.command).toContain('-T json --no-duplicate-keys');
-      const dissector = meta.tsharkDecodeAs ?? 'http2';
-      for (const port of meta.ports) expect(golden.command).toContain(` -d tcp.port==${port},${dissector}`);
+      const as = meta.tsharkDecodeAs ?? 'http2';
+      const dissector = (port: number): string => (typeof as === 'string' ? as : (as[port] ?? 'http2'));
+      for (const port of meta.ports)
+        expect(golden.command).toContain(` -d tcp.port==${port},${dissector(port)}`);
     });
 
     it('has well-formed frames in packet order', () => {

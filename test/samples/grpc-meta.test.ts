@@ -24,6 +24,9 @@ const GRPC_SAMPLES: Record<string, number[]> = {
   'grpc-no-server-handshake': [50113],
   'grpc-http1-server': [50114],
   'grpc-imbalance': [50115, 50116, 50117],
+  'grpc-js-bulk-series': [50118],
+  'grpc-js-connect-proxy': [50123, 50124],
+  'grpc-stream-limit': [50118],
 };
 /** name -> ports, as in scripts/samples/incidents/run-all.sh (the gRPC incident samples of issue 4). */
 const INCIDENT_SAMPLES: Record<string, number[]> = {
@@ -33,7 +36,9 @@ const INCIDENT_SAMPLES: Record<string, number[]> = {
 };
 const ALL_SAMPLES = { ...GRPC_SAMPLES, ...INCIDENT_SAMPLES };
 /** samples-common.md: a few KB .. 300 KB, the large-message sample up to ~1.5 MB. */
-const MAX_BYTES: Record<string, number> = { 'grpc-js-large': 1_500_000 };
+// grpc-js-bulk-series: two 300 KB responses, so that segments of whole DATA frames can be dropped from the
+// second (samples/damaged-data-gap).
+const MAX_BYTES: Record<string, number> = { 'grpc-js-large': 1_500_000, 'grpc-js-bulk-series': 700_000 };
 const DEFAULT_MAX_BYTES = 300_000;
 /** Classic pcap, little-endian, microsecond timestamps (tcpdump on x86), as the file's first 4 bytes. */
 const PCAP_MAGIC_LE = 'd4c3b2a1';

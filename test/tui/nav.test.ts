@@ -232,7 +232,8 @@ describe('screen commands', () => {
     expect(activeView(s)).toMatchObject({ stream: null });
     s = press(s, ctx, '[');
     expect(activeView(s)).toMatchObject({ stream: 5 });
-    expect(s.message).toBe('stream 5');
+    // The chart pane says which stream it charts: the key hints stay (issue #15).
+    expect(s.message).toBeNull();
   });
 
   it('unknown keys change nothing but clear the message', () => {
@@ -276,5 +277,43 @@ describe('following new rows (tail -f)', () => {
     const s = press(initialNav(), ctx(5), '4', 'G');
     press(s, ctx(8), named('return'));
     expect(opened).toEqual([7]);
+  });
+});
+
+describe('the Stats screen (6)', () => {
+  it('Tab changes the table, each with its own cursor and sort; s sorts numbers largest first', () => {
+    let s = press(initialNav(), list(10), '6', 'jj', named('tab'), 'j');
+    const v = () => activeView(s) as Extract<ReturnType<typeof activeView>, { kind: 'stats' }>;
+    expect(s.top).toBe('stats');
+    expect([v().pane, v().lists[0]!.cursor, v().lists[1]!.cursor]).toEqual([1, 2, 1]);
+    s = press(s, list(10), 's');
+    expect(v().sorts[1]).toEqual({ column: 'type', descending: false });
+    s = press(s, list(10), 's');
+    expect(v().sorts[1]).toEqual({ column: 'clientFrames', descending: true });
+    expect(s.message).toBe('sorted by clientFrames descending');
+    expect(v().lists[1]!.cursor).toBe(0);
+    expect(v().sorts[0]).toEqual({ column: 'calls', descending: true });
+    s = press(s, list(4), named('tab'), named('tab'), 's');
+    expect(s.message).toBe('the IO graph is in time order');
+  });
+
+  it('Enter on a row opens Calls or Frames under its filter, with the cursor at the top', () => {
+    const ctx = list(3, 10, {
+      open: () => ({ kind: 'list', screen: 'frames', filter: 'http2.type == DATA' }),
+    });
+    let s = press(initialNav(), list(100), '4', 'jjjj', '6');
+    s = press(s, ctx, named('return'));
+    expect(s.top).toBe('frames');
+    expect(activeView(s)).toMatchObject({ kind: 'frames', filter: 'http2.type == DATA' });
+    expect(cursor(s)).toBe(0);
+    expect(activeView(s).lists).toHaveLength(3);
+  });
+});
+
+describe('the Stats screen and /', () => {
+  it('says that Stats are not filtered instead of opening a prompt that would do nothing', () => {
+    const s = press(initialNav(), list(3), '6', '/');
+    expect(s.prompt).toBeNull();
+    expect(s.message).toBe('Stats are not filtered: Enter lists a row under a filter');
   });
 });

@@ -3,9 +3,16 @@
  * these keys. The cursor row starts with ">" (LineView's gutter), so it shows without colours.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { selectDiagnosticRows } from '../../src/model/store-selectors.js';
+import { selectDiagnosticGroups } from '../../src/model/store-selectors.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCaptureFile } from '../../src/capture/source.js';
+import { createEngine } from '../../src/engine/pipeline.js';
+import { CaptureStore } from '../../src/model/store.js';
+import { effectRunner, inputProblem } from '../../src/tui/run.js';
 import { KEY, renderApp, type Rendered } from './render.js';
-import { loadStore } from './load-store.js';
+import { loadStore, SAMPLES } from './load-store.js';
 
 let app: Rendered | null = null;
 afterEach(() => {
@@ -24,40 +31,64 @@ function cursorLine(frame: string): string {
 }
 
 describe('Overview', () => {
-  it('grpc-js-deadline: the capture, diagnostics by severity, the most severe first, connections', async () => {
+  it('grpc-js-deadline: what failed first: diagnoses by code, failing methods with statuses, then connections', async () => {
     const store = await loadStore('grpc-js-deadline.pcap');
     app = await renderApp(store);
     const f = app.frame();
     const c = store.severityCounts;
-    const first = store.diagnostics[selectDiagnosticRows(store, null)[0]!]!;
     expect(f).toContain('Capture      samples/grpc-js-deadline.pcap  pcap · 32 packets · 3.0 KB · 1.34s');
     expect(f).toContain(
       `Diagnostics  ${c.error} errors · ${c.warning} warnings · ${c.info} info    Calls 3 · 2 failed`,
     );
-    expect(f).toContain('Most severe diagnostics');
-    expect(cursorLine(f)).toContain(
-      `>${first.severity.toUpperCase().padEnd(8)}${first.code} c1 s${first.stream}`,
+    expect(f).toContain('Diagnoses  Enter opens · 5 for all');
+    expect(cursorLine(f)).toMatch(
+      /^> +WARNING +×1 analysis\.deadline\.exceeded +Call ran out of its deadline/,
     );
+    expect(f).toMatch(/^ +INFO +×1 analysis\.cancel\.client +Call cancelled by the client/m);
+    expect(f).toContain('Failing methods  Enter lists the failed calls');
+    expect(f).toMatch(/^ \/scope\.v1\.Lab\/Echo +1\/2 failed +DEADLINE_EXCEEDED 1$/m);
+    expect(f).toMatch(/^ \/scope\.v1\.Lab\/Watch +1\/1 failed +CANCELLED 1$/m);
     expect(f).toMatch(/ c1 +127\.0\.0\.1:42358 +→ 127\.0\.0\.1:50105 +h2c +3 +\d+ /);
     expect(f.split('\n')[0]).toMatch(/^h2scope {2}1 Overview {2}2 Calls .* loaded · 32 pkts$/);
   });
 
-  it('Enter on a diagnostic about stream 1 opens the call on stream 1; Esc comes back', async () => {
+  it('Enter on a diagnosis opens it in full; Enter there opens its call; Esc twice comes back', async () => {
     const store = await loadStore('grpc-js-deadline.pcap');
-    app = await renderApp(store);
-    const top = [...selectDiagnosticRows(store, null)].slice(0, 5).map((i) => store.diagnostics[i]!);
-    const row = top.findIndex((d) => d.stream === 1);
-    expect(row).toBeGreaterThanOrEqual(0);
-    const call = await app.keys(...Array<string>(row).fill('j'), KEY.enter);
+    app = await renderApp(store, { rows: 50 });
+    const d = await app.keys(KEY.enter);
+    expect(d).toContain('Diagnostic  analysis.deadline.exceeded');
+    expect(d).toContain('WARNING Call ran out of its deadline  analysis.deadline.exceeded');
+    expect(d).toMatch(/connection c1 · stream 1 · at \d+\.\d{6} s \(\d\d:\d\d:\d\d\.\d{6} UTC\)/);
+    expect(d).toContain('What happened');
+    expect(d).toContain('Evidence');
+    expect(d).toMatch(/ {3}call {6}c1 stream 1 \/scope\.v1\.Lab\/Echo {2}4 DEADLINE_EXCEEDED/);
+    const call = await app.keys(KEY.enter);
     expect(call).toContain('Call c1 stream 1  /scope.v1.Lab/Echo');
     expect(call).toContain('status 4 DEADLINE_EXCEEDED  outcome deadline-exceeded');
     expect(call).toContain('reset by the client with RST_STREAM CANCEL');
-    expect(await app.keys(KEY.esc)).toContain('Most severe diagnostics');
+    expect(await app.keys(KEY.esc)).toContain('Diagnostic  analysis.deadline.exceeded');
+    expect(await app.keys(KEY.esc)).toContain('Diagnoses');
+  });
+
+  it('Enter on a failing method lists its failed calls on Calls, filtered', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    expect(a.frame()).toMatch(
+      /^>\/scope\.v1\.Lab\/Echo +2\/5 failed +FAILED_PRECONDITION 1 · RESOURCE_EXHAUSTED 1/m,
+    );
+    const f = await a.keys(KEY.enter);
+    expect(f).toContain('Calls  2 of 5 calls · 2 failed  filter: grpc.method == "/scope.v1.Lab/Echo"');
+    expect(cursorLine(f)).toMatch(/ 7 \/scope\.v1\.Lab\/Echo +9 FAILED_PRECONDITION/);
+  });
+
+  it('plain HTTP/2: requests by :status, not "Calls 0"', async () => {
+    const a = await open('h2-curl-prior-knowledge.pcap');
+    expect(a.frame()).toContain('Requests 1 · :status 200 ×1');
+    expect(a.frame()).not.toContain('Calls 0');
   });
 
   it('Enter on a connection opens its flow graph', async () => {
     const a = await open('grpc-js-unary.pcap', { rows: 50 });
-    const f = await a.keys(KEY.enter);
+    const f = await a.keys('j', KEY.enter);
     expect(f).toContain('Connection c1  127.0.0.1:49616 → 127.0.0.1:50101');
     expect(f).toMatch(/0\.059917 │◀─+ SETTINGS s=0 0 \(empty\) ─│/);
     expect(f).toMatch(/0\.097667 │─ GOAWAY s=0 8 NO_ERROR last_stream=0 ─+▶│/);
@@ -70,7 +101,9 @@ describe('Calls', () => {
     const f = await a.keys('2');
     expect(f).toContain('Calls  5 of 5 calls · 2 failed');
     expect(f).toMatch(/time conn +stream method +status +outcome +duration +msgs/);
-    expect(cursorLine(f)).toMatch(/^> +0\.063515 c1 +1 \/scope\.v1\.Lab\/Echo +0 OK +ok +8\.29ms +1\/1$/);
+    expect(cursorLine(f)).toMatch(
+      /^> +0\.063515 c1 +1 \/scope\.v1\.Lab\/Echo +0 OK +ok +8\.29ms +1\/1 +227 B$/,
+    );
     expect(cursorLine(await a.keys('e'))).toMatch(
       / 7 \/scope\.v1\.Lab\/Echo +9 FAILED_PRECONDITION +error +563µs +1\/0/,
     );
@@ -105,7 +138,7 @@ describe('Calls', () => {
   it('the filter prompt shows what is typed', async () => {
     const a = await open('grpc-js-unary.pcap');
     const f = await a.keys('2', '/', 'Echo');
-    expect(f.split('\n').at(-1)).toMatch(/^\/Echo +Enter apply · Esc cancel/);
+    expect(f.split('\n').at(-1)).toMatch(/^filter \/Echo +Enter apply · Esc cancel/);
   });
 });
 
@@ -114,7 +147,7 @@ describe('HTTP/2 requests', () => {
     const a = await open('h2-nghttp-h2c.pcap');
     const f = await a.keys('2');
     expect(f).toContain('Calls  4 of 4 calls (0 gRPC, 4 HTTP) · 0 failed');
-    expect(cursorLine(f)).toMatch(/^> +0\.000216 c1 +13 GET \/index\.html +HTTP 200 +ok +431µs +-$/);
+    expect(cursorLine(f)).toMatch(/^> +0\.000216 c1 +13 GET \/index\.html +HTTP 200 +ok +431µs +- +76 B$/);
     expect(f).toMatch(/ c2 +13 POST \/echo +HTTP 200 +ok /);
     const flow = await a.keys('jj', KEY.enter);
     expect(flow).toContain('Connection c1');
@@ -212,7 +245,7 @@ describe('Frames', () => {
     const f = await a.keys('4', 'jjj');
     expect(f).toContain('Frames  29 of 29 frames');
     expect(cursorLine(f)).toMatch(
-      /^> +4 +0\.063515 c1 +C→S HEADERS +1 +140 EH +POST \/scope\.v1\.Lab\/Echo {2}:author…$/,
+      /^> +4 +0\.063515 c1 +C→S HEADERS +1 +140 EH +POST \/scope\.v1\.Lab\/Echo {2}:authority: 127…$/,
     );
     expect(f).toContain('Frame 4  c1 #3 · packet 8');
     expect(f).toContain('header list (11 fields)');
@@ -274,26 +307,135 @@ describe('Frames', () => {
 });
 
 describe('Diagnostics', () => {
-  it('most severe first with evidence; Enter goes where it points', async () => {
+  it('grouped by code, most severe first; Enter opens one in full, its links lead to the frame', async () => {
     const store = await loadStore('grpc-too-many-pings.pcap');
-    const a = (app = await renderApp(store, { rows: 30 }));
+    const a = (app = await renderApp(store, { rows: 40 }));
     const f = await a.keys('5');
     const c = store.severityCounts;
     const n = store.diagnostics.length;
     expect(f).toContain(
-      `Diagnostics  ${n} of ${n} · ${c.error} errors · ${c.warning} warnings · ${c.info} info`,
+      `Diagnostics  ${n} of ${n} in 2 codes · ${c.error} errors · ${c.warning} warnings · ${c.info} info`,
     );
-    expect(cursorLine(f)).toMatch(/^>ERROR +analysis\.goaway\.too-many-pings c1 /);
-    expect(f).toMatch(/evidence \{"from":"server","peer":"client","debug":"too_many_pings"/);
-    const frames = await a.keys(KEY.enter);
+    expect(cursorLine(f)).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/);
+    const d = await a.keys(KEY.enter);
+    expect(d).toContain('Diagnostic  analysis.goaway.too-many-pings');
+    expect(d).toMatch(/^ +debug +too_many_pings *$/m);
+    expect(d).toMatch(/frame {5}#22 in Frames {2}GOAWAY s=0 \d+ ENHANCE_YOUR_CALM/);
+    // Tab to the links, then the second link (the frame)
+    const frames = await a.keys(KEY.tab, 'j', KEY.enter);
     expect(frames).toContain('Frames  24 of 24 frames');
-    // the details pane is focused on the frame the diagnostic points at
+    // the details pane is focused on the frame; the list keeps a mark on its row
     expect(cursorLine(frames)).toMatch(/^>Frame 22 {2}c1 #21 · packet 25 · 22:50:56\.656289 *$/);
+    expect(frames).toMatch(/^▸ +22 .*GOAWAY/m);
     expect(frames).toContain('errorCode          ENHANCE_YOUR_CALM (0xb)');
+  });
+
+  it('a group of many expands in place; f filters by its code', async () => {
+    const store = await loadStore('late-start-grpc-js.pcap');
+    const a = (app = await renderApp(store, { rows: 50 }));
+    const list = await a.keys('5');
+    const groups = selectDiagnosticGroups(store, null);
+    const big = groups.findIndex((g) => g.code === 'grpc.guessed-call');
+    const g = groups[big]!;
+    expect(g.rows.length).toBe(21);
+    expect(list).toMatch(/▸ INFO +×21 grpc\.guessed-call /);
+    const open = await a.keys(...Array<string>(big).fill('j'), KEY.enter);
+    expect(cursorLine(open)).toMatch(/^>▾ INFO +×21 grpc\.guessed-call /);
+    expect(open.split('\n').filter((l) => /^ {5}c1 s\d+ /.test(l)).length).toBe(21);
+    const one = await a.keys('j', KEY.enter);
+    expect(one).toContain('Diagnostic  1 of 21 grpc.guessed-call');
+    const filtered = await a.keys(KEY.esc, 'f');
+    expect(filtered).toContain(`filter: diag.code == "${g.code}"`);
+  });
+});
+
+describe('Actions and the time format', () => {
+  it('t cycles the times of every list: capture-relative, UTC time of day, delta from the row above', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    await a.keys('2');
+    const utc = await a.keys('t');
+    expect(utc).toMatch(/ +▲UTC conn/);
+    expect(cursorLine(utc)).toMatch(/^> *\d\d:\d\d:\d\d\.\d{6} c1 +1 \/scope/);
+    const delta = await a.keys('t');
+    expect(delta).toMatch(/▲delta conn/);
+    expect(cursorLine(delta)).toMatch(/^> +0\.000000 c1 +1 /);
+    expect(delta).toMatch(/^ +0\.010656 c1 +3 /m);
+    // the flow graph reads the same clock
+    const flow = await a.keys('3', KEY.enter);
+    expect(flow).toMatch(/ +delta 127\.0\.0\.1:49616/);
+    expect(await a.keys('t')).toMatch(/ +time 127\.0\.0\.1:49616/);
+  });
+
+  it('f filters by the selected value; T follows the stream in Frames, both directions in order', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    const f = await a.keys('2', 'f');
+    expect(f).toContain('Calls  5 of 5 calls · 2 failed  filter: grpc.method == "/scope.v1.Lab/Echo"');
+    const frames = await a.keys(KEY.esc, 'jj', 'T');
+    expect(frames).toContain('filter: conn.id == "c1" && http2.stream == 5');
+    const rows = frames.split('\n').filter((l) => / c1 +[CS]→[CS] /.test(l));
+    expect(rows.map((l) => / (C→S|S→C) (\w+) /.exec(l)!.slice(1).join(' '))).toEqual([
+      'C→S HEADERS',
+      'C→S DATA',
+      'S→C HEADERS',
+      'S→C DATA',
+      'S→C HEADERS',
+    ]);
+  });
+
+  it('y on a call queues its grpcurl command for exit; w without a runner says so', async () => {
+    const a = await open('grpc-js-unary.pcap');
+    const y = await a.keys('2', KEY.enter, 'y');
+    expect(y.split('\n').at(-1)).toContain('the grpcurl command: not available here');
+    const w = await a.keys('w');
+    expect(w.split('\n').at(-1)).toContain("connection c1 (the call's): not available here");
+  });
+
+  it('the effect runner writes a connection to a new pcap file and prints on exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h2scope-w-'));
+    try {
+      const printed: string[] = [];
+      const run = effectRunner(`${SAMPLES}grpc-js-unary.pcap`, printed, dir);
+      expect(await run({ kind: 'write-pcap', connection: 'c1', what: 'connection c1' })).toBe(
+        `connection c1: 31 packets written to ${join(dir, 'h2scope-c1.pcap')}`,
+      );
+      expect(await run({ kind: 'write-pcap', connection: 'c1', what: 'connection c1' })).toContain(
+        'h2scope-c1-2.pcap',
+      );
+      const copy = await loadStore('grpc-js-unary.pcap');
+      const again = new CaptureStore({ throttleMs: 0 });
+      const engine = createEngine({ file: 'x' }, again);
+      engine.push(await readCaptureFile(join(dir, 'h2scope-c1.pcap')));
+      engine.finish();
+      expect(again.callCount).toBe(copy.callCount);
+      expect(await run({ kind: 'print', text: 'grpcurl x', what: 'the grpcurl command' })).toContain(
+        'printed',
+      );
+      expect(printed).toEqual(['grpcurl x']);
+      expect(
+        await effectRunner('-', [], dir)({ kind: 'write-pcap', connection: 'c1', what: 'c1' }),
+      ).toContain('pipe');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('Help, errors and input problems', () => {
+  it('a missing file is one line, before the full-screen UI', () => {
+    expect(inputProblem('/nonexistent/x.pcap')).toBe(
+      'Cannot open /nonexistent/x.pcap: no such file or directory (ENOENT).',
+    );
+    expect(inputProblem(SAMPLES)).toContain('it is a directory');
+    expect(inputProblem('-')).toBeNull();
+  });
+
+  it('a connection without HTTP/2 frames (TLS handshake failure) says why, with its diagnostics', async () => {
+    const a = await open('tls-handshake-failure.pcap', { rows: 40 });
+    const f = await a.keys('3', KEY.enter);
+    expect(f).toContain('No HTTP/2 frames on this connection');
+    expect(f).toMatch(/ERROR tls\./);
+  });
+
   it('? lists every key; / searches it', async () => {
     const a = await open('grpc-js-unary.pcap', { rows: 40 });
     const f = await a.keys('?');

@@ -14,7 +14,11 @@ import {
   selectInputError,
   selectInputTruncated,
   selectTopDiagnostics,
+  selectDiagnosticGroups,
+  selectDiagnosticLinks,
 } from '../../src/model/store-selectors.js';
+import { selectFailingMethods, selectRequestStatuses } from '../../src/model/store-failures.js';
+import { splitFix } from '../../src/tui/diagnostic-document.js';
 import { callRows, loadStore } from './load-store.js';
 
 describe('calls', () => {
@@ -162,3 +166,70 @@ describe('CallRowIndex: rows kept sorted as calls arrive', () => {
       }
   });
 });
+
+describe('what failed (issue #15)', () => {
+  it('diagnostics grouped by code: severity first, then count; every diagnostic in exactly one group', async () => {
+    const store = await loadStore('showcase.pcapng');
+    const groups = selectDiagnosticGroups(store, null);
+    expect(groups.reduce((n, g) => n + g.rows.length, 0)).toBe(store.diagnostics.length);
+    const rank = { error: 0, warning: 1, info: 2 };
+    for (let i = 1; i < groups.length; i++) {
+      const a = groups[i - 1]!;
+      const b = groups[i]!;
+      expect(rank[a.severity] < rank[b.severity] || a.rows.length >= b.rows.length).toBe(true);
+    }
+    for (const g of groups) for (const r of g.rows) expect(store.diagnostics[r]!.code).toBe(g.code);
+    const late = selectDiagnosticGroups(await loadStore('late-start-grpc-js.pcap'), null);
+    expect(late.find((g) => g.code === 'grpc.guessed-call')).toMatchObject({ connections: 1 });
+    expect(late.find((g) => g.code === 'grpc.guessed-call')!.rows).toHaveLength(21);
+  });
+
+  it('failing methods with their statuses, as --summary counts them (showcase: Echo 3 of 21, Watch 1 of 1)', async () => {
+    const store = await loadStore('showcase.pcapng');
+    const methods = selectFailingMethods(store);
+    expect(methods.map((m) => [m.method, m.failed, m.calls])).toEqual([
+      ['/scope.v1.Lab/Echo', 3, 21],
+      ['/scope.v1.Lab/Watch', 1, 1],
+    ]);
+    expect(methods[0]!.statuses.map(([s]) => s).sort()).toEqual([
+      'DEADLINE_EXCEEDED',
+      'FAILED_PRECONDITION',
+      'RESOURCE_EXHAUSTED',
+    ]);
+    expect(selectFailingMethods(await loadStore('grpc-js-large.pcap'))).toEqual([]);
+  });
+
+  it('plain HTTP/2 requests by :status', async () => {
+    const store = await loadStore('h2-nghttp-h2c.pcap');
+    expect(selectRequestStatuses(store)).toEqual({ requests: 4, statuses: [['200', 4]] });
+  });
+
+  it('diagnostic links: the call, the evidence frame and its row in the flow graph, the connection', async () => {
+    const store = await loadStore('grpc-too-many-pings.pcap');
+    const d = store.diagnostics.find((x) => x.code === 'analysis.goaway.too-many-pings')!;
+    const links = selectDiagnosticLinks(store, d);
+    expect(links.connection).toBe(0);
+    expect(store.frames.typeName(links.frame!.frame)).toBe('GOAWAY');
+    expect(store.connectionByOrdinal(0)!.frames.get(links.frame!.row)).toBe(links.frame!.frame);
+    const target = selectDiagnosticTarget(store, d);
+    expect(target).toEqual({ kind: 'frame', connection: 0, frame: links.frame!.frame });
+  });
+
+  it('splitFix: the explanation and what to do', () => {
+    const starvation = starvationMessage();
+    const { explanation, fix } = splitFix(starvation);
+    expect(explanation.join(' ')).toContain('The server sent 241200 bytes');
+    expect(fix[0]).toMatch(/^A window of 262144 bytes would have removed the waits: raise/);
+    expect(fix.at(-1)).toMatch(/^If the client's application reads slowly/);
+    expect(splitFix('The capture ended. Nothing else.').fix).toEqual([]);
+  });
+});
+
+function starvationMessage(): string {
+  return (
+    'The server sent 241200 bytes on stream 1 in 1991.73 ms but spent 1960.307 ms of it (98%) in 3 waits. ' +
+    'The client granted a 65535-byte stream window. A window of 262144 bytes would have removed the waits: ' +
+    "raise the client's initial stream and connection windows. If the client's application reads slowly, " +
+    'a larger window only moves the wait into its buffer.'
+  );
+}

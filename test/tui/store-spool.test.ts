@@ -104,6 +104,26 @@ describe('CaptureStore with its spool', () => {
     reference.close();
   });
 
+  it('connection records: the bulky analysis (flow control, streams, HPACK, concurrency) is in the spool, read back equal', async () => {
+    const nospool = new ByteSpool(NODE_FS, '/nonexistent/h2scope-tmp');
+    const [store, whole] = await Promise.all([
+      loadStore('grpc-small-window.pcap'),
+      loadStore('grpc-small-window.pcap', {}, { spool: nospool }),
+    ]);
+    expect(store.connections.length).toBeGreaterThan(0);
+    for (const [i, entry] of store.connections.entries()) {
+      const rec = entry.record!;
+      const kept = whole.connections[i]!.record!;
+      // Not held by the record: a getter that reads the spool.
+      expect(Object.getOwnPropertyDescriptor(rec, 'flowControl')?.get).toBeTypeOf('function');
+      expect(Object.getOwnPropertyDescriptor(kept, 'flowControl')?.get).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(rec))).toEqual(JSON.parse(JSON.stringify(kept)));
+    }
+    const fc = store.connections[0]!.record!.flowControl!;
+    expect(fc.client.stalls.length + fc.server.stalls.length).toBeGreaterThan(0);
+    store.close();
+  });
+
   it('a store leaves no file behind; close() frees its spool', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'spool-store-'));
     const spool = new ByteSpool(NODE_FS, tmp);

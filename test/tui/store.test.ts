@@ -7,8 +7,19 @@ import { loadStore, SAMPLES } from './load-store.js';
 
 /** What a call's row must hold: the record without its heavy parts, plus its message byte totals. */
 function rowOf(rec: CallRecord): CallRow {
-  const { requests, responses, metadata, statusDetails, responseBody, guesses, ...summary } = rec;
-  void [metadata, statusDetails, responseBody, guesses];
+  const {
+    requests,
+    responses,
+    metadata,
+    statusDetails,
+    responseBody,
+    guesses,
+    schemaSource,
+    transport,
+    latency,
+    ...summary
+  } = rec;
+  void [metadata, statusDetails, responseBody, guesses, schemaSource, transport, latency];
   const sum = (ms: CallRecord['requests']): number => ms.reduce((n, m) => n + m.length, 0);
   return { ...summary, requestBytes: sum(requests), responseBytes: sum(responses) };
 }

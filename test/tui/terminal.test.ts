@@ -7,6 +7,7 @@ import { CaptureStore } from '../../src/model/store.js';
 import type { CallRecord, FrameRecord } from '../../src/records/records.js';
 import { colorsWanted } from '../../src/tui/theme.js';
 import { textWidth } from '../../src/tui/text-width.js';
+import { HINTS } from '../../src/tui/Footer.js';
 import { KEY, renderApp, type Rendered } from './render.js';
 import { loadStore } from './load-store.js';
 
@@ -38,7 +39,17 @@ describe('80x24', () => {
       for (const l of lines) expect(textWidth(l)).toBeLessThanOrEqual(80);
     }
     expect(screens[1]).toMatch(/ +▲time method +status +outcome +duration\n/);
-    expect(screens[1]).toContain('4 DEADLINE_EXCEEDED   deadline-excee…  128.2ms');
+    // Columns sized to what they hold: "deadline-exceeded" is whole at 80 columns (issue #15).
+    expect(screens[1]).toContain('4 DEADLINE_EXCEEDED deadline-exceeded   128.2ms');
+    // The flags column stays at 80 columns: a SETTINGS ACK shows its flag.
+    expect(screens[6]).toMatch(/ flags +summary\n/);
+    expect(screens[6]).toMatch(/ SETTINGS +0 +0 ACK\b/);
+  });
+});
+
+describe('key hints', () => {
+  it("every screen's hints fit 80 columns whole (one cell is the gutter)", () => {
+    for (const hint of Object.values(HINTS)) expect(textWidth(hint)).toBeLessThanOrEqual(79);
   });
 });
 

@@ -75,6 +75,21 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     expect(after).not.toContain('Calls  5 of 5'); // the alternate screen is gone
   });
 
+  it('Stats at 80x24: a client pinned to one of its two connections shows as 100% and 0%', async () => {
+    start('stats', `${CLI} samples/grpc-pinned.pcap`, 80, 24);
+    await waitFor('loaded · 83 pkts');
+    keys('6');
+    expect(await waitFor('Stats  1 methods · 12 calls · 0 not ok')).toMatch(/h2scope .* 6 Stats /);
+    keys('Tab', 'Tab');
+    const endpoints = await waitFor('share of calls');
+    expect(endpoints).toMatch(/connection c1 .* 12 .*100% ██████████/);
+    expect(endpoints).toMatch(/connection c2 .* 0 .* 0% ░░░░░░░░░░/);
+    keys('j', 'j', 'Enter');
+    expect(await waitFor('filter: conn.id == "c1"')).toContain('Calls  12 of 12 calls');
+    keys('q');
+    await waitFor('EXIT=0');
+  });
+
   it('a live pipe: keys from the terminal, a live counter, then "input ended"', async () => {
     // The pcap header and a few records, then the rest once the test has seen them on screen.
     const dir = mkdtempSync(join(tmpdir(), 'h2scope-e2e-'));
@@ -93,4 +108,37 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     await waitFor('EXIT=0');
     rmSync(dir, { recursive: true, force: true });
   });
+
+  // A capture with a known incident: the server answered too frequent keepalive PINGs with GOAWAY
+  // ENHANCE_YOUR_CALM "too_many_pings". The first screen must say so, whole, at both sizes.
+  for (const [columns, rows] of [
+    [80, 24],
+    [200, 60],
+  ] as const) {
+    it(`grpc-too-many-pings at ${columns}x${rows}: the first screen leads with the diagnoses; Enter reads one in full`, async () => {
+      start(`pings${columns}`, `${CLI} samples/grpc-too-many-pings.pcap`, columns, rows);
+      const first = await waitFor('loaded · 29 pkts');
+      const lines = first.split('\n');
+      expect(lines[1]).toMatch(
+        /^Capture +\S*grpc-too-many-pings\.pcap {2}pcap · 29 packets · 2\.6 KB · 4\.03s$/,
+      );
+      expect(first).toContain('Diagnostics  1 errors · 1 warnings · 0 info    Calls 1 · 0 failed');
+      expect(first).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/m);
+      expect(first).toMatch(
+        /^ +WARNING +×1 analysis\.keepalive\.too-frequent +Keepalive PINGs too frequent/m,
+      );
+      // the diagnoses come before the connections, above the fold
+      expect(first.indexOf('Diagnoses')).toBeLessThan(first.indexOf('Connections (1)'));
+      expect(first).toMatch(/^ c1 +127\.0\.0\.1:\d+ → 127\.0\.0\.1:50109 +h2c +1 +0 /m);
+      // the key hints are whole
+      expect(first).toContain('j/k move · Enter open · w pcap · t time · 1-6 screens · ? help · q quit');
+      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(columns);
+      keys('Enter');
+      const detail = await waitFor('Diagnostic  analysis.goaway.too-many-pings');
+      expect(detail).toContain('What happened');
+      expect(detail).toMatch(/frame +#22 in Frames {2}GOAWAY/);
+      keys('q');
+      await waitFor('EXIT=0');
+    });
+  }
 });

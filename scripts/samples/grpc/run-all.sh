@@ -39,8 +39,13 @@ SCENARIOS=(
   "grpc-no-server-handshake|50113|scenarios/grpc-no-server-handshake.ts"
   "grpc-http1-server|50114|scenarios/grpc-http1-server.ts"
   "grpc-imbalance|50115,50116,50117|scenarios/grpc-imbalance.ts"
+  "grpc-reflection|50118|scenarios/grpc-reflection.ts"
+  "grpc-js-bulk-series|50118|scenarios/grpc-js-bulk-series.ts"
+  "grpc-js-connect-proxy|50123,50124|scenarios/grpc-js-connect-proxy.ts"
+  "grpc-stream-limit|50118|scenarios/grpc-stream-limit.ts"
 )
-# grpc-web is not recorded: no real gRPC-Web implementation (proxy or server) is installed here.
+# gRPC-Web over HTTP/1.1: scripts/samples/grpc-web/record.sh (npm peers installed in a temporary directory).
+# samples/damaged-data-gap: node scripts/samples/grpc/damaged-data-gap.mjs after grpc-js-bulk-series.
 
 wanted=("$@")
 selected=()

@@ -24,6 +24,8 @@ export interface LabServerOptions {
   channelOptions?: grpc.ChannelOptions;
   /** Extra trailers for a failing Echo (e.g. grpc-status-details-bin). */
   errorTrailers?: (request: EchoRequest) => grpc.Metadata | undefined;
+  /** Adds more services before the server binds (e.g. @grpc/reflection's). */
+  addServices?: (server: grpc.Server) => void;
 }
 
 const MOODS: Mood[] = ['MOOD_UNSPECIFIED', 'MOOD_CALM', 'MOOD_BUSY', 'MOOD_ANGRY'];
@@ -31,6 +33,7 @@ const MOODS: Mood[] = ['MOOD_UNSPECIFIED', 'MOOD_CALM', 'MOOD_BUSY', 'MOOD_ANGRY
 export async function startLabServer(options: LabServerOptions): Promise<grpc.Server> {
   const server = new grpc.Server(options.channelOptions);
   server.addService(labService, labImplementation(options));
+  options.addServices?.(server);
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(`127.0.0.1:${options.port}`, grpc.ServerCredentials.createInsecure(), (error) =>
       error ? reject(error) : resolve(),
@@ -43,7 +46,7 @@ export function stopLabServer(server: grpc.Server): Promise<void> {
   return new Promise((resolve) => server.tryShutdown(() => resolve()));
 }
 
-function labImplementation(options: LabServerOptions): grpc.UntypedServiceImplementation {
+export function labImplementation(options: LabServerOptions): grpc.UntypedServiceImplementation {
   const name = options.name ?? 'grpc-js';
   let sequence = 0;
 

@@ -1,0 +1,291 @@
+/**
+ * Adds `latency` (src/analysis/call-latency.ts) to every call the gRPC observer produces. It wraps that
+ * observer rather than following it in the chain because a call goes to the sinks as soon as it is
+ * produced: the breakdown must be on the record by then. It keeps, per connection, the times it needs
+ * from the HTTP/2 events (request end, first response HEADERS, flow-control waits per open stream, the
+ * client's first frame, streams open against MAX_CONCURRENT_STREAMS) and reads the TCP analysis of the
+ * connection (handshake, retransmission delays) through TcpConnectionInfo.analysis. State is per open
+ * stream and bounded (MAX_STALLS per stream); nothing is kept for closed streams.
+ */
+import type {
+  ConnectionObserver,
+  ConnectionObserverFactory,
+  ObservedEvent,
+  ObserverOutput,
+} from '../engine/observer.js';
+import type { CallRecord, CallSetup } from '../records/call.js';
+import type { ConnectionRecord, FrameRecord, Role } from '../records/records.js';
+import type { TcpConnectionInfo, TcpEndReason } from '../tcp/types.js';
+import { callLatency, roundMs, type Span } from './call-latency.js';
+
+const MAX_STALLS = 64;
+/**
+ * How soon after a slot frees a queued call's HEADERS follows: 50 ms, or 2 handshake RTTs if more (grpc-js on a
+ * busy 2-core machine took 21 ms in samples/grpc-stream-limit.pcap).
+ */
+const FREED_SLOT_WINDOW = 0.05;
+const MAX_FREED = 64;
+const DEFAULT_WINDOW = 65_535;
+
+/** A flow-control window as its sender sees it, with what was left after its last DATA. */
+interface Window {
+  value: number;
+  lastData: number;
+  left: number;
+  raised: boolean;
+}
+
+interface StreamTiming {
+  opened: number;
+  requestEnd: number | null;
+  responseHeaders: number | null;
+  ended: [boolean, boolean];
+  stalls: { client: Span[]; server: Span[] };
+  first: boolean;
+  streamLimit: { limit: number; fullMs: number } | null;
+}
+
+/** The windows one side sends through. */
+class SenderWindows {
+  readonly conn: Window;
+  readonly streams = new Map<number, Window>();
+  initial = DEFAULT_WINDOW;
+  pendingInitial: number | null = null;
+
+  constructor(start: number) {
+    this.conn = { value: DEFAULT_WINDOW, lastData: start, left: DEFAULT_WINDOW, raised: false };
+  }
+
+  open(stream: number, time: number): void {
+    if (!this.streams.has(stream))
+      this.streams.set(stream, { value: this.initial, lastData: time, left: this.initial, raised: false });
+  }
+
+  /** DATA of `length`: the wait it had to make for window, if any (as FlowDirection.checkStall). */
+  data(stream: number, length: number, time: number): Span | null {
+    this.open(stream, time);
+    const w = this.streams.get(stream)!;
+    let since = Infinity;
+    for (const x of [w, this.conn])
+      if (length > 0 && x.left < length && x.raised) since = Math.min(since, x.lastData);
+    for (const x of [w, this.conn]) {
+      x.value -= length;
+      x.lastData = time;
+      x.left = x.value;
+      x.raised = false;
+    }
+    return since === Infinity || since >= time ? null : { start: since, end: time };
+  }
+
+  update(stream: number, increment: number): void {
+    const w = stream === 0 ? this.conn : this.streams.get(stream);
+    if (w === undefined) return;
+    w.value += increment;
+    if (increment > 0) w.raised = true;
+  }
+
+  /** RFC 9113 §6.9.2: a new SETTINGS_INITIAL_WINDOW_SIZE moves every open stream window by the change. */
+  applyInitial(): void {
+    if (this.pendingInitial === null) return;
+    const delta = this.pendingInitial - this.initial;
+    this.initial = this.pendingInitial;
+    this.pendingInitial = null;
+    for (const w of this.streams.values()) {
+      w.value += delta;
+      if (delta > 0) w.raised = true;
+    }
+  }
+}
+
+export function withCallLatency(inner: ConnectionObserverFactory): ConnectionObserverFactory {
+  return (conn) => new LatencyObserver(conn, inner(conn));
+}
+
+class LatencyObserver implements ConnectionObserver {
+  private readonly streams = new Map<number, StreamTiming>();
+  private readonly closed: number[] = [];
+  private firstClientFrame: number | null = null;
+  private firstResponse: number | null = null;
+  private readonly send: Record<Role, SenderWindows>;
+  /** The server's SETTINGS_MAX_CONCURRENT_STREAMS (the client's limit), from its latest SETTINGS. */
+  private limit: number | null = null;
+  private open = 0;
+  private fullSince: number | null = null;
+  /**
+   * Slots freed while the connection was at its limit: [full since, freed at], each taken by the next
+   * request HEADERS that follows within FREED_SLOT_WINDOW (a queued call goes out as soon as a slot frees).
+   */
+  private freed: Array<{ since: number; at: number }> = [];
+
+  constructor(
+    private readonly conn: TcpConnectionInfo,
+    private readonly inner: ConnectionObserver,
+  ) {
+    this.send = { client: new SenderWindows(conn.start), server: new SenderWindows(conn.start) };
+  }
+
+  event(ev: ObservedEvent): ObserverOutput[] {
+    if (ev.kind === 'frame') this.frame(ev.frame);
+    const outputs = this.inner.event(ev);
+    const out = outputs.length === 0 ? outputs : outputs.map((o) => this.decorate(o));
+    for (const id of this.closed) this.streams.delete(id);
+    this.closed.length = 0;
+    return out;
+  }
+
+  end(
+    record: ConnectionRecord,
+    reason: TcpEndReason,
+  ): { outputs: ObserverOutput[]; extend?: Record<string, unknown> } {
+    const r = this.inner.end(record, reason);
+    const outputs = r.outputs.map((o) => this.decorate(o));
+    this.streams.clear();
+    return r.extend === undefined ? { outputs } : { outputs, extend: r.extend };
+  }
+
+  snapshot(record: ConnectionRecord): Record<string, unknown> | undefined {
+    return this.inner.snapshot?.(record);
+  }
+
+  private decorate(o: ObserverOutput): ObserverOutput {
+    if (o.kind !== 'call') return o;
+    // The call is new and not yet given to any sink: adding the field is cheaper than copying the record.
+    o.call.latency = this.latency(o.call);
+    return o;
+  }
+
+  private latency(call: CallRecord): NonNullable<CallRecord['latency']> {
+    const t = this.streams.get(call.stream);
+    const view = this.conn.analysis;
+    const retransmissions = view === undefined ? [] : view.episodesSince(call.start);
+    return callLatency({
+      start: call.start,
+      end: call.end,
+      requestEnd: t?.requestEnd ?? null,
+      responseHeaders: t?.responseHeaders ?? null,
+      retransmissions,
+      clientStalls: t?.stalls.client ?? [],
+      serverStalls: t?.stalls.server ?? [],
+      setup: t?.first === true ? this.setup(call.start) : null,
+      streamLimit: t?.streamLimit ?? null,
+    });
+  }
+
+  /** What a first call waited for before its HEADERS: TCP handshake, TLS, the HTTP/2 preface exchange. */
+  private setup(start: number): CallSetup | null {
+    const first = this.firstClientFrame;
+    if (first === null) return null;
+    const view = this.conn.analysis;
+    const hs = view?.handshake() ?? null;
+    const payloads = [view?.firstPayloadTime(0) ?? null, view?.firstPayloadTime(1) ?? null].filter(
+      (x): x is number => x !== null,
+    );
+    const firstByte = payloads.length > 0 ? Math.min(...payloads) : null;
+    const connected = hs?.ack ?? firstByte;
+    const tcpConnectMs = hs?.initialRttMs ?? null;
+    // Handshake done to the first payload byte: the client taking its time (not the network).
+    const idleMs =
+      connected === null || firstByte === null ? null : roundMs(Math.max(0, firstByte - connected) * 1000);
+    // First payload byte to the first HTTP/2 frame: TLS (or an h2c upgrade); 0 when the preface came first.
+    const tlsMs = firstByte === null ? null : roundMs(Math.max(0, first - firstByte) * 1000);
+    const settingsMs = roundMs(Math.max(0, start - first) * 1000);
+    const totalMs = roundMs((tcpConnectMs ?? 0) + (idleMs ?? 0) + (tlsMs ?? 0) + settingsMs);
+    return { tcpConnectMs, idleMs, tlsMs, settingsMs, totalMs };
+  }
+
+  private frame(f: FrameRecord): void {
+    if (f.from === 'client') this.firstClientFrame ??= f.time;
+    const peer: Role = f.from === 'client' ? 'server' : 'client';
+    switch (f.type) {
+      case 'SETTINGS':
+        if (f.ack === true) {
+          // The acknowledging side now sends under the window size its peer announced.
+          this.send[f.from].applyInitial();
+        } else {
+          const initial = f.settings?.['INITIAL_WINDOW_SIZE'];
+          if (initial !== undefined) this.send[peer].pendingInitial = initial;
+          const max = f.settings?.['MAX_CONCURRENT_STREAMS'];
+          if (f.from === 'server' && max !== undefined) this.limit = max;
+        }
+        return;
+      case 'WINDOW_UPDATE':
+        if (f.increment !== undefined) this.send[peer].update(f.stream, f.increment);
+        return;
+      case 'HEADERS':
+        this.headers(f);
+        break;
+      case 'DATA': {
+        const t = this.streams.get(f.stream);
+        const stall = this.send[f.from].data(f.stream, f.length, f.time);
+        if (t !== undefined && stall !== null && t.stalls[f.from].length < MAX_STALLS)
+          t.stalls[f.from].push(stall);
+        break;
+      }
+      case 'RST_STREAM':
+        this.close(f.stream, f.time);
+        return;
+      default:
+        return;
+    }
+    if (f.flags.includes('END_STREAM')) this.endStream(f);
+  }
+
+  private headers(f: FrameRecord): void {
+    if (f.from === 'server') {
+      this.firstResponse ??= f.time;
+      const t = this.streams.get(f.stream);
+      if (t !== undefined) t.responseHeaders ??= f.time;
+      return;
+    }
+    if (this.streams.has(f.stream) || f.stream % 2 === 0) return;
+    const first = this.firstResponse === null;
+    let streamLimit: StreamTiming['streamLimit'] = null;
+    const window = Math.max(
+      FREED_SLOT_WINDOW,
+      2 * ((this.conn.analysis?.handshake()?.initialRttMs ?? 0) / 1000),
+    );
+    while (this.freed.length > 0 && f.time - this.freed[0]!.at > window) this.freed.shift();
+    const slot = this.freed.shift();
+    if (slot !== undefined && this.limit !== null)
+      streamLimit = { limit: this.limit, fullMs: roundMs((slot.at - slot.since) * 1000) };
+    this.streams.set(f.stream, {
+      opened: f.time,
+      requestEnd: null,
+      responseHeaders: null,
+      ended: [false, false],
+      stalls: { client: [], server: [] },
+      first,
+      streamLimit,
+    });
+    this.send.client.open(f.stream, f.time);
+    this.send.server.open(f.stream, f.time);
+    this.open++;
+    if (this.limit !== null && this.open >= this.limit)
+      this.fullSince = slot === undefined ? (this.fullSince ?? f.time) : f.time;
+    else this.fullSince = null;
+  }
+
+  private endStream(f: FrameRecord): void {
+    const t = this.streams.get(f.stream);
+    if (t === undefined) return;
+    if (f.from === 'client') {
+      t.requestEnd ??= f.time;
+      t.ended[0] = true;
+    } else {
+      t.ended[1] = true;
+    }
+    if (t.ended[0] && t.ended[1]) this.close(f.stream, f.time);
+  }
+
+  private close(stream: number, time: number): void {
+    if (!this.streams.has(stream) || this.closed.includes(stream)) return;
+    this.closed.push(stream);
+    this.send.client.streams.delete(stream);
+    this.send.server.streams.delete(stream);
+    // Every stream closing after the limit was reached frees a slot for a queued call (several may close
+    // in one packet); `fullSince` stays until the next request HEADERS says whether it is full again.
+    if (this.fullSince !== null && this.freed.length < MAX_FREED)
+      this.freed.push({ since: this.fullSince, at: time });
+    this.open--;
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * `--threads N` for reports: N decoding threads (src/cli/report-worker.ts), each reading the capture file
+ * and decoding every Nth connection, and this thread merging their records back into one engine's order
+ * (src/engine/shard.ts) before the report's sink and the output. The same bytes as one thread: only the
+ * work is split. Standard input and periodic snapshots stay on one thread (src/cli/report.ts decides).
+ */
+import { Worker } from 'node:worker_threads';
+import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
+import { ENGINE_DIAGNOSTICS } from '../diagnostics/engine.js';
+import { diag } from '../diagnostics/make.js';
+import { DEFAULT_MAX_DIAGNOSTICS_PER_CODE } from '../engine/diagnostic-cap.js';
+import type { RecordSink } from '../engine/engine.js';
+import type { PipelineOptions } from '../engine/pipeline.js';
+import { ShardMerge, type ShardBatch, type ShardMode } from '../engine/shard.js';
+import { emptyCaptureRecord, type CaptureRecord } from '../records/records.js';
+import type { OutputStream } from './output-stream.js';
+import type { ProgressLine } from './progress.js';
+import type { ReportWorkerCommand, ReportWorkerInput, ReportWorkerMessage } from './report-worker.js';
+
+/** Batches a decoding thread may be ahead of the merge: enough to keep both busy, bounded memory. */
+const AHEAD = 4;
+
+/** The worker's entry: report-worker.js in the build; under tsx or vitest, the .ts through tsx's loader. */
+function workerEntry(): { entry: URL | string; eval: boolean } {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { entry: new URL('./report-worker.js', here), eval: false };
+  const source = new URL('./report-worker.ts', here).href;
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
+  return { entry: boot, eval: true };
+}
+
+export interface ThreadedInput {
+  input: string;
+  pipeline: PipelineOptions;
+  threads: number;
+  mode: ShardMode;
+  /** The report's sink (behind the diagnostic tally), as one engine would get it. */
+  sink: RecordSink;
+  /** Counts a connection whose ndjson line bypassed the sink (DiagnosticTally.connections). */
+  countConnection: () => void;
+  out: OutputStream;
+  stdoutIsTTY: boolean;
+  progress: ProgressLine | null;
+  /** SIGINT: `stopped`, and a promise per wait that settles at it. */
+  interrupt: { readonly stopped: boolean; next(): Promise<'stop'> };
+  failed: () => boolean;
+}
+
+/** Which records the threads send for this report (see ShardMode). */
+export function shardMode(format: string, summary: boolean, filtered: boolean): ShardMode {
+  const fmt = summary ? 'summary' : format;
+  return {
+    ndjson: fmt === 'ndjson' && !filtered,
+    // text, markdown and the summary do nothing with frames; a filter marks connections by them.
+    frames: filtered || fmt === 'json' || fmt === 'ndjson' || fmt === 'har',
+    frameEvents: fmt === 'har',
+    summary: fmt === 'summary' && !filtered,
+  };
+}
+
+/** Runs the decoding threads to the end of the capture (or a stop); true in `interrupted` after SIGINT. */
+export async function pumpThreads(
+  o: ThreadedInput,
+): Promise<{ interrupted: boolean; capture: CaptureRecord }> {
+  const merge = new ShardMerge(
+    o.sink,
+    DEFAULT_MAX_DIAGNOSTICS_PER_CODE,
+    [new CaptureAnalyzer()],
+    o.out.copy,
+    o.countConnection,
+  );
+  const entry = workerEntry();
+  const queues: ShardBatch[][] = [];
+  const workers: Worker[] = [];
+  let failure: string | null = null;
+  let wake = (): void => undefined;
+  let progress = { bytesRead: 0, totalBytes: null as number | null, packets: 0 };
+  for (let index = 0; index < o.threads; index++) {
+    const data: ReportWorkerInput = {
+      input: o.input,
+      pipeline: o.pipeline,
+      shard: { index, count: o.threads },
+      mode: o.mode,
+      ahead: AHEAD,
+    };
+    const worker = new Worker(entry.entry, {
+      workerData: data,
+      eval: entry.eval,
+      stdout: true,
+      stderr: true,
+    });
+    let stderr = '';
+    worker.stdout.resume();
+    worker.stderr.on('data', (b: Buffer) => void (stderr.length < 4096 && (stderr += b.toString('utf8'))));
+    const queue: ShardBatch[] = [];
+    queues.push(queue);
+    workers.push(worker);
+    worker.on('message', (m: ReportWorkerMessage) => {
+      if (m.kind === 'error') failure ??= m.error;
+      else {
+        queue.push(m.batch);
+        if (index === 0 && !m.batch.done) progress = m.progress;
+      }
+      wake();
+    });
+    worker.on('error', (err) => {
+      failure ??= err.message;
+      wake();
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0) failure ??= `decoding thread exited with status ${code}: ${stderr.trim()}`;
+      else if (queue.at(-1)?.done !== true) failure ??= 'decoding thread ended early';
+      wake();
+    });
+  }
+  const send = (c: ReportWorkerCommand): void => workers.forEach((w) => w.postMessage(c));
+  let merged = 0;
+  let stopSent = false;
+  let interrupted = false;
+  try {
+    for (;;) {
+      if (!stopSent && (o.interrupt.stopped || o.out.isClosed || o.failed())) {
+        // Every thread stops after the same chunk: the furthest any can have gone without acks.
+        stopSent = true;
+        interrupted = o.interrupt.stopped;
+        send({ kind: 'stop', afterChunk: merged + AHEAD });
+      }
+      if (failure !== null) break;
+      if (queues.some((q) => q.length === 0)) {
+        const woken = new Promise<void>((r) => (wake = r));
+        await (stopSent ? woken : Promise.race([woken, o.interrupt.next()]));
+        continue;
+      }
+      const batches = queues.map((q) => q.shift()!);
+      const done = batches[0]!.done;
+      if (done && interrupted) {
+        // Where Engine.interrupted comes in one thread: after the records read, before the end's.
+        const packets = progress.packets;
+        merge.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.interrupted', { signal: 'SIGINT', packets }, {}));
+        merge.incomplete = true;
+      }
+      merge.merge(batches);
+      if (done) break;
+      merged++;
+      send({ kind: 'ack' });
+      o.progress?.update({ ...progress, compressed: false, done: false });
+      if (o.out.pending) {
+        if (o.stdoutIsTTY) o.progress?.clear();
+        await o.out.flush();
+      }
+    }
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+  const failed = failure as string | null;
+  if (failed !== null) {
+    // Our bug (or no worker threads here): the records so far are written, the capture is marked incomplete.
+    const error = failed.split('\n')[0]!;
+    merge.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: progress.packets, error }));
+    const capture = emptyCaptureRecord(o.input);
+    capture.complete = false;
+    merge.capture(capture);
+    return { interrupted, capture };
+  }
+  return { interrupted, capture: merge.captureRecord! };
+}

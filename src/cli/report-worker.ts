@@ -1,0 +1,75 @@
+/**
+ * One decoding thread of a sharded report (src/cli/report-threads.ts, src/engine/shard.ts): reads the
+ * capture file itself, decodes its share of the connections, and posts one batch of records per capture
+ * chunk. It stays at most AHEAD batches ahead of the merging thread (acks), so a slow output or a slower
+ * shard does not let batches pile up in memory.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CaptureSource } from '../capture/source.js';
+import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
+import { ShardSink, type ShardBatch, type ShardMode } from '../engine/shard.js';
+
+export interface ReportWorkerInput {
+  input: string;
+  pipeline: PipelineOptions;
+  shard: { index: number; count: number };
+  mode: ShardMode;
+  /** Batches a shard may have posted and not yet had acknowledged before it waits. */
+  ahead: number;
+}
+
+/** Merging thread -> worker. */
+export type ReportWorkerCommand = { kind: 'ack' } | { kind: 'stop'; afterChunk: number };
+
+/** Worker -> merging thread. */
+export type ReportWorkerMessage =
+  | {
+      kind: 'batch';
+      batch: ShardBatch;
+      progress: { bytesRead: number; totalBytes: number | null; packets: number };
+    }
+  | { kind: 'error'; error: string };
+
+async function run(port: NonNullable<typeof parentPort>, o: ReportWorkerInput): Promise<void> {
+  const sink = new ShardSink(o.shard.index, o.mode);
+  const engine = createEngine({ ...o.pipeline, shard: o.shard }, sink);
+  sink.engine = engine;
+  let acked = 0;
+  let stopAfter = Infinity;
+  let wake = (): void => undefined;
+  port.on('message', (m: ReportWorkerCommand) => {
+    if (m.kind === 'ack') acked++;
+    else stopAfter = m.afterChunk;
+    wake();
+  });
+  const source = new CaptureSource(o.input);
+  const post = (batch: ShardBatch): void => {
+    const p = source.progress;
+    const message: ReportWorkerMessage = {
+      kind: 'batch',
+      batch,
+      progress: { bytesRead: p.bytesRead, totalBytes: p.totalBytes, packets: p.packets },
+    };
+    port.postMessage(message, batch.bytes ? [batch.bytes.buffer as ArrayBuffer] : []);
+  };
+  let chunk = 0;
+  for await (const events of source.events()) {
+    engine.push(events);
+    post(sink.batch(++chunk, false));
+    while (chunk - acked >= o.ahead && chunk < stopAfter) await new Promise<void>((r) => (wake = r));
+    if (chunk >= stopAfter) break;
+  }
+  // An interruption is the merging thread's to report (engine.interrupted), between the last chunk's
+  // records and the end's: every shard must count the same seqs whenever the stop reached it.
+  engine.setCompressed(source.progress.compressed);
+  engine.finish();
+  post(sink.batch(++chunk, true));
+}
+
+if (parentPort) {
+  const port = parentPort;
+  run(port, workerData as ReportWorkerInput).catch((err: unknown) => {
+    const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    port.postMessage({ kind: 'error', error } satisfies ReportWorkerMessage);
+  });
+}

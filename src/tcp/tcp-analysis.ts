@@ -1,0 +1,478 @@
+/**
+ * TCP-level analysis of one connection, packet by packet, in the manner of Wireshark's tcp.analysis.*
+ * (epan/dissectors/packet-tcp.c, tcp_analyze_sequence_number): retransmissions (generic, fast, spurious),
+ * out-of-order segments, segments the capture did not see, duplicate ACKs, zero windows, keep-alives,
+ * the handshake's round trip and ACK round trips per direction, plus what Wireshark does not say: how
+ * long each retransmission held the stream up. Rules and their differences from tshark: docs/analysis.md
+ * "TCP analysis". Independent of reassembly (src/tcp/half-stream.ts), which delivers bytes whatever
+ * this module thinks of them.
+ *
+ * Bounded: per direction at most MAX_UNACKED segments awaiting an ACK (RTT samples and the original send
+ * time of a retransmission come from them), MAX_HOLES unseen ranges and MAX_EPISODES recent retransmission
+ * delays for the per-call latency breakdown; the counters are numbers.
+ */
+import { diag } from '../diagnostics/make.js';
+import { TCP_DIAGNOSTICS } from '../diagnostics/tcp.js';
+import { formatEndpoint, type TcpSegment } from '../net/types.js';
+import { seqAdd, seqDiff } from './seq.js';
+import type { TcpDirectionAnalysis, TcpHandshake } from '../records/records.js';
+import type { Dir, TcpConnectionInfo, TcpEvent } from './types.js';
+
+export type { TcpDirectionAnalysis, TcpHandshake };
+
+const MAX_UNACKED = 512;
+const MAX_HOLES = 64;
+export const MAX_EPISODES = 256;
+const NO_EPISODES: RetransmissionEpisode[] = [];
+/** tshark: a retransmission within 20 ms of the second duplicate ACK for its sequence number is "fast". */
+const FAST_RETRANSMISSION_WINDOW = 0.02;
+/** tshark: without a handshake RTT, a segment this soon after the highest one is out of order. */
+const DEFAULT_OUT_OF_ORDER_THRESHOLD = 0.003;
+/** tcp.retransmission is raised at a retransmission this late (Linux's minimum RTO is 200 ms) ... */
+const REPORT_DELAY_MS = 100;
+/** ... or at the direction's third retransmission. */
+const REPORT_COUNT = 3;
+
+/**
+ * What `segment()` found about a packet, as tshark's tcp.analysis.* flags (TCP_A_*): bits of a number, so
+ * the per-packet path allocates nothing. RETRANSMISSION is set with FAST_RETRANSMISSION and
+ * SPURIOUS_RETRANSMISSION too, as tshark sets tcp.analysis.retransmission with them.
+ */
+export const TCP_A = {
+  RETRANSMISSION: 1,
+  FAST_RETRANSMISSION: 2,
+  SPURIOUS_RETRANSMISSION: 4,
+  OUT_OF_ORDER: 8,
+  LOST_SEGMENT: 16,
+  DUPLICATE_ACK: 32,
+  ZERO_WINDOW: 64,
+  ZERO_WINDOW_PROBE: 128,
+  KEEP_ALIVE: 256,
+} as const;
+const KEEP_ALIVE = TCP_A.KEEP_ALIVE;
+const ZERO_WINDOW_PROBE = TCP_A.ZERO_WINDOW_PROBE;
+
+/** A retransmission's delay: [start, end) in capture seconds, per direction of the data. */
+export interface RetransmissionEpisode {
+  dir: Dir;
+  start: number;
+  end: number;
+}
+
+/**
+ * What the layers above may read of a connection's TCP analysis while it is open (the per-call latency
+ * breakdown). Up to date through the packet being processed: observers see events in capture order.
+ */
+export interface TcpAnalysisView {
+  handshake(): TcpHandshake | null;
+  /** Capture time of the first payload byte per direction, null before. */
+  firstPayloadTime(dir: Dir): number | null;
+  /** The last MAX_EPISODES retransmission delays ending after `since`, oldest first. */
+  episodesSince(since: number): RetransmissionEpisode[];
+  /** Sum of delays ever seen in `dir` (ms), for telling whether episodes were dropped. */
+  retransmissionDelayMs(dir: Dir): number;
+}
+
+class DirectionState {
+  hasNext = false;
+  nextSeq = 0;
+  nextSeqTime = 0;
+  hasAck = false;
+  lastAck = 0;
+  lastAckTime = 0;
+  hasWindow = false;
+  window = 0;
+  dupAckNum = 0;
+  lastFlags = 0;
+  synSeen = false;
+  scale = -1;
+  firstPayload: number | null = null;
+  /** Sequence number of this direction's first byte (after the SYN), for relative numbers in diagnostics. */
+  base: number | null = null;
+  // Segments awaiting their ACK, oldest first: [seq, end, time] in three arrays from `head`.
+  readonly useq: number[] = [];
+  readonly uend: number[] = [];
+  readonly utime: number[] = [];
+  /** Ranges the capture skipped (seq, end, time it was noticed). */
+  holes: Array<{ seq: number; end: number; time: number }> = [];
+  readonly stats: TcpDirectionAnalysis = {
+    retransmissions: 0,
+    fastRetransmissions: 0,
+    spuriousRetransmissions: 0,
+    outOfOrder: 0,
+    lostSegments: 0,
+    duplicateAcks: 0,
+    zeroWindows: 0,
+    zeroWindowProbes: 0,
+    keepAlives: 0,
+    retransmissionDelayMs: 0,
+    maxRetransmissionDelayMs: 0,
+    ackRtt: null,
+    minWindow: null,
+  };
+  rttSum = 0;
+  lossReported = false;
+  zeroReported = false;
+}
+
+export interface TcpAnalysisRecordParts {
+  handshake: TcpHandshake | null;
+  dirs: [TcpDirectionAnalysis, TcpDirectionAnalysis];
+}
+
+export class TcpAnalyzer implements TcpAnalysisView {
+  private readonly d: [DirectionState, DirectionState] = [new DirectionState(), new DirectionState()];
+  private hs: TcpHandshake | null = null;
+  private synDir: Dir = 0;
+  private synSeq = 0;
+  private readonly episodes: RetransmissionEpisode[] = [];
+
+  constructor(private readonly info: TcpConnectionInfo) {}
+
+  handshake(): TcpHandshake | null {
+    return this.hs;
+  }
+
+  firstPayloadTime(dir: Dir): number | null {
+    return this.d[dir].firstPayload;
+  }
+
+  episodesSince(since: number): RetransmissionEpisode[] {
+    if (this.episodes.length === 0) return NO_EPISODES;
+    return this.episodes.filter((e) => e.end > since);
+  }
+
+  retransmissionDelayMs(dir: Dir): number {
+    return this.d[dir].stats.retransmissionDelayMs;
+  }
+
+  /** The figures so far (copies: the record must not change under a sink that keeps it). */
+  record(): TcpAnalysisRecordParts {
+    return { handshake: this.hs && { ...this.hs }, dirs: [this.dirRecord(0), this.dirRecord(1)] };
+  }
+
+  /** The ACK RTT (ms) the last segment measured, or -1 (tshark tcp.analysis.ack_rtt of that packet). */
+  lastAckRttMs = -1;
+
+  /** One segment from direction `dir`; diagnostics go to `out`. Returns its TCP_A flags. */
+  segment(seg: TcpSegment, dir: Dir, out: TcpEvent[]): number {
+    this.lastAckRttMs = -1;
+    const fwd = this.d[dir];
+    const rev = this.d[dir === 0 ? 1 : 0];
+    const f = seg.flags;
+    const len = seg.payload.length;
+    const now = seg.time;
+    const seq = seg.seq;
+    const sfr = f.syn || f.fin || f.rst;
+    if (f.syn) this.onSyn(seg, dir, fwd);
+    else if (
+      this.hs !== null &&
+      this.hs.ack === null &&
+      this.hs.synAck !== null &&
+      dir === this.synDir &&
+      f.ack
+    )
+      this.completeHandshake(seg);
+    if (len > 0 && fwd.firstPayload === null) fwd.firstPayload = now;
+    fwd.base ??= f.syn ? seqAdd(seq, 1) : seq;
+    const window = this.scaledWindow(seg, fwd);
+    let flags = 0;
+    fwd: {
+      // ZERO WINDOW PROBE: one byte at the edge of a window the peer closed.
+      if (len === 1 && fwd.hasNext && seq === fwd.nextSeq && rev.hasWindow && rev.window === 0) {
+        flags |= ZERO_WINDOW_PROBE;
+        fwd.stats.zeroWindowProbes++;
+        break fwd;
+      }
+      if (seg.window === 0 && !sfr) {
+        flags |= TCP_A.ZERO_WINDOW;
+        this.zeroWindow(seg, dir, fwd, out);
+      }
+      if (fwd.hasNext && seqDiff(seq, fwd.nextSeq) > 0 && !f.rst) {
+        flags |= TCP_A.LOST_SEGMENT;
+        this.lost(fwd, seq, now);
+      }
+      if (len <= 1 && fwd.hasNext && seq === seqAdd(fwd.nextSeq, -1) && !sfr) {
+        flags |= KEEP_ALIVE;
+        fwd.stats.keepAlives++;
+      }
+      const sameAck = f.ack && fwd.hasAck && seg.ack === fwd.lastAck && fwd.hasNext && seq === fwd.nextSeq;
+      if (len === 0 && !sfr && sameAck && window === fwd.window) {
+        // A keep-alive's or a zero-window probe's ACK repeats the last ACK without being a duplicate.
+        if (rev.lastFlags & (KEEP_ALIVE | ZERO_WINDOW_PROBE)) break fwd;
+        fwd.dupAckNum++;
+        fwd.stats.duplicateAcks++;
+        flags |= TCP_A.DUPLICATE_ACK;
+      }
+    }
+    if (!fwd.hasAck || seg.ack !== fwd.lastAck) fwd.dupAckNum = 0;
+    if ((len > 0 || f.syn || f.fin) && !(flags & KEEP_ALIVE))
+      flags |= this.classifyOld(seg, dir, fwd, rev, len, out);
+    let end = seqAdd(seq, len);
+    if (f.syn || f.fin) end = seqAdd(end, 1);
+    if (len > 0 || f.syn || f.fin) this.addUnacked(fwd, seq, end, now);
+    if ((!fwd.hasNext || seqDiff(end, fwd.nextSeq) > 0) && !(flags & ZERO_WINDOW_PROBE)) {
+      fwd.hasNext = true;
+      fwd.nextSeq = end;
+      fwd.nextSeqTime = now;
+    }
+    if (f.ack) {
+      fwd.hasAck = true;
+      fwd.lastAck = seg.ack;
+      fwd.lastAckTime = now;
+      this.acknowledge(rev, seg.ack, now);
+    }
+    fwd.hasWindow = true;
+    fwd.window = window;
+    if (!f.syn && (fwd.stats.minWindow === null || window < fwd.stats.minWindow))
+      fwd.stats.minWindow = window;
+    fwd.lastFlags = flags;
+    return flags;
+  }
+
+  private onSyn(seg: TcpSegment, dir: Dir, fwd: DirectionState): void {
+    if (fwd.synSeen) {
+      if (this.hs !== null && dir === this.synDir && seg.seq === this.synSeq && !seg.flags.ack)
+        this.hs.synRetransmissions++;
+      return;
+    }
+    fwd.synSeen = true;
+    fwd.scale = seg.windowScale ?? -1;
+    if (!seg.flags.ack) {
+      this.synDir = dir;
+      this.synSeq = seg.seq;
+      this.hs = {
+        syn: seg.time,
+        synAck: null,
+        ack: null,
+        synToSynAckMs: null,
+        synAckToAckMs: null,
+        initialRttMs: null,
+        synRetransmissions: 0,
+      };
+    } else if (this.hs !== null && dir !== this.synDir && this.hs.synAck === null) {
+      this.hs.synAck = seg.time;
+      this.hs.synToSynAckMs = ms(seg.time - this.hs.syn);
+    }
+  }
+
+  private completeHandshake(seg: TcpSegment): void {
+    const hs = this.hs!;
+    hs.ack = seg.time;
+    hs.synAckToAckMs = ms(seg.time - hs.synAck!);
+    hs.initialRttMs = ms(seg.time - hs.syn);
+  }
+
+  /** RFC 7323 §2.2: the window of a segment is scaled only when both SYNs carried the option. */
+  private scaledWindow(seg: TcpSegment, fwd: DirectionState): number {
+    if (seg.flags.syn) return seg.window;
+    const other = this.d[fwd === this.d[0] ? 1 : 0];
+    if (fwd.scale < 0 || other.scale < 0) return seg.window;
+    return seg.window * 2 ** Math.min(fwd.scale, 14);
+  }
+
+  /** A segment below the highest sequence number seen: out of order, or a retransmission of some kind. */
+  private classifyOld(
+    seg: TcpSegment,
+    dir: Dir,
+    fwd: DirectionState,
+    rev: DirectionState,
+    len: number,
+    out: TcpEvent[],
+  ): number {
+    const now = seg.time;
+    const seq = seg.seq;
+    const s = fwd.stats;
+    const irtt = this.hs?.initialRttMs ?? null;
+    const oooThreshold = irtt !== null ? irtt / 1000 : DEFAULT_OUT_OF_ORDER_THRESHOLD;
+    // tshark's order: fast, spurious (bytes the peer acknowledged, even at the highest sequence number
+    // seen), out of order (soon after the highest segment), generic.
+    const notAdvanced = fwd.hasNext && seqDiff(seq, fwd.nextSeq) < 0;
+    let kind: 'fast' | 'spurious' | 'generic';
+    if (
+      notAdvanced &&
+      rev.dupAckNum >= 2 &&
+      rev.lastAck === seq &&
+      now - rev.lastAckTime < FAST_RETRANSMISSION_WINDOW
+    ) {
+      kind = 'fast';
+    } else if (len > 0 && rev.hasAck && seqDiff(seqAdd(seq, len), rev.lastAck) <= 0) {
+      kind = 'spurious';
+    } else if (notAdvanced && now - fwd.nextSeqTime < oooThreshold && fwd.nextSeq !== seqAdd(seq, len)) {
+      s.outOfOrder++;
+      this.fillHole(fwd, seq, now);
+      return TCP_A.OUT_OF_ORDER;
+    } else if (notAdvanced) {
+      kind = 'generic';
+    } else {
+      return 0;
+    }
+    s.retransmissions++;
+    if (kind === 'fast') s.fastRetransmissions++;
+    if (kind === 'spurious') s.spuriousRetransmissions++;
+    // Since the first copy, else the hole's discovery; bytes already acknowledged (spurious) are no longer
+    // remembered: then since the sender's last new segment, the time it has been sending nothing new.
+    const since =
+      this.originalTime(fwd, seq) ?? this.fillHole(fwd, seq, now) ?? (fwd.hasNext ? fwd.nextSeqTime : null);
+    // A spurious retransmission counts too: after a timeout it means the sender sat waiting for an ACK
+    // that was lost (or late) since its first copy, and nothing new came meanwhile.
+    if (since !== null) {
+      const delayMs = ms(now - since);
+      s.retransmissionDelayMs = roundMs(s.retransmissionDelayMs + delayMs);
+      if (delayMs > s.maxRetransmissionDelayMs) s.maxRetransmissionDelayMs = delayMs;
+      this.episodes.push({ dir, start: since, end: now });
+      if (this.episodes.length > MAX_EPISODES) this.episodes.shift();
+    }
+    // Reported once per direction, when it says something: a retransmission that held the stream up for
+    // REPORT_DELAY_MS or more (a timeout), or the REPORT_COUNT-th. A lone quick one (a tail loss probe, a FIN
+    // racing its ACK on loopback) is only counted: healthy captures have them.
+    const delayMs = since === null ? null : ms(now - since);
+    const worth = (delayMs !== null && delayMs >= REPORT_DELAY_MS) || s.retransmissions >= REPORT_COUNT;
+    if (!fwd.lossReported && len > 0 && worth) {
+      fwd.lossReported = true;
+      this.report(
+        'tcp.retransmission',
+        dir,
+        seg,
+        {
+          kind,
+          seq: (seq - (fwd.base ?? seq)) >>> 0,
+          bytes: len,
+          count: s.retransmissions,
+          delay: delayMs === null ? 'an unknown time' : `${delayMs} ms`,
+        },
+        out,
+      );
+    }
+    if (kind === 'fast') return TCP_A.RETRANSMISSION | TCP_A.FAST_RETRANSMISSION;
+    if (kind === 'spurious') return TCP_A.RETRANSMISSION | TCP_A.SPURIOUS_RETRANSMISSION;
+    return TCP_A.RETRANSMISSION;
+  }
+
+  /** When the capture first saw the bytes at `seq` (the original of a retransmission), if still known. */
+  private originalTime(fwd: DirectionState, seq: number): number | null {
+    for (let i = 0; i < fwd.useq.length; i++) {
+      if (seqDiff(seq, fwd.useq[i]!) >= 0 && seqDiff(seq, fwd.uend[i]!) < 0) return fwd.utime[i]!;
+    }
+    return null;
+  }
+
+  private lost(fwd: DirectionState, seq: number, now: number): void {
+    fwd.stats.lostSegments++;
+    if (fwd.holes.length >= MAX_HOLES) fwd.holes.shift();
+    fwd.holes.push({ seq: fwd.nextSeq, end: seq, time: now });
+  }
+
+  /** A segment into a hole: the time the hole was noticed (the bytes were due then), the hole forgotten. */
+  private fillHole(fwd: DirectionState, seq: number, now: number): number | null {
+    for (let i = 0; i < fwd.holes.length; i++) {
+      const h = fwd.holes[i]!;
+      if (seqDiff(seq, h.seq) >= 0 && seqDiff(seq, h.end) < 0) {
+        fwd.holes.splice(i, 1);
+        return h.time <= now ? h.time : null;
+      }
+    }
+    return null;
+  }
+
+  private addUnacked(fwd: DirectionState, seq: number, end: number, time: number): void {
+    if (fwd.useq.length >= MAX_UNACKED) {
+      fwd.useq.shift();
+      fwd.uend.shift();
+      fwd.utime.shift();
+    }
+    fwd.useq.push(seq);
+    fwd.uend.push(end);
+    fwd.utime.push(time);
+  }
+
+  /**
+   * An ACK of `ack` for the segments of `rev`: an RTT sample when it acknowledges exactly the end of one
+   * (the oldest such copy, as tshark), and every segment it covers forgotten.
+   */
+  private acknowledge(rev: DirectionState, ack: number, now: number): void {
+    const n = rev.useq.length;
+    if (n === 0) return;
+    let w = 0;
+    let rttFrom: number | null = null;
+    for (let i = 0; i < n; i++) {
+      const s = rev.useq[i]!;
+      const e = rev.uend[i]!;
+      const t = rev.utime[i]!;
+      if (ack === e) {
+        rttFrom ??= t;
+        continue;
+      }
+      if (seqDiff(e, ack) < 0) continue; // wholly acknowledged
+      rev.useq[w] = seqDiff(ack, s) > 0 ? ack : s;
+      rev.uend[w] = e;
+      rev.utime[w] = t;
+      w++;
+    }
+    rev.useq.length = w;
+    rev.uend.length = w;
+    rev.utime.length = w;
+    if (rttFrom === null) return;
+    const rttMs = (now - rttFrom) * 1000;
+    this.lastAckRttMs = rttMs;
+    const r = rev.stats;
+    const prev = r.ackRtt;
+    rev.rttSum += rttMs;
+    const samples = (prev?.samples ?? 0) + 1;
+    r.ackRtt = {
+      samples,
+      minMs: Math.min(prev?.minMs ?? Infinity, rttMs),
+      avgMs: rev.rttSum / samples,
+      maxMs: Math.max(prev?.maxMs ?? -Infinity, rttMs),
+    };
+  }
+
+  private zeroWindow(seg: TcpSegment, dir: Dir, fwd: DirectionState, out: TcpEvent[]): void {
+    fwd.stats.zeroWindows++;
+    if (fwd.zeroReported) return;
+    fwd.zeroReported = true;
+    this.report('tcp.zero-window', dir, seg, {}, out);
+  }
+
+  private report(
+    code: 'tcp.retransmission' | 'tcp.zero-window',
+    dir: Dir,
+    seg: TcpSegment,
+    params: Record<string, string | number>,
+    out: TcpEvent[],
+  ): void {
+    const { a, b, id } = this.info;
+    const [from, to] = dir === 0 ? [a, b] : [b, a];
+    const all = {
+      conn: id,
+      direction: dir === 0 ? 'client->server' : 'server->client',
+      flow: `${formatEndpoint(from)} -> ${formatEndpoint(to)}`,
+      packet: seg.packetIndex + 1,
+      ...params,
+    };
+    out.push({
+      kind: 'diagnostic',
+      diagnostic: diag(TCP_DIAGNOSTICS, code, all, { connection: id, time: seg.time }),
+    });
+  }
+
+  private dirRecord(dir: Dir): TcpDirectionAnalysis {
+    const s = this.d[dir].stats;
+    const rtt = s.ackRtt && {
+      samples: s.ackRtt.samples,
+      minMs: roundMs(s.ackRtt.minMs),
+      avgMs: roundMs(s.ackRtt.avgMs),
+      maxMs: roundMs(s.ackRtt.maxMs),
+    };
+    return { ...s, ackRtt: rtt };
+  }
+}
+
+function roundMs(value: number): number {
+  return Math.round(value * 1e3) / 1e3;
+}
+
+/** Milliseconds rounded to the microsecond (capture timestamps are at best nanoseconds; this is enough). */
+function ms(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e3;
+}

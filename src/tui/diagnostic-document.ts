@@ -1,0 +1,156 @@
+/**
+ * One diagnostic in full, as a document: what happened (the whole explanation, wrapped at words), what to
+ * do (the sentences of the message that say what to change), the evidence as labelled values, and links
+ * (Enter) to the call, the frame and the connection it is about.
+ */
+import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
+import type { Diagnostic } from '../records/records.js';
+import type { CaptureStore } from '../model/store.js';
+import { selectDiagnosticLinks } from '../model/store-selectors.js';
+import { methodText, statusText } from './call-style.js';
+import { captureStart } from './call-rows.js';
+import { blank, section, type DocLine } from './doc.js';
+import { SEVERITY_ROLE } from './diagnostic-rows.js';
+import { clockTime, count, relativeTime, safe } from './format.js';
+import { flowLabel } from './flow-graph.js';
+import { seg, wrapWords } from './lines.js';
+
+/**
+ * Sentences that tell the reader what to change. The catalogue's texts (src/diagnostics/) say what the
+ * frames show, what it means, then what to do, the last part as an imperative ("Raise the client's ...",
+ * "Set ...") or as what would have avoided it ("A window of 262144 bytes would have removed the waits").
+ */
+const FIX_START =
+  /^(Raise|Lower|Set|Configure|Find|Create|Reuse|Balance|Use|Stop|Make|Either|Please|Give|Increase|Check|Send|Enable|Disable|Upgrade|Retry|Run|Add|Remove|Keep|Fix|Update|Restart|Relax|Let|Look|Capture|Open|Call|Pass|Close|Avoid|Do not|Don't)\b/;
+const FIX_PHRASE =
+  /would have (removed|avoided|prevented)|\b(should|must) (agree|be|set|send|permit|allow|raise)\b/;
+/** A sentence that continues a fix ("If the receiver's application reads slowly, ..."). */
+const CONTINUES = /^(If|Or|Otherwise|To|Then|Both)\b/;
+
+/** Splits a message into its explanation and its fix (empty when the message names none). */
+export function splitFix(message: string): { explanation: string[]; fix: string[] } {
+  const sentences = message.split(/(?<=[.!?])\s+(?=[A-Z"'(])/);
+  const explanation: string[] = [];
+  const fix: string[] = [];
+  for (const s of sentences) {
+    if (FIX_START.test(s) || FIX_PHRASE.test(s) || (fix.length > 0 && CONTINUES.test(s))) {
+      // "A window of N bytes would have removed the waits: raise ..." is all fix, said as a consequence.
+      fix.push(s);
+    } else explanation.push(s);
+  }
+  return { explanation, fix };
+}
+
+function paragraph(sentences: string[], width: number): DocLine[] {
+  const out: DocLine[] = [];
+  for (const s of sentences)
+    for (const l of wrapWords(safe(s), width - 2)) out.push({ line: [seg('  ' + l)] });
+  return out;
+}
+
+/** An evidence value as a person reads it: numbers with separators, lists and objects as compact JSON. */
+export function evidenceValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) >= 10_000 ? count(v) : String(v);
+  if (typeof v === 'string') return safe(v);
+  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (v === null || v === undefined) return '-';
+  return safe(JSON.stringify(v));
+}
+
+/** "2 of 5 analysis.flow.starvation" for the title bar. */
+export function diagnosticPosition(store: CaptureStore, index: number): string {
+  const d = store.diagnostics[index];
+  if (!d) return '';
+  let nth = 0;
+  let total = 0;
+  const diags = store.diagnostics;
+  for (let i = 0; i < diags.length; i++) {
+    if (diags[i]!.code !== d.code) continue;
+    total++;
+    if (i <= index) nth++;
+  }
+  return total > 1 ? `${count(nth)} of ${count(total)} ${d.code}` : d.code;
+}
+
+export function diagnosticDocument(store: CaptureStore, index: number, width: number): DocLine[] {
+  const d: Diagnostic | undefined = store.diagnostics[index];
+  if (!d) return [{ line: [seg('No such diagnostic.', 'dim')] }];
+  const spec = DIAGNOSTICS[d.code];
+  const out: DocLine[] = [];
+  const links = linkLines(store, d);
+  // Enter on the title follows the first link (the call, else the frame, else the connection).
+  const primary = links.find((l) => l.target)?.target;
+  out.push({
+    ...(primary ? { target: primary } : {}),
+    line: [
+      seg(d.severity.toUpperCase() + ' ', SEVERITY_ROLE[d.severity], true),
+      seg(spec?.title ?? d.code, undefined, true),
+      seg('  ' + d.code, 'accent'),
+    ],
+  });
+  const where: string[] = [];
+  if (d.connection) where.push(`connection ${d.connection}`);
+  if (d.stream !== undefined) where.push(`stream ${d.stream}`);
+  if (d.time !== undefined)
+    where.push(`at ${relativeTime(d.time, captureStart(store))} s (${clockTime(d.time)} UTC)`);
+  out.push({ line: [seg('  ' + (where.length > 0 ? where.join(' · ') : 'the whole capture'), 'dim')] });
+  out.push(blank(), ...links);
+  const { explanation, fix } = splitFix(d.message);
+  out.push(blank(), section('What happened'), ...paragraph(explanation, width));
+  if (fix.length > 0) out.push(blank(), section('What to do'), ...paragraph(fix, width));
+  const ev = Object.entries(d.evidence ?? {});
+  if (ev.length > 0) {
+    out.push(blank(), section('Evidence'));
+    const label = Math.min(24, Math.max(...ev.map(([k]) => k.length)));
+    for (const [k, v] of ev) {
+      const head = `  ${safe(k).padEnd(label)}  `;
+      const pieces = wrapWords(evidenceValue(v), Math.max(10, width - head.length));
+      out.push({ line: [seg(head, 'accent'), seg(pieces[0] ?? '')] });
+      for (const p of pieces.slice(1)) out.push({ line: [seg(' '.repeat(head.length)), seg(p)] });
+    }
+  }
+  return out;
+}
+
+/** The links section: each line opens what it names (Enter). */
+function linkLines(store: CaptureStore, d: Diagnostic): DocLine[] {
+  const links = selectDiagnosticLinks(store, d);
+  const out: DocLine[] = [section('Go to', 'Enter on a line opens it')];
+  if (links.call !== undefined) {
+    const c = store.callRow(links.call, false);
+    out.push({
+      target: { kind: 'call', call: links.call },
+      line: [
+        seg('  call      ', 'dim'),
+        seg(`${c.connection} stream ${c.stream} ${safe(methodText(c))}  `),
+        seg(statusText(c)),
+      ],
+    });
+  }
+  if (links.frame !== undefined) {
+    const rec = store.frames.record(links.frame.frame);
+    out.push({
+      target: { kind: 'frame', frame: links.frame.frame },
+      line: [seg('  frame     ', 'dim'), seg(`#${links.frame.frame + 1} in Frames  ${safe(flowLabel(rec))}`)],
+    });
+  }
+  if (links.connection !== undefined) {
+    const entry = store.connectionByOrdinal(links.connection);
+    const peers = entry?.record ?? entry?.peers;
+    const ends = peers ? `  ${safe(peers.client)} → ${safe(peers.server)}` : '';
+    out.push({
+      target: {
+        kind: 'connection',
+        connection: links.connection,
+        ...(links.frame ? { row: links.frame.row } : {}),
+      },
+      line: [
+        seg('  connection', 'dim'),
+        seg(` ${d.connection}${ends}`),
+        seg(links.frame ? '  (flow graph at the frame)' : '', 'dim'),
+      ],
+    });
+  }
+  if (out.length === 1) out.push({ line: [seg('  capture-wide: nothing to open', 'dim')] });
+  return out;
+}
