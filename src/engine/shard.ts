@@ -121,7 +121,7 @@ function connectionFacts(rec: ConnectionRecord): unknown {
 
 /**
  * What the summary (SummaryReport, CallStatsByMethod in src/output/call-stats.ts, callNotOk) and the
- * whole-capture analysis (CaptureAnalyzer.call) read of a call.
+ * whole-capture analysis (CaptureAnalyzer.call) read of a call: a field either reads must be here.
  */
 function summaryCallFacts(rec: CallRecord): unknown {
   const length = (m: { length: number }): { length: number } => ({ length: m.length });
@@ -137,6 +137,12 @@ function summaryCallFacts(rec: CallRecord): unknown {
     durationMs: rec.durationMs,
     requests: rec.requests.map(length),
     responses: rec.responses.map(length),
+    requestCount: rec.requestCount,
+    responseCount: rec.responseCount,
+    // the summary's "where the time went" (src/output/latency-stats.ts), the live imbalance window
+    latency: rec.latency,
+    start: rec.start,
+    end: rec.end,
   };
 }
 

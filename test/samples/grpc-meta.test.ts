@@ -24,6 +24,7 @@ const GRPC_SAMPLES: Record<string, number[]> = {
   'grpc-no-server-handshake': [50113],
   'grpc-http1-server': [50114],
   'grpc-imbalance': [50115, 50116, 50117],
+  'grpc-reflection': [50118],
   'grpc-js-bulk-series': [50118],
   'grpc-js-connect-proxy': [50123, 50124],
   'grpc-stream-limit': [50118],
@@ -131,7 +132,10 @@ describe('gRPC samples', () => {
       expect(meta.verified.by).toMatch(/^tshark \d+\.\d+\.\d+$/);
       expect(meta.verified.checks.length).toBeGreaterThan(meta.expect.calls.length - 1);
       for (const call of meta.expect.calls) {
-        expect(call.method).toMatch(/^\/scope\.v1\.Lab\/(Echo|Watch|Upload|Chat|Bulk)$/);
+        // grpc-reflection also holds the reflection calls (grpc.reflection.v1 and v1alpha).
+        expect(call.method).toMatch(
+          /^\/(scope\.v1\.Lab\/(Echo|Watch|Upload|Chat|Bulk)|grpc\.reflection\.v1(alpha)?\.ServerReflection\/ServerReflectionInfo)$/,
+        );
         expect(Number.isInteger(call.status) && call.status >= 0 && call.status <= 16).toBe(true);
         if (call.connection >= 0) {
           expect(call.stream! % 2).toBe(1); // RFC 9113 §5.1.1: client-initiated streams are odd
