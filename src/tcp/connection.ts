@@ -27,7 +27,6 @@ export class Connection implements HalfStreamOwner {
     this.analysis = new TcpAnalyzer(info);
     // Not enumerable: the info and the stats stay plain data for sinks, tests and JSON.
     Object.defineProperty(info, 'analysis', { value: this.analysis, enumerable: false });
-    Object.defineProperty(this.stats, 'analysis', { value: this.analysis, enumerable: false });
   }
 
   /**
@@ -37,7 +36,7 @@ export class Connection implements HalfStreamOwner {
    */
   get stats(): TcpConnectionStats {
     const [x, y] = this.half;
-    return {
+    const stats: TcpConnectionStats = {
       packets: [x.packets, y.packets],
       wireBytes: [x.wireBytes, y.wireBytes],
       bytes: [x.bytes, y.bytes],
@@ -46,6 +45,9 @@ export class Connection implements HalfStreamOwner {
       lostBytes: [x.lostBytes, y.lostBytes],
       beforeStart: [x.beforeStartSegments, y.beforeStartSegments],
     };
+    // Not enumerable: the stats record is output as it is; the layers above read the analysis through it.
+    Object.defineProperty(stats, 'analysis', { value: this.analysis, enumerable: false });
+    return stats;
   }
 
   /** Packets of both directions so far. */
