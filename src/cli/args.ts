@@ -246,20 +246,16 @@ function explainParseError(err: unknown, names: readonly string[] = LONG_NAMES):
 export const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
-export interface DiffOptions {
+/** The options `diff` shares with the main command (same meanings), and its two sides. */
+export type DiffOptions = Pick<
+  CliOptions,
+  'output' | 'h2Ports' | 'grpcPorts' | 'protos' | 'protoPaths' | 'descriptorSets' | 'keylog' | 'quiet'
+> & {
   /** Captures of each side; several on one side are merged by time (like the main command). */
   before: string[];
   after: string[];
   format: DiffFormat;
-  output: string | null;
-  h2Ports: number[];
-  grpcPorts: number[];
-  protos: string[];
-  protoPaths: string[];
-  descriptorSets: string[];
-  keylog: string | null;
-  quiet: boolean;
-}
+};
 
 export const DIFF_OPTIONS = {
   before: { type: 'string', multiple: true },

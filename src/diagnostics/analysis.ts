@@ -114,7 +114,7 @@ export const ANALYSIS_DIAGNOSTICS = {
       'The {from} sent GOAWAY ENHANCE_YOUR_CALM ("{debug}", last-stream-id {lastStreamId}): it judged ' +
       'the {peer} abusive (too many requests, resets, PINGs or SETTINGS) and closed the connection. Most ' +
       "likely trigger, from the {peer}'s frames before it: {triggerText} ({triggerEvidence}), enforced by " +
-      "{enforcement}. Slow the {peer} down, or raise that limit if the traffic is legitimate.",
+      '{enforcement}. Slow the {peer} down, or raise that limit if the traffic is legitimate.',
   },
   'analysis.goaway.protocol-error': {
     severity: 'error',
