@@ -73,8 +73,14 @@ const MAX_TRIGGERS = 16;
  */
 export class AbuseTracker {
   private readonly sides: Record<Role, SideCounts> = { client: newSide(), server: newSide() };
-  private readonly raised = new Set<string>();
-  private readonly triggers = new Map<number, CalmTrigger>();
+  // Made at the first pattern raised / GOAWAY classified: most connections have none, and an idle one
+  // should cost what it holds (docs/performance.md, "Live and long-lived connections").
+  private raised: Set<string> | null = null;
+  private triggers: Map<number, CalmTrigger> | null = null;
+
+  private wasRaised(key: string): boolean {
+    return this.raised?.has(key) ?? false;
+  }
 
   constructor(
     private readonly connection: string,
@@ -115,8 +121,11 @@ export class AbuseTracker {
       case 'WINDOW_UPDATE':
         return this.windowUpdate(f, side);
       case 'GOAWAY':
-        if (this.triggers.size < MAX_TRIGGERS)
-          this.triggers.set(f.index, classifyTrigger(f, this.sides[peerOf(f.from)], this.limits));
+        if ((this.triggers?.size ?? 0) < MAX_TRIGGERS)
+          (this.triggers ??= new Map()).set(
+            f.index,
+            classifyTrigger(f, this.sides[peerOf(f.from)], this.limits),
+          );
         return NONE;
       default:
         return NONE;
@@ -136,8 +145,8 @@ export class AbuseTracker {
     if (side.largestBomb === null || size > side.largestBomb.size)
       side.largestBomb = { stream: d.stream ?? 0, blockBytes, size };
     const key = `analysis.abuse.hpack-bomb|${from}`;
-    if (this.raised.has(key)) return NONE;
-    this.raised.add(key);
+    if (this.wasRaised(key)) return NONE;
+    (this.raised ??= new Set()).add(key);
     const peer = peerOf(from);
     const largest = side.largestBomb;
     const params = {
@@ -156,7 +165,7 @@ export class AbuseTracker {
 
   /** What most likely triggered the GOAWAY at frame `index` (classified when it was sent). */
   trigger(index: number): CalmTrigger | undefined {
-    return this.triggers.get(index);
+    return this.triggers?.get(index);
   }
 
   counts(side: Role): Readonly<SideCounts> {
@@ -181,9 +190,9 @@ export class AbuseTracker {
     const bucket = (side.resets ??= new TokenBucket(this.limits.rapidResetBurst, this.limits.rapidResetRate));
     const over = bucket.take(f.time);
     const key = `analysis.abuse.rapid-reset|${f.from}`;
-    if (!over || this.raised.has(key) || side.prematureResets < this.limits.rapidResetMinShare * side.opened)
+    if (!over || this.wasRaised(key) || side.prematureResets < this.limits.rapidResetMinShare * side.opened)
       return NONE;
-    this.raised.add(key);
+    (this.raised ??= new Set()).add(key);
     const params = {
       from: f.from,
       peer: peerOf(f.from),
@@ -206,8 +215,8 @@ export class AbuseTracker {
     side.maxContinuations = Math.max(side.maxContinuations, block.continuations);
     if (f.flags.includes('END_HEADERS')) side.block = null;
     const key = `analysis.abuse.continuation-flood|${f.from}`;
-    if (block.continuations <= this.limits.maxContinuations || this.raised.has(key)) return NONE;
-    this.raised.add(key);
+    if (block.continuations <= this.limits.maxContinuations || this.wasRaised(key)) return NONE;
+    (this.raised ??= new Set()).add(key);
     const peer = peerOf(f.from);
     const params = {
       from: f.from,
@@ -240,8 +249,8 @@ export class AbuseTracker {
     const key = `analysis.abuse.window-update-flood|${f.from}`;
     const { windowUpdatesPerData: perData, windowUpdateMinCount } = this.limits;
     if (side.windowUpdates < windowUpdateMinCount || side.windowUpdates <= perData * (1 + data)) return NONE;
-    if (this.raised.has(key)) return NONE;
-    this.raised.add(key);
+    if (this.wasRaised(key)) return NONE;
+    (this.raised ??= new Set()).add(key);
     const span = f.time - side.firstWindowUpdate;
     const params = {
       from: f.from,
@@ -267,8 +276,8 @@ export class AbuseTracker {
   ): Diagnostic[] {
     if (!bucket.take(f.time)) return NONE;
     const key = `${code}|${f.from}`;
-    if (this.raised.has(key)) return NONE;
-    this.raised.add(key);
+    if (this.wasRaised(key)) return NONE;
+    (this.raised ??= new Set()).add(key);
     const params: DiagnosticParams = {
       from: f.from,
       peer: peerOf(f.from),

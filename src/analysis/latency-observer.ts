@@ -45,10 +45,15 @@ interface StreamTiming {
   streamLimit: { limit: number; fullMs: number } | null;
 }
 
+/** Shared empty maps, replaced by a connection's own at its first entry. */
+const NO_WINDOWS: Map<number, Window> = new Map();
+const NO_TIMINGS: Map<number, StreamTiming> = new Map();
+
 /** The windows one side sends through. */
 class SenderWindows {
   readonly conn: Window;
-  readonly streams = new Map<number, Window>();
+  /** The shared empty map until the first stream (an idle connection holds none; never written to). */
+  streams: Map<number, Window> = NO_WINDOWS;
   initial = DEFAULT_WINDOW;
   pendingInitial: number | null = null;
 
@@ -57,8 +62,9 @@ class SenderWindows {
   }
 
   open(stream: number, time: number): void {
-    if (!this.streams.has(stream))
-      this.streams.set(stream, { value: this.initial, lastData: time, left: this.initial, raised: false });
+    if (this.streams.has(stream)) return;
+    if (this.streams === NO_WINDOWS) this.streams = new Map();
+    this.streams.set(stream, { value: this.initial, lastData: time, left: this.initial, raised: false });
   }
 
   /** DATA of `length`: the wait it had to make for window, if any (as FlowDirection.checkStall). */
@@ -102,7 +108,8 @@ export function withCallLatency(inner: ConnectionObserverFactory): ConnectionObs
 }
 
 class LatencyObserver implements ConnectionObserver {
-  private readonly streams = new Map<number, StreamTiming>();
+  /** Made at the first stream: an idle connection holds no map (docs/performance.md, live connections). */
+  private streams: Map<number, StreamTiming> = NO_TIMINGS;
   private readonly closed: number[] = [];
   private firstClientFrame: number | null = null;
   private firstResponse: number | null = null;
@@ -248,6 +255,7 @@ class LatencyObserver implements ConnectionObserver {
     const slot = this.freed.shift();
     if (slot !== undefined && this.limit !== null)
       streamLimit = { limit: this.limit, fullMs: roundMs((slot.at - slot.since) * 1000) };
+    if (this.streams === NO_TIMINGS) this.streams = new Map();
     this.streams.set(f.stream, {
       opened: f.time,
       requestEnd: null,

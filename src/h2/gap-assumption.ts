@@ -6,6 +6,9 @@ const LARGEST_FRAME = 16_777_215;
 /** The smallest frame that can change an HPACK table: a 9-octet header and one octet of header block. */
 const SMALLEST_BLOCK_FRAME = FRAME_HEADER_LENGTH + 1;
 
+/** The empty set every SendTally starts with (never written). */
+const NO_STREAMS: Set<number> = new Set();
+
 /**
  * What one direction sent that bounds what it may have lost: DATA bytes (flow-controlled, padding
  * included), the connection-level credit its peer granted, and the streams whose header blocks it sent.
@@ -23,8 +26,11 @@ export class SendTally {
   private aheadNow = 0;
   /** The credit total at this direction's last frame. */
   creditAtLastFrame = 0;
-  /** Streams this side sent HEADERS or DATA on and has not ended (END_STREAM) or seen reset. */
-  readonly open = new Set<number>();
+  /**
+   * Streams this side sent HEADERS or DATA on and has not ended (END_STREAM) or seen reset; the shared empty
+   * set until the first (never added to: see sent()), so an idle connection holds no set.
+   */
+  open: Set<number> = NO_STREAMS;
   /** Highest stream id this side opened (clients: new streams must come in order, RFC 9113 §5.1.1). */
   maxOpened = 0;
 
@@ -35,7 +41,10 @@ export class SendTally {
     if (type === 0) this.dataSent += length;
     if (stream === 0) return;
     // DATA counts too: on a connection joined mid-stream the HEADERS may be from before the capture.
-    if (type === 0 || type === 1) this.open.add(stream);
+    if (type === 0 || type === 1) {
+      if (this.open === NO_STREAMS) this.open = new Set();
+      this.open.add(stream);
+    }
     if (type === 1 && isClient && stream > this.maxOpened) this.maxOpened = stream;
     if (endStream || type === 3) this.open.delete(stream);
   }

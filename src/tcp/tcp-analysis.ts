@@ -90,9 +90,9 @@ class DirectionState {
   /** Sequence number of this direction's first byte (after the SYN), for relative numbers in diagnostics. */
   base: number | null = null;
   // Segments awaiting their ACK, oldest first: [seq, end, time] in three arrays from `head`.
-  readonly useq: number[] = [];
-  readonly uend: number[] = [];
-  readonly utime: number[] = [];
+  useq: number[] = [];
+  uend: number[] = [];
+  utime: number[] = [];
   /** Ranges the capture skipped (seq, end, time it was noticed). */
   holes: Array<{ seq: number; end: number; time: number }> = [];
   readonly stats: TcpDirectionAnalysis = {
@@ -409,9 +409,16 @@ export class TcpAnalyzer implements TcpAnalysisView {
       rev.utime[w] = t;
       w++;
     }
-    rev.useq.length = w;
-    rev.uend.length = w;
-    rev.utime.length = w;
+    if (w === 0) {
+      // All acknowledged (an idle connection's usual state): new empty arrays hold no backing store.
+      rev.useq = [];
+      rev.uend = [];
+      rev.utime = [];
+    } else {
+      rev.useq.length = w;
+      rev.uend.length = w;
+      rev.utime.length = w;
+    }
     if (rttFrom === null) return;
     const rttMs = (now - rttFrom) * 1000;
     this.lastAckRttMs = rttMs;
