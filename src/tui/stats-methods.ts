@@ -20,7 +20,7 @@ function methodTable(widest: number): Column<MethodColumn | 'rate' | 'statuses'>
     { id: 'method', title: 'method', width: Math.max(12, Math.min(40, widest)) },
     { id: 'calls', title: 'calls', width: 6, align: 'right' },
     { id: 'errors', title: 'errors', width: 7, align: 'right' },
-    { id: 'rate', title: 'err%', width: 5, align: 'right', drop: 7 },
+    { id: 'rate', title: 'err%', width: 6, align: 'right', drop: 7 },
     { id: 'p50', title: 'p50', width: 7, align: 'right' },
     { id: 'p90', title: 'p90', width: 7, align: 'right', drop: 3 },
     { id: 'p99', title: 'p99', width: 7, align: 'right' },
