@@ -33,6 +33,8 @@ interface Window {
   lastData: number;
   left: number;
   raised: boolean;
+  /** When the stream opened (the connection window's: the connection's start). */
+  opened: number;
 }
 
 interface StreamTiming {
@@ -58,13 +60,25 @@ class SenderWindows {
   pendingInitial: number | null = null;
 
   constructor(start: number) {
-    this.conn = { value: DEFAULT_WINDOW, lastData: start, left: DEFAULT_WINDOW, raised: false };
+    this.conn = {
+      value: DEFAULT_WINDOW,
+      lastData: start,
+      left: DEFAULT_WINDOW,
+      raised: false,
+      opened: start,
+    };
   }
 
   open(stream: number, time: number): void {
     if (this.streams.has(stream)) return;
     if (this.streams === NO_WINDOWS) this.streams = new Map();
-    this.streams.set(stream, { value: this.initial, lastData: time, left: this.initial, raised: false });
+    this.streams.set(stream, {
+      value: this.initial,
+      lastData: time,
+      left: this.initial,
+      raised: false,
+      opened: time,
+    });
   }
 
   /** DATA of `length`: the wait it had to make for window, if any (as FlowDirection.checkStall). */
@@ -74,6 +88,8 @@ class SenderWindows {
     let since = Infinity;
     for (const x of [w, this.conn])
       if (length > 0 && x.left < length && x.raised) since = Math.min(since, x.lastData);
+    // A connection window used up before this stream opened: the stream waited from its opening only.
+    since = Math.max(since, w.opened);
     for (const x of [w, this.conn]) {
       x.value -= length;
       x.lastData = time;
