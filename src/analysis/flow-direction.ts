@@ -150,6 +150,11 @@ export class FlowDirection {
     return s === undefined || s.frames === 0 ? null : streamFlowRecord(stream, s);
   }
 
+  /** How many times one stream waited for window (0 when it carried no DATA or is no longer kept). */
+  stallsCount(stream: number): number {
+    return this.streams.get(stream)?.stalls ?? 0;
+  }
+
   /** The listed stalls of one stream (the list holds the first `maxListed` of the direction). */
   stallsOf(stream: number): StallRecord[] {
     return this.stalls.filter((x) => x.stream === stream);
