@@ -22,6 +22,7 @@ import {
   isWindowUpdate,
   noteSack,
   TcpWindowSide,
+  type WindowCounts,
 } from './tcp-window.js';
 import type { TcpDirectionAnalysis, TcpHandshake } from '../records/records.js';
 import type { Dir, TcpConnectionInfo, TcpEvent } from './types.js';
@@ -38,7 +39,7 @@ const FAST_RETRANSMISSION_WINDOW = 0.02;
 const DEFAULT_OUT_OF_ORDER_THRESHOLD = 0.003;
 /** tcp.retransmission is raised at a retransmission this late (Linux's minimum RTO is 200 ms) ... */
 const REPORT_DELAY_MS = 100;
-/** ... or at the direction's third retransmission. */
+/** ... or at the direction's third retransmission (and tcp.window-full at the third window-full segment). */
 const REPORT_COUNT = 3;
 
 /**
@@ -109,7 +110,7 @@ class DirectionState {
   utime: number[] = [];
   /** Ranges the capture skipped (seq, end, time it was noticed). */
   holes: Array<{ seq: number; end: number; time: number }> = [];
-  readonly stats: TcpDirectionAnalysis = {
+  readonly stats: Omit<TcpDirectionAnalysis, keyof WindowCounts> = {
     retransmissions: 0,
     fastRetransmissions: 0,
     spuriousRetransmissions: 0,
@@ -221,7 +222,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
         fwd.stats.keepAlives++;
       }
       const sameAck = f.ack && fwd.hasAck && seg.ack === fwd.lastAck && fwd.hasNext && seq === fwd.nextSeq;
-      flags |= this.windowFlags(seg, dir, len, sfr, window, sameAck);
+      flags |= this.windowFlags(seg, dir, len, sfr, window, sameAck, out);
       if (len === 0 && !sfr && sameAck && window === fwd.window) {
         // A keep-alive's or a zero-window probe's ACK repeats the last ACK without being a duplicate.
         if (window !== 0 && rev.lastFlags & KEEP_ALIVE) {
@@ -281,6 +282,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
     sfr: boolean,
     window: number,
     sameAck: boolean,
+    out: TcpEvent[],
   ): number {
     const fwd = this.d[dir];
     const rev = this.d[dir === 0 ? 1 : 0];
@@ -296,7 +298,8 @@ export class TcpAnalyzer implements TcpAnalysisView {
       isWindowFull(len, sfr, seg.seq, rev.lastAck, rev.window)
     ) {
       flags |= TCP_A.WINDOW_FULL;
-      this.w[dir].windowFull++;
+      if (++this.w[dir].windowFull === REPORT_COUNT)
+        this.report('tcp.window-full', dir, seg, { window: rev.window }, out);
     }
     return flags;
   }
@@ -519,7 +522,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
   }
 
   private report(
-    code: 'tcp.retransmission' | 'tcp.zero-window',
+    code: 'tcp.retransmission' | 'tcp.zero-window' | 'tcp.window-full',
     dir: Dir,
     seg: TcpSegment,
     params: Record<string, string | number>,
@@ -548,7 +551,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
       avgMs: roundMs(s.ackRtt.avgMs),
       maxMs: roundMs(s.ackRtt.maxMs),
     };
-    return { ...s, ackRtt: rtt };
+    return { ...s, ackRtt: rtt, ...this.w[dir].counts() };
   }
 }
 

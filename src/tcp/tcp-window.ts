@@ -6,10 +6,37 @@
  * bytes_in_flight and the SACK option. Rules: docs/analysis.md "TCP analysis".
  */
 import { isDsack, sackedBytes } from './sack.js';
+import type { TcpDirectionAnalysis } from '../records/records.js';
 import { seqDiff } from './seq.js';
+
+export type WindowCounts = Pick<
+  TcpDirectionAnalysis,
+  | 'windowUpdates'
+  | 'windowFull'
+  | 'ackedUnseen'
+  | 'keepAliveAcks'
+  | 'zeroWindowProbeAcks'
+  | 'sackSegments'
+  | 'dsacks'
+  | 'maxBytesInFlight'
+>;
 
 /** One direction's state and counts; made at the direction's first segment. */
 export class TcpWindowSide {
+  /** The counters, for the connection record. */
+  counts(): WindowCounts {
+    return {
+      windowUpdates: this.windowUpdates,
+      windowFull: this.windowFull,
+      ackedUnseen: this.ackedUnseen,
+      keepAliveAcks: this.keepAliveAcks,
+      zeroWindowProbeAcks: this.zeroWindowProbeAcks,
+      sackSegments: this.sackSegments,
+      dsacks: this.dsacks,
+      maxBytesInFlight: this.maxBytesInFlight,
+    };
+  }
+
   /** Highest sequence number this side sent without a hole before it (tshark maxseqtobeacked), 0: none. */
   maxSeqToBeAcked = 0;
   /** Bytes in flight are known: false after a segment beyond a hole, until the peer ACKs (tshark valid_bif). */
