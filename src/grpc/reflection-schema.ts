@@ -16,6 +16,7 @@ import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { CaptureObserver } from '../engine/observer.js';
 import type { CallRecord } from '../records/call.js';
+import { decompressMessage, type DecompressionBudget } from './compression.js';
 import { errorText } from './proto-json.js';
 import {
   REFLECTION_METHODS,
@@ -56,7 +57,23 @@ export class ReflectedSchema implements CaptureObserver {
     return path !== null && REFLECTION_METHODS.has(path);
   }
 
-  /** One (uncompressed) response message of a reflection call; diagnostics when the schema changed. */
+  /**
+   * The bytes of a reflection response message to learn from: as sent, or inflated per its grpc-encoding
+   * (servers that compress every response, such as grpcio created with compression=Gzip, compress these
+   * too); null when it does not inflate or the capture's decompression budget is spent.
+   */
+  static messageBytes(
+    bytes: Buffer,
+    compressed: boolean,
+    encoding: string | null,
+    budget: DecompressionBudget,
+  ): Buffer | null {
+    if (!compressed) return bytes;
+    const inflated = decompressMessage(bytes, true, encoding, { budget });
+    return inflated.decompressed ? inflated.bytes : null;
+  }
+
+  /** One (decompressed) response message of a reflection call; diagnostics when the schema changed. */
   learn(bytes: Uint8Array, method: string, where: DiagnosticWhere): Diagnostic[] {
     const response = decodeReflectionResponse(bytes);
     const added: string[] = [];

@@ -184,3 +184,31 @@ describe('ReflectedSchema.learn', () => {
       expect(() => schema.learn(bytes, METHOD, {})).not.toThrow();
   });
 });
+
+// samples/grpc-reflection-gzip.pcap (scripts/samples/grpc/scenarios/grpc-reflection-gzip.ts): a grpcio server
+// created with compression=Gzip; its FileDescriptorProto response is gzip-compressed on the wire.
+describe('schema from a compressed reflection response', () => {
+  it('inflates the response, learns the schema and decodes the later calls with it', async () => {
+    const gzMeta = JSON.parse(readFileSync('samples/grpc-reflection-gzip.meta.json', 'utf8')) as typeof meta;
+    const doc = await decodeFile('samples/grpc-reflection-gzip.pcap');
+    const calls = doc.connections.flatMap((c) => c.calls).sort((a, b) => a.stream - b.stream);
+    const reflection = calls.find(
+      (c) => c.method === '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+    )!;
+    // The response that carries the file is the compressed one.
+    expect(reflection.responses.map((m) => m.compressed)).toEqual([false, true]);
+    const learned = doc.diagnostics.filter((d) => d.code === 'grpc.schema-from-reflection');
+    expect(learned).toHaveLength(1);
+    expect(learned[0]!.stream).toBe(reflection.stream);
+    expect(learned[0]!.evidence).toMatchObject({ files: '1 FileDescriptorProto (scope_v1.proto)' });
+    const after = calls.filter((c) => c.stream > reflection.stream);
+    expect(after.map((c) => c.method)).toEqual(['/scope.v1.Lab/Echo', '/scope.v1.Lab/Watch']);
+    for (const call of after) {
+      expect(call.schemaSource).toBe('reflection');
+      const expected = gzMeta.expect.calls.find((c, i) => c.method === call.method && i > 1)!;
+      expect(call.responses.map((m) => m.decoded)).toEqual(
+        expected.responses.map((m) => expect.objectContaining({ kind: 'schema', value: camel(m.json) })),
+      );
+    }
+  });
+});
