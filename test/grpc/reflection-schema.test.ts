@@ -212,3 +212,37 @@ describe('schema from a compressed reflection response', () => {
     }
   });
 });
+
+// --reflection-first: the CLI reads samples/grpc-reflection.pcap once for the schema, then decodes it.
+describe('--reflection-first', () => {
+  it('decodes the calls before the reflection response too, and names them', async () => {
+    const { runCliCaptured } = await import('../cli/run-cli.js');
+    const r = await runCliCaptured([SAMPLE, '--reflection-first', '--format', 'json', '-q']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Awaited<ReturnType<typeof decodeFile>>;
+    const calls = doc.connections.flatMap((c) => c.calls).sort((a, b) => a.stream - b.stream);
+    for (const [i, call] of calls.entries()) {
+      if (call.method?.startsWith('/grpc.reflection.')) continue;
+      const expected = meta.expect.calls[i]!;
+      expect(call.schemaSource).toBe('reflection');
+      expect(call.requests.map((m) => m.decoded)).toEqual(
+        expected.requests.map((m) => expect.objectContaining({ kind: 'schema', value: camel(m.json) })),
+      );
+    }
+    const codes = doc.diagnostics.map((d) => d.code);
+    expect(codes).not.toContain('grpc.reflection-schema-late');
+    expect(codes.filter((c) => c === 'grpc.schema-from-reflection')).toHaveLength(1);
+    const late = doc.diagnostics.find((d) => d.code === 'grpc.reflection-schema-first-pass')!;
+    expect(late.evidence).toMatchObject({
+      count: 2,
+      calls: 'c1 stream 1 /scope.v1.Lab/Echo, c1 stream 3 /scope.v1.Lab/Echo',
+    });
+  });
+
+  it('needs a file: stdin cannot be read twice', async () => {
+    const { runCliCaptured } = await import('../cli/run-cli.js');
+    const r = await runCliCaptured(['-', '--reflection-first']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--reflection-first reads the capture twice');
+  });
+});
