@@ -2,7 +2,8 @@
  * The TCP analysis against tshark's (samples/*.tcp-golden.json, scripts/make-tcp-golden.mjs): every packet's
  * tcp.analysis.* flags, every ACK RTT and every handshake RTT, on real captures: real loss (tcp-loss-grpc-js, made
  * with random drops between two namespaces), packets dropped, duplicated and reordered in a file
- * (damaged-*), a slow reader's zero windows (h2-zero-window), and healthy ones.
+ * (damaged-*), a slow reader's zero windows (h2-zero-window), Linux keep-alives and their ACKs on an idle
+ * connection (h2-tcp-keepalive), and healthy ones.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +118,7 @@ const SAMPLES = [
   'tls-grpc-js-13',
   'grpc-keepalive',
   'h2-zero-window',
+  'h2-tcp-keepalive',
 ];
 
 describe('TCP analysis matches tshark tcp.analysis.*', () => {
