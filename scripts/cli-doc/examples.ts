@@ -94,6 +94,9 @@ export const OPTION_DOCS: Record<string, { text: string; arg?: string; example?:
     arg: 'N',
     text: 'Decode a capture file on N threads: each reads the file through TCP reassembly and decodes every Nth connection (HTTP/2, HPACK, gRPC, analysis; for ndjson it also writes the lines), and the main thread merges their records back into capture order, so the report is byte for byte the one of `--threads 1` (one thread, no workers). Default 1: on the 2-core machine it was measured on, two threads cost 1.4 to 2 times the CPU time on captures of large payloads and gained wall time only on the 1M-frame small-calls capture, so the multi-core default is off until measured on a quiet machine. Standard input, `--snapshot-interval` and named pipes always decode on one thread. Speed-up and method: [performance.md](performance.md#threads-issue-13-item-2).',
   },
+  'reflection-first': {
+    text: 'Read the capture file twice: first (payloads undecoded) for the schema its gRPC server reflection responses carry, then to decode every call with it, those before the reflection response too. `grpc.reflection-schema-first-pass` counts and names the calls decoded late. Without it, decoding is one pass and calls before the response stay schema-less (`grpc.reflection-schema-late`). Not with standard input.',
+  },
   quiet: { text: 'No progress line and no notes on stderr (errors are still printed).' },
   help: { text: 'The help text below, and exit 0.', example: 'help' },
   version: { text: 'Print the version and exit 0.' },

@@ -46,6 +46,8 @@ export interface CliOptions {
    */
   threads: number | null;
   quiet: boolean;
+  /** Read the capture once for its reflected schema, then decode it with that schema from the start. */
+  reflectionFirst: boolean;
 }
 
 /** The default --threads is the number of cores, capped here: past it the merging thread is the limit. */
@@ -96,6 +98,7 @@ export const OPTIONS = {
   'snapshot-interval': { type: 'string' },
   'infer-proto': { type: 'string' },
   threads: { type: 'string', short: 'j' },
+  'reflection-first': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -153,6 +156,8 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
     throw new UsageError(
       '--infer-proto reads the decoded messages: it cannot be combined with --payload none.',
     );
+  if (values['reflection-first'] && positionals.includes('-'))
+    throw new UsageError('--reflection-first reads the capture twice: it needs a file, not stdin.');
   const interval = values['snapshot-interval'];
   if (interval !== undefined && format !== 'ndjson')
     throw new UsageError('--snapshot-interval writes ndjson snapshots: it needs --format ndjson.');
@@ -182,6 +187,7 @@ function toOptions(values: Values, positionals: string[]): CliOptions {
     inferProto,
     threads: threads(values.threads),
     quiet: values.quiet ?? false,
+    reflectionFirst: values['reflection-first'] ?? false,
   };
 }
 

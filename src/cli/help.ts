@@ -40,6 +40,9 @@ Decoding:
       --keylog FILE         TLS key log (SSLKEYLOGFILE format) to decrypt TLS connections
       --infer-proto DIR     write a .proto skeleton per service to DIR, inferred from the
                             schema-less messages of every call (ambiguous types marked)
+      --reflection-first    read the capture twice: first for the schema its gRPC server
+                            reflection responses carry, then to decode every call with it,
+                            the calls before those responses too
 
 Other:
   -q, --quiet               no progress bar on stderr

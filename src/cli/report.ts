@@ -21,6 +21,7 @@ import { ProgressLine } from './progress.js';
 import { createReport, type Report } from './report-sink.js';
 import { DiagnosticTally, NULL_SINK, teeSink } from './sinks.js';
 import { ProtoInference } from '../grpc/proto-infer.js';
+import type { ReflectedSchema, ReflectedSeed } from '../grpc/reflection-schema.js';
 import type { RecordSink } from '../engine/engine.js';
 import { pumpThreads, shardMode } from './report-threads.js';
 import { SpoolError } from '../output/text-spool.js';
@@ -47,6 +48,10 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
   }
   // Caught before the first temporary file exists, so a Ctrl-C from then on always gets its report.
   const interrupt = new Interrupt(io);
+  if (opts.reflectionFirst) {
+    const reflection = await reflectionFirstPass(opts, prepared.pipeline, io, interrupt);
+    prepared = { ...prepared, pipeline: { ...prepared.pipeline, reflection } };
+  }
   const report = createReport(opts, prepared.filter, out.write, out.writeHex);
   if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
   const inference = opts.inferProto === null ? null : new ProtoInference();
@@ -189,6 +194,27 @@ async function openOutput(
  * live pipe is silent (the pending read is abandoned); a closed output pipe (EPIPE) stops too. True when
  * SIGINT stopped it.
  */
+/**
+ * --reflection-first: reads the capture once, payloads undecoded (reflection responses are read whatever
+ * --payload says), for the schema its reflection responses carry; null without one. No output.
+ */
+async function reflectionFirstPass(
+  opts: CliOptions,
+  pipeline: PipelineOptions,
+  io: CliIo,
+  interrupt: Interrupt,
+): Promise<ReflectedSeed | null> {
+  let schema: ReflectedSchema | null = null;
+  const engine = createEngine({ ...pipeline, payload: 'none' }, NULL_SINK, (r) => (schema = r));
+  const source = openCaptureInput(opts.inputs, { stdin: io.stdin });
+  for await (const chunk of source.events()) {
+    if (interrupt.stopped) break;
+    engine.push(chunk);
+  }
+  engine.finish();
+  return (schema as ReflectedSchema | null)?.seed() ?? null;
+}
+
 async function pump(
   source: CaptureInput,
   engine: Engine,

@@ -150,7 +150,16 @@ export const GRPC_DIAGNOSTICS = {
   'grpc.reflection-schema-late': {
     severity: 'info',
     title: 'Calls before the reflected schema',
-    text: '{count} calls of methods in the reflected schema ({methods}) started before the reflection response and are shown as raw protobuf',
+    text:
+      '{count} calls of methods in the reflected schema ({methods}) started before the reflection response and ' +
+      'are shown as raw protobuf; --reflection-first decodes them too (it reads the capture file twice)',
+  },
+  'grpc.reflection-schema-first-pass': {
+    severity: 'info',
+    title: 'Calls decoded late with the reflected schema',
+    text:
+      '{count} calls started before the reflection response that carried their schema and are decoded with ' +
+      'it, learned in a first pass over the capture (--reflection-first; {files}): {calls}',
   },
 } as const satisfies Record<string, DiagnosticSpec>;
 

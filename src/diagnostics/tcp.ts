@@ -71,6 +71,17 @@ export const TCP_DIAGNOSTICS = {
       'not reading, so the peer must stop sending. The first from this side; the connection record (tcp) ' +
       'counts all of them',
   },
+  'tcp.window-full': {
+    severity: 'info',
+    title: 'TCP window full',
+    text:
+      '{conn}: packet {packet} ({flow}) fills the {window}-byte receive window its peer advertised, the ' +
+      'third segment this way to do so: the sender must wait until the peer reads and ACKs. This is ' +
+      "TCP's window (the peer's socket receive buffer), below HTTP/2 flow control: when the HTTP/2 windows " +
+      "are open (no analysis.flow.* diagnostic) and the stream still waits, the peer's application reads " +
+      'slowly or its receive buffer is small (Linux net.ipv4.tcp_rmem). Raised once per direction; the ' +
+      'connection record (tcp.windowFull) counts all of them',
+  },
 } as const satisfies Record<string, DiagnosticSpec>;
 
 export type TcpDiagnosticCode = keyof typeof TCP_DIAGNOSTICS;

@@ -8,7 +8,7 @@ import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import { grpcObserverFactory } from '../grpc/call-observer.js';
 import { loadSchema } from '../grpc/schema-load.js';
 import type { GrpcSchema } from '../grpc/schema.js';
-import { ReflectedSchema } from '../grpc/reflection-schema.js';
+import { ReflectedSchema, type ReflectedSeed } from '../grpc/reflection-schema.js';
 import { readFileSync } from 'node:fs';
 import { TLS_DIAGNOSTICS } from '../diagnostics/tls.js';
 import { KeyLog } from '../tls/keylog.js';
@@ -48,6 +48,8 @@ export interface PipelineOptions {
    * merges the shards (they need every connection, in order).
    */
   shard?: { index: number; count: number };
+  /** The reflected schema a first pass learned (--reflection-first): every call may use it from the start. */
+  reflection?: ReflectedSeed | null;
 }
 
 /** `schema` is null when none was asked for (no --proto, no --descriptor-set): messages decode schema-less. */
@@ -108,12 +110,21 @@ function pipelineKeyLog(opts: PipelineOptions, sink: RecordSink): KeyLog {
   return keyLog;
 }
 
-export function createEngine(opts: PipelineOptions, sink: RecordSink): Engine {
+/**
+ * `reflection`, when given, receives the engine's reflected schema (the --reflection-first pass reads its
+ * seed at the end).
+ */
+export function createEngine(
+  opts: PipelineOptions,
+  sink: RecordSink,
+  reflected?: (schema: ReflectedSchema) => void,
+): Engine {
   const schema = loadPipelineSchema(opts);
   // A schema that does not load is reported, and decoding goes on schema-less.
   if (!schema.ok) sink.diagnostic(diag(GRPC_DIAGNOSTICS, 'grpc.schema-load-failed', { error: schema.error }));
   // Schemas the capture carries (server reflection responses), shared by every connection.
-  const reflection = new ReflectedSchema();
+  const reflection = new ReflectedSchema(opts.reflection);
+  reflected?.(reflection);
   // Chain order matters: the analysis reads the calls the gRPC observer produces.
   const observers: ConnectionObserverFactory[] = [
     // Wrapped: each call leaves the gRPC observer with its latency breakdown (src/analysis/latency-observer.ts).

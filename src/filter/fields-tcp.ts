@@ -19,6 +19,14 @@ type Counter = keyof Pick<
   | 'zeroWindows'
   | 'keepAlives'
   | 'retransmissionDelayMs'
+  | 'windowUpdates'
+  | 'windowFull'
+  | 'ackedUnseen'
+  | 'keepAliveAcks'
+  | 'zeroWindowProbeAcks'
+  | 'zeroWindowProbes'
+  | 'sackSegments'
+  | 'dsacks'
 >;
 
 function count(description: string, key: Counter): Omit<FieldDef, 'name'> {
@@ -53,6 +61,34 @@ const defs: Record<string, Omit<FieldDef, 'name'>> = {
   'tcp.analysis.duplicate_ack': count('duplicate ACKs', 'duplicateAcks'),
   'tcp.analysis.zero_window': count('segments advertising a zero receive window', 'zeroWindows'),
   'tcp.analysis.keep_alive': count('TCP keep-alives', 'keepAlives'),
+  'tcp.analysis.zero_window_probe': count(
+    'zero-window probes (1 byte into a closed window)',
+    'zeroWindowProbes',
+  ),
+  'tcp.analysis.zero_window_probe_ack': count('ACKs of zero-window probes', 'zeroWindowProbeAcks'),
+  'tcp.analysis.keep_alive_ack': count('ACKs of TCP keep-alives', 'keepAliveAcks'),
+  'tcp.analysis.window_update': count('pure ACKs that only change the receive window', 'windowUpdates'),
+  'tcp.analysis.window_full': count(
+    'segments that fill the receive window the peer advertised (the sender must wait)',
+    'windowFull',
+  ),
+  'tcp.analysis.ack_lost_segment': count('ACKs of bytes the capture never saw', 'ackedUnseen'),
+  'tcp.options.sack': count(
+    'segments carrying SACK blocks (the receiver holds data past a hole)',
+    'sackSegments',
+  ),
+  'tcp.options.sack.dsack': count('SACKs reporting duplicate data (D-SACK, RFC 2883)', 'dsacks'),
+  'tcp.analysis.bytes_in_flight': {
+    number: true,
+    string: false,
+    description: 'largest bytes in flight (sent, not yet acknowledged) of either side',
+    conn: (c) => {
+      const t = c.tcp;
+      if (t === undefined) return null;
+      const m = Math.max(t.client.maxBytesInFlight, t.server.maxBytesInFlight);
+      return m === 0 ? null : m;
+    },
+  },
   'tcp.analysis.retransmission_delay': count(
     'ms the streams stood still for retransmissions, both directions',
     'retransmissionDelayMs',

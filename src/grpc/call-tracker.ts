@@ -284,9 +284,15 @@ export class GrpcCallTracker {
       // A candidate with a bad flag byte is most likely not gRPC: stop reading (and keeping) its bytes.
       if (state.status === 'candidate') side.reader = null;
     }
-    if (dir === 'response' && !m.compressed && m.bytes !== null && this.config.reflection !== null)
-      if (ReflectedSchema.isReflection(state.path))
-        out.push(...this.config.reflection.learn(m.bytes, state.path!, { ...state.where, time: m.lastTime }));
+    if (dir === 'response' && m.bytes !== null && this.config.reflection !== null)
+      if (ReflectedSchema.isReflection(state.path)) {
+        // A compressed response (grpc-encoding gzip) is inflated here too; a failure is reported by the
+        // message's own decoding below, the schema just does not learn from it.
+        const encoding = state.responseFields && (headerValue(state.responseFields, 'grpc-encoding') ?? null);
+        const bytes = ReflectedSchema.messageBytes(m.bytes, m.compressed, encoding, this.config.budget);
+        if (bytes !== null)
+          out.push(...this.config.reflection.learn(bytes, state.path!, { ...state.where, time: m.lastTime }));
+      }
     if (side.messages.length + side.deferred.length >= this.config.maxMessagesPerCall) return;
     if (this.config.schema !== null && state.method === null && state.path === null) {
       // Decoded once the method is guessed, at the end of the call. The reader's bytes are fresh copies,

@@ -2,6 +2,7 @@ import type { EndpointCache } from './endpoint-cache.js';
 import type { IpHeader } from './ip-header.js';
 import { type LayerStop, malformed, truncated } from './layer-stop.js';
 import { TCP_SYN, tcpFlags } from './tcp-flags.js';
+import { parseSackBlocks } from './tcp-sack.js';
 import { parseSynOptions, type TcpSynOptions } from './tcp-options.js';
 import type { Endpoint, TcpSegment } from './types.js';
 import { u16, u32 } from './bytes.js';
@@ -13,8 +14,8 @@ const EMPTY_PAYLOAD = Buffer.alloc(0);
 
 /**
  * Decodes the TCP header at ip.payloadStart. The payload is a view on the packet bytes (no copy) that ends
- * where the IP layer says the segment ends, or where the capture cut it. Options are read on SYNs only: MSS
- * and window scale are only defined there (RFC 9293 §3.7.1, RFC 7323 §2.2), and other segments need none.
+ * where the IP layer says the segment ends, or where the capture cut it. MSS and window scale are read on SYNs
+ * only (RFC 9293 §3.7.1, RFC 7323 §2.2); other segments are scanned for SACK blocks (RFC 2018) alone.
  */
 export function decodeTcp(
   data: Buffer,
@@ -35,8 +36,12 @@ export function decodeTcp(
   options.mss = undefined;
   options.windowScale = undefined;
   options.problem = undefined;
-  if ((bits & TCP_SYN) !== 0 && headerLength > TCP_MIN_HEADER_LENGTH) {
-    parseSynOptions(data, start + TCP_MIN_HEADER_LENGTH, start + headerLength, options);
+  let sack: number[] | undefined;
+  if (headerLength > TCP_MIN_HEADER_LENGTH) {
+    if ((bits & TCP_SYN) !== 0)
+      parseSynOptions(data, start + TCP_MIN_HEADER_LENGTH, start + headerLength, options);
+    // SACK blocks are only in ACKs after a loss; a timestamp-only options area is scanned in a few steps.
+    else sack = parseSackBlocks(data, start + TCP_MIN_HEADER_LENGTH, start + headerLength);
   }
   const payloadStart = start + headerLength;
   return {
@@ -51,6 +56,7 @@ export function decodeTcp(
     window: u16(data, start + 14),
     windowScale: options.windowScale,
     mss: options.mss,
+    sack,
     payload: payloadStart === ip.payloadEnd ? EMPTY_PAYLOAD : data.subarray(payloadStart, ip.payloadEnd),
   };
 }

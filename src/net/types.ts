@@ -31,6 +31,8 @@ export interface TcpSegment {
   /** Window scale option from a SYN, when present. */
   windowScale?: number;
   mss?: number;
+  /** SACK blocks (RFC 2018), flat [left, right, ...], on a non-SYN segment that carries the option. */
+  sack?: number[];
   payload: Buffer;
 }
 

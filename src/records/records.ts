@@ -106,6 +106,20 @@ export interface TcpDirectionAnalysis {
   ackRtt: { samples: number; minMs: number; avgMs: number; maxMs: number } | null;
   /** The smallest receive window this side advertised after its SYN (scaled when both SYNs agreed). */
   minWindow: number | null;
+  // Window, ACK and SACK analysis (src/tcp/tcp-window.ts).
+  /** Pure ACKs from this side that only changed its window (tshark tcp.analysis.window_update). */
+  windowUpdates: number;
+  /** Segments from this side that filled the peer's advertised window (tshark tcp.analysis.window_full). */
+  windowFull: number;
+  /** ACKs from this side of bytes the capture never saw the peer send (tshark ack_lost_segment). */
+  ackedUnseen: number;
+  keepAliveAcks: number;
+  zeroWindowProbeAcks: number;
+  /** Segments from this side carrying SACK blocks, and those whose first block is a D-SACK (RFC 2883). */
+  sackSegments: number;
+  dsacks: number;
+  /** Largest tshark tcp.analysis.bytes_in_flight of this side's segments (0: never known). */
+  maxBytesInFlight: number;
 }
 
 /** The three-way handshake as seen (times are capture seconds, RTTs ms). */

@@ -15,6 +15,15 @@ import { diag } from '../diagnostics/make.js';
 import { TCP_DIAGNOSTICS } from '../diagnostics/tcp.js';
 import { formatEndpoint, type TcpSegment } from '../net/types.js';
 import { seqAdd, seqDiff } from './seq.js';
+import {
+  ackedUnseen,
+  bytesInFlight,
+  isWindowFull,
+  isWindowUpdate,
+  noteSack,
+  TcpWindowSide,
+  type WindowCounts,
+} from './tcp-window.js';
 import type { TcpDirectionAnalysis, TcpHandshake } from '../records/records.js';
 import type { Dir, TcpConnectionInfo, TcpEvent } from './types.js';
 
@@ -30,7 +39,7 @@ const FAST_RETRANSMISSION_WINDOW = 0.02;
 const DEFAULT_OUT_OF_ORDER_THRESHOLD = 0.003;
 /** tcp.retransmission is raised at a retransmission this late (Linux's minimum RTO is 200 ms) ... */
 const REPORT_DELAY_MS = 100;
-/** ... or at the direction's third retransmission. */
+/** ... or at the direction's third retransmission (and tcp.window-full at the third window-full segment). */
 const REPORT_COUNT = 3;
 
 /**
@@ -48,6 +57,12 @@ export const TCP_A = {
   ZERO_WINDOW: 64,
   ZERO_WINDOW_PROBE: 128,
   KEEP_ALIVE: 256,
+  // Window, ACK and SACK flags (src/tcp/tcp-window.ts).
+  WINDOW_UPDATE: 512,
+  WINDOW_FULL: 1024,
+  ACK_LOST_SEGMENT: 2048,
+  KEEP_ALIVE_ACK: 4096,
+  ZERO_WINDOW_PROBE_ACK: 8192,
 } as const;
 const KEEP_ALIVE = TCP_A.KEEP_ALIVE;
 const ZERO_WINDOW_PROBE = TCP_A.ZERO_WINDOW_PROBE;
@@ -95,7 +110,7 @@ class DirectionState {
   utime: number[] = [];
   /** Ranges the capture skipped (seq, end, time it was noticed). */
   holes: Array<{ seq: number; end: number; time: number }> = [];
-  readonly stats: TcpDirectionAnalysis = {
+  readonly stats: Omit<TcpDirectionAnalysis, keyof WindowCounts> = {
     retransmissions: 0,
     fastRetransmissions: 0,
     spuriousRetransmissions: 0,
@@ -126,6 +141,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
   private synDir: Dir = 0;
   private synSeq = 0;
   private readonly episodes: RetransmissionEpisode[] = [];
+  private readonly w: [TcpWindowSide, TcpWindowSide] = [new TcpWindowSide(), new TcpWindowSide()];
 
   constructor(private readonly info: TcpConnectionInfo) {}
 
@@ -153,12 +169,20 @@ export class TcpAnalyzer implements TcpAnalysisView {
 
   /** The ACK RTT (ms) the last segment measured, or -1 (tshark tcp.analysis.ack_rtt of that packet). */
   lastAckRttMs = -1;
+  /** Bytes in flight after the last segment, 0 when not known (tshark tcp.analysis.bytes_in_flight). */
+  lastBytesInFlight = 0;
+  /** The last segment's first SACK block reports duplicate data (tshark tcp.options.sack.dsack). */
+  lastDsack = false;
 
   /** One segment from direction `dir`; diagnostics go to `out`. Returns its TCP_A flags. */
   segment(seg: TcpSegment, dir: Dir, out: TcpEvent[]): number {
     this.lastAckRttMs = -1;
     const fwd = this.d[dir];
     const rev = this.d[dir === 0 ? 1 : 0];
+    const wfwd = this.w[dir];
+    const wrev = this.w[dir === 0 ? 1 : 0];
+    if (seg.flags.ack) wrev.validBif = true;
+    this.lastDsack = noteSack(wfwd, seg.sack, seg.ack, seg.flags.ack);
     const f = seg.flags;
     const len = seg.payload.length;
     const now = seg.time;
@@ -191,21 +215,37 @@ export class TcpAnalyzer implements TcpAnalysisView {
       if (fwd.hasNext && seqDiff(seq, fwd.nextSeq) > 0 && !f.rst) {
         flags |= TCP_A.LOST_SEGMENT;
         this.lost(fwd, seq, now);
+        wfwd.validBif = false;
       }
       if (len <= 1 && fwd.hasNext && seq === seqAdd(fwd.nextSeq, -1) && !sfr) {
         flags |= KEEP_ALIVE;
         fwd.stats.keepAlives++;
       }
       const sameAck = f.ack && fwd.hasAck && seg.ack === fwd.lastAck && fwd.hasNext && seq === fwd.nextSeq;
+      flags |= this.windowFlags(seg, dir, len, sfr, window, sameAck, out);
       if (len === 0 && !sfr && sameAck && window === fwd.window) {
         // A keep-alive's or a zero-window probe's ACK repeats the last ACK without being a duplicate.
-        if (rev.lastFlags & (KEEP_ALIVE | ZERO_WINDOW_PROBE)) break fwd;
+        if (window !== 0 && rev.lastFlags & KEEP_ALIVE) {
+          flags |= TCP_A.KEEP_ALIVE_ACK;
+          wfwd.keepAliveAcks++;
+          break fwd;
+        }
+        if (window === 0 && rev.lastFlags & ZERO_WINDOW_PROBE) {
+          flags |= TCP_A.ZERO_WINDOW_PROBE_ACK;
+          wfwd.zeroWindowProbeAcks++;
+          break fwd;
+        }
+        if (window === 0) break fwd;
         fwd.dupAckNum++;
         fwd.stats.duplicateAcks++;
         flags |= TCP_A.DUPLICATE_ACK;
       }
     }
     if (!fwd.hasAck || seg.ack !== fwd.lastAck) fwd.dupAckNum = 0;
+    if (f.ack && ackedUnseen(wrev, rev.nextSeq, seg.ack)) {
+      flags |= TCP_A.ACK_LOST_SEGMENT;
+      wfwd.ackedUnseen++;
+    }
     if ((len > 0 || f.syn || f.fin) && !(flags & KEEP_ALIVE))
       flags |= this.classifyOld(seg, dir, fwd, rev, len, out);
     let end = seqAdd(seq, len);
@@ -216,18 +256,58 @@ export class TcpAnalyzer implements TcpAnalysisView {
       fwd.nextSeq = end;
       fwd.nextSeqTime = now;
     }
+    if ((seq === wfwd.maxSeqToBeAcked || wfwd.maxSeqToBeAcked === 0) && !(flags & ZERO_WINDOW_PROBE))
+      wfwd.maxSeqToBeAcked = fwd.nextSeq;
     if (f.ack) {
       fwd.hasAck = true;
       fwd.lastAck = seg.ack;
       fwd.lastAckTime = now;
       this.acknowledge(rev, seg.ack, now);
     }
+    this.lastBytesInFlight =
+      len === 0 ? 0 : bytesInFlight(wfwd, wrev, fwd.useq, fwd.uend, fwd.base ?? 0, f.syn || f.fin);
     fwd.hasWindow = true;
     fwd.window = window;
     if (!f.syn && (fwd.stats.minWindow === null || window < fwd.stats.minWindow))
       fwd.stats.minWindow = window;
     fwd.lastFlags = flags;
     return flags;
+  }
+
+  /** Window update and window full (tshark's order: after keep-alive, before the ACK checks). */
+  private windowFlags(
+    seg: TcpSegment,
+    dir: Dir,
+    len: number,
+    sfr: boolean,
+    window: number,
+    sameAck: boolean,
+    out: TcpEvent[],
+  ): number {
+    const fwd = this.d[dir];
+    const rev = this.d[dir === 0 ? 1 : 0];
+    let flags = 0;
+    if (isWindowUpdate(len, sfr, window, fwd.window, fwd.hasNext && seg.seq === fwd.nextSeq, sameAck)) {
+      flags |= TCP_A.WINDOW_UPDATE;
+      this.w[dir].windowUpdates++;
+    }
+    if (
+      rev.hasAck &&
+      rev.hasWindow &&
+      this.scaleKnown(rev) &&
+      isWindowFull(len, sfr, seg.seq, rev.lastAck, rev.window)
+    ) {
+      flags |= TCP_A.WINDOW_FULL;
+      if (++this.w[dir].windowFull === REPORT_COUNT)
+        this.report('tcp.window-full', dir, seg, { window: rev.window }, out);
+    }
+    return flags;
+  }
+
+  /** tshark's win_scale is known (not -1) for a side once its SYN, or a SYN without the option, was seen. */
+  private scaleKnown(side: DirectionState): boolean {
+    const other = side === this.d[0] ? this.d[1] : this.d[0];
+    return side.synSeen || (other.synSeen && other.scale < 0);
   }
 
   private onSyn(seg: TcpSegment, dir: Dir, fwd: DirectionState): void {
@@ -442,7 +522,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
   }
 
   private report(
-    code: 'tcp.retransmission' | 'tcp.zero-window',
+    code: 'tcp.retransmission' | 'tcp.zero-window' | 'tcp.window-full',
     dir: Dir,
     seg: TcpSegment,
     params: Record<string, string | number>,
@@ -471,7 +551,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
       avgMs: roundMs(s.ackRtt.avgMs),
       maxMs: roundMs(s.ackRtt.maxMs),
     };
-    return { ...s, ackRtt: rtt };
+    return { ...s, ackRtt: rtt, ...this.w[dir].counts() };
   }
 }
 

@@ -184,3 +184,65 @@ describe('ReflectedSchema.learn', () => {
       expect(() => schema.learn(bytes, METHOD, {})).not.toThrow();
   });
 });
+
+// samples/grpc-reflection-gzip.pcap (scripts/samples/grpc/scenarios/grpc-reflection-gzip.ts): a grpcio server
+// created with compression=Gzip; its FileDescriptorProto response is gzip-compressed on the wire.
+describe('schema from a compressed reflection response', () => {
+  it('inflates the response, learns the schema and decodes the later calls with it', async () => {
+    const gzMeta = JSON.parse(readFileSync('samples/grpc-reflection-gzip.meta.json', 'utf8')) as typeof meta;
+    const doc = await decodeFile('samples/grpc-reflection-gzip.pcap');
+    const calls = doc.connections.flatMap((c) => c.calls).sort((a, b) => a.stream - b.stream);
+    const reflection = calls.find(
+      (c) => c.method === '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+    )!;
+    // The response that carries the file is the compressed one.
+    expect(reflection.responses.map((m) => m.compressed)).toEqual([false, true]);
+    const learned = doc.diagnostics.filter((d) => d.code === 'grpc.schema-from-reflection');
+    expect(learned).toHaveLength(1);
+    expect(learned[0]!.stream).toBe(reflection.stream);
+    expect(learned[0]!.evidence).toMatchObject({ files: '1 FileDescriptorProto (scope_v1.proto)' });
+    const after = calls.filter((c) => c.stream > reflection.stream);
+    expect(after.map((c) => c.method)).toEqual(['/scope.v1.Lab/Echo', '/scope.v1.Lab/Watch']);
+    for (const call of after) {
+      expect(call.schemaSource).toBe('reflection');
+      const expected = gzMeta.expect.calls.find((c, i) => c.method === call.method && i > 1)!;
+      expect(call.responses.map((m) => m.decoded)).toEqual(
+        expected.responses.map((m) => expect.objectContaining({ kind: 'schema', value: camel(m.json) })),
+      );
+    }
+  });
+});
+
+// --reflection-first: the CLI reads samples/grpc-reflection.pcap once for the schema, then decodes it.
+describe('--reflection-first', () => {
+  it('decodes the calls before the reflection response too, and names them', async () => {
+    const { runCliCaptured } = await import('../cli/run-cli.js');
+    const r = await runCliCaptured([SAMPLE, '--reflection-first', '--format', 'json', '-q']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Awaited<ReturnType<typeof decodeFile>>;
+    const calls = doc.connections.flatMap((c) => c.calls).sort((a, b) => a.stream - b.stream);
+    for (const [i, call] of calls.entries()) {
+      if (call.method?.startsWith('/grpc.reflection.')) continue;
+      const expected = meta.expect.calls[i]!;
+      expect(call.schemaSource).toBe('reflection');
+      expect(call.requests.map((m) => m.decoded)).toEqual(
+        expected.requests.map((m) => expect.objectContaining({ kind: 'schema', value: camel(m.json) })),
+      );
+    }
+    const codes = doc.diagnostics.map((d) => d.code);
+    expect(codes).not.toContain('grpc.reflection-schema-late');
+    expect(codes.filter((c) => c === 'grpc.schema-from-reflection')).toHaveLength(1);
+    const late = doc.diagnostics.find((d) => d.code === 'grpc.reflection-schema-first-pass')!;
+    expect(late.evidence).toMatchObject({
+      count: 2,
+      calls: 'c1 stream 1 /scope.v1.Lab/Echo, c1 stream 3 /scope.v1.Lab/Echo',
+    });
+  });
+
+  it('needs a file: stdin cannot be read twice', async () => {
+    const { runCliCaptured } = await import('../cli/run-cli.js');
+    const r = await runCliCaptured(['-', '--reflection-first']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--reflection-first reads the capture twice');
+  });
+});

@@ -25,6 +25,7 @@ const GRPC_SAMPLES: Record<string, number[]> = {
   'grpc-http1-server': [50114],
   'grpc-imbalance': [50115, 50116, 50117],
   'grpc-reflection': [50118],
+  'grpc-reflection-gzip': [50119],
   'grpc-js-bulk-series': [50118],
   'grpc-js-connect-proxy': [50123, 50124],
   'grpc-stream-limit': [50118],

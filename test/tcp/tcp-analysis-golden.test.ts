@@ -2,7 +2,8 @@
  * The TCP analysis against tshark's (samples/*.tcp-golden.json, scripts/make-tcp-golden.mjs): every packet's
  * tcp.analysis.* flags, every ACK RTT and every handshake RTT, on real captures: real loss (tcp-loss-grpc-js, made
  * with random drops between two namespaces), packets dropped, duplicated and reordered in a file
- * (damaged-*), a slow reader's zero windows (h2-zero-window), and healthy ones.
+ * (damaged-*), a slow reader's zero windows (h2-zero-window), Linux keep-alives and their ACKs on an idle
+ * connection (h2-tcp-keepalive), and healthy ones.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -22,18 +23,29 @@ const FLAG_NAMES: Array<[number, string]> = [
   [TCP_A.ZERO_WINDOW, 'zero_window'],
   [TCP_A.ZERO_WINDOW_PROBE, 'zero_window_probe'],
   [TCP_A.KEEP_ALIVE, 'keep_alive'],
+  [TCP_A.WINDOW_UPDATE, 'window_update'],
+  [TCP_A.WINDOW_FULL, 'window_full'],
+  [TCP_A.ACK_LOST_SEGMENT, 'ack_lost_segment'],
+  [TCP_A.KEEP_ALIVE_ACK, 'keep_alive_ack'],
+  [TCP_A.ZERO_WINDOW_PROBE_ACK, 'zero_window_probe_ack'],
 ];
 
 interface Golden {
   packets: Array<[number, ...string[]]>;
   ackRtt: Array<[number, number]>;
   initialRtt: Record<string, number>;
+  bytesInFlight: Array<[number, number]>;
+  sack: Array<[number, ...number[]]>;
+  dsack: number[];
 }
 
 interface Ours {
   flags: Map<number, string[]>;
   ackRtt: Map<number, number>;
   initialRtt: number[];
+  bytesInFlight: Array<[number, number]>;
+  sack: Array<[number, ...number[]]>;
+  dsack: number[];
 }
 
 /** Every TCP packet of a capture through one TcpAnalyzer per 4-tuple (tshark's tcp.stream, in order). */
@@ -44,6 +56,9 @@ async function analyse(file: string): Promise<Ours> {
   const flags = new Map<number, string[]>();
   const ackRtt = new Map<number, number>();
   const sink: TcpEvent[] = [];
+  const bytesInFlight: Array<[number, number]> = [];
+  const sack: Array<[number, ...number[]]> = [];
+  const dsack: number[] = [];
   for (const ev of await readCaptureFile(file)) {
     if (ev.kind !== 'packet') continue;
     for (const nev of net.push(ev.packet)) {
@@ -74,10 +89,13 @@ async function analyse(file: string): Promise<Ours> {
       const names = FLAG_NAMES.filter(([bit]) => (f & bit) !== 0).map(([, name]) => name);
       if (names.length > 0) flags.set(frame, names);
       if (c.analyzer.lastAckRttMs >= 0) ackRtt.set(frame, Math.round(c.analyzer.lastAckRttMs * 1e3) / 1e3);
+      if (c.analyzer.lastBytesInFlight > 0) bytesInFlight.push([frame, c.analyzer.lastBytesInFlight]);
+      if (seg.sack) sack.push([frame, ...seg.sack]);
+      if (c.analyzer.lastDsack) dsack.push(frame);
     }
   }
   const initialRtt = order.map((a) => a.handshake()?.initialRttMs ?? -1);
-  return { flags, ackRtt, initialRtt };
+  return { flags, ackRtt, initialRtt, bytesInFlight, sack, dsack };
 }
 
 /** Streams of the samples whose SYN was refused with RST-ACK (tshark -Y 'tcp.flags.reset==1 && tcp.seq==1'). */
@@ -100,6 +118,7 @@ const SAMPLES = [
   'tls-grpc-js-13',
   'grpc-keepalive',
   'h2-zero-window',
+  'h2-tcp-keepalive',
 ];
 
 describe('TCP analysis matches tshark tcp.analysis.*', () => {
@@ -136,6 +155,15 @@ describe('TCP analysis matches tshark tcp.analysis.*', () => {
         compared++;
       }
       expect(compared).toBeGreaterThan(0);
+      expect(ours.sack).toEqual(golden.sack);
+      expect(ours.dsack).toEqual(golden.dsack);
+      const bifDiff: string[] = [];
+      const wantBif = new Map(golden.bytesInFlight);
+      const gotBif = new Map(ours.bytesInFlight);
+      for (const frame of new Set([...wantBif.keys(), ...gotBif.keys()]))
+        if (wantBif.get(frame) !== gotBif.get(frame))
+          bifDiff.push(`frame ${frame}: tshark ${wantBif.get(frame)} h2scope ${gotBif.get(frame)}`);
+      expect(bifDiff).toEqual([]);
     });
   }
 });

@@ -40,6 +40,7 @@ SCENARIOS=(
   "grpc-http1-server|50114|scenarios/grpc-http1-server.ts"
   "grpc-imbalance|50115,50116,50117|scenarios/grpc-imbalance.ts"
   "grpc-reflection|50118|scenarios/grpc-reflection.ts"
+  "grpc-reflection-gzip|50119|scenarios/grpc-reflection-gzip.ts"
   "grpc-js-bulk-series|50118|scenarios/grpc-js-bulk-series.ts"
   "grpc-js-connect-proxy|50123,50124|scenarios/grpc-js-connect-proxy.ts"
   "grpc-stream-limit|50118|scenarios/grpc-stream-limit.ts"

@@ -18,6 +18,8 @@ export interface CallRecord {
   deadlineMs?: number;
   /** grpc-encoding of the request messages, when not identity. */
   requestEncoding?: string;
+  /** grpc-encoding of the response messages, when the server compresses those gzip shrinks (C-core). */
+  responseEncoding?: string;
   requests: MessageRecord[];
   responses: MessageRecord[];
   /** Custom (x-*) response headers as the client saw them. */

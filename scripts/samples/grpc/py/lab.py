@@ -1,7 +1,7 @@
 """scope.v1.Lab with Python grpcio (C-core) and generic handlers: a server, and a client plan that prints
 what it sent and received as JSON. Run with Debian's /usr/bin/python3 (python3-grpcio).
 
-    lab.py server --port P [--name N] [--strict-pings] [--grace SECONDS]
+    lab.py server --port P [--name N] [--strict-pings] [--grace SECONDS] [--gzip] [--reflection FILE]
         prints READY when serving; SIGTERM stops it with server.stop(grace).
     lab.py client --port P
         runs the fixed plan below and prints {"calls": [...]} (messages as hex) on stdout.
@@ -101,6 +101,72 @@ class Lab:
                 time.sleep(req["interval_ms"] / 1000)
 
 
+def pb_bytes(number, data):
+    """A length-delimited protobuf field."""
+    n, out = len(data), bytearray([number << 3 | 2])
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out) + data
+
+
+def pb_fields(data):
+    """The length-delimited fields of a message, as (number, bytes); others skipped."""
+    pos, out = 0, []
+    while pos < len(data):
+        tag, pos = varint(data, pos)
+        if tag & 7 == 2:
+            n, pos = varint(data, pos)
+            out.append((tag >> 3, data[pos : pos + n]))
+            pos += n
+        elif tag & 7 == 0:
+            _, pos = varint(data, pos)
+        else:
+            pos += 8 if tag & 7 == 1 else 4
+    return out
+
+
+def varint(data, pos):
+    value, shift = 0, 0
+    while True:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return value, pos
+
+
+def reflection_handler(files):
+    """grpc.reflection ServerReflectionInfo by hand (no grpcio-reflection in Debian): list_services (7)
+    names the Lab service; any other request (file_containing_symbol 4, file_by_filename 3) gets every
+    FileDescriptorProto in `files` (serialized by the Node scenario from scope.proto)."""
+
+    def info(request_iterator, context):
+        for request in request_iterator:
+            asked = {number for number, _ in pb_fields(request)}
+            if 7 in asked:
+                body = pb_bytes(6, pb_bytes(1, pb_bytes(1, SERVICE.encode())))
+            else:
+                body = pb_bytes(4, b"".join(pb_bytes(1, f) for f in files))
+            yield pb_bytes(2, request) + body
+
+    return grpc.stream_stream_rpc_method_handler(info)
+
+
+def read_files(path):
+    """FileDescriptorProtos, each as a 4-byte big-endian length and the bytes."""
+    with open(path, "rb") as f:
+        data = f.read()
+    files, pos = [], 0
+    while pos < len(data):
+        n = int.from_bytes(data[pos : pos + 4], "big")
+        files.append(data[pos + 4 : pos + 4 + n])
+        pos += 4 + n
+    return files
+
+
 def serve(args):
     options = list(NO_PROXY)
     if args.strict_pings:
@@ -118,8 +184,20 @@ def serve(args):
         "Chat": grpc.stream_stream_rpc_method_handler(lab.chat),
         "Bulk": grpc.unary_stream_rpc_method_handler(lab.bulk),
     }
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), options=options)
+    # --gzip: C-core compresses every response message (grpc-encoding gzip), reflection responses too.
+    compression = grpc.Compression.Gzip if args.gzip else None
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), options=options, compression=compression)
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
+    if args.reflection:
+        files = read_files(args.reflection)
+        for version in ("v1", "v1alpha"):
+            server.add_generic_rpc_handlers(
+                (
+                    grpc.method_handlers_generic_handler(
+                        f"grpc.reflection.{version}.ServerReflection", {"ServerReflectionInfo": reflection_handler(files)}
+                    ),
+                )
+            )
     server.add_insecure_port(f"127.0.0.1:{args.port}")
     server.start()
     stopped = threading.Event()
@@ -269,6 +347,8 @@ def main():
     parser.add_argument("--name", default="grpcio")
     parser.add_argument("--strict-pings", action="store_true")
     parser.add_argument("--grace", type=float, default=2.0)
+    parser.add_argument("--gzip", action="store_true")
+    parser.add_argument("--reflection")
     parser.add_argument("--interval", type=float, default=0.2)
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--fail-every", type=int, default=8)

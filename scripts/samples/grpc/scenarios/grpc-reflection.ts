@@ -4,22 +4,15 @@
 // file_containing_symbol scope.v1.EchoRequest), then Echo, Watch, Upload and Chat. The reflection client
 // shares the Lab client's channel options, so grpc-js puts every call on the same subchannel (one TCP
 // connection), as a tool probing a live service would.
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import protobuf from 'protobufjs';
-import descriptor from 'protobufjs/ext/descriptor.js';
 import { LabConnection, bidi, clientStream, serverStream, unary, type CallRecord } from '../lib/calls.js';
 import { SCOPE_PROTO } from '../lib/codec.js';
 import { emitMeta } from '../lib/meta.js';
+import { reflect, type ReflectionRecord } from '../lib/reflection-client.js';
 import { startLabServer, stopLabServer } from '../lib/server.js';
 
 const PORT = 50118;
-const require = createRequire(import.meta.url);
-// @grpc/reflection ships its reflection.proto files next to its build (build/proto/grpc/reflection/...).
-const REFLECTION_PROTO_DIR = join(dirname(require.resolve('@grpc/reflection')), '..', 'proto');
 const { ReflectionService } = (await import('@grpc/reflection')) as {
   ReflectionService: new (pkg: protoLoader.PackageDefinition) => { addToServer(s: grpc.Server): void };
 };
@@ -34,85 +27,10 @@ const conn = new LabConnection(PORT, 0, calls);
 await unary(conn, { text: 'before reflection 1', id: '1', labels: ['a'] }, { note: 'before any reflection' });
 await unary(conn, { text: 'before reflection 2', id: '2', mood: 'MOOD_BUSY' }, { note: 'before any reflection' });
 
-interface ReflectionRecord {
-  method: string;
-  /** Services named by list_services responses. */
-  services: string[];
-  /** FileDescriptorProtos in file_descriptor_response messages, by file name. */
-  files: { name: string; size: number; sha256: string }[];
-}
 const reflectionCalls: ReflectionRecord[] = [];
 
-/** Message records like codec.ts's describeBytes, for the reflection types (not in scope.proto). */
-function describe(type: protobuf.Type, bytes: Uint8Array): CallRecord['requests'][number] {
-  const record: CallRecord['requests'][number] = { size: bytes.length };
-  if (bytes.length <= 4096) record.json = type.toObject(type.decode(bytes), { longs: String, bytes: String });
-  if (bytes.length <= 256) record.hex = Buffer.from(bytes).toString('hex');
-  else record.sha256 = createHash('sha256').update(bytes).digest('hex');
-  return record;
-}
-
-/** A grpcurl-like reflection client: one ServerReflectionInfo call, each request after the previous reply. */
-async function reflect(version: 'v1' | 'v1alpha', requests: object[]): Promise<void> {
-  const root = new protobuf.Root().loadSync(join(REFLECTION_PROTO_DIR, `grpc/reflection/${version}/reflection.proto`), {
-    keepCase: true,
-  });
-  const requestType = root.lookupType(`grpc.reflection.${version}.ServerReflectionRequest`);
-  const responseType = root.lookupType(`grpc.reflection.${version}.ServerReflectionResponse`);
-  // The same target and options as LabConnection: grpc-js reuses that channel's subchannel (connection).
-  const client = new grpc.Client(`127.0.0.1:${PORT}`, grpc.credentials.createInsecure(), { 'grpc.enable_http_proxy': 0 });
-  const path = `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`;
-  const call: CallRecord = { connection: 0, method: path, requests: [], responses: [], status: -1, statusName: '', message: '' };
-  calls.push(call);
-  const record: ReflectionRecord = { method: path, services: [], files: [] };
-  reflectionCalls.push(record);
-  await new Promise<void>((resolve) => {
-    const stream = client.makeBidiStreamRequest(
-      path,
-      (value: object) => {
-        const bytes = Buffer.from(requestType.encode(requestType.fromObject(value)).finish());
-        call.requests.push(describe(requestType, bytes));
-        return bytes;
-      },
-      (bytes: Buffer) => {
-        call.responses.push(describe(responseType, bytes));
-        return responseType.toObject(responseType.decode(bytes), { longs: String }) as Response;
-      },
-      new grpc.Metadata(),
-      {},
-    );
-    let next = 0;
-    const sendNext = (): void => {
-      const request = requests[next++];
-      if (request === undefined) stream.end();
-      else stream.write(request);
-    };
-    stream.on('data', (response: Response) => {
-      for (const s of response.list_services_response?.service ?? []) record.services.push(s.name);
-      for (const bytes of response.file_descriptor_response?.file_descriptor_proto ?? []) {
-        const file = descriptor.FileDescriptorProto.decode(bytes) as unknown as { name: string };
-        record.files.push({ name: file.name, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-      }
-      sendNext();
-    });
-    stream.on('error', () => undefined); // the outcome is read from 'status'
-    stream.on('status', (status: grpc.StatusObject) => {
-      call.status = status.code;
-      call.statusName = grpc.status[status.code] ?? String(status.code);
-      call.message = status.details;
-      resolve();
-    });
-    sendNext();
-  });
-  client.close();
-}
-interface Response {
-  list_services_response?: { service: { name: string }[] };
-  file_descriptor_response?: { file_descriptor_proto: Uint8Array[] };
-}
-
-await reflect('v1', [{ host: '', list_services: '' }, { host: '', file_containing_symbol: 'scope.v1.Lab' }]);
-await reflect('v1alpha', [{ host: '', file_containing_symbol: 'scope.v1.EchoRequest' }]);
+await reflect(PORT, 'v1', [{ host: '', list_services: '' }, { host: '', file_containing_symbol: 'scope.v1.Lab' }], calls, reflectionCalls);
+await reflect(PORT, 'v1alpha', [{ host: '', file_containing_symbol: 'scope.v1.EchoRequest' }], calls, reflectionCalls);
 
 await unary(
   conn,
