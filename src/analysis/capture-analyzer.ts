@@ -12,6 +12,7 @@ import { detectEndpointImbalance, detectPinnedConnection } from './detect-imbala
 import { LiveImbalance } from './live-imbalance.js';
 import { detectRefusedConnections } from './detect-refused.js';
 import { analysisOptions, type AnalysisOptions } from './options.js';
+import { RelayMatcher, relayFacts } from './relay-legs.js';
 
 const NONE: Diagnostic[] = [];
 
@@ -45,6 +46,12 @@ export class CaptureAnalyzer implements CaptureObserver {
   private readonly churned = new Set<string>();
   /** Imbalance over a sliding window while the capture goes on. */
   private readonly live: LiveImbalance;
+  /**
+   * L7 proxies seen relaying calls (src/analysis/relay-legs.ts): a proxy's endpoint is not one of its
+   * service's backends, so load imbalance leaves it out (the backends behind it are judged among themselves).
+   */
+  private readonly relays = new RelayMatcher<null>();
+  private readonly proxies = new Set<string>();
 
   constructor(options: Partial<AnalysisOptions> = {}) {
     this.opts = analysisOptions(options);
@@ -53,6 +60,7 @@ export class CaptureAnalyzer implements CaptureObserver {
   }
 
   opened(peers: ConnectionPeers): void {
+    this.relays.opened(peers);
     if (peers.protocol === 'h2' || peers.protocol === 'h2c')
       this.live.opened(peers.id, peers.client, peers.server);
   }
@@ -79,6 +87,11 @@ export class CaptureAnalyzer implements CaptureObserver {
     if (m === undefined) this.services.set(call.connection, (m = new Map()));
     const service = call.service ?? call.authority ?? '(unknown service)';
     m.set(service, (m.get(service) ?? 0) + 1);
+    const relayed = this.relays.call(relayFacts(call), null).relayed;
+    if (relayed !== null && !this.proxies.has(relayed.proxy)) {
+      this.proxies.add(relayed.proxy);
+      this.live.proxies.add(relayed.proxy);
+    }
     return this.mark(this.live.call(call));
   }
 
@@ -100,7 +113,9 @@ export class CaptureAnalyzer implements CaptureObserver {
     const found = [
       ...churn,
       ...detectConnectionBurst(f.details, this.opts),
-      ...detectEndpointImbalance(f, this.opts).filter((d) => !this.live.raisedEndpoints.has(serviceOf(d))),
+      ...detectEndpointImbalance(f, this.opts, this.proxies).filter(
+        (d) => !this.live.raisedEndpoints.has(serviceOf(d)),
+      ),
       ...detectPinnedConnection(f.details, this.opts).filter(
         (d) => !this.live.raisedPinned.has(pinOf(d, f.details)),
       ),

@@ -21,11 +21,17 @@ function servicesOf(conns: ConnectionSummary[]): string[] {
 }
 
 /** Calls of one gRPC service very unevenly spread over several server endpoints. */
-export function detectEndpointImbalance(facts: CaptureAggregate, opts: AnalysisOptions): Diagnostic[] {
+export function detectEndpointImbalance(
+  facts: CaptureAggregate,
+  opts: AnalysisOptions,
+  /** Endpoints of L7 proxies that relayed calls: not backends of the service. */
+  proxies: ReadonlySet<string> = new Set(),
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const services = [...facts.services].sort(([, a], [, b]) => byRef({ first: a }, { first: b }));
   const byService = new Map<string, ServiceServerFacts[]>(services.map(([s]) => [s, []]));
-  for (const s of facts.serviceServers.values()) byService.get(s.service)?.push(s);
+  for (const s of facts.serviceServers.values())
+    if (!proxies.has(s.server)) byService.get(s.service)?.push(s);
   for (const [service, servers] of byService) {
     const list: Share[] = servers.sort(byRef).map((s) => ({
       key: s.server,

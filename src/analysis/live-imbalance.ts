@@ -46,6 +46,9 @@ export class LiveImbalance {
     this.sliceMs = opts.imbalanceWindowMs / SLICES;
   }
 
+  /** Endpoints of L7 proxies seen relaying calls (CaptureAnalyzer): left out of the endpoint spread. */
+  readonly proxies = new Set<string>();
+
   /** An HTTP/2 connection's endpoints are known (other protocols carry no calls to balance). */
   opened(id: string, client: string, server: string): void {
     this.open.set(id, { id, clientIp: hostOf(client), server, start: null });
@@ -99,6 +102,7 @@ export class LiveImbalance {
         const service = key.slice(0, server);
         const list = byServer.get(service) ?? [];
         const endpoint = key.slice(server + 1);
+        if (this.proxies.has(endpoint)) continue;
         const busiest = this.busiestOn(service, endpoint, total);
         list.push({ key: endpoint, calls, connection: busiest });
         byServer.set(service, list);

@@ -33,12 +33,15 @@ export class FilterSink implements RecordSink {
   private readonly held = new Map<string, Held[]>();
   /** Ended connections, for diagnostics about them that come later (hold mode only). */
   private readonly ended = new Map<string, ConnectionRecord>();
+  /** Every connection's endpoints pass (a summary pairs relayed calls by them), when the inner sink wants them. */
+  readonly opened?: RecordSink['opened'];
 
   constructor(
     private readonly inner: RecordSink,
     private readonly expr: FilterExpr,
   ) {
     this.hold = needsConnection(expr);
+    if (inner.opened) this.opened = (peers) => inner.opened!(peers);
   }
 
   frame(...args: FrameArgs): void {

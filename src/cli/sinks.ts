@@ -15,8 +15,12 @@ export class DiagnosticTally implements RecordSink {
   readonly counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   readonly inputProblems: Diagnostic[] = [];
   connections = 0;
+  /** Forwarded only when the inner sink has it (the engine announces connections only then). */
+  readonly opened?: RecordSink['opened'];
 
-  constructor(private readonly inner: RecordSink) {}
+  constructor(private readonly inner: RecordSink) {
+    if (inner.opened) this.opened = (peers) => inner.opened!(peers);
+  }
 
   diagnostic(d: Diagnostic): void {
     this.counts[d.severity]++;
@@ -56,7 +60,9 @@ export function isInputProblem(d: Diagnostic): boolean {
 
 /** Every record to each sink, in order. */
 export function teeSink(...sinks: RecordSink[]): RecordSink {
+  const announced = sinks.filter((s) => s.opened !== undefined);
   return {
+    ...(announced.length > 0 ? { opened: (peers) => announced.forEach((s) => s.opened!(peers)) } : {}),
     connection: (rec) => sinks.forEach((s) => s.connection(rec)),
     frame: (rec, ev) => sinks.forEach((s) => s.frame(rec, ev)),
     call: (rec) => sinks.forEach((s) => s.call?.(rec)),

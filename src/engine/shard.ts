@@ -19,6 +19,7 @@ import type { H2Event } from '../h2/types.js';
 import { DiagnosticCap } from './diagnostic-cap.js';
 import type { RecordSink } from './engine.js';
 import type { CaptureObserver } from './observer.js';
+import type { ConnectionPeers } from '../session/connection-session.js';
 
 type FrameEvent = Extract<H2Event, { kind: 'frame' }>;
 
@@ -29,12 +30,14 @@ export const OP = {
   connection: 2,
   diagnostic: 3,
   capture: 4,
+  /** A connection's endpoints (RecordSink.opened), when the report reads them (ShardMode.opened). */
+  opened: 5,
   /** ndjson mode: the line is in the batch's bytes; value: its end offset. */
-  frameLine: 5,
+  frameLine: 6,
   /** value: [end offset, the call's service facts]. */
-  callLine: 6,
+  callLine: 7,
   /** value: [end offset, the connection's facts for the whole-capture analysis]. */
-  connectionLine: 7,
+  connectionLine: 8,
 } as const;
 
 export interface ShardMode {
@@ -49,6 +52,8 @@ export interface ShardMode {
    * (summaryCallFacts, connectionFacts): cloning whole call records cost as much as decoding them.
    */
   summary: boolean;
+  /** Send each connection's endpoints as its session decides them (the summary pairs relayed calls). */
+  opened: boolean;
 }
 
 /** One shard's records for one capture chunk (or for the end of the capture). */
@@ -127,6 +132,7 @@ function summaryCallFacts(rec: CallRecord): unknown {
   const length = (m: { length: number }): { length: number } => ({ length: m.length });
   return {
     connection: rec.connection,
+    stream: rec.stream,
     service: rec.service,
     authority: rec.authority,
     method: rec.method,
@@ -155,12 +161,15 @@ export class ShardSink implements RecordSink {
   private values: unknown[] = [];
   private readonly bytes = new ByteBuilder();
   private readonly lines: RecordSink | null;
+  /** Only in ShardMode.opened: the engine announces connections when its sink has this. */
+  readonly opened?: RecordSink['opened'];
 
   constructor(
     private readonly index: number,
     private readonly mode: ShardMode,
   ) {
     this.lines = mode.ndjson ? ndjsonSink(this.bytes.write, this.bytes.writeHex) : null;
+    if (mode.opened) this.opened = (peers) => this.op(OP.opened, peers);
   }
 
   private op(kind: number, value: unknown): void {
@@ -185,7 +194,18 @@ export class ShardSink implements RecordSink {
     if (this.mode.summary) return this.op(OP.call, summaryCallFacts(rec));
     if (this.lines === null) return this.op(OP.call, rec);
     this.lines.call!(rec);
-    const facts = { connection: rec.connection, service: rec.service, authority: rec.authority };
+    const facts = {
+      connection: rec.connection,
+      service: rec.service,
+      authority: rec.authority,
+      // what relay pairing reads (src/analysis/relay-legs.ts)
+      stream: rec.stream,
+      method: rec.method,
+      start: rec.start,
+      end: rec.end,
+      requestCount: rec.requestCount,
+      requests: rec.requests.map((m) => ({ length: m.length })),
+    };
     this.op(OP.callLine, [this.bytes.length, facts]);
   }
 
@@ -329,6 +349,9 @@ export class ShardMerge {
         return this.sink.diagnostic(value as Diagnostic);
       case OP.capture:
         return this.capture(value as CaptureRecord);
+      case OP.opened:
+        for (const o of this.analysis) o.opened?.(value as ConnectionPeers);
+        return this.sink.opened?.(value as ConnectionPeers);
     }
   }
 

@@ -38,7 +38,7 @@ export interface MethodLatencySummary {
 export class LatencyByMethod {
   private readonly methods = new Map<string, MethodLatency>();
 
-  add(c: CallRecord): void {
+  add(c: Pick<CallRecord, 'method' | 'durationMs' | 'latency'>): void {
     const l: CallLatency | undefined = c.latency;
     if (l === undefined) return;
     const key = c.method ?? '(unknown method)';

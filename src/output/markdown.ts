@@ -7,7 +7,8 @@ import type { RecordSink } from '../engine/engine.js';
 import { isoDate } from '../records/time-text.js';
 import { callNotOk, type CallRecord } from '../records/call.js';
 import type { CaptureRecord } from '../records/records.js';
-import { callFacts, CallStatsByMethod } from '../model/call-stats.js';
+import { RelayedCalls } from './relayed-calls.js';
+import { callFacts, CallStatsByMethod, type CallFacts } from '../model/call-stats.js';
 import { methodCells, unknownPhrase } from './call-stats.js';
 import { mdTable, mdText, shellQuote } from './markdown-text.js';
 import {
@@ -49,25 +50,35 @@ export class MarkdownReport {
   private failedRows: FailedRow[] = [];
   private failedCount = 0;
   private readonly diagnostics = new DiagnosticGroups();
+  /** A call relayed by a proxy is counted once, as the client's call (src/output/relayed-calls.ts). */
+  private readonly relays = new RelayedCalls<{ facts: CallFacts; failed: FailedRow | null }>((held) =>
+    this.count(held.facts, held.failed),
+  );
 
   constructor(private readonly options: MarkdownOptions) {}
 
   readonly sink: RecordSink = {
+    opened: (peers) => this.relays.opened(peers),
     connection: (rec) => this.connections.push(connectionRow(rec)),
     frame: () => undefined,
     call: (c) => this.addCall(c),
     diagnostic: (d) => this.diagnostics.add(d),
     capture: (rec) => {
+      this.relays.finish();
       this.capture = rec;
     },
   };
 
   private addCall(c: CallRecord): void {
-    this.calls.add(callFacts(c));
     this.callsPerConnection.set(c.connection, (this.callsPerConnection.get(c.connection) ?? 0) + 1);
-    if (!callNotOk(c)) return;
+    this.relays.call(c, { facts: callFacts(c), failed: callNotOk(c) ? failedRow(c) : null });
+  }
+
+  private count(facts: CallFacts, failed: FailedRow | null): void {
+    this.calls.add(facts);
+    if (failed === null) return;
     this.failedCount++;
-    this.failedRows.push(failedRow(c));
+    this.failedRows.push(failed);
     if (this.failedRows.length >= 2 * LIMIT.failed) this.failedRows = this.earliestFailed();
   }
 
@@ -104,6 +115,7 @@ export class MarkdownReport {
     lines.push(
       `- **Connections**: ${this.connections.length}`,
       `- **gRPC calls**: ${this.calls.total.calls}, ${this.failedCount} not ok${unknown === null ? '' : `, ${unknown}`}`,
+      ...this.relays.lines().map((l) => `- **Relayed**: ${mdText(l.replace(/^relayed by /, 'by '))}`),
       `- **Diagnostics**: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info`,
     );
     if (this.options.filter !== null) lines.push(`- **Filter**: ${mdText(this.options.filter)}`);

@@ -6,15 +6,22 @@
  */
 import type { RecordSink } from '../engine/engine.js';
 import type { CaptureRecord } from '../records/records.js';
-import { callNotOk } from '../records/call.js';
-import { callFacts, CallStatsByMethod } from '../model/call-stats.js';
+import { callNotOk, type CallRecord } from '../records/call.js';
+import { callFacts, CallStatsByMethod, type CallFacts } from '../model/call-stats.js';
 import { methodCells, unknownPhrase } from './call-stats.js';
 import { escapeText } from './escape.js';
 import { LatencyByMethod } from './latency-stats.js';
+import { RelayedCalls } from './relayed-calls.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
 import { formatByteCount, formatClockMs, formatMs, formatTable } from './table.js';
 
 export const SUMMARY_LIMITS = { diagnostics: 10, methods: 15, connections: 10, messageChars: 200 } as const;
+
+/** What the summary keeps of a call held while it may be a relayed call's backend leg. */
+interface CountedCall {
+  facts: CallFacts;
+  latency: Pick<CallRecord, 'method' | 'durationMs' | 'latency'>;
+}
 
 export class SummaryReport {
   private capture: CaptureRecord | null = null;
@@ -23,13 +30,19 @@ export class SummaryReport {
   private readonly latency = new LatencyByMethod();
   private readonly perConnection = new Map<string, { calls: number; errors: number }>();
   private readonly diagnostics = new DiagnosticGroups();
+  /** A call relayed by a proxy is counted once, as the client's call (src/output/relayed-calls.ts). */
+  private readonly relays = new RelayedCalls<CountedCall>((held) => {
+    this.calls.add(held.facts);
+    this.latency.add(held.latency);
+  });
 
   readonly sink: RecordSink = {
+    opened: (peers) => this.relays.opened(peers),
     connection: (rec) => this.connections.push(connectionRow(rec)),
     frame: () => undefined,
     call: (c) => {
-      this.calls.add(callFacts(c));
-      this.latency.add(c);
+      const latency = { method: c.method, durationMs: c.durationMs, latency: c.latency };
+      this.relays.call(c, { facts: callFacts(c), latency });
       let s = this.perConnection.get(c.connection);
       if (!s) this.perConnection.set(c.connection, (s = { calls: 0, errors: 0 }));
       s.calls++;
@@ -37,6 +50,7 @@ export class SummaryReport {
     },
     diagnostic: (d) => this.diagnostics.add(d),
     capture: (rec) => {
+      this.relays.finish();
       this.capture = rec;
     },
   };
@@ -69,6 +83,7 @@ export class SummaryReport {
         `${cap.packets} packets, ${formatByteCount(cap.bytes)} bytes${span}`,
       `${plural(this.connections.length, 'connection')}, ${plural(calls, 'gRPC call')}, ${errors} not ok` +
         (unknown === null ? '' : `, ${unknown}`),
+      ...this.relays.lines(),
     ];
   }
 
@@ -120,6 +135,11 @@ export class SummaryReport {
       ...formatTable(header, rows, ['l', ...header.slice(1).map(() => 'r' as const)]),
       ...more(methods.length, SUMMARY_LIMITS.methods, 'methods'),
       `  statuses: ${statuses.map(([name, n]) => `${escapeText(name)} ${n}`).join(', ')}`,
+      ...(this.relays.legs === 0
+        ? []
+        : [
+            `  relayed (each counted once, not again as its backend leg): ${relayedMethods(this.relays.methods)}`,
+          ]),
     ];
   }
 
@@ -177,4 +197,11 @@ function plural(n: number, what: string): string {
 function shorten(s: string): string {
   const max = SUMMARY_LIMITS.messageChars;
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+function relayedMethods(methods: Map<string, number>): string {
+  return [...methods]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([m, n]) => `${escapeText(m)} ${n}`)
+    .join(', ');
 }

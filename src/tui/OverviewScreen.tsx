@@ -69,18 +69,23 @@ export function captureLines(
     seg(`${count(c.info)} info`, 'dim'),
     ...(requests && requests.requests > 0
       ? requestSegs(requests)
-      : [
-          seg('    Calls ', 'dim'),
-          seg(`${count(store.callCount)}`),
-          seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
-          ...(unknown.length === 0
-            ? []
-            : [
-                seg(` · ${count(unknown.length)} status unknown`, 'warning'),
-                seg(unknownWhy(unknown), 'dim'),
-              ]),
-        ]),
+      : unknown.length > 0
+        ? []
+        : [
+            seg('    Calls ', 'dim'),
+            seg(`${count(store.callCount)}`),
+            seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
+          ]),
   ]);
+  // Calls whose status is unknown get a line of their own: their guesses and the reason must fit at 120 columns.
+  if (unknown.length > 0 && !(requests && requests.requests > 0))
+    lines.push([
+      seg('Calls        ', 'dim'),
+      seg(`${count(store.callCount)}`),
+      seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
+      seg(` · ${count(unknown.length)} status unknown`, 'warning'),
+      seg(unknownWhy(unknown), 'dim'),
+    ]);
   const err = selectInputError(store);
   const truncated = selectInputTruncated(store);
   if (err) lines.push([seg('Input error  ', 'error', true), seg(safe(err.message), 'error')]);
@@ -115,9 +120,12 @@ function unknownWhy(calls: CallSummary[]): string {
     if (g !== undefined) guesses.set(g, (guesses.get(g) ?? 0) + 1);
   }
   const byCount = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
-  const parts = byCount(reasons).map(([r]) => safe(r));
-  for (const [g, n] of byCount(guesses)) parts.push(`${count(n)} guessed ${g}`);
-  return ` (${parts.join('; ')})`;
+  // Guesses first: a narrow terminal cuts the reason, not the counts.
+  const guessed = byCount(guesses).map(([g, n]) => `${count(n)} guessed ${g}`);
+  const why = byCount(reasons)
+    .map(([r]) => safe(r))
+    .join('; ');
+  return guessed.length === 0 ? ` (${why})` : ` (${guessed.join(', ')}; ${why})`;
 }
 
 /** What the cursor can be on, top to bottom: a diagnosis (a group of one code), a failing method, a connection. */

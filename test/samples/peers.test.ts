@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/records/records.js';
 import { decodeFile, type Decoded } from '../helpers/decode.js';
+import { runCliCaptured } from '../cli/run-cli.js';
 
 const SAMPLES = 'samples/';
 
@@ -124,6 +125,26 @@ function proxySample(name: string, proxySoftware: RegExp, ownHttpStatus: number)
       expect(d.diagnostics.some((x) => x.code === 'analysis.connection.refused' && x.connection === refused.id)).toBe(
         true,
       );
+    });
+
+    it('--summary counts each relayed call once, as the client saw it, with its backend legs shown', async () => {
+      const relayed = front.calls.filter((c) => c.method !== proxy.deadRoute).length;
+      const notOk = front.calls.filter((c) => c.status !== 0).length;
+      const single = await runCliCaptured([`${SAMPLES}${name}.pcap`, '--summary']);
+      const lines = single.stdout.split('\n');
+      // Both legs are calls of their connections (json keeps both); the totals are the client's calls.
+      expect(d.connections.reduce((n, c) => n + c.calls.length, 0)).toBe(front.calls.length + back.calls.length);
+      expect(lines[1]).toBe(`3 connections, ${front.calls.length} gRPC calls, ${notOk} not ok`);
+      expect(lines[2]).toBe(
+        `relayed by ${front.server}: ${relayed} calls (backend legs: ${relayed} to ${back.server}), each counted once`,
+      );
+      const echo = lines.find((l) => l.startsWith('  /scope.v1.Lab/Echo '))!.trim().split(/\s+/);
+      expect(Number(echo[1])).toBe(front.calls.filter((c) => c.method === '/scope.v1.Lab/Echo').length);
+      expect(single.stdout).toMatch(/^ {2}relayed \(each counted once, not again as its backend leg\): /m);
+      // The connection table still shows each leg's own calls.
+      expect(single.stdout).toMatch(new RegExp(`^ {2}${back.id} .* ${back.calls.length} +${back.calls.filter((c) => c.status !== 0).length} `, 'm'));
+      const threads = await runCliCaptured([`${SAMPLES}${name}.pcap`, '--summary', '--threads', '2']);
+      expect(threads.stdout).toBe(single.stdout);
     });
 
     it('raises nothing else: HPACK is exact on both legs and one proxy is not a load imbalance', () => {

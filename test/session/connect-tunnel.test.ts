@@ -46,6 +46,60 @@ describe('grpc-js through a CONNECT proxy (samples/grpc-js-connect-proxy)', () =
   });
 });
 
+describe('curl through tinyproxy (samples/peer-curl-connect-proxy)', () => {
+  interface CurlMeta {
+    ports: number[];
+    expect: { tcpConnections: number; responses: Array<{ path: string; status: number; bytes: number }> };
+  }
+  const meta = JSON.parse(
+    readFileSync(join(SAMPLES, 'peer-curl-connect-proxy.meta.json'), 'utf8'),
+  ) as CurlMeta;
+  const [serverPort, proxyPort] = meta.ports as [number, number];
+
+  it("decodes curl's HTTP/2 in each tunnel, the same responses on tinyproxy's legs to nghttpd", async () => {
+    const d = await decodeFile(join(SAMPLES, 'peer-curl-connect-proxy.pcap'));
+    expect(d.connections).toHaveLength(meta.expect.tcpConnections);
+    const tunnels = d.connections.filter((c) => c.server.endsWith(`:${proxyPort}`));
+    const legs = d.connections.filter((c) => c.server.endsWith(`:${serverPort}`));
+    expect(tunnels).toHaveLength(2);
+    expect(legs).toHaveLength(2);
+    for (const t of tunnels) {
+      expect(t).toMatchObject({ protocol: 'h2c', h2Detection: 'preface', preface: true });
+      // tinyproxy answers in HTTP/1.0.
+      expect(t.tunnel).toEqual({
+        target: `127.0.0.1:${serverPort}`,
+        statusLine: 'HTTP/1.0 200 Connection established',
+        carries: 'h2',
+      });
+    }
+    for (const l of legs) expect(l.tunnel).toBeUndefined();
+    /** The :path, :status and DATA bytes of each stream of a connection. */
+    const exchanges = (c: (typeof d.connections)[number]): Array<[string, string, number]> => {
+      const s = new Map<number, [string, string, number]>();
+      for (const f of c.frames) {
+        const e = s.get(f.stream) ?? ['', '', 0];
+        if (f.type === 'HEADERS' && 'headers' in f && f.headers)
+          for (const [k, v] of f.headers) {
+            if (k === ':path') e[0] = v;
+            if (k === ':status') e[1] = v;
+          }
+        if (f.type === 'DATA' && f.from === 'server') e[2] += f.length - (f.padLength ?? 0);
+        if (f.stream > 0) s.set(f.stream, e);
+      }
+      return [...s.values()];
+    };
+    const want = meta.expect.responses.map((r): [string, string, number] => [
+      r.path,
+      String(r.status),
+      r.bytes,
+    ]);
+    expect(tunnels.flatMap(exchanges)).toEqual(want);
+    expect(legs.flatMap(exchanges)).toEqual(want);
+    expect(d.diagnostics.filter((x) => x.severity !== 'info')).toEqual([]);
+    expect(d.diagnostics.filter((x) => x.code === 'session.connect-tunnel')).toHaveLength(2);
+  });
+});
+
 describe('ConnectionSession after CONNECT', () => {
   const conn: TcpConnectionInfo = {
     id: 'c1',

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Records the samples of other real HTTP/2 and gRPC peers (samples/peer-*): nginx as a gRPC proxy and as an
-# HTTP/2 server, HAProxy in HTTP/2 mode, Go's net/http, a grpc-go client. Each scenario starts its servers, waits until they
+# HTTP/2 server, HAProxy in HTTP/2 mode, Go's net/http, a grpc-go client, curl through tinyproxy (CONNECT). Each scenario starts its servers, waits until they
 # listen, then starts tcpdump itself (lib/capture.ts), so readiness probes stay out of the capture; it prints
 # the meta.json on stdout. Goldens from scripts/make-golden.mjs. Ports 50700-50749; needs root (tcpdump on
-# lo); installs nothing (nginx, haproxy, golang-go, golang-golang-x-net-dev, curl, nghttp2-client).
+# lo); installs nothing (nginx, haproxy, golang-go, golang-golang-x-net-dev, curl, nghttp2-client, nghttp2-server, tinyproxy).
 #
 #   scripts/samples/peers/run-all.sh            # every scenario
 #   scripts/samples/peers/run-all.sh NAME...    # only these (e.g. peer-nginx-grpc-proxy)
@@ -20,6 +20,7 @@ SCENARIOS=(
   "peer-haproxy-grpc|haproxy-grpc.ts|haproxy"
   "peer-go-h2c|go-h2c.ts|go nghttp curl"
   "peer-grpc-go-client|go-grpc-client.ts|go"
+  "peer-curl-connect-proxy|curl-connect-proxy.ts|tinyproxy nghttpd curl"
 )
 
 status=0

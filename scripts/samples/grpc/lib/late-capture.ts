@@ -1,14 +1,7 @@
 // Captures that start on an established channel (samples/late-start-*): tcpdump is started by the scenario,
 // seconds after the channel's first calls, as a user does on a live service. record.sh starts tcpdump
 // before the scenario, which is the opposite of what these samples are about.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const SAMPLES_DIR = fileURLToPath(new URL('../../../../samples/', import.meta.url));
+import { startCapture as startPeersCapture } from '../../peers/lib/capture.js';
 
 export interface LateCapture {
   /** Wall clock (epoch ms) when tcpdump said it was listening. */
@@ -17,35 +10,17 @@ export interface LateCapture {
   stop(): Promise<number>;
 }
 
+/** tcpdump as every scenario-started capture runs it (peers/lib/capture.ts), with the wall clock of its start
+ * and stop, which lateExpect needs to say which calls lie wholly inside the capture. */
 export async function startCapture(name: string, port: number): Promise<LateCapture> {
-  const work = mkdtempSync(join(tmpdir(), 'late-capture-'));
-  const file = join(work, 'capture.pcap');
-  // Same flags as record.sh: --immediate-mode (no block-delayed hand-over), a large buffer, -U, full snaplen.
-  const tcpdump = spawn(
-    'tcpdump',
-    ['-i', 'lo', '--immediate-mode', '-B', '65536', '-U', '-s', '0', '-w', file, `tcp port ${port}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    tcpdump.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      if (err.includes('listening on')) resolve();
-    });
-    tcpdump.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${err}`)));
-  });
+  const capture = await startPeersCapture(name, [port]);
   const startedMs = Date.now();
   return {
     startedMs,
     stop: async () => {
+      // Taken before the capture's grace for the last segments, as the calls' end times are.
       const stoppedMs = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the last segments reach the capture
-      const exited = once(tcpdump, 'exit');
-      tcpdump.kill('SIGINT');
-      await exited;
-      if (!/^0 packets dropped by kernel/m.test(err)) throw new Error(`tcpdump dropped packets: ${err}`);
-      copyFileSync(file, join(SAMPLES_DIR, `${name}.pcap`));
-      rmSync(work, { recursive: true, force: true });
+      await capture.stop();
       return stoppedMs;
     },
   };

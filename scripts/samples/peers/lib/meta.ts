@@ -12,9 +12,10 @@ export interface PeerMeta {
   /**
    * How scripts/make-golden.mjs has tshark decode the ports: 'tls' follows ALPN inside TLS, decrypted with
    * `keylog` (a file in samples/); 'http' follows "Upgrade: h2c" + 101 (and still finds prior-knowledge
-   * prefaces), where '-d ...,http2' would read an HTTP/1.1 head as frame headers.
+   * prefaces), where '-d ...,http2' would read an HTTP/1.1 head as frame headers; by port: 'http' for a
+   * CONNECT proxy's port (tshark follows the CONNECT into the tunnel), 'http2' for the others.
    */
-  tsharkDecodeAs?: 'tls' | 'http';
+  tsharkDecodeAs?: 'tls' | 'http' | Record<string, 'http' | 'http2'>;
   keylog?: string;
   goldenNotes?: string[];
 }
