@@ -25,8 +25,14 @@ export interface SideCounts {
   opens: TokenBucket | null;
   pings: TokenBucket | null;
   settings: TokenBucket | null;
+  /**
+   * Every side sends one SETTINGS at its start: the time of the first is kept here, and the bucket made
+   * (replaying it) at the second or when read, so that an idle connection holds a number, not two buckets.
+   */
+  firstSettings: number | null;
   empty: TokenBucket | null;
-  emptyTypes: Set<string>;
+  /** The types of empty frames seen (up to 3, in order), made at the first. */
+  emptyTypes: string[] | null;
   windowUpdates: number;
   firstWindowUpdate: number;
   /** DATA frames this side received (its WINDOW_UPDATEs are judged against them). */
@@ -46,8 +52,9 @@ function newSide(): SideCounts {
     opens: null,
     pings: null,
     settings: null,
+    firstSettings: null,
     empty: null,
-    emptyTypes: new Set(),
+    emptyTypes: null,
     windowUpdates: 0,
     firstWindowUpdate: 0,
     dataFramesReceived: 0,
@@ -116,15 +123,24 @@ export class AbuseTracker {
         return this.rate('analysis.abuse.ping-flood', f, side.pings, this.limits.pingRate);
       case 'SETTINGS':
         if (isAck(f)) return NONE;
-        side.settings ??= new TokenBucket(this.limits.settingsBurst, this.limits.settingsRate);
-        return this.rate('analysis.abuse.settings-flood', f, side.settings, this.limits.settingsRate);
+        if (side.settings === null && side.firstSettings === null && this.limits.settingsBurst >= 1) {
+          // A full bucket takes the first event without a word: only its time needs keeping.
+          side.firstSettings = f.time;
+          return NONE;
+        }
+        return this.rate(
+          'analysis.abuse.settings-flood',
+          f,
+          this.settingsBucket(side),
+          this.limits.settingsRate,
+        );
       case 'WINDOW_UPDATE':
         return this.windowUpdate(f, side);
       case 'GOAWAY':
         if ((this.triggers?.size ?? 0) < MAX_TRIGGERS)
           (this.triggers ??= new Map()).set(
             f.index,
-            classifyTrigger(f, this.sides[peerOf(f.from)], this.limits),
+            classifyTrigger(f, this.withBuckets(this.sides[peerOf(f.from)]), this.limits),
           );
         return NONE;
       default:
@@ -169,7 +185,22 @@ export class AbuseTracker {
   }
 
   counts(side: Role): Readonly<SideCounts> {
-    return this.sides[side];
+    return this.withBuckets(this.sides[side]);
+  }
+
+  /** The side's SETTINGS bucket, made at first need with the first SETTINGS (firstSettings) taken. */
+  private settingsBucket(side: SideCounts): TokenBucket {
+    if (side.settings !== null) return side.settings;
+    const bucket = new TokenBucket(this.limits.settingsBurst, this.limits.settingsRate);
+    if (side.firstSettings !== null) bucket.take(side.firstSettings);
+    side.firstSettings = null;
+    return (side.settings = bucket);
+  }
+
+  /** `side` with every bucket its events so far made (for readers of the buckets). */
+  private withBuckets(side: SideCounts): SideCounts {
+    if (side.firstSettings !== null) this.settingsBucket(side);
+    return side;
   }
 
   private opened(f: FrameRecord, side: SideCounts): void {
@@ -237,7 +268,8 @@ export class AbuseTracker {
 
   private empty(f: FrameRecord, side: SideCounts): Diagnostic[] {
     side.empty ??= new TokenBucket(this.limits.emptyBurst, this.limits.emptyRate);
-    if (side.emptyTypes.size < 3) side.emptyTypes.add(f.type);
+    const types = (side.emptyTypes ??= []);
+    if (types.length < 3 && !types.includes(f.type)) types.push(f.type);
     const found = this.rate('analysis.abuse.empty-frames', f, side.empty, this.limits.emptyRate);
     return found.length === 0 ? NONE : found;
   }
@@ -287,7 +319,7 @@ export class AbuseTracker {
       limitBurst: bucket.burst,
     };
     if (code === 'analysis.abuse.empty-frames')
-      params['types'] = [...this.sides[f.from].emptyTypes].join('/');
+      params['types'] = (this.sides[f.from].emptyTypes ?? []).join('/');
     return [diag(ABUSE_DIAGNOSTICS, code, params, this.where(f.stream > 0 ? f.stream : undefined, f.time))];
   }
 
