@@ -2,6 +2,7 @@ import type { FrameRecord } from '../records/records.js';
 import type { SideCounts } from './abuse.js';
 import type { AbuseLimits } from './abuse-limits.js';
 import type { TokenBucket } from './token-bucket.js';
+import { grouped } from '../records/number-text.js';
 
 export type TriggerKind =
   | 'pings'
@@ -116,5 +117,5 @@ function round(x: number): number {
 }
 
 function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return grouped(Math.round(n));
 }

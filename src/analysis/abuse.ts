@@ -6,6 +6,7 @@ import type { AbuseLimits } from './abuse-limits.js';
 import { classifyTrigger, type CalmTrigger } from './abuse-trigger.js';
 import { peerOf, type StreamEntry } from './stream-states.js';
 import { TokenBucket } from './token-bucket.js';
+import { grouped } from '../records/number-text.js';
 
 /** The header block a side is sending, from its HEADERS/PUSH_PROMISE until END_HEADERS. */
 interface OpenBlock {
@@ -341,7 +342,7 @@ export class AbuseTracker {
 
   private settingText(announcer: Role, name: string, otherwise: string): string {
     const v = this.setting(announcer, name);
-    return v === undefined ? otherwise : v.toLocaleString('en-US');
+    return v === undefined ? otherwise : grouped(v);
   }
 
   private where(stream: number | undefined, time: number | undefined) {
@@ -378,7 +379,7 @@ function episode(bucket: TokenBucket, time: number) {
 
 /** "1,570 per second", or for a burst inside one capture tick "at least 101,000 per second: all within 1 ms". */
 export function rateText(count: number, seconds: number): string {
-  const rate = perSecond(count, seconds).toLocaleString('en-US');
+  const rate = grouped(perSecond(count, seconds));
   return seconds >= 0.001 ? `${rate} per second` : `at least ${rate} per second: all within 1 ms`;
 }
 

@@ -332,8 +332,10 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   private starvedAtClose(stream: number): ObserverOutput[] {
     let found: Diagnostic[] | null = null;
     for (const flow of [this.clientFlow, this.serverFlow]) {
-      const s = flow?.streamRecord(stream) ?? null;
-      if (flow === null || s === null || s.stalls === 0) continue;
+      // Most streams never wait: ask the count before building the stream's record (its window series).
+      if (flow === null || flow.stallsCount(stream) === 0) continue;
+      const s = flow.streamRecord(stream);
+      if (s === null) continue;
       const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
       const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
       if (d !== null) (found ??= []).push(d);

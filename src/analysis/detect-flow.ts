@@ -81,10 +81,14 @@ export function starvation(
   s: StreamFlowRecord,
 ): Diagnostic | null {
   if (s.stalls === 0 || s.first === null || s.last === null) return null;
-  const durationMs = msBetween(s.first, s.last);
+  const stalls = dir.stalls.filter((x) => x.stream === s.stream);
+  // A first DATA that waited for window started its transfer when the wait began, not when it went out
+  // (a unary request of one DATA frame that waited 245 ms took 245 ms, not 0). Past the listing cap the
+  // waits' start is not kept: the transfer lasted at least as long as its waits.
+  const from = Math.min(s.first, ...stalls.map((x) => x.start));
+  const durationMs = Math.max(msBetween(from, s.last), s.stalledMs);
   const { starvationMinMs, starvationMinFraction } = facts.opts;
   if (s.stalledMs < starvationMinMs || s.stalledMs < durationMs * starvationMinFraction) return null;
-  const stalls = dir.stalls.filter((x) => x.stream === s.stream);
   const seconds = durationMs / 1000;
   const unblockedSeconds = Math.max(durationMs - s.stalledMs, 0) / 1000;
   const unblocked = unblockedSeconds > 0 ? s.bytes / unblockedSeconds : null;
@@ -97,12 +101,16 @@ export function starvation(
     bytes: s.bytes,
     durationMs,
     stalledMs: s.stalledMs,
-    percent: Math.round((s.stalledMs / durationMs) * 100),
+    percent: durationMs > 0 ? Math.round((s.stalledMs / durationMs) * 100) : 100,
     stalls: s.stalls,
     window: windowKinds(stalls),
     longestMs,
     throughput: seconds > 0 ? rate(s.bytes / seconds) : 'n/a',
     unblockedThroughput: unblocked === null ? 'n/a' : rate(unblocked),
+    rates:
+      seconds > 0 && unblocked !== null
+        ? `${rate(s.bytes / seconds)} instead of ${rate(unblocked)} without the waits`
+        : 'all of its time was spent waiting: its DATA went out at once when the window opened',
     initialWindow: dir.initialWindow,
     defaultNote:
       dir.initialWindow === DEFAULT_INITIAL_WINDOW_SIZE ? ' (the RFC 9113 default, never raised)' : '',

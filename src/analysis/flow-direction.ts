@@ -24,6 +24,8 @@ export interface Overflow {
 
 /** A stream's window and what went through it: one object per stream and direction, not two. */
 class StreamFlow extends FlowWindow {
+  /** When the stream opened: a wait for the connection window cannot start before the stream existed. */
+  opened = 0;
   bytes = 0;
   frames = 0;
   first: number | null = null;
@@ -100,6 +102,7 @@ export class FlowDirection {
     opened = time,
   ): void {
     const s = this.stream(stream, opened);
+    if (s.frames === 0) s.opened = opened;
     this.bytes += length;
     this.frames++;
     this.first ??= time;
@@ -147,6 +150,11 @@ export class FlowDirection {
     return s === undefined || s.frames === 0 ? null : streamFlowRecord(stream, s);
   }
 
+  /** How many times one stream waited for window (0 when it carried no DATA or is no longer kept). */
+  stallsCount(stream: number): number {
+    return this.streams.get(stream)?.stalls ?? 0;
+  }
+
   /** The listed stalls of one stream (the list holds the first `maxListed` of the direction). */
   stallsOf(stream: number): StallRecord[] {
     return this.stalls.filter((x) => x.stream === stream);
@@ -187,7 +195,9 @@ export class FlowDirection {
     const sw = s.waitedFor(length);
     const cw = this.connection.waitedFor(length);
     if (sw === null && cw === null) return;
-    const since = Math.min(sw?.since ?? Infinity, cw?.since ?? Infinity);
+    // The connection window may have run dry before this stream opened: the stream waited from its opening
+    // (a unary call that finds the window empty), not from when other streams used the window up.
+    const since = Math.max(Math.min(sw?.since ?? Infinity, cw?.since ?? Infinity), s.opened);
     const waitedMs = msBetween(since, time);
     s.stalls++;
     s.stalledMs += waitedMs;

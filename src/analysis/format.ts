@@ -1,5 +1,6 @@
 /** Number formatting shared by the analysis messages: what a person reads, evidence keeps raw numbers. */
 import { clockMicros } from '../records/time-text.js';
+import { grouped } from '../records/number-text.js';
 
 /** Milliseconds between two capture times (epoch seconds), to the microsecond. */
 export function msBetween(from: number, to: number): number {
@@ -13,7 +14,7 @@ export function roundMs(ms: number): number {
 
 /** "241,200" */
 export function thousands(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return grouped(Math.round(n));
 }
 
 /** "121.1 kB/s": decimal units, as throughput is usually quoted. */

@@ -33,6 +33,8 @@ interface Window {
   lastData: number;
   left: number;
   raised: boolean;
+  /** When the stream opened (the connection window's: the connection's start). */
+  opened: number;
 }
 
 interface StreamTiming {
@@ -50,7 +52,7 @@ const NO_WINDOWS: Map<number, Window> = new Map();
 const NO_TIMINGS: Map<number, StreamTiming> = new Map();
 
 /**
- * The windows one side sends through. It is itself the connection's window (its first four fields): one
+ * The windows one side sends through. It is itself the connection's window (its first five fields): one
  * object per side of every open connection rather than two.
  */
 class SenderWindows implements Window {
@@ -58,6 +60,8 @@ class SenderWindows implements Window {
   lastData: number;
   left = DEFAULT_WINDOW;
   raised = false;
+  /** The connection window's opening: the connection's start. */
+  opened: number;
   /** The shared empty map until the first stream (an idle connection holds none; never written to). */
   streams: Map<number, Window> = NO_WINDOWS;
   initial = DEFAULT_WINDOW;
@@ -65,12 +69,19 @@ class SenderWindows implements Window {
 
   constructor(start: number) {
     this.lastData = start;
+    this.opened = start;
   }
 
   open(stream: number, time: number): void {
     if (this.streams.has(stream)) return;
     if (this.streams === NO_WINDOWS) this.streams = new Map();
-    this.streams.set(stream, { value: this.initial, lastData: time, left: this.initial, raised: false });
+    this.streams.set(stream, {
+      value: this.initial,
+      lastData: time,
+      left: this.initial,
+      raised: false,
+      opened: time,
+    });
   }
 
   /** DATA of `length`: the wait it had to make for window, if any (as FlowDirection.checkStall). */
@@ -80,6 +91,8 @@ class SenderWindows implements Window {
     let since = Infinity;
     for (const x of [w, this])
       if (length > 0 && x.left < length && x.raised) since = Math.min(since, x.lastData);
+    // A connection window used up before this stream opened: the stream waited from its opening only.
+    since = Math.max(since, w.opened);
     for (const x of [w, this]) {
       x.value -= length;
       x.lastData = time;

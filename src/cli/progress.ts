@@ -4,6 +4,7 @@
  */
 import type { CaptureProgress } from '../capture/source.js';
 import type { TtyWritable } from './io.js';
+import { grouped } from '../records/number-text.js';
 
 const REDRAW_MS = 100;
 const BAR_WIDTH = 20;
@@ -41,7 +42,7 @@ export class ProgressLine {
 
 export function formatProgress(p: CaptureProgress, seconds: number): string {
   const rate = seconds > 0 ? Math.round(p.packets / seconds) : 0;
-  const counts = `${p.packets.toLocaleString('en-US')} packets  ${rate.toLocaleString('en-US')} packets/s`;
+  const counts = `${grouped(p.packets)} packets  ${grouped(rate)} packets/s`;
   if (p.totalBytes === null || p.totalBytes === 0) return `${formatBytes(p.bytesRead)} read  ${counts}`;
   const fraction = Math.min(1, p.bytesRead / p.totalBytes);
   const filled = Math.round(fraction * BAR_WIDTH);

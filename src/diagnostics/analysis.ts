@@ -14,7 +14,7 @@ export const ANALYSIS_DIAGNOSTICS = {
     text:
       'The {sender} sent {bytes} bytes on stream {stream} in {durationMs} ms but spent {stalledMs} ms of it ' +
       '({percent}%) in {stalls} waits for flow-control window ({window} window; longest {longestMs} ms): ' +
-      '{throughput} instead of {unblockedThroughput} without the waits. The {receiver} granted a ' +
+      '{rates}. The {receiver} granted a ' +
       '{initialWindow}-byte stream window{defaultNote} and returned window {receiverDelayMs} ms (median) ' +
       'after it ran out. A window of {suggestedWindow} bytes would have removed the waits: raise the ' +
       "{receiver}'s initial stream and connection windows (grpc-go WithInitialWindowSize and " +

@@ -32,7 +32,7 @@ export interface MethodLatencySummary {
   shares: number[];
   p99: number | null;
   /** The component with the most time in the calls at or above p99, and that time (ms, summed). */
-  p99Dominant: { component: string; ms: number; of: number } | null;
+  p99Dominant: { component: string; ms: number; of: number; calls: number } | null;
 }
 
 export class LatencyByMethod {
@@ -68,9 +68,7 @@ export class LatencyByMethod {
         s.method,
         String(s.calls),
         ...s.shares.map(pct),
-        s.p99Dominant === null
-          ? '-'
-          : `${s.p99Dominant.component} ${formatMs(s.p99Dominant.ms)} of ${formatMs(s.p99Dominant.of)}`,
+        s.p99Dominant === null ? '-' : dominant(s.p99Dominant),
       ]);
     const header = ['METHOD', 'CALLS', ...COMPONENTS.map(([, , h]) => h), 'P99 CALLS DOMINATED BY'];
     return [
@@ -95,10 +93,20 @@ function summarize(method: string, m: MethodLatency): MethodLatencySummary {
     const of = m.durations.filter((d) => d >= p99).reduce((a, b) => a + b, 0);
     for (const [name, field] of COMPONENTS) {
       const ms = slow.reduce((a, p) => a + p[field], 0);
-      if (p99Dominant === null || ms > p99Dominant.ms) p99Dominant = { component: name, ms, of };
+      if (p99Dominant === null || ms > p99Dominant.ms)
+        p99Dominant = { component: name, ms, of, calls: slow.length };
     }
   }
   return { method, calls: m.durations.length, shares, p99, p99Dominant };
+}
+
+/**
+ * One slow call: its milliseconds ("server 4.66ms of 8.29ms"); several: the share of their summed time,
+ * since a sum over many calls is no duration anyone waited ("request 73% of 260 calls' time").
+ */
+function dominant(d: NonNullable<MethodLatencySummary['p99Dominant']>): string {
+  if (d.calls === 1) return `${d.component} ${formatMs(d.ms)} of ${formatMs(d.of)}`;
+  return `${d.component} ${pct(d.of > 0 ? d.ms / d.of : 0)} of ${d.calls} calls' time`;
 }
 
 function pct(share: number): string {

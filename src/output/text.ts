@@ -20,6 +20,7 @@ import type { Severity } from '../diagnostics/types.js';
 import { formatCallLine } from './calls.js';
 import { clockMicros } from '../records/time-text.js';
 import { escapeText } from './escape.js';
+import { grouped } from '../records/number-text.js';
 
 export interface TextReportOptions {
   /** Stream one line per frame (and per call) while decoding, before the report. Default false. */
@@ -94,8 +95,8 @@ export function formatDiagnosticLine(d: Diagnostic): string {
   return `${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` (${where})` : ''}${time}: ${escapeText(d.message)}`;
 }
 
-const num = (n: number): string => Math.round(n).toLocaleString('en-US');
-const ms = (v: number): string => `${Number(v.toFixed(3)).toLocaleString('en-US')} ms`;
+const num = (n: number): string => grouped(Math.round(n));
+const ms = (v: number): string => `${grouped(Number(v.toFixed(3)))} ms`;
 
 function rate(bytesPerSecond: number): string {
   if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;

@@ -5,6 +5,7 @@
  */
 import { escapeText } from '../output/escape.js';
 import { clockMicros } from '../records/time-text.js';
+import { grouped } from '../records/number-text.js';
 
 export function safe(s: string | null | undefined): string {
   return s === null || s === undefined ? '' : escapeText(s);
@@ -43,7 +44,7 @@ export function bytes(n: number | null): string {
 }
 
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return grouped(n);
 }
 
 export function percent(part: number, whole: number): string {

@@ -107,6 +107,32 @@ describe('flow control rules on hand-built frames', () => {
     expect(codes).toEqual(['analysis.flow.starvation']);
   });
 
+  it('a stream that finds the connection window empty waited from its opening, not from when it ran dry', () => {
+    // Stream 1 uses up the connection window at 0.1; stream 3 opens at 1.0 and its one DATA frame can go
+    // out only after the WINDOW_UPDATE at 1.4: it waited 0.4 s (not 1.4 s), and its transfer lasted as
+    // long as its wait (not "0 ms", "Infinity%").
+    const f = new Frames()
+      .handshake(0)
+      .request(1, 0.05)
+      .response(1, 0.1)
+      .data('server', 1, 0.1, 16_384)
+      .data('server', 1, 0.1, 16_384)
+      .data('server', 1, 0.1, 16_384)
+      .data('server', 1, 0.1, 16_383, true) // connection window: 0
+      .request(3, 1.0)
+      .response(3, 1.0)
+      .windowUpdate('client', 0, 1.4, 65_535)
+      .data('server', 3, 1.5, 6_000, true);
+    const { record, diagnostics } = analyse(f);
+    const server = record.flowControl!.server;
+    const stall = server.stalls.find((s) => s.stream === 3)!;
+    expect([stall.window, stall.start, stall.resume, stall.waitedMs]).toEqual(['connection', 1.0, 1.5, 500]);
+    const d = diagnostics.find((x) => x.code === 'analysis.flow.starvation' && x.stream === 3)!;
+    expect(d.evidence).toMatchObject({ durationMs: 500, stalledMs: 500, percent: 100 });
+    expect(d.message).toContain('all of its time was spent waiting');
+    expect(d.message).not.toMatch(/Infinity|n\/a/);
+  });
+
   it('counts the Pad Length byte and the padding (§6.1, §6.9.1)', () => {
     const f = new Frames().handshake(0).request(1, 0.1).data('client', 1, 0.1, 0).response(1, 0.2);
     f.data('server', 1, 0.3, 100, true, 20); // 79 bytes of data, 1 + 20 of padding
