@@ -25,9 +25,11 @@ export interface SideCounts {
   resets: TokenBucket | null;
   opens: TokenBucket | null;
   pings: TokenBucket | null;
+  /** Made at the side's second SETTINGS or when read (AbuseTracker.firstSettings). */
   settings: TokenBucket | null;
   empty: TokenBucket | null;
-  emptyTypes: Set<string>;
+  /** The types of empty frames seen (up to 3, in order), made at the first. */
+  emptyTypes: string[] | null;
   windowUpdates: number;
   firstWindowUpdate: number;
   /** DATA frames this side received (its WINDOW_UPDATEs are judged against them). */
@@ -48,7 +50,7 @@ function newSide(): SideCounts {
     pings: null,
     settings: null,
     empty: null,
-    emptyTypes: new Set(),
+    emptyTypes: null,
     windowUpdates: 0,
     firstWindowUpdate: 0,
     dataFramesReceived: 0,
@@ -73,7 +75,16 @@ const MAX_TRIGGERS = 16;
  * the other side's recent traffic most likely triggered it (abuse-trigger.ts).
  */
 export class AbuseTracker {
-  private readonly sides: Record<Role, SideCounts> = { client: newSide(), server: newSide() };
+  /*
+   * Each side's counts are made at its first frame other than SETTINGS, and its SETTINGS bucket at its
+   * second SETTINGS (a full bucket takes the first without a word: its time is kept until then). An open
+   * connection that only exchanged SETTINGS holds two times, not two records of 17 fields and two buckets
+   * (docs/performance.md, "Live and long-lived connections").
+   */
+  private client: SideCounts | null = null;
+  private server: SideCounts | null = null;
+  private clientFirstSettings: number | null = null;
+  private serverFirstSettings: number | null = null;
   // Made at the first pattern raised / GOAWAY classified: most connections have none, and an idle one
   // should cost what it holds (docs/performance.md, "Live and long-lived connections").
   private raised: Set<string> | null = null;
@@ -91,7 +102,8 @@ export class AbuseTracker {
 
   /** `entry`: the stream table's record of the frame's stream before this frame (undefined when new). */
   onFrame(f: FrameRecord, entry: StreamEntry | undefined): Diagnostic[] {
-    const side = this.sides[f.from];
+    if (f.type === 'SETTINGS') return isAck(f) ? NONE : this.settingsFrame(f);
+    const side = this.side(f.from);
     switch (f.type) {
       case 'HEADERS':
       case 'PUSH_PROMISE':
@@ -106,7 +118,7 @@ export class AbuseTracker {
       case 'CONTINUATION':
         return [...this.continuation(f, side), ...(f.length === 0 ? this.empty(f, side) : NONE)];
       case 'DATA':
-        this.sides[peerOf(f.from)].dataFramesReceived++;
+        this.side(peerOf(f.from)).dataFramesReceived++;
         if ((f.dataLength ?? f.length) === 0 && !f.flags.includes('END_STREAM')) return this.empty(f, side);
         return NONE;
       case 'RST_STREAM':
@@ -115,17 +127,13 @@ export class AbuseTracker {
         if (isAck(f)) return NONE;
         side.pings ??= new TokenBucket(this.limits.pingBurst, this.limits.pingRate);
         return this.rate('analysis.abuse.ping-flood', f, side.pings, this.limits.pingRate);
-      case 'SETTINGS':
-        if (isAck(f)) return NONE;
-        side.settings ??= new TokenBucket(this.limits.settingsBurst, this.limits.settingsRate);
-        return this.rate('analysis.abuse.settings-flood', f, side.settings, this.limits.settingsRate);
       case 'WINDOW_UPDATE':
         return this.windowUpdate(f, side);
       case 'GOAWAY':
         if ((this.triggers?.size ?? 0) < MAX_TRIGGERS)
           (this.triggers ??= new Map()).set(
             f.index,
-            classifyTrigger(f, this.sides[peerOf(f.from)], this.limits),
+            classifyTrigger(f, this.withBuckets(peerOf(f.from)), this.limits),
           );
         return NONE;
       default:
@@ -139,7 +147,7 @@ export class AbuseTracker {
     const e = d.evidence ?? {};
     const from = e['from'];
     if (from !== 'client' && from !== 'server') return NONE;
-    const side = this.sides[from];
+    const side = this.side(from);
     side.bombs++;
     const size = Number(e['size'] ?? 0);
     const blockBytes = Number(e['blockBytes'] ?? 0);
@@ -170,7 +178,46 @@ export class AbuseTracker {
   }
 
   counts(side: Role): Readonly<SideCounts> {
-    return this.sides[side];
+    return this.withBuckets(side);
+  }
+
+  private side(role: Role): SideCounts {
+    return role === 'client' ? (this.client ??= newSide()) : (this.server ??= newSide());
+  }
+
+  private settingsFrame(f: FrameRecord): Diagnostic[] {
+    const first = f.from === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
+    const made = (f.from === 'client' ? this.client : this.server)?.settings ?? null;
+    if (made === null && first === null && this.limits.settingsBurst >= 1) {
+      if (f.from === 'client') this.clientFirstSettings = f.time;
+      else this.serverFirstSettings = f.time;
+      return NONE;
+    }
+    return this.rate(
+      'analysis.abuse.settings-flood',
+      f,
+      this.settingsBucket(f.from),
+      this.limits.settingsRate,
+    );
+  }
+
+  /** The side's SETTINGS bucket, made at first need with its first SETTINGS taken. */
+  private settingsBucket(role: Role): TokenBucket {
+    const side = this.side(role);
+    if (side.settings !== null) return side.settings;
+    const bucket = new TokenBucket(this.limits.settingsBurst, this.limits.settingsRate);
+    const first = role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
+    if (first !== null) bucket.take(first);
+    if (role === 'client') this.clientFirstSettings = null;
+    else this.serverFirstSettings = null;
+    return (side.settings = bucket);
+  }
+
+  /** The side's counts with every bucket its events so far call for (for readers of the buckets). */
+  private withBuckets(role: Role): SideCounts {
+    const first = role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
+    if (first !== null) this.settingsBucket(role);
+    return this.side(role);
   }
 
   private opened(f: FrameRecord, side: SideCounts): void {
@@ -238,7 +285,8 @@ export class AbuseTracker {
 
   private empty(f: FrameRecord, side: SideCounts): Diagnostic[] {
     side.empty ??= new TokenBucket(this.limits.emptyBurst, this.limits.emptyRate);
-    if (side.emptyTypes.size < 3) side.emptyTypes.add(f.type);
+    const types = (side.emptyTypes ??= []);
+    if (types.length < 3 && !types.includes(f.type)) types.push(f.type);
     const found = this.rate('analysis.abuse.empty-frames', f, side.empty, this.limits.emptyRate);
     return found.length === 0 ? NONE : found;
   }
@@ -288,7 +336,7 @@ export class AbuseTracker {
       limitBurst: bucket.burst,
     };
     if (code === 'analysis.abuse.empty-frames')
-      params['types'] = [...this.sides[f.from].emptyTypes].join('/');
+      params['types'] = (this.side(f.from).emptyTypes ?? []).join('/');
     return [diag(ABUSE_DIAGNOSTICS, code, params, this.where(f.stream > 0 ? f.stream : undefined, f.time))];
   }
 

@@ -51,22 +51,25 @@ interface StreamTiming {
 const NO_WINDOWS: Map<number, Window> = new Map();
 const NO_TIMINGS: Map<number, StreamTiming> = new Map();
 
-/** The windows one side sends through. */
-class SenderWindows {
-  readonly conn: Window;
+/**
+ * The windows one side sends through. It is itself the connection's window (its first five fields): one
+ * object per side of every open connection rather than two.
+ */
+class SenderWindows implements Window {
+  value = DEFAULT_WINDOW;
+  lastData: number;
+  left = DEFAULT_WINDOW;
+  raised = false;
+  /** The connection window's opening: the connection's start. */
+  opened: number;
   /** The shared empty map until the first stream (an idle connection holds none; never written to). */
   streams: Map<number, Window> = NO_WINDOWS;
   initial = DEFAULT_WINDOW;
   pendingInitial: number | null = null;
 
   constructor(start: number) {
-    this.conn = {
-      value: DEFAULT_WINDOW,
-      lastData: start,
-      left: DEFAULT_WINDOW,
-      raised: false,
-      opened: start,
-    };
+    this.lastData = start;
+    this.opened = start;
   }
 
   open(stream: number, time: number): void {
@@ -86,11 +89,11 @@ class SenderWindows {
     this.open(stream, time);
     const w = this.streams.get(stream)!;
     let since = Infinity;
-    for (const x of [w, this.conn])
+    for (const x of [w, this])
       if (length > 0 && x.left < length && x.raised) since = Math.min(since, x.lastData);
     // A connection window used up before this stream opened: the stream waited from its opening only.
     since = Math.max(since, w.opened);
-    for (const x of [w, this.conn]) {
+    for (const x of [w, this]) {
       x.value -= length;
       x.lastData = time;
       x.left = x.value;
@@ -100,7 +103,7 @@ class SenderWindows {
   }
 
   update(stream: number, increment: number): void {
-    const w = stream === 0 ? this.conn : this.streams.get(stream);
+    const w = stream === 0 ? this : this.streams.get(stream);
     if (w === undefined) return;
     w.value += increment;
     if (increment > 0) w.raised = true;
@@ -126,10 +129,12 @@ export function withCallLatency(inner: ConnectionObserverFactory): ConnectionObs
 class LatencyObserver implements ConnectionObserver {
   /** Made at the first stream: an idle connection holds no map (docs/performance.md, live connections). */
   private streams: Map<number, StreamTiming> = NO_TIMINGS;
-  private readonly closed: number[] = [];
+  /** Streams closed by the current event; made at the first. */
+  private closed: number[] | null = null;
   private firstClientFrame: number | null = null;
   private firstResponse: number | null = null;
-  private readonly send: Record<Role, SenderWindows>;
+  private readonly clientSend: SenderWindows;
+  private readonly serverSend: SenderWindows;
   /** The server's SETTINGS_MAX_CONCURRENT_STREAMS (the client's limit), from its latest SETTINGS. */
   private limit: number | null = null;
   private open = 0;
@@ -138,21 +143,24 @@ class LatencyObserver implements ConnectionObserver {
    * Slots freed while the connection was at its limit: [full since, freed at], each taken by the next
    * request HEADERS that follows within FREED_SLOT_WINDOW (a queued call goes out as soon as a slot frees).
    */
-  private freed: Array<{ since: number; at: number }> = [];
+  private freed: Array<{ since: number; at: number }> | null = null;
 
   constructor(
     private readonly conn: TcpConnectionInfo,
     private readonly inner: ConnectionObserver,
   ) {
-    this.send = { client: new SenderWindows(conn.start), server: new SenderWindows(conn.start) };
+    this.clientSend = new SenderWindows(conn.start);
+    this.serverSend = new SenderWindows(conn.start);
   }
 
   event(ev: ObservedEvent): ObserverOutput[] {
     if (ev.kind === 'frame') this.frame(ev.frame);
     const outputs = this.inner.event(ev);
     const out = outputs.length === 0 ? outputs : outputs.map((o) => this.decorate(o));
-    for (const id of this.closed) this.streams.delete(id);
-    this.closed.length = 0;
+    if (this.closed !== null) {
+      for (const id of this.closed) this.streams.delete(id);
+      this.closed.length = 0;
+    }
     return out;
   }
 
@@ -216,6 +224,10 @@ class LatencyObserver implements ConnectionObserver {
     return { tcpConnectMs, idleMs, tlsMs, settingsMs, totalMs };
   }
 
+  private sender(role: Role): SenderWindows {
+    return role === 'client' ? this.clientSend : this.serverSend;
+  }
+
   private frame(f: FrameRecord): void {
     if (f.from === 'client') this.firstClientFrame ??= f.time;
     const peer: Role = f.from === 'client' ? 'server' : 'client';
@@ -223,23 +235,23 @@ class LatencyObserver implements ConnectionObserver {
       case 'SETTINGS':
         if (f.ack === true) {
           // The acknowledging side now sends under the window size its peer announced.
-          this.send[f.from].applyInitial();
+          this.sender(f.from).applyInitial();
         } else {
           const initial = f.settings?.['INITIAL_WINDOW_SIZE'];
-          if (initial !== undefined) this.send[peer].pendingInitial = initial;
+          if (initial !== undefined) this.sender(peer).pendingInitial = initial;
           const max = f.settings?.['MAX_CONCURRENT_STREAMS'];
           if (f.from === 'server' && max !== undefined) this.limit = max;
         }
         return;
       case 'WINDOW_UPDATE':
-        if (f.increment !== undefined) this.send[peer].update(f.stream, f.increment);
+        if (f.increment !== undefined) this.sender(peer).update(f.stream, f.increment);
         return;
       case 'HEADERS':
         this.headers(f);
         break;
       case 'DATA': {
         const t = this.streams.get(f.stream);
-        const stall = this.send[f.from].data(f.stream, f.length, f.time);
+        const stall = this.sender(f.from).data(f.stream, f.length, f.time);
         if (t !== undefined && stall !== null && t.stalls[f.from].length < MAX_STALLS)
           t.stalls[f.from].push(stall);
         break;
@@ -267,8 +279,9 @@ class LatencyObserver implements ConnectionObserver {
       FREED_SLOT_WINDOW,
       2 * ((this.conn.analysis?.handshake()?.initialRttMs ?? 0) / 1000),
     );
-    while (this.freed.length > 0 && f.time - this.freed[0]!.at > window) this.freed.shift();
-    const slot = this.freed.shift();
+    const freed = this.freed;
+    while (freed !== null && freed.length > 0 && f.time - freed[0]!.at > window) freed.shift();
+    const slot = freed?.shift();
     if (slot !== undefined && this.limit !== null)
       streamLimit = { limit: this.limit, fullMs: roundMs((slot.at - slot.since) * 1000) };
     if (this.streams === NO_TIMINGS) this.streams = new Map();
@@ -281,8 +294,8 @@ class LatencyObserver implements ConnectionObserver {
       first,
       streamLimit,
     });
-    this.send.client.open(f.stream, f.time);
-    this.send.server.open(f.stream, f.time);
+    this.clientSend.open(f.stream, f.time);
+    this.serverSend.open(f.stream, f.time);
     this.open++;
     if (this.limit !== null && this.open >= this.limit)
       this.fullSince = slot === undefined ? (this.fullSince ?? f.time) : f.time;
@@ -302,14 +315,14 @@ class LatencyObserver implements ConnectionObserver {
   }
 
   private close(stream: number, time: number): void {
-    if (!this.streams.has(stream) || this.closed.includes(stream)) return;
-    this.closed.push(stream);
-    this.send.client.streams.delete(stream);
-    this.send.server.streams.delete(stream);
+    if (!this.streams.has(stream) || this.closed?.includes(stream) === true) return;
+    (this.closed ??= []).push(stream);
+    this.clientSend.streams.delete(stream);
+    this.serverSend.streams.delete(stream);
     // Every stream closing after the limit was reached frees a slot for a queued call (several may close
     // in one packet); `fullSince` stays until the next request HEADERS says whether it is full again.
-    if (this.fullSince !== null && this.freed.length < MAX_FREED)
-      this.freed.push({ since: this.fullSince, at: time });
+    if (this.fullSince !== null && (this.freed?.length ?? 0) < MAX_FREED)
+      (this.freed ??= []).push({ since: this.fullSince, at: time });
     this.open--;
   }
 }

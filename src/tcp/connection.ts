@@ -40,10 +40,10 @@ export class Connection implements HalfStreamOwner {
       packets: [x.packets, y.packets],
       wireBytes: [x.wireBytes, y.wireBytes],
       bytes: [x.bytes, y.bytes],
-      retransmissions: [x.retransmissions, y.retransmissions],
-      outOfOrder: [x.outOfOrder, y.outOfOrder],
-      lostBytes: [x.lostBytes, y.lostBytes],
-      beforeStart: [x.beforeStartSegments, y.beforeStartSegments],
+      retransmissions: [x.retransmissions(), y.retransmissions()],
+      outOfOrder: [x.outOfOrder(), y.outOfOrder()],
+      lostBytes: [x.lostBytes(), y.lostBytes()],
+      beforeStart: [x.beforeStartSegments(), y.beforeStartSegments()],
     };
     // Not enumerable: the stats record is output as it is; the layers above read the analysis through it.
     Object.defineProperty(stats, 'analysis', { value: this.analysis, enumerable: false });

@@ -43,11 +43,6 @@ export class HalfStream {
   wireBytes = 0;
   /** Bytes delivered in order. */
   bytes = 0;
-  retransmissions = 0;
-  outOfOrder = 0;
-  lostBytes = 0;
-  /** Segments ignored because they lie before the first byte of this direction. */
-  beforeStartSegments = 0;
   /*
    * Sequence numbers are kept as signed 32-bit values (`seq | 0`), read back with `>>> 0`: an unsigned
    * one above 2^31 is no small integer, and one such value makes the field a boxed number in every half
@@ -58,20 +53,10 @@ export class HalfStream {
   private baseSeq = 0;
   private nextSeq = 0;
   private nextOffset = 0;
-  /** The next chunk is the first one of a stream whose start was not seen: gapBefore -1. */
-  /** Bytes declared lost since the last delivered chunk. */
-  private pendingGap = 0;
   /** Highest stream offset seen (delivered or buffered), to tell out-of-order arrivals. */
   private maxEnd = 0;
-  private finOffset = -1;
-  /**
-   * Stream offset up to which the peer acknowledged bytes not delivered yet, -1 for none; with the
-   * connection's packet count and the time when that ACK first ran ahead of the delivery point.
-   */
-  private ackedEnd = -1;
-  private ackedAtPackets = 0;
-  private ackedAtTime = 0;
-  private finTrigger: Trigger | null = null;
+  /** Counters of trouble, FIN and ACK-ahead bookkeeping: made at first use (HalfStreamRare). */
+  private rare: HalfStreamRare | null = null;
   /** Last packet of this direction, kept as numbers: holding the segment would pin its capture chunk. */
   private lastTime = 0;
   private lastPacketIndex = -1;
@@ -84,6 +69,35 @@ export class HalfStream {
     private readonly owner: HalfStreamOwner,
     readonly dir: Dir,
   ) {}
+
+  retransmissions(): number {
+    return this.rare?.retransmissions ?? 0;
+  }
+
+  outOfOrder(): number {
+    return this.rare?.outOfOrder ?? 0;
+  }
+
+  lostBytes(): number {
+    return this.rare?.lostBytes ?? 0;
+  }
+
+  /** Segments ignored because they lie before the first byte of this direction. */
+  beforeStartSegments(): number {
+    return this.rare?.beforeStartSegments ?? 0;
+  }
+
+  private get finOffset(): number {
+    return this.rare?.finOffset ?? -1;
+  }
+
+  private get ackedEnd(): number {
+    return this.rare?.ackedEnd ?? -1;
+  }
+
+  private more(): HalfStreamRare {
+    return (this.rare ??= new HalfStreamRare());
+  }
 
   /** True once stream offset 0 is pinned to a sequence number. */
   get started(): boolean {
@@ -156,20 +170,21 @@ export class HalfStream {
     // The FIN occupies a sequence number but no byte: an ACK of the FIN covers bytes up to it only.
     const coversFin = this.finOffset >= 0 && limit > this.finOffset;
     if (coversFin) limit = this.finOffset;
-    if (this.ackedEnd <= this.nextOffset) {
-      this.ackedAtPackets = packets;
-      this.ackedAtTime = t.time;
+    const r = this.more();
+    if (r.ackedEnd <= this.nextOffset) {
+      r.ackedAtPackets = packets;
+      r.ackedAtTime = t.time;
     }
-    if (limit > this.ackedEnd) this.ackedEnd = limit;
+    if (limit > r.ackedEnd) r.ackedEnd = limit;
     if (coversFin) this.settleAcked(t, out);
   }
 
   /** Declares acknowledged holes lost once the grace has passed (see onPeerAck). */
   checkAckGrace(packets: number, t: Trigger, out: TcpEvent[]): void {
-    if (this.ackedEnd <= this.nextOffset || this.finDelivered) return;
+    const r = this.rare;
+    if (r === null || r.ackedEnd <= this.nextOffset || this.finDelivered) return;
     const { ackGracePackets, ackGraceSeconds } = this.owner.limits;
-    if (packets - this.ackedAtPackets < ackGracePackets && t.time - this.ackedAtTime < ackGraceSeconds)
-      return;
+    if (packets - r.ackedAtPackets < ackGracePackets && t.time - r.ackedAtTime < ackGraceSeconds) return;
     this.settleAcked(t, out);
   }
 
@@ -188,7 +203,7 @@ export class HalfStream {
     if (this.ackedEnd > this.nextOffset) this.skipHoles(this.ackedEnd, 'ack', t, out);
     const limit = Math.max(this.buffer?.lastEnd() ?? -1, this.finOffset);
     this.skipHoles(limit, cause, t, out);
-    this.checkFin(t ?? this.finTrigger ?? this.lastTrigger(), out);
+    this.checkFin(t ?? this.rare?.finTrigger ?? this.lastTrigger(), out);
   }
 
   private lastTrigger(): Trigger {
@@ -220,7 +235,7 @@ export class HalfStream {
     const next = this.nextOffset;
     if (end <= next) {
       // Already delivered. A keepalive probe (RFC 9293 §3.8.4: seq = next-1, 0 or 1 byte) is not data.
-      if (!(data.length === 1 && end === next)) this.retransmissions++;
+      if (!(data.length === 1 && end === next)) this.more().retransmissions++;
       return;
     }
     let seen = false;
@@ -236,16 +251,17 @@ export class HalfStream {
     } else if ((this.buffer ??= new ReorderBuffer()).insert(start, data, t.time, t.packetIndex)) {
       seen = true;
     }
-    if (seen) this.retransmissions++;
-    else if (start < this.maxEnd) this.outOfOrder++;
+    if (seen) this.more().retransmissions++;
+    else if (start < this.maxEnd) this.more().outOfOrder++;
     if (end > this.maxEnd) this.maxEnd = end;
     if (this.overLimit()) this.overflow(t, out);
   }
 
   private deliver(offset: number, data: Buffer, t: Trigger, out: TcpEvent[]): void {
-    const gapBefore = (this.flags & Flag.UnknownStart) !== 0 ? -1 : this.pendingGap;
+    const r = this.rare;
+    const gapBefore = (this.flags & Flag.UnknownStart) !== 0 ? -1 : (r?.pendingGap ?? 0);
     this.flags &= ~Flag.UnknownStart;
-    this.pendingGap = 0;
+    if (r !== null) r.pendingGap = 0;
     const conn = this.owner.info.id;
     const dir = this.dir;
     out.push({ kind: 'data', conn, dir, data, offset, gapBefore, time: t.time, packetIndex: t.packetIndex });
@@ -273,7 +289,7 @@ export class HalfStream {
     while (this.nextOffset < limit) {
       const p = this.buffer?.peek();
       const holeEnd = p ? Math.min(p.offset, limit) : limit;
-      this.declareLost(holeEnd, cause, t ?? p ?? this.finTrigger ?? this.lastTrigger(), out);
+      this.declareLost(holeEnd, cause, t ?? p ?? this.rare?.finTrigger ?? this.lastTrigger(), out);
       this.drain(t, out);
     }
   }
@@ -281,8 +297,9 @@ export class HalfStream {
   private declareLost(end: number, cause: GapCause, t: Trigger, out: TcpEvent[]): void {
     const start = this.nextOffset;
     const bytes = end - start;
-    this.lostBytes += bytes;
-    this.pendingGap += bytes;
+    const r = this.more();
+    r.lostBytes += bytes;
+    r.pendingGap += bytes;
     this.nextOffset = end;
     this.nextSeq = seqAdd(this.nextSeq, bytes) | 0;
     const seqStart = seqAdd(this.baseSeq, start);
@@ -317,11 +334,12 @@ export class HalfStream {
 
   private noteFin(finOffset: number, t: Trigger, out: TcpEvent[]): void {
     if (this.finOffset >= 0) return; // a retransmitted FIN
-    this.finOffset = Math.max(finOffset, this.nextOffset);
+    const r = this.more();
+    r.finOffset = Math.max(finOffset, this.nextOffset);
     // An ACK seen before the FIN may cover the FIN's sequence number, which is no byte.
-    if (this.ackedEnd > this.finOffset) this.ackedEnd = this.finOffset;
-    this.finTrigger = { time: t.time, packetIndex: t.packetIndex };
-    const dropped = this.buffer?.truncate(this.finOffset) ?? 0;
+    if (r.ackedEnd > r.finOffset) r.ackedEnd = r.finOffset;
+    r.finTrigger = { time: t.time, packetIndex: t.packetIndex };
+    const dropped = this.buffer?.truncate(r.finOffset) ?? 0;
     if (this.buffer?.isEmpty) this.buffer = null;
     if (dropped > 0) this.reportAfterFin(dropped, t, out);
   }
@@ -351,7 +369,7 @@ export class HalfStream {
   }
 
   private beforeStart(start: number, bytes: number, t: Trigger, out: TcpEvent[]): void {
-    this.beforeStartSegments++;
+    this.more().beforeStartSegments++;
     if ((this.flags & Flag.BeforeStartReported) !== 0) return;
     this.flags |= Flag.BeforeStartReported;
     const seq = seqAdd(this.baseSeq, start);
@@ -364,4 +382,28 @@ export class HalfStream {
   private names(): HalfStreamContext {
     return halfStreamContext(this.owner.info, this.dir);
   }
+}
+
+/**
+ * What a half stream needs only once something out of the ordinary happens (bytes retransmitted, out of
+ * order, lost or before the start, an ACK ahead of the delivery point) or at its FIN: 10 of its fields,
+ * made at first use, since an open direction that only ever sees its bytes in order (an idle connection's)
+ * would otherwise carry them all (docs/performance.md, "Live and long-lived connections").
+ */
+class HalfStreamRare {
+  retransmissions = 0;
+  outOfOrder = 0;
+  lostBytes = 0;
+  beforeStartSegments = 0;
+  /** Bytes declared lost since the last delivered chunk. */
+  pendingGap = 0;
+  finOffset = -1;
+  /**
+   * Stream offset up to which the peer acknowledged bytes not delivered yet, -1 for none; with the
+   * connection's packet count and the time when that ACK first ran ahead of the delivery point.
+   */
+  ackedEnd = -1;
+  ackedAtPackets = 0;
+  ackedAtTime = 0;
+  finTrigger: Trigger | null = null;
 }

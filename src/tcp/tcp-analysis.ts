@@ -88,46 +88,143 @@ export interface TcpAnalysisView {
   retransmissionDelayMs(dir: Dir): number;
 }
 
+/** Bits of DirectionState.bits. */
+const Bit = {
+  HasNext: 1,
+  HasAck: 2,
+  HasWindow: 4,
+  SynSeen: 8,
+  HasBase: 16,
+  LossReported: 32,
+  ZeroReported: 64,
+} as const;
+
+/** A range the capture skipped: [seq, end), and when it was noticed. */
+interface Hole {
+  seq: number;
+  end: number;
+  time: number;
+}
+
+/**
+ * What only a direction in trouble needs: the counters of retransmissions, duplicate ACKs, zero windows
+ * and the like, and the ranges the capture skipped. Made at the first such event: most directions of a
+ * healthy capture never have one, and every open connection would otherwise carry two of them.
+ */
+class DirectionTrouble {
+  retransmissions = 0;
+  fastRetransmissions = 0;
+  spuriousRetransmissions = 0;
+  outOfOrder = 0;
+  lostSegments = 0;
+  duplicateAcks = 0;
+  zeroWindows = 0;
+  zeroWindowProbes = 0;
+  keepAlives = 0;
+  retransmissionDelayMs = 0;
+  maxRetransmissionDelayMs = 0;
+  holes: Hole[] | null = null;
+}
+
+/** Read in place of a direction's trouble before it has any (all counters 0); never written. */
+const NO_TROUBLE: Readonly<DirectionTrouble> = Object.freeze(new DirectionTrouble());
+
+/**
+ * One direction's state, laid out for the idle open connection (docs/performance.md, "Live and long-lived
+ * connections"): yes/no facts as bits of one field, sequence numbers as signed 32-bit values (an unsigned
+ * one above 2^31 is no small integer and makes the field a boxed number in every instance), the RTT
+ * figures as fields rather than a record remade per sample, the segments awaiting an ACK in one array made
+ * at the first and dropped when all are acknowledged, the rest (DirectionTrouble) made when first needed.
+ */
 class DirectionState {
-  hasNext = false;
-  nextSeq = 0;
+  private bits = 0;
+  private nextBits = 0;
   nextSeqTime = 0;
-  hasAck = false;
-  lastAck = 0;
+  private ackBits = 0;
   lastAckTime = 0;
-  hasWindow = false;
   window = 0;
   dupAckNum = 0;
   lastFlags = 0;
-  synSeen = false;
   scale = -1;
   firstPayload: number | null = null;
   /** Sequence number of this direction's first byte (after the SYN), for relative numbers in diagnostics. */
-  base: number | null = null;
-  // Segments awaiting their ACK, oldest first: [seq, end, time] in three arrays from `head`.
-  useq: number[] = [];
-  uend: number[] = [];
-  utime: number[] = [];
-  /** Ranges the capture skipped (seq, end, time it was noticed). */
-  holes: Array<{ seq: number; end: number; time: number }> = [];
-  readonly stats: Omit<TcpDirectionAnalysis, keyof WindowCounts> = {
-    retransmissions: 0,
-    fastRetransmissions: 0,
-    spuriousRetransmissions: 0,
-    outOfOrder: 0,
-    lostSegments: 0,
-    duplicateAcks: 0,
-    zeroWindows: 0,
-    zeroWindowProbes: 0,
-    keepAlives: 0,
-    retransmissionDelayMs: 0,
-    maxRetransmissionDelayMs: 0,
-    ackRtt: null,
-    minWindow: null,
-  };
+  private baseBits = 0;
+  /** The smallest window advertised after the SYN, -1 before one. */
+  minWindow = -1;
+  /** Segments awaiting their ACK, oldest first, three numbers each: seq, end, time seen. Null when none. */
+  unacked: number[] | null = null;
+  rttSamples = 0;
+  rttMin = Infinity;
   rttSum = 0;
-  lossReported = false;
-  zeroReported = false;
+  rttMax = -Infinity;
+  trouble: DirectionTrouble | null = null;
+
+  get hasNext(): boolean {
+    return (this.bits & Bit.HasNext) !== 0;
+  }
+
+  get hasAck(): boolean {
+    return (this.bits & Bit.HasAck) !== 0;
+  }
+
+  get hasWindow(): boolean {
+    return (this.bits & Bit.HasWindow) !== 0;
+  }
+
+  get synSeen(): boolean {
+    return (this.bits & Bit.SynSeen) !== 0;
+  }
+
+  get lossReported(): boolean {
+    return (this.bits & Bit.LossReported) !== 0;
+  }
+
+  get zeroReported(): boolean {
+    return (this.bits & Bit.ZeroReported) !== 0;
+  }
+
+  set(bit: number): void {
+    this.bits |= bit;
+  }
+
+  /** The sequence number after the highest segment seen (valid once hasNext). */
+  get nextSeq(): number {
+    return this.nextBits >>> 0;
+  }
+
+  set nextSeq(seq: number) {
+    this.nextBits = seq | 0;
+    this.bits |= Bit.HasNext;
+  }
+
+  /** The last ACK this direction sent (valid once hasAck). */
+  get lastAck(): number {
+    return this.ackBits >>> 0;
+  }
+
+  set lastAck(ack: number) {
+    this.ackBits = ack | 0;
+    this.bits |= Bit.HasAck;
+  }
+
+  get base(): number | null {
+    return this.bits & Bit.HasBase ? this.baseBits >>> 0 : null;
+  }
+
+  set base(seq: number) {
+    this.baseBits = seq | 0;
+    this.bits |= Bit.HasBase;
+  }
+
+  /** The trouble counters for writing: made at the first. */
+  troubled(): DirectionTrouble {
+    return (this.trouble ??= new DirectionTrouble());
+  }
+
+  /** The trouble counters for reading. */
+  get counts(): Readonly<DirectionTrouble> {
+    return this.trouble ?? NO_TROUBLE;
+  }
 }
 
 export interface TcpAnalysisRecordParts {
@@ -136,35 +233,59 @@ export interface TcpAnalysisRecordParts {
 }
 
 export class TcpAnalyzer implements TcpAnalysisView {
-  private readonly d: [DirectionState, DirectionState] = [new DirectionState(), new DirectionState()];
-  private hs: TcpHandshake | null = null;
+  /*
+   * The directions as two fields, and the handshake as its three times (its record is made when asked):
+   * no array and no handshake record with six boxed numbers per open connection.
+   */
+  private readonly d0 = new DirectionState();
+  private readonly d1 = new DirectionState();
+  /** Capture time of the connection's first SYN (without ACK), null before one. */
+  private synTime: number | null = null;
+  private synAckTime: number | null = null;
+  private ackTime: number | null = null;
+  private synRetransmissions = 0;
   private synDir: Dir = 0;
   private synSeq = 0;
-  private readonly episodes: RetransmissionEpisode[] = [];
-  private readonly w: [TcpWindowSide, TcpWindowSide] = [new TcpWindowSide(), new TcpWindowSide()];
+  /** Made at the first retransmission. */
+  private episodes: RetransmissionEpisode[] | null = null;
+  /** Window, ACK and SACK state per direction (src/tcp/tcp-window.ts). */
+  private readonly w0 = new TcpWindowSide();
+  private readonly w1 = new TcpWindowSide();
 
   constructor(private readonly info: TcpConnectionInfo) {}
 
   handshake(): TcpHandshake | null {
-    return this.hs;
+    const syn = this.synTime;
+    if (syn === null) return null;
+    const synAck = this.synAckTime;
+    const ack = this.ackTime;
+    return {
+      syn,
+      synAck,
+      ack,
+      synToSynAckMs: synAck === null ? null : ms(synAck - syn),
+      synAckToAckMs: ack === null ? null : ms(ack - synAck!),
+      initialRttMs: ack === null ? null : ms(ack - syn),
+      synRetransmissions: this.synRetransmissions,
+    };
   }
 
   firstPayloadTime(dir: Dir): number | null {
-    return this.d[dir].firstPayload;
+    return this.dir(dir).firstPayload;
   }
 
   episodesSince(since: number): RetransmissionEpisode[] {
-    if (this.episodes.length === 0) return NO_EPISODES;
+    if (this.episodes === null) return NO_EPISODES;
     return this.episodes.filter((e) => e.end > since);
   }
 
   retransmissionDelayMs(dir: Dir): number {
-    return this.d[dir].stats.retransmissionDelayMs;
+    return this.dir(dir).counts.retransmissionDelayMs;
   }
 
   /** The figures so far (copies: the record must not change under a sink that keeps it). */
   record(): TcpAnalysisRecordParts {
-    return { handshake: this.hs && { ...this.hs }, dirs: [this.dirRecord(0), this.dirRecord(1)] };
+    return { handshake: this.handshake(), dirs: [this.dirRecord(0), this.dirRecord(1)] };
   }
 
   /** The ACK RTT (ms) the last segment measured, or -1 (tshark tcp.analysis.ack_rtt of that packet). */
@@ -177,10 +298,10 @@ export class TcpAnalyzer implements TcpAnalysisView {
   /** One segment from direction `dir`; diagnostics go to `out`. Returns its TCP_A flags. */
   segment(seg: TcpSegment, dir: Dir, out: TcpEvent[]): number {
     this.lastAckRttMs = -1;
-    const fwd = this.d[dir];
-    const rev = this.d[dir === 0 ? 1 : 0];
-    const wfwd = this.w[dir];
-    const wrev = this.w[dir === 0 ? 1 : 0];
+    const fwd = this.dir(dir);
+    const rev = this.dir(dir === 0 ? 1 : 0);
+    const wfwd = this.win(dir);
+    const wrev = this.win(dir === 0 ? 1 : 0);
     if (seg.flags.ack) wrev.validBif = true;
     this.lastDsack = noteSack(wfwd, seg.sack, seg.ack, seg.flags.ack);
     const f = seg.flags;
@@ -190,22 +311,22 @@ export class TcpAnalyzer implements TcpAnalysisView {
     const sfr = f.syn || f.fin || f.rst;
     if (f.syn) this.onSyn(seg, dir, fwd);
     else if (
-      this.hs !== null &&
-      this.hs.ack === null &&
-      this.hs.synAck !== null &&
+      this.synTime !== null &&
+      this.ackTime === null &&
+      this.synAckTime !== null &&
       dir === this.synDir &&
       f.ack
     )
-      this.completeHandshake(seg);
+      this.ackTime = now;
     if (len > 0 && fwd.firstPayload === null) fwd.firstPayload = now;
-    fwd.base ??= f.syn ? seqAdd(seq, 1) : seq;
+    if (fwd.base === null) fwd.base = f.syn ? seqAdd(seq, 1) : seq;
     const window = this.scaledWindow(seg, fwd);
     let flags = 0;
     fwd: {
       // ZERO WINDOW PROBE: one byte at the edge of a window the peer closed.
       if (len === 1 && fwd.hasNext && seq === fwd.nextSeq && rev.hasWindow && rev.window === 0) {
         flags |= ZERO_WINDOW_PROBE;
-        fwd.stats.zeroWindowProbes++;
+        fwd.troubled().zeroWindowProbes++;
         break fwd;
       }
       if (seg.window === 0 && !sfr) {
@@ -219,7 +340,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
       }
       if (len <= 1 && fwd.hasNext && seq === seqAdd(fwd.nextSeq, -1) && !sfr) {
         flags |= KEEP_ALIVE;
-        fwd.stats.keepAlives++;
+        fwd.troubled().keepAlives++;
       }
       const sameAck = f.ack && fwd.hasAck && seg.ack === fwd.lastAck && fwd.hasNext && seq === fwd.nextSeq;
       flags |= this.windowFlags(seg, dir, len, sfr, window, sameAck, out);
@@ -237,7 +358,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
         }
         if (window === 0) break fwd;
         fwd.dupAckNum++;
-        fwd.stats.duplicateAcks++;
+        fwd.troubled().duplicateAcks++;
         flags |= TCP_A.DUPLICATE_ACK;
       }
     }
@@ -252,24 +373,21 @@ export class TcpAnalyzer implements TcpAnalysisView {
     if (f.syn || f.fin) end = seqAdd(end, 1);
     if (len > 0 || f.syn || f.fin) this.addUnacked(fwd, seq, end, now);
     if ((!fwd.hasNext || seqDiff(end, fwd.nextSeq) > 0) && !(flags & ZERO_WINDOW_PROBE)) {
-      fwd.hasNext = true;
       fwd.nextSeq = end;
       fwd.nextSeqTime = now;
     }
     if ((seq === wfwd.maxSeqToBeAcked || wfwd.maxSeqToBeAcked === 0) && !(flags & ZERO_WINDOW_PROBE))
       wfwd.maxSeqToBeAcked = fwd.nextSeq;
     if (f.ack) {
-      fwd.hasAck = true;
       fwd.lastAck = seg.ack;
       fwd.lastAckTime = now;
       this.acknowledge(rev, seg.ack, now);
     }
     this.lastBytesInFlight =
-      len === 0 ? 0 : bytesInFlight(wfwd, wrev, fwd.useq, fwd.uend, fwd.base ?? 0, f.syn || f.fin);
-    fwd.hasWindow = true;
+      len === 0 ? 0 : bytesInFlight(wfwd, wrev, fwd.unacked, fwd.base ?? 0, f.syn || f.fin);
+    fwd.set(Bit.HasWindow);
     fwd.window = window;
-    if (!f.syn && (fwd.stats.minWindow === null || window < fwd.stats.minWindow))
-      fwd.stats.minWindow = window;
+    if (!f.syn && (fwd.minWindow < 0 || window < fwd.minWindow)) fwd.minWindow = window;
     fwd.lastFlags = flags;
     return flags;
   }
@@ -284,12 +402,12 @@ export class TcpAnalyzer implements TcpAnalysisView {
     sameAck: boolean,
     out: TcpEvent[],
   ): number {
-    const fwd = this.d[dir];
-    const rev = this.d[dir === 0 ? 1 : 0];
+    const fwd = this.dir(dir);
+    const rev = this.dir(dir === 0 ? 1 : 0);
     let flags = 0;
     if (isWindowUpdate(len, sfr, window, fwd.window, fwd.hasNext && seg.seq === fwd.nextSeq, sameAck)) {
       flags |= TCP_A.WINDOW_UPDATE;
-      this.w[dir].windowUpdates++;
+      this.win(dir).windowUpdates++;
     }
     if (
       rev.hasAck &&
@@ -298,7 +416,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
       isWindowFull(len, sfr, seg.seq, rev.lastAck, rev.window)
     ) {
       flags |= TCP_A.WINDOW_FULL;
-      if (++this.w[dir].windowFull === REPORT_COUNT)
+      if (++this.win(dir).windowFull === REPORT_COUNT)
         this.report('tcp.window-full', dir, seg, { window: rev.window }, out);
     }
     return flags;
@@ -306,47 +424,42 @@ export class TcpAnalyzer implements TcpAnalysisView {
 
   /** tshark's win_scale is known (not -1) for a side once its SYN, or a SYN without the option, was seen. */
   private scaleKnown(side: DirectionState): boolean {
-    const other = side === this.d[0] ? this.d[1] : this.d[0];
+    const other = side === this.d0 ? this.d1 : this.d0;
     return side.synSeen || (other.synSeen && other.scale < 0);
+  }
+
+  private dir(d: Dir): DirectionState {
+    return d === 0 ? this.d0 : this.d1;
+  }
+
+  private win(d: Dir): TcpWindowSide {
+    return d === 0 ? this.w0 : this.w1;
   }
 
   private onSyn(seg: TcpSegment, dir: Dir, fwd: DirectionState): void {
     if (fwd.synSeen) {
-      if (this.hs !== null && dir === this.synDir && seg.seq === this.synSeq && !seg.flags.ack)
-        this.hs.synRetransmissions++;
+      if (this.synTime !== null && dir === this.synDir && seg.seq === this.synSeq && !seg.flags.ack)
+        this.synRetransmissions++;
       return;
     }
-    fwd.synSeen = true;
+    fwd.set(Bit.SynSeen);
     fwd.scale = seg.windowScale ?? -1;
     if (!seg.flags.ack) {
       this.synDir = dir;
       this.synSeq = seg.seq;
-      this.hs = {
-        syn: seg.time,
-        synAck: null,
-        ack: null,
-        synToSynAckMs: null,
-        synAckToAckMs: null,
-        initialRttMs: null,
-        synRetransmissions: 0,
-      };
-    } else if (this.hs !== null && dir !== this.synDir && this.hs.synAck === null) {
-      this.hs.synAck = seg.time;
-      this.hs.synToSynAckMs = ms(seg.time - this.hs.syn);
+      this.synTime = seg.time;
+      this.synAckTime = null;
+      this.ackTime = null;
+      this.synRetransmissions = 0;
+    } else if (this.synTime !== null && dir !== this.synDir && this.synAckTime === null) {
+      this.synAckTime = seg.time;
     }
-  }
-
-  private completeHandshake(seg: TcpSegment): void {
-    const hs = this.hs!;
-    hs.ack = seg.time;
-    hs.synAckToAckMs = ms(seg.time - hs.synAck!);
-    hs.initialRttMs = ms(seg.time - hs.syn);
   }
 
   /** RFC 7323 §2.2: the window of a segment is scaled only when both SYNs carried the option. */
   private scaledWindow(seg: TcpSegment, fwd: DirectionState): number {
     if (seg.flags.syn) return seg.window;
-    const other = this.d[fwd === this.d[0] ? 1 : 0];
+    const other = fwd === this.d0 ? this.d1 : this.d0;
     if (fwd.scale < 0 || other.scale < 0) return seg.window;
     return seg.window * 2 ** Math.min(fwd.scale, 14);
   }
@@ -362,8 +475,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
   ): number {
     const now = seg.time;
     const seq = seg.seq;
-    const s = fwd.stats;
-    const irtt = this.hs?.initialRttMs ?? null;
+    const irtt = this.synTime !== null && this.ackTime !== null ? ms(this.ackTime - this.synTime) : null;
     const oooThreshold = irtt !== null ? irtt / 1000 : DEFAULT_OUT_OF_ORDER_THRESHOLD;
     // tshark's order: fast, spurious (bytes the peer acknowledged, even at the highest sequence number
     // seen), out of order (soon after the highest segment), generic.
@@ -379,7 +491,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
     } else if (len > 0 && rev.hasAck && seqDiff(seqAdd(seq, len), rev.lastAck) <= 0) {
       kind = 'spurious';
     } else if (notAdvanced && now - fwd.nextSeqTime < oooThreshold && fwd.nextSeq !== seqAdd(seq, len)) {
-      s.outOfOrder++;
+      fwd.troubled().outOfOrder++;
       this.fillHole(fwd, seq, now);
       return TCP_A.OUT_OF_ORDER;
     } else if (notAdvanced) {
@@ -387,6 +499,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
     } else {
       return 0;
     }
+    const s = fwd.troubled();
     s.retransmissions++;
     if (kind === 'fast') s.fastRetransmissions++;
     if (kind === 'spurious') s.spuriousRetransmissions++;
@@ -400,8 +513,9 @@ export class TcpAnalyzer implements TcpAnalysisView {
       const delayMs = ms(now - since);
       s.retransmissionDelayMs = roundMs(s.retransmissionDelayMs + delayMs);
       if (delayMs > s.maxRetransmissionDelayMs) s.maxRetransmissionDelayMs = delayMs;
-      this.episodes.push({ dir, start: since, end: now });
-      if (this.episodes.length > MAX_EPISODES) this.episodes.shift();
+      const episodes = (this.episodes ??= []);
+      episodes.push({ dir, start: since, end: now });
+      if (episodes.length > MAX_EPISODES) episodes.shift();
     }
     // Reported once per direction, when it says something: a retransmission that held the stream up for
     // REPORT_DELAY_MS or more (a timeout), or the REPORT_COUNT-th. A lone quick one (a tail loss probe, a FIN
@@ -409,7 +523,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
     const delayMs = since === null ? null : ms(now - since);
     const worth = (delayMs !== null && delayMs >= REPORT_DELAY_MS) || s.retransmissions >= REPORT_COUNT;
     if (!fwd.lossReported && len > 0 && worth) {
-      fwd.lossReported = true;
+      fwd.set(Bit.LossReported);
       this.report(
         'tcp.retransmission',
         dir,
@@ -431,24 +545,30 @@ export class TcpAnalyzer implements TcpAnalysisView {
 
   /** When the capture first saw the bytes at `seq` (the original of a retransmission), if still known. */
   private originalTime(fwd: DirectionState, seq: number): number | null {
-    for (let i = 0; i < fwd.useq.length; i++) {
-      if (seqDiff(seq, fwd.useq[i]!) >= 0 && seqDiff(seq, fwd.uend[i]!) < 0) return fwd.utime[i]!;
+    const u = fwd.unacked;
+    if (u === null) return null;
+    for (let i = 0; i < u.length; i += 3) {
+      if (seqDiff(seq, u[i]!) >= 0 && seqDiff(seq, u[i + 1]!) < 0) return u[i + 2]!;
     }
     return null;
   }
 
   private lost(fwd: DirectionState, seq: number, now: number): void {
-    fwd.stats.lostSegments++;
-    if (fwd.holes.length >= MAX_HOLES) fwd.holes.shift();
-    fwd.holes.push({ seq: fwd.nextSeq, end: seq, time: now });
+    const t = fwd.troubled();
+    t.lostSegments++;
+    const holes = (t.holes ??= []);
+    if (holes.length >= MAX_HOLES) holes.shift();
+    holes.push({ seq: fwd.nextSeq, end: seq, time: now });
   }
 
   /** A segment into a hole: the time the hole was noticed (the bytes were due then), the hole forgotten. */
   private fillHole(fwd: DirectionState, seq: number, now: number): number | null {
-    for (let i = 0; i < fwd.holes.length; i++) {
-      const h = fwd.holes[i]!;
+    const holes = fwd.trouble?.holes;
+    if (holes == null) return null;
+    for (let i = 0; i < holes.length; i++) {
+      const h = holes[i]!;
       if (seqDiff(seq, h.seq) >= 0 && seqDiff(seq, h.end) < 0) {
-        fwd.holes.splice(i, 1);
+        holes.splice(i, 1);
         return h.time <= now ? h.time : null;
       }
     }
@@ -456,14 +576,14 @@ export class TcpAnalyzer implements TcpAnalysisView {
   }
 
   private addUnacked(fwd: DirectionState, seq: number, end: number, time: number): void {
-    if (fwd.useq.length >= MAX_UNACKED) {
-      fwd.useq.shift();
-      fwd.uend.shift();
-      fwd.utime.shift();
+    const u = fwd.unacked;
+    if (u === null) {
+      // Made at its size: most directions hold one segment at a time, then none.
+      fwd.unacked = [seq, end, time];
+      return;
     }
-    fwd.useq.push(seq);
-    fwd.uend.push(end);
-    fwd.utime.push(time);
+    if (u.length >= MAX_UNACKED * 3) u.splice(0, 3);
+    u.push(seq, end, time);
   }
 
   /**
@@ -471,53 +591,41 @@ export class TcpAnalyzer implements TcpAnalysisView {
    * (the oldest such copy, as tshark), and every segment it covers forgotten.
    */
   private acknowledge(rev: DirectionState, ack: number, now: number): void {
-    const n = rev.useq.length;
-    if (n === 0) return;
+    const u = rev.unacked;
+    if (u === null) return;
+    const n = u.length;
     let w = 0;
     let rttFrom: number | null = null;
-    for (let i = 0; i < n; i++) {
-      const s = rev.useq[i]!;
-      const e = rev.uend[i]!;
-      const t = rev.utime[i]!;
+    for (let i = 0; i < n; i += 3) {
+      const s = u[i]!;
+      const e = u[i + 1]!;
+      const t = u[i + 2]!;
       if (ack === e) {
         rttFrom ??= t;
         continue;
       }
       if (seqDiff(e, ack) < 0) continue; // wholly acknowledged
-      rev.useq[w] = seqDiff(ack, s) > 0 ? ack : s;
-      rev.uend[w] = e;
-      rev.utime[w] = t;
-      w++;
+      u[w] = seqDiff(ack, s) > 0 ? ack : s;
+      u[w + 1] = e;
+      u[w + 2] = t;
+      w += 3;
     }
-    if (w === 0) {
-      // All acknowledged (an idle connection's usual state): new empty arrays hold no backing store.
-      rev.useq = [];
-      rev.uend = [];
-      rev.utime = [];
-    } else {
-      rev.useq.length = w;
-      rev.uend.length = w;
-      rev.utime.length = w;
-    }
+    // All acknowledged (an idle connection's usual state): no array at all.
+    if (w === 0) rev.unacked = null;
+    else u.length = w;
     if (rttFrom === null) return;
     const rttMs = (now - rttFrom) * 1000;
     this.lastAckRttMs = rttMs;
-    const r = rev.stats;
-    const prev = r.ackRtt;
+    rev.rttSamples++;
     rev.rttSum += rttMs;
-    const samples = (prev?.samples ?? 0) + 1;
-    r.ackRtt = {
-      samples,
-      minMs: Math.min(prev?.minMs ?? Infinity, rttMs),
-      avgMs: rev.rttSum / samples,
-      maxMs: Math.max(prev?.maxMs ?? -Infinity, rttMs),
-    };
+    rev.rttMin = Math.min(rev.rttMin, rttMs);
+    rev.rttMax = Math.max(rev.rttMax, rttMs);
   }
 
   private zeroWindow(seg: TcpSegment, dir: Dir, fwd: DirectionState, out: TcpEvent[]): void {
-    fwd.stats.zeroWindows++;
+    fwd.troubled().zeroWindows++;
     if (fwd.zeroReported) return;
-    fwd.zeroReported = true;
+    fwd.set(Bit.ZeroReported);
     this.report('tcp.zero-window', dir, seg, {}, out);
   }
 
@@ -544,14 +652,32 @@ export class TcpAnalyzer implements TcpAnalysisView {
   }
 
   private dirRecord(dir: Dir): TcpDirectionAnalysis {
-    const s = this.d[dir].stats;
-    const rtt = s.ackRtt && {
-      samples: s.ackRtt.samples,
-      minMs: roundMs(s.ackRtt.minMs),
-      avgMs: roundMs(s.ackRtt.avgMs),
-      maxMs: roundMs(s.ackRtt.maxMs),
+    const d = this.dir(dir);
+    const s = d.counts;
+    return {
+      retransmissions: s.retransmissions,
+      fastRetransmissions: s.fastRetransmissions,
+      spuriousRetransmissions: s.spuriousRetransmissions,
+      outOfOrder: s.outOfOrder,
+      lostSegments: s.lostSegments,
+      duplicateAcks: s.duplicateAcks,
+      zeroWindows: s.zeroWindows,
+      zeroWindowProbes: s.zeroWindowProbes,
+      keepAlives: s.keepAlives,
+      retransmissionDelayMs: s.retransmissionDelayMs,
+      maxRetransmissionDelayMs: s.maxRetransmissionDelayMs,
+      ackRtt:
+        d.rttSamples === 0
+          ? null
+          : {
+              samples: d.rttSamples,
+              minMs: roundMs(d.rttMin),
+              avgMs: roundMs(d.rttSum / d.rttSamples),
+              maxMs: roundMs(d.rttMax),
+            },
+      minWindow: d.minWindow < 0 ? null : d.minWindow,
+      ...this.win(dir).counts(),
     };
-    return { ...s, ackRtt: rtt, ...this.w[dir].counts() };
   }
 }
 

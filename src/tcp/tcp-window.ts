@@ -115,18 +115,18 @@ export function noteSack(
 export function bytesInFlight(
   fwd: TcpWindowSide,
   rev: TcpWindowSide,
-  useq: readonly number[],
-  uend: readonly number[],
+  unacked: readonly number[] | null,
   base: number,
   synOrFin: boolean,
 ): number {
-  const n = useq.length;
-  if (n === 0 || !fwd.validBif) return 0;
-  let first = (useq[n - 1]! - base) >>> 0;
-  let last = (uend[n - 1]! - base) >>> 0;
-  for (let i = 0; i < n; i++) {
-    const s = (useq[i]! - base) >>> 0;
-    const e = (uend[i]! - base) >>> 0;
+  // `unacked`: the segments awaiting their ACK, three numbers each (seq, end, time seen), null when none.
+  if (unacked === null || unacked.length === 0 || !fwd.validBif) return 0;
+  const n = unacked.length;
+  let first = (unacked[n - 3]! - base) >>> 0;
+  let last = (unacked[n - 2]! - base) >>> 0;
+  for (let i = 0; i < n; i += 3) {
+    const s = (unacked[i]! - base) >>> 0;
+    const e = (unacked[i + 1]! - base) >>> 0;
     if (e > last) last = e;
     if (s < first) first = s;
   }
