@@ -35,6 +35,7 @@ describe('parseCliArgs', () => {
       inferProto: null,
       threads: null,
       quiet: false,
+      reflectionFirst: false,
     });
   });
 
@@ -122,6 +123,7 @@ describe('parseCliArgs', () => {
       inferProto: null,
       threads: null,
       quiet: true,
+      reflectionFirst: false,
     });
   });
 
