@@ -322,7 +322,9 @@ export class Engine {
     if (!peers) return;
     this.announced.add(conn);
     this.sink.opened?.(peers);
-    for (const o of this.opts.captureObservers ?? []) o.opened?.(peers);
+    const time = this.capture.end ?? 0;
+    for (const o of this.opts.captureObservers ?? [])
+      for (const d of o.opened?.(peers, time) ?? []) this.sink.diagnostic(d);
   }
 
   /** Passes an event down the observer chain from `from`; outputs go to the sink and further down. */
