@@ -23,6 +23,7 @@ import { ConcurrencyTracker } from './concurrency.js';
 import type { ConnectionFacts, SeenDiagnostic } from './connection-facts.js';
 import { detectClientCancel, detectDeadlineExceeded, detectDeadlineOverrun } from './detect-calls.js';
 import { starvation } from './detect-flow.js';
+import { isTooManyPings, tooManyPings } from './detect-goaway.js';
 import { detectFrequentPings, detectIdleDrop } from './detect-keepalive.js';
 import { CONNECTION_DETECTORS } from './detectors.js';
 import { FlowDirection } from './flow-direction.js';
@@ -294,9 +295,22 @@ export class ConnectionAnalyzer implements ConnectionObserver {
         }
         break;
       }
-      case 'GOAWAY':
-        (this.goawayTracker ??= new GoawayTracker()).onGoaway(f, this.streams);
+      case 'GOAWAY': {
+        const tracker = (this.goawayTracker ??= new GoawayTracker());
+        const first = tracker.count === 0;
+        tracker.onGoaway(f, this.streams);
+        // The one GOAWAY whose diagnostic needs nothing from later frames: raised now, while the connection
+        // may still carry its calls in flight (the end judges the others, whose causes it completes).
+        const g = {
+          from: f.from,
+          time: f.time,
+          lastStreamId: f.lastStreamId ?? 0,
+          debugData: f.debugData ?? '',
+        };
+        if (first && isTooManyPings({ errorCode: f.errorCode ?? '', debugData: g.debugData }))
+          return this.raise([tooManyPings(this.conn.id, this.pings, g)]);
         break;
+      }
       case 'WINDOW_UPDATE':
         // The receiver grants window to the other side's DATA.
         if (f.increment !== undefined)
