@@ -328,8 +328,32 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       // value as created at the stream's opening and moved by every SETTINGS change since (§6.9.2).
       const opened = this.streams.get(f.stream)?.opened ?? f.time;
       const pending = this.settings.pending(peerOf(f.from), 'INITIAL_WINDOW_SIZE');
-      this.flowOf(f.from).data(f.stream, f.length, f.time, f.index, pending, opened);
+      const flow = this.flowOf(f.from);
+      const stalls = flow.totalStalls;
+      flow.data(f.stream, f.length, f.time, f.index, pending, opened);
+      const starved = flow.totalStalls > stalls ? this.starvedSoFar(f.stream, flow, f.time) : NO_OUTPUT;
+      if (starved.length > 0) return [...starved, ...this.streamChange(f, ev)];
     }
+    return this.streamChange(f, ev);
+  }
+
+  /**
+   * A DATA frame ended a wait for window on a stream open for a whole live window (`imbalanceWindowMs`): a
+   * stream that never closes (a server stream fed for hours to a slow reader) is judged with its figures so
+   * far, once, instead of at the connection's end. Shorter streams are judged at their close, as before.
+   */
+  private starvedSoFar(stream: number, flow: FlowDirection, time: number): ObserverOutput[] {
+    if (this.inexact !== null || this.raised?.has(`analysis.flow.starvation|${flow.sender}|${stream}`))
+      return NO_OUTPUT;
+    const s = flow.streamRecord(stream);
+    if (s === null || s.first === null || (time - s.first) * 1000 < this.opts.imbalanceWindowMs)
+      return NO_OUTPUT;
+    const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
+    const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
+    return d === null ? NO_OUTPUT : this.raise([d]);
+  }
+
+  private streamChange(f: FrameRecord, ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
     const change = this.writableStreams().onFrame(f, ev.fields);
     if (change === null) return NO_OUTPUT;
     if (change.violation !== null) this.violation(change.violation);
@@ -350,7 +374,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       if (flow === null || s === null || s.stalls === 0) continue;
       const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
       const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
-      if (d !== null) (found ??= []).push(d);
+      // Judged already while it was open (starvedSoFar): not said twice.
+      if (d !== null && this.raised?.has(raisedKey(d)) !== true) (found ??= []).push(d);
     }
     return found === null ? NO_OUTPUT : this.raise(found);
   }
