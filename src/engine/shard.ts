@@ -16,6 +16,7 @@ import { ndjsonSink } from '../output/ndjson.js';
 import type { CallRecord } from '../records/call.js';
 import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../records/records.js';
 import type { H2Event } from '../h2/types.js';
+import type { ConnectionPeers } from '../session/connection-session.js';
 import { DiagnosticCap } from './diagnostic-cap.js';
 import type { RecordSink } from './engine.js';
 import type { CaptureObserver } from './observer.js';
@@ -29,12 +30,14 @@ export const OP = {
   connection: 2,
   diagnostic: 3,
   capture: 4,
-  /** ndjson mode: the line is in the batch's bytes; value: its end offset. */
+  /** ndjson mode (5 to 7): the line is in the batch's bytes; value: its end offset. */
   frameLine: 5,
   /** value: [end offset, the call's service facts]. */
   callLine: 6,
   /** value: [end offset, the connection's facts for the whole-capture analysis]. */
   connectionLine: 7,
+  /** value: [peers, capture time]: a connection's protocol is known (the live whole-capture analysis). */
+  opened: 8,
 } as const;
 
 export interface ShardMode {
@@ -185,7 +188,13 @@ export class ShardSink implements RecordSink {
     if (this.mode.summary) return this.op(OP.call, summaryCallFacts(rec));
     if (this.lines === null) return this.op(OP.call, rec);
     this.lines.call!(rec);
-    const facts = { connection: rec.connection, service: rec.service, authority: rec.authority };
+    const facts = {
+      connection: rec.connection,
+      service: rec.service,
+      authority: rec.authority,
+      start: rec.start,
+      end: rec.end,
+    };
     this.op(OP.callLine, [this.bytes.length, facts]);
   }
 
@@ -194,6 +203,11 @@ export class ShardSink implements RecordSink {
     if (this.lines === null) return this.op(OP.connection, rec);
     this.lines.connection(rec);
     this.op(OP.connectionLine, [this.bytes.length, connectionFacts(rec)]);
+  }
+
+  /** The merging side's whole-capture analysis sees the connections open as one engine's does. */
+  opened(peers: ConnectionPeers, time: number): void {
+    this.op(OP.opened, [peers, time]);
   }
 
   diagnostic(d: Diagnostic): void {
@@ -286,7 +300,7 @@ export class ShardMerge {
       const i = at[pick]!++;
       const kind = b.kinds[i]!;
       const value = b.values[i];
-      if (kind >= OP.frameLine) {
+      if (kind >= OP.frameLine && kind <= OP.connectionLine) {
         const end = kind === OP.frameLine ? (value as number) : (value as [number, unknown])[0];
         if (run !== pick) {
           flushRun();
@@ -295,8 +309,12 @@ export class ShardMerge {
         }
         runEnd = end;
         from[pick] = end;
-        if (kind === OP.callLine) this.callFacts((value as [number, CallRecord])[1]);
-        else if (kind === OP.connectionLine) {
+        if (kind === OP.callLine) {
+          // A diagnostic the call completes (imbalance over a window) follows the call's line.
+          const found = this.callFacts((value as [number, CallRecord])[1]);
+          if (found.length > 0) flushRun();
+          for (const d of found) this.sink.diagnostic(d);
+        } else if (kind === OP.connectionLine) {
           this.connections++;
           this.onConnectionLine();
           flushRun(); // the whole-capture analysis may write a diagnostic after this line
@@ -320,7 +338,13 @@ export class ShardMerge {
       }
       case OP.call:
         this.sink.call(value as CallRecord);
-        return this.callFacts(value as CallRecord);
+        for (const d of this.callFacts(value as CallRecord)) this.sink.diagnostic(d);
+        return;
+      case OP.opened: {
+        const [peers, time] = value as [ConnectionPeers, number];
+        for (const o of this.analysis) for (const d of o.opened?.(peers, time) ?? []) this.sink.diagnostic(d);
+        return;
+      }
       case OP.connection:
         this.connections++;
         this.sink.connection(value as ConnectionRecord);
@@ -345,8 +369,10 @@ export class ShardMerge {
     this.sink.capture(rec);
   }
 
-  private callFacts(call: CallRecord): void {
-    for (const o of this.analysis) o.call(call);
+  private callFacts(call: CallRecord): Diagnostic[] {
+    const found: Diagnostic[] = [];
+    for (const o of this.analysis) found.push(...o.call(call));
+    return found;
   }
 
   private connectionFacts(rec: ConnectionRecord): void {
