@@ -4,7 +4,7 @@
  * whole pipeline into the text report, in memory (textSink) or through its spool file (TextReport, what the
  * command uses); heap used after two full GCs at every quarter of the capture, before the connection ends.
  *
- *   node --expose-gc --import tsx scripts/bench/text-memory.ts spool|memory [SECONDS] [CALL_EVERY]
+ *   node --expose-gc --import tsx scripts/bench/text-memory.ts spool|memory|none [SECONDS] [CALL_EVERY]
  */
 import { CaptureReader } from '../../src/capture/capture-reader.js';
 import { createEngine } from '../../src/engine/pipeline.js';
@@ -24,7 +24,14 @@ const heap = (): number => {
 };
 
 const drop = (): void => undefined;
-const sink = mode === 'memory' ? textSink(drop) : new TextReport(drop, {}, new TextSpool('text')).sink;
+// none: no report at all (frames, calls and records dropped), what the rest of the pipeline holds.
+const none = { frame: drop, call: drop, connection: drop, diagnostic: drop, capture: drop };
+const sink =
+  mode === 'none'
+    ? none
+    : mode === 'memory'
+      ? textSink(drop)
+      : new TextReport(drop, {}, new TextSpool('text')).sink;
 const engine = createEngine({ file: '-' }, sink);
 const reader = new CaptureReader();
 let next = 0;
