@@ -23,6 +23,7 @@ import { ConcurrencyTracker } from './concurrency.js';
 import type { ConnectionFacts, SeenDiagnostic } from './connection-facts.js';
 import { detectClientCancel, detectDeadlineExceeded, detectDeadlineOverrun } from './detect-calls.js';
 import { starvation } from './detect-flow.js';
+import { isTooManyPings, tooManyPings } from './detect-goaway.js';
 import { detectFrequentPings, detectIdleDrop } from './detect-keepalive.js';
 import { CONNECTION_DETECTORS } from './detectors.js';
 import { FlowDirection } from './flow-direction.js';
@@ -294,9 +295,22 @@ export class ConnectionAnalyzer implements ConnectionObserver {
         }
         break;
       }
-      case 'GOAWAY':
-        (this.goawayTracker ??= new GoawayTracker()).onGoaway(f, this.streams);
+      case 'GOAWAY': {
+        const tracker = (this.goawayTracker ??= new GoawayTracker());
+        const first = tracker.count === 0;
+        tracker.onGoaway(f, this.streams);
+        // The one GOAWAY whose diagnostic needs nothing from later frames: raised now, while the connection
+        // may still carry its calls in flight (the end judges the others, whose causes it completes).
+        const g = {
+          from: f.from,
+          time: f.time,
+          lastStreamId: f.lastStreamId ?? 0,
+          debugData: f.debugData ?? '',
+        };
+        if (first && isTooManyPings({ errorCode: f.errorCode ?? '', debugData: g.debugData }))
+          return this.raise([tooManyPings(this.conn.id, this.pings, g)]);
         break;
+      }
       case 'WINDOW_UPDATE':
         // The receiver grants window to the other side's DATA.
         if (f.increment !== undefined)
@@ -314,8 +328,32 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       // value as created at the stream's opening and moved by every SETTINGS change since (§6.9.2).
       const opened = this.streams.get(f.stream)?.opened ?? f.time;
       const pending = this.settings.pending(peerOf(f.from), 'INITIAL_WINDOW_SIZE');
-      this.flowOf(f.from).data(f.stream, f.length, f.time, f.index, pending, opened);
+      const flow = this.flowOf(f.from);
+      const stalls = flow.totalStalls;
+      flow.data(f.stream, f.length, f.time, f.index, pending, opened);
+      const starved = flow.totalStalls > stalls ? this.starvedSoFar(f.stream, flow, f.time) : NO_OUTPUT;
+      if (starved.length > 0) return [...starved, ...this.streamChange(f, ev)];
     }
+    return this.streamChange(f, ev);
+  }
+
+  /**
+   * A DATA frame ended a wait for window on a stream open for a whole live window (`imbalanceWindowMs`): a
+   * stream that never closes (a server stream fed for hours to a slow reader) is judged with its figures so
+   * far, once, instead of at the connection's end. Shorter streams are judged at their close, as before.
+   */
+  private starvedSoFar(stream: number, flow: FlowDirection, time: number): ObserverOutput[] {
+    if (this.inexact !== null || this.raised?.has(`analysis.flow.starvation|${flow.sender}|${stream}`))
+      return NO_OUTPUT;
+    const s = flow.streamRecord(stream);
+    if (s === null || s.first === null || (time - s.first) * 1000 < this.opts.imbalanceWindowMs)
+      return NO_OUTPUT;
+    const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
+    const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
+    return d === null ? NO_OUTPUT : this.raise([d]);
+  }
+
+  private streamChange(f: FrameRecord, ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
     const change = this.writableStreams().onFrame(f, ev.fields);
     if (change === null) return NO_OUTPUT;
     if (change.violation !== null) this.violation(change.violation);
@@ -338,7 +376,8 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       if (s === null) continue;
       const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
       const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
-      if (d !== null) (found ??= []).push(d);
+      // Judged already while it was open (starvedSoFar): not said twice.
+      if (d !== null && this.raised?.has(raisedKey(d)) !== true) (found ??= []).push(d);
     }
     return found === null ? NO_OUTPUT : this.raise(found);
   }

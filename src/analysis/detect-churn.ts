@@ -6,9 +6,12 @@ import { groupBy, type ConnectionSummary } from './capture-facts.js';
 import { clock, median, msBetween, roundMs } from './format.js';
 import type { AnalysisOptions } from './options.js';
 
-/** The pair's connections so far are mostly one call each: enough evidence of connection churn. */
-export function churning(p: PairFacts, opts: AnalysisOptions): boolean {
-  if (p.h2First === null || p.h2 < opts.churnMinConnections) return false;
+/**
+ * The pair's connections (so far, or in a window of time) are mostly one call each: enough evidence of
+ * connection churn.
+ */
+export function churning(p: Pick<PairFacts, 'h2' | 'single' | 'calls'>, opts: AnalysisOptions): boolean {
+  if (p.h2 === 0 || p.h2 < opts.churnMinConnections) return false;
   return p.single >= p.h2 * opts.churnMinFraction && p.calls >= p.h2 / 2;
 }
 

@@ -34,16 +34,7 @@ function goawayError(facts: ConnectionFacts, g: GoawayRecord): Diagnostic {
   const T = ANALYSIS_DIAGNOSTICS;
   switch (g.errorCode) {
     case 'ENHANCE_YOUR_CALM':
-      if (g.debugData.includes('too_many_pings')) {
-        const interval = facts.pings.idleInterval(peer);
-        const params = {
-          ...base,
-          peerPings: facts.pings.sent(peer),
-          idlePings: facts.pings.idlePings(peer).length,
-          intervalMs: interval ?? 'unknown',
-        };
-        return diag(T, 'analysis.goaway.too-many-pings', params, where);
-      }
+      if (isTooManyPings(g)) return tooManyPings(facts.id, facts.pings, g);
       return diag(T, 'analysis.goaway.enhance-your-calm', { ...base, ...triggerParams(facts, g) }, where);
     case 'PROTOCOL_ERROR':
       return diag(T, 'analysis.goaway.protocol-error', { ...base, cause: protocolCause(facts, g) }, where);
@@ -66,6 +57,37 @@ function goawayError(facts: ConnectionFacts, g: GoawayRecord): Diagnostic {
       return diag(T, 'analysis.goaway.error', params, where);
     }
   }
+}
+
+/** ENHANCE_YOUR_CALM "too_many_pings": the peer's keepalive is more frequent than this side allows. */
+export function isTooManyPings(g: Pick<GoawayRecord, 'errorCode' | 'debugData'>): boolean {
+  return g.errorCode === 'ENHANCE_YOUR_CALM' && g.debugData.includes('too_many_pings');
+}
+
+/**
+ * The too_many_pings GOAWAY with the peer's PINGs so far: raised at the GOAWAY frame (ConnectionAnalyzer),
+ * since a connection told so may stay open for its calls in flight; the end does not repeat it.
+ */
+export function tooManyPings(
+  id: string,
+  pings: ConnectionFacts['pings'],
+  g: Pick<GoawayRecord, 'from' | 'time' | 'debugData' | 'lastStreamId'>,
+): Diagnostic {
+  const peer = peerOf(g.from);
+  const interval = pings.idleInterval(peer);
+  const params = {
+    from: g.from,
+    peer,
+    debug: g.debugData,
+    lastStreamId: g.lastStreamId,
+    peerPings: pings.sent(peer),
+    idlePings: pings.idlePings(peer).length,
+    intervalMs: interval ?? 'unknown',
+  };
+  return diag(ANALYSIS_DIAGNOSTICS, 'analysis.goaway.too-many-pings', params, {
+    connection: id,
+    time: g.time,
+  });
 }
 
 /** The GOAWAY's most likely trigger among the peer's patterns (abuse-trigger.ts), as message params. */

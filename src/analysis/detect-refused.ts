@@ -7,16 +7,17 @@ import { clock, msBetween } from './format.js';
 
 /**
  * TCP connections refused (SYN answered by RST), grouped per client and server endpoint; when that server
- * had sent GOAWAY on another connection before, the refusal is the end of its shutdown.
+ * had sent GOAWAY on another connection before, the refusal is the end of its shutdown. For every pair (at
+ * the end of the capture) or the one pair `only` (raised while the capture goes on: its count so far).
  */
-export function detectRefusedConnections(facts: CaptureAggregate): Diagnostic[] {
+export function detectRefusedConnections(facts: CaptureAggregate, only?: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const conns = facts.details;
   const ids = groupBy(
     conns.filter((c) => c.refused),
     (c) => `${c.clientIp} ${c.server}`,
   );
-  const pairs = [...facts.pairs].filter(([, p]) => p.refusedFirst !== null);
+  const pairs = [...facts.pairs].filter(([key, p]) => p.refusedFirst !== null && (only ?? key) === key);
   pairs.sort(([, a], [, b]) => byRef({ first: a.refusedFirst! }, { first: b.refusedFirst! }));
   for (const [key, p] of pairs) {
     const first = { ...p.refusedFirst!, server: p.server };

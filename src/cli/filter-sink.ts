@@ -41,7 +41,7 @@ export class FilterSink implements RecordSink {
     private readonly expr: FilterExpr,
   ) {
     this.hold = needsConnection(expr);
-    if (inner.opened) this.opened = (peers) => inner.opened!(peers);
+    if (inner.opened) this.opened = (peers, time) => inner.opened!(peers, time);
   }
 
   frame(...args: FrameArgs): void {

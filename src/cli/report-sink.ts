@@ -11,8 +11,8 @@ import { JsonDocumentWriter } from '../output/json-stream.js';
 import { MarkdownReport } from '../output/markdown.js';
 import { ndjsonSink } from '../output/ndjson.js';
 import { SummaryReport } from '../output/summary.js';
-import { textSink } from '../output/text.js';
-import type { SpoolError } from '../output/text-spool.js';
+import { TextReport } from '../output/text.js';
+import { TextSpool, type SpoolError } from '../output/text-spool.js';
 import type { CliOptions } from './args.js';
 import { FilterSink } from './filter-sink.js';
 import { NULL_SINK, teeSink } from './sinks.js';
@@ -53,7 +53,7 @@ function formatSink(
   if (opts.summary) return new SummaryReport();
   switch (opts.format ?? 'text') {
     case 'text':
-      return { sink: textSink(write) };
+      return new TextReport(write, {}, new TextSpool('text'));
     case 'ndjson':
       return { sink: ndjsonSink(write, writeHex) };
     case 'json':

@@ -55,8 +55,6 @@ export function shardMode(format: string, summary: boolean, filtered: boolean): 
     frames: filtered || fmt === 'json' || fmt === 'ndjson' || fmt === 'har',
     frameEvents: fmt === 'har',
     summary: fmt === 'summary' && !filtered,
-    // the whole-capture analysis reads them (relayed calls, live imbalance) whatever the format
-    opened: true,
   };
 }
 

@@ -19,7 +19,7 @@ export class DiagnosticTally implements RecordSink {
   readonly opened?: RecordSink['opened'];
 
   constructor(private readonly inner: RecordSink) {
-    if (inner.opened) this.opened = (peers) => inner.opened!(peers);
+    if (inner.opened) this.opened = (peers, time) => inner.opened!(peers, time);
   }
 
   diagnostic(d: Diagnostic): void {
@@ -62,7 +62,9 @@ export function isInputProblem(d: Diagnostic): boolean {
 export function teeSink(...sinks: RecordSink[]): RecordSink {
   const announced = sinks.filter((s) => s.opened !== undefined);
   return {
-    ...(announced.length > 0 ? { opened: (peers) => announced.forEach((s) => s.opened!(peers)) } : {}),
+    ...(announced.length > 0
+      ? { opened: (peers, time) => announced.forEach((s) => s.opened!(peers, time)) }
+      : {}),
     connection: (rec) => sinks.forEach((s) => s.connection(rec)),
     frame: (rec, ev) => sinks.forEach((s) => s.frame(rec, ev)),
     call: (rec) => sinks.forEach((s) => s.call?.(rec)),

@@ -23,7 +23,7 @@ export class DiagnosticCap implements RecordSink {
     private readonly sink: RecordSink,
     private readonly limit: number,
   ) {
-    if (sink.opened) this.opened = (peers) => sink.opened!(peers);
+    if (sink.opened) this.opened = (peers, time) => sink.opened!(peers, time);
     if (sink.connectionUpdate) this.connectionUpdate = (rec) => sink.connectionUpdate!(rec);
   }
 

@@ -47,7 +47,7 @@ export interface RecordSink {
    * A connection's endpoints and protocol, once its session has decided them and before its first event
    * reaches the sink: views of connections still open (a live capture) show them before the record.
    */
-  opened?(peers: ConnectionPeers): void;
+  opened?(peers: ConnectionPeers, time: number): void;
   /**
    * A snapshot of a connection still open (`open: true`, endReason "open"), every `snapshotInterval`
    * seconds of capture time for the connections that saw packets since their previous one. Its final
@@ -321,8 +321,10 @@ export class Engine {
     const peers = this.sessions.get(conn)?.peers;
     if (!peers) return;
     this.announced.add(conn);
-    this.sink.opened?.(peers);
-    for (const o of this.opts.captureObservers ?? []) o.opened?.(peers);
+    const time = this.capture.end ?? 0;
+    this.sink.opened?.(peers, time);
+    for (const o of this.opts.captureObservers ?? [])
+      for (const d of o.opened?.(peers, time) ?? []) this.sink.diagnostic(d);
   }
 
   /** Passes an event down the observer chain from `from`; outputs go to the sink and further down. */

@@ -42,8 +42,11 @@ export interface ConnectionObserver {
 export type ConnectionObserverFactory = (conn: TcpConnectionInfo) => ConnectionObserver;
 
 export interface CaptureObserver {
-  /** A connection's endpoints and protocol are known (its session decided them), before it ends. */
-  opened?(peers: ConnectionPeers): void;
+  /**
+   * A connection's endpoints and protocol are known (its session decided them) at capture time `time`,
+   * before it ends; returns the diagnostics that time completes (a burst of connections), if any.
+   */
+  opened?(peers: ConnectionPeers, time: number): Diagnostic[] | void;
   /** A connection ended; returns the whole-capture diagnostics its record completes (churn), if any. */
   connection(record: ConnectionRecord): Diagnostic[];
   /** A call ended; returns the diagnostics it completes (imbalance over a window of time), if any. */

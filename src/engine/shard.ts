@@ -30,14 +30,17 @@ export const OP = {
   connection: 2,
   diagnostic: 3,
   capture: 4,
-  /** A connection's endpoints (RecordSink.opened), when the report reads them (ShardMode.opened). */
-  opened: 5,
-  /** ndjson mode: the line is in the batch's bytes; value: its end offset. */
-  frameLine: 6,
+  /** ndjson mode (5 to 7): the line is in the batch's bytes; value: its end offset. */
+  frameLine: 5,
   /** value: [end offset, the call's service facts]. */
   callLine: 7,
   /** value: [end offset, the connection's facts for the whole-capture analysis]. */
-  connectionLine: 8,
+  connectionLine: 7,
+  /**
+   * value: [peers, capture time]: a connection's protocol is known (RecordSink.opened: the summary pairs
+   * relayed calls by endpoints; the live whole-capture analysis judges imbalance and bursts from it).
+   */
+  opened: 8,
 } as const;
 
 export interface ShardMode {
@@ -52,8 +55,6 @@ export interface ShardMode {
    * (summaryCallFacts, connectionFacts): cloning whole call records cost as much as decoding them.
    */
   summary: boolean;
-  /** Send each connection's endpoints as its session decides them (the summary pairs relayed calls). */
-  opened: boolean;
 }
 
 /** One shard's records for one capture chunk (or for the end of the capture). */
@@ -161,15 +162,12 @@ export class ShardSink implements RecordSink {
   private values: unknown[] = [];
   private readonly bytes = new ByteBuilder();
   private readonly lines: RecordSink | null;
-  /** Only in ShardMode.opened: the engine announces connections when its sink has this. */
-  readonly opened?: RecordSink['opened'];
 
   constructor(
     private readonly index: number,
     private readonly mode: ShardMode,
   ) {
     this.lines = mode.ndjson ? ndjsonSink(this.bytes.write, this.bytes.writeHex) : null;
-    if (mode.opened) this.opened = (peers) => this.op(OP.opened, peers);
   }
 
   private op(kind: number, value: unknown): void {
@@ -214,6 +212,11 @@ export class ShardSink implements RecordSink {
     if (this.lines === null) return this.op(OP.connection, rec);
     this.lines.connection(rec);
     this.op(OP.connectionLine, [this.bytes.length, connectionFacts(rec)]);
+  }
+
+  /** The merging side's whole-capture analysis sees the connections open as one engine's does. */
+  opened(peers: ConnectionPeers, time: number): void {
+    this.op(OP.opened, [peers, time]);
   }
 
   diagnostic(d: Diagnostic): void {
@@ -306,7 +309,7 @@ export class ShardMerge {
       const i = at[pick]!++;
       const kind = b.kinds[i]!;
       const value = b.values[i];
-      if (kind >= OP.frameLine) {
+      if (kind >= OP.frameLine && kind <= OP.connectionLine) {
         const end = kind === OP.frameLine ? (value as number) : (value as [number, unknown])[0];
         if (run !== pick) {
           flushRun();
@@ -315,8 +318,12 @@ export class ShardMerge {
         }
         runEnd = end;
         from[pick] = end;
-        if (kind === OP.callLine) this.callFacts((value as [number, CallRecord])[1]);
-        else if (kind === OP.connectionLine) {
+        if (kind === OP.callLine) {
+          // A diagnostic the call completes (imbalance over a window) follows the call's line.
+          const found = this.callFacts((value as [number, CallRecord])[1]);
+          if (found.length > 0) flushRun();
+          for (const d of found) this.sink.diagnostic(d);
+        } else if (kind === OP.connectionLine) {
           this.connections++;
           this.onConnectionLine();
           flushRun(); // the whole-capture analysis may write a diagnostic after this line
@@ -340,7 +347,14 @@ export class ShardMerge {
       }
       case OP.call:
         this.sink.call(value as CallRecord);
-        return this.callFacts(value as CallRecord);
+        for (const d of this.callFacts(value as CallRecord)) this.sink.diagnostic(d);
+        return;
+      case OP.opened: {
+        const [peers, time] = value as [ConnectionPeers, number];
+        this.sink.opened?.(peers, time);
+        for (const o of this.analysis) for (const d of o.opened?.(peers, time) ?? []) this.sink.diagnostic(d);
+        return;
+      }
       case OP.connection:
         this.connections++;
         this.sink.connection(value as ConnectionRecord);
@@ -349,9 +363,6 @@ export class ShardMerge {
         return this.sink.diagnostic(value as Diagnostic);
       case OP.capture:
         return this.capture(value as CaptureRecord);
-      case OP.opened:
-        for (const o of this.analysis) o.opened?.(value as ConnectionPeers);
-        return this.sink.opened?.(value as ConnectionPeers);
     }
   }
 
@@ -368,8 +379,10 @@ export class ShardMerge {
     this.sink.capture(rec);
   }
 
-  private callFacts(call: CallRecord): void {
-    for (const o of this.analysis) o.call(call);
+  private callFacts(call: CallRecord): Diagnostic[] {
+    const found: Diagnostic[] = [];
+    for (const o of this.analysis) found.push(...o.call(call));
+    return found;
   }
 
   private connectionFacts(rec: ConnectionRecord): void {

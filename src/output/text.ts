@@ -21,6 +21,8 @@ import { formatCallLine } from './calls.js';
 import { clockMicros } from '../records/time-text.js';
 import { escapeText } from './escape.js';
 import { grouped } from '../records/number-text.js';
+import { CallLines } from './text-calls.js';
+import type { Piece, SpoolError, TextSpool } from './text-spool.js';
 
 export interface TextReportOptions {
   /** Stream one line per frame (and per call) while decoding, before the report. Default false. */
@@ -245,40 +247,100 @@ function writeCapture(write: (s: string) => void, cap: CaptureRecord): void {
 }
 
 export function textSink(write: (line: string) => void, options: TextReportOptions = {}): RecordSink {
-  const streaming = options.frames === true;
-  const callLine = options.callLine ?? formatCallLine;
-  const diagnostics = new DiagnosticDigest(options.maxPerCode ?? 20);
+  return new TextReport(write, options, null).sink;
+}
+
+/**
+ * The text report for the command: connection sections and the call lines of connections still open are
+ * kept in a spool file (text-spool.ts) rather than in memory, so a report of an endless connection (a live
+ * pipe) or of many connections holds flat memory; the report after the capture record is written from
+ * `document()`. Without a spool (`textSink`), or without a usable temporary directory, all of it is kept
+ * in memory and written at the capture record.
+ */
+export class TextReport {
+  readonly sink: RecordSink;
+  private readonly diagnostics: DiagnosticDigest;
   // Each connection's section is formatted when it ends: its records (analysis series, decoded calls)
   // are not kept until the end of the capture, only the text (2 GiB of records on a 300 MB capture).
-  const sections: Array<{ id: number; text: string }> = [];
+  private readonly sections: Array<{ id: number; head: Piece; calls: CallLines | null }> = [];
   // A connection's calls wait for it as their formatted lines, not their records: a connection that stays
   // open for hours (a live gRPC channel) held every call's decoded messages until it ended.
-  const calls = new Map<string, Array<{ stream: number; line: string }>>();
-  return {
-    frame: (f) => {
-      if (streaming) write(formatFrameLine(f) + '\n');
-    },
-    call: (c) => {
-      const line = callLine(c);
-      if (streaming) write(line + '\n');
-      let list = calls.get(c.connection);
-      if (list === undefined) calls.set(c.connection, (list = []));
-      list.push({ stream: c.stream, line });
-    },
-    connection: (c) => {
-      const lines = [formatConnectionLine(c), ...formatConnectionSummary(c)];
-      const list = (calls.get(c.id) ?? []).sort((a, b) => a.stream - b.stream);
-      calls.delete(c.id);
-      for (const call of list) lines.push(`    call     ${call.line}`);
-      sections.push({ id: Number(c.id.slice(1)), text: lines.join('\n') + '\n' });
-    },
-    diagnostic: (d) => diagnostics.add(d),
-    capture: (cap) => {
-      if (streaming) write('\n');
-      writeCapture(write, cap);
-      diagnostics.write(write);
-      write(`\nConnections (${sections.length}):\n`);
-      for (const s of sections.sort((a, b) => a.id - b.id)) write(s.text);
-    },
-  };
+  private readonly calls = new Map<string, CallLines>();
+  private cap: CaptureRecord | null = null;
+
+  constructor(
+    write: (line: string) => void,
+    options: TextReportOptions,
+    private readonly spool: TextSpool | null,
+  ) {
+    const streaming = options.frames === true;
+    const callLine = options.callLine ?? formatCallLine;
+    this.diagnostics = new DiagnosticDigest(options.maxPerCode ?? 20);
+    this.sink = {
+      frame: (f) => {
+        if (streaming) write(formatFrameLine(f) + '\n');
+      },
+      call: (c) => {
+        const line = callLine(c);
+        if (streaming) write(line + '\n');
+        let list = this.calls.get(c.connection);
+        if (list === undefined) this.calls.set(c.connection, (list = new CallLines(this.spool)));
+        list.add(c.stream, line);
+      },
+      connection: (c) => this.connection(c),
+      diagnostic: (d) => this.diagnostics.add(d),
+      capture: (cap) => {
+        if (streaming) write('\n');
+        if (this.spool !== null) this.cap = cap;
+        else for (const piece of this.tail(cap)) write(piece as string);
+      },
+    };
+  }
+
+  get spoolProblem(): string | null {
+    return this.spool?.problem ?? null;
+  }
+
+  get spoolFailure(): SpoolError | null {
+    return this.spool?.failure ?? null;
+  }
+
+  discard(): void {
+    this.spool?.remove();
+  }
+
+  /** What follows the capture record's arrival: capture line, diagnostics, connections. */
+  *document(): Generator<string | Buffer> {
+    if (this.cap !== null) yield* this.tail(this.cap);
+    this.spool?.remove();
+  }
+
+  private connection(c: ConnectionRecord): void {
+    const lines = [formatConnectionLine(c), ...formatConnectionSummary(c)];
+    const calls = this.calls.get(c.id) ?? null;
+    this.calls.delete(c.id);
+    const spilled = calls?.spilled === true;
+    // Few calls: the section as one text (on disk with a spool), as it always was.
+    if (calls !== null && !spilled) for (const line of calls.lines(callText)) lines.push(line);
+    const head = lines.join('\n') + '\n';
+    const id = Number(c.id.slice(1));
+    this.sections.push({ id, head: this.spool?.put(head) ?? head, calls: spilled ? calls : null });
+  }
+
+  private *tail(cap: CaptureRecord): Generator<string | Buffer> {
+    const parts: string[] = [];
+    writeCapture((s) => parts.push(s), cap);
+    this.diagnostics.write((s) => parts.push(s));
+    parts.push(`\nConnections (${this.sections.length}):\n`);
+    yield parts.join('');
+    for (const s of this.sections.sort((a, b) => a.id - b.id)) {
+      if (this.spool === null) yield s.head as string;
+      else yield* this.spool.read(s.head);
+      if (s.calls !== null) for (const line of s.calls.lines(callText)) yield line + '\n';
+    }
+  }
+}
+
+function callText(line: string): string {
+  return `    call     ${line}`;
 }

@@ -139,6 +139,19 @@ describe('analysis on the incident samples', () => {
     expect(s.analysis).toHaveLength(1);
   });
 
+  it('grpc-imbalance-live: 80 s of open channels, raised over the minute that shows it, before they close', async () => {
+    const s = await sample('grpc-imbalance-live.pcap');
+    const d = only(s.analysis, 'analysis.imbalance.endpoints');
+    // The window's calls (58 of the 80), not the capture's: the first 20 were spread evenly.
+    expect(d.evidence).toMatchObject({ service: 'scope.v1.Lab', endpoints: 3, calls: 58, windowMs: 60_000 });
+    const start = s.capture!.start!;
+    const windowEnd = Number(d.evidence?.['windowEnd']);
+    // Windows are whole 5 s slices of capture time: the first starts before the first call.
+    expect(windowEnd - start).toBeGreaterThan(55);
+    expect(windowEnd).toBeLessThan(Math.min(...s.connections.map((c) => c.end)));
+    expect(s.analysis).toHaveLength(1);
+  });
+
   it('h2-client-http1-server: curl GOAWAY PROTOCOL_ERROR, caused by the HTML reply to its preface', async () => {
     const s = await sample('h2-client-http1-server.pcap');
     expect(s.diagnostics.map((d) => d.code)).toContain('session.preface-http1-error-page');

@@ -13,6 +13,8 @@ const CASES: Array<{ file: string; extra?: string[]; all?: boolean }> = [
   { file: 'samples/damaged-truncated.pcap', extra: ['--fail-on', 'warning'] }, // capture diagnostics, exit 3
   { file: 'samples/tls-grpc-js-13.pcap', extra: ['--keylog', 'samples/tls-grpc-js-13.keys'] },
   { file: 'samples/derived-h2c-gz.pcap.gz' },
+  // 80 s: imbalance raised over the live window while the channels are open (the merge sees opened())
+  { file: 'samples/grpc-imbalance-live.pcap' },
 ];
 
 const VARIANTS: string[][] = [

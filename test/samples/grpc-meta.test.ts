@@ -29,6 +29,7 @@ const GRPC_SAMPLES: Record<string, number[]> = {
   'grpc-js-bulk-series': [50118],
   'grpc-js-connect-proxy': [50123, 50124],
   'grpc-stream-limit': [50118],
+  'grpc-imbalance-live': [50130, 50131, 50132],
 };
 /** name -> ports, as in scripts/samples/incidents/run-all.sh (the gRPC incident samples of issue 4). */
 const INCIDENT_SAMPLES: Record<string, number[]> = {

@@ -44,6 +44,7 @@ SCENARIOS=(
   "grpc-js-bulk-series|50118|scenarios/grpc-js-bulk-series.ts"
   "grpc-js-connect-proxy|50123,50124|scenarios/grpc-js-connect-proxy.ts"
   "grpc-stream-limit|50118|scenarios/grpc-stream-limit.ts"
+  "grpc-imbalance-live|50130,50131,50132|scenarios/grpc-imbalance-live.ts"
 )
 # gRPC-Web over HTTP/1.1: scripts/samples/grpc-web/record.sh (npm peers installed in a temporary directory).
 # samples/damaged-data-gap: node scripts/samples/grpc/damaged-data-gap.mjs after grpc-js-bulk-series.
