@@ -33,7 +33,7 @@ export const OP = {
   /** ndjson mode (5 to 7): the line is in the batch's bytes; value: its end offset. */
   frameLine: 5,
   /** value: [end offset, the call's service facts]. */
-  callLine: 7,
+  callLine: 6,
   /** value: [end offset, the connection's facts for the whole-capture analysis]. */
   connectionLine: 7,
   /**
