@@ -5,6 +5,11 @@
  * which ships what is new every `shipMs` to the UI thread's replica as one structured-cloned batch whose
  * typed arrays are transferred, not copied. The UI thread only appends the batch's columns and draws.
  *
+ * A batch also goes as soon as it holds `batchFrames` frames: applying one is work on the UI thread that a
+ * key waits behind, so its size is bounded, not its time (a fast decoder fills 100 ms with ~3,000 frames
+ * of small calls, whose apply a key then waits for). The first batch goes after `firstShipMs`, so the
+ * first rows show as soon as there are some.
+ *
  * Frame payloads and whole call records go to the UI thread's spool file through its descriptor (one
  * process, one descriptor table); each batch is sent after a sync, so every offset it names is readable.
  * The worker never sends more than a few batches ahead of the UI thread (acks), so a slow terminal does
@@ -24,6 +29,10 @@ export interface LoadWorkerInput {
   spoolFd: number | null;
   /** Milliseconds of decoding between batches. */
   shipMs: number;
+  /** Milliseconds of decoding before the first batch (the first rows on screen). */
+  firstShipMs: number;
+  /** Frames at which a batch goes whatever the time (bounds the UI thread's work per batch). */
+  batchFrames: number;
   /** Milliseconds between snapshots of open connections (live figures). */
   snapshotMs: number;
 }
@@ -41,8 +50,11 @@ export type LoadWorkerMessage =
 
 /** Batches the UI thread may have unapplied before the worker waits. */
 const AHEAD = 3;
-/** Packets decoded between two looks at the clock. */
-const CLOCK_EVERY = 64;
+/**
+ * Packets decoded between two looks at the clock and the batch's size: a batch holds at most
+ * `batchFrames` plus the frames of this many packets.
+ */
+const CLOCK_EVERY = 16;
 
 /** Every transferable buffer of a batch (the typed arrays of its columns). */
 export function batchBuffers(batch: StoreBatch): ArrayBuffer[] {
@@ -86,15 +98,22 @@ async function run(port: NonNullable<typeof parentPort>, o: LoadWorkerInput): Pr
   let shipped = performance.now();
   let snapshot = shipped;
   let shipping = false;
+  let first = true;
+  let shippedFrames = 0;
   const tick = async (): Promise<void> => {
     const now = performance.now();
-    if (shipping || now - shipped < o.shipMs) return;
+    const full = store.frames.count - shippedFrames >= o.batchFrames;
+    // The first rows go early; before there are any, batches only carry progress.
+    const early = first && store.frames.count > 0;
+    if (shipping || (!full && now - shipped < (early ? o.firstShipMs : o.shipMs))) return;
+    if (store.frames.count > 0) first = false;
     shipping = true;
     try {
       if (now - snapshot >= o.snapshotMs) {
         snapshot = now;
         for (const rec of engine.snapshot(true)) store.connectionUpdate(rec);
       }
+      shippedFrames = store.frames.count;
       await ship(false);
     } finally {
       shipping = false;
