@@ -151,6 +151,21 @@ function uiThreadCpuS(): number | null {
   }
 }
 
+/**
+ * The UI thread's [CPU ns, run-queue wait ns] so far (/proc/PID/task/TID/schedstat; the main thread's TID
+ * is the PID; null elsewhere). A key's wall latency is CPU the UI thread spent before drawing it, plus
+ * time it waited for a core (other processes: the machine's load), plus time it slept (idle, nothing to
+ * do): the first is what the TUI controls.
+ */
+function uiSched(): [number, number] | null {
+  try {
+    const [cpu, wait] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+    return [Number(cpu), Number(wait)];
+  } catch {
+    return null;
+  }
+}
+
 /** Wraps `obj[name]` to record how long each call takes (ms), in `into`. */
 function timeCalls<T extends object>(obj: T, name: keyof T, into: number[]): void {
   const fn = obj[name] as unknown as (...a: unknown[]) => unknown;
@@ -202,28 +217,46 @@ async function duringLoad(file: string): Promise<void> {
   // sent to the next frame ink writes after handling it. (Written from this thread's own timer, a key
   // would only ever find the thread idle.)
   const latencies: number[] = [];
+  const keyCpu: number[] = [];
+  const keyRunq: number[] = [];
   const clock = (): number => performance.timeOrigin + performance.now();
-  let waiting: number[] = [];
+  type Sent = { key: string; sent: number; sched: [number, number] | null };
+  let waiting: Sent[] = [];
   const write = app.stdout.write;
   app.stdout.write = (frame: string): void => {
     write(frame);
     const now = clock();
-    if (!done) for (const sent of waiting) latencies.push(now - sent);
+    const sched = uiSched();
+    if (!done)
+      for (const k of waiting) {
+        latencies.push(now - k.sent);
+        if (sched && k.sched) {
+          keyCpu.push((sched[0] - k.sched[0]) / 1e6);
+          keyRunq.push((sched[1] - k.sched[1]) / 1e6);
+        }
+      }
     waiting = [];
     if (firstRowMs === null && / HEADERS | SETTINGS /.test(frame)) firstRowMs = performance.now() - t0;
   };
   const { Worker } = await import('node:worker_threads');
   const keys = new Worker(
-    `const { parentPort } = require('node:worker_threads');
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const { readFileSync } = require('node:fs');
+     const sched = () => {
+       try {
+         const [cpu, wait] = readFileSync('/proc/self/task/' + workerData + '/schedstat', 'utf8').split(' ');
+         return [Number(cpu), Number(wait)];
+       } catch { return null; }
+     };
      let k = 0;
      const t = setInterval(() => parentPort.postMessage({
-       key: k++ % 20 === 0 ? 'G' : 'j', sent: performance.timeOrigin + performance.now() }), 50);
+       key: k++ % 20 === 0 ? 'G' : 'j', sent: performance.timeOrigin + performance.now(), sched: sched() }), 50);
      parentPort.once('message', () => { clearInterval(t); parentPort.close(); });`,
-    { eval: true },
+    { eval: true, workerData: process.pid },
   );
-  keys.on('message', (m: { key: string; sent: number }) => {
+  keys.on('message', (m: Sent) => {
     if (done) return;
-    waiting.push(m.sent);
+    waiting.push(m);
     app.stdin.write(m.key);
   });
   await loading;
@@ -254,6 +287,10 @@ async function duringLoad(file: string): Promise<void> {
     keyMedianMs: Number(st.median.toFixed(1)),
     keyP95Ms: Number(st.p95.toFixed(1)),
     keyMaxMs: Number(st.max.toFixed(1)),
+    // Of each key's latency: CPU of the UI thread, and its wait for a core (the machine's load).
+    ...spans('keyCpu', keyCpu),
+    keyCpuMedianMs: Number(stat('', keyCpu).median?.toFixed(1) ?? 0),
+    ...spans('keyRunq', keyRunq),
     // CPU seconds while loading: the UI thread alone (/proc), and the whole process (both threads).
     uiCpuS: ui0 === null || ui1 === null ? null : Number((ui1 - ui0).toFixed(2)),
     processCpuS: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
