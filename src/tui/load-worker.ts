@@ -50,11 +50,8 @@ export type LoadWorkerMessage =
 
 /** Batches the UI thread may have unapplied before the worker waits. */
 const AHEAD = 3;
-/**
- * Packets decoded between two looks at the clock and the batch's size: a batch holds at most
- * `batchFrames` plus the frames of this many packets.
- */
-const CLOCK_EVERY = 16;
+/** Packets decoded between two looks at the clock. */
+const CLOCK_EVERY = 64;
 
 /** Every transferable buffer of a batch (the typed arrays of its columns). */
 export function batchBuffers(batch: StoreBatch): ArrayBuffer[] {
@@ -125,9 +122,12 @@ async function run(port: NonNullable<typeof parentPort>, o: LoadWorkerInput): Pr
   const timer = setInterval(() => void tick(), o.shipMs);
   try {
     for await (const events of source.events()) {
-      for (let at = 0; at < events.length; at += CLOCK_EVERY) {
-        engine.push(at === 0 && events.length <= CLOCK_EVERY ? events : events.slice(at, at + CLOCK_EVERY));
-        await tick();
+      // One packet at a time: a batch is full within one packet's frames of `batchFrames`, and the first
+      // rows go as soon as `firstShipMs` has passed.
+      for (let i = 0; i < events.length; i++) {
+        engine.push(events.length === 1 ? events : [events[i]!]);
+        if (first || store.frames.count - shippedFrames >= o.batchFrames || (i + 1) % CLOCK_EVERY === 0)
+          await tick();
       }
       await tick();
     }
