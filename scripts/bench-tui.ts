@@ -12,6 +12,7 @@
 process.env['NODE_ENV'] ??= 'production';
 
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { RecordSink } from '../src/engine/engine.js';
 import type { CallRecord, ConnectionRecord, Diagnostic, FrameRecord } from '../src/records/records.js';
@@ -130,11 +131,54 @@ function stat(what: string, ms: number[]): Stat {
 }
 
 /**
- * Keys while a capture loads (issue #11): the App renders a store the real loader fills (100 ms
- * notifications, as the TUI runs), and a key is pressed every 50 ms on the Frames screen (j, with a G
- * now and then so the list follows the end) until loading is done. Reports the time to the first frame
- * row on screen, to the end of loading, and the keys' latency while loading.
+ * Keys while a capture loads (issue #11): the App renders a store the real loader fills (the store's
+ * notifications as the TUI runs), and another thread sends a key every 50 ms on the Frames screen (j, with
+ * a G now and then so the list follows the end) until loading is done. Reports the time to the first frame
+ * row on screen, to the end of loading, the keys' latency while loading, and what the UI thread spent:
+ * its CPU time, how busy its event loop was, and each batch's apply.
  */
+/**
+ * CPU seconds of this process's main (UI) thread, from /proc (Linux; null elsewhere): unlike wall time, not
+ * inflated by other processes on a busy machine. Clock ticks, so 10 ms resolution: fine over a whole load.
+ */
+function uiThreadCpuS(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime (fields 14, 15)
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The UI thread's [CPU ns, run-queue wait ns] so far (/proc/PID/task/TID/schedstat; the main thread's TID
+ * is the PID; null elsewhere). A key's wall latency is CPU the UI thread spent before drawing it, plus
+ * time it waited for a core (other processes: the machine's load), plus time it slept (idle, nothing to
+ * do): the first is what the TUI controls.
+ */
+function uiSched(): [number, number] | null {
+  try {
+    const [cpu, wait] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+    return [Number(cpu), Number(wait)];
+  } catch {
+    return null;
+  }
+}
+
+/** Wraps `obj[name]` to record how long each call takes (ms), in `into`. */
+function timeCalls<T extends object>(obj: T, name: keyof T, into: number[]): void {
+  const fn = obj[name] as unknown as (...a: unknown[]) => unknown;
+  (obj as Record<keyof T, unknown>)[name] = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now();
+    try {
+      return fn.apply(this, a);
+    } finally {
+      into.push(performance.now() - t);
+    }
+  };
+}
+
 async function duringLoad(file: string): Promise<void> {
   const { CaptureStore } = await import('../src/model/store.js');
   const { CaptureSource } = await import('../src/capture/source.js');
@@ -145,10 +189,16 @@ async function duringLoad(file: string): Promise<void> {
   const { createElement } = await import('react');
   const { App } = await import('../src/tui/App.js');
   const store = new CaptureStore();
+  // What the UI thread spends per batch applied (receive), in ms of wall time.
+  const applyMs: number[] = [];
+  timeCalls(store, 'receive', applyMs);
   const app = render(
     createElement(App, { store, onQuit: () => undefined, size: { columns: 100, rows: 40 } }),
   );
   const frames = app.stdout.frames;
+  const cpu0 = process.cpuUsage();
+  const ui0 = uiThreadCpuS();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   let firstRowMs: number | null = null;
   let done = false;
@@ -162,20 +212,60 @@ async function duringLoad(file: string): Promise<void> {
       : loadInThread(store, { input: file, pipeline: { file }, now: () => performance.now() }).done
   ).then(() => (done = true));
   app.stdin.write('4');
+  // Keys come from another thread, as a terminal's do: each reaches the UI thread as an event that waits
+  // behind whatever the thread is doing (applying a batch, drawing), and its latency runs from when it was
+  // sent to the next frame ink writes after handling it. (Written from this thread's own timer, a key
+  // would only ever find the thread idle.)
   const latencies: number[] = [];
-  let k = 0;
-  while (!done) {
-    await new Promise((r) => setTimeout(r, 50));
-    if (firstRowMs === null && / HEADERS | SETTINGS /.test(app.lastFrame() ?? ''))
-      firstRowMs = performance.now() - t0;
-    const before = frames.length;
-    const start = performance.now();
-    app.stdin.write(k++ % 20 === 0 ? 'G' : 'j');
-    while (frames.length === before && !done) await new Promise((r) => setImmediate(r));
-    if (!done) latencies.push(performance.now() - start);
-  }
+  const keyCpu: number[] = [];
+  const keyRunq: number[] = [];
+  const clock = (): number => performance.timeOrigin + performance.now();
+  type Sent = { key: string; sent: number; sched: [number, number] | null };
+  let waiting: Sent[] = [];
+  const write = app.stdout.write;
+  app.stdout.write = (frame: string): void => {
+    write(frame);
+    const now = clock();
+    const sched = uiSched();
+    if (!done)
+      for (const k of waiting) {
+        latencies.push(now - k.sent);
+        if (sched && k.sched) {
+          keyCpu.push((sched[0] - k.sched[0]) / 1e6);
+          keyRunq.push((sched[1] - k.sched[1]) / 1e6);
+        }
+      }
+    waiting = [];
+    if (firstRowMs === null && / HEADERS | SETTINGS /.test(frame)) firstRowMs = performance.now() - t0;
+  };
+  const { Worker } = await import('node:worker_threads');
+  const keys = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const { readFileSync } = require('node:fs');
+     const sched = () => {
+       try {
+         const [cpu, wait] = readFileSync('/proc/self/task/' + workerData + '/schedstat', 'utf8').split(' ');
+         return [Number(cpu), Number(wait)];
+       } catch { return null; }
+     };
+     let k = 0;
+     const t = setInterval(() => parentPort.postMessage({
+       key: k++ % 20 === 0 ? 'G' : 'j', sent: performance.timeOrigin + performance.now(), sched: sched() }), 50);
+     parentPort.once('message', () => { clearInterval(t); parentPort.close(); });`,
+    { eval: true, workerData: process.pid },
+  );
+  keys.on('message', (m: Sent) => {
+    if (done) return;
+    waiting.push(m);
+    app.stdin.write(m.key);
+  });
   await loading;
+  keys.postMessage('stop');
   const loadedMs = performance.now() - t0;
+  const elu = performance.eventLoopUtilization(elu0);
+  const ui1 = uiThreadCpuS();
+  const cpu = process.cpuUsage(cpu0);
+  const inkFrames = frames.length;
   global.gc?.();
   const rssMB = process.memoryUsage().rss / 1048576;
   app.unmount();
@@ -197,8 +287,31 @@ async function duringLoad(file: string): Promise<void> {
     keyMedianMs: Number(st.median.toFixed(1)),
     keyP95Ms: Number(st.p95.toFixed(1)),
     keyMaxMs: Number(st.max.toFixed(1)),
+    // Of each key's latency: CPU of the UI thread, and its wait for a core (the machine's load).
+    ...spans('keyCpu', keyCpu),
+    keyCpuMedianMs: Number(stat('', keyCpu).median?.toFixed(1) ?? 0),
+    ...spans('keyRunq', keyRunq),
+    // CPU seconds while loading: the UI thread alone (/proc), and the whole process (both threads).
+    uiCpuS: ui0 === null || ui1 === null ? null : Number((ui1 - ui0).toFixed(2)),
+    processCpuS: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+    // Share of the load's wall time the UI thread's event loop was busy.
+    uiBusy: Number(elu.utilization.toFixed(3)),
+    ...spans('apply', applyMs),
+    inkFrames,
   };
   process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+/** Count, total, p95 and max of some spans (ms), as `${name}N`, `${name}TotalMs`, ... */
+function spans(name: string, ms: number[]): Record<string, number> {
+  const st = stat(name, ms);
+  const total = ms.reduce((a, b) => a + b, 0);
+  return {
+    [`${name}N`]: st.n,
+    [`${name}TotalMs`]: Math.round(total),
+    [`${name}P95Ms`]: Number((st.p95 ?? 0).toFixed(1)),
+    [`${name}MaxMs`]: Number((st.max ?? 0).toFixed(1)),
+  };
 }
 
 async function main(): Promise<void> {

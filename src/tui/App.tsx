@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { selectInputError } from '../model/store-selectors.js';
 import { TimeFormatContext } from './clock.js';
@@ -28,7 +28,12 @@ export function App({ store, onQuit, colors = false, size, onEffect }: AppProps)
   const version = useStoreVersion(store);
   const term = useTerminalSize(size);
   const slot = useRef<CtxSlot>({ current: EMPTY_CTX }).current;
-  const [nav, dispatch] = useNav(slot, onQuit, true);
+  const flush = useCallback(() => store.flush(), [store]);
+  // A key shows what has arrived since the last redraw: the store's pending notification is given now, in
+  // the key's own render, rather than in a second redraw at the end of the throttle interval (while a
+  // capture loads, a redraw is most of the UI thread's work: docs/performance.md, "TUI: keys while
+  // loading").
+  const [nav, dispatch] = useNav(slot, onQuit, true, flush);
   const theme = useMemo(() => makeTheme(colors), [colors]);
   const failed = store.load.phase === 'done' && selectInputError(store) !== null;
   useEffect(() => {

@@ -12,6 +12,13 @@ import { diag } from '../diagnostics/make.js';
 import type { CaptureStore } from '../model/store.js';
 import type { LoadWorkerInput, LoadWorkerMessage } from './load-worker.js';
 
+/**
+ * Frames per batch at most (and the frames of a few packets): applying 1,000 frames of small calls (their
+ * calls, strings and header lists with them) is a few ms of the UI thread's time, which a key may wait
+ * for (docs/performance.md, "TUI: keys while loading").
+ */
+export const BATCH_FRAMES = 1000;
+
 /** Young generation of the decoding worker: V8's default size (2 x 16 MiB semi-spaces and their spill). */
 const WORKER_YOUNG_MB = 48;
 
@@ -22,6 +29,10 @@ export interface ThreadLoadOptions {
   now(): number;
   /** Milliseconds of decoding between batches (default 100). */
   shipMs?: number;
+  /** Milliseconds of decoding before the first batch (default 20). */
+  firstShipMs?: number;
+  /** Frames at which a batch goes before its time (default BATCH_FRAMES). */
+  batchFrames?: number;
   /** Milliseconds between snapshots of open connections (default 1000). */
   snapshotMs?: number;
   /** The stream read for input '-' (default process.stdin). */
@@ -57,6 +68,8 @@ export function loadInThread(store: CaptureStore, o: ThreadLoadOptions): ThreadL
     pipeline: o.pipeline,
     spoolFd: store.spool?.descriptor ?? null,
     shipMs: o.shipMs ?? 100,
+    firstShipMs: o.firstShipMs ?? 20,
+    batchFrames: o.batchFrames ?? BATCH_FRAMES,
     snapshotMs: o.snapshotMs ?? 1000,
   };
   const entry = workerEntry();
@@ -95,26 +108,52 @@ export function loadInThread(store: CaptureStore, o: ThreadLoadOptions): ThreadL
       void worker.terminate(); // it waits for acks: it does not end by itself
       resolve();
     };
-    worker.on('message', (m: LoadWorkerMessage) => {
-      if (m.kind === 'error') {
-        fail(m.error);
-        end();
-        return;
+    // Batches are applied one per turn of the event loop, each in a task of its own: the worker's messages
+    // arrive together (a port delivers all that are queued at once), and a key read from the terminal
+    // must wait behind at most one batch's apply, not all of them. The worker's end and errors take
+    // their turn after the batches sent before them.
+    const queue: Array<() => void> = [];
+    let draining = false;
+    const drain = (): void => {
+      queue.shift()?.();
+      draining = queue.length > 0;
+      if (draining) setImmediate(drain);
+    };
+    const later = (action: () => void): void => {
+      queue.push(action);
+      if (!draining) {
+        draining = true;
+        setImmediate(drain);
       }
-      store.receive(m.batch);
-      packets = m.progress.packets;
-      store.setLoad({ ...m.progress, elapsedMs: o.now() - t0 });
-      worker.postMessage('ack');
-      if (m.done) end();
-    });
-    worker.on('error', (err) => {
-      fail(err.message);
-      end();
-    });
-    worker.on('exit', (code) => {
-      if (code !== 0) fail(`decoding thread exited with status ${code}${stderr ? `: ${stderr.trim()}` : ''}`);
-      end();
-    });
+    };
+    worker.on('message', (m: LoadWorkerMessage) =>
+      later(() => {
+        if (finished || stopped) return;
+        if (m.kind === 'error') {
+          fail(m.error);
+          end();
+          return;
+        }
+        store.receive(m.batch);
+        packets = m.progress.packets;
+        store.setLoad({ ...m.progress, elapsedMs: o.now() - t0 });
+        worker.postMessage('ack');
+        if (m.done) end();
+      }),
+    );
+    worker.on('error', (err) =>
+      later(() => {
+        fail(err.message);
+        end();
+      }),
+    );
+    worker.on('exit', (code) =>
+      later(() => {
+        if (code !== 0)
+          fail(`decoding thread exited with status ${code}${stderr ? `: ${stderr.trim()}` : ''}`);
+        end();
+      }),
+    );
   });
   return {
     done,

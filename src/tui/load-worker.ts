@@ -5,6 +5,11 @@
  * which ships what is new every `shipMs` to the UI thread's replica as one structured-cloned batch whose
  * typed arrays are transferred, not copied. The UI thread only appends the batch's columns and draws.
  *
+ * A batch also goes as soon as it holds `batchFrames` frames: applying one is work on the UI thread that a
+ * key waits behind, so its size is bounded, not its time (a fast decoder fills 100 ms with ~3,000 frames
+ * of small calls, whose apply a key then waits for). The first batch goes after `firstShipMs`, so the
+ * first rows show as soon as there are some.
+ *
  * Frame payloads and whole call records go to the UI thread's spool file through its descriptor (one
  * process, one descriptor table); each batch is sent after a sync, so every offset it names is readable.
  * The worker never sends more than a few batches ahead of the UI thread (acks), so a slow terminal does
@@ -24,6 +29,10 @@ export interface LoadWorkerInput {
   spoolFd: number | null;
   /** Milliseconds of decoding between batches. */
   shipMs: number;
+  /** Milliseconds of decoding before the first batch (the first rows on screen). */
+  firstShipMs: number;
+  /** Frames at which a batch goes whatever the time (bounds the UI thread's work per batch). */
+  batchFrames: number;
   /** Milliseconds between snapshots of open connections (live figures). */
   snapshotMs: number;
 }
@@ -86,15 +95,22 @@ async function run(port: NonNullable<typeof parentPort>, o: LoadWorkerInput): Pr
   let shipped = performance.now();
   let snapshot = shipped;
   let shipping = false;
+  let first = true;
+  let shippedFrames = 0;
   const tick = async (): Promise<void> => {
     const now = performance.now();
-    if (shipping || now - shipped < o.shipMs) return;
+    const full = store.frames.count - shippedFrames >= o.batchFrames;
+    // The first rows go early; before there are any, batches only carry progress.
+    const early = first && store.frames.count > 0;
+    if (shipping || (!full && now - shipped < (early ? o.firstShipMs : o.shipMs))) return;
+    if (store.frames.count > 0) first = false;
     shipping = true;
     try {
       if (now - snapshot >= o.snapshotMs) {
         snapshot = now;
         for (const rec of engine.snapshot(true)) store.connectionUpdate(rec);
       }
+      shippedFrames = store.frames.count;
       await ship(false);
     } finally {
       shipping = false;
@@ -106,9 +122,12 @@ async function run(port: NonNullable<typeof parentPort>, o: LoadWorkerInput): Pr
   const timer = setInterval(() => void tick(), o.shipMs);
   try {
     for await (const events of source.events()) {
-      for (let at = 0; at < events.length; at += CLOCK_EVERY) {
-        engine.push(at === 0 && events.length <= CLOCK_EVERY ? events : events.slice(at, at + CLOCK_EVERY));
-        await tick();
+      // One packet at a time: a batch is full within one packet's frames of `batchFrames`, and the first
+      // rows go as soon as `firstShipMs` has passed.
+      for (let i = 0; i < events.length; i++) {
+        engine.push(events.length === 1 ? events : [events[i]!]);
+        if (first || store.frames.count - shippedFrames >= o.batchFrames || (i + 1) % CLOCK_EVERY === 0)
+          await tick();
       }
       await tick();
     }

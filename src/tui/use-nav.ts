@@ -28,6 +28,8 @@ export function useNav(
   slot: CtxSlot,
   onQuit: () => void,
   active: boolean,
+  /** Called with each key before it is reduced, in the same React batch (one render for both). */
+  onKey?: () => void,
 ): [NavState, (a: NavAction) => void] {
   const [state, setState] = useState(initialNav);
   const stateRef = useRef(state);
@@ -56,6 +58,7 @@ export function useNav(
 
   useInput(
     (input, key) => {
+      onKey?.();
       queue.current.push(...keyTokens(input, key));
       if (!awaitingRender.current) drain();
     },
