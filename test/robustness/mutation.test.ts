@@ -16,7 +16,7 @@ import {
 } from './samples.js';
 
 /** Mutants of a small sample; a large one gets as many as BYTES_PER_SAMPLE allows (see mutantsOf). */
-const MUTANTS_PER_SAMPLE = Math.round(60 * SWEEP_SCALE);
+const MUTANTS_PER_SAMPLE = Math.round(40 * SWEEP_SCALE);
 const MAX_EDITS = 4;
 const SEED_BASE = Number(process.env.SWEEP_SEED ?? 0);
 /** Share of mutants that also lose, repeat or reorder whole records. */

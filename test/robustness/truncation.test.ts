@@ -18,7 +18,7 @@ const BUDGET = BYTES_PER_SAMPLE * SWEEP_SCALE;
  * 25 KB take 40 ms to decode, showcase's 312 KB 50-90 ms), so small samples with many boundaries are
  * bounded by their number of cuts.
  */
-const MAX_CUTS = 300 * SWEEP_SCALE;
+const MAX_CUTS = 200 * SWEEP_SCALE;
 const CHUNK_SIZES = [1500, 16 * 1024, 64 * 1024];
 
 /**
