@@ -14,8 +14,8 @@ import { diag } from '../diagnostics/make.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import { CaptureStore } from '../model/store.js';
 import { escapeLines } from '../output/escape.js';
-// The one export path --write-pcap uses, so a connection written from the UI is the same file.
-import { exportPackets, openPcapFile } from '../cli/pcap-export.js';
+// The one export path --write-pcap uses (below both cli/ and tui/), so a connection written from the UI is the same file.
+import { exportPackets, openPcapFile } from '../output/pcap-export.js';
 import { App } from './App.js';
 import type { Effect } from './nav-state.js';
 import { loadCapture } from './load-capture.js';

@@ -12,7 +12,7 @@ import { CaptureSource } from '../capture/source.js';
 import type { CaptureEvent } from '../capture/types.js';
 import { NetDecoder } from '../net/net-decoder.js';
 import { formatEndpoint, type Endpoint } from '../net/types.js';
-import { PcapWriter } from '../output/pcap-writer.js';
+import { PcapWriter } from './pcap-writer.js';
 import { FlowTable } from '../tcp/flow-table.js';
 
 export interface PcapExport {
