@@ -3,6 +3,7 @@
  * when, which diagnostics with their evidence, calls per method and connections, then the h2scope commands
  * that reproduce each view. Everything from the capture goes through mdText (terminal and Markdown safe).
  */
+import { explanationOf } from '../diagnostics/make.js';
 import type { RecordSink } from '../engine/engine.js';
 import { isoDate } from '../records/time-text.js';
 import { callNotOk, type CallRecord } from '../records/call.js';
@@ -232,8 +233,10 @@ function diagnosticItem({ first: d, count: n }: DiagnosticGroup): string[] {
     .join(', ');
   const count = n > 1 ? ` ×${n}` : '';
   const lines = [
-    `- **${d.severity.toUpperCase()}** \`${d.code}\`${count}${where ? ` (first: ${where})` : ''}: ${mdText(d.message)}`,
+    `- **${d.severity.toUpperCase()}** \`${d.code}\`${count}${where ? ` (first: ${where})` : ''}: ${mdText(explanationOf(d))}`,
   ];
+  // The catalogue's fix on its own line, so a reader finds what to change without parsing the message.
+  if (d.fix) lines.push(`  - **What to do:** ${mdText(d.fix)}`);
   const evidence = Object.entries(d.evidence ?? {})
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(', ');

@@ -5,6 +5,7 @@
  * the capture is read only when asked for (`frames: true`). Every string from the capture goes through
  * escapeText.
  */
+import { explanationOf } from '../diagnostics/make.js';
 import { tcpSummaryLine } from './tcp-text.js';
 import type { RecordSink } from '../engine/engine.js';
 import type {
@@ -86,12 +87,17 @@ function closedFirst(c: ConnectionRecord): string {
   return first ? ` (${first.how.toUpperCase()} from ${first.from} first)` : '';
 }
 
+/** The message with its fix (the catalogue's, when it names one) marked, so the line says what to change. */
+export function diagnosticText(d: Diagnostic): string {
+  return d.fix ? `${explanationOf(d)} What to do: ${d.fix}` : d.message;
+}
+
 export function formatDiagnosticLine(d: Diagnostic): string {
   const where = [d.connection, d.stream !== undefined ? `stream ${d.stream}` : undefined]
     .filter(Boolean)
     .join(' ');
   const time = d.time !== undefined ? ` ${formatTime(d.time)}` : '';
-  return `${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` (${where})` : ''}${time}: ${escapeText(d.message)}`;
+  return `${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` (${where})` : ''}${time}: ${escapeText(diagnosticText(d))}`;
 }
 
 const num = (n: number): string => Math.round(n).toLocaleString('en-US');
