@@ -3,6 +3,7 @@
  * when, which diagnostics with their evidence, calls per method and connections, then the h2scope commands
  * that reproduce each view. Everything from the capture goes through mdText (terminal and Markdown safe).
  */
+import { formatBytes } from '../records/byte-text.js';
 import { explanationOf } from '../diagnostics/make.js';
 import type { RecordSink } from '../engine/engine.js';
 import { isoDate } from '../records/time-text.js';
@@ -18,7 +19,7 @@ import {
   type ConnectionRow,
   type DiagnosticGroup,
 } from './report-rows.js';
-import { formatByteCount, formatClockMs, formatMs } from './table.js';
+import { formatClockMs, formatMs } from './table.js';
 
 export interface MarkdownOptions {
   /** The capture as given on the command line, and the decoding options to repeat (--proto, --port, ...). */
@@ -97,7 +98,7 @@ export class MarkdownReport {
           ? `, ${isoDate(cap.start)} ${formatClockMs(cap.start)} to ${formatClockMs(cap.end)} UTC (${formatMs((cap.end - cap.start) * 1000)})`
           : '';
       lines.push(
-        `- **Capture**: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ${cap.packets} packets, ${formatByteCount(cap.bytes)} bytes${when}`,
+        `- **Capture**: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ${cap.packets} packets, ${formatBytes(cap.bytes)}${when}`,
       );
     }
     const { error, warning, info } = this.diagnostics.counts;

@@ -5,6 +5,7 @@
  * the capture is read only when asked for (`frames: true`). Every string from the capture goes through
  * escapeText.
  */
+import { formatByteRate, formatBytes } from '../records/byte-text.js';
 import { explanationOf } from '../diagnostics/make.js';
 import { tcpSummaryLine } from './tcp-text.js';
 import type { RecordSink } from '../engine/engine.js';
@@ -103,11 +104,7 @@ export function formatDiagnosticLine(d: Diagnostic): string {
 const num = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (v: number): string => `${Number(v.toFixed(3)).toLocaleString('en-US')} ms`;
 
-function rate(bytesPerSecond: number): string {
-  if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
-  if (bytesPerSecond >= 1e3) return `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
-  return `${Math.round(bytesPerSecond)} B/s`;
-}
+const rate = formatByteRate;
 
 function flowLine(from: Role, d: FlowDirectionRecord): string {
   // A side that sent no DATA (a unary request in one frame still sends DATA; an h2 GET's client does not).
@@ -244,7 +241,7 @@ function writeCapture(write: (s: string) => void, cap: CaptureRecord): void {
   const span =
     cap.start !== null && cap.end !== null ? `, ${((cap.end - cap.start) * 1000).toFixed(1)} ms` : '';
   write(
-    `Capture ${escapeText(cap.file)}: ${cap.format ?? 'unreadable'}, ${cap.packets} packets, ${cap.bytes} bytes${span}`,
+    `Capture ${escapeText(cap.file)}: ${cap.format ?? 'unreadable'}, ${cap.packets} packets, ${formatBytes(cap.bytes)}${span}`,
   );
   write(cap.complete ? '\n' : ' (incomplete: see diagnostics)\n');
 }
