@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { followedStream } from './stream-filter.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { FrameFilterIndex, frameIsError } from '../model/store-selectors.js';
@@ -95,6 +96,18 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
           },
           pcapOf: (r) => {
             const id = store.frames.record(index.frameAt(r)).connection;
+            // The Follow stream view (T) writes the stream: the packets that completed its frames.
+            const st = followedStream(view.filter);
+            if (st && st.connection === id && index.tested >= store.frames.count) {
+              const packets = new Set<number>();
+              for (let i = 0; i < index.length; i++) packets.add(store.frames.packet.get(index.frameAt(i)));
+              return {
+                connection: id,
+                what: `stream ${st.stream} of ${id} (${count(index.length)} frames)`,
+                packets: [...packets],
+                name: `${id}-stream${st.stream}`,
+              };
+            }
             return { connection: id, what: `connection ${id} (the frame's)` };
           },
         }

@@ -67,7 +67,10 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
   [
     'Actions',
     [
-      ['w', "write the selected connection's packets (a call's: its connection's) to h2scope-cN.pcap"],
+      [
+        'w',
+        "write the selected connection's packets (a call's: its connection's; in a followed stream: the stream's) to a new pcap",
+      ],
       ['y', "print the call's grpcurl command when the UI quits (whole, ready to paste)"],
     ],
   ],
