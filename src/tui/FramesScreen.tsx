@@ -78,7 +78,8 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
   const listWin = windowOf(view.lists[0], rowsCount, listHeight);
   const selected = rowsCount > 0 ? index.frameAt(listWin.cursor) : -1;
   const rec = selected >= 0 ? store.frames.record(selected) : null;
-  const pane = paneLines(store, selected, view.pane === 2);
+  const clock = useClock(store);
+  const pane = paneLines(store, selected, view.pane === 2, clock);
   const paneWin = windowOf(view.lists[view.pane === 0 ? 1 : view.pane], pane.length, paneHeight);
   usePublishCtx(
     view.pane === 0
@@ -113,7 +114,6 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
         }
       : { count: pane.length, page: paneHeight, hpackOf: () => (rec?.headers ? selected : null) },
   );
-  const clock = useClock(store);
   const cells: Cells<Col>[] = [];
   for (let i = listWin.top; i < listWin.end; i++) {
     const prev = i > 0 ? store.frames.time.get(index.frameAt(i - 1)) : null;
@@ -168,13 +168,13 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
   );
 }
 
-function paneLines(store: CaptureStore, frame: number, hex: boolean): Line[] {
+function paneLines(store: CaptureStore, frame: number, hex: boolean, clock: Clock): Line[] {
   if (frame < 0) return [];
   const rec = store.frames.record(frame);
   if (hex) return frameHexLines(rec, store.frames.frameBytes(frame), store.frames.previewLimit);
   const call = store.callAt(rec.connection, rec.stream);
   const callText = call !== undefined ? methodText(store.callRow(call, false)) : null;
-  return frameDetailLines(rec, frame + 1, callText);
+  return frameDetailLines(rec, frame + 1, callText, clock);
 }
 
 function frameCells(store: CaptureStore, n: number, clock: Clock, prev: number | null): Cells<Col> {
