@@ -61,17 +61,10 @@ export class LatencyByMethod {
   /** The --summary section: one row per method, most calls first, at most `limit`. */
   lines(limit: number): string[] {
     if (this.methods.size === 0) return [];
-    const all = this.summaries().sort((a, b) => b.calls - a.calls || a.method.localeCompare(b.method));
+    const all = byCalls(this.summaries());
     const rows = all
       .slice(0, limit)
-      .map((s) => [
-        s.method,
-        String(s.calls),
-        ...s.shares.map(pct),
-        s.p99Dominant === null
-          ? '-'
-          : `${s.p99Dominant.component} ${formatMs(s.p99Dominant.ms)} of ${formatMs(s.p99Dominant.of)}`,
-      ]);
+      .map((s) => [s.method, String(s.calls), ...s.shares.map(pct), dominantText(s)]);
     const header = ['METHOD', 'CALLS', ...COMPONENTS.map(([, , h]) => h), 'P99 CALLS DOMINATED BY'];
     return [
       'Where the time went (share of call time per method; docs/analysis.md "Latency breakdown"):',
@@ -101,8 +94,21 @@ function summarize(method: string, m: MethodLatency): MethodLatencySummary {
   return { method, calls: m.durations.length, shares, p99, p99Dominant };
 }
 
-function pct(share: number): string {
+/** A share as --summary prints it: "-" under 0.05%, one decimal under 10%. */
+export function pct(share: number): string {
   if (share < 0.0005) return '-';
   const p = share * 100;
   return p >= 10 ? `${Math.round(p)}%` : `${p.toFixed(1)}%`;
+}
+
+/** "server 41.2ms of 45ms": the component that dominates the method's calls at or above p99. */
+export function dominantText(s: MethodLatencySummary): string {
+  return s.p99Dominant === null
+    ? '-'
+    : `${s.p99Dominant.component} ${formatMs(s.p99Dominant.ms)} of ${formatMs(s.p99Dominant.of)}`;
+}
+
+/** Summaries in --summary's order: most calls first, then by name. */
+export function byCalls(all: MethodLatencySummary[]): MethodLatencySummary[] {
+  return all.sort((a, b) => b.calls - a.calls || a.method.localeCompare(b.method));
 }

@@ -113,7 +113,7 @@ export function initialNav(): NavState {
       connections: { kind: 'connections', ...base(), sort: { column: 'id', descending: false } },
       frames: { kind: 'frames', ...base(3) },
       diagnostics: { kind: 'diagnostics', ...base(), expanded: [] },
-      stats: { kind: 'stats', ...base(4), sorts: STATS_SORTS.map((x) => ({ ...x })) },
+      stats: { kind: 'stats', ...base(5), sorts: STATS_SORTS.map((x) => ({ ...x })) },
     },
     stack: [],
     prompt: null,
