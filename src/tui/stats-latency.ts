@@ -13,6 +13,7 @@ import {
   pct,
   type MethodLatencySummary,
 } from '../output/latency-stats.js';
+import { formatMs } from '../output/table.js';
 import type { CaptureStore } from '../model/store.js';
 import { layoutColumns, rowLine, type Column } from './columns.js';
 import { count, safe } from './format.js';
@@ -92,15 +93,12 @@ export function latencyTable(store: CaptureStore, width: number): StatsTable {
     detail: (i) => {
       const s = rows[i]!;
       const parts = COMPONENTS.map(([id], k) => `${id} ${pct(s.shares[k]!)}`);
-      return `${safe(s.method)}  p99 ${s.p99 === null ? '-' : `${s.p99.toFixed(1)}ms`} · ${parts.join(' · ')}`;
+      return `${safe(s.method)}  p99 ${formatMs(s.p99)} · ${parts.join(' · ')}`;
     },
+    // Two short lines: help text is never cut, even at 80 columns.
     notes: [
-      [
-        seg(
-          'request: upload · server: request end → response HEADERS · response: download · c-/s-window: flow-control waits · retrans: TCP loss · other: unaccounted',
-          'dim',
-        ),
-      ],
+      [seg('request: upload · server: request end → response HEADERS · response: download', 'dim')],
+      [seg('c-/s-window: flow-control waits · retrans: TCP loss · other: unaccounted', 'dim')],
     ],
     empty: 'No call with a latency breakdown yet (gRPC calls whose requests and responses were seen).',
   };
