@@ -14,7 +14,7 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
         '5',
         'Diagnostics: everything h2scope noticed, grouped by code, most severe first (Enter expands a group)',
       ],
-      ['6', 'Stats: calls per method, frame types, endpoints, IO graph (Tab)'],
+      ['6', 'Stats: calls per method, frame types, endpoints, IO graph, latency (Tab)'],
       ['?', 'this help'],
       ['q', 'quit (Ctrl-C too)'],
     ],
