@@ -70,7 +70,7 @@ export function latencyTable(store: CaptureStore, width: number): StatsTable {
   const cols = layoutColumns(latencyColumns(widest), width - 1);
   const methodWidth = cols[0]!.width;
   return {
-    info: `${count(rows.length)} methods · share of call time per component`,
+    info: `${count(rows.length)} method${rows.length === 1 ? '' : 's'} · share of call time per component`,
     columns: cols,
     count: rows.length,
     line: (i) => {
