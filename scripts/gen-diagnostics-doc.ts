@@ -31,7 +31,7 @@ function placeholders(text: string): string[] {
 }
 
 function entry(code: string, spec: DiagnosticSpec): string[] {
-  const fields = placeholders(spec.text);
+  const fields = placeholders(spec.text + ' ' + (spec.fix ?? ''));
   return [
     `### \`${code}\``,
     '',
@@ -39,6 +39,7 @@ function entry(code: string, spec: DiagnosticSpec): string[] {
     '',
     `> ${spec.text}`,
     '',
+    ...(spec.fix !== undefined ? [`What to do (\`fix\`): ${spec.fix}`, ''] : []),
     ...(fields.length > 0 ? [`Evidence: ${fields.map((f) => `\`${f}\``).join(', ')}.`, ''] : []),
   ];
 }
@@ -62,7 +63,8 @@ export function renderDiagnosticsDoc(catalogue: Record<string, DiagnosticSpec> =
     'Every problem h2scope finds is a diagnostic from this closed catalogue: a stable `code` (tests and',
     'filters use it), a `severity`, the connection, stream and capture time of the evidence, a message built',
     'from the template below, and `evidence`: the values the message was filled with (docs/output.md',
-    '"diagnostic"). Decoding always goes on after a diagnostic.',
+    '"diagnostic"). Where the catalogue names what to change, that sentence is also the diagnostic\'s `fix`',
+    '(its message ends with it). Decoding always goes on after a diagnostic.',
     '',
     `${codes.length} codes: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} info.`,
     '',

@@ -83,6 +83,7 @@ const SESSIONS: Session[] = [
     shots: [
       { name: 'stats-methods', keys: ['6'], wait: 'Stats  3 methods' },
       { name: 'stats-io', keys: ['Tab', 'Tab', 'Tab'], wait: 'RST_STREAM / GOAWAY' },
+      { name: 'stats-latency', keys: ['Tab'], wait: 'share of call time per component' },
     ],
   },
   {

@@ -16,7 +16,7 @@ import { escapeLines } from '../output/escape.js';
 import { EXIT, exitStatus, inputProblemLine } from './exit-status.js';
 import type { CliIo } from './io.js';
 import { OutputStream } from './output-stream.js';
-import { exportPackets, openPcapFile } from './pcap-export.js';
+import { exportPackets, openPcapFile } from '../output/pcap-export.js';
 import { ProgressLine } from './progress.js';
 import { createReport, type Report } from './report-sink.js';
 import { DiagnosticTally, NULL_SINK, teeSink } from './sinks.js';

@@ -5,9 +5,8 @@ export const ENGINE_DIAGNOSTICS = {
   'engine.internal-error': {
     severity: 'error',
     title: 'Internal error',
-    text:
-      'h2scope hit an internal error while decoding packet {packet} ({error}); that packet was skipped and ' +
-      'decoding went on. Please report it with the capture.',
+    text: 'h2scope hit an internal error while decoding packet {packet} ({error}); that packet was skipped and decoding went on.',
+    fix: 'Please report it with the capture.',
   },
   'engine.diagnostics-suppressed': {
     severity: 'info',

@@ -25,10 +25,19 @@ export function diag<T extends Record<string, DiagnosticSpec>>(
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined) evidence[k] = typeof v === 'bigint' ? v.toString() : v;
   }
-  const d: Diagnostic = { severity: spec.severity, code, message: fillTemplate(spec.text, params) };
+  const text = fillTemplate(spec.text, params);
+  const fix = spec.fix === undefined ? undefined : fillTemplate(spec.fix, params);
+  const d: Diagnostic = { severity: spec.severity, code, message: fix ? `${text} ${fix}` : text };
+  if (fix) d.fix = fix;
   if (where.connection !== undefined) d.connection = where.connection;
   if (where.stream !== undefined) d.stream = where.stream;
   if (where.time !== undefined) d.time = where.time;
   if (Object.keys(evidence).length > 0) d.evidence = evidence;
   return d;
+}
+
+/** A diagnostic's message without its fix (the whole message when it names none). */
+export function explanationOf(d: Pick<Diagnostic, 'message' | 'fix'>): string {
+  if (!d.fix || !d.message.endsWith(d.fix)) return d.message;
+  return d.message.slice(0, d.message.length - d.fix.length).trimEnd();
 }

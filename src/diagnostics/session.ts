@@ -5,28 +5,20 @@ export const SESSION_DIAGNOSTICS = {
   'session.no-server-settings': {
     severity: 'error',
     title: 'HTTP/2 handshake never completed',
-    text:
-      'The client {client} sent the HTTP/2 connection preface but the server {server} never sent its SETTINGS ' +
-      '({serverBytes} bytes from the server). The client is waiting for a server handshake that never comes ' +
-      '(grpc-go: "timed out waiting for server handshake"): check that the server speaks HTTP/2 on this port ' +
-      '(plaintext h2c vs TLS, a proxy or connection multiplexer such as cmux in front of it).',
+    text: 'The client {client} sent the HTTP/2 connection preface but the server {server} never sent its SETTINGS ({serverBytes} bytes from the server). The client is waiting for a server handshake that never comes (grpc-go: "timed out waiting for server handshake").',
+    fix: 'Check that the server speaks HTTP/2 on this port (plaintext h2c vs TLS, a proxy or connection multiplexer such as cmux in front of it).',
   },
   'session.preface-http1-reply': {
     severity: 'error',
     title: 'HTTP/1.1 reply to the HTTP/2 preface',
-    text:
-      'The client {client} sent the HTTP/2 connection preface but the server {server} answered with HTTP/1: ' +
-      '"{statusLine}". The server (or a proxy in front of it) does not speak HTTP/2 on this port: enable h2c on ' +
-      'it, or use TLS with ALPN h2.',
+    text: 'The client {client} sent the HTTP/2 connection preface but the server {server} answered with HTTP/1: "{statusLine}". The server (or a proxy in front of it) does not speak HTTP/2 on this port.',
+    fix: 'Enable h2c on it, or use TLS with ALPN h2.',
   },
   'session.preface-http1-error-page': {
     severity: 'error',
     title: 'HTTP/1.x server rejected the HTTP/2 preface',
-    text:
-      'The client {client} sent the HTTP/2 connection preface but the server {server} is an HTTP/1.x server ' +
-      'that rejected it: it answered with a bare HTML error page, without a status line (HTTP/0.9 style, as ' +
-      'Python\'s http.server does for "PRI * HTTP/2.0"): error code {code}, "{message}". The server does not ' +
-      'speak HTTP/2 on this port: enable h2c on it, or use TLS with ALPN h2.',
+    text: 'The client {client} sent the HTTP/2 connection preface but the server {server} is an HTTP/1.x server that rejected it: it answered with a bare HTML error page, without a status line (HTTP/0.9 style, as Python\'s http.server does for "PRI * HTTP/2.0"): error code {code}, "{message}". The server does not speak HTTP/2 on this port.',
+    fix: 'Enable h2c on it, or use TLS with ALPN h2.',
   },
   'session.h2c-upgrade-inferred': {
     severity: 'info',
@@ -47,10 +39,8 @@ export const SESSION_DIAGNOSTICS = {
   'session.http1-client-h2-server': {
     severity: 'error',
     title: 'HTTP/1.1 client talking to an HTTP/2-only server',
-    text:
-      'The client {client} sent an HTTP/1 request ("{requestLine}") and the server {server} answered with ' +
-      'HTTP/2 frames: the server only speaks HTTP/2 (prior knowledge) on this port. Configure the client for ' +
-      'HTTP/2 (e.g. curl --http2-prior-knowledge, a gRPC client) or put an HTTP/1-capable proxy in front.',
+    text: 'The client {client} sent an HTTP/1 request ("{requestLine}") and the server {server} answered with HTTP/2 frames: the server only speaks HTTP/2 (prior knowledge) on this port.',
+    fix: 'Configure the client for HTTP/2 (e.g. curl --http2-prior-knowledge, a gRPC client) or put an HTTP/1-capable proxy in front.',
   },
   'session.connect-tunnel': {
     severity: 'info',

@@ -111,14 +111,16 @@ export const TLS_DIAGNOSTICS = {
   'tls.encrypted-no-keys': {
     severity: 'warning',
     title: 'TLS without keys',
-    text: `This connection is TLS-encrypted and no key log has secrets for client random {clientRandom}. ${HOW_TO_KEYLOG}`,
+    text: 'This connection is TLS-encrypted and no key log has secrets for client random {clientRandom}.',
+    fix: HOW_TO_KEYLOG,
   },
   'tls.keys-incomplete': {
     severity: 'warning',
     title: 'TLS key log incomplete',
     text:
       'The key log has secrets for client random {clientRandom} but not {missing}, so {what} cannot be ' +
-      `decrypted. ${HOW_TO_KEYLOG}`,
+      'decrypted.',
+    fix: HOW_TO_KEYLOG,
   },
   'tls.unsupported-cipher-suite': {
     severity: 'warning',
@@ -137,10 +139,8 @@ export const TLS_DIAGNOSTICS = {
   'tls.handshake-not-seen': {
     severity: 'warning',
     title: 'TLS handshake not captured',
-    text:
-      'The {missing} of this TLS connection is not in the capture (it starts after the handshake, or those ' +
-      'packets were lost): its records cannot be matched to key log secrets, so they stay encrypted. Capture ' +
-      'from before the connection opens.',
+    text: 'The {missing} of this TLS connection is not in the capture (it starts after the handshake, or those packets were lost): its records cannot be matched to key log secrets, so they stay encrypted.',
+    fix: 'Capture from before the connection opens.',
   },
   'tls.early-data-skipped': {
     severity: 'info',

@@ -11,6 +11,11 @@ export interface DiagnosticSpec {
   title: string;
   /** Message template; `{name}` placeholders are filled from the params given to makeDiagnostic. */
   text: string;
+  /**
+   * What to change, as a template like `text`: kept apart so a reader (the TUI's detail page, markdown)
+   * shows exactly the fix, not sentences guessed from the message. The message is `text` then `fix`.
+   */
+  fix?: string;
 }
 
 export interface Diagnostic {
@@ -23,8 +28,10 @@ export interface Diagnostic {
   stream?: number;
   /** Epoch seconds (capture time) of the evidence. */
   time?: number;
-  /** Plain words a person can act on. */
+  /** Plain words a person can act on: what happened, then (when the catalogue names one) the fix. */
   message: string;
+  /** The fix alone, exactly as it ends `message`; absent when the catalogue names none. */
+  fix?: string;
   /** Machine-readable evidence: byte offsets, record numbers, sequence numbers, frame indexes... */
   evidence?: Record<string, unknown>;
 }

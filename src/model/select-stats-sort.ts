@@ -45,6 +45,7 @@ export const STATS_COLUMNS: ReadonlyArray<readonly string[]> = [
   FRAME_TYPE_COLUMNS,
   ENDPOINT_COLUMNS,
   [],
+  [],
 ];
 
 /** Each pane's order when the screen opens: as --summary (most calls first), by connection, by role. */
@@ -52,6 +53,7 @@ export const STATS_SORTS: ReadonlyArray<SortSpec<string>> = [
   { column: 'calls', descending: true },
   { column: 'connection', descending: false },
   { column: 'role', descending: false },
+  { column: '', descending: false },
   { column: '', descending: false },
 ];
 

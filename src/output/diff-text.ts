@@ -3,10 +3,11 @@
  * method, connections per server endpoint and diagnostics per code, each cell "before -> after". The
  * json output is the DiffReport itself (diff.ts). Capture strings go through escapeText / mdText.
  */
+import { formatBytes } from '../records/byte-text.js';
 import { escapeText } from './escape.js';
 import type { DiffReport, EndpointNumbers, MethodNumbers, SideHead, Verdict } from './diff.js';
 import { mdTable, mdText } from './markdown-text.js';
-import { formatByteCount, formatMs, formatTable, type Align } from './table.js';
+import { formatMs, formatTable, type Align } from './table.js';
 
 type Style = 'text' | 'markdown';
 
@@ -98,7 +99,7 @@ function sideLine(label: string, s: SideHead, esc: (x: string) => string, md: bo
   const files = s.files.map(esc).join(' + ') || '(nothing read)';
   const span = s.durationS === null ? '' : `, ${formatMs(s.durationS * 1000)}`;
   const text =
-    `${`${label}:`.padEnd(md ? 0 : 7)} ${files}${s.complete ? '' : ' (incomplete)'}: ${s.packets} packets, ${formatByteCount(s.bytes)} bytes` +
+    `${`${label}:`.padEnd(md ? 0 : 7)} ${files}${s.complete ? '' : ' (incomplete)'}: ${s.packets} packets, ${formatBytes(s.bytes)}` +
     `${span}, ${s.connections} connection${s.connections === 1 ? '' : 's'}, ${s.calls} gRPC call${s.calls === 1 ? '' : 's'}, ` +
     `${s.errors} not ok`;
   return [md ? `- ${text}` : text];

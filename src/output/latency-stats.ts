@@ -61,15 +61,10 @@ export class LatencyByMethod {
   /** The --summary section: one row per method, most calls first, at most `limit`. */
   lines(limit: number): string[] {
     if (this.methods.size === 0) return [];
-    const all = this.summaries().sort((a, b) => b.calls - a.calls || a.method.localeCompare(b.method));
+    const all = byCalls(this.summaries());
     const rows = all
       .slice(0, limit)
-      .map((s) => [
-        s.method,
-        String(s.calls),
-        ...s.shares.map(pct),
-        s.p99Dominant === null ? '-' : dominant(s.p99Dominant),
-      ]);
+      .map((s) => [s.method, String(s.calls), ...s.shares.map(pct), dominantText(s)]);
     const header = ['METHOD', 'CALLS', ...COMPONENTS.map(([, , h]) => h), 'P99 CALLS DOMINATED BY'];
     return [
       'Where the time went (share of call time per method; docs/analysis.md "Latency breakdown"):',
@@ -100,17 +95,26 @@ function summarize(method: string, m: MethodLatency): MethodLatencySummary {
   return { method, calls: m.durations.length, shares, p99, p99Dominant };
 }
 
+/** A share as --summary prints it: "-" under 0.05%, one decimal under 10%. */
+export function pct(share: number): string {
+  if (share < 0.0005) return '-';
+  const p = share * 100;
+  return p >= 10 ? `${Math.round(p)}%` : `${p.toFixed(1)}%`;
+}
+
+/** "server 41.2ms of 45ms": the component that dominates the method's calls at or above p99. */
 /**
  * One slow call: its milliseconds ("server 4.66ms of 8.29ms"); several: the share of their summed time,
  * since a sum over many calls is no duration anyone waited ("request 73% of 260 calls' time").
  */
-function dominant(d: NonNullable<MethodLatencySummary['p99Dominant']>): string {
+export function dominantText(s: MethodLatencySummary): string {
+  const d = s.p99Dominant;
+  if (d === null) return '-';
   if (d.calls === 1) return `${d.component} ${formatMs(d.ms)} of ${formatMs(d.of)}`;
   return `${d.component} ${pct(d.of > 0 ? d.ms / d.of : 0)} of ${d.calls} calls' time`;
 }
 
-function pct(share: number): string {
-  if (share < 0.0005) return '-';
-  const p = share * 100;
-  return p >= 10 ? `${Math.round(p)}%` : `${p.toFixed(1)}%`;
+/** Summaries in --summary's order: most calls first, then by name. */
+export function byCalls(all: MethodLatencySummary[]): MethodLatencySummary[] {
+  return all.sort((a, b) => b.calls - a.calls || a.method.localeCompare(b.method));
 }

@@ -3,6 +3,8 @@
  * when, which diagnostics with their evidence, calls per method and connections, then the h2scope commands
  * that reproduce each view. Everything from the capture goes through mdText (terminal and Markdown safe).
  */
+import { formatBytes } from '../records/byte-text.js';
+import { explanationOf } from '../diagnostics/make.js';
 import type { RecordSink } from '../engine/engine.js';
 import { isoDate } from '../records/time-text.js';
 import { callNotOk, type CallRecord } from '../records/call.js';
@@ -18,7 +20,7 @@ import {
   type ConnectionRow,
   type DiagnosticGroup,
 } from './report-rows.js';
-import { formatByteCount, formatClockMs, formatMs } from './table.js';
+import { formatClockMs, formatMs } from './table.js';
 
 export interface MarkdownOptions {
   /** The capture as given on the command line, and the decoding options to repeat (--proto, --port, ...). */
@@ -107,7 +109,7 @@ export class MarkdownReport {
           ? `, ${isoDate(cap.start)} ${formatClockMs(cap.start)} to ${formatClockMs(cap.end)} UTC (${formatMs((cap.end - cap.start) * 1000)})`
           : '';
       lines.push(
-        `- **Capture**: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ${cap.packets} packets, ${formatByteCount(cap.bytes)} bytes${when}`,
+        `- **Capture**: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ${cap.packets} packets, ${formatBytes(cap.bytes)}${when}`,
       );
     }
     const { error, warning, info } = this.diagnostics.counts;
@@ -244,8 +246,10 @@ function diagnosticItem({ first: d, count: n }: DiagnosticGroup): string[] {
     .join(', ');
   const count = n > 1 ? ` ×${n}` : '';
   const lines = [
-    `- **${d.severity.toUpperCase()}** \`${d.code}\`${count}${where ? ` (first: ${where})` : ''}: ${mdText(d.message)}`,
+    `- **${d.severity.toUpperCase()}** \`${d.code}\`${count}${where ? ` (first: ${where})` : ''}: ${mdText(explanationOf(d))}`,
   ];
+  // The catalogue's fix on its own line, so a reader finds what to change without parsing the message.
+  if (d.fix) lines.push(`  - **What to do:** ${mdText(d.fix)}`);
   const evidence = Object.entries(d.evidence ?? {})
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(', ');

@@ -4,6 +4,7 @@
  * are cut to fit a screen with a pointer to the complete output. Capture strings go through escapeText.
  * Only aggregates are kept (report-rows.ts, call-stats.ts), so it works on captures of any length.
  */
+import { formatBytes } from '../records/byte-text.js';
 import type { RecordSink } from '../engine/engine.js';
 import type { CaptureRecord } from '../records/records.js';
 import { callNotOk, type CallRecord } from '../records/call.js';
@@ -13,7 +14,7 @@ import { escapeText } from './escape.js';
 import { LatencyByMethod } from './latency-stats.js';
 import { RelayedCalls } from './relayed-calls.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
-import { formatByteCount, formatClockMs, formatMs, formatTable } from './table.js';
+import { formatClockMs, formatMs, formatTable } from './table.js';
 
 export const SUMMARY_LIMITS = { diagnostics: 10, methods: 15, connections: 10, messageChars: 200 } as const;
 
@@ -80,7 +81,7 @@ export class SummaryReport {
     const unknown = unknownPhrase(this.calls.total);
     return [
       `Summary of ${escapeText(cap.file)}: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ` +
-        `${cap.packets} packets, ${formatByteCount(cap.bytes)} bytes${span}`,
+        `${cap.packets} packets, ${formatBytes(cap.bytes)}${span}`,
       `${plural(this.connections.length, 'connection')}, ${plural(calls, 'gRPC call')}, ${errors} not ok` +
         (unknown === null ? '' : `, ${unknown}`),
       ...this.relays.lines(),
@@ -112,8 +113,8 @@ export class SummaryReport {
       .slice(0, SUMMARY_LIMITS.methods)
       .map(([method, s]) => [
         ...methodCells(escapeText(method), s, withUnknown),
-        formatByteCount(s.requestBytes),
-        formatByteCount(s.responseBytes),
+        formatBytes(s.requestBytes),
+        formatBytes(s.responseBytes),
       ]);
     const unknownHead = withUnknown ? ['UNKNOWN'] : [];
     const header = [
@@ -161,7 +162,7 @@ export class SummaryReport {
         String(s?.calls ?? 0),
         String(s?.errors ?? 0),
         String(c.frameCount),
-        `${formatByteCount(c.bytes.client)}/${formatByteCount(c.bytes.server)}`,
+        `${formatBytes(c.bytes.client)}/${formatBytes(c.bytes.server)}`,
         formatMs((c.end - c.start) * 1000),
         c.endReason,
       ];

@@ -25,12 +25,6 @@ export function formatMs(ms: number | null): string {
   return `${Number(ms.toPrecision(3))}ms`;
 }
 
-export function formatByteCount(n: number): string {
-  if (n < 10_000) return String(n);
-  if (n < 10_000_000) return `${(n / 1024).toFixed(1)}k`;
-  return `${(n / 1024 / 1024).toFixed(1)}M`;
-}
-
 /** hh:mm:ss.mmm UTC of an epoch-seconds capture time (damaged timestamps shown as seconds). */
 export function formatClockMs(epoch: number): string {
   return clockMillis(epoch);

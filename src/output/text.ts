@@ -5,6 +5,8 @@
  * the capture is read only when asked for (`frames: true`). Every string from the capture goes through
  * escapeText.
  */
+import { formatByteRate, formatBytes } from '../records/byte-text.js';
+import { explanationOf } from '../diagnostics/make.js';
 import { tcpSummaryLine } from './tcp-text.js';
 import type { RecordSink } from '../engine/engine.js';
 import type {
@@ -89,22 +91,23 @@ function closedFirst(c: ConnectionRecord): string {
   return first ? ` (${first.how.toUpperCase()} from ${first.from} first)` : '';
 }
 
+/** The message with its fix (the catalogue's, when it names one) marked, so the line says what to change. */
+export function diagnosticText(d: Diagnostic): string {
+  return d.fix ? `${explanationOf(d)} What to do: ${d.fix}` : d.message;
+}
+
 export function formatDiagnosticLine(d: Diagnostic): string {
   const where = [d.connection, d.stream !== undefined ? `stream ${d.stream}` : undefined]
     .filter(Boolean)
     .join(' ');
   const time = d.time !== undefined ? ` ${formatTime(d.time)}` : '';
-  return `${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` (${where})` : ''}${time}: ${escapeText(d.message)}`;
+  return `${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` (${where})` : ''}${time}: ${escapeText(diagnosticText(d))}`;
 }
 
 const num = (n: number): string => grouped(Math.round(n));
 const ms = (v: number): string => `${grouped(Number(v.toFixed(3)))} ms`;
 
-function rate(bytesPerSecond: number): string {
-  if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
-  if (bytesPerSecond >= 1e3) return `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
-  return `${Math.round(bytesPerSecond)} B/s`;
-}
+const rate = formatByteRate;
 
 function flowLine(from: Role, d: FlowDirectionRecord): string {
   // A side that sent no DATA (a unary request in one frame still sends DATA; an h2 GET's client does not).
@@ -241,7 +244,7 @@ function writeCapture(write: (s: string) => void, cap: CaptureRecord): void {
   const span =
     cap.start !== null && cap.end !== null ? `, ${((cap.end - cap.start) * 1000).toFixed(1)} ms` : '';
   write(
-    `Capture ${escapeText(cap.file)}: ${cap.format ?? 'unreadable'}, ${cap.packets} packets, ${cap.bytes} bytes${span}`,
+    `Capture ${escapeText(cap.file)}: ${cap.format ?? 'unreadable'}, ${cap.packets} packets, ${formatBytes(cap.bytes)}${span}`,
   );
   write(cap.complete ? '\n' : ' (incomplete: see diagnostics)\n');
 }

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { callDocument } from './call-document.js';
+import { useClock } from './clock.js';
 import type { DocLine } from './doc.js';
 import { grpcurlCommand } from './grpcurl.js';
 import { seg } from './lines.js';
@@ -26,13 +27,14 @@ export function foldSections(doc: DocLine[], toggled: ReadonlySet<string>): DocL
 }
 
 export function CallDetailScreen({ store, version, view, width, height }: ScreenProps<'call'>) {
+  const clock = useClock(store);
   const doc = useMemo(() => {
     const toggled = new Set(view.expanded);
     return foldSections(
-      callDocument(store, view.call, { expanded: toggled, hex: view.hex, width: width - 1 }),
+      callDocument(store, view.call, { expanded: toggled, hex: view.hex, width: width - 1, clock }),
       toggled,
     );
-  }, [store, version, view.call, view.expanded, view.hex, width]);
+  }, [store, version, view.call, view.expanded, view.hex, width, clock.format]);
   const c = view.call < store.callCount ? store.callRow(view.call, false) : null;
   const info = c
     ? `${c.connection} stream ${c.stream} · Enter expands · y prints the grpcurl command on exit`

@@ -24,8 +24,8 @@ export function ConnectionDetailScreen({ store, version, view, width, height }: 
   const entry = store.connectionByOrdinal(view.connection);
   const clock = useClock(store);
   const summary = useMemo(
-    () => (entry ? connectionSummary(store, entry, width) : []),
-    [store, version, entry, width],
+    () => (entry ? connectionSummary(store, entry, width, clock) : []),
+    [store, version, entry, width, clock.format],
   );
   const streams = useMemo(() => (entry ? chartStreams(entry) : []), [entry, version]);
   const body = height - 2;

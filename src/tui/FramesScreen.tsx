@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { followedStream } from './stream-filter.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaptureStore } from '../model/store.js';
 import { FrameFilterIndex, frameIsError } from '../model/store-selectors.js';
@@ -77,7 +78,8 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
   const listWin = windowOf(view.lists[0], rowsCount, listHeight);
   const selected = rowsCount > 0 ? index.frameAt(listWin.cursor) : -1;
   const rec = selected >= 0 ? store.frames.record(selected) : null;
-  const pane = paneLines(store, selected, view.pane === 2);
+  const clock = useClock(store);
+  const pane = paneLines(store, selected, view.pane === 2, clock);
   const paneWin = windowOf(view.lists[view.pane === 0 ? 1 : view.pane], pane.length, paneHeight);
   usePublishCtx(
     view.pane === 0
@@ -95,12 +97,23 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
           },
           pcapOf: (r) => {
             const id = store.frames.record(index.frameAt(r)).connection;
+            // The Follow stream view (T) writes the stream: the packets that completed its frames.
+            const st = followedStream(view.filter);
+            if (st && st.connection === id && index.tested >= store.frames.count) {
+              const packets = new Set<number>();
+              for (let i = 0; i < index.length; i++) packets.add(store.frames.packet.get(index.frameAt(i)));
+              return {
+                connection: id,
+                what: `stream ${st.stream} of ${id} (${count(index.length)} frames)`,
+                packets: [...packets],
+                name: `${id}-stream${st.stream}`,
+              };
+            }
             return { connection: id, what: `connection ${id} (the frame's)` };
           },
         }
       : { count: pane.length, page: paneHeight, hpackOf: () => (rec?.headers ? selected : null) },
   );
-  const clock = useClock(store);
   const cells: Cells<Col>[] = [];
   for (let i = listWin.top; i < listWin.end; i++) {
     const prev = i > 0 ? store.frames.time.get(index.frameAt(i - 1)) : null;
@@ -155,13 +168,13 @@ export function FramesScreen({ store, version, view, width, height }: ScreenProp
   );
 }
 
-function paneLines(store: CaptureStore, frame: number, hex: boolean): Line[] {
+function paneLines(store: CaptureStore, frame: number, hex: boolean, clock: Clock): Line[] {
   if (frame < 0) return [];
   const rec = store.frames.record(frame);
   if (hex) return frameHexLines(rec, store.frames.frameBytes(frame), store.frames.previewLimit);
   const call = store.callAt(rec.connection, rec.stream);
   const callText = call !== undefined ? methodText(store.callRow(call, false)) : null;
-  return frameDetailLines(rec, frame + 1, callText);
+  return frameDetailLines(rec, frame + 1, callText, clock);
 }
 
 function frameCells(store: CaptureStore, n: number, clock: Clock, prev: number | null): Cells<Col> {

@@ -1,10 +1,15 @@
 import { useMemo } from 'react';
+import { useClock } from './clock.js';
 import { DocumentScreen } from './DocumentScreen.js';
 import { hpackDocument } from './hpack-document.js';
 import type { ScreenProps } from './screen-props.js';
 
 export function HpackScreen({ store, version, view, width, height }: ScreenProps<'hpack'>) {
-  const doc = useMemo(() => hpackDocument(store, view.frame, width), [store, version, view.frame, width]);
+  const clock = useClock(store);
+  const doc = useMemo(
+    () => hpackDocument(store, view.frame, width, clock),
+    [store, version, view.frame, width, clock.format],
+  );
   const info = `frame ${view.frame + 1}`;
   return (
     <DocumentScreen

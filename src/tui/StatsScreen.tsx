@@ -13,13 +13,14 @@ import type { ScreenProps } from './screen-props.js';
 import { endpointsTable } from './stats-endpoints.js';
 import { framesTable } from './stats-frames.js';
 import { ioBuckets, ioView, IO_SERIES } from './stats-io.js';
+import { latencyTable } from './stats-latency.js';
 import { methodsTable } from './stats-methods.js';
 import { TitleBar } from './TitleBar.js';
 import type { ViewCtx } from './nav-state.js';
 import { usePublishCtx } from './view-ctx.js';
 import { windowOf } from './window.js';
 
-const PANES = ['Methods', 'Frame types', 'Endpoints', 'IO graph'];
+const PANES = ['Methods', 'Frame types', 'Endpoints', 'IO graph', 'Latency'];
 
 function paneLine(pane: number): Line {
   const line: Line = [seg(' Tab ', 'dim')];
@@ -35,7 +36,8 @@ function paneLine(pane: number): Line {
 }
 
 /**
- * Statistics, as Wireshark's Statistics menu but for gRPC: four panes (Tab) over the store's columns,
+ * Statistics, as Wireshark's Statistics menu but for gRPC: five panes (Tab; the fifth, where each method's
+ * time went) over the store's columns,
  * recomputed as rows arrive (select-stats.ts keeps sums and reads each new row once; the IO graph is one
  * pass over the columns per redraw while it is shown).
  */
@@ -47,6 +49,7 @@ export function StatsScreen({ store, version, view, width, height }: ScreenProps
     if (pane === 0) return methodsTable(index, sort as SortSpec<MethodColumn>, width);
     if (pane === 1) return framesTable(store, index, sort as SortSpec<FrameTypeColumn>, width);
     if (pane === 2) return endpointsTable(store, index, sort as SortSpec<EndpointColumn>, width);
+    if (pane === 4) return latencyTable(store, width);
     return null;
   }, [store, index, version, pane, sort, width]);
   const io = useMemo(

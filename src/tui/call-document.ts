@@ -3,12 +3,14 @@
  * (collapsible decoded tree), response headers, trailers, status with details, the frame timeline, and
  * raw bytes on demand. Pure: built from the store for one call.
  */
+import { captureStart } from './call-rows.js';
+import { makeClock, timeAlone, type Clock } from './clock.js';
 import type { CallMessageRecord, CallRecord } from '../records/records.js';
 import type { CaptureStore } from '../model/store.js';
 import { selectCallFrames } from '../model/store-selectors.js';
 import { methodText, outcomeRole, statusRole, statusText } from './call-style.js';
 import { blank, pairs, section, text, type DocLine } from './doc.js';
-import { bytes, clockTime, duration, hexDump, safe } from './format.js';
+import { bytes, duration, hexDump, safe } from './format.js';
 import { flagsShort, frameRole, frameSummary } from './frame-lines.js';
 import { grpcurlCommand } from './grpcurl.js';
 import { latencySection } from './latency-lines.js';
@@ -19,6 +21,8 @@ export interface CallDocOptions {
   expanded: ReadonlySet<string>;
   hex: boolean;
   width: number;
+  /** The time format `t` chose (default: seconds since the capture started). */
+  clock?: Clock;
 }
 
 export function callDocument(store: CaptureStore, index: number, o: CallDocOptions): DocLine[] {
@@ -30,7 +34,7 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
     ];
   const frames = selectCallFrames(store, call);
   return [
-    ...summary(call),
+    ...summary(call, o.clock ?? makeClock('relative', captureStart(store))),
     ...replay(store, call),
     ...headerSection('Request headers', call.requestHeaders, o.width),
     ...messages('Request messages', 'req', call.requests, call.requestCount, call.start, o.expanded),
@@ -48,7 +52,7 @@ export function callDocument(store: CaptureStore, index: number, o: CallDocOptio
   ];
 }
 
-function summary(c: CallRecord): DocLine[] {
+function summary(c: CallRecord, clock: Clock): DocLine[] {
   const kind = `${c.kind}${c.kindInferred ? ' (inferred)' : ''}`;
   const lines: DocLine[] = [
     {
@@ -67,7 +71,7 @@ function summary(c: CallRecord): DocLine[] {
       ],
     },
     text(
-      `  started ${clockTime(c.start)} · authority ${safe(c.authority) || '-'} · deadline ${c.deadlineMs === null ? 'none' : duration(c.deadlineMs)}`,
+      `  started ${timeAlone(clock, c.start)} · authority ${safe(c.authority) || '-'} · deadline ${c.deadlineMs === null ? 'none' : duration(c.deadlineMs)}`,
       'dim',
     ),
   ];

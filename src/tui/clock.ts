@@ -25,22 +25,35 @@ export interface Clock {
   text(epoch: number, prev?: number | null): string;
   /** The column title: "time", "clock", "delta". */
   title: string;
+  /** The capture's first time (the relative format's zero). */
+  start: number | null;
 }
 
 export function makeClock(format: TimeFormat, start: number | null): Clock {
   switch (format) {
     case 'absolute':
-      return { format, width: 15, title: 'UTC', text: (t) => clockTime(t) };
+      return { format, width: 15, title: 'UTC', start, text: (t) => clockTime(t) };
     case 'delta':
       return {
         format,
         width: 10,
         title: 'delta',
+        start,
         text: (t, prev) => (prev === null || prev === undefined ? '0.000000' : (t - prev).toFixed(6)),
       };
     case 'relative':
-      return { format, width: 10, title: 'time', text: (t) => relativeTime(t, start) };
+      return { format, width: 10, title: 'time', start, text: (t) => relativeTime(t, start) };
   }
+}
+
+/**
+ * One time on its own (a detail line, not a column): UTC time of day, or seconds since the capture started;
+ * a delta has no row above, so it reads as seconds since the start too.
+ */
+export function timeAlone(clock: Clock, epoch: number): string {
+  return clock.format === 'absolute'
+    ? `${clock.text(epoch)} UTC`
+    : `${makeClock('relative', clock.start).text(epoch)} s`;
 }
 
 export const TimeFormatContext = createContext<TimeFormat>('relative');

@@ -4,6 +4,8 @@
  * and the connection's diagnostics. Reads the analysis fields of the connection record (docs/analysis.md)
  * when present; without them it lists the SETTINGS, PING, GOAWAY and RST_STREAM frames themselves.
  */
+import { makeClock, type Clock } from './clock.js';
+import { captureStart } from './call-rows.js';
 import type {
   ConnectionRecord,
   GoawayRecord,
@@ -15,16 +17,23 @@ import { selectFramesOfType } from '../model/store-selectors.js';
 import { methodText } from './call-style.js';
 import { diagnosticLine } from './diagnostic-rows.js';
 import { blank, section, text, type DocLine } from './doc.js';
-import { bytes, clockTime, count, duration, relativeTime, safe } from './format.js';
+import { bytes, clockTime, count, duration, safe } from './format.js';
 import { flowLabel } from './flow-graph.js';
 import { frameRole } from './frame-lines.js';
 import { seg } from './lines.js';
 
 const SIDES = ['client', 'server'] as const;
 
-export function connectionSummary(store: CaptureStore, entry: ConnectionEntry, width: number): DocLine[] {
+export function connectionSummary(
+  store: CaptureStore,
+  entry: ConnectionEntry,
+  width: number,
+  clock: Clock = makeClock('relative', captureStart(store)),
+): DocLine[] {
   const rec = currentRecord(entry);
-  const start = rec?.start ?? entry.firstTime ?? 0;
+  // Times in the format `t` chose, on the capture's time base (as Frames and the flow graph): a GOAWAY
+  // here reads the same time as its row in Frames.
+  const start = clock;
   return [
     ...facts(entry, rec),
     ...(rec?.settings ? settings(rec, start) : framesOf(store, entry, 'SETTINGS', start)),
@@ -76,7 +85,8 @@ function settingValues(values: Record<string, number>): string {
   return list.length > 0 ? list.join(' ') : '(defaults)';
 }
 
-function settings(rec: ConnectionRecord, start: number): DocLine[] {
+function settings(rec: ConnectionRecord, start: Clock): DocLine[] {
+  const at = stamps(start);
   const out: DocLine[] = [section('SETTINGS')];
   for (const side of SIDES) {
     const s: SettingsSideRecord = rec.settings![side];
@@ -85,7 +95,7 @@ function settings(rec: ConnectionRecord, start: number): DocLine[] {
       const ack = f.ackMs === null ? 'never acknowledged' : `ACK after ${duration(f.ackMs)}`;
       out.push(
         text(
-          `    +${relativeTime(f.time, start)}  ${settingValues(f.values)}  (${ack})`,
+          `    ${at(f.time)}  ${settingValues(f.values)}  (${ack})`,
           f.ackMs === null ? 'warning' : undefined,
         ),
       );
@@ -94,7 +104,8 @@ function settings(rec: ConnectionRecord, start: number): DocLine[] {
   return [...out, blank()];
 }
 
-function pingSide(side: 'client' | 'server', p: PingSideRecord, start: number): DocLine[] {
+function pingSide(side: 'client' | 'server', p: PingSideRecord, start: Clock): DocLine[] {
+  const at = stamps(start);
   const rtt = p.rttMs
     ? `RTT min ${duration(p.rttMs.min)} median ${duration(p.rttMs.median)} max ${duration(p.rttMs.max)}`
     : 'no RTT';
@@ -115,7 +126,7 @@ function pingSide(side: 'client' | 'server', p: PingSideRecord, start: number): 
     const r = ping.rttMs === null ? 'no ACK' : `RTT ${duration(ping.rttMs)}`;
     out.push(
       text(
-        `    +${relativeTime(ping.time, start)}  ${ping.opaque}  ${r}  (${ping.activeStreams} active streams)`,
+        `    ${at(ping.time)}  ${ping.opaque}  ${r}  (${ping.activeStreams} active streams)`,
         ping.rttMs === null ? 'warning' : undefined,
       ),
     );
@@ -123,7 +134,7 @@ function pingSide(side: 'client' | 'server', p: PingSideRecord, start: number): 
   return out;
 }
 
-function pings(rec: ConnectionRecord, start: number): DocLine[] {
+function pings(rec: ConnectionRecord, start: Clock): DocLine[] {
   const p = rec.pings!;
   if (p.client.sent + p.server.sent === 0) return [section('PING', 'none'), blank()];
   return [
@@ -134,12 +145,8 @@ function pings(rec: ConnectionRecord, start: number): DocLine[] {
   ];
 }
 
-function goaways(
-  store: CaptureStore,
-  entry: ConnectionEntry,
-  list: GoawayRecord[],
-  start: number,
-): DocLine[] {
+function goaways(store: CaptureStore, entry: ConnectionEntry, list: GoawayRecord[], start: Clock): DocLine[] {
+  const at = stamps(start);
   if (list.length === 0) return [section('GOAWAY', 'none'), blank()];
   const out: DocLine[] = [section('GOAWAY', `${list.length}`)];
   for (const g of list) {
@@ -148,7 +155,7 @@ function goaways(
     out.push({
       frame: entry.frames.get(g.frame),
       line: [
-        seg(`  +${relativeTime(g.time, start)} from ${g.from}  `),
+        seg(`  ${at(g.time)} from ${g.from}  `),
         seg(`${g.errorCode}${phase}`, role, true),
         seg(`  last stream ${g.lastStreamId}${g.debugData ? `  "${safe(g.debugData)}"` : ''}`),
       ],
@@ -177,7 +184,8 @@ function streamList(store: CaptureStore, entry: ConnectionEntry, streams: number
   return streams.map((s) => `${s} ${callName(store, entry, s)}`.trim()).join(', ');
 }
 
-function resets(store: CaptureStore, entry: ConnectionEntry, start: number): DocLine[] {
+function resets(store: CaptureStore, entry: ConnectionEntry, start: Clock): DocLine[] {
+  const at = stamps(start);
   const frames = selectFramesOfType(store, entry, ['RST_STREAM']);
   if (frames.length === 0) return [section('RST_STREAM', 'none'), blank()];
   const out: DocLine[] = [section('RST_STREAM', `${frames.length}`)];
@@ -186,7 +194,7 @@ function resets(store: CaptureStore, entry: ConnectionEntry, start: number): Doc
     out.push({
       frame: n,
       line: [
-        seg(`  +${relativeTime(f.time, start)} ${f.from} reset stream ${f.stream} `),
+        seg(`  ${at(f.time)} ${f.from} reset stream ${f.stream} `),
         seg(f.errorCode ?? '', frameRole(f), true),
         seg(`  ${callName(store, entry, f.stream)}`),
       ],
@@ -195,18 +203,15 @@ function resets(store: CaptureStore, entry: ConnectionEntry, start: number): Doc
   return [...out, blank()];
 }
 
-function framesOf(store: CaptureStore, entry: ConnectionEntry, type: string, start: number): DocLine[] {
+function framesOf(store: CaptureStore, entry: ConnectionEntry, type: string, start: Clock): DocLine[] {
+  const at = stamps(start);
   const frames = selectFramesOfType(store, entry, [type]);
   const out: DocLine[] = [section(type, frames.length === 0 ? 'none' : `${frames.length} frames`)];
   for (const n of frames.slice(0, 200)) {
     const f = store.frames.record(n);
     out.push({
       frame: n,
-      line: [
-        seg(`  +${relativeTime(f.time, start)} `),
-        seg(f.from, f.from),
-        seg(`  ${flowLabel(f)}`, frameRole(f)),
-      ],
+      line: [seg(`  ${at(f.time)} `), seg(f.from, f.from), seg(`  ${flowLabel(f)}`, frameRole(f))],
     });
   }
   return [...out, blank()];
@@ -282,4 +287,14 @@ function diagnostics(store: CaptureStore, entry: ConnectionEntry, width: number)
       line: [seg('  '), ...diagnosticLine(store.diagnostics[i]!, width)],
     })),
   ];
+}
+
+/** Stamps lines with the clock's text; the delta format counts from the line above in the same list. */
+function stamps(clock: Clock): (t: number) => string {
+  let prev: number | null = null;
+  return (t) => {
+    const text = clock.text(t, prev);
+    prev = t;
+    return clock.format === 'delta' ? `+${text}` : text;
+  };
 }

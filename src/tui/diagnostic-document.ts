@@ -1,9 +1,10 @@
 /**
  * One diagnostic in full, as a document: what happened (the whole explanation, wrapped at words), what to
- * do (the sentences of the message that say what to change), the evidence as labelled values, and links
+ * do (the catalogue's fix for the code, filled with this diagnostic's values), the evidence as labelled values, and links
  * (Enter) to the call, the frame and the connection it is about.
  */
 import { DIAGNOSTICS } from '../diagnostics/catalogue.js';
+import { explanationOf } from '../diagnostics/make.js';
 import type { Diagnostic } from '../records/records.js';
 import type { CaptureStore } from '../model/store.js';
 import { selectDiagnosticLinks } from '../model/store-selectors.js';
@@ -15,30 +16,9 @@ import { clockTime, count, relativeTime, safe } from './format.js';
 import { flowLabel } from './flow-graph.js';
 import { seg, wrapWords } from './lines.js';
 
-/**
- * Sentences that tell the reader what to change. The catalogue's texts (src/diagnostics/) say what the
- * frames show, what it means, then what to do, the last part as an imperative ("Raise the client's ...",
- * "Set ...") or as what would have avoided it ("A window of 262144 bytes would have removed the waits").
- */
-const FIX_START =
-  /^(Raise|Lower|Set|Configure|Find|Create|Reuse|Balance|Use|Stop|Make|Either|Please|Give|Increase|Check|Send|Enable|Disable|Upgrade|Retry|Run|Add|Remove|Keep|Fix|Update|Restart|Relax|Let|Look|Capture|Open|Call|Pass|Close|Avoid|Do not|Don't)\b/;
-const FIX_PHRASE =
-  /would have (removed|avoided|prevented)|\b(should|must) (agree|be|set|send|permit|allow|raise)\b/;
-/** A sentence that continues a fix ("If the receiver's application reads slowly, ..."). */
-const CONTINUES = /^(If|Or|Otherwise|To|Then|Both)\b/;
-
-/** Splits a message into its explanation and its fix (empty when the message names none). */
-export function splitFix(message: string): { explanation: string[]; fix: string[] } {
-  const sentences = message.split(/(?<=[.!?])\s+(?=[A-Z"'(])/);
-  const explanation: string[] = [];
-  const fix: string[] = [];
-  for (const s of sentences) {
-    if (FIX_START.test(s) || FIX_PHRASE.test(s) || (fix.length > 0 && CONTINUES.test(s))) {
-      // "A window of N bytes would have removed the waits: raise ..." is all fix, said as a consequence.
-      fix.push(s);
-    } else explanation.push(s);
-  }
-  return { explanation, fix };
+/** Splits text into sentences, so a paragraph wraps at words and starts each sentence on its own line. */
+function sentences(text: string): string[] {
+  return text.length === 0 ? [] : text.split(/(?<=[.!?])\s+(?=[A-Z"'(])/);
 }
 
 function paragraph(sentences: string[], width: number): DocLine[] {
@@ -95,9 +75,9 @@ export function diagnosticDocument(store: CaptureStore, index: number, width: nu
     where.push(`at ${relativeTime(d.time, captureStart(store))} s (${clockTime(d.time)} UTC)`);
   out.push({ line: [seg('  ' + (where.length > 0 ? where.join(' · ') : 'the whole capture'), 'dim')] });
   out.push(blank(), ...links);
-  const { explanation, fix } = splitFix(d.message);
-  out.push(blank(), section('What happened'), ...paragraph(explanation, width));
-  if (fix.length > 0) out.push(blank(), section('What to do'), ...paragraph(fix, width));
+  // The catalogue keeps the fix apart (DiagnosticSpec.fix), so this shows exactly what it says to do.
+  out.push(blank(), section('What happened'), ...paragraph(sentences(explanationOf(d)), width));
+  if (d.fix) out.push(blank(), section('What to do'), ...paragraph(sentences(d.fix), width));
   const ev = Object.entries(d.evidence ?? {});
   if (ev.length > 0) {
     out.push(blank(), section('Evidence'));

@@ -4,6 +4,7 @@
  * can carry escape sequences.
  */
 import { escapeText } from '../output/escape.js';
+import { formatBytes } from '../records/byte-text.js';
 import { clockMicros } from '../records/time-text.js';
 import { grouped } from '../records/number-text.js';
 
@@ -29,19 +30,8 @@ export function duration(ms: number | null): string {
   return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-/** 1,234 B -> "1.2 KB" (powers of 1000, like the rest of the UI's rates). */
-export function bytes(n: number | null): string {
-  if (n === null) return '-';
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < UNITS.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${UNITS[u]}`;
-}
+/** Bytes as every screen and report shows them (src/records/byte-text.ts: one rule for all). */
+export const bytes = formatBytes;
 
 export function count(n: number): string {
   return grouped(n);

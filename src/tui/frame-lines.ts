@@ -1,4 +1,5 @@
 /** Frames as the Frames screen and the flow graph show them: a one-line summary and the decoded fields. */
+import { timeAlone, type Clock } from './clock.js';
 import type { FrameRecord } from '../records/records.js';
 import { clockTime, hexDump, safe } from './format.js';
 import { seg, type Line } from './lines.js';
@@ -70,11 +71,19 @@ function field(name: string, value: string, role?: Role): Line {
 }
 
 /** Every decoded field of a frame, one per line (the Frames screen's detail pane). */
-export function frameDetailLines(f: FrameRecord, frameNumber: number, callText: string | null): Line[] {
+export function frameDetailLines(
+  f: FrameRecord,
+  frameNumber: number,
+  callText: string | null,
+  clock?: Clock,
+): Line[] {
   const lines: Line[] = [
     [
       seg(`Frame ${frameNumber}`, 'title', true),
-      seg(`  ${f.connection} #${f.index} · packet ${f.packet + 1} · ${clockTime(f.time)}`, 'dim'),
+      seg(
+        `  ${f.connection} #${f.index} · packet ${f.packet + 1} · ${clock ? timeAlone(clock, f.time) : clockTime(f.time)}`,
+        'dim',
+      ),
     ],
     field('type', f.type, frameRole(f)),
     field('from', f.from, f.from),

@@ -14,7 +14,7 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
         '5',
         'Diagnostics: everything h2scope noticed, grouped by code, most severe first (Enter expands a group)',
       ],
-      ['6', 'Stats: calls per method, frame types, endpoints, IO graph (Tab)'],
+      ['6', 'Stats: calls per method, frame types, endpoints, IO graph, latency (Tab)'],
       ['?', 'this help'],
       ['q', 'quit (Ctrl-C too)'],
     ],
@@ -67,7 +67,10 @@ export const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
   [
     'Actions',
     [
-      ['w', "write the selected connection's packets (a call's: its connection's) to h2scope-cN.pcap"],
+      [
+        'w',
+        "write the selected connection's packets (a call's: its connection's; in a followed stream: the stream's) to a new pcap",
+      ],
       ['y', "print the call's grpcurl command when the UI quits (whole, ready to paste)"],
     ],
   ],

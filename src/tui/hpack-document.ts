@@ -5,11 +5,13 @@
  * size updates, the dynamic table of both directions at that block (rebuilt from the store's insertion
  * history), and how the sender's table grew over its earlier blocks.
  */
+import { makeClock, type Clock } from './clock.js';
+import { captureStart } from './call-rows.js';
 import type { HpackRepresentation } from '../h2/hpack-representations.js';
 import type { ReplayedTable } from '../h2/hpack-table-replay.js';
 import type { CaptureStore } from '../model/store.js';
 import { blank, section, text, type DocLine } from './doc.js';
-import { bytes, count, relativeTime, safe } from './format.js';
+import { bytes, count, safe } from './format.js';
 import { seg } from './lines.js';
 import { fit } from './text-width.js';
 
@@ -18,7 +20,12 @@ export function entrySize(name: string, value: string): number {
   return Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8') + 32;
 }
 
-export function hpackDocument(store: CaptureStore, frame: number, width: number): DocLine[] {
+export function hpackDocument(
+  store: CaptureStore,
+  frame: number,
+  width: number,
+  clock: Clock = makeClock('relative', captureStart(store)),
+): DocLine[] {
   if (frame < 0 || frame >= store.frames.count) return [text('No such frame.', 'dim')];
   const f = store.frames.record(frame);
   const headers = f.headers ?? [];
@@ -62,7 +69,7 @@ export function hpackDocument(store: CaptureStore, frame: number, width: number)
     out.push(...tableSummary(block.receiver), ...peerTotals(store, frame, other));
     out.push(...entryLines(block.receiver));
   }
-  out.push(blank(), ...history(store, frame, width));
+  out.push(blank(), ...history(store, frame, width, clock));
   return out;
 }
 
@@ -130,24 +137,28 @@ function tableLines(
 }
 
 /** The sender's table size after each of its header blocks up to this one (the last 30). */
-function history(store: CaptureStore, frame: number, width: number): DocLine[] {
+/** Times in the format `t` chose, on the capture's time base (the same as Frames shows for each block). */
+function history(store: CaptureStore, frame: number, width: number, clock: Clock): DocLine[] {
   const entry = store.connectionByOrdinal(store.frames.conn.get(frame));
   if (!entry) return [];
   const server = store.frames.fromServer(frame);
-  const start = entry.record?.start ?? entry.firstTime ?? 0;
+  let prev: number | null = null;
   const rows: DocLine[] = [];
   for (let i = 0; i < entry.frames.length; i++) {
     const n = entry.frames.get(i);
     if (n > frame) break;
     const t = store.frames.table(n);
     if (!t || store.frames.fromServer(n) !== server) continue;
-    const barWidth = Math.max(0, width - 40);
+    const barWidth = Math.max(0, width - 30 - clock.width);
+    const time = store.frames.time.get(n);
+    const at = clock.text(time, prev).padStart(clock.width);
+    prev = time;
     const share = t.maxSize ? Math.min(1, t.size / t.maxSize) : 0;
     rows.push({
       frame: n,
       line: [
         seg(
-          `  +${relativeTime(store.frames.time.get(n), start)} stream ${String(store.frames.stream.get(n)).padEnd(6)} ${String(t.size).padStart(6)} `,
+          `  ${at} stream ${String(store.frames.stream.get(n)).padEnd(6)} ${String(t.size).padStart(6)} `,
           n === frame ? 'accent' : 'dim',
         ),
         seg('█'.repeat(Math.round(share * barWidth)), 'info'),

@@ -78,7 +78,11 @@ export function sortCommand(s: NavState, v: View, reverse: boolean): NavState {
 function statsSort(s: NavState, v: Extract<View, { kind: 'stats' }>, reverse: boolean): NavState {
   const columns = STATS_COLUMNS[v.pane] ?? [];
   const now = v.sorts[v.pane];
-  if (columns.length === 0 || !now) return { ...s, message: 'the IO graph is in time order' };
+  if (columns.length === 0 || !now)
+    return {
+      ...s,
+      message: v.pane === 3 ? 'the IO graph is in time order' : 'most calls first, as --summary',
+    };
   const column = reverse ? now.column : nextOf(columns, now.column);
   const sort = { column, descending: reverse ? !now.descending : !TEXT_COLUMNS.has(column) };
   const sorts = v.sorts.slice();

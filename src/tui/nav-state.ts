@@ -62,7 +62,19 @@ export interface Prompt {
  * out by the App's owner (src/tui/run.tsx): text printed on exit, packets written to a pcap file.
  */
 export type Effect =
-  { kind: 'print'; text: string; what: string } | { kind: 'write-pcap'; connection: string; what: string };
+  | { kind: 'print'; text: string; what: string }
+  | {
+      kind: 'write-pcap';
+      connection: string;
+      what: string;
+      /**
+       * Only these packets (capture record numbers, as `frame.packet`), e.g. those that completed the frames
+       * of a followed stream; absent: every packet of the connection.
+       */
+      packets?: number[];
+      /** Names the file: "h2scope-{name}.pcap" (default: the connection id). */
+      name?: string;
+    };
 
 export interface NavState {
   top: TopId;
@@ -101,7 +113,7 @@ export function initialNav(): NavState {
       connections: { kind: 'connections', ...base(), sort: { column: 'id', descending: false } },
       frames: { kind: 'frames', ...base(3) },
       diagnostics: { kind: 'diagnostics', ...base(), expanded: [] },
-      stats: { kind: 'stats', ...base(4), sorts: STATS_SORTS.map((x) => ({ ...x })) },
+      stats: { kind: 'stats', ...base(5), sorts: STATS_SORTS.map((x) => ({ ...x })) },
     },
     stack: [],
     prompt: null,
@@ -194,8 +206,8 @@ export interface ViewCtx {
   valueFilter?(row: number): string | null;
   /** `T`: the HTTP/2 stream of the row, to follow in Frames (both directions, in order). */
   streamOf?(row: number): { connection: string; stream: number } | null;
-  /** `w`: the connection whose packets the row's selection writes to a pcap file. */
-  pcapOf?(row: number): { connection: string; what: string } | null;
+  /** `w`: the connection (or, with `packets`, the packets of it) the row's selection writes to a pcap file. */
+  pcapOf?(row: number): { connection: string; what: string; packets?: number[]; name?: string } | null;
   /** `y`: text to print when the UI quits (a command to copy whole: never wrapped on screen). */
   copyText?(): { text: string; what: string } | null;
 }

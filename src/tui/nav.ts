@@ -3,6 +3,7 @@
  * its focused list in a ViewCtx (row count, page height, what Enter opens, which rows match or are
  * errors), so the reducer can clamp cursors and follow references without knowing the capture.
  */
+import { streamFilter } from './stream-filter.js';
 import { TIME_FORMAT_TEXT, TIME_FORMATS } from './clock.js';
 import type { KeyToken } from './keys.js';
 import { follow, hexCommand, seek, sortCommand, streamCommand, toSection } from './nav-commands.js';
@@ -261,16 +262,13 @@ function viewCommand(s: NavState, cmd: Command, ctx: ViewCtx): NavState {
     case 'followStream': {
       const st = ctx.count > 0 ? ctx.streamOf?.(cursor) : null;
       if (!st) return { ...s, message: 'no stream here' };
-      const filter = `conn.id == "${st.connection}" && http2.stream == ${st.stream}`;
-      return follow(s, { kind: 'filter', top: 'frames', filter });
+      return follow(s, { kind: 'filter', top: 'frames', filter: streamFilter(st) });
     }
     case 'writePcap': {
       const p = ctx.count > 0 ? ctx.pcapOf?.(cursor) : null;
-      if (!p) return { ...s, message: 'nothing to write here (w: a connection or a call)' };
-      return {
-        ...s,
-        effects: [...s.effects, { kind: 'write-pcap', connection: p.connection, what: p.what }],
-      };
+      if (!p)
+        return { ...s, message: 'nothing to write here (w: a connection, a call or a followed stream)' };
+      return { ...s, effects: [...s.effects, { kind: 'write-pcap', ...p }] };
     }
     case 'timeFormat': {
       const timeFormat = TIME_FORMATS[(TIME_FORMATS.indexOf(s.timeFormat) + 1) % TIME_FORMATS.length]!;

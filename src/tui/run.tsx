@@ -5,7 +5,7 @@
  * when the input could not be read at all (as the report mode does).
  */
 import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { ReadStream } from 'node:tty';
 import { render } from 'ink';
 import { CaptureSource, osReason } from '../capture/source.js';
@@ -14,8 +14,8 @@ import { diag } from '../diagnostics/make.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import { CaptureStore } from '../model/store.js';
 import { escapeLines } from '../output/escape.js';
-// The one export path --write-pcap uses, so a connection written from the UI is the same file.
-import { exportPackets, openPcapFile } from '../cli/pcap-export.js';
+// The one export path --write-pcap uses (below both cli/ and tui/), so a connection written from the UI is the same file.
+import { exportPackets, openPcapFile } from '../output/pcap-export.js';
 import { App } from './App.js';
 import type { Effect } from './nav-state.js';
 import { loadCapture } from './load-capture.js';
@@ -105,8 +105,9 @@ export function freshName(base: string, exists: (path: string) => boolean = exis
 
 /**
  * Carries out what keys asked for: `y` queues text printed after the UI gives the terminal back (a
- * command to copy must not be cut or wrapped by the screen), `w` writes a connection's packets to a new
- * pcap file in the current directory by reading the input a second time (a pipe cannot be read again).
+ * command to copy must not be cut or wrapped by the screen), `w` writes a connection's packets (or those of
+ * a followed stream) to a new pcap file in the current directory by reading the input a second time (a
+ * pipe cannot be read again), and says the file's absolute path.
  */
 export function effectRunner(
   input: string,
@@ -121,8 +122,16 @@ export function effectRunner(
       case 'write-pcap': {
         if (input === '-')
           return `${e.what}: the input is a pipe and cannot be read again (--write-pcap on a file)`;
-        const path = freshName(join(dir, `h2scope-${e.connection}`));
-        const result = await exportPackets(input, new Set([e.connection]), openPcapFile(path), Infinity);
+        // An absolute path: the message says exactly where the file is, whatever the directory was.
+        const path = freshName(resolve(dir, `h2scope-${e.name ?? e.connection}`));
+        const only = e.packets ? new Set(e.packets) : undefined;
+        const result = await exportPackets(
+          input,
+          new Set([e.connection]),
+          openPcapFile(path),
+          Infinity,
+          only,
+        );
         return `${e.what}: ${result.written} packets written to ${path}`;
       }
     }

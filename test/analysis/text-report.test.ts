@@ -22,7 +22,7 @@ describe('text report', () => {
   it('lists the diagnostics first, grouped by severity, then each connection with its summary', async () => {
     const text = await report('samples/grpc-js-deadline.pcap');
     const lines = text.split('\n');
-    expect(lines[0]).toBe('Capture samples/grpc-js-deadline.pcap: pcap, 32 packets, 2977 bytes, 1342.0 ms');
+    expect(lines[0]).toBe('Capture samples/grpc-js-deadline.pcap: pcap, 32 packets, 2.98 kB, 1342.0 ms');
     expect(lines[2]).toBe('Diagnostics: 0 errors, 1 warning, 1 info');
     const at = (s: string): number => lines.findIndex((l) => l.startsWith(s));
     expect(at('Warnings (1):')).toBeGreaterThan(0);
@@ -98,7 +98,7 @@ describe('text report', () => {
     expect(lines.filter((l) => l.startsWith('WARNING tcp.gap'))).toHaveLength(2);
     expect(out).toContain('  ... and 3 more tcp.gap (all of them are in --format json)');
     expect(out).toContain('gap 0\\x1b[2J'); // control characters from the capture are escaped
-    expect(lines[0]).toBe('Capture x: pcap, 1 packets, 1 bytes, 1000.0 ms (incomplete: see diagnostics)');
+    expect(lines[0]).toBe('Capture x: pcap, 1 packets, 1 B, 1000.0 ms (incomplete: see diagnostics)');
   });
 
   it('keeps the earliest maxPerCode of each code by time, whatever order they arrive in', () => {

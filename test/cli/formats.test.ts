@@ -150,14 +150,14 @@ describe('--summary', () => {
     // Request bytes 101+44+49+36+45, response bytes 126+69+74 (grpc-js-unary.meta.json sizes).
     expect(r.stdout).toBe(
       [
-        'Summary of samples/grpc-js-unary.pcap: pcap, 31 packets, 3889 bytes, 99.5ms (22:50:29.785 - 22:50:29.884 UTC)',
+        'Summary of samples/grpc-js-unary.pcap: pcap, 31 packets, 3.89 kB, 99.5ms (22:50:29.785 - 22:50:29.884 UTC)',
         '1 connection, 5 gRPC calls, 2 not ok',
         '',
         'Diagnostics: none',
         '',
         'gRPC calls by method (1):',
         '  METHOD              CALLS  ERRORS   ERR%     P50     P90     P99     MAX  REQ B  RESP B',
-        '  /scope.v1.Lab/Echo      5       2  40.0%  1.86ms  8.29ms  8.29ms  8.29ms    275     269',
+        '  /scope.v1.Lab/Echo      5       2  40.0%  1.86ms  8.29ms  8.29ms  8.29ms  275 B   269 B',
         '  statuses: OK 3, FAILED_PRECONDITION 1, RESOURCE_EXHAUSTED 1',
         '',
         // The slowest call (8.29 ms): 4.66 ms between the request's END_STREAM and the response HEADERS.
@@ -166,8 +166,8 @@ describe('--summary', () => {
         '  /scope.v1.Lab/Echo      5        -     72%       28%         -         -        -      -  server 4.66ms of 8.29ms',
         '',
         'Connections (1):',
-        '  ID  CLIENT -> SERVER                    PROTO  CALLS  ERRORS  FRAMES  BYTES C/S  DURATION  END',
-        '  c1  127.0.0.1:49616 -> 127.0.0.1:50101  h2c        5       2      29   786/1041    99.5ms  fin',
+        '  ID  CLIENT -> SERVER                    PROTO  CALLS  ERRORS  FRAMES      BYTES C/S  DURATION  END',
+        '  c1  127.0.0.1:49616 -> 127.0.0.1:50101  h2c        5       2      29  786 B/1.04 kB    99.5ms  fin',
         '',
       ].join('\n'),
     );

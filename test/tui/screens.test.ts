@@ -36,7 +36,7 @@ describe('Overview', () => {
     app = await renderApp(store);
     const f = app.frame();
     const c = store.severityCounts;
-    expect(f).toContain('Capture      samples/grpc-js-deadline.pcap  pcap · 32 packets · 3.0 KB · 1.34s');
+    expect(f).toContain('Capture      samples/grpc-js-deadline.pcap  pcap · 32 packets · 2.98 kB · 1.34s');
     expect(f).toContain(
       `Diagnostics  ${c.error} errors · ${c.warning} warnings · ${c.info} info    Calls 3 · 2 failed`,
     );
@@ -227,7 +227,7 @@ describe('Connections and connection detail', () => {
     expect(stream).toMatch(/ stalls .*▀/);
     const summary = await a.keys(KEY.backtab);
     expect(summary).toContain('analysis.flow.starvation');
-    expect(summary).toMatch(/server sent [\d.]+ KB in \d+ DATA · .* · 3 stalls/);
+    expect(summary).toMatch(/server sent [\d.]+ kB in \d+ DATA · .* · 3 stalls/);
   });
 
   it('grpc-too-many-pings: GOAWAY ENHANCE_YOUR_CALM with its debug data, PINGs with RTT', async () => {
@@ -325,7 +325,7 @@ describe('Diagnostics', () => {
     const frames = await a.keys(KEY.tab, 'j', KEY.enter);
     expect(frames).toContain('Frames  24 of 24 frames');
     // the details pane is focused on the frame; the list keeps a mark on its row
-    expect(cursorLine(frames)).toMatch(/^>Frame 22 {2}c1 #21 · packet 25 · 22:50:56\.656289 *$/);
+    expect(cursorLine(frames)).toMatch(/^>Frame 22 {2}c1 #21 · packet 25 · 4\.\d{6} s *$/);
     expect(frames).toMatch(/^▸ +22 .*GOAWAY/m);
     expect(frames).toContain('errorCode          ENHANCE_YOUR_CALM (0xb)');
   });
@@ -388,6 +388,11 @@ describe('Actions and the time format', () => {
     expect(y.split('\n').at(-1)).toContain('the grpcurl command: not available here');
     const w = await a.keys('w');
     expect(w.split('\n').at(-1)).toContain("connection c1 (the call's): not available here");
+    // T follows the call's stream in Frames; w there names the stream, not the connection.
+    const t = await a.keys('T');
+    expect(t).toContain('conn.id == "c1" && http2.stream == 1');
+    const ws = await a.keys('w');
+    expect(ws.split('\n').at(-1)).toMatch(/stream 1 of c1 \(\d+ frames\): not available here/);
   });
 
   it('the effect runner writes a connection to a new pcap file and prints on exit', async () => {
@@ -401,6 +406,23 @@ describe('Actions and the time format', () => {
       expect(await run({ kind: 'write-pcap', connection: 'c1', what: 'connection c1' })).toContain(
         'h2scope-c1-2.pcap',
       );
+      // The Follow stream view: only the packets that completed the stream's frames, to a file named so.
+      const store = await loadStore('grpc-js-unary.pcap');
+      const packets = new Set<number>();
+      for (let f = 0; f < store.frames.count; f++)
+        if (store.frames.stream.get(f) === 1) packets.add(store.frames.packet.get(f));
+      expect(
+        await run({
+          kind: 'write-pcap',
+          connection: 'c1',
+          what: 'stream 1',
+          packets: [...packets],
+          name: 'c1-stream1',
+        }),
+      ).toBe(`stream 1: ${packets.size} packets written to ${join(dir, 'h2scope-c1-stream1.pcap')}`);
+      const written = await readCaptureFile(join(dir, 'h2scope-c1-stream1.pcap'));
+      const records = written.filter((e) => e.kind === 'packet');
+      expect(records.length).toBe(packets.size);
       const copy = await loadStore('grpc-js-unary.pcap');
       const again = new CaptureStore({ throttleMs: 0 });
       const engine = createEngine({ file: 'x' }, again);

@@ -18,7 +18,7 @@ import {
   selectDiagnosticLinks,
 } from '../../src/model/store-selectors.js';
 import { selectFailingMethods, selectRequestStatuses } from '../../src/model/store-failures.js';
-import { splitFix } from '../../src/tui/diagnostic-document.js';
+import { diagnosticDocument } from '../../src/tui/diagnostic-document.js';
 import { callRows, loadStore } from './load-store.js';
 
 describe('calls', () => {
@@ -215,21 +215,20 @@ describe('what failed (issue #15)', () => {
     expect(target).toEqual({ kind: 'frame', connection: 0, frame: links.frame!.frame });
   });
 
-  it('splitFix: the explanation and what to do', () => {
-    const starvation = starvationMessage();
-    const { explanation, fix } = splitFix(starvation);
-    expect(explanation.join(' ')).toContain('The server sent 241200 bytes');
-    expect(fix[0]).toMatch(/^A window of 262144 bytes would have removed the waits: raise/);
-    expect(fix.at(-1)).toMatch(/^If the client's application reads slowly/);
-    expect(splitFix('The capture ended. Nothing else.').fix).toEqual([]);
+  it('the detail page shows the catalogue fix under What to do, and the message without it above', async () => {
+    const store = await loadStore('grpc-too-many-pings.pcap');
+    const i = store.diagnostics.findIndex((x) => x.code === 'analysis.goaway.too-many-pings');
+    const d = store.diagnostics[i]!;
+    expect(d.fix).toMatch(/^The keepalive settings of both sides must agree/);
+    expect(d.message.endsWith(d.fix!)).toBe(true);
+    const text = diagnosticDocument(store, i, 100).map((l) => l.line.map((x) => x.text).join(''));
+    const happened = text.indexOf('What happened');
+    const todo = text.indexOf('What to do');
+    expect(happened).toBeGreaterThan(0);
+    expect(todo).toBeGreaterThan(happened);
+    const between = text.slice(happened, todo).join(' ');
+    expect(between).toContain('Calls still open on this connection fail with UNAVAILABLE.');
+    expect(between).not.toContain('must agree');
+    expect(text.slice(todo).join(' ')).toContain('The keepalive settings of both sides must agree');
   });
 });
-
-function starvationMessage(): string {
-  return (
-    'The server sent 241200 bytes on stream 1 in 1991.73 ms but spent 1960.307 ms of it (98%) in 3 waits. ' +
-    'The client granted a 65535-byte stream window. A window of 262144 bytes would have removed the waits: ' +
-    "raise the client's initial stream and connection windows. If the client's application reads slowly, " +
-    'a larger window only moves the wait into its buffer.'
-  );
-}

@@ -140,7 +140,7 @@ describe('Stats numbers are the numbers of --summary', () => {
 });
 
 describe('Stats keys', () => {
-  it('Tab goes through the four panes; s and S sort the table', async () => {
+  it('Tab goes through the five panes; s and S sort the table', async () => {
     app = await renderApp(await loadStore('grpc-js-status.pcap'));
     expect(await app.keys('6')).toContain(' Tab  Methods  Frame types  Endpoints  IO graph');
     expect(await app.keys(KEY.tab)).toMatch(/conn▲ type/);
@@ -149,6 +149,7 @@ describe('Stats keys', () => {
     expect(io).toMatch(/>calls +18 total · peak \d+ per /);
     expect(io).toContain(' errors  17 total');
     expect(io).toMatch(/RST_STREAM \/ GOAWAY +\d+ total/);
+    expect(await app.keys(KEY.tab)).toContain('share of call time per component');
     expect(await app.keys(KEY.tab)).toContain('▼calls');
     expect(await app.keys('S')).toContain('▲calls');
     const sorted = await app.keys('s');

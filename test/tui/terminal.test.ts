@@ -197,7 +197,7 @@ describe('a capture streaming in', () => {
     store.setLoad({ packets: 12, bytesRead: 2048, elapsedMs: 1000 });
     const mid = await app.keys('G');
     expect(mid).toContain('Frames  10 of 10 frames');
-    expect(mid.split('\n')[0]).toMatch(/● live · 12 pkts · 2\.0 KB · 2\.0 KB\/s$/);
+    expect(mid.split('\n')[0]).toMatch(/● live · 12 pkts · 2\.\d\d kB · 2\.\d\d kB\/s$/);
     for (let n = 10; n < 29; n++) store.frame(full.frames.record(n));
     store.setLoad({ phase: 'done', packets: 31 });
     const done = await app.keys();

@@ -56,8 +56,8 @@ describe('numbers and times', () => {
     expect(duration(125_000)).toBe('2m05s');
     expect(duration(null)).toBe('-');
     expect(bytes(786)).toBe('786 B');
-    expect(bytes(1041)).toBe('1.0 KB');
-    expect(bytes(1_234_567)).toBe('1.2 MB');
+    expect(bytes(1041)).toBe('1.04 kB');
+    expect(bytes(1_234_567)).toBe('1.23 MB');
     expect(relativeTime(10.25, 10)).toBe('0.250000');
     expect(clockTime(1795215029.84536)).toBe('22:50:29.845360');
   });

@@ -61,7 +61,7 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
   it('a file: overview, calls, a call, resize to 80x24, quit', async () => {
     start('file', `${CLI} samples/grpc-js-unary.pcap`);
     const first = await waitFor('loaded · 31 pkts');
-    expect(first).toContain('Capture      samples/grpc-js-unary.pcap  pcap · 31 packets · 3.9 KB · 99.5ms');
+    expect(first).toContain('Capture      samples/grpc-js-unary.pcap  pcap · 31 packets · 3.89 kB · 99.5ms');
     keys('2');
     expect(await waitFor('Calls  5 of 5 calls · 2 failed')).toMatch(/>.* 1 \/scope\.v1\.Lab\/Echo +0 OK/);
     keys('e', 'Enter');
@@ -98,7 +98,7 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     const feed = `(head -c 2000 samples/grpc-js-large.pcap; ${wait}; tail -c +2001 samples/grpc-js-large.pcap)`;
     start('pipe', `${feed} | ${CLI} -`);
     // the first 2,000 bytes hold the pcap header and a few records
-    await waitFor(/● live · [1-9]\d* pkts · 2\.0 KB/);
+    await waitFor(/● live · [1-9]\d* pkts · 2\.\d+ kB/);
     keys('4');
     expect(await waitFor(/Frames +\d+ of \d+ frames/)).toContain('● live');
     writeFileSync(go, '');
@@ -120,7 +120,7 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
       const first = await waitFor('loaded · 29 pkts');
       const lines = first.split('\n');
       expect(lines[1]).toMatch(
-        /^Capture +\S*grpc-too-many-pings\.pcap {2}pcap · 29 packets · 2\.6 KB · 4\.03s$/,
+        /^Capture +\S*grpc-too-many-pings\.pcap {2}pcap · 29 packets · 2\.63 kB · 4\.03s$/,
       );
       expect(first).toContain('Diagnostics  1 errors · 1 warnings · 0 info    Calls 1 · 0 failed');
       expect(first).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/m);

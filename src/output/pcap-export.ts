@@ -12,7 +12,7 @@ import { CaptureSource } from '../capture/source.js';
 import type { CaptureEvent } from '../capture/types.js';
 import { NetDecoder } from '../net/net-decoder.js';
 import { formatEndpoint, type Endpoint } from '../net/types.js';
-import { PcapWriter } from '../output/pcap-writer.js';
+import { PcapWriter } from './pcap-writer.js';
 import { FlowTable } from '../tcp/flow-table.js';
 
 export interface PcapExport {
@@ -40,13 +40,15 @@ class FileBatcher {
 
 /**
  * Copies the first `maxPackets` records' packets that belong to a connection in `matched` (null: every
- * connection) to the file `fd` (opened by the caller, closed here).
+ * connection) to the file `fd` (opened by the caller, closed here); with `packets`, only the records of
+ * those numbers among them (the TUI's followed stream: the packets that completed its frames).
  */
 export async function exportPackets(
   input: string | Readable,
   matched: ReadonlySet<string> | null,
   fd: number,
   maxPackets: number,
+  packets?: ReadonlySet<number>,
 ): Promise<PcapExport> {
   const out = new FileBatcher(fd);
   const owners = new PacketOwners();
@@ -61,8 +63,10 @@ export async function exportPackets(
           continue;
         }
         if (seen++ >= maxPackets) break outer;
+        // Every packet still goes through the flow table, so connection ids stay those the engine gave.
         const conn = owners.of(ev);
         if (conn === null || (matched !== null && !matched.has(conn))) continue;
+        if (packets && !packets.has(ev.packet.index)) continue;
         writer ??= new PcapWriter(out.write, { nanosecond });
         writer.packet(ev.packet);
       }
