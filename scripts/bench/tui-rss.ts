@@ -26,7 +26,9 @@ const session = `tui-rss-${process.pid}`;
 const bin = join(ROOT, 'bin/h2scope.js');
 const command =
   nodeFlags === null ? `${bin} ${resolve(file)}` : `${process.execPath} ${nodeFlags} ${bin} ${resolve(file)}`;
-const tmux = (...a: string[]): string => execFileSync('tmux', a, { encoding: 'utf8' });
+// A server of its own: other users of the machine's tmux (kill-server) cannot end the run.
+// A tmux server of its own: others on the machine using tmux (kill-server) cannot end the run.
+const tmux = (...a: string[]): string => execFileSync('tmux', ['-L', session, ...a], { encoding: 'utf8' });
 
 /** VmRSS and VmHWM in KiB from /proc/PID/status. */
 function status(pid: number): { rss: number; hwm: number } | null {
@@ -115,5 +117,5 @@ try {
   if (args.includes('--json')) console.log(JSON.stringify(result));
   else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(18)} ${v}`);
 } finally {
-  tmux('kill-session', '-t', session);
+  tmux('kill-server');
 }
