@@ -6,7 +6,7 @@
  * VmHWM (the peak) of the h2scope process from /proc. The decoding worker is a thread of that process:
  * its memory is in the same figures. Also samples VmRSS every 200 ms while loading, for the curve's top.
  * Memory does not depend on the machine's load; the wall time does, so the load average is printed next
- * to it. --node-flags runs `node FLAGS bin/h2scope.js` instead of the command's own shebang.
+ * to it, and the CPU time of the process until loaded. --node-flags runs `node FLAGS bin/h2scope.js` instead of the command's own shebang.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
@@ -39,6 +39,12 @@ function status(pid: number): { rss: number; hwm: number } | null {
   } catch {
     return null;
   }
+}
+
+/** CPU seconds (user + system, all threads: the decoding worker too) of a process so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
 /** The node process running bin/h2scope.js under the pane's shell (the shell may have exec'd it). */
@@ -96,6 +102,7 @@ try {
   const loadedMs = Date.now() - t0;
   if (pid === null) throw new Error('h2scope process not found');
   const atLoaded = status(pid)!;
+  const cpuAtLoaded = cpuSeconds(pid);
   // A few seconds later: what the process settles at once idle (the worker has ended, GC has run).
   await sleep(5000);
   const settled = status(pid)!;
@@ -108,6 +115,7 @@ try {
         .find((l) => /loaded|input ended/.test(l))
         ?.trim() ?? '',
     loadedWallS: Math.round(loadedMs / 100) / 10,
+    loadedCpuS: cpuAtLoaded,
     loadAverage: [loadBefore, loadavg()[0]!].map((x) => x.toFixed(1)).join(' -> '),
     rssLoadedMiB: MiB(atLoaded.rss),
     rssSettledMiB: MiB(settled.rss),
