@@ -97,7 +97,7 @@ try {
     if (pid !== null) topRss = Math.max(topRss, status(pid)?.rss ?? 0);
     screen = tmux('capture-pane', '-p', '-t', session);
     if (/\bloaded\b|input ended/.test(screen)) break;
-    if (Date.now() - t0 > 1_800_000) throw new Error(`not loaded after 30 min:\n${screen}`);
+    if (Date.now() - t0 > 7_200_000) throw new Error(`not loaded after 2 hours:\n${screen}`);
   }
   const loadedMs = Date.now() - t0;
   if (pid === null) throw new Error('h2scope process not found');
