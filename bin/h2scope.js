@@ -1,8 +1,13 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// --max-semi-space-size=64: a young generation of 2 x 64 MiB instead of V8's 2 x 16 MiB. Decoding allocates
-// about 1 GB/s of short-lived objects; fewer scavenges, each promoting less, made a 300 MB capture 10 %
-// faster (CPU and wall) for about 140 MiB more resident memory, a constant (docs/performance.md).
-// `npm start` passes the same flag; `node bin/h2scope.js` without it runs the same code with V8's default.
+#!/usr/bin/env node
 // The development reconciler of React is several times slower; the TUI always runs in production mode.
 process.env.NODE_ENV ??= 'production';
-await import('../dist/cli/main.js');
+// Reports run with a large young generation, the TUI with V8's default (src/cli/launch.ts says why):
+// a report re-executes node with the flag, unless this node already has one.
+const launch = await import('../dist/cli/launch.js');
+const argv = process.argv.slice(2);
+if (launch.wantsReportHeap(argv, process.stdout.isTTY === true)) {
+  const { fileURLToPath } = await import('node:url');
+  process.exitCode = await launch.relaunchForReport(fileURLToPath(import.meta.url), argv);
+} else {
+  await import('../dist/cli/main.js');
+}

@@ -34,7 +34,7 @@ interface Case {
   args: (file: string) => string[];
 }
 
-/** The node options of bin/h2scope.js's `#!/usr/bin/env -S node ...` line: the installed command's. */
+/** The node options of bin/h2scope.js's `#!` line (none since it re-executes reports with their own, src/cli/launch.ts). */
 const BIN_NODE_FLAGS = readFileSync(join(ROOT, 'bin/h2scope.js'), 'utf8')
   .split('\n')[0]!
   .replace(/^#!.*?\bnode\b/, '')

@@ -7,6 +7,7 @@ import type { PipelineOptions } from '../engine/pipeline.js';
 import { loadPipelineKeyLog, loadPipelineSchema } from '../engine/pipeline.js';
 import { formatFilterError, parseFilter, type FilterExpr } from '../filter/index.js';
 import { parseCliArgs, type CliOptions } from './args.js';
+import { wantsInteractive } from './launch.js';
 import { escapeLines } from '../output/escape.js';
 import { EXIT } from './exit-status.js';
 import { DIFF_HELP, HELP } from './help.js';
@@ -50,21 +51,9 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
     io.stderr.write(`h2scope: ${escapeLines(prepared)}\n`);
     return EXIT.usage;
   }
-  if (hooks.interactive && wantsInteractive(opts, io))
+  if (hooks.interactive && wantsInteractive(opts, io.stdout.isTTY === true))
     return hooks.interactive({ input: opts.input, pipeline: prepared.pipeline, filter: opts.filter });
   return runReport(opts, prepared, io);
-}
-
-/** The TUI: stdout is a terminal and nothing asked for a report (a format, a summary, a file to write). */
-function wantsInteractive(opts: CliOptions, io: CliIo): boolean {
-  const report =
-    opts.format !== null ||
-    opts.summary ||
-    opts.writePcap !== null ||
-    opts.output !== null ||
-    opts.inferProto !== null;
-  // The TUI reads one capture; several merged make a text report.
-  return !report && opts.inputs.length === 1 && io.stdout.isTTY === true;
 }
 
 /** Options for the engine, or the usage error to print. */

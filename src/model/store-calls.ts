@@ -16,12 +16,13 @@ import {
 import type { Role } from '../records/role.js';
 import {
   F64Column,
+  NarrowColumn,
   receiveAll,
   ShippedMap,
   shipAll,
   StringPool,
+  TimeColumn,
   TuplePool,
-  U32Column,
   type Shippable,
 } from './store-columns.js';
 import type { HeaderLists } from './store-headers.js';
@@ -86,36 +87,37 @@ export function messageBytes(messages: CallRecord['requests']): number {
 }
 
 export class CallTable {
-  private readonly connection = new U32Column();
-  private readonly stream = new U32Column();
+  // Narrow columns (store-columns.ts): ids, counts and offsets in 1-4 bytes, times in microseconds.
+  private readonly connection = new NarrowColumn();
+  private readonly stream = new NarrowColumn();
   /** What the request was: [method, service, methodName, authority, contentType, requestEncoding] (str ids). */
-  private readonly request = new U32Column();
+  private readonly request = new NarrowColumn();
   /**
    * How it ended: [status, statusName, statusSource, httpStatus, resetCode, reset sender,
    * responseEncoding, outcome, kind, bits] (u32 codes as below, string ids).
    */
-  private readonly ending = new U32Column();
+  private readonly ending = new NarrowColumn();
   private readonly shapes = new TuplePool();
-  private readonly message = new U32Column();
+  private readonly message = new NarrowColumn();
   /** statusUnknown as a shape [reason + 1 (0: none), guess status + 1, guess name, guess basis]. */
-  private readonly unknown = new U32Column();
-  private readonly requestCount = new U32Column();
-  private readonly responseCount = new U32Column();
-  private readonly start = new F64Column();
-  private readonly end = new F64Column();
+  private readonly unknown = new NarrowColumn();
+  private readonly requestCount = new NarrowColumn();
+  private readonly responseCount = new NarrowColumn();
+  private readonly start = new TimeColumn();
+  private readonly end = new TimeColumn();
   private readonly durationMs = new F64Column();
   /** NaN for null. */
   private readonly firstResponseMs = new F64Column();
   private readonly deadlineMs = new F64Column();
-  private readonly requestBytes = new F64Column();
-  private readonly responseBytes = new F64Column();
+  private readonly requestBytes = new NarrowColumn();
+  private readonly responseBytes = new NarrowColumn();
   /** Header lists (offsets in the store's HeaderLists) of the request, the response and the trailers. */
-  private readonly requestHeadersAt = new U32Column();
-  private readonly responseHeadersAt = new U32Column();
-  private readonly trailersAt = new U32Column();
+  private readonly requestHeadersAt = new NarrowColumn();
+  private readonly responseHeadersAt = new NarrowColumn();
+  private readonly trailersAt = new NarrowColumn();
   /** Where the record's JSON is in the spool (-1: kept in `inMemory`), and its length. */
-  private readonly recordAt = new F64Column();
-  private readonly recordLength = new U32Column();
+  private readonly recordAt = new NarrowColumn(true);
+  private readonly recordLength = new NarrowColumn();
   private readonly inMemory = new ShippedMap<CallRecord>();
 
   constructor(
@@ -253,7 +255,7 @@ export class CallTable {
     const resetBy = ROLES[resetRole!] ?? null;
     const firstResponse = this.firstResponseMs.get(i);
     const deadline = this.deadlineMs.get(i);
-    const list = (at: U32Column): Array<[string, string]> =>
+    const list = (at: NarrowColumn): Array<[string, string]> =>
       withHeaders ? (this.headerLists.get(at.get(i)) ?? []) : [];
     const requestHeaders = list(this.requestHeadersAt);
     const responseHeaders = list(this.responseHeadersAt);

@@ -133,6 +133,171 @@ export class F64Column extends GrowableColumn<Float64Array> {
   }
 }
 
+type NarrowArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+/**
+ * Numbers in the narrowest array each chunk allows: a chunk starts as bytes and widens (u16, u32, then
+ * raw doubles) only when a value needs it, so a connection ordinal costs 1 byte a frame while a capture has
+ * fewer than 256 connections, and a frame length 2 while frames stay under 64 KiB. With `delta`, a chunk
+ * stores each value's distance from the chunk's first value (zigzag: small either way), for values that
+ * climb (packet numbers, spool offsets, per-connection frame indexes, timestamps in microseconds). Values
+ * are exact: integers are encoded, anything else (a fraction, beyond 2^32 from the base) makes its chunk
+ * raw doubles.
+ */
+export class NarrowColumn {
+  private readonly chunks: NarrowArray[] = [];
+  private readonly bases: number[] = [];
+  private size = 0;
+  private shipped = 0;
+
+  constructor(private readonly delta = false) {}
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(value: number): number {
+    const i = this.size;
+    const c = i >>> CHUNK_BITS;
+    const k = i & CHUNK_MASK;
+    let chunk = this.chunks[c];
+    if (chunk === undefined) {
+      this.chunks.push((chunk = new Uint8Array(c === 0 ? 1024 : CHUNK)));
+      this.bases.push(this.delta && Number.isInteger(value) ? value : 0);
+    } else if (k >= chunk.length) chunk = this.growFirst(i + 1);
+    if (chunk instanceof Float64Array) chunk[k] = value;
+    else {
+      const code = this.encode(value, this.bases[c]!);
+      if (code < 0 || code > maxOf(chunk)) chunk = this.widen(c, code);
+      chunk[k] = chunk instanceof Float64Array ? value : code;
+    }
+    return this.size++;
+  }
+
+  /** The value at `i`; 0 outside the column (callers check `length`). */
+  get(i: number): number {
+    if (i >= this.size) return 0;
+    const c = i >>> CHUNK_BITS;
+    const chunk = this.chunks[c]!;
+    const v = chunk[i & CHUNK_MASK]!;
+    if (chunk.BYTES_PER_ELEMENT === 8) return v;
+    return this.delta ? this.bases[c]! + (v % 2 === 0 ? v / 2 : -(v + 1) / 2) : v;
+  }
+
+  /** Values appended since the previous ship, for a replica (as GrowableColumn.ship). */
+  ship(release = false): Float64Array {
+    const out = new Float64Array(this.size - this.shipped);
+    for (let i = this.shipped; i < this.size; i++) out[i - this.shipped] = this.get(i);
+    this.shipped = this.size;
+    if (release && this.size > 0) {
+      const last = (this.size - 1) >>> CHUNK_BITS;
+      for (let c = 0; c < last; c++) if (this.chunks[c]!.length > 0) this.chunks[c] = new Uint8Array(0);
+    }
+    return out;
+  }
+
+  receive(values: ArrayLike<number>): void {
+    for (let k = 0; k < values.length; k++) this.push(values[k]!);
+  }
+
+  /** Memory held by the column's arrays. */
+  get byteLength(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.byteLength;
+    return n;
+  }
+
+  /** The stored code of `value`, or -1 when only a raw double holds it. */
+  private encode(value: number, base: number): number {
+    if (!Number.isInteger(value)) return -1;
+    if (!this.delta) return value >= 0 && value <= 0xffffffff ? value : -1;
+    const d = value - base;
+    const z = d >= 0 ? d * 2 : -d * 2 - 1;
+    return z <= 0xffffffff ? z : -1;
+  }
+
+  /** Chunk `c` in the next width that holds `code` (-1: raw doubles), its values kept. */
+  private widen(c: number, code: number): NarrowArray {
+    const old = this.chunks[c]!;
+    const filled = Math.min(old.length, this.size - c * CHUNK);
+    let next: NarrowArray;
+    if (code < 0) {
+      next = new Float64Array(old.length);
+      for (let k = 0; k < filled; k++) next[k] = this.get(c * CHUNK + k);
+    } else {
+      next = code <= 0xffff ? new Uint16Array(old.length) : new Uint32Array(old.length);
+      next.set(old.subarray(0, filled));
+    }
+    this.chunks[c] = next;
+    return next;
+  }
+
+  private growFirst(min: number): NarrowArray {
+    const old = this.chunks[0]!;
+    let cap = old.length * 2;
+    while (cap < min) cap *= 2;
+    const Ctor = old.constructor as new (n: number) => NarrowArray;
+    const next = new Ctor(Math.min(cap, CHUNK));
+    next.set(old as unknown as ArrayLike<number>);
+    this.chunks[0] = next;
+    return next;
+  }
+}
+
+function maxOf(chunk: NarrowArray): number {
+  return chunk.BYTES_PER_ELEMENT === 1 ? 0xff : chunk.BYTES_PER_ELEMENT === 2 ? 0xffff : 0xffffffff;
+}
+
+/**
+ * Capture timestamps (epoch seconds as doubles, from whole seconds and a fraction of microseconds or
+ * nanoseconds, src/capture/) as integer microseconds in a delta NarrowColumn: 2-4 bytes a frame instead of
+ * 8. A time that microseconds do not give back exactly (a nanosecond capture) is kept as its double, which
+ * is never an integer: that is how `get` tells the two apart.
+ */
+export class TimeColumn {
+  private readonly units = new NarrowColumn(true);
+  /** Whole seconds too far out for microseconds (past year 2255, hostile input): NaN in `units`. */
+  private readonly far = new ShippedMap<number>();
+
+  get length(): number {
+    return this.units.length;
+  }
+
+  push(time: number): number {
+    const second = Math.floor(time);
+    const units = second * 1e6 + Math.round((time - second) * 1e6);
+    if (Number.isSafeInteger(units) && fromMicros(units) === time) return this.units.push(units);
+    if (!Number.isInteger(time)) return this.units.push(time);
+    this.far.set(this.units.length, time);
+    return this.units.push(Number.NaN);
+  }
+
+  get(i: number): number {
+    const v = this.units.get(i);
+    if (Number.isInteger(v)) return fromMicros(v);
+    return Number.isNaN(v) ? (this.far.get(i) ?? v) : v;
+  }
+
+  ship(release = false): [Float64Array, Array<[number, number]>] {
+    return [this.units.ship(release), this.far.ship()];
+  }
+
+  receive(delta: [ArrayLike<number>, ReadonlyArray<[number, number]>]): void {
+    this.far.receive(delta[1]);
+    this.units.receive(delta[0]);
+  }
+
+  get byteLength(): number {
+    return this.units.byteLength;
+  }
+}
+
+/** Seconds as src/capture computes them: whole seconds plus the fraction (one correctly rounded division). */
+function fromMicros(units: number): number {
+  const second = Math.floor(units / 1e6);
+  return second + (units - second * 1e6) / 1e6;
+}
+
 /** Interned strings: each distinct string is kept once and referred to by its id. */
 export class StringPool {
   private readonly ids = new Map<string, number>();

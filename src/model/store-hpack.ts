@@ -7,7 +7,15 @@ import type { HpackBlockReport, HpackRepresentation, HpackSizeUpdate } from '../
 import { historyItems } from '../h2/hpack-representations.js';
 import { dynamicTableAt, type ReplayedTable, type TableHistoryItem } from '../h2/hpack-table-replay.js';
 import type { Role } from '../records/records.js';
-import { receiveAll, ShippedMap, shipAll, StringPool, U32Column, type Shippable } from './store-columns.js';
+import {
+  NarrowColumn,
+  receiveAll,
+  ShippedMap,
+  shipAll,
+  StringPool,
+  U32Column,
+  type Shippable,
+} from './store-columns.js';
 
 const KINDS: ReadonlyArray<HpackRepresentation['kind']> = [
   'indexed',
@@ -42,14 +50,15 @@ export interface HpackBlockView {
 export class HpackBlocks {
   private readonly reps = new U32Column();
   private readonly sizeUpdates = new ShippedMap<HpackSizeUpdate[]>();
-  private readonly frame = new U32Column();
-  private readonly repAt = new U32Column();
-  private readonly repCount = new U32Column();
+  // Narrow columns (store-columns.ts): frame numbers and offsets climb (deltas), counts and ids are small.
+  private readonly frame = new NarrowColumn(true);
+  private readonly repAt = new NarrowColumn(true);
+  private readonly repCount = new NarrowColumn();
   /** History lengths (items) of the sender's and the receiver's side after the block. */
-  private readonly ownEnd = new U32Column();
-  private readonly peerEnd = new U32Column();
+  private readonly ownEnd = new NarrowColumn(true);
+  private readonly peerEnd = new NarrowColumn(true);
   /** The sender's history id (historyId); the receiver's is this id ^ 1. */
-  private readonly ownHistory = new U32Column();
+  private readonly ownHistory = new NarrowColumn();
   private readonly histories = new Map<number, U32Column>();
   private readonly recentReps = new Map<string, number>();
   /** Histories appended to since the previous ship. */

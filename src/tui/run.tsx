@@ -19,6 +19,7 @@ import { exportPackets, openPcapFile } from '../output/pcap-export.js';
 import { App } from './App.js';
 import type { Effect } from './nav-state.js';
 import { loadCapture } from './load-capture.js';
+import { collectAfterLoad } from './collect-after-load.js';
 import { loadInThread } from './load-thread.js';
 import { colorsWanted } from './theme.js';
 
@@ -56,7 +57,10 @@ function startLoading(
 ): { stop(): Promise<void> } {
   const now = (): number => performance.now();
   try {
-    return loadInThread(store, { input: opts.input, pipeline: opts.pipeline, now });
+    const load = loadInThread(store, { input: opts.input, pipeline: opts.pipeline, now });
+    // After the worker has ended (its isolate goes with it), give back the loading's garbage.
+    void load.done.then(() => setTimeout(collectAfterLoad, 500).unref());
+    return load;
   } catch {
     // fall through to decoding here
   }

@@ -1,0 +1,80 @@
+/**
+ * The V8 heap each kind of run gets, decided by bin/h2scope.js before anything heavy loads. Reports decode
+ * about 1 GB/s of short-lived objects: a young generation of 2 x 64 MiB (`--max-semi-space-size=64`)
+ * instead of V8's 2 x 16 MiB means fewer scavenges, each promoting less, and made a 300 MB capture ~10 %
+ * faster for ~140 MiB of resident memory. The TUI keeps V8's default: it holds a whole capture's index for
+ * as long as it is open, its UI thread allocates little, and the large young generation cost it 100-190
+ * MiB of RSS on a 1M-frame capture (docs/performance.md, "TUI memory"). A semi-space size is fixed when the
+ * isolate starts, so a report run re-executes node with the flag; the parent only waits.
+ */
+import { spawn } from 'node:child_process';
+import { parseCliArgs, type CliOptions } from './args.js';
+
+/** The TUI: stdout is a terminal and nothing asked for a report (a format, a summary, a file to write). */
+export function wantsInteractive(opts: CliOptions, stdoutIsTTY: boolean): boolean {
+  const report =
+    opts.format !== null ||
+    opts.summary ||
+    opts.writePcap !== null ||
+    opts.output !== null ||
+    opts.inferProto !== null;
+  // The TUI reads one capture; several merged make a text report.
+  return !report && opts.inputs.length === 1 && stdoutIsTTY;
+}
+
+/** Node options of a report run. */
+export const REPORT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
+/** Set in the re-executed process: it must not re-execute again. */
+const RELAUNCHED = 'H2SCOPE_REPORT_HEAP';
+
+/**
+ * True when these arguments make a report (or a diff) and the process was not started with a young
+ * generation size of its own (node flags, NODE_OPTIONS, or this relaunch).
+ */
+export function wantsReportHeap(
+  argv: readonly string[],
+  stdoutIsTTY: boolean,
+  execArgv: readonly string[] = process.execArgv,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (env[RELAUNCHED] !== undefined) return false;
+  const own = (s: string): boolean => /--max-semi-space-size\b|--semi-space-growth-factor\b/.test(s);
+  if (execArgv.some(own) || own(env.NODE_OPTIONS ?? '')) return false;
+  const parsed = parseCliArgs([...argv]);
+  if (parsed.kind === 'diff') return true;
+  if (parsed.kind !== 'run') return false; // help, version, usage errors: nothing to decode
+  return !wantsInteractive(parsed.options, stdoutIsTTY);
+}
+
+/**
+ * Runs `script` again under node with REPORT_NODE_FLAGS, the same arguments and standard streams; resolves
+ * with its exit status. SIGTERM and SIGHUP are passed on. SIGINT is not: Ctrl-C reaches the whole
+ * foreground process group, so the report already gets it once, and a second one would end it without
+ * its summary (src/cli/io.ts).
+ */
+export function relaunchForReport(script: string, argv: readonly string[]): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, ...REPORT_NODE_FLAGS, script, ...argv], {
+    stdio: 'inherit',
+    env: { ...process.env, [RELAUNCHED]: '1' },
+  });
+  const forward = (signal: NodeJS.Signals) => (): void => void child.kill(signal);
+  const handlers: Array<[NodeJS.Signals, () => void]> = [
+    ['SIGINT', () => undefined],
+    ['SIGTERM', forward('SIGTERM')],
+    ['SIGHUP', forward('SIGHUP')],
+  ];
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return new Promise((resolve) => {
+    child.on('error', (err) => {
+      process.stderr.write(`h2scope: cannot start node for the report: ${err.message}\n`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => {
+      for (const [s, handler] of handlers) process.off(s, handler);
+      // Ended by a signal: end the same way, so the shell sees what it would have without this parent.
+      if (signal) process.kill(process.pid, signal);
+      resolve(code ?? 1);
+    });
+  });
+}
