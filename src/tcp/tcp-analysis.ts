@@ -22,7 +22,6 @@ import {
   isWindowUpdate,
   noteSack,
   TcpWindowSide,
-  type WindowCounts,
 } from './tcp-window.js';
 import type { TcpDirectionAnalysis, TcpHandshake } from '../records/records.js';
 import type { Dir, TcpConnectionInfo, TcpEvent } from './types.js';
