@@ -93,7 +93,17 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     const failed = report.failure() ?? (await writeCollected(report, out));
     await out.end();
     if (failed !== null) {
-      say(`h2scope: ${failed.message}; no complete report was written (set TMPDIR to a directory with room)`);
+      // The same full directory usually fails the stdin copy for --write-pcap too: one line says both, and
+      // no file that looks like an export is left.
+      const pcap = pcapFd !== null ? `; --write-pcap ${opts.writePcap} was not written` : '';
+      if (pcapFd !== null) {
+        closeSync(pcapFd);
+        pcapFd = null;
+        rmSync(opts.writePcap!, { force: true });
+      }
+      say(
+        `h2scope: ${failed.message}; no complete report was written (set TMPDIR to a directory with room)${pcap}`,
+      );
       return EXIT.unusable;
     }
     for (const d of tally.inputProblems) say(inputProblemLine(d, source.name));
