@@ -12,6 +12,7 @@ import type { CaptureRecord } from '../records/records.js';
 import { latency, percentile, type CallStats, type LatencySummary } from '../model/call-stats.js';
 import { errorRate } from './call-stats.js';
 import type { DiffSide, EndpointFacts } from './diff-side.js';
+import { plural } from '../records/number-text.js';
 
 export type Change = 'gone' | 'new' | 'better' | 'worse' | 'same';
 
@@ -238,10 +239,6 @@ function goawayList(side: DiffSide): string {
     .filter(([key]) => !key.endsWith(' NO_ERROR'))
     .map(([key, n]) => `${key} ${n}`)
     .join(', ');
-}
-
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 function ms(n: number): string {

@@ -21,6 +21,7 @@ import {
   type DiagnosticGroup,
 } from './report-rows.js';
 import { formatClockMs, formatMs } from './table.js';
+import { plural } from '../records/number-text.js';
 
 export interface MarkdownOptions {
   /** The capture as given on the command line, and the decoding options to repeat (--proto, --port, ...). */
@@ -260,8 +261,4 @@ function diagnosticItem({ first: d, count: n }: DiagnosticGroup): string[] {
 
 function more(total: number, limit: number): string[] {
   return total > limit ? ['', `… and ${total - limit} more (see \`--format json\`).`] : [];
-}
-
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }

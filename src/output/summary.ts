@@ -15,6 +15,7 @@ import { LatencyByMethod } from './latency-stats.js';
 import { RelayedCalls } from './relayed-calls.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
 import { formatClockMs, formatMs, formatTable } from './table.js';
+import { plural } from '../records/number-text.js';
 
 export const SUMMARY_LIMITS = { diagnostics: 10, methods: 15, connections: 10, messageChars: 200 } as const;
 
@@ -188,10 +189,6 @@ export class SummaryReport {
 
 function more(total: number, limit: number, what: string): string[] {
   return total > limit ? [`  ... ${total - limit} more ${what} (--format json has them all)`] : [];
-}
-
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** One screen: a long diagnostic message is cut (the full text is in every other format). */

@@ -21,3 +21,8 @@ export function grouped(n: number): string {
   for (; i - 3 > start; i -= 3) out = ',' + s.slice(i - 3, i) + out;
   return s.slice(0, i) + out;
 }
+
+/** "1 call", "3 calls": the count as written (no separators), the noun with an "s" unless one. */
+export function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}

@@ -51,7 +51,7 @@ export function methodsTable(index: StatsIndex, sort: SortSpec<MethodColumn>, wi
     .map(([name, n]) => `${safe(name)} ${count(n)}`)
     .join(', ');
   return {
-    info: `${count(rows.length)} methods · ${count(total.calls)} calls · ${count(total.errors)} not ok`,
+    info: `${rows.length === 1 ? '1 method' : `${count(rows.length)} methods`} · ${count(total.calls)} calls · ${count(total.errors)} not ok`,
     columns: cols,
     count: rows.length,
     line: (i) => {

@@ -79,7 +79,7 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     start('stats', `${CLI} samples/grpc-pinned.pcap`, 80, 24);
     await waitFor('loaded · 83 pkts');
     keys('6');
-    expect(await waitFor('Stats  1 methods · 12 calls · 0 not ok')).toMatch(/h2scope .* 6 Stats /);
+    expect(await waitFor('Stats  1 method · 12 calls · 0 not ok')).toMatch(/h2scope .* 6 Stats /);
     keys('Tab', 'Tab');
     const endpoints = await waitFor('share of calls');
     expect(endpoints).toMatch(/connection c1 .* 12 .*100% ██████████/);
