@@ -51,8 +51,16 @@ export async function runCli(argv: string[], io: CliIo, hooks: CliHooks = {}): P
     io.stderr.write(`h2scope: ${escapeLines(prepared)}\n`);
     return EXIT.usage;
   }
-  if (hooks.interactive && wantsInteractive(opts, io.stdout.isTTY === true))
+  if (hooks.interactive && wantsInteractive(opts, io.stdout.isTTY === true)) {
+    // The TUI decodes as it reads: a second pass cannot go back into what is on screen. Say so, not ignore.
+    if (opts.reflectionFirst) {
+      io.stderr.write(
+        'h2scope: --reflection-first works with reports (--summary, --format): the TUI decodes as it reads.\n',
+      );
+      return EXIT.usage;
+    }
     return hooks.interactive({ input: opts.input, pipeline: prepared.pipeline, filter: opts.filter });
+  }
   return runReport(opts, prepared, io);
 }
 

@@ -71,6 +71,16 @@ describe('choosing the TUI', () => {
     },
   );
 
+  it('refuses --reflection-first for the TUI (one decoding pass) with a usage error, not silently', async () => {
+    const before = calls.length;
+    const r = await runCliCaptured([CLEAN, '--reflection-first'], { stdoutIsTTY: true, interactive: tui });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'h2scope: --reflection-first works with reports (--summary, --format): the TUI decodes as it reads.\n',
+    );
+    expect(calls.length).toBe(before);
+  });
+
   it('prints the text report when stdout is not a terminal', async () => {
     const before = calls.length;
     const r = await runCliCaptured([CLEAN], { interactive: tui });
