@@ -113,7 +113,7 @@ export const GRPC_DIAGNOSTICS = {
   'grpc.guessed-call': {
     severity: 'info',
     title: 'gRPC call recognised without request headers',
-    text: 'Stream {stream} is treated as a gRPC call from {evidence}: its request headers were not seen',
+    text: 'Stream {stream} is treated as a gRPC call from {evidence}: its request headers were not seen. Later calls of this connection recognised the same way are marked guessed on their own records (json `guessed`, `guesses`), without a diagnostic each',
   },
   'grpc.decode-as-call': {
     severity: 'info',

@@ -8,16 +8,28 @@ import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import { whereOf } from './call-finish.js';
 import type { CallState, TrackerConfig } from './call-state.js';
 
-/** Turns a candidate into a call, recording why; the guessed-call diagnostic leads the held ones. */
-export function recognise(config: TrackerConfig, state: CallState, evidence: string): void {
-  if (state.status !== 'candidate') return;
+/**
+ * Turns a candidate into a call, recording why on the call (`guesses`); returns whether it did. The
+ * connection's first such call also gets the guessed-call diagnostic (leading its held ones): a capture
+ * started on a busy channel guesses most calls, and one diagnostic per connection says it (each call's
+ * record says it for itself), not one per call.
+ */
+export function recognise(
+  config: TrackerConfig,
+  state: CallState,
+  evidence: string,
+  firstOfConnection: boolean,
+): boolean {
+  if (state.status !== 'candidate') return false;
   state.status = 'grpc';
   const missing = state.requestHeadersLost
     ? 'request headers not decodable'
     : 'request headers not in the capture';
   state.guesses.push({ what: 'grpc-call', reason: `${missing}; recognised by ${evidence}` });
+  if (!firstOfConnection) return true;
   const where = { ...whereOf(config, state), time: state.start };
   state.held.unshift(diag(GRPC_DIAGNOSTICS, 'grpc.guessed-call', { stream: state.stream, evidence }, where));
+  return true;
 }
 
 /**

@@ -72,6 +72,8 @@ export type TrackerEndReason = ConnectionRecord['endReason'];
 
 export class GrpcCallTracker {
   private readonly config: TrackerConfig;
+  /** Calls recognised without request headers so far (only the first gets a grpc.guessed-call). */
+  private guessedCalls = 0;
   private readonly calls = new Map<number, CallState>();
   /** Streams already reported, or known not to be gRPC: later frames on them are ignored. */
   private readonly closed = new ClosedStreams();
@@ -230,9 +232,8 @@ export class GrpcCallTracker {
     if (state.status === 'candidate') {
       const ct = state.responseContentType;
       if (ct !== null && ct.family === null) return this.drop(state);
-      if (ct !== null) recognise(this.config, state, `response content-type ${ct.mediaType}`);
-      else if (headerValue(fields, 'grpc-status') !== undefined)
-        recognise(this.config, state, 'grpc-status trailer');
+      if (ct !== null) this.recognise(state, `response content-type ${ct.mediaType}`);
+      else if (headerValue(fields, 'grpc-status') !== undefined) this.recognise(state, 'grpc-status trailer');
     }
     const events = this.emit(state, out);
     if (!endStream) return events;
@@ -442,9 +443,13 @@ export class GrpcCallTracker {
     return NONE;
   }
 
+  /** A candidate recognised as a call: the connection's first such call carries the diagnostic. */
+  private recognise(state: CallState, evidence: string): void {
+    if (recognise(this.config, state, evidence, this.guessedCalls === 0)) this.guessedCalls++;
+  }
+
   private complete(state: CallState, cause: EndCause, time: number): GrpcEvent[] {
-    if (state.status === 'candidate' && framedAsGrpc(state))
-      recognise(this.config, state, 'length-prefixed DATA');
+    if (state.status === 'candidate' && framedAsGrpc(state)) this.recognise(state, 'length-prefixed DATA');
     if (state.status === 'candidate') return this.drop(state);
     this.calls.delete(state.stream);
     this.closed.add(state.stream);
