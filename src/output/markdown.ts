@@ -21,7 +21,7 @@ import {
   type DiagnosticGroup,
 } from './report-rows.js';
 import { formatClockMs, formatMs } from './table.js';
-import { plural } from '../records/number-text.js';
+import { plural, grouped } from '../records/number-text.js';
 
 export interface MarkdownOptions {
   /** The capture as given on the command line, and the decoding options to repeat (--proto, --port, ...). */
@@ -110,7 +110,7 @@ export class MarkdownReport {
           ? `, ${isoDate(cap.start)} ${formatClockMs(cap.start)} to ${formatClockMs(cap.end)} UTC (${formatMs((cap.end - cap.start) * 1000)})`
           : '';
       lines.push(
-        `- **Capture**: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ${cap.packets} packets, ${formatBytes(cap.bytes)}${when}`,
+        `- **Capture**: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ${grouped(cap.packets)} packets, ${formatBytes(cap.bytes)}${when}`,
       );
     }
     const { error, warning, info } = this.diagnostics.counts;

@@ -15,7 +15,7 @@ import { LatencyByMethod } from './latency-stats.js';
 import { RelayedCalls } from './relayed-calls.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
 import { formatClockMs, formatMs, formatTable } from './table.js';
-import { plural } from '../records/number-text.js';
+import { plural, grouped } from '../records/number-text.js';
 
 export const SUMMARY_LIMITS = { diagnostics: 10, methods: 15, connections: 10, messageChars: 200 } as const;
 
@@ -82,7 +82,7 @@ export class SummaryReport {
     const unknown = unknownPhrase(this.calls.total);
     return [
       `Summary of ${escapeText(cap.file)}: ${cap.format ?? 'not a capture'}${cap.complete ? '' : ' (incomplete)'}, ` +
-        `${cap.packets} packets, ${formatBytes(cap.bytes)}${span}`,
+        `${grouped(cap.packets)} packets, ${formatBytes(cap.bytes)}${span}`,
       `${plural(this.connections.length, 'connection')}, ${plural(calls, 'gRPC call')}, ${errors} not ok` +
         (unknown === null ? '' : `, ${unknown}`),
       ...this.relays.lines(),

@@ -244,7 +244,7 @@ function writeCapture(write: (s: string) => void, cap: CaptureRecord): void {
   const span =
     cap.start !== null && cap.end !== null ? `, ${((cap.end - cap.start) * 1000).toFixed(1)} ms` : '';
   write(
-    `Capture ${escapeText(cap.file)}: ${cap.format ?? 'unreadable'}, ${cap.packets} packets, ${formatBytes(cap.bytes)}${span}`,
+    `Capture ${escapeText(cap.file)}: ${cap.format ?? 'unreadable'}, ${grouped(cap.packets)} packets, ${formatBytes(cap.bytes)}${span}`,
   );
   write(cap.complete ? '\n' : ' (incomplete: see diagnostics)\n');
 }

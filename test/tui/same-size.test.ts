@@ -1,10 +1,11 @@
 /**
  * #15 item 4: one quantity, one format. The capture's size and a connection's bytes read the same in the
  * TUI (Overview, connection summary) and in every report (text, markdown, --summary): one function,
- * src/records/byte-text.ts.
+ * src/records/byte-text.ts (and packet counts: src/records/number-text.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/records/byte-text.js';
+import { grouped } from '../../src/records/number-text.js';
 import { connectionSummary } from '../../src/tui/connection-summary.js';
 import { runCliCaptured } from '../cli/run-cli.js';
 import { loadStore, SAMPLES } from './load-store.js';
@@ -34,11 +35,13 @@ describe('the same capture shows the same size everywhere', () => {
     const app = await renderApp(store, { columns: 120, rows: 40 });
     const overview = app.frame();
     app.unmount();
-    expect(overview).toContain(`packets · ${size} ·`);
+    // packet counts too: one thousands format (records/number-text.ts) in the TUI and the reports
+    const packets = `${grouped(store.captureRecord!.packets)} packets`;
+    expect(overview).toContain(`${packets} · ${size} ·`);
     for (const format of [['--format', 'text'], ['--format', 'markdown'], ['--summary']]) {
       const r = await runCliCaptured([SAMPLES + sample, ...format]);
       const line = r.stdout.split('\n').find((l) => /packets, /.test(l));
-      expect(line, format.join(' ')).toContain(`packets, ${size}`);
+      expect(line, format.join(' ')).toContain(`${packets}, ${size}`);
     }
   });
 
