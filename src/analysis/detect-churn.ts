@@ -15,6 +15,36 @@ export function churning(p: Pick<PairFacts, 'h2' | 'single' | 'calls'>, opts: An
   return p.single >= p.h2 * opts.churnMinFraction && p.calls >= p.h2 / 2;
 }
 
+/** What a connection-per-call diagnostic needs of one pair: its counts, its first connection, its list. */
+export interface ChurnEvidence {
+  client: string;
+  server: string;
+  counts: Pick<PairFacts, 'h2' | 'single' | 'calls'>;
+  first: { id: string; start: number };
+  lastEnd: number;
+  /** The pair's connections kept in detail, in capture order. */
+  connections: readonly Pick<ConnectionSummary, 'id' | 'start' | 'end'>[];
+}
+
+/** analysis.churn.connection-per-call from the pair's evidence (since the start, or over a live window). */
+export function connectionPerCall(e: ChurnEvidence): Diagnostic {
+  const params = {
+    client: e.client,
+    server: e.server,
+    connections: e.counts.h2,
+    spanMs: msBetween(e.first.start, e.lastEnd),
+    single: e.counts.single,
+    calls: e.counts.calls,
+    medianMs: roundMs(median(e.connections.map((c) => msBetween(c.start, c.end))) ?? 0),
+  };
+  const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.churn.connection-per-call', params, {
+    connection: e.first.id,
+    time: e.first.start,
+  });
+  d.evidence = { ...d.evidence, connectionIds: e.connections.map((c) => c.id) };
+  return d;
+}
+
 /**
  * Many short HTTP/2 connections from one client to one server, each with at most one call: for the pairs
  * given (default: every pair, at the end of the capture), or the one pair whose connection just ended
@@ -40,21 +70,16 @@ export function detectConnectionPerCall(
     const list = (details.get(key) ?? []).sort(
       (a, b) => a.start - b.start || Number(a.id.slice(1)) - Number(b.id.slice(1)),
     );
-    const params = {
-      client: p.clientIp,
-      server: p.server,
-      connections: p.h2,
-      spanMs: msBetween(first.start, p.h2LastEnd),
-      single: p.single,
-      calls: p.calls,
-      medianMs: roundMs(median(list.map((c) => msBetween(c.start, c.end))) ?? 0),
-    };
-    const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.churn.connection-per-call', params, {
-      connection: first.id,
-      time: first.start,
-    });
-    d.evidence = { ...d.evidence, connectionIds: list.map((c) => c.id) };
-    out.push(d);
+    out.push(
+      connectionPerCall({
+        client: p.clientIp,
+        server: p.server,
+        counts: p,
+        first,
+        lastEnd: p.h2LastEnd,
+        connections: list,
+      }),
+    );
   }
   return out;
 }

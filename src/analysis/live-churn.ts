@@ -1,10 +1,7 @@
-import { ANALYSIS_DIAGNOSTICS } from '../diagnostics/analysis.js';
-import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { before, refOf, type Ref } from './capture-aggregate.js';
 import type { ConnectionSummary } from './capture-facts.js';
-import { churning } from './detect-churn.js';
-import { median, msBetween, roundMs } from './format.js';
+import { churning, connectionPerCall } from './detect-churn.js';
 import type { AnalysisOptions } from './options.js';
 
 /** The slices a window is counted in: it slides by a twelfth of its length (as LiveImbalance's). */
@@ -97,22 +94,16 @@ export class LiveChurn {
     if (first === null || !churning(w, this.opts)) return null;
     const kept = pair.slices.flatMap((s) => s.kept);
     kept.sort((a, b) => a.start - b.start || Number(a.id.slice(1)) - Number(b.id.slice(1)));
-    const params = {
+    const d = connectionPerCall({
       client: pair.clientIp,
       server: pair.server,
-      connections: w.h2,
-      spanMs: msBetween(first.start, w.lastEnd),
-      single: w.single,
-      calls: w.calls,
-      medianMs: roundMs(median(kept.map((c) => msBetween(c.start, c.end))) ?? 0),
-    };
-    const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.churn.connection-per-call', params, {
-      connection: first.id,
-      time: first.start,
+      counts: w,
+      first,
+      lastEnd: w.lastEnd,
+      connections: kept,
     });
     d.evidence = {
       ...d.evidence,
-      connectionIds: kept.map((c) => c.id),
       windowMs: this.opts.imbalanceWindowMs,
       windowEnd: endMs / 1000,
     };
