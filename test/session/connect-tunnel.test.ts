@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { formatConnectionLine } from '../../src/output/text.js';
 import type { ConnectionRecord } from '../../src/records/records.js';
 import { ConnectionSession, type SessionEvent } from '../../src/session/connection-session.js';
-import type { TcpConnectionInfo, TcpConnectionStats } from '../../src/tcp/types.js';
+import { HANDSHAKE_STATS, handConnection } from '../helpers/session-fixture.js';
 import { frame } from '../h2/frame-bytes.js';
 import { decodeFile } from '../helpers/decode.js';
 
@@ -101,23 +101,8 @@ describe('curl through tinyproxy (samples/peer-curl-connect-proxy)', () => {
 });
 
 describe('ConnectionSession after CONNECT', () => {
-  const conn: TcpConnectionInfo = {
-    id: 'c1',
-    a: { ip: '10.0.0.1', port: 40000 },
-    b: { ip: '10.0.0.2', port: 3128 },
-    clientRule: 'syn',
-    synSeen: true,
-    start: 100,
-    firstPacketIndex: 0,
-  };
-  const stats: TcpConnectionStats = {
-    packets: [3, 3],
-    wireBytes: [0, 0],
-    bytes: [0, 0],
-    retransmissions: [0, 0],
-    outOfOrder: [0, 0],
-    lostBytes: [0, 0],
-  };
+  const conn = handConnection(3128);
+  const stats = HANDSHAKE_STATS;
   const CONNECT = Buffer.from('CONNECT api.example:443 HTTP/1.1\r\nHost: api.example:443\r\n\r\n', 'latin1');
   const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 

@@ -9,7 +9,7 @@ import type { ConnectionRecord } from '../../src/records/records.js';
 import { ConnectionSession, type SessionEvent } from '../../src/session/connection-session.js';
 import { describeH2cUpgrade } from '../../src/session/h2c-upgrade.js';
 import { parseHttp1Head, type Http1Head } from '../../src/session/http1.js';
-import type { TcpConnectionInfo, TcpConnectionStats } from '../../src/tcp/types.js';
+import { HANDSHAKE_STATS, handConnection } from '../helpers/session-fixture.js';
 import { frame } from '../h2/frame-bytes.js';
 import { decodeFile } from '../helpers/decode.js';
 
@@ -101,23 +101,8 @@ describe('describeH2cUpgrade', () => {
 });
 
 describe('ConnectionSession with an h2c upgrade', () => {
-  const conn: TcpConnectionInfo = {
-    id: 'c1',
-    a: { ip: '10.0.0.1', port: 40000 },
-    b: { ip: '10.0.0.2', port: 8080 },
-    clientRule: 'syn',
-    synSeen: true,
-    start: 100,
-    firstPacketIndex: 0,
-  };
-  const stats: TcpConnectionStats = {
-    packets: [3, 3],
-    wireBytes: [0, 0],
-    bytes: [0, 0],
-    retransmissions: [0, 0],
-    outOfOrder: [0, 0],
-    lostBytes: [0, 0],
-  };
+  const conn = handConnection(8080);
+  const stats = HANDSHAKE_STATS;
   const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
   function run(settingsHeader: string): { events: SessionEvent[]; record: ConnectionRecord } {
