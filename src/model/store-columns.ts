@@ -8,6 +8,8 @@
  * of the store's memory, and a pause); chunks hold at most one chunk of slack and never copy.
  */
 
+import { encodeStrings, StringArena, type EncodedStrings } from './string-arena.js';
+
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 type TypedCtor<T extends TypedArray> = new (length: number) => T;
 
@@ -303,6 +305,8 @@ export class StringPool {
   private readonly ids = new Map<string, number>();
   private readonly strings: string[] = [];
   private shipped = 0;
+  /** A replica's strings, received as bytes (receiveEncoded): no JS string until one is read. */
+  private arena: StringArena | null = null;
 
   constructor(private readonly limit = Number.MAX_SAFE_INTEGER) {}
 
@@ -317,11 +321,25 @@ export class StringPool {
     for (const s of strings) this.id(s);
   }
 
+  /**
+   * As `ship`, the strings as bytes in transferable arrays: a replica that receives them with
+   * `receiveEncoded` keeps bytes, not strings (the store's header names and values, src/model/string-arena.ts).
+   */
+  shipEncoded(): EncodedStrings {
+    return encodeStrings(this.ship());
+  }
+
+  /** Appends shipped bytes; such a pool is read only (`id` and `find` are the builder's). */
+  receiveEncoded(encoded: EncodedStrings): void {
+    (this.arena ??= new StringArena()).append(encoded);
+  }
+
   get size(): number {
-    return this.strings.length;
+    return this.arena?.length ?? this.strings.length;
   }
 
   id(s: string): number {
+    if (this.arena) throw new Error('StringPool: a replica received as bytes does not intern');
     let id = this.ids.get(s);
     if (id === undefined) {
       if (this.strings.length >= this.limit) throw new Error(`StringPool limit ${this.limit} reached`);
@@ -332,13 +350,18 @@ export class StringPool {
     return id;
   }
 
-  /** The id of a string already in the pool, or undefined. */
+  /** The id of a string already in the pool, or undefined (never found in a pool received as bytes). */
   find(s: string): number | undefined {
     return this.ids.get(s);
   }
 
   at(id: number): string {
-    return this.strings[id] ?? '';
+    return this.arena ? this.arena.at(id) : (this.strings[id] ?? '');
+  }
+
+  /** Memory held outside V8's strings: a replica's bytes and their index. */
+  get byteLength(): number {
+    return this.arena?.byteLength ?? 0;
   }
 }
 

@@ -22,6 +22,7 @@ import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
 import { HeaderLists } from './store-headers.js';
 import { HpackBlocks } from './store-hpack.js';
 import { ByteSpool } from './store-spool.js';
+import type { EncodedStrings } from './string-arena.js';
 import { BulkyCache, spoolConnection, type SpooledParts } from './store-connections.js';
 
 export type { CallRow };
@@ -108,7 +109,8 @@ export interface StoreBatch {
   /** Connections first seen, in ordinal order. */
   entries: string[];
   events: ShippedEvent[];
-  strings: string[];
+  /** New header names and values as bytes (string-arena.ts). */
+  strings: EncodedStrings;
   lists: unknown[];
   frames: unknown[];
   hpack: unknown[];
@@ -290,7 +292,7 @@ export class CaptureStore implements RecordSink {
     const batch: StoreBatch = {
       entries: this.conns.slice(this.shippedEntries).map((e) => e.id),
       events: this.shippedEvents,
-      strings: this.strings.ship(),
+      strings: this.strings.shipEncoded(),
       lists: this.lists.ship(release),
       frames: this.frames.ship(release),
       hpack: this.hpack.ship(release),
@@ -307,7 +309,7 @@ export class CaptureStore implements RecordSink {
     for (const id of batch.entries) this.entry(id);
     const frames0 = this.frames.count;
     const calls0 = this.callTable.count;
-    this.strings.receive(batch.strings);
+    this.strings.receiveEncoded(batch.strings);
     this.lists.receive(batch.lists);
     this.frames.receive(batch.frames);
     this.hpack.receive(batch.hpack);

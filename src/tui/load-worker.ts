@@ -62,7 +62,7 @@ export function batchBuffers(batch: StoreBatch): ArrayBuffer[] {
     } else if (Array.isArray(v) && v.length > 0 && (ArrayBuffer.isView(v[0]) || Array.isArray(v[0])))
       for (const x of v) visit(x);
   };
-  for (const part of [batch.lists, batch.frames, batch.hpack, batch.calls]) visit(part);
+  for (const part of [batch.strings, batch.lists, batch.frames, batch.hpack, batch.calls]) visit(part);
   return out;
 }
 
