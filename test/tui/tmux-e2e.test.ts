@@ -5,7 +5,7 @@
  * CI is unset for the child: with CI set, ink writes nothing until exit.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,50 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     writeFileSync(go, '');
     const ended = await waitFor('input ended · 128 pkts');
     expect(ended).toMatch(/Frames +158 of 158 frames/);
+    keys('q');
+    await waitFor('EXIT=0');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a live pipe: the Overview gains a diagnostic as it is raised, while the input is still open', async () => {
+    // grpc-too-many-pings.pcap in three parts, each sent once the screen has shown the one before: packets
+    // 1-24 (idle keepalive PINGs every second), then 25-26 (the server's GOAWAY too_many_pings and its
+    // ACK; the connection stays open), then the close. The pipe stays open until the test sends the rest.
+    const file = join(ROOT, 'samples/grpc-too-many-pings.pcap');
+    const bytes = readFileSync(file);
+    const after = (packets: number): number => {
+      let at = 24; // classic little-endian pcap: a 24-byte header, then 16 bytes + captured length each
+      for (let k = 0; k < packets; k++) at += 16 + bytes.readUInt32LE(at + 8);
+      return at;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'h2scope-e2e-'));
+    const part = (name: string, from: number, to: number): string => {
+      writeFileSync(join(dir, name), bytes.subarray(from, to));
+      return join(dir, name);
+    };
+    const parts = [
+      part('a', 0, after(24)),
+      part('b', after(24), after(26)),
+      part('c', after(26), bytes.length),
+    ];
+    const gate = (n: number): string => `while [ ! -e ${dir}/go${n} ]; do sleep 0.1; done`;
+    const feed = `(cat ${parts[0]}; ${gate(1)}; cat ${parts[1]}; ${gate(2)}; cat ${parts[2]})`;
+    start('live-diag', `${feed} | ${CLI} -`);
+    // The keepalive cadence is judged from the PINGs alone: raised before any GOAWAY.
+    const pings = await waitFor(/● live · 24 pkts[\s\S]*analysis\.keepalive\.too-frequent/);
+    expect(pings).toContain('Diagnostics  0 errors · 1 warnings · 0 info');
+    expect(pings).not.toContain('too-many-pings');
+    expect(pings).toMatch(/^ c1 +127\.0\.0\.1:\d+ → 127\.0\.0\.1:50109 +h2c +1 +0 .* open$/m);
+    writeFileSync(join(dir, 'go1'), '');
+    // The GOAWAY: raised at its frame, the connection still open and the input too.
+    const goaway = await waitFor(/● live · 26 pkts[\s\S]*analysis\.goaway\.too-many-pings/);
+    expect(goaway).toContain('Diagnostics  1 errors · 1 warnings · 0 info');
+    expect(goaway).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/m);
+    expect(goaway).toMatch(/^ c1 .* open$/m);
+    expect(goaway).not.toContain('input ended');
+    writeFileSync(join(dir, 'go2'), '');
+    const ended = await waitFor('input ended · 29 pkts');
+    expect(ended).toContain('Diagnostics  1 errors · 1 warnings · 0 info');
     keys('q');
     await waitFor('EXIT=0');
     rmSync(dir, { recursive: true, force: true });
