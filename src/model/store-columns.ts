@@ -135,24 +135,38 @@ export class F64Column extends GrowableColumn<Float64Array> {
   }
 }
 
+/**
+ * Rows per base in a delta column: distances from a base 256 rows back stay under 2^15 for climbing values
+ * that grow by less than 128 a row (spool offsets of small frames, microseconds between frames of a busy
+ * connection, a connection's frame numbers among a few dozen connections), so such a column is u16 where
+ * a base per 64 Ki-row chunk made it u32. A base costs 8 bytes: 0.03 bytes a row.
+ */
+const BLOCK_BITS = 8;
+const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+
 type NarrowArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
 /**
  * Numbers in the narrowest array each chunk allows: a chunk starts as bytes and widens (u16, u32, then
  * raw doubles) only when a value needs it, so a connection ordinal costs 1 byte a frame while a capture has
  * fewer than 256 connections, and a frame length 2 while frames stay under 64 KiB. With `delta`, a chunk
- * stores each value's distance from the chunk's first value (zigzag: small either way), for values that
+ * stores each value's distance from its block's first value (zigzag: small either way), for values that
  * climb (packet numbers, spool offsets, per-connection frame indexes, timestamps in microseconds). Values
  * are exact: integers are encoded, anything else (a fraction, beyond 2^32 from the base) makes its chunk
  * raw doubles.
  */
 export class NarrowColumn {
   private readonly chunks: NarrowArray[] = [];
+  /** Delta mode: each block's first value (an integer; 0 when it was not one). */
   private readonly bases: number[] = [];
   private size = 0;
   private shipped = 0;
 
-  constructor(private readonly delta = false) {}
+  constructor(
+    private readonly delta = false,
+    /** Rows of the first chunk before it doubles (a column per connection starts small). */
+    private readonly initial = 1024,
+  ) {}
 
   get length(): number {
     return this.size;
@@ -163,13 +177,12 @@ export class NarrowColumn {
     const c = i >>> CHUNK_BITS;
     const k = i & CHUNK_MASK;
     let chunk = this.chunks[c];
-    if (chunk === undefined) {
-      this.chunks.push((chunk = new Uint8Array(c === 0 ? 1024 : CHUNK)));
-      this.bases.push(this.delta && Number.isInteger(value) ? value : 0);
-    } else if (k >= chunk.length) chunk = this.growFirst(i + 1);
+    if (chunk === undefined) this.chunks.push((chunk = new Uint8Array(c === 0 ? this.initial : CHUNK)));
+    else if (k >= chunk.length) chunk = this.growFirst(i + 1);
+    if (this.delta && (i & BLOCK_MASK) === 0) this.bases.push(Number.isInteger(value) ? value : 0);
     if (chunk instanceof Float64Array) chunk[k] = value;
     else {
-      const code = this.encode(value, this.bases[c]!);
+      const code = this.encode(value, this.delta ? this.bases[i >>> BLOCK_BITS]! : 0);
       if (code < 0 || code > maxOf(chunk)) chunk = this.widen(c, code);
       chunk[k] = chunk instanceof Float64Array ? value : code;
     }
@@ -183,7 +196,7 @@ export class NarrowColumn {
     const chunk = this.chunks[c]!;
     const v = chunk[i & CHUNK_MASK]!;
     if (chunk.BYTES_PER_ELEMENT === 8) return v;
-    return this.delta ? this.bases[c]! + (v % 2 === 0 ? v / 2 : -(v + 1) / 2) : v;
+    return this.delta ? this.bases[i >>> BLOCK_BITS]! + (v % 2 === 0 ? v / 2 : -(v + 1) / 2) : v;
   }
 
   /** Values appended since the previous ship, for a replica (as GrowableColumn.ship). */

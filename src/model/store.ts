@@ -17,7 +17,7 @@ import type {
   FrameRecord,
 } from '../records/records.js';
 import { CallTable, callFailed, callStatusUnknown, type CallRow } from './store-calls.js';
-import { StringPool, U32Column, U32Map } from './store-columns.js';
+import { NarrowColumn, StringPool, U32Map } from './store-columns.js';
 import { DEFAULT_FRAME_BYTES, FrameTable } from './store-frames.js';
 import { HeaderLists } from './store-headers.js';
 import { HpackBlocks } from './store-hpack.js';
@@ -37,7 +37,7 @@ export interface ConnectionEntry {
   /** The record, once the connection ended (or the capture did); null while it is still open. */
   record: ConnectionRecord | null;
   /** Frame numbers of this connection's frames, in order. */
-  frames: U32Column;
+  frames: NarrowColumn;
   /** Call indexes of this connection's calls, in the order they ended. */
   calls: number[];
   /** Call index by stream id. */
@@ -464,7 +464,7 @@ export class CaptureStore implements RecordSink {
       ordinal: this.conns.length,
       id,
       record: null,
-      frames: new U32Column(64),
+      frames: new NarrowColumn(true, 64),
       calls: [],
       streamCalls: new U32Map(),
       diagnostics: zeroCounts(),

@@ -16,11 +16,25 @@ describe('NarrowColumn', () => {
     expect(column.byteLength).toBeLessThan(70_000 * 2 + 4096 * 8 + 65_536 * 8);
   });
 
-  it('stores distances from a chunk base with delta, either way', () => {
+  it('stores distances from a block base with delta, either way', () => {
     const column = new NarrowColumn(true);
     const xs = values(200_000, (i) => 1_700_000_000_000 + i * 3 - (i % 5) * 7);
     roundTrip(column, xs);
-    expect(column.byteLength).toBeLessThanOrEqual(4 * 65_536 * 4); // u32 deltas, not f64
+    expect(column.byteLength).toBeLessThanOrEqual(4 * 65_536 * 2); // u16 deltas, not u32 or f64
+  });
+
+  it('keeps a climbing column two bytes a row while it grows by under 128 a row, and starts small', () => {
+    // spool offsets of small frames: 9-127 bytes each, 300k rows
+    const column = new NarrowColumn(true, 16);
+    let at = 0;
+    roundTrip(
+      column,
+      values(300_000, (i) => (at += 9 + ((i * 37) % 119))),
+    );
+    expect(column.byteLength).toBeLessThanOrEqual(5 * 65_536 * 2);
+    const small = new NarrowColumn(true, 16);
+    roundTrip(small, [5, 3, 2 ** 33, 7, 0.5]);
+    expect(small.byteLength).toBeLessThanOrEqual(16 * 8);
   });
 
   it('ships what is new to a replica that reads the same values', () => {

@@ -41,7 +41,10 @@ function frames(store: CaptureStore): unknown[] {
 }
 
 function connections(store: CaptureStore): unknown[] {
-  return store.connections.map((e) => ({ ...e, frames: Array.from(e.frames.slice()) }));
+  return store.connections.map((e) => ({
+    ...e,
+    frames: Array.from({ length: e.frames.length }, (_, i) => e.frames.get(i)),
+  }));
 }
 
 describe('a replica of a builder store (the TUI decode worker)', () => {
