@@ -4,7 +4,11 @@
  * Loads FILE through the engine into a CaptureStore exactly as the TUI does (hpackReports on), then,
  * after full garbage collections, prints the live heap, external memory (typed arrays), RSS, and those
  * divided by the number of frames, with the load time. Then it drops the store's parts one at a time
- * (calls, HPACK inspector data, frames, connections) to attribute the heap to each.
+ * (calls, HPACK inspector data, frames, connections, strings) to attribute the heap to each.
+ *
+ * With --replica it measures what the TUI's UI thread keeps: a builder store (as in the load worker) ships
+ * a batch every 1,000 frames to a replica store (header names and values as bytes, src/model/string-arena.ts),
+ * and the figures are the replica's.
  */
 import { performance } from 'node:perf_hooks';
 import { CaptureSource } from '../../src/capture/source.js';
@@ -26,11 +30,21 @@ const MiB = (n: number): string => (n / 1048576).toFixed(1);
 
 const base = live();
 const t0 = performance.now();
-const store = new CaptureStore({ throttleMs: 0 });
-const engine = createEngine({ file, hpackReports: true }, store);
+const replicated = process.argv.includes('--replica');
+const store = new CaptureStore({ throttleMs: 0, spool: replicated ? null : undefined });
+const builder = replicated ? new CaptureStore({ throttleMs: 0, builder: true, spool: null }) : store;
+const engine = createEngine({ file, hpackReports: true }, builder);
 const source = new CaptureSource(file);
-for await (const events of source.events()) engine.push(events);
+let shipped = 0;
+for await (const events of source.events()) {
+  engine.push(events);
+  if (replicated && builder.frames.count - shipped >= 1000) {
+    shipped = builder.frames.count;
+    store.receive(builder.ship());
+  }
+}
 engine.finish();
+if (replicated) store.receive(builder.ship());
 const loadMs = performance.now() - t0;
 const full = live();
 const frames = store.frames.count;
@@ -53,9 +67,11 @@ const parts: Array<[string, () => void]> = [
   ['frames', () => (s['frames'] = null)],
   ['connections', () => ((s['conns'] as unknown[]).length = 0)],
   ['diagnostics', () => ((s['diags'] as unknown[]).length = 0)],
+  ['strings', () => (s['strings'] = null)],
 ];
 let prev = full.heap + full.external;
 void engine;
+void builder;
 for (const [name, drop] of parts) {
   drop();
   const now = live();
