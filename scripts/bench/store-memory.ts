@@ -14,6 +14,8 @@ import { performance } from 'node:perf_hooks';
 import { CaptureSource } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
 import { CaptureStore } from '../../src/model/store.js';
+import { ByteSpool, NODE_FS } from '../../src/model/store-spool.js';
+import { tmpdir } from 'node:os';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: store-memory.ts FILE');
@@ -31,20 +33,29 @@ const MiB = (n: number): string => (n / 1048576).toFixed(1);
 const base = live();
 const t0 = performance.now();
 const replicated = process.argv.includes('--replica');
-const store = new CaptureStore({ throttleMs: 0, spool: replicated ? null : undefined });
-const builder = replicated ? new CaptureStore({ throttleMs: 0, builder: true, spool: null }) : store;
-const engine = createEngine({ file, hpackReports: true }, builder);
-const source = new CaptureSource(file);
-let shipped = 0;
-for await (const events of source.events()) {
-  engine.push(events);
-  if (replicated && builder.frames.count - shipped >= 1000) {
-    shipped = builder.frames.count;
-    store.receive(builder.ship());
+const store = new CaptureStore({ throttleMs: 0 });
+// The worker's builder appends to the replica's spool file through its descriptor, as in the TUI.
+/** Loads FILE into `store`, through a builder store in batches with --replica (the builder is dropped after). */
+async function load(): Promise<object> {
+  // The worker's builder appends to the replica's spool file through its descriptor, as in the TUI.
+  const spool = replicated ? new ByteSpool(NODE_FS, tmpdir(), store.spool!.descriptor!) : null;
+  const builder = replicated ? new CaptureStore({ throttleMs: 0, builder: true, spool }) : store;
+  const engine = createEngine({ file: file!, hpackReports: true }, builder);
+  const source = new CaptureSource(file!);
+  let shipped = 0;
+  for await (const events of source.events()) {
+    engine.push(events);
+    if (replicated && builder.frames.count - shipped >= 1000) {
+      shipped = builder.frames.count;
+      store.receive(builder.ship());
+    }
   }
+  engine.finish();
+  if (replicated) store.receive(builder.ship());
+  return engine;
 }
-engine.finish();
-if (replicated) store.receive(builder.ship());
+// The plain store's engine stays referenced, as before (its own interning tables are the store's).
+const engine = replicated ? (await load(), null) : await load();
 const loadMs = performance.now() - t0;
 const full = live();
 const frames = store.frames.count;
@@ -71,7 +82,6 @@ const parts: Array<[string, () => void]> = [
 ];
 let prev = full.heap + full.external;
 void engine;
-void builder;
 for (const [name, drop] of parts) {
   drop();
   const now = live();
