@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type {
   ConnectionObserver,
   ConnectionObserverFactory,
+  DiagnosticBudget,
   ObservedEvent,
   ObserverOutput,
 } from '../engine/observer.js';
@@ -22,7 +23,7 @@ import { CallLedger } from './call-ledger.js';
 import { ConcurrencyTracker } from './concurrency.js';
 import type { ConnectionFacts, SeenDiagnostic } from './connection-facts.js';
 import { detectClientCancel, detectDeadlineExceeded, detectDeadlineOverrun } from './detect-calls.js';
-import { starvation } from './detect-flow.js';
+import { isStarved, starvation, type StreamFlowFigures } from './detect-flow.js';
 import { isTooManyPings, tooManyPings } from './detect-goaway.js';
 import { detectFrequentPings, detectIdleDrop } from './detect-keepalive.js';
 import { CONNECTION_DETECTORS } from './detectors.js';
@@ -99,6 +100,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
   constructor(
     private readonly conn: TcpConnectionInfo,
     private readonly opts: AnalysisOptions,
+    private readonly budget?: DiagnosticBudget,
   ) {
     this.settings = new SettingsTimeline(opts.maxListed);
     this.abuse = new AbuseTracker(conn.id, opts.abuse, (r, name) => this.settings.value(r, name));
@@ -258,6 +260,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
       abuse: this.abuse,
       framesFrom: { client: this.clientFrames, server: this.serverFrames },
       lastActivity: this.lastActivity,
+      starvationJudged: (sender, stream) => this.raised?.has(starvationKey(sender, stream)) === true,
     };
   }
 
@@ -343,14 +346,30 @@ export class ConnectionAnalyzer implements ConnectionObserver {
    * far, once, instead of at the connection's end. Shorter streams are judged at their close, as before.
    */
   private starvedSoFar(stream: number, flow: FlowDirection, time: number): ObserverOutput[] {
-    if (this.inexact !== null || this.raised?.has(`analysis.flow.starvation|${flow.sender}|${stream}`))
-      return NO_OUTPUT;
-    const s = flow.streamRecord(stream);
+    if (this.inexact !== null || this.raised?.has(starvationKey(flow.sender, stream))) return NO_OUTPUT;
+    const s = flow.streamFigures(stream);
     if (s === null || s.first === null || (time - s.first) * 1000 < this.opts.imbalanceWindowMs)
       return NO_OUTPUT;
-    const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
-    const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
+    const d = this.judgeStarvation(flow, s);
     return d === null ? NO_OUTPUT : this.raise([d]);
+  }
+
+  /**
+   * starvation() for one stream, or null. Past the per-code cap (DiagnosticBudget) a starved stream is
+   * counted and remembered as raised, but not built: on a loaded connection thousands of unary calls wait
+   * for the connection window, and building each message and evidence cost a tenth of --summary.
+   */
+  private judgeStarvation(flow: FlowDirection, s: StreamFlowFigures): Diagnostic | null {
+    const dir = { stalls: flow.stallsOf(s.stream), initialWindow: flow.initial };
+    const budget = this.budget;
+    if (budget === undefined || budget.passes(STARVATION)) {
+      return starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
+    }
+    if (isStarved(this.opts, dir, s)) {
+      budget.count(STARVATION);
+      (this.raised ??= new Set()).add(starvationKey(flow.sender, s.stream));
+    }
+    return null;
   }
 
   private streamChange(f: FrameRecord, ev: Extract<H2Event, { kind: 'frame' }>): ObserverOutput[] {
@@ -372,12 +391,12 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     for (const flow of [this.clientFlow, this.serverFlow]) {
       // Most streams never wait: ask the count before building the stream's record (its window series).
       if (flow === null || flow.stallsCount(stream) === 0) continue;
-      const s = flow.streamRecord(stream);
-      if (s === null) continue;
-      const dir = { stalls: flow.stallsOf(stream), initialWindow: flow.initial };
-      const d = starvation({ id: this.conn.id, opts: this.opts }, flow.sender, dir, s);
       // Judged already while it was open (starvedSoFar): not said twice.
-      if (d !== null && this.raised?.has(raisedKey(d)) !== true) (found ??= []).push(d);
+      if (this.raised?.has(starvationKey(flow.sender, stream)) === true) continue;
+      const s = flow.streamFigures(stream);
+      if (s === null) continue;
+      const d = this.judgeStarvation(flow, s);
+      if (d !== null) (found ??= []).push(d);
     }
     return found === null ? NO_OUTPUT : this.raise(found);
   }
@@ -496,11 +515,18 @@ export class ConnectionAnalyzer implements ConnectionObserver {
 function raisedKey(d: Diagnostic): string {
   const e = d.evidence ?? {};
   const side = e['from'] ?? e['sender'] ?? '';
-  return `${d.code}|${String(side)}|${d.code === 'analysis.flow.starvation' ? String(d.stream) : ''}`;
+  return `${d.code}|${String(side)}|${d.code === STARVATION ? String(d.stream) : ''}`;
+}
+
+const STARVATION = 'analysis.flow.starvation';
+
+/** raisedKey of a stream's starvation. */
+function starvationKey(sender: Role, stream: number): string {
+  return `${STARVATION}|${sender}|${stream}`;
 }
 
 /** The factory the pipeline registers (after the gRPC observer, whose calls it reads). */
 export function analysisObserverFactory(options: Partial<AnalysisOptions> = {}): ConnectionObserverFactory {
   const opts = analysisOptions(options);
-  return (conn) => new ConnectionAnalyzer(conn, opts);
+  return (conn, budget) => new ConnectionAnalyzer(conn, opts, budget);
 }

@@ -57,6 +57,11 @@ export interface ConnectionFacts {
   framesFrom: Record<Role, number>;
   /** Time of the last frame other than PING (keepalive traffic is not activity). */
   lastActivity: number | null;
+  /**
+   * Streams whose starvation was judged while the connection was open (at their close, or while long
+   * open): the end does not judge them again. Absent: none was.
+   */
+  starvationJudged?: (sender: Role, stream: number) => boolean;
 }
 
 export type ConnectionDetector = (facts: ConnectionFacts) => Diagnostic[];

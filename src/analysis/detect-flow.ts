@@ -19,8 +19,21 @@ export function detectStarvation(facts: ConnectionFacts): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const sender of ['client', 'server'] as const) {
     const dir = facts.flowControl[sender];
+    // The listed waits by stream, once: each judgement below would scan the whole list (maxListed).
+    const waits = new Map<number, StallRecord[]>();
+    for (const x of dir.stalls) {
+      const list = waits.get(x.stream);
+      if (list === undefined) waits.set(x.stream, [x]);
+      else list.push(x);
+    }
+    const NONE: StallRecord[] = [];
     for (const s of dir.streams) {
-      const d = smallWindow(facts, sender, dir, s) ?? starvation(facts, sender, dir, s);
+      const own = { stalls: waits.get(s.stream) ?? NONE, initialWindow: dir.initialWindow };
+      // A starvation judged at the stream's close was raised then: building it again here only to drop it
+      // cost as much as the first time (thousands of streams on a busy connection).
+      const d =
+        smallWindow(facts, sender, own, s) ??
+        (facts.starvationJudged?.(sender, s.stream) === true ? null : starvation(facts, sender, own, s));
       if (d !== null) out.push(d);
     }
   }
@@ -35,7 +48,7 @@ export function detectStarvation(facts: ConnectionFacts): Diagnostic[] {
 function smallWindow(
   facts: ConnectionFacts,
   sender: Role,
-  dir: FlowDirectionRecord,
+  dir: StarvationDir,
   s: StreamFlowRecord,
 ): Diagnostic | null {
   const window = dir.initialWindow;
@@ -70,6 +83,41 @@ function smallWindow(
   return diag(ANALYSIS_DIAGNOSTICS, 'analysis.flow.small-window', params, where);
 }
 
+/** What starvation() reads of a stream: its record without the window series (not built for this). */
+export type StreamFlowFigures = Pick<
+  StreamFlowRecord,
+  'stream' | 'bytes' | 'first' | 'last' | 'stalls' | 'stalledMs'
+>;
+
+type StarvationDir = Pick<FlowDirectionRecord, 'stalls' | 'initialWindow'>;
+
+/** The stream's listed waits and its transfer's duration when it starved, else null. */
+function starvedFigures(
+  opts: ConnectionFacts['opts'],
+  dir: StarvationDir,
+  s: StreamFlowFigures,
+): { stalls: StallRecord[]; durationMs: number } | null {
+  if (s.stalls === 0 || s.first === null || s.last === null) return null;
+  const stalls = dir.stalls.filter((x) => x.stream === s.stream);
+  // A first DATA that waited for window started its transfer when the wait began, not when it went out
+  // (a unary request of one DATA frame that waited 245 ms took 245 ms, not 0). Past the listing cap the
+  // waits' start is not kept: the transfer lasted at least as long as its waits.
+  let from = s.first;
+  for (const x of stalls) if (x.start < from) from = x.start;
+  const durationMs = Math.max(msBetween(from, s.last), s.stalledMs);
+  const { starvationMinMs, starvationMinFraction } = opts;
+  if (s.stalledMs < starvationMinMs || s.stalledMs < durationMs * starvationMinFraction) return null;
+  return { stalls, durationMs };
+}
+
+/**
+ * Whether starvation() would find the stream starved, without building the diagnostic: past the per-code
+ * cap it is only counted (DiagnosticBudget).
+ */
+export function isStarved(opts: ConnectionFacts['opts'], dir: StarvationDir, s: StreamFlowFigures): boolean {
+  return starvedFigures(opts, dir, s) !== null;
+}
+
 /**
  * One stream's starvation, judged from its final figures: at its close (ConnectionAnalyzer), or at the
  * end of the connection for the streams still open then.
@@ -77,18 +125,12 @@ function smallWindow(
 export function starvation(
   facts: Pick<ConnectionFacts, 'id' | 'opts'>,
   sender: Role,
-  dir: Pick<FlowDirectionRecord, 'stalls' | 'initialWindow'>,
-  s: StreamFlowRecord,
+  dir: StarvationDir,
+  s: StreamFlowFigures,
 ): Diagnostic | null {
-  if (s.stalls === 0 || s.first === null || s.last === null) return null;
-  const stalls = dir.stalls.filter((x) => x.stream === s.stream);
-  // A first DATA that waited for window started its transfer when the wait began, not when it went out
-  // (a unary request of one DATA frame that waited 245 ms took 245 ms, not 0). Past the listing cap the
-  // waits' start is not kept: the transfer lasted at least as long as its waits.
-  const from = Math.min(s.first, ...stalls.map((x) => x.start));
-  const durationMs = Math.max(msBetween(from, s.last), s.stalledMs);
-  const { starvationMinMs, starvationMinFraction } = facts.opts;
-  if (s.stalledMs < starvationMinMs || s.stalledMs < durationMs * starvationMinFraction) return null;
+  const starved = starvedFigures(facts.opts, dir, s);
+  if (starved === null || s.first === null) return null;
+  const { stalls, durationMs } = starved;
   const seconds = durationMs / 1000;
   const unblockedSeconds = Math.max(durationMs - s.stalledMs, 0) / 1000;
   const unblocked = unblockedSeconds > 0 ? s.bytes / unblockedSeconds : null;

@@ -59,6 +59,8 @@ export class FlowDirection {
   private readonly streams = new Map<number, StreamFlow>();
   private initialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
   private readonly stalls: StallRecord[] = [];
+  /** Index in `stalls` of each listed stream's first wait (as many entries as `stalls` at most). */
+  private firstListed: Map<number, number> | null = null;
   private stallCount = 0;
   private stalledMs = 0;
   private bytes = 0;
@@ -150,6 +152,24 @@ export class FlowDirection {
     return s === undefined || s.frames === 0 ? null : streamFlowRecord(stream, s);
   }
 
+  /**
+   * One stream's figures without its window series (null as streamRecord): what a starvation judgement
+   * reads at every stream close, where building the series cost more than the judgement.
+   */
+  streamFigures(stream: number): Omit<StreamFlowRecord, 'window'> | null {
+    const s = this.streams.get(stream);
+    if (s === undefined || s.frames === 0) return null;
+    return {
+      stream,
+      bytes: s.bytes,
+      frames: s.frames,
+      first: s.first,
+      last: s.last,
+      stalls: s.stalls,
+      stalledMs: roundMs(s.stalledMs),
+    };
+  }
+
   /** How many times one stream waited for window (0 when it carried no DATA or is no longer kept). */
   stallsCount(stream: number): number {
     return this.streams.get(stream)?.stalls ?? 0;
@@ -157,7 +177,16 @@ export class FlowDirection {
 
   /** The listed stalls of one stream (the list holds the first `maxListed` of the direction). */
   stallsOf(stream: number): StallRecord[] {
-    return this.stalls.filter((x) => x.stream === stream);
+    // Asked at every close of a stream that waited: scanning the whole list (up to maxListed) each time
+    // cost more than the rest of the judgement. Past the cap no stream has a listed wait.
+    const out: StallRecord[] = [];
+    const from = this.firstListed?.get(stream);
+    if (from === undefined) return out;
+    for (let i = from; i < this.stalls.length; i++) {
+      const x = this.stalls[i]!;
+      if (x.stream === stream) out.push(x);
+    }
+    return out;
   }
 
   record(): FlowDirectionRecord {
@@ -204,6 +233,8 @@ export class FlowDirection {
     this.stallCount++;
     this.stalledMs += waitedMs;
     if (this.stalls.length >= this.opts.maxListed) return;
+    const firsts = (this.firstListed ??= new Map());
+    if (!firsts.has(stream)) firsts.set(stream, this.stalls.length);
     this.stalls.push({
       stream,
       window: sw !== null && cw !== null ? 'both' : sw !== null ? 'stream' : 'connection',

@@ -123,7 +123,7 @@ class SenderWindows implements Window {
 }
 
 export function withCallLatency(inner: ConnectionObserverFactory): ConnectionObserverFactory {
-  return (conn) => new LatencyObserver(conn, inner(conn));
+  return (conn, budget) => new LatencyObserver(conn, inner(conn, budget));
 }
 
 class LatencyObserver implements ConnectionObserver {

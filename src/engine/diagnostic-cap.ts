@@ -2,6 +2,7 @@ import { ENGINE_DIAGNOSTICS } from '../diagnostics/engine.js';
 import { diag } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { RecordSink } from './engine.js';
+import type { DiagnosticBudget } from './observer.js';
 
 /**
  * Diagnostics reported per code and capture, by default. A capture can raise one diagnostic per packet or
@@ -12,7 +13,7 @@ import type { RecordSink } from './engine.js';
 export const DEFAULT_MAX_DIAGNOSTICS_PER_CODE = 1000;
 
 /** A RecordSink in front of another that passes at most `limit` diagnostics of each code. */
-export class DiagnosticCap implements RecordSink {
+export class DiagnosticCap implements RecordSink, DiagnosticBudget {
   private readonly counts = new Map<string, number>();
 
   /** Optional hooks are forwarded only when the sink has them (the engine checks for them). */
@@ -35,6 +36,14 @@ export class DiagnosticCap implements RecordSink {
     const n = (this.counts.get(d.code) ?? 0) + 1;
     this.counts.set(d.code, n);
     if (n <= this.limit) this.sink.diagnostic(d);
+  }
+
+  passes(code: string): boolean {
+    return (this.counts.get(code) ?? 0) < this.limit;
+  }
+
+  count(code: string): void {
+    this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
   }
 
   /** The counts of what was held back, then the capture record. */

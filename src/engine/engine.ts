@@ -106,8 +106,8 @@ export class Engine {
   private readonly global: boolean;
   private seqNo = 0;
 
-  /** The sink, behind the per-code diagnostic cap. */
-  private readonly sink: RecordSink;
+  /** The sink, behind the per-code diagnostic cap (also the observers' DiagnosticBudget). */
+  private readonly sink: DiagnosticCap;
 
   constructor(
     private readonly opts: EngineOptions,
@@ -270,7 +270,7 @@ export class Engine {
           this.sessions.set(ev.conn.id, new ConnectionSession(ev.conn, this.sessionOptions));
           this.observers.set(
             ev.conn.id,
-            (this.opts.observers ?? []).map((make) => make(ev.conn)),
+            (this.opts.observers ?? []).map((make) => make(ev.conn, this.sink)),
           );
           break;
         case 'data':

@@ -39,7 +39,23 @@ export interface ConnectionObserver {
   snapshot?(record: ConnectionRecord): Record<string, unknown> | undefined;
 }
 
-export type ConnectionObserverFactory = (conn: TcpConnectionInfo) => ConnectionObserver;
+/**
+ * The per-code diagnostic cap in front of the sink (src/engine/diagnostic-cap.ts), as observers see it: a
+ * diagnostic past the cap is only counted, so an observer that raises thousands of one code (a starvation
+ * per stream on a busy connection) asks first and counts it instead of building its message and evidence.
+ */
+export interface DiagnosticBudget {
+  /** Whether a diagnostic of `code` raised now would reach the sink. */
+  passes(code: string): boolean;
+  /** Counts a diagnostic of `code` that was not built because it would not have reached the sink. */
+  count(code: string): void;
+}
+
+/** `budget`: the engine's cap; absent (tests, a shard that caps nothing), every diagnostic is built. */
+export type ConnectionObserverFactory = (
+  conn: TcpConnectionInfo,
+  budget?: DiagnosticBudget,
+) => ConnectionObserver;
 
 export interface CaptureObserver {
   /**

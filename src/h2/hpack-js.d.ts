@@ -76,8 +76,8 @@ declare module 'hpack.js' {
       isEmpty(): boolean;
       decodeBit(): number;
       decodeInt(): number;
-      /** A Buffer (plain string) or an array of octets (Huffman-decoded). */
-      decodeStr(): Buffer | number[];
+      /** A Buffer (plain string) or an array of octets (Huffman-decoded); h2scope's readers: see hpack-huffman.ts. */
+      decodeStr(): Buffer | number[] | string;
       /** Private: the queued input (an obuf OffsetBuffer). */
       buffer: { has(n: number): boolean; readUInt8(): number; take(n: number): Buffer };
       /** Private: Huffman tree position between words; the root is `hpack.huffman.decode`. */
@@ -104,7 +104,7 @@ declare module 'hpack.js' {
     /** RFC 7541 Appendix B as hpack.js's lookup tree: `decode` is its root. */
     huffman: { decode: unknown };
     /** Helpers shared by its modules; the decompressor calls `utils.stringify` on every literal string. */
-    utils: { stringify(octets: Buffer | number[]): string };
+    utils: { stringify(octets: Buffer | number[] | string): string };
     'static-table': hpack.StaticTable;
   };
   export = hpack;

@@ -138,6 +138,7 @@ function emit(out: WalkResult, field: Resolved, keeper: ListKeeper | undefined):
   out.headers.push([decoded.name, decoded.value]);
 }
 
-function octets(s: Buffer | number[]): Buffer {
+function octets(s: Buffer | number[] | string): Buffer {
+  if (typeof s === 'string') return Buffer.from(s, 'latin1'); // not made: this reader hands out Buffers
   return Buffer.isBuffer(s) ? s : Buffer.from(s);
 }
