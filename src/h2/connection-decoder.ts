@@ -42,8 +42,12 @@ interface Direction {
   blocks: HeaderBlocks;
   limits: SendLimits;
   lastTime: number;
-  /** What this direction sent, for the evidence about a gap (GapAssumption). */
-  tally: SendTally;
+  /**
+   * What this direction sent, for the evidence about a gap (GapAssumption). Made at the first frame that
+   * moves a figure (DATA, a frame on a stream, a connection credit) or at a gap: an idle connection's
+   * SETTINGS and PINGs leave every figure at 0, so it holds none.
+   */
+  tally: SendTally | null;
   /** The table is kept across a gap on an assumption not settled yet. */
   assumed: GapAssumption | null;
 }
@@ -146,7 +150,7 @@ export class H2ConnectionDecoder {
       blocks: new HeaderBlocks(hpack, role, this.ctx),
       limits,
       lastTime: 0,
-      tally: new SendTally(),
+      tally: null,
       assumed: null,
     };
   }
@@ -212,15 +216,22 @@ export class H2ConnectionDecoder {
     const { raw } = d;
     const endStream =
       (raw.type === FrameType.DATA || raw.type === FrameType.HEADERS) && (raw.flags & 0x1) !== 0;
-    dir.tally.sent(raw.type, raw.stream, raw.length, endStream, dir.role === 'client');
+    if (dir.tally !== null || raw.type === FrameType.DATA || raw.stream !== 0)
+      (dir.tally ??= new SendTally()).sent(
+        raw.type,
+        raw.stream,
+        raw.length,
+        endStream,
+        dir.role === 'client',
+      );
     const peer = dir.role === 'client' ? this.server : this.client;
     if (raw.type === FrameType.RST_STREAM && raw.stream !== 0) {
-      peer.tally.open.delete(raw.stream);
+      peer.tally?.open.delete(raw.stream);
       peer.assumed?.reset(raw.stream);
     }
     dir.assumed?.afterFrame(raw.type, raw.stream, endStream);
     if (d.kind === 'WINDOW_UPDATE' && raw.stream === 0 && d.increment !== undefined && d.increment > 0)
-      peer.tally.credited(d.increment);
+      (peer.tally ??= new SendTally()).credited(d.increment);
   }
 
   /** The assumption about a gap is settled: proven (the table was right) or contradicted (dropped now). */
@@ -283,7 +294,7 @@ export class H2ConnectionDecoder {
       if (dir.assumed !== null) this.settleAtEnd(dir, out); // an earlier gap: its evidence ends here
       const isClient = dir.role === 'client';
       const limit = dir.limits.maxFrameSize;
-      dir.assumed = new GapAssumption(region, dir.tally, limit, isClient);
+      dir.assumed = new GapAssumption(region, (dir.tally ??= new SendTally()), limit, isClient);
       const why = `they end on a frame boundary${region.cutType === null ? '' : ` after the rest of a ${frameTypeName(region.cutType)} frame`}`;
       const params = { lostBytes: region.unknownBytes, offset: region.offset + region.cutRest, why };
       out.push(this.diag(dir, 'h2.hpack-kept', params, item.time));
