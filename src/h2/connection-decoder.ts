@@ -2,7 +2,7 @@ import { H2_DIAGNOSTICS, type H2DiagnosticCode } from '../diagnostics/h2.js';
 import { diag } from '../diagnostics/make.js';
 import type { DiagnosticParams } from '../diagnostics/types.js';
 import type { Role } from '../records/records.js';
-import { FrameType, frameTypeName } from './constants.js';
+import { FRAME_HEADER_LENGTH, FrameType, frameTypeName } from './constants.js';
 import { DirectionStream, isFrame, type StreamItem, type StreamNote } from './direction-stream.js';
 import { frameRecord } from './frame-record.js';
 import { decodeFrame, type DecodedFrame } from './frames.js';
@@ -10,6 +10,7 @@ import { GapAssumption, SendTally, type GapVerdict } from './gap-assumption.js';
 import {
   DEFAULT_HEADER_LIST_LIMITS,
   HeaderBlocks,
+  NOTHING,
   type HeaderBlocksContext,
   type HeaderListLimits,
 } from './header-blocks.js';
@@ -39,7 +40,13 @@ interface Direction {
   role: Role;
   stream: DirectionStream;
   hpack: HpackDecoding;
-  blocks: HeaderBlocks;
+  /**
+   * Header-block state, made at the first HEADERS, PUSH_PROMISE or CONTINUATION: an idle connection's
+   * directions hold none. Until then `bytes` counts the direction's HTTP/2 bytes, which the block state's
+   * decompression budget starts from.
+   */
+  blocks: HeaderBlocks | null;
+  bytes: number;
   limits: SendLimits;
   lastTime: number;
   /**
@@ -105,7 +112,7 @@ export class H2ConnectionDecoder {
       d.hpack.setProtocolMaxTableSize(null);
     }
     const reason = dir.stream.startMidStream();
-    dir.blocks.abandon();
+    dir.blocks?.abandon();
     dir.hpack.markLost(`${reason}; dynamic table entries unknown`, true);
   }
 
@@ -126,14 +133,19 @@ export class H2ConnectionDecoder {
     for (const dir of [this.client, this.server]) {
       out.push(...this.items(dir, dir.stream.finish(dir.role)));
       if (dir.assumed !== null) this.settleAtEnd(dir, out);
-      const open = dir.blocks.open;
+      const open = dir.blocks?.open ?? null;
       if (open !== null) {
         const params = { stream: open.stream, bytes: open.bytes };
         out.push(this.diag(dir, 'h2.header-block-incomplete', params, dir.lastTime, open.stream));
       }
-      for (const diagnostic of dir.blocks.finish(dir.lastTime)) out.push({ kind: 'diagnostic', diagnostic });
+      for (const diagnostic of this.blocksOf(dir).finish(dir.lastTime))
+        out.push({ kind: 'diagnostic', diagnostic });
     }
     return out;
+  }
+
+  private blocksOf(dir: Direction): HeaderBlocks {
+    return (dir.blocks ??= new HeaderBlocks(dir.hpack, dir.role, this.ctx, dir.bytes));
   }
 
   private dir(role: Role): Direction {
@@ -147,7 +159,8 @@ export class H2ConnectionDecoder {
       role,
       stream: new DirectionStream(limits),
       hpack,
-      blocks: new HeaderBlocks(hpack, role, this.ctx),
+      blocks: null,
+      bytes: 0,
       limits,
       lastTime: 0,
       tally: null,
@@ -173,7 +186,10 @@ export class H2ConnectionDecoder {
     // gap held a header block after all.
     const contradiction = dir.assumed?.check(raw.type, raw.stream) ?? null;
     if (contradiction !== null) this.settle(dir, contradiction, raw.time, out);
-    const blocks = dir.blocks.onFrame(d, rec);
+    const blocks =
+      dir.blocks !== null || isHeaderBlockType(raw.type)
+        ? this.blocksOf(dir).onFrame(d, rec)
+        : ((dir.bytes += FRAME_HEADER_LENGTH + raw.length), NOTHING);
     this.track(dir, d);
     if (blocks.fields !== undefined && dir.assumed !== null) {
       rec.headersAssumed = dir.assumed.confidence();
@@ -240,7 +256,7 @@ export class H2ConnectionDecoder {
     dir.assumed = null;
     if (verdict.kind === 'contradicted') {
       const reason = `${verdict.reason}, so the ${assumed.region.unknownBytes} bytes lost at offset ${assumed.region.offset} held a header block; dynamic table entries unknown`;
-      dir.blocks.abandon();
+      dir.blocks?.abandon();
       dir.hpack.markLost(reason);
       out.push(this.diag(dir, 'h2.hpack-lost', { reason }, time));
       return;
@@ -287,7 +303,7 @@ export class H2ConnectionDecoder {
     const blockHit =
       (type === null && region === undefined) ||
       (type !== null && isHeaderBlockType(type)) ||
-      dir.blocks.open !== null;
+      (dir.blocks?.open ?? null) !== null;
     if (!blockHit && region !== undefined && region.unknownBytes > 0) {
       // The hole ended on a frame boundary: keep the table on the assumption that the whole frames lost
       // held no header block, and weigh the evidence as later frames come.
@@ -301,7 +317,7 @@ export class H2ConnectionDecoder {
       return;
     }
     if (!blockHit) return; // e.g. part of a DATA frame: HPACK state is intact
-    dir.blocks.abandon();
+    dir.blocks?.abandon();
     const wasKnown = dir.hpack.stateKnown;
     const reason = `${item.reason}; dynamic table entries unknown`;
     dir.hpack.markLost(reason);

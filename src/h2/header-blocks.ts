@@ -81,7 +81,9 @@ export interface BlockOutcome {
  * The outcome of every frame that is no part of a header block while none is open (most frames): shared,
  * and never written to (callers only read outcomes), so such frames cost no allocation here.
  */
-const NOTHING: BlockOutcome = Object.freeze({ diagnostics: Object.freeze([]) as unknown as Diagnostic[] });
+export const NOTHING: BlockOutcome = Object.freeze({
+  diagnostics: Object.freeze([]) as unknown as Diagnostic[],
+});
 
 /**
  * Header blocks of one direction: HEADERS/PUSH_PROMISE + CONTINUATION fragments joined and decoded once,
@@ -103,7 +105,11 @@ export class HeaderBlocks {
     private readonly hpack: HpackDecoding,
     private readonly from: Role,
     private readonly ctx: HeaderBlocksContext,
-  ) {}
+    /** HTTP/2 bytes the direction sent before this state was made (it is made at the first block frame). */
+    bytesBefore = 0,
+  ) {
+    this.bytesSeen = bytesBefore;
+  }
 
   /** Stream and size of the block still waiting for END_HEADERS, if any. */
   get open(): { stream: number; bytes: number } | null {
