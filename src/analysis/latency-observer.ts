@@ -133,8 +133,12 @@ class LatencyObserver implements ConnectionObserver {
   private closed: number[] | null = null;
   private firstClientFrame: number | null = null;
   private firstResponse: number | null = null;
-  private readonly clientSend: SenderWindows;
-  private readonly serverSend: SenderWindows;
+  /**
+   * Each side's send windows, made at the first frame that moves them (a stream, a connection credit, an
+   * initial window other than the default): an idle connection holds none.
+   */
+  private clientSend: SenderWindows | null = null;
+  private serverSend: SenderWindows | null = null;
   /** The server's SETTINGS_MAX_CONCURRENT_STREAMS (the client's limit), from its latest SETTINGS. */
   private limit: number | null = null;
   private open = 0;
@@ -148,10 +152,7 @@ class LatencyObserver implements ConnectionObserver {
   constructor(
     private readonly conn: TcpConnectionInfo,
     private readonly inner: ConnectionObserver,
-  ) {
-    this.clientSend = new SenderWindows(conn.start);
-    this.serverSend = new SenderWindows(conn.start);
-  }
+  ) {}
 
   event(ev: ObservedEvent): ObserverOutput[] {
     if (ev.kind === 'frame') this.frame(ev.frame);
@@ -225,6 +226,12 @@ class LatencyObserver implements ConnectionObserver {
   }
 
   private sender(role: Role): SenderWindows {
+    if (role === 'client') return (this.clientSend ??= new SenderWindows(this.conn.start));
+    return (this.serverSend ??= new SenderWindows(this.conn.start));
+  }
+
+  /** The side's windows if made (see clientSend). */
+  private senderIfAny(role: Role): SenderWindows | null {
     return role === 'client' ? this.clientSend : this.serverSend;
   }
 
@@ -235,16 +242,20 @@ class LatencyObserver implements ConnectionObserver {
       case 'SETTINGS':
         if (f.ack === true) {
           // The acknowledging side now sends under the window size its peer announced.
-          this.sender(f.from).applyInitial();
+          this.senderIfAny(f.from)?.applyInitial();
         } else {
           const initial = f.settings?.['INITIAL_WINDOW_SIZE'];
-          if (initial !== undefined) this.sender(peer).pendingInitial = initial;
+          // The default initial window changes nothing in windows not made yet: they start with it.
+          if (initial !== undefined && (initial !== DEFAULT_WINDOW || this.senderIfAny(peer) !== null))
+            this.sender(peer).pendingInitial = initial;
           const max = f.settings?.['MAX_CONCURRENT_STREAMS'];
           if (f.from === 'server' && max !== undefined) this.limit = max;
         }
         return;
       case 'WINDOW_UPDATE':
-        if (f.increment !== undefined) this.sender(peer).update(f.stream, f.increment);
+        // A stream's credit before any stream window exists moves nothing (SenderWindows.update).
+        if (f.increment !== undefined)
+          (f.stream === 0 ? this.sender(peer) : this.senderIfAny(peer))?.update(f.stream, f.increment);
         return;
       case 'HEADERS':
         this.headers(f);
@@ -294,8 +305,8 @@ class LatencyObserver implements ConnectionObserver {
       first,
       streamLimit,
     });
-    this.clientSend.open(f.stream, f.time);
-    this.serverSend.open(f.stream, f.time);
+    this.sender('client').open(f.stream, f.time);
+    this.sender('server').open(f.stream, f.time);
     this.open++;
     if (this.limit !== null && this.open >= this.limit)
       this.fullSince = slot === undefined ? (this.fullSince ?? f.time) : f.time;
@@ -317,8 +328,8 @@ class LatencyObserver implements ConnectionObserver {
   private close(stream: number, time: number): void {
     if (!this.streams.has(stream) || this.closed?.includes(stream) === true) return;
     (this.closed ??= []).push(stream);
-    this.clientSend.streams.delete(stream);
-    this.serverSend.streams.delete(stream);
+    this.clientSend?.streams.delete(stream);
+    this.serverSend?.streams.delete(stream);
     // Every stream closing after the limit was reached frees a slot for a queued call (several may close
     // in one packet); `fullSince` stays until the next request HEADERS says whether it is full again.
     if (this.fullSince !== null && (this.freed?.length ?? 0) < MAX_FREED)

@@ -2,7 +2,7 @@ import { H2_DIAGNOSTICS, type H2DiagnosticCode } from '../diagnostics/h2.js';
 import { diag } from '../diagnostics/make.js';
 import type { DiagnosticParams } from '../diagnostics/types.js';
 import type { Role } from '../records/records.js';
-import { FrameType, frameTypeName } from './constants.js';
+import { FRAME_HEADER_LENGTH, FrameType, frameTypeName } from './constants.js';
 import { DirectionStream, isFrame, type StreamItem, type StreamNote } from './direction-stream.js';
 import { frameRecord } from './frame-record.js';
 import { decodeFrame, type DecodedFrame } from './frames.js';
@@ -10,6 +10,7 @@ import { GapAssumption, SendTally, type GapVerdict } from './gap-assumption.js';
 import {
   DEFAULT_HEADER_LIST_LIMITS,
   HeaderBlocks,
+  NOTHING,
   type HeaderBlocksContext,
   type HeaderListLimits,
 } from './header-blocks.js';
@@ -39,11 +40,21 @@ interface Direction {
   role: Role;
   stream: DirectionStream;
   hpack: HpackDecoding;
-  blocks: HeaderBlocks;
+  /**
+   * Header-block state, made at the first HEADERS, PUSH_PROMISE or CONTINUATION: an idle connection's
+   * directions hold none. Until then `bytes` counts the direction's HTTP/2 bytes, which the block state's
+   * decompression budget starts from.
+   */
+  blocks: HeaderBlocks | null;
+  bytes: number;
   limits: SendLimits;
   lastTime: number;
-  /** What this direction sent, for the evidence about a gap (GapAssumption). */
-  tally: SendTally;
+  /**
+   * What this direction sent, for the evidence about a gap (GapAssumption). Made at the first frame that
+   * moves a figure (DATA, a frame on a stream, a connection credit) or at a gap: an idle connection's
+   * SETTINGS and PINGs leave every figure at 0, so it holds none.
+   */
+  tally: SendTally | null;
   /** The table is kept across a gap on an assumption not settled yet. */
   assumed: GapAssumption | null;
 }
@@ -101,7 +112,7 @@ export class H2ConnectionDecoder {
       d.hpack.setProtocolMaxTableSize(null);
     }
     const reason = dir.stream.startMidStream();
-    dir.blocks.abandon();
+    dir.blocks?.abandon();
     dir.hpack.markLost(`${reason}; dynamic table entries unknown`, true);
   }
 
@@ -122,14 +133,19 @@ export class H2ConnectionDecoder {
     for (const dir of [this.client, this.server]) {
       out.push(...this.items(dir, dir.stream.finish(dir.role)));
       if (dir.assumed !== null) this.settleAtEnd(dir, out);
-      const open = dir.blocks.open;
+      const open = dir.blocks?.open ?? null;
       if (open !== null) {
         const params = { stream: open.stream, bytes: open.bytes };
         out.push(this.diag(dir, 'h2.header-block-incomplete', params, dir.lastTime, open.stream));
       }
-      for (const diagnostic of dir.blocks.finish(dir.lastTime)) out.push({ kind: 'diagnostic', diagnostic });
+      for (const diagnostic of this.blocksOf(dir).finish(dir.lastTime))
+        out.push({ kind: 'diagnostic', diagnostic });
     }
     return out;
+  }
+
+  private blocksOf(dir: Direction): HeaderBlocks {
+    return (dir.blocks ??= new HeaderBlocks(dir.hpack, dir.role, this.ctx, dir.bytes));
   }
 
   private dir(role: Role): Direction {
@@ -143,10 +159,11 @@ export class H2ConnectionDecoder {
       role,
       stream: new DirectionStream(limits),
       hpack,
-      blocks: new HeaderBlocks(hpack, role, this.ctx),
+      blocks: null,
+      bytes: 0,
       limits,
       lastTime: 0,
-      tally: new SendTally(),
+      tally: null,
       assumed: null,
     };
   }
@@ -169,7 +186,10 @@ export class H2ConnectionDecoder {
     // gap held a header block after all.
     const contradiction = dir.assumed?.check(raw.type, raw.stream) ?? null;
     if (contradiction !== null) this.settle(dir, contradiction, raw.time, out);
-    const blocks = dir.blocks.onFrame(d, rec);
+    const blocks =
+      dir.blocks !== null || isHeaderBlockType(raw.type)
+        ? this.blocksOf(dir).onFrame(d, rec)
+        : ((dir.bytes += FRAME_HEADER_LENGTH + raw.length), NOTHING);
     this.track(dir, d);
     if (blocks.fields !== undefined && dir.assumed !== null) {
       rec.headersAssumed = dir.assumed.confidence();
@@ -212,15 +232,22 @@ export class H2ConnectionDecoder {
     const { raw } = d;
     const endStream =
       (raw.type === FrameType.DATA || raw.type === FrameType.HEADERS) && (raw.flags & 0x1) !== 0;
-    dir.tally.sent(raw.type, raw.stream, raw.length, endStream, dir.role === 'client');
+    if (dir.tally !== null || raw.type === FrameType.DATA || raw.stream !== 0)
+      (dir.tally ??= new SendTally()).sent(
+        raw.type,
+        raw.stream,
+        raw.length,
+        endStream,
+        dir.role === 'client',
+      );
     const peer = dir.role === 'client' ? this.server : this.client;
     if (raw.type === FrameType.RST_STREAM && raw.stream !== 0) {
-      peer.tally.open.delete(raw.stream);
+      peer.tally?.open.delete(raw.stream);
       peer.assumed?.reset(raw.stream);
     }
     dir.assumed?.afterFrame(raw.type, raw.stream, endStream);
     if (d.kind === 'WINDOW_UPDATE' && raw.stream === 0 && d.increment !== undefined && d.increment > 0)
-      peer.tally.credited(d.increment);
+      (peer.tally ??= new SendTally()).credited(d.increment);
   }
 
   /** The assumption about a gap is settled: proven (the table was right) or contradicted (dropped now). */
@@ -229,7 +256,7 @@ export class H2ConnectionDecoder {
     dir.assumed = null;
     if (verdict.kind === 'contradicted') {
       const reason = `${verdict.reason}, so the ${assumed.region.unknownBytes} bytes lost at offset ${assumed.region.offset} held a header block; dynamic table entries unknown`;
-      dir.blocks.abandon();
+      dir.blocks?.abandon();
       dir.hpack.markLost(reason);
       out.push(this.diag(dir, 'h2.hpack-lost', { reason }, time));
       return;
@@ -276,21 +303,21 @@ export class H2ConnectionDecoder {
     const blockHit =
       (type === null && region === undefined) ||
       (type !== null && isHeaderBlockType(type)) ||
-      dir.blocks.open !== null;
+      (dir.blocks?.open ?? null) !== null;
     if (!blockHit && region !== undefined && region.unknownBytes > 0) {
       // The hole ended on a frame boundary: keep the table on the assumption that the whole frames lost
       // held no header block, and weigh the evidence as later frames come.
       if (dir.assumed !== null) this.settleAtEnd(dir, out); // an earlier gap: its evidence ends here
       const isClient = dir.role === 'client';
       const limit = dir.limits.maxFrameSize;
-      dir.assumed = new GapAssumption(region, dir.tally, limit, isClient);
+      dir.assumed = new GapAssumption(region, (dir.tally ??= new SendTally()), limit, isClient);
       const why = `they end on a frame boundary${region.cutType === null ? '' : ` after the rest of a ${frameTypeName(region.cutType)} frame`}`;
       const params = { lostBytes: region.unknownBytes, offset: region.offset + region.cutRest, why };
       out.push(this.diag(dir, 'h2.hpack-kept', params, item.time));
       return;
     }
     if (!blockHit) return; // e.g. part of a DATA frame: HPACK state is intact
-    dir.blocks.abandon();
+    dir.blocks?.abandon();
     const wasKnown = dir.hpack.stateKnown;
     const reason = `${item.reason}; dynamic table entries unknown`;
     dir.hpack.markLost(reason);

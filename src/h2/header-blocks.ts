@@ -52,6 +52,29 @@ export interface HeaderBlocksContext {
   reports?: boolean;
 }
 
+/** A fragment of a block under its limit: the first as it is, later ones copied (OpenBlock.joined). */
+function keep(block: OpenBlock, fragment: Buffer): void {
+  if (block.first === null && block.joined === null) {
+    block.first = fragment;
+    return;
+  }
+  let joined = block.joined;
+  if (joined === null) {
+    const first = block.first!;
+    joined = Buffer.allocUnsafe(Math.max(2 * (first.length + fragment.length), 1024));
+    first.copy(joined, 0);
+    block.used = first.length;
+    block.first = null;
+  } else if (block.used + fragment.length > joined.length) {
+    const grown = Buffer.allocUnsafe(Math.max(2 * joined.length, block.used + fragment.length));
+    joined.copy(grown, 0, 0, block.used);
+    joined = grown;
+  }
+  fragment.copy(joined, block.used);
+  block.used += fragment.length;
+  block.joined = joined;
+}
+
 /** A list that crosses its limit and decodes to more than this many times its block is a bomb. */
 const BOMB_RATIO = 16;
 
@@ -60,7 +83,16 @@ const FRAME_HEADER = 9;
 
 interface OpenBlock {
   stream: number;
-  fragments: Buffer[];
+  /** The first fragment as received: a block in one frame (the usual case) is never copied. */
+  first: Buffer | null;
+  /**
+   * The fragments so far copied into one buffer grown by doubling, from the second fragment on: a block of
+   * many small CONTINUATIONs holds its octets (at most twice the block limit), not a Buffer view per frame
+   * and the reassembly chunk behind each (a 1 MiB block of 1-octet CONTINUATIONs held ~100 MB that way).
+   */
+  joined: Buffer | null;
+  /** Octets of `joined` in use. */
+  used: number;
   /** Octets of the block so far, kept or dropped. */
   length: number;
   /** Set once the block passed maxBlockBytes: its fragments were dropped. */
@@ -81,7 +113,9 @@ export interface BlockOutcome {
  * The outcome of every frame that is no part of a header block while none is open (most frames): shared,
  * and never written to (callers only read outcomes), so such frames cost no allocation here.
  */
-const NOTHING: BlockOutcome = Object.freeze({ diagnostics: Object.freeze([]) as unknown as Diagnostic[] });
+export const NOTHING: BlockOutcome = Object.freeze({
+  diagnostics: Object.freeze([]) as unknown as Diagnostic[],
+});
 
 /**
  * Header blocks of one direction: HEADERS/PUSH_PROMISE + CONTINUATION fragments joined and decoded once,
@@ -103,7 +137,11 @@ export class HeaderBlocks {
     private readonly hpack: HpackDecoding,
     private readonly from: Role,
     private readonly ctx: HeaderBlocksContext,
-  ) {}
+    /** HTTP/2 bytes the direction sent before this state was made (it is made at the first block frame). */
+    bytesBefore = 0,
+  ) {
+    this.bytesSeen = bytesBefore;
+  }
 
   /** Stream and size of the block still waiting for END_HEADERS, if any. */
   get open(): { stream: number; bytes: number } | null {
@@ -144,11 +182,12 @@ export class HeaderBlocks {
     if (block.overflowed) return;
     if (block.length <= this.ctx.limits.maxBlockBytes) {
       // An empty CONTINUATION adds nothing: not kept, so a flood of them holds no memory either.
-      if (fragment.length > 0) block.fragments.push(fragment);
+      if (fragment.length > 0) keep(block, fragment);
       return;
     }
     block.overflowed = true;
-    block.fragments = [];
+    block.first = null;
+    block.joined = null;
     const params = { blockStream: block.stream, limit: this.ctx.limits.maxBlockBytes };
     out.diagnostics.push(this.diag('h2.header-block-too-large', params, where));
   }
@@ -168,7 +207,7 @@ export class HeaderBlocks {
       );
       return;
     }
-    this.block = { stream, fragments: [], length: 0, overflowed: false };
+    this.block = { stream, first: null, joined: null, used: 0, length: 0, overflowed: false };
     this.append(this.block, fragment, where, out);
   }
 
@@ -181,7 +220,7 @@ export class HeaderBlocks {
       return;
     }
     const bytes =
-      block.fragments.length === 1 ? block.fragments[0]! : Buffer.concat(block.fragments, block.length);
+      block.joined !== null ? block.joined.subarray(0, block.used) : (block.first ?? Buffer.alloc(0));
     const lostBefore = this.hpack.losses > this.lossesSeen;
     const { maxListSize, maxAmplification } = this.ctx.limits;
     const credit = maxListSize + maxAmplification * this.bytesSeen - this.keptSize;

@@ -40,6 +40,33 @@ describe('an endless CONTINUATION sequence', () => {
     expect(last.kind === 'frame' && last.frame.headers).toBeUndefined();
   });
 
+  it('a block in many 1-octet CONTINUATIONs decodes as the same block in one frame', () => {
+    const headers = encoder()([
+      [':method', 'POST'],
+      [':path', '/pkg.Service/Method'],
+      [':scheme', 'http'],
+      [':authority', 'example.test'],
+      ['x-long', 'v'.repeat(3000)],
+    ]);
+    const whole = new H2ConnectionDecoder({ connection: 'c' }).push(
+      'client',
+      frame(0x1, 0x4, 1, headers),
+      1,
+      1,
+    );
+    const dec = new H2ConnectionDecoder({ connection: 'c' });
+    const events: H2Event[] = dec.push('client', frame(0x1, 0x0, 1, headers.subarray(0, 1)), 1, 1);
+    for (let i = 1; i < headers.length; i++) {
+      const flags = i === headers.length - 1 ? 0x4 : 0x0;
+      events.push(...dec.push('client', frame(0x9, flags, 1, headers.subarray(i, i + 1)), 1, 1 + i));
+    }
+    const fields = (evs: H2Event[]) => evs.flatMap((e) => (e.kind === 'frame' && e.fields ? [e.fields] : []));
+    expect(diagnostics(events)).toEqual([]);
+    expect(fields(events)).toEqual(fields(whole));
+    const pairs = fields(events)[0]!.map((f) => [f.name, f.value]);
+    expect(pairs).toContainEqual(['x-long', 'v'.repeat(3000)]);
+  });
+
   it('in a capture: every report names it, and the calls after it are still found', async () => {
     const flood = Buffer.concat([
       frame(0x1, 0x0, 101, Buffer.from([0x82])),
