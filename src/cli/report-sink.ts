@@ -43,19 +43,22 @@ type Collected = {
 
 /** Writes bytes as hex digits straight into the output (OutputStream.writeHex). */
 type HexWrite = (bytes: Uint8Array) => void;
+/** Writes an ndjson line from its head's bytes and the record (OutputStream.jsonLine). */
+type JsonLineWrite = (head: Uint8Array, value: unknown) => void;
 
 function formatSink(
   opts: CliOptions,
   expr: FilterExpr | null,
   write: (s: string) => void,
   writeHex?: HexWrite,
+  jsonLine?: JsonLineWrite,
 ): Collected {
   if (opts.summary) return new SummaryReport();
   switch (opts.format ?? 'text') {
     case 'text':
       return new TextReport(write, {}, new TextSpool('text'));
     case 'ndjson':
-      return { sink: ndjsonSink(write, writeHex) };
+      return { sink: ndjsonSink(write, writeHex, jsonLine) };
     case 'json':
       return new JsonDocumentWriter();
     case 'har':
@@ -70,8 +73,9 @@ export function createReport(
   expr: FilterExpr | null,
   write: (s: string) => void,
   writeHex?: HexWrite,
+  jsonLine?: JsonLineWrite,
 ): Report {
-  const out = formatSink(opts, expr, write, writeHex);
+  const out = formatSink(opts, expr, write, writeHex, jsonLine);
   const end = (): Iterable<string | Buffer> => {
     if (out.document) return out.document();
     const pieces: string[] = [];

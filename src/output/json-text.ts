@@ -7,13 +7,18 @@
  */
 const C1 = /[\u007f-\u009f]/g;
 
-function escapeC1(ch: string): string {
+function escapeC1Char(ch: string): string {
   return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** JSON text (JSON.stringify's) with DEL and the C1 controls written as \u00XX. */
+export function escapeC1(text: string): string {
+  return text.replace(C1, escapeC1Char);
 }
 
 export function jsonText(value: unknown, space?: number): string {
   const text = JSON.stringify(value, null, space);
   // Test first: most records hold no C1 character, and replace() would copy them anyway.
   C1.lastIndex = 0;
-  return C1.test(text) ? text.replace(C1, escapeC1) : text;
+  return C1.test(text) ? escapeC1(text) : text;
 }

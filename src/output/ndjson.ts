@@ -12,36 +12,43 @@ import { callHoldsLazyHex, writeJson, type JsonOut } from './json-value.js';
 
 /**
  * `writeHex`, when given, receives the bytes of long schema-less bytes fields to write as hex digits
- * (OutputStream.writeHex); without it their hex is a string given to `write` like the rest.
+ * (OutputStream.writeHex); without it their hex is a string given to `write` like the rest. `jsonLine`,
+ * when given, writes a whole line from its head's bytes and the record (OutputStream.jsonLine), the same
+ * bytes as the three writes it replaces.
  */
 export function ndjsonSink(
   write: (text: string) => void,
   writeHex: (bytes: Uint8Array) => void = (bytes) =>
     write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')),
+  jsonLine?: (head: Uint8Array, value: unknown) => void,
 ): RecordSink {
   const out: JsonOut = { text: write, hex: writeHex };
   // The same bytes as JSON.stringify({ type, [type]: value }), without building a wrapper per record.
-  const head = (type: string): string => `{"type":"${type}","${type}":`;
-  const [connection, frame, call, diagnostic, capture] = [
-    'connection',
-    'frame',
-    'call',
-    'diagnostic',
-    'capture',
-  ].map(head) as [string, string, string, string, string];
+  const head = (type: string): Head => {
+    const text = `{"type":"${type}","${type}":`;
+    return { text, bytes: Buffer.from(text, 'latin1') };
+  };
+  const connection = head('connection');
+  const frame = head('frame');
+  const call = head('call');
+  const diagnostic = head('diagnostic');
+  const capture = head('capture');
   // Three writes, not one concatenation: the writer encodes each string straight into its buffer, and a
   // concatenated line would be flattened (copied) first.
-  const line = (head: string, value: unknown): void => {
-    write(head);
-    write(jsonText(value));
-    write('}\n');
-  };
+  const line =
+    jsonLine === undefined
+      ? (head: Head, value: unknown): void => {
+          write(head.text);
+          write(jsonText(value));
+          write('}\n');
+        }
+      : (head: Head, value: unknown): void => jsonLine(head.bytes, value);
   return {
     connection: (rec) => line(connection, rec),
     frame: (rec) => line(frame, rec),
     call: (rec) => {
       if (!callHoldsLazyHex(rec)) return line(call, rec);
-      write(call);
+      write(call.text);
       writeJson(rec, out);
       write('}\n');
     },
@@ -50,6 +57,12 @@ export function ndjsonSink(
     // A snapshot of an open connection is a `connection` line too: its record says `"open": true`.
     connectionUpdate: (rec) => line(connection, rec),
   };
+}
+
+/** A line's start, `{"type":KIND,"KIND":`, as text and as bytes. */
+interface Head {
+  text: string;
+  bytes: Uint8Array;
 }
 
 /** A writer for ndjsonSink that hands whole lines (without the newline) to `onLine`. */

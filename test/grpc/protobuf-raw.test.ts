@@ -91,6 +91,22 @@ describe('decodeRaw + renderDecodeRaw', () => {
     expect(cEscape(Buffer.from("\t\r'"))).toBe("\\t\\r\\'");
   });
 
+  it('long fields: text only when every byte is printable, wherever a control or non-ASCII byte sits', () => {
+    // 'l' (0x6c) starts no valid tag at the top (EGROUP 13), so a field of these is never a message.
+    const field = (body: Buffer): { kind: string; text?: string } => {
+      const r = decodeRaw(Buffer.concat([Buffer.from([0x0a, body.length]), body]));
+      return r.fields[0]!.value as { kind: string; text?: string };
+    };
+    const base = 'lmnopqrstuvwxyz0123456789 abcdefghijk\tlmnopqrstuvwxyz\r\n0123456789';
+    expect(field(Buffer.from(base))).toEqual({ kind: 'string', text: base });
+    // Past the bytes checked one by one, a control, DEL or C1 character still makes it bytes.
+    for (const bad of ['\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u009b'])
+      expect(field(Buffer.from(base + bad + 'xyz')).kind).toBe('bytes');
+    // Non-ASCII UTF-8 there is text; invalid UTF-8 (a lone continuation byte) is not.
+    expect(field(Buffer.from(base + 'é€😀'))).toEqual({ kind: 'string', text: base + 'é€😀' });
+    expect(field(Buffer.concat([Buffer.from(base), Buffer.from([0x80])])).kind).toBe('bytes');
+  });
+
   it('empty LEN is an empty string', () => {
     expect(text('0a00')).toBe('1: ""\n');
   });
