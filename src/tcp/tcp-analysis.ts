@@ -30,7 +30,7 @@ import type { Dir, TcpConnectionInfo, TcpEvent } from './types.js';
 
 export type { TcpDirectionAnalysis, TcpHandshake };
 
-const MAX_UNACKED = 512;
+const MAX_UNACKED = 2048;
 const MAX_HOLES = 64;
 export const MAX_EPISODES = 256;
 const NO_EPISODES: RetransmissionEpisode[] = [];
@@ -388,8 +388,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
       this.acknowledge(rev, seg.ack, now);
       ackFlight(wrev, seg.ack);
     }
-    this.lastBytesInFlight =
-      len === 0 ? 0 : bytesInFlight(wfwd, wrev, fwd.base ?? 0, f.syn || f.fin);
+    this.lastBytesInFlight = len === 0 ? 0 : bytesInFlight(wfwd, wrev, fwd.base ?? 0, f.syn || f.fin);
     fwd.set(Bit.HasWindow);
     fwd.window = window;
     if (!f.syn && (fwd.minWindow < 0 || window < fwd.minWindow)) fwd.minWindow = window;
