@@ -25,7 +25,7 @@ import { CONNECTION_TABLE, connectionCells, type ConnectionCol } from './connect
 import { groupLine } from './diagnostic-rows.js';
 import { groupCountWidth } from './DiagnosticsScreen.js';
 import { quoted } from './filter-match.js';
-import { bytes, count, duration, safe } from './format.js';
+import { bytes, count, counted, duration, safe } from './format.js';
 import { seg, type Line } from './lines.js';
 import { LineView } from './LineView.js';
 import { Rows } from './Rows.js';
@@ -62,9 +62,9 @@ export function captureLines(
 
   lines.push([
     seg('Diagnostics  ', 'dim'),
-    seg(`${count(c.error)} errors`, c.error > 0 ? 'error' : 'dim', c.error > 0),
+    seg(counted(c.error, 'error'), c.error > 0 ? 'error' : 'dim', c.error > 0),
     seg(' · '),
-    seg(`${count(c.warning)} warnings`, c.warning > 0 ? 'warning' : 'dim'),
+    seg(counted(c.warning, 'warning'), c.warning > 0 ? 'warning' : 'dim'),
     seg(' · '),
     seg(`${count(c.info)} info`, 'dim'),
     ...(requests && requests.requests > 0

@@ -33,6 +33,11 @@ export function count(n: number): string {
   return grouped(n);
 }
 
+/** "1 warning", "1,204 warnings": the count as `count` writes it, the noun singular for one. */
+export function counted(n: number, noun: string): string {
+  return `${grouped(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function percent(part: number, whole: number): string {
   return whole > 0 ? `${Math.floor((100 * part) / whole)}%` : '';
 }

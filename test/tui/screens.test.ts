@@ -11,6 +11,7 @@ import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
 import { CaptureStore } from '../../src/model/store.js';
 import { effectRunner, inputProblem } from '../../src/tui/run.js';
+import { counted } from '../../src/tui/format.js';
 import { KEY, renderApp, type Rendered } from './render.js';
 import { loadStore, SAMPLES } from './load-store.js';
 
@@ -38,7 +39,7 @@ describe('Overview', () => {
     const c = store.severityCounts;
     expect(f).toContain('Capture      samples/grpc-js-deadline.pcap  pcap · 32 packets · 2.98 kB · 1.34s');
     expect(f).toContain(
-      `Diagnostics  ${c.error} errors · ${c.warning} warnings · ${c.info} info    Calls 3 · 2 failed`,
+      `Diagnostics  ${counted(c.error, 'error')} · ${counted(c.warning, 'warning')} · ${c.info} info    Calls 3 · 2 failed`,
     );
     expect(f).toContain('Diagnoses  Enter opens · 5 for all');
     expect(cursorLine(f)).toMatch(
@@ -314,7 +315,7 @@ describe('Diagnostics', () => {
     const c = store.severityCounts;
     const n = store.diagnostics.length;
     expect(f).toContain(
-      `Diagnostics  ${n} of ${n} in 2 codes · ${c.error} errors · ${c.warning} warnings · ${c.info} info`,
+      `Diagnostics  ${n} of ${n} in 2 codes · ${counted(c.error, 'error')} · ${counted(c.warning, 'warning')} · ${c.info} info`,
     );
     expect(cursorLine(f)).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/);
     const d = await a.keys(KEY.enter);
