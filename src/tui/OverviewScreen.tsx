@@ -26,7 +26,7 @@ import { groupLine } from './diagnostic-rows.js';
 import { groupCountWidth } from './DiagnosticsScreen.js';
 import { quoted } from './filter-match.js';
 import { bytes, count, counted, duration, safe } from './format.js';
-import { seg, type Line } from './lines.js';
+import { seg, wrapWords, type Line } from './lines.js';
 import { LineView } from './LineView.js';
 import { Rows } from './Rows.js';
 import type { ScreenProps } from './screen-props.js';
@@ -78,14 +78,22 @@ export function captureLines(
           ]),
   ]);
   // Calls whose status is unknown get a line of their own: their guesses and the reason must fit at 120 columns.
-  if (unknown.length > 0 && !(requests && requests.requests > 0))
-    lines.push([
+  if (unknown.length > 0 && !(requests && requests.requests > 0)) {
+    const head: Line = [
       seg('Calls        ', 'dim'),
       seg(`${count(store.callCount)}`),
       seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
       seg(` · ${count(unknown.length)} status unknown`, 'warning'),
-      seg(unknownWhy(unknown), 'dim'),
-    ]);
+    ];
+    // The guesses and reasons go on as many lines as they need, under the counts: never cut.
+    const why = unknownWhy(unknown).trimStart();
+    const used = head.reduce((w, x) => w + textWidth(x.text), 0);
+    if (used + 1 + textWidth(why) <= width) lines.push([...head, seg(' ' + why, 'dim')]);
+    else {
+      lines.push(head);
+      for (const t of wrapWords(why, Math.max(20, width - 13))) lines.push([seg(' '.repeat(13) + t, 'dim')]);
+    }
+  }
   const err = selectInputError(store);
   const truncated = selectInputTruncated(store);
   if (err) lines.push([seg('Input error  ', 'error', true), seg(safe(err.message), 'error')]);
