@@ -51,7 +51,11 @@ export function captureLines(
     ? `${cap.format ?? 'not a capture'}${cap.compressed ? ' (gzip)' : ''} · ${count(packets)} packets · ${bytes(cap.bytes)} · ${span}`
     : `reading… ${count(packets)} packets`;
   // The facts are numbers: a narrow screen shortens the file name (from its start) instead.
-  file = truncateStart(file, Math.max(8, width - 13 - 2 - textWidth(facts)));
+  const room = Math.max(8, width - 13 - 2 - textWidth(facts));
+  file = truncateStart(file, room);
+  // Cut at a directory boundary when the file's own name still fits: "…/late-start-grpc-js.pcap".
+  const slash = file.indexOf('/');
+  if (file.startsWith('…') && slash > 1) file = '…' + file.slice(slash);
   lines.push([seg('Capture      ', 'dim'), seg(file, undefined, true), seg('  ' + facts)]);
   const c = store.severityCounts;
   const failed = store.failedCallCount;

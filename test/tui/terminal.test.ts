@@ -48,6 +48,18 @@ describe('80x24', () => {
   });
 });
 
+describe('80x24 Overview of a capture started late', () => {
+  it('cuts the path at a directory, and wraps the status-unknown guesses instead of cutting them', async () => {
+    app = await renderApp(await loadStore('late-start-grpc-js.pcap'), { columns: 80, rows: 24 });
+    const f = await app.keys('1');
+    expect(f).toMatch(/^Capture +…\/late-start-grpc-js\.pcap {2}pcap · 244 packets/m);
+    expect(f).toMatch(
+      /^Calls +52 · 0 failed · 52 status unknown\n +\(45 guessed OK, 7 guessed NOT_FOUND; HPACK/m,
+    );
+    for (const l of f.split('\n')) expect(textWidth(l)).toBeLessThanOrEqual(80);
+  });
+});
+
 describe('key hints', () => {
   it("every screen's hints fit 80 columns whole (one cell is the gutter)", () => {
     for (const hint of Object.values(HINTS)) expect(textWidth(hint)).toBeLessThanOrEqual(79);
