@@ -13,6 +13,7 @@ import { latency, percentile, type CallStats, type LatencySummary } from '../mod
 import { errorRate } from './call-stats.js';
 import type { DiffSide, EndpointFacts } from './diff-side.js';
 import { plural } from '../records/number-text.js';
+import { formatMs } from '../records/duration-text.js';
 
 export type Change = 'gone' | 'new' | 'better' | 'worse' | 'same';
 
@@ -241,10 +242,7 @@ function goawayList(side: DiffSide): string {
     .join(', ');
 }
 
-function ms(n: number): string {
-  if (n >= 1000) return `${(n / 1000).toPrecision(3)}s`;
-  return `${Number(n.toPrecision(3))}ms`;
-}
+const ms = formatMs;
 
 function round(n: number, digits = 3): number {
   const f = 10 ** digits;

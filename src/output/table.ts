@@ -15,15 +15,8 @@ export function formatTable(header: string[], rows: string[][], align: Align[], 
   });
 }
 
-/** "1.24ms", "312ms", "2.41s": three significant digits is what a latency column needs. */
-export function formatMs(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '-';
-  // toPrecision(3) of 1,330 s is "1.33e+3": whole seconds from 1,000 s on.
-  if (ms >= 999_500) return `${Math.round(ms / 1000)}s`;
-  if (ms >= 1000) return `${(ms / 1000).toPrecision(3)}s`;
-  if (ms >= 100) return `${Math.round(ms)}ms`;
-  return `${Number(ms.toPrecision(3))}ms`;
-}
+/** Durations as every report and screen shows them (src/records/duration-text.ts). */
+export { formatMs } from '../records/duration-text.js';
 
 /** hh:mm:ss.mmm UTC of an epoch-seconds capture time (damaged timestamps shown as seconds). */
 export function formatClockMs(epoch: number): string {

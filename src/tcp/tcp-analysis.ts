@@ -17,6 +17,8 @@ import { formatEndpoint, type TcpSegment } from '../net/types.js';
 import { seqAdd, seqDiff } from './seq.js';
 import {
   ackedUnseen,
+  ackFlight,
+  addFlight,
   bytesInFlight,
   isWindowFull,
   isWindowUpdate,
@@ -28,7 +30,7 @@ import type { Dir, TcpConnectionInfo, TcpEvent } from './types.js';
 
 export type { TcpDirectionAnalysis, TcpHandshake };
 
-const MAX_UNACKED = 512;
+const MAX_UNACKED = 2048;
 const MAX_HOLES = 64;
 export const MAX_EPISODES = 256;
 const NO_EPISODES: RetransmissionEpisode[] = [];
@@ -370,7 +372,10 @@ export class TcpAnalyzer implements TcpAnalysisView {
       flags |= this.classifyOld(seg, dir, fwd, rev, len, out);
     let end = seqAdd(seq, len);
     if (f.syn || f.fin) end = seqAdd(end, 1);
-    if (len > 0 || f.syn || f.fin) this.addUnacked(fwd, seq, end, now);
+    if (len > 0 || f.syn || f.fin) {
+      this.addUnacked(fwd, seq, end, now);
+      addFlight(wfwd, seq, end);
+    }
     if ((!fwd.hasNext || seqDiff(end, fwd.nextSeq) > 0) && !(flags & ZERO_WINDOW_PROBE)) {
       fwd.nextSeq = end;
       fwd.nextSeqTime = now;
@@ -381,9 +386,9 @@ export class TcpAnalyzer implements TcpAnalysisView {
       fwd.lastAck = seg.ack;
       fwd.lastAckTime = now;
       this.acknowledge(rev, seg.ack, now);
+      ackFlight(wrev, seg.ack);
     }
-    this.lastBytesInFlight =
-      len === 0 ? 0 : bytesInFlight(wfwd, wrev, fwd.unacked, fwd.base ?? 0, f.syn || f.fin);
+    this.lastBytesInFlight = len === 0 ? 0 : bytesInFlight(wfwd, wrev, fwd.base ?? 0, f.syn || f.fin);
     fwd.set(Bit.HasWindow);
     fwd.window = window;
     if (!f.syn && (fwd.minWindow < 0 || window < fwd.minWindow)) fwd.minWindow = window;

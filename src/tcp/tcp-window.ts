@@ -43,6 +43,8 @@ export class TcpWindowSide {
   validBif = true;
   /** Bytes in this side's last SACK blocks (the first three), subtracted from the peer's bytes in flight. */
   sacked = 0;
+  /** This side's unacknowledged bytes as sorted disjoint ranges, two numbers each; null when none. */
+  flight: number[] | null = null;
   windowUpdates = 0;
   windowFull = 0;
   ackedUnseen = 0;
@@ -109,27 +111,79 @@ export function noteSack(
 }
 
 /**
+ * One side's bytes awaiting an ACK, for bytes in flight: tshark walks its list of unacknowledged segments
+ * (each trimmed at the ACKs that cover part of it) for the lowest start and the highest end. Only the union
+ * of those segments matters for that, so it is kept as sorted disjoint ranges [start, end) instead, with
+ * the same effect of an ACK (everything below it dropped): usually one range, however many segments are in
+ * flight. Ranges apart come from bytes the capture did not see; past MAX_FLIGHT_RANGES the two nearest merge
+ * (the gap then counts as in flight, as it does in tshark until an ACK lands inside it).
+ */
+const MAX_FLIGHT_RANGES = 64;
+
+/** Bytes [seq, end) sent by `side`. */
+export function addFlight(side: TcpWindowSide, seq: number, end: number): void {
+  const r = side.flight;
+  if (r === null) {
+    side.flight = [seq, end];
+    return;
+  }
+  // Most segments extend the last range: the sender's next bytes, or a retransmission inside it.
+  const n = r.length;
+  if (seqDiff(seq, r[n - 1]!) <= 0 && seqDiff(seq, r[n - 2]!) >= 0) {
+    if (seqDiff(end, r[n - 1]!) > 0) r[n - 1] = end;
+    return;
+  }
+  // Otherwise merge every range it touches into one, kept in order.
+  let i = 0;
+  while (i < n && seqDiff(r[i + 1]!, seq) < 0) i += 2;
+  let j = i;
+  let lo = seq;
+  let hi = end;
+  while (j < n && seqDiff(r[j]!, hi) <= 0) {
+    if (seqDiff(r[j]!, lo) < 0) lo = r[j]!;
+    if (seqDiff(r[j + 1]!, hi) > 0) hi = r[j + 1]!;
+    j += 2;
+  }
+  r.splice(i, j - i, lo, hi);
+  if (r.length > MAX_FLIGHT_RANGES * 2) mergeNearest(r);
+}
+
+function mergeNearest(r: number[]): void {
+  let best = 2;
+  for (let k = 4; k < r.length; k += 2)
+    if (seqDiff(r[k]!, r[k - 1]!) < seqDiff(r[best]!, r[best - 1]!)) best = k;
+  r.splice(best - 1, 2);
+}
+
+/** The peer acknowledged everything below `ack`: dropped, a range across it starts at it. */
+export function ackFlight(side: TcpWindowSide, ack: number): void {
+  const r = side.flight;
+  if (r === null) return;
+  let i = 0;
+  while (i < r.length && seqDiff(r[i + 1]!, ack) <= 0) i += 2;
+  if (i === r.length) {
+    side.flight = null;
+    return;
+  }
+  if (i > 0) r.splice(0, i);
+  if (seqDiff(r[0]!, ack) < 0) r[0] = ack;
+}
+
+/**
  * tshark's bytes in flight after a segment with payload (its default, payload-based method): the span of
- * this side's unacknowledged segments, less what the peer's last SACK blocks hold, 0 when unknown.
+ * this side's unacknowledged bytes, less what the peer's last SACK blocks hold, 0 when unknown.
  */
 export function bytesInFlight(
   fwd: TcpWindowSide,
   rev: TcpWindowSide,
-  unacked: readonly number[] | null,
   base: number,
   synOrFin: boolean,
 ): number {
-  // `unacked`: the segments awaiting their ACK, three numbers each (seq, end, time seen), null when none.
-  if (unacked === null || unacked.length === 0 || !fwd.validBif) return 0;
-  const n = unacked.length;
-  let first = (unacked[n - 3]! - base) >>> 0;
-  let last = (unacked[n - 2]! - base) >>> 0;
-  for (let i = 0; i < n; i += 3) {
-    const s = (unacked[i]! - base) >>> 0;
-    const e = (unacked[i + 1]! - base) >>> 0;
-    if (e > last) last = e;
-    if (s < first) first = s;
-  }
+  const r = fwd.flight;
+  if (r === null || !fwd.validBif) return 0;
+  // tshark compares offsets from the side's first sequence number (unsigned), as here.
+  const first = (r[0]! - base) >>> 0;
+  const last = (r[r.length - 1]! - base) >>> 0;
   const inFlight = (last - first - rev.sacked) >>> 0;
   if (inFlight === 0 || inFlight >= 2_000_000_000) return 0;
   const bif = synOrFin ? inFlight - 1 : inFlight;

@@ -4,7 +4,7 @@ import type { CaptureStore } from '../model/store.js';
 import { selectDiagnosticGroups, type DiagnosticGroup } from '../model/store-selectors.js';
 import { useClock } from './clock.js';
 import { groupLine, instanceLine } from './diagnostic-rows.js';
-import { count, safe } from './format.js';
+import { count, counted, safe } from './format.js';
 import { seg, wrapWords, type Line } from './lines.js';
 import { LineView } from './LineView.js';
 import { Rows } from './Rows.js';
@@ -79,7 +79,7 @@ export function DiagnosticsScreen({ store, version, view, width, height }: Scree
   }
   const c = store.severityCounts;
   const shown = groups.reduce((n, g) => n + g.rows.length, 0);
-  const info = `${count(shown)} of ${count(diags.length)} in ${count(groups.length)} codes · ${count(c.error)} errors · ${count(c.warning)} warnings · ${count(c.info)} info`;
+  const info = `${count(shown)} of ${count(diags.length)} in ${counted(groups.length, 'code')} · ${counted(c.error, 'error')} · ${counted(c.warning, 'warning')} · ${count(c.info)} info`;
   const cursorRow = rows.length > 0 ? rows[win.cursor]! : null;
   const preview = previewLines(store, groups, cursorRow, width, previewHeight - 1);
   return (

@@ -25,8 +25,8 @@ import { CONNECTION_TABLE, connectionCells, type ConnectionCol } from './connect
 import { groupLine } from './diagnostic-rows.js';
 import { groupCountWidth } from './DiagnosticsScreen.js';
 import { quoted } from './filter-match.js';
-import { bytes, count, duration, safe } from './format.js';
-import { seg, type Line } from './lines.js';
+import { bytes, count, counted, duration, safe } from './format.js';
+import { seg, wrapWords, type Line } from './lines.js';
 import { LineView } from './LineView.js';
 import { Rows } from './Rows.js';
 import type { ScreenProps } from './screen-props.js';
@@ -51,7 +51,11 @@ export function captureLines(
     ? `${cap.format ?? 'not a capture'}${cap.compressed ? ' (gzip)' : ''} · ${count(packets)} packets · ${bytes(cap.bytes)} · ${span}`
     : `reading… ${count(packets)} packets`;
   // The facts are numbers: a narrow screen shortens the file name (from its start) instead.
-  file = truncateStart(file, Math.max(8, width - 13 - 2 - textWidth(facts)));
+  const room = Math.max(8, width - 13 - 2 - textWidth(facts));
+  file = truncateStart(file, room);
+  // Cut at a directory boundary when the file's own name still fits: "…/late-start-grpc-js.pcap".
+  const slash = file.indexOf('/');
+  if (file.startsWith('…') && slash > 1) file = '…' + file.slice(slash);
   lines.push([seg('Capture      ', 'dim'), seg(file, undefined, true), seg('  ' + facts)]);
   const c = store.severityCounts;
   const failed = store.failedCallCount;
@@ -62,9 +66,9 @@ export function captureLines(
 
   lines.push([
     seg('Diagnostics  ', 'dim'),
-    seg(`${count(c.error)} errors`, c.error > 0 ? 'error' : 'dim', c.error > 0),
+    seg(counted(c.error, 'error'), c.error > 0 ? 'error' : 'dim', c.error > 0),
     seg(' · '),
-    seg(`${count(c.warning)} warnings`, c.warning > 0 ? 'warning' : 'dim'),
+    seg(counted(c.warning, 'warning'), c.warning > 0 ? 'warning' : 'dim'),
     seg(' · '),
     seg(`${count(c.info)} info`, 'dim'),
     ...(requests && requests.requests > 0
@@ -78,14 +82,22 @@ export function captureLines(
           ]),
   ]);
   // Calls whose status is unknown get a line of their own: their guesses and the reason must fit at 120 columns.
-  if (unknown.length > 0 && !(requests && requests.requests > 0))
-    lines.push([
+  if (unknown.length > 0 && !(requests && requests.requests > 0)) {
+    const head: Line = [
       seg('Calls        ', 'dim'),
       seg(`${count(store.callCount)}`),
       seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
       seg(` · ${count(unknown.length)} status unknown`, 'warning'),
-      seg(unknownWhy(unknown), 'dim'),
-    ]);
+    ];
+    // The guesses and reasons go on as many lines as they need, under the counts: never cut.
+    const why = unknownWhy(unknown).trimStart();
+    const used = head.reduce((w, x) => w + textWidth(x.text), 0);
+    if (used + 1 + textWidth(why) <= width) lines.push([...head, seg(' ' + why, 'dim')]);
+    else {
+      lines.push(head);
+      for (const t of wrapWords(why, Math.max(20, width - 13))) lines.push([seg(' '.repeat(13) + t, 'dim')]);
+    }
+  }
   const err = selectInputError(store);
   const truncated = selectInputTruncated(store);
   if (err) lines.push([seg('Input error  ', 'error', true), seg(safe(err.message), 'error')]);

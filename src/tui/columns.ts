@@ -45,7 +45,14 @@ export function fitTable<Id extends string>(
     for (const r of rows) w = Math.max(w, textWidth(r.values[c.id] ?? ''));
     return { ...c, width: w };
   });
-  const cols = layoutColumns(sized, width);
+  // The flexible column takes the spare width only up to what its visible rows hold: at 200 columns a
+  // 100-cell gap between the method and its status would have the eye cross blank space on every row.
+  const cols = layoutColumns(sized, width).map((c) => {
+    if (!c.flex || rows.length === 0) return c;
+    let need = textWidth(c.title) + 1;
+    for (const r of rows) need = Math.max(need, textWidth(r.values[c.id] ?? ''));
+    return need < c.width ? { ...c, width: Math.max(need, columns.find((o) => o.id === c.id)!.width) } : c;
+  });
   return { cols, lines: rows.map((r) => rowLine(cols, r.values, r.roles)) };
 }
 

@@ -17,6 +17,7 @@ import { selectFramesOfType } from '../model/store-selectors.js';
 import { methodText } from './call-style.js';
 import { diagnosticLine } from './diagnostic-rows.js';
 import { blank, section, text, type DocLine } from './doc.js';
+import { formatByteRate } from '../records/byte-text.js';
 import { bytes, clockTime, count, duration, safe } from './format.js';
 import { flowLabel } from './flow-graph.js';
 import { frameRole } from './frame-lines.js';
@@ -261,7 +262,7 @@ function flow(rec: ConnectionRecord | null): DocLine[] {
   ];
   for (const side of SIDES) {
     const d = fc[side];
-    const rate = d.throughput === null ? '-' : `${bytes(Math.round(d.throughput))}/s`;
+    const rate = d.throughput === null ? '-' : formatByteRate(Math.round(d.throughput));
     const role = d.stalls.length > 0 ? 'warning' : undefined;
     out.push(
       text(

@@ -5,6 +5,7 @@
  */
 import { escapeText } from '../output/escape.js';
 import { formatBytes } from '../records/byte-text.js';
+import { formatMs } from '../records/duration-text.js';
 import { clockMicros } from '../records/time-text.js';
 import { grouped } from '../records/number-text.js';
 
@@ -22,19 +23,19 @@ export function relativeTime(epoch: number, start: number | null): string {
   return (epoch - (start ?? epoch)).toFixed(6);
 }
 
-export function duration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '-';
-  if (ms < 1) return `${(ms * 1000).toFixed(0)}µs`;
-  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 2 : 1)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
-  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-}
+/** Durations as every screen and report shows them (src/records/duration-text.ts: one rule for all). */
+export const duration = formatMs;
 
 /** Bytes as every screen and report shows them (src/records/byte-text.ts: one rule for all). */
 export const bytes = formatBytes;
 
 export function count(n: number): string {
   return grouped(n);
+}
+
+/** "1 warning", "1,204 warnings": the count as `count` writes it, the noun singular for one. */
+export function counted(n: number, noun: string): string {
+  return `${grouped(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function percent(part: number, whole: number): string {

@@ -3,7 +3,8 @@
  * tcp.analysis.* flags, every ACK RTT and every handshake RTT, on real captures: real loss (tcp-loss-grpc-js, made
  * with random drops between two namespaces), packets dropped, duplicated and reordered in a file
  * (damaged-*), a slow reader's zero windows (h2-zero-window), Linux keep-alives and their ACKs on an idle
- * connection (h2-tcp-keepalive), and healthy ones.
+ * connection (h2-tcp-keepalive), up to 751 segments in flight behind a router's queue (h2-bytes-in-flight), one-byte
+ * zero-window probes from libslirp's BSD TCP and their ACKs (h2-zero-window-probe), and healthy ones.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +120,8 @@ const SAMPLES = [
   'grpc-keepalive',
   'h2-zero-window',
   'h2-tcp-keepalive',
+  'h2-bytes-in-flight',
+  'h2-zero-window-probe',
 ];
 
 describe('TCP analysis matches tshark tcp.analysis.*', () => {

@@ -11,6 +11,7 @@ import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
 import { CaptureStore } from '../../src/model/store.js';
 import { effectRunner, inputProblem } from '../../src/tui/run.js';
+import { counted } from '../../src/tui/format.js';
 import { KEY, renderApp, type Rendered } from './render.js';
 import { loadStore, SAMPLES } from './load-store.js';
 
@@ -38,7 +39,7 @@ describe('Overview', () => {
     const c = store.severityCounts;
     expect(f).toContain('Capture      samples/grpc-js-deadline.pcap  pcap · 32 packets · 2.98 kB · 1.34s');
     expect(f).toContain(
-      `Diagnostics  ${c.error} errors · ${c.warning} warnings · ${c.info} info    Calls 3 · 2 failed`,
+      `Diagnostics  ${counted(c.error, 'error')} · ${counted(c.warning, 'warning')} · ${c.info} info    Calls 3 · 2 failed`,
     );
     expect(f).toContain('Diagnoses  Enter opens · 5 for all');
     expect(cursorLine(f)).toMatch(
@@ -105,7 +106,7 @@ describe('Calls', () => {
       /^> +0\.063515 c1 +1 \/scope\.v1\.Lab\/Echo +0 OK +ok +8\.29ms +1\/1 +227 B$/,
     );
     expect(cursorLine(await a.keys('e'))).toMatch(
-      / 7 \/scope\.v1\.Lab\/Echo +9 FAILED_PRECONDITION +error +563µs +1\/0/,
+      / 7 \/scope\.v1\.Lab\/Echo +9 FAILED_PRECONDITION +error +0\.563ms +1\/0/,
     );
     expect(cursorLine(await a.keys('e'))).toMatch(/ 9 .* 8 RESOURCE_EXHAUSTED +error/);
     expect(cursorLine(await a.keys('E'))).toMatch(/ 7 .* 9 FAILED_PRECONDITION/);
@@ -117,7 +118,7 @@ describe('Calls', () => {
     const byDuration = await a.keys('ssssss');
     expect(byDuration).toContain('sorted by duration ascending');
     const order = (f: string): string[] => [...f.matchAll(/ c1 +(\d+) \/scope/g)].map((m) => m[1]!);
-    expect(order(byDuration)).toEqual(['7', '5', '3', '9', '1']); // 563µs 1.05ms 1.86ms 5.81ms 8.29ms
+    expect(order(byDuration)).toEqual(['7', '5', '3', '9', '1']); // 0.563ms 1.05ms 1.86ms 5.81ms 8.29ms
     expect(order(await a.keys('S'))).toEqual(['1', '9', '3', '5', '7']);
   });
 
@@ -147,7 +148,7 @@ describe('HTTP/2 requests', () => {
     const a = await open('h2-nghttp-h2c.pcap');
     const f = await a.keys('2');
     expect(f).toContain('Calls  4 of 4 calls (0 gRPC, 4 HTTP) · 0 failed');
-    expect(cursorLine(f)).toMatch(/^> +0\.000216 c1 +13 GET \/index\.html +HTTP 200 +ok +431µs +- +76 B$/);
+    expect(cursorLine(f)).toMatch(/^> +0\.000216 c1 +13 GET \/index\.html +HTTP 200 +ok +0\.431ms +- +76 B$/);
     expect(f).toMatch(/ c2 +13 POST \/echo +HTTP 200 +ok /);
     const flow = await a.keys('jj', KEY.enter);
     expect(flow).toContain('Connection c1');
@@ -164,15 +165,15 @@ describe('Call detail', () => {
     expect(f).toContain('Trailers (trailers-only response)  5');
     expect(f).toContain('9 FAILED_PRECONDITION  résumé ✓ failed'); // grpc-message percent-decoded
     expect(f).toMatch(/Timeline {2}3 frames/);
-    expect(f).toMatch(/\+563µs S→C HEADERS +38 ES,EH/);
+    expect(f).toMatch(/\+0\.563ms S→C HEADERS +38 ES,EH/);
     // Tab to "Request messages", down to message #1, Enter expands its schema-less tree
     const msgs = await a.keys(KEY.tab, KEY.tab, KEY.tab, 'j');
-    expect(cursorLine(msgs)).toMatch(/^> +▸ #1 36 B · \+0µs · raw/);
+    expect(cursorLine(msgs)).toMatch(/^> +▸ #1 36 B · \+0ms · raw/);
     const open1 = await a.keys(KEY.enter);
     expect(cursorLine(open1)).toMatch(/▾ #1/);
     // protoc --decode_raw style (the sample's EchoRequest: text, code, detail)
     expect(open1).toContain(
-      '▾ #1 36 B · +0µs · raw\n       1: "fail please"\n       12: 9\n       13: "résumé ✓ failed"',
+      '▾ #1 36 B · +0ms · raw\n       1: "fail please"\n       12: 9\n       13: "résumé ✓ failed"',
     );
     expect(await a.keys(KEY.enter)).not.toContain('"fail please"');
   });
@@ -220,7 +221,7 @@ describe('Connections and connection detail', () => {
     const charts = await a.keys('3', KEY.enter, KEY.tab, KEY.tab);
     // the stream window held the DATA back, not the connection window: the connection chart says so
     expect(charts).toMatch(
-      /server → client connection window {2}min 29,355 · final 63,525 · 0 stalls \(0µs\) · 3 on stream windows/,
+      /server → client connection window {2}min 29,355 · final 63,525 · 0 stalls \(0ms\) · 3 on stream windows/,
     );
     const stream = await a.keys(']');
     expect(stream).toMatch(/server → client stream 1 {2}min -?[\d,]+ · final [\d,]+ · 3 stalls \(1\.96s\)/);
@@ -314,7 +315,7 @@ describe('Diagnostics', () => {
     const c = store.severityCounts;
     const n = store.diagnostics.length;
     expect(f).toContain(
-      `Diagnostics  ${n} of ${n} in 2 codes · ${c.error} errors · ${c.warning} warnings · ${c.info} info`,
+      `Diagnostics  ${n} of ${n} in 2 codes · ${counted(c.error, 'error')} · ${counted(c.warning, 'warning')} · ${c.info} info`,
     );
     expect(cursorLine(f)).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/);
     const d = await a.keys(KEY.enter);

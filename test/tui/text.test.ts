@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutColumns, type Column } from '../../src/tui/columns.js';
 import { bytes, clockTime, duration, hexDump, relativeTime, safe } from '../../src/tui/format.js';
+import { formatMs } from '../../src/records/duration-text.js';
 import { fitLine, lineText, wrapText } from '../../src/tui/lines.js';
 import { fit, textWidth, truncate, truncateStart } from '../../src/tui/text-width.js';
 
@@ -49,11 +50,13 @@ describe('lines', () => {
 
 describe('numbers and times', () => {
   it('formats durations, sizes and times like the rest of h2scope', () => {
-    expect(duration(0.563)).toBe('563µs');
+    expect(duration(0.563)).toBe('0.563ms');
     expect(duration(8.29)).toBe('8.29ms');
-    expect(duration(128.2)).toBe('128.2ms');
+    expect(duration(128.2)).toBe('128ms');
     expect(duration(1340)).toBe('1.34s');
-    expect(duration(125_000)).toBe('2m05s');
+    expect(duration(125_000)).toBe('125s');
+    // The same text as the reports' (--summary, markdown, diff).
+    expect(duration(855.24)).toBe(formatMs(855.24));
     expect(duration(null)).toBe('-');
     expect(bytes(786)).toBe('786 B');
     expect(bytes(1041)).toBe('1.04 kB');

@@ -166,7 +166,7 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
       expect(lines[1]).toMatch(
         /^Capture +\S*grpc-too-many-pings\.pcap {2}pcap · 29 packets · 2\.63 kB · 4\.03s$/,
       );
-      expect(first).toContain('Diagnostics  1 errors · 1 warnings · 0 info    Calls 1 · 0 failed');
+      expect(first).toContain('Diagnostics  1 error · 1 warning · 0 info    Calls 1 · 0 failed');
       expect(first).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/m);
       expect(first).toMatch(
         /^ +WARNING +×1 analysis\.keepalive\.too-frequent +Keepalive PINGs too frequent/m,
