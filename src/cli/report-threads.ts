@@ -15,6 +15,7 @@ import { ShardMerge, type ShardBatch, type ShardMode } from '../engine/shard.js'
 import { emptyCaptureRecord, type CaptureRecord } from '../records/records.js';
 import type { OutputStream } from './output-stream.js';
 import type { ProgressLine } from './progress.js';
+import { threadCpuLine, threadCpuSeconds, threadCpuWanted } from './thread-cpu.js';
 import type { ReportWorkerCommand, ReportWorkerInput, ReportWorkerMessage } from './report-worker.js';
 
 /** Batches a decoding thread may be ahead of the merge: enough to keep both busy, bounded memory. */
@@ -75,6 +76,7 @@ export async function pumpThreads(
   let failure: string | null = null;
   let wake = (): void => undefined;
   let progress = { bytesRead: 0, totalBytes: null as number | null, packets: 0 };
+  const workerCpu: Array<number | null> = [];
   for (let index = 0; index < o.threads; index++) {
     const data: ReportWorkerInput = {
       input: o.input,
@@ -100,6 +102,7 @@ export async function pumpThreads(
       else {
         queue.push(m.batch);
         if (index === 0 && !m.batch.done) progress = m.progress;
+        if (m.batch.done) workerCpu[index] = m.cpu ?? null;
       }
       wake();
     });
@@ -152,6 +155,7 @@ export async function pumpThreads(
   } finally {
     for (const w of workers) void w.terminate();
   }
+  if (threadCpuWanted()) process.stderr.write(threadCpuLine(threadCpuSeconds(), workerCpu));
   const failed = failure as string | null;
   if (failed !== null) {
     // Our bug (or no worker threads here): the records so far are written, the capture is marked incomplete.

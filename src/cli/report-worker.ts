@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureSource } from '../capture/source.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import { ShardSink, type ShardBatch, type ShardMode } from '../engine/shard.js';
+import { threadCpuSeconds } from './thread-cpu.js';
 
 export interface ReportWorkerInput {
   input: string;
@@ -27,6 +28,8 @@ export type ReportWorkerMessage =
       kind: 'batch';
       batch: ShardBatch;
       progress: { bytesRead: number; totalBytes: number | null; packets: number };
+      /** With the last batch: this thread's CPU seconds (src/cli/thread-cpu.ts). */
+      cpu?: number | null;
     }
   | { kind: 'error'; error: string };
 
@@ -49,6 +52,7 @@ async function run(port: NonNullable<typeof parentPort>, o: ReportWorkerInput): 
       kind: 'batch',
       batch,
       progress: { bytesRead: p.bytesRead, totalBytes: p.totalBytes, packets: p.packets },
+      ...(batch.done ? { cpu: threadCpuSeconds() } : {}),
     };
     port.postMessage(message, batch.bytes ? [batch.bytes.buffer as ArrayBuffer] : []);
   };
