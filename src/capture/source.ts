@@ -29,6 +29,8 @@ export interface CaptureSourceOptions {
   stdin?: Readable;
   /** Read size for files (default FILE_CHUNK_SIZE). */
   chunkSize?: number;
+  /** How messages name a stream input (a `--threads` decoding thread reads its file as a stream). */
+  name?: string;
 }
 
 interface Opened {
@@ -64,7 +66,7 @@ export class CaptureSource {
 
   /** Name of the input for messages. */
   get name(): string {
-    if (typeof this.input !== 'string') return 'the input stream';
+    if (typeof this.input !== 'string') return this.options.name ?? 'the input stream';
     return this.input === '-' ? 'standard input' : this.input;
   }
 

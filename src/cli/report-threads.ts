@@ -15,6 +15,8 @@ import { ShardMerge, type ShardBatch, type ShardMode } from '../engine/shard.js'
 import { emptyCaptureRecord, type CaptureRecord } from '../records/records.js';
 import type { OutputStream } from './output-stream.js';
 import type { ProgressLine } from './progress.js';
+import { SharedFileFeed } from './shared-read.js';
+import { threadCpuLine, threadCpuSeconds, threadCpuWanted } from './thread-cpu.js';
 import type { ReportWorkerCommand, ReportWorkerInput, ReportWorkerMessage } from './report-worker.js';
 
 /** Batches a decoding thread may be ahead of the merge: enough to keep both busy, bounded memory. */
@@ -75,6 +77,11 @@ export async function pumpThreads(
   let failure: string | null = null;
   let wake = (): void => undefined;
   let progress = { bytesRead: 0, totalBytes: null as number | null, packets: 0 };
+  const workerCpu: Array<number | null> = [];
+  // The file read once here, its chunks shared with every thread (or each reads it: see SharedFileFeed).
+  const feed = await SharedFileFeed.open(o.input, (m) =>
+    workers.forEach((w) => w.postMessage({ kind: 'feed', feed: m } satisfies ReportWorkerCommand)),
+  );
   for (let index = 0; index < o.threads; index++) {
     const data: ReportWorkerInput = {
       input: o.input,
@@ -82,6 +89,7 @@ export async function pumpThreads(
       shard: { index, count: o.threads },
       mode: o.mode,
       ahead: AHEAD,
+      shared: feed !== null,
     };
     const worker = new Worker(entry.entry, {
       workerData: data,
@@ -96,10 +104,13 @@ export async function pumpThreads(
     queues.push(queue);
     workers.push(worker);
     worker.on('message', (m: ReportWorkerMessage) => {
-      if (m.kind === 'error') failure ??= m.error;
+      if (m.kind === 'want') feed?.want(m.n);
+      else if (m.kind === 'error') failure ??= m.error;
       else {
         queue.push(m.batch);
-        if (index === 0 && !m.batch.done) progress = m.progress;
+        if (index === 0 && !m.batch.done)
+          progress = { ...m.progress, totalBytes: feed?.totalBytes ?? m.progress.totalBytes };
+        if (m.batch.done) workerCpu[index] = m.cpu ?? null;
       }
       wake();
     });
@@ -151,7 +162,9 @@ export async function pumpThreads(
     }
   } finally {
     for (const w of workers) void w.terminate();
+    await feed?.close();
   }
+  if (threadCpuWanted()) process.stderr.write(threadCpuLine(threadCpuSeconds(), workerCpu));
   const failed = failure as string | null;
   if (failed !== null) {
     // Our bug (or no worker threads here): the records so far are written, the capture is marked incomplete.

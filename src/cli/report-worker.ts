@@ -8,6 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureSource } from '../capture/source.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import { ShardSink, type ShardBatch, type ShardMode } from '../engine/shard.js';
+import { SharedFileStream, type FeedMessage } from './shared-read.js';
+import { threadCpuSeconds } from './thread-cpu.js';
 
 export interface ReportWorkerInput {
   input: string;
@@ -16,10 +18,13 @@ export interface ReportWorkerInput {
   mode: ShardMode;
   /** Batches a shard may have posted and not yet had acknowledged before it waits. */
   ahead: number;
+  /** The merging thread reads the file and shares its chunks (src/cli/shared-read.ts); else read `input`. */
+  shared: boolean;
 }
 
 /** Merging thread -> worker. */
-export type ReportWorkerCommand = { kind: 'ack' } | { kind: 'stop'; afterChunk: number };
+export type ReportWorkerCommand =
+  { kind: 'ack' } | { kind: 'stop'; afterChunk: number } | { kind: 'feed'; feed: FeedMessage };
 
 /** Worker -> merging thread. */
 export type ReportWorkerMessage =
@@ -27,8 +32,12 @@ export type ReportWorkerMessage =
       kind: 'batch';
       batch: ShardBatch;
       progress: { bytesRead: number; totalBytes: number | null; packets: number };
+      /** With the last batch: this thread's CPU seconds (src/cli/thread-cpu.ts). */
+      cpu?: number | null;
     }
-  | { kind: 'error'; error: string };
+  | { kind: 'error'; error: string }
+  /** Shared reading: this thread wants its `n`th chunk of the file. */
+  | { kind: 'want'; n: number };
 
 async function run(port: NonNullable<typeof parentPort>, o: ReportWorkerInput): Promise<void> {
   const sink = new ShardSink(o.shard.index, o.mode);
@@ -37,18 +46,23 @@ async function run(port: NonNullable<typeof parentPort>, o: ReportWorkerInput): 
   let acked = 0;
   let stopAfter = Infinity;
   let wake = (): void => undefined;
+  const shared = o.shared
+    ? new SharedFileStream((n) => port.postMessage({ kind: 'want', n } satisfies ReportWorkerMessage))
+    : null;
   port.on('message', (m: ReportWorkerCommand) => {
+    if (m.kind === 'feed') return shared?.receive(m.feed);
     if (m.kind === 'ack') acked++;
     else stopAfter = m.afterChunk;
     wake();
   });
-  const source = new CaptureSource(o.input);
+  const source = shared ? new CaptureSource(shared.stream, { name: o.input }) : new CaptureSource(o.input);
   const post = (batch: ShardBatch): void => {
     const p = source.progress;
     const message: ReportWorkerMessage = {
       kind: 'batch',
       batch,
       progress: { bytesRead: p.bytesRead, totalBytes: p.totalBytes, packets: p.packets },
+      ...(batch.done ? { cpu: threadCpuSeconds() } : {}),
     };
     port.postMessage(message, batch.bytes ? [batch.bytes.buffer as ArrayBuffer] : []);
   };

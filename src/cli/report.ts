@@ -24,6 +24,7 @@ import { ProtoInference } from '../grpc/proto-infer.js';
 import type { ReflectedSchema, ReflectedSeed } from '../grpc/reflection-schema.js';
 import type { RecordSink } from '../engine/engine.js';
 import { pumpThreads, shardMode } from './report-threads.js';
+import { threadCpuLine, threadCpuSeconds, threadCpuWanted } from './thread-cpu.js';
 import { SpoolError } from '../output/text-spool.js';
 import { StdinSpool } from './spool.js';
 
@@ -88,6 +89,7 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
       engine.setCompressed(source.progress.compressed);
       if (interrupted) engine.interrupted('SIGINT');
       capture = engine.finish();
+      if (threadCpuWanted()) process.stderr.write(threadCpuLine(threadCpuSeconds(), []));
     }
     // A full temporary disk: no document that looks complete, one line naming the directory, exit 1.
     const failed = report.failure() ?? (await writeCollected(report, out));

@@ -1,7 +1,8 @@
 /**
  * Sharded decoding (src/engine/shard.ts) gives the report one engine gives, byte for byte, for every
  * sample and every report format: here the shards run in this thread, one engine per shard with its own
- * reader, and their batches are structured-cloned as a worker's postMessage clones them. The real threads
+ * reader over the chunks of one shared read of the file (src/cli/shared-read.ts, as the threads read it),
+ * and their batches are structured-cloned as a worker's postMessage clones them. The real threads
  * (src/cli/report-threads.ts) are covered by test/cli/threads.test.ts.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { CaptureSource } from '../../src/capture/source.js';
 import { parseCliArgs, type CliOptions } from '../../src/cli/args.js';
 import { createReport } from '../../src/cli/report-sink.js';
 import { shardMode } from '../../src/cli/report-threads.js';
+import { SharedFileFeed, SharedFileStream, type FeedMessage } from '../../src/cli/shared-read.js';
 import { DiagnosticTally } from '../../src/cli/sinks.js';
 import { createEngine, type PipelineOptions } from '../../src/engine/pipeline.js';
 import { ShardMerge, ShardSink } from '../../src/engine/shard.js';
@@ -106,11 +108,17 @@ async function sharded(s: Setup, count: number): Promise<string> {
     out.copy,
   );
   const mode = shardMode(s.opts.format ?? 'text', s.opts.summary, s.filter !== null);
+  const streams: SharedFileStream[] = [];
+  const feed = await SharedFileFeed.open(s.opts.input, (m: FeedMessage) =>
+    streams.forEach((r) => r.receive(m)),
+  );
   const shards = Array.from({ length: count }, (_, index) => {
     const sink = new ShardSink(index, mode);
     const engine = createEngine({ ...s.pipeline, shard: { index, count } }, sink);
     sink.engine = engine;
-    const source = new CaptureSource(s.opts.input);
+    const shared = new SharedFileStream((n) => feed!.want(n));
+    streams.push(shared);
+    const source = new CaptureSource(shared.stream, { name: s.opts.input });
     return { sink, engine, source, chunks: source.events() };
   });
   for (let chunk = 1; ; chunk++) {
@@ -126,6 +134,7 @@ async function sharded(s: Setup, count: number): Promise<string> {
     sh.engine.finish();
   }
   merge.merge(shards.map((sh) => structuredClone(sh.sink.batch(0, true))));
+  await feed!.close();
   return finishReport(report, out);
 }
 
