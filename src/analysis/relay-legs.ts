@@ -169,3 +169,19 @@ export function relayFacts(
     requestBytes,
   };
 }
+
+/** Relayed calls through one proxy endpoint. */
+export interface RelayProxyCount {
+  /** Frontend calls whose backend leg was seen. */
+  calls: number;
+  /** Backend legs by backend endpoint, in the order first seen. */
+  backends: Map<string, number>;
+}
+
+/** "relayed by 127.0.0.1:50700: 6 calls (backend legs: 6 to 127.0.0.1:50701), each counted once". */
+export function relayedByLines(proxies: ReadonlyMap<string, RelayProxyCount>): string[] {
+  return [...proxies].map(([proxy, p]) => {
+    const legs = [...p.backends].map(([b, n]) => `${n} to ${b}`).join(', ');
+    return `relayed by ${proxy}: ${p.calls} call${p.calls === 1 ? '' : 's'} (backend legs: ${legs}), each counted once`;
+  });
+}

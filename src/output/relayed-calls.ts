@@ -4,20 +4,19 @@
  * (src/analysis/relay-legs.ts finds the pairs). --summary and --format markdown use this; json and ndjson
  * keep both legs as calls of their connections.
  */
-import { RelayMatcher, relayFacts, type RelayEndpoints } from '../analysis/relay-legs.js';
+import {
+  RelayMatcher,
+  relayedByLines,
+  relayFacts,
+  type RelayEndpoints,
+  type RelayProxyCount,
+} from '../analysis/relay-legs.js';
 import type { CallRecord } from '../records/call.js';
-
-export interface RelayProxy {
-  /** Frontend calls whose backend leg was seen. */
-  calls: number;
-  /** Backend legs by backend endpoint. */
-  backends: Map<string, number>;
-}
 
 export class RelayedCalls<T> {
   private readonly matcher = new RelayMatcher<T>();
   /** By proxy endpoint, in the order first seen. */
-  readonly proxies = new Map<string, RelayProxy>();
+  readonly proxies = new Map<string, RelayProxyCount>();
   /** Relayed calls by method. */
   readonly methods = new Map<string, number>();
   legs = 0;
@@ -50,9 +49,6 @@ export class RelayedCalls<T> {
 
   /** "relayed by 127.0.0.1:50700: 6 calls (backend legs: 6 to 127.0.0.1:50701), each counted once". */
   lines(): string[] {
-    return [...this.proxies].map(([proxy, p]) => {
-      const legs = [...p.backends].map(([b, n]) => `${n} to ${b}`).join(', ');
-      return `relayed by ${proxy}: ${p.calls} call${p.calls === 1 ? '' : 's'} (backend legs: ${legs}), each counted once`;
-    });
+    return relayedByLines(this.proxies);
   }
 }

@@ -15,6 +15,8 @@ import {
   type RequestStatuses,
 } from '../model/store-failures.js';
 import { GRPC_STATUS_NAMES } from '../grpc/status.js';
+import { relayedByLines } from '../analysis/relay-legs.js';
+import { selectCountedCalls } from '../model/store-relays.js';
 import { httpStatusRole } from './call-rows.js';
 import { statusRole } from './call-style.js';
 import type { NavTarget } from './nav-state.js';
@@ -54,11 +56,10 @@ export function captureLines(
   file = truncateStart(file, Math.max(8, width - 13 - 2 - textWidth(facts)));
   lines.push([seg('Capture      ', 'dim'), seg(file, undefined, true), seg('  ' + facts)]);
   const c = store.severityCounts;
-  const failed = store.failedCallCount;
-  const unknown: CallSummary[] = [];
-  if (store.unknownCallCount > 0)
-    for (let i = 0; i < store.callCount; i++)
-      if (store.callOutcome(i) === 'status-unknown') unknown.push(store.callRow(i, false));
+  // Each call relayed by a proxy once, as the client saw it (as --summary counts).
+  const counted = selectCountedCalls(store);
+  const failed = counted.failed;
+  const unknown: CallSummary[] = counted.unknown.map((i) => store.callRow(i, false));
 
   lines.push([
     seg('Diagnostics  ', 'dim'),
@@ -73,7 +74,7 @@ export function captureLines(
         ? []
         : [
             seg('    Calls ', 'dim'),
-            seg(`${count(store.callCount)}`),
+            seg(`${count(counted.calls)}`),
             seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
           ]),
   ]);
@@ -81,11 +82,13 @@ export function captureLines(
   if (unknown.length > 0 && !(requests && requests.requests > 0))
     lines.push([
       seg('Calls        ', 'dim'),
-      seg(`${count(store.callCount)}`),
+      seg(`${count(counted.calls)}`),
       seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
       seg(` · ${count(unknown.length)} status unknown`, 'warning'),
       seg(unknownWhy(unknown), 'dim'),
     ]);
+  for (const line of relayedByLines(counted.proxies))
+    lines.push([seg('Relayed      ', 'dim'), seg(safe(line.replace(/^relayed /, '')))]);
   const err = selectInputError(store);
   const truncated = selectInputTruncated(store);
   if (err) lines.push([seg('Input error  ', 'error', true), seg(safe(err.message), 'error')]);
