@@ -2,7 +2,7 @@
  * Reports count a call relayed by an L7 proxy once: as the call the client made to the proxy (what the
  * client saw, its status and its latency), with the proxy's call to the backend shown as a leg of it
  * (src/analysis/relay-legs.ts finds the pairs). --summary and --format markdown use this; json and ndjson
- * keep both legs as calls of their connections.
+ * keep both legs as calls of their connections, the client's call marked with its leg (relayMarkSink).
  */
 import {
   RelayMatcher,
@@ -11,6 +11,7 @@ import {
   type RelayEndpoints,
   type RelayProxyCount,
 } from '../analysis/relay-legs.js';
+import type { RecordSink } from '../engine/engine.js';
 import type { CallRecord } from '../records/call.js';
 
 export class RelayedCalls<T> {
@@ -51,4 +52,28 @@ export class RelayedCalls<T> {
   lines(): string[] {
     return relayedByLines(this.proxies);
   }
+}
+
+/**
+ * json and ndjson: passes every record on as it comes and sets `relay` on a client's call whose backend
+ * leg was seen (CallRecord.relay). The leg's record is not held back (it ends before its frontend and
+ * json and ndjson write records as they arrive): a reader finds it by the connection and stream given.
+ */
+export function relayMarkSink(sink: RecordSink): RecordSink {
+  const matcher = new RelayMatcher<null>();
+  return {
+    ...sink,
+    opened: (peers, time) => {
+      matcher.opened(peers);
+      sink.opened?.(peers, time);
+    },
+    call: (rec) => {
+      const r = matcher.call(relayFacts(rec), null).relayed;
+      const leg =
+        r === null ? null : { connection: r.leg.connection, stream: r.leg.stream, server: r.backend };
+      sink.call?.(
+        leg === null ? rec : { ...rec, relay: { role: 'frontend', proxy: r!.proxy, backendLeg: leg } },
+      );
+    },
+  };
 }
