@@ -71,11 +71,15 @@ export function createReport(
   expr: FilterExpr | null,
   write: (s: string) => void,
   writeHex?: HexWrite,
+  threads = 1,
 ): Report {
   const out = formatSink(opts, expr, write, writeHex);
-  // json and ndjson mark a relayed call with its backend leg (CallRecord.relay).
+  // json and ndjson mark a relayed call with its backend leg (CallRecord.relay). ndjson decoded by threads
+  // without a filter is written as the threads' lines: the merge marks those (ShardMerge).
   const format = opts.summary ? 'summary' : (opts.format ?? 'text');
-  const sink = format === 'json' || format === 'ndjson' ? relayMarkSink(out.sink) : out.sink;
+  const threadLines = format === 'ndjson' && expr === null && threads > 1;
+  const marks = (format === 'json' || format === 'ndjson') && !threadLines;
+  const sink = marks ? relayMarkSink(out.sink) : out.sink;
   const end = (): Iterable<string | Buffer> => {
     if (out.document) return out.document();
     const pieces: string[] = [];

@@ -5,6 +5,7 @@
  * keep both legs as calls of their connections, the client's call marked with its leg (relayMarkSink).
  */
 import {
+  callRelay,
   RelayMatcher,
   relayedByLines,
   relayFacts,
