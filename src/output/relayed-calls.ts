@@ -70,11 +70,7 @@ export function relayMarkSink(sink: RecordSink): RecordSink {
     },
     call: (rec) => {
       const r = matcher.call(relayFacts(rec), null).relayed;
-      const leg =
-        r === null ? null : { connection: r.leg.connection, stream: r.leg.stream, server: r.backend };
-      sink.call?.(
-        leg === null ? rec : { ...rec, relay: { role: 'frontend', proxy: r!.proxy, backendLeg: leg } },
-      );
+      sink.call?.(r === null ? rec : { ...rec, relay: callRelay(r) });
     },
   };
 }
