@@ -12,7 +12,7 @@
  * passed since it ended; at most `maxHeld` are held (the oldest go on unmatched), so memory stays bounded.
  * A proxy's own answer (nginx's 502 when no backend listens) has no backend leg and stays a call of its own.
  */
-import type { CallRecord } from '../records/call.js';
+import type { CallRecord, CallRelay } from '../records/call.js';
 import { hostOf } from './capture-facts.js';
 
 /** What the matcher reads of a call. */
@@ -167,5 +167,30 @@ export function relayFacts(
     end: c.end,
     requestCount: c.requestCount,
     requestBytes,
+  };
+}
+
+/** Relayed calls through one proxy endpoint. */
+export interface RelayProxyCount {
+  /** Frontend calls whose backend leg was seen. */
+  calls: number;
+  /** Backend legs by backend endpoint, in the order first seen. */
+  backends: Map<string, number>;
+}
+
+/** "relayed by 127.0.0.1:50700: 6 calls (backend legs: 6 to 127.0.0.1:50701), each counted once". */
+export function relayedByLines(proxies: ReadonlyMap<string, RelayProxyCount>): string[] {
+  return [...proxies].map(([proxy, p]) => {
+    const legs = [...p.backends].map(([b, n]) => `${n} to ${b}`).join(', ');
+    return `relayed by ${proxy}: ${p.calls} call${p.calls === 1 ? '' : 's'} (backend legs: ${legs}), each counted once`;
+  });
+}
+
+/** The `relay` field json and ndjson set on the frontend call of a pair (CallRecord.relay). */
+export function callRelay(r: RelayPair<unknown>): CallRelay {
+  return {
+    role: 'frontend',
+    proxy: r.proxy,
+    backendLeg: { connection: r.leg.connection, stream: r.leg.stream, server: r.backend },
   };
 }

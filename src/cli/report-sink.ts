@@ -10,6 +10,7 @@ import { HarWriter } from '../output/har.js';
 import { JsonDocumentWriter } from '../output/json-stream.js';
 import { MarkdownReport } from '../output/markdown.js';
 import { ndjsonSink } from '../output/ndjson.js';
+import { relayMarkSink } from '../output/relayed-calls.js';
 import { SummaryReport } from '../output/summary.js';
 import { TextReport } from '../output/text.js';
 import { TextSpool, type SpoolError } from '../output/text-spool.js';
@@ -74,8 +75,15 @@ export function createReport(
   write: (s: string) => void,
   writeHex?: HexWrite,
   jsonLine?: JsonLineWrite,
+  threads = 1,
 ): Report {
   const out = formatSink(opts, expr, write, writeHex, jsonLine);
+  // json and ndjson mark a relayed call with its backend leg (CallRecord.relay). ndjson decoded by threads
+  // without a filter is written as the threads' lines: the merge marks those (ShardMerge).
+  const format = opts.summary ? 'summary' : (opts.format ?? 'text');
+  const threadLines = format === 'ndjson' && expr === null && threads > 1;
+  const marks = (format === 'json' || format === 'ndjson') && !threadLines;
+  const sink = marks ? relayMarkSink(out.sink) : out.sink;
   const end = (): Iterable<string | Buffer> => {
     if (out.document) return out.document();
     const pieces: string[] = [];
@@ -88,12 +96,12 @@ export function createReport(
     problem && `${problem}: the ${opts.format} document is held in memory until it is written`;
   const failure = (): SpoolError | null => out.spoolFailure ?? null;
   const common = { end, discard, memoryNote, failure };
-  if (expr === null) return { sink: out.sink, ...common, matched: null };
+  if (expr === null) return { sink, ...common, matched: null };
   if (out instanceof HarWriter) {
     const matcher = new FilterSink(NULL_SINK, expr);
     return { sink: teeSink(out.sink, matcher), ...common, matched: matcher.matched };
   }
-  const filter = new FilterSink(out.sink, expr);
+  const filter = new FilterSink(sink, expr);
   return { sink: filter, ...common, matched: filter.matched };
 }
 

@@ -71,6 +71,7 @@ export async function pumpThreads(
     o.out.copy,
     o.countConnection,
   );
+  merge.markRelays = o.mode.ndjson;
   const entry = workerEntry();
   const queues: ShardBatch[][] = [];
   const workers: Worker[] = [];

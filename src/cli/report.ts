@@ -53,7 +53,14 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     const reflection = await reflectionFirstPass(opts, prepared.pipeline, io, interrupt);
     prepared = { ...prepared, pipeline: { ...prepared.pipeline, reflection } };
   }
-  const report = createReport(opts, prepared.filter, out.write, out.writeHex, out.jsonLine);
+  const report = createReport(
+    opts,
+    prepared.filter,
+    out.write,
+    out.writeHex,
+    out.jsonLine,
+    threadCount(opts),
+  );
   if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
   const inference = opts.inferProto === null ? null : new ProtoInference();
   const tally = new DiagnosticTally(inference ? teeSink(report.sink, inferenceSink(inference)) : report.sink);

@@ -13,7 +13,8 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import { hexInto } from '../output/json-value.js';
 import { ndjsonSink } from '../output/ndjson.js';
-import type { CallRecord } from '../records/call.js';
+import { callRelay, RelayMatcher, relayFacts } from '../analysis/relay-legs.js';
+import type { CallRecord, CallRelay } from '../records/call.js';
 import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../records/records.js';
 import type { H2Event } from '../h2/types.js';
 import { DiagnosticCap } from './diagnostic-cap.js';
@@ -251,6 +252,9 @@ export class ShardSink implements RecordSink {
 /** Where merged ndjson lines go (OutputStream.copy). */
 export type ByteWrite = (bytes: Uint8Array, start: number, end: number) => void;
 
+/** What a call line's facts carry for relay pairing (ShardWriter.call). */
+type RelayLineFacts = Parameters<typeof relayFacts>[0];
+
 /**
  * The merging thread's side: takes every shard's batch of the same chunk and passes their records to the
  * sink in one engine's order, through the per-code diagnostic cap and the whole-capture analysis, as the
@@ -274,6 +278,19 @@ export class ShardMerge {
     private readonly onConnectionLine: () => void = () => undefined,
   ) {
     this.sink = new DiagnosticCap(sink, maxDiagnosticsPerCode);
+  }
+
+  /**
+   * ndjson written as the threads' lines: the merge marks relayed calls (CallRecord.relay), on their line or
+   * on the record (calls sent as records), as relayMarkSink does on one thread. Set by the report.
+   */
+  markRelays = false;
+  private readonly relays = new RelayMatcher<null>();
+
+  private relayMark(facts: RelayLineFacts): CallRelay | null {
+    if (!this.markRelays) return null;
+    const r = this.relays.call(relayFacts(facts), null).relayed;
+    return r === null ? null : callRelay(r);
   }
 
   /** Batches of the same chunk, one per shard in shard order. */
@@ -316,8 +333,27 @@ export class ShardMerge {
           run = pick;
           runStart = from[pick]!;
         }
-        runEnd = end;
-        from[pick] = end;
+        const mark = kind === OP.callLine ? this.relayMark((value as [number, RelayLineFacts])[1]) : null;
+        if (mark !== null) {
+          // A relayed call's line gets its relay field, as the single-thread relayMarkSink gives it
+          // (src/output/relayed-calls.ts): the lines before it as they are, then this line rewritten.
+          const lineStart = from[pick]!;
+          runEnd = lineStart; // this shard's lines before it (runEnd may be another shard's)
+          flushRun();
+          const line = Buffer.from(
+            b.bytes!.buffer,
+            b.bytes!.byteOffset + lineStart,
+            end - lineStart,
+          ).toString('utf8');
+          const marked = Buffer.from(
+            `${line.slice(0, line.lastIndexOf('}}'))},"relay":${JSON.stringify(mark)}}}\n`,
+          );
+          this.writeBytes!(marked, 0, marked.length);
+          from[pick] = end;
+        } else {
+          runEnd = end;
+          from[pick] = end;
+        }
         if (kind === OP.callLine) {
           // A diagnostic the call completes (imbalance over a window) follows the call's line.
           const found = this.callFacts((value as [number, CallRecord])[1]);
@@ -345,12 +381,16 @@ export class ShardMerge {
         if (ev.data) ev.data = Buffer.from(ev.data.buffer, ev.data.byteOffset, ev.data.byteLength);
         return this.sink.frame(rec, ev);
       }
-      case OP.call:
-        this.sink.call(value as CallRecord);
+      case OP.call: {
+        const rec = value as CallRecord;
+        const mark = this.markRelays ? this.relayMark(rec) : null;
+        this.sink.call(mark === null ? rec : { ...rec, relay: mark });
         for (const d of this.callFacts(value as CallRecord)) this.sink.diagnostic(d);
         return;
+      }
       case OP.opened: {
         const [peers, time] = value as [ConnectionPeers, number];
+        if (this.markRelays) this.relays.opened(peers);
         this.sink.opened?.(peers, time);
         for (const o of this.analysis) for (const d of o.opened?.(peers, time) ?? []) this.sink.diagnostic(d);
         return;

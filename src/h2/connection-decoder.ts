@@ -33,6 +33,11 @@ export interface H2ConnectionOptions {
    * inspector). Off by default: it is a second pass over every block that reports do not need.
    */
   hpackReports?: boolean;
+  /**
+   * Capture time of the connection's first packet: diagnostics that say when something happened give the
+   * time relative to it as well as the clock time (absent: the clock time only).
+   */
+  connectionStart?: number;
 }
 
 /** One direction of the connection: the bytes `role` sends. */
@@ -76,7 +81,12 @@ export class H2ConnectionDecoder {
   private nextIndex = 0;
 
   constructor(opts: H2ConnectionOptions) {
-    this.ctx = { connection: opts.connection, limits: listLimits(opts), reports: opts.hpackReports ?? false };
+    this.ctx = {
+      connection: opts.connection,
+      limits: listLimits(opts),
+      reports: opts.hpackReports ?? false,
+      start: opts.connectionStart ?? null,
+    };
     this.client = this.direction('client');
     this.server = this.direction('server');
   }

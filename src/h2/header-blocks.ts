@@ -7,6 +7,7 @@ import type { DecodedFrame } from './frames.js';
 import type { HpackNote, HpackResult, UnknownEntries } from './hpack-decoder.js';
 import type { HpackDecoding } from './hpack-lazy.js';
 import { blockInfo, type HpackBlockReport } from './hpack-representations.js';
+import { clockMicros } from '../records/time-text.js';
 import { rawLength } from './header-field.js';
 import { FIELD_OVERHEAD } from './hpack-list-keeper.js';
 import type { HeaderField, HpackUnknown } from './types.js';
@@ -50,6 +51,8 @@ export interface HeaderBlocksContext {
   limits: Readonly<HeaderListLimits>;
   /** Attach representation reports (H2ConnectionOptions.hpackReports). */
   reports?: boolean;
+  /** Capture time of the connection's first packet (the zero of relative times in messages), if known. */
+  start?: number | null;
 }
 
 /** A fragment of a block under its limit: the first as it is, later ones copied (OpenBlock.joined). */
@@ -255,7 +258,13 @@ export class HeaderBlocks {
       `until the end of the capture: evicting them all takes ${unknown.maxSize} octets of new entries ` +
       `(RFC 7541 §4.4; ${maxSizeWhy(unknown)}) and the ${this.from} inserted ${unknown.inserted}, ` +
       `${left} short`;
-    const params = { ...unknownParams(unknown), until, untilFrame: null };
+    const params = {
+      ...unknownParams(unknown),
+      until,
+      untilFrame: null,
+      untilTime: null,
+      untilSeconds: null,
+    };
     const where = { connection: this.ctx.connection, time };
     return [diag(H2_DIAGNOSTICS, 'h2.hpack.unknown-entries', { from: this.from, ...params }, where)];
   }
@@ -290,11 +299,22 @@ export class HeaderBlocks {
           note.namelessEntries === 0
             ? 'exact from here on'
             : `from here on only the names of ${note.namelessEntries} newer entries, copied from them, are unknown (their values are shown)`;
+        const start = this.ctx.start ?? null;
+        const since =
+          start === null
+            ? ''
+            : `, ${secondsAfter(where.time - start)} after the connection's first captured packet`;
         const until =
-          `until frame ${where.index} (this block), when the ${this.from} had inserted ${unknown.inserted} ` +
+          `until frame ${where.index} (this block, at ${clockMicros(where.time)} UTC${since}), when the ${this.from} had inserted ${unknown.inserted} ` +
           `octets of new entries, enough to evict every older one from a ${unknown.maxSize}-octet table ` +
           `(RFC 7541 §4.4; ${maxSizeWhy(unknown)}): ${after}`;
-        const params = { ...unknownParams(unknown), until, untilFrame: where.index };
+        const params = {
+          ...unknownParams(unknown),
+          until,
+          untilFrame: where.index,
+          untilTime: where.time,
+          untilSeconds: start === null ? null : roundSeconds(where.time - start),
+        };
         return [this.diag('h2.hpack.unknown-entries', params, where)];
       }
     }
@@ -371,6 +391,18 @@ function maxSizeWhy(u: UnknownEntries): string {
   return u.maxSizeAssumed
     ? 'the default maximum, assumed: no SETTINGS_HEADER_TABLE_SIZE or size update was captured'
     : 'the maximum in force';
+}
+
+/** Seconds to the microsecond (capture timestamps have no finer resolution). */
+function roundSeconds(s: number): number {
+  return Math.round(s * 1e6) / 1e6;
+}
+
+/** "3.201 s" / "412 ms" / "0.085 ms": a time since the connection's first packet, as a person reads it. */
+function secondsAfter(s: number): string {
+  if (s >= 1) return `${s.toFixed(3)} s`;
+  const ms = s * 1000;
+  return ms >= 1 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(3)} ms`;
 }
 
 interface Where {

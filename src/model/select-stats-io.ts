@@ -1,10 +1,11 @@
 /**
- * The IO graph's series: calls, errors, bytes and RST_STREAM / GOAWAY frames per time bucket over the
- * capture, as Wireshark's Statistics > I/O Graphs. Computed on demand from the store's columns (frame
+ * The IO graph's series: calls (a call relayed by a proxy once), errors, bytes and RST_STREAM / GOAWAY
+ * frames per time bucket over the capture, as Wireshark's Statistics > I/O Graphs. Computed on demand from the store's columns (frame
  * time, type and length; call start, end and outcome): one pass over the frames and one over the calls,
  * no record built, so a million frames cost a few milliseconds per redraw of the graph.
  */
 import { callNotOk } from '../records/call.js';
+import { relaysOf } from './store-relays.js';
 import type { CaptureStore } from './store.js';
 
 export interface IoSeries {
@@ -76,7 +77,10 @@ export function selectIoSeries(store: CaptureStore, buckets: number): IoSeries |
     if (kind[type] === 1) s.resets[b]!++;
     else if (kind[type] === 2) s.goaways[b]!++;
   }
+  // A call relayed by a proxy counts once, as the client's call (its backend leg is the same call).
+  const relays = relaysOf(store);
   for (let i = 0; i < store.callCount; i++) {
+    if (relays.isLeg(i)) continue;
     s.calls[at(store.callStart(i))]!++;
     if (callNotOk({ outcome: store.callOutcome(i) })) s.errors[at(store.callEnd(i))]!++;
   }

@@ -9,6 +9,7 @@ import { callNotOk } from '../records/call.js';
 import { CallStatsByMethod, latency, type CallStats, type LatencySummary } from './call-stats.js';
 import { sortBy, type FrameTypeColumn, type MethodColumn } from './select-stats-sort.js';
 import { compare, type SortSpec } from './store-selectors.js';
+import { relaysOf } from './store-relays.js';
 import type { CaptureStore } from './store.js';
 
 /** Frames and bytes (9-byte header + payload, as on the wire) of one frame type in one direction. */
@@ -42,17 +43,37 @@ export class StatsIndex {
   private readonly perConnection: ConnectionCalls[] = [];
   /** By (connection ordinal + 1) * 256 + frame type id (the frame table's type-name pool holds < 256). */
   private readonly frameTypes = new Map<number, FrameTypeStats>();
+  /**
+   * Calls not in the per-method statistics yet: the relay index holds them (each may be a proxy's backend
+   * leg, counted once as the client's call, as --summary does). Bounded by the matcher's cap.
+   */
+  private pending: number[] = [];
 
   /** Reads the calls and frames that arrived since the last update; true if there were any. */
   update(store: CaptureStore): boolean {
     const calls = store.callCount;
     const frames = store.frames.count;
-    if (calls === this.calls && frames === this.frames) return false;
+    const relays = relaysOf(store);
+    if (calls === this.calls && frames === this.frames && !this.settle(store, relays)) return false;
     for (let i = this.calls; i < calls; i++) this.addCall(store, i);
     for (let n = this.frames; n < frames; n++) this.addFrame(store, n);
     this.calls = calls;
     this.frames = frames;
+    this.settle(store, relays);
     return true;
+  }
+
+  /** Adds the held calls the relay index has decided on since; true if any was. */
+  private settle(store: CaptureStore, relays: ReturnType<typeof relaysOf>): boolean {
+    if (this.pending.length === 0) return false;
+    const still: number[] = [];
+    for (const i of this.pending) {
+      if (relays.isHeld(i)) still.push(i);
+      else if (!relays.isLeg(i)) this.methods.add(store.callRow(i, false));
+    }
+    const changed = still.length !== this.pending.length;
+    this.pending = still;
+    return changed;
   }
 
   /** Calls and errors of connection `ordinal` (zero for a connection without calls). */
@@ -67,7 +88,11 @@ export class StatsIndex {
 
   private addCall(store: CaptureStore, i: number): void {
     const row = store.callRow(i, false);
-    this.methods.add(row);
+    // Per method: each relayed call once (the client's). Per connection: every call the connection carried,
+    // as --summary's connection table.
+    const relays = relaysOf(store);
+    if (relays.isHeld(i)) this.pending.push(i);
+    else if (!relays.isLeg(i)) this.methods.add(row);
     const o = store.callConnection(i);
     const c = (this.perConnection[o] ??= { calls: 0, errors: 0 });
     c.calls++;

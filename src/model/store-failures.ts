@@ -2,6 +2,7 @@
  * What failed, for the Overview's first lines: failing gRPC methods with their statuses and counts, and
  * for plain HTTP/2 captures the requests by :status. Pure reads of the store.
  */
+import { relaysOf } from './store-relays.js';
 import { storeCallFailed } from './store-selectors.js';
 import { selectHttpRequests } from './store-requests.js';
 import type { CaptureStore } from './store.js';
@@ -17,12 +18,15 @@ export interface FailingMethod {
 const byCount = (m: Map<string, number>): Array<[string, number]> =>
   [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 
-/** Methods with at least one failed call (callFailed), most failures first. */
+/** Methods with at least one failed call (callFailed), most failures first; a relayed call once. */
 export function selectFailingMethods(store: CaptureStore): FailingMethod[] {
   if (store.failedCallCount === 0) return [];
   const calls = new Map<string, number>();
   const failing = new Map<string, Map<string, number>>();
+  // A call relayed by a proxy counts once, as the client's call (as --summary's per-method table).
+  const relays = relaysOf(store);
   for (let i = 0; i < store.callCount; i++) {
+    if (relays.isLeg(i)) continue;
     // Every call is read: a failing method's line says how many of its calls failed.
     const row = store.callRow(i, false);
     const method = row.method ?? '?';

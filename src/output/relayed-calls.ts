@@ -2,22 +2,23 @@
  * Reports count a call relayed by an L7 proxy once: as the call the client made to the proxy (what the
  * client saw, its status and its latency), with the proxy's call to the backend shown as a leg of it
  * (src/analysis/relay-legs.ts finds the pairs). --summary and --format markdown use this; json and ndjson
- * keep both legs as calls of their connections.
+ * keep both legs as calls of their connections, the client's call marked with its leg (relayMarkSink).
  */
-import { RelayMatcher, relayFacts, type RelayEndpoints } from '../analysis/relay-legs.js';
+import {
+  callRelay,
+  RelayMatcher,
+  relayedByLines,
+  relayFacts,
+  type RelayEndpoints,
+  type RelayProxyCount,
+} from '../analysis/relay-legs.js';
+import type { RecordSink } from '../engine/engine.js';
 import type { CallRecord } from '../records/call.js';
-
-export interface RelayProxy {
-  /** Frontend calls whose backend leg was seen. */
-  calls: number;
-  /** Backend legs by backend endpoint. */
-  backends: Map<string, number>;
-}
 
 export class RelayedCalls<T> {
   private readonly matcher = new RelayMatcher<T>();
   /** By proxy endpoint, in the order first seen. */
-  readonly proxies = new Map<string, RelayProxy>();
+  readonly proxies = new Map<string, RelayProxyCount>();
   /** Relayed calls by method. */
   readonly methods = new Map<string, number>();
   legs = 0;
@@ -50,9 +51,26 @@ export class RelayedCalls<T> {
 
   /** "relayed by 127.0.0.1:50700: 6 calls (backend legs: 6 to 127.0.0.1:50701), each counted once". */
   lines(): string[] {
-    return [...this.proxies].map(([proxy, p]) => {
-      const legs = [...p.backends].map(([b, n]) => `${n} to ${b}`).join(', ');
-      return `relayed by ${proxy}: ${p.calls} call${p.calls === 1 ? '' : 's'} (backend legs: ${legs}), each counted once`;
-    });
+    return relayedByLines(this.proxies);
   }
+}
+
+/**
+ * json and ndjson: passes every record on as it comes and sets `relay` on a client's call whose backend
+ * leg was seen (CallRecord.relay). The leg's record is not held back (it ends before its frontend and
+ * json and ndjson write records as they arrive): a reader finds it by the connection and stream given.
+ */
+export function relayMarkSink(sink: RecordSink): RecordSink {
+  const matcher = new RelayMatcher<null>();
+  return {
+    ...sink,
+    opened: (peers, time) => {
+      matcher.opened(peers);
+      sink.opened?.(peers, time);
+    },
+    call: (rec) => {
+      const r = matcher.call(relayFacts(rec), null).relayed;
+      sink.call?.(r === null ? rec : { ...rec, relay: callRelay(r) });
+    },
+  };
 }

@@ -137,6 +137,21 @@ export interface CallRecord {
   schemaSource?: 'reflection';
   /** Where the call's time went, from the wire (src/analysis/call-latency.ts, docs/analysis.md). */
   latency?: CallLatency;
+  /**
+   * json and ndjson only: this call was relayed by an L7 proxy, and the proxy's own call to a backend (its
+   * backend leg, an earlier call record) is the same call seen again (src/analysis/relay-legs.ts). Set on
+   * the client's call, the one reports count; the leg's record came out before the pairing was known.
+   */
+  relay?: CallRelay;
+}
+
+/** A relayed call (CallRecord.relay): the proxy it went through and the backend leg's call. */
+export interface CallRelay {
+  role: 'frontend';
+  /** The proxy's endpoint: this call's server. */
+  proxy: string;
+  /** The proxy's call to the backend: its connection and stream identify its call record. */
+  backendLeg: { connection: string; stream: number; server: string };
 }
 
 /**

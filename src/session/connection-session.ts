@@ -596,6 +596,7 @@ export class ConnectionSession {
     this.decoder = new H2ConnectionDecoder({
       connection: this.id,
       hpackReports: this.opts.hpackReports ?? false,
+      connectionStart: this.conn.start,
     });
     if (this.upgrade) this.decoder.acknowledgedSettings('client', this.upgrade.settings);
     const held = this.pending;

@@ -15,6 +15,8 @@ import {
   type RequestStatuses,
 } from '../model/store-failures.js';
 import { GRPC_STATUS_NAMES } from '../grpc/status.js';
+import { relayedByLines } from '../analysis/relay-legs.js';
+import { selectCountedCalls } from '../model/store-relays.js';
 import { httpStatusRole } from './call-rows.js';
 import { statusRole } from './call-style.js';
 import type { NavTarget } from './nav-state.js';
@@ -58,11 +60,10 @@ export function captureLines(
   if (file.startsWith('…') && slash > 1) file = '…' + file.slice(slash);
   lines.push([seg('Capture      ', 'dim'), seg(file, undefined, true), seg('  ' + facts)]);
   const c = store.severityCounts;
-  const failed = store.failedCallCount;
-  const unknown: CallSummary[] = [];
-  if (store.unknownCallCount > 0)
-    for (let i = 0; i < store.callCount; i++)
-      if (store.callOutcome(i) === 'status-unknown') unknown.push(store.callRow(i, false));
+  // Each call relayed by a proxy once, as the client saw it (as --summary counts).
+  const once = selectCountedCalls(store);
+  const failed = once.failed;
+  const unknown: CallSummary[] = once.unknown.map((i) => store.callRow(i, false));
 
   lines.push([
     seg('Diagnostics  ', 'dim'),
@@ -77,7 +78,7 @@ export function captureLines(
         ? []
         : [
             seg('    Calls ', 'dim'),
-            seg(`${count(store.callCount)}`),
+            seg(`${count(once.calls)}`),
             seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
           ]),
   ]);
@@ -85,7 +86,7 @@ export function captureLines(
   if (unknown.length > 0 && !(requests && requests.requests > 0)) {
     const head: Line = [
       seg('Calls        ', 'dim'),
-      seg(`${count(store.callCount)}`),
+      seg(`${count(once.calls)}`),
       seg(` · ${count(failed)} failed`, failed > 0 ? 'error' : 'dim'),
       seg(` · ${count(unknown.length)} status unknown`, 'warning'),
     ];
@@ -98,6 +99,8 @@ export function captureLines(
       for (const t of wrapWords(why, Math.max(20, width - 13))) lines.push([seg(' '.repeat(13) + t, 'dim')]);
     }
   }
+  for (const line of relayedByLines(once.proxies))
+    lines.push([seg('Relayed      ', 'dim'), seg(safe(line.replace(/^relayed /, '')))]);
   const err = selectInputError(store);
   const truncated = selectInputTruncated(store);
   if (err) lines.push([seg('Input error  ', 'error', true), seg(safe(err.message), 'error')]);

@@ -6,6 +6,7 @@
 import { splitEndpoint } from '../filter/endpoint.js';
 import { selectEndpointRows, type EndpointStats } from '../model/select-stats-endpoints.js';
 import type { StatsIndex } from '../model/select-stats.js';
+import { relaysOf } from '../model/store-relays.js';
 import type { EndpointColumn } from '../model/select-stats-sort.js';
 import type { SortSpec } from '../model/store-selectors.js';
 import type { CaptureStore } from '../model/store.js';
@@ -50,8 +51,12 @@ export function endpointsTable(
   const servers = rows.filter((r) => r.role === 'server').length;
   const clients = rows.filter((r) => r.role === 'client').length;
   const unknown = rows.some((r) => r.bytesUnknown > 0);
+  const legs = relaysOf(store).legCount;
   return {
-    info: `${count(servers)} servers · ${count(clients)} client hosts · ${count(rows.length - servers - clients)} connections`,
+    info:
+      `${count(servers)} servers · ${count(clients)} client hosts · ${count(rows.length - servers - clients)} connections` +
+      // Each connection counts the calls it carried, as --summary's connection table: a relayed call on both.
+      (legs > 0 ? ` · ${count(legs)} relayed calls also on the proxy's backend connections` : ''),
     columns: cols,
     count: rows.length,
     line: (i) => {

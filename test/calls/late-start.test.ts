@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
 import { summarizeConnection } from '../../src/model/store-selectors.js';
+import { clockMicros } from '../../src/records/time-text.js';
 import { CaptureStore } from '../../src/model/store.js';
 import { formatCallDetail } from '../../src/output/calls.js';
 import { runCliCaptured } from '../cli/run-cli.js';
@@ -65,8 +66,20 @@ describe('late-start-grpc-js: grpc-js client and server, 52 calls, 7 of them NOT
     expect(client!.evidence!.untilFrame).toEqual(expect.any(Number));
     expect(client!.time).toBeGreaterThan(d.capture!.start!);
     expect(client!.message).toContain('until frame ');
+    // When it recovered: the frame, its clock time and the time since the connection's first packet.
+    const recovered = d.allFrames.find(
+      (f) => f.connection === client!.connection && f.index === client!.evidence!.untilFrame,
+    )!;
+    expect(client!.evidence!.untilTime).toBe(recovered.time);
+    expect(client!.time).toBe(recovered.time);
+    const since = recovered.time - d.connections[0]!.start;
+    expect(client!.evidence!.untilSeconds as number).toBeCloseTo(since, 6);
+    expect(client!.message).toContain(
+      `until frame ${recovered.index} (this block, at ${clockMicros(recovered.time)} UTC, ` +
+        `${since.toFixed(3)} s after the connection's first captured packet)`,
+    );
     // The server inserts less (a date header a second): still unknown when the capture ends, and it says how far off.
-    expect(server!.evidence).toMatchObject({ untilFrame: null, maxSizeAssumed: true });
+    expect(server!.evidence).toMatchObject({ untilFrame: null, untilTime: null, maxSizeAssumed: true });
     expect(server!.message).toMatch(/until the end of the capture: .* inserted \d+, \d+ short$/);
     // After the turnover, requests decode but for the name of the traceparent field (a name copied from an
     // entry from before the capture: its value shows).

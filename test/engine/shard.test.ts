@@ -100,7 +100,7 @@ async function oneEngine(s: Setup): Promise<string> {
 
 async function sharded(s: Setup, count: number): Promise<string> {
   const out = collector();
-  const report = createReport(s.opts, s.filter, out.write, out.writeHex);
+  const report = createReport(s.opts, s.filter, out.write, out.writeHex, undefined, count);
   const merge = new ShardMerge(
     new DiagnosticTally(report.sink),
     DEFAULT_MAX_DIAGNOSTICS_PER_CODE,
@@ -112,6 +112,7 @@ async function sharded(s: Setup, count: number): Promise<string> {
   const feed = await SharedFileFeed.open(s.opts.input, (m: FeedMessage) =>
     streams.forEach((r) => r.receive(m)),
   );
+  merge.markRelays = mode.ndjson; // as pumpThreads does
   const shards = Array.from({ length: count }, (_, index) => {
     const sink = new ShardSink(index, mode);
     const engine = createEngine({ ...s.pipeline, shard: { index, count } }, sink);

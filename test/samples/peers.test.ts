@@ -8,6 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/records/records.js';
 import { decodeFile, type Decoded } from '../helpers/decode.js';
 import { runCliCaptured } from '../cli/run-cli.js';
+import { selectEndpoints } from '../../src/model/select-stats-endpoints.js';
+import { selectIoSeries } from '../../src/model/select-stats-io.js';
+import { selectMethodRows, statsIndexOf } from '../../src/model/select-stats.js';
+import { captureLines } from '../../src/tui/OverviewScreen.js';
+import { lineText } from '../../src/tui/lines.js';
+import { loadStore } from '../tui/load-store.js';
+
+const sum = (a: Float64Array): number => a.reduce((n, x) => n + x, 0);
 
 const SAMPLES = 'samples/';
 
@@ -145,6 +153,52 @@ function proxySample(name: string, proxySoftware: RegExp, ownHttpStatus: number)
       expect(single.stdout).toMatch(new RegExp(`^ {2}${back.id} .* ${back.calls.length} +${back.calls.filter((c) => c.status !== 0).length} `, 'm'));
       const threads = await runCliCaptured([`${SAMPLES}${name}.pcap`, '--summary', '--threads', '2']);
       expect(threads.stdout).toBe(single.stdout);
+    });
+
+    it('TUI Overview and Stats (per method, IO graph) count each relayed call once, as --summary', async () => {
+      const summary = (await runCliCaptured([`${SAMPLES}${name}.pcap`, '--summary'])).stdout.split('\n');
+      const [, calls, notOk] = /^3 connections, (\d+) gRPC calls, (\d+) not ok$/.exec(summary[1]!)!;
+      const store = await loadStore(`${name}.pcap`);
+      const text = captureLines(store).map(lineText).join('\n');
+      expect(text).toContain(`Calls ${calls} · ${notOk} failed`);
+      expect(text).toContain(`Relayed      ${summary[2]!.replace(/^relayed /, '')}`);
+      // Per method: the rows of --summary's table (calls, errors) and its statuses line.
+      const index = statsIndexOf(store);
+      const rows = selectMethodRows(index, { column: 'calls', descending: true });
+      for (const r of rows) {
+        const line = summary.find((l) => l.startsWith(`  ${r.method} `))!.trim().split(/\s+/);
+        expect([r.stats.calls, r.stats.errors]).toEqual([Number(line[1]), Number(line[2])]);
+      }
+      expect(rows.reduce((n, r) => n + r.stats.calls, 0)).toBe(Number(calls));
+      const io = selectIoSeries(store, 50)!;
+      expect([sum(io.calls), sum(io.errors)]).toEqual([Number(calls), Number(notOk)]);
+      // Connections and endpoints keep each connection's own calls, as --summary's connection table.
+      const conv = selectEndpoints(store, index).find((e) => e.connection === back.id)!;
+      expect(conv.calls).toBe(back.calls.length);
+    });
+
+    it('json and ndjson mark each relayed call with its backend leg; both legs stay calls of their connections', async () => {
+      const json = JSON.parse((await runCliCaptured([`${SAMPLES}${name}.pcap`, '--format', 'json'])).stdout) as {
+        connections: Array<{ id: string; calls: CallRecord[] }>;
+      };
+      const all = json.connections.flatMap((c) => c.calls);
+      const marked = all.filter((c) => c.relay !== undefined);
+      expect(marked.length).toBe(front.calls.filter((c) => c.method !== proxy.deadRoute).length);
+      for (const c of marked) {
+        expect(c.connection).toBe(front.id);
+        expect(c.relay).toMatchObject({ role: 'frontend', proxy: front.server, backendLeg: { connection: back.id, server: back.server } });
+        const leg = all.find((x) => x.connection === c.relay!.backendLeg.connection && x.stream === c.relay!.backendLeg.stream)!;
+        expect([leg.method, leg.requestCount, leg.relay]).toEqual([c.method, c.requestCount, undefined]);
+        expect(leg.start).toBeGreaterThanOrEqual(c.start);
+        expect(leg.end).toBeLessThanOrEqual(c.end);
+      }
+      // Each leg once.
+      expect(new Set(marked.map((c) => c.relay!.backendLeg.stream)).size).toBe(marked.length);
+      const ndjson = (await runCliCaptured([`${SAMPLES}${name}.pcap`, '--format', 'ndjson'])).stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{"type":"call"'))
+        .map((l) => (JSON.parse(l) as { call: CallRecord }).call);
+      expect(ndjson.filter((c) => c.relay).map((c) => [c.stream, c.relay])).toEqual(marked.map((c) => [c.stream, c.relay]));
     });
 
     it('raises nothing else: HPACK is exact on both legs and one proxy is not a load imbalance', () => {

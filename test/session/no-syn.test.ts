@@ -4,6 +4,7 @@
  * there, so HPACK and flow control are exact and nothing "starts mid-connection". Real samples with their
  * SYN, SYN-ACK and ACK (packets 1-3 in tshark) dropped; the frames must be those of the uncut capture.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine } from '../../src/engine/pipeline.js';
@@ -169,4 +170,39 @@ describe('an h2c upgrade whose 101 is missing or damaged (h2-curl-upgrade, alter
         x.connections[0]!.frames.filter((f) => f.from === 'client').map((f) => f.type);
       expect(clientFrames(d)).toEqual(clientFrames(whole));
     });
+});
+
+describe('an h2c upgrade recorded through a capture filter that lost the 101 (h2-curl-upgrade-lost-101)', () => {
+  // scripts/samples/h2/curl-upgrade-lost-101.mjs: tcpdump's filter dropped the server segment starting with
+  // "HTTP" (the 101, and nghttpx's SETTINGS with it); the capture itself is real, nothing was edited.
+  it('starts HTTP/2 at the client preface: the upgrade inferred, the response decoded as tshark does', async () => {
+    const d = await decode('h2-curl-upgrade-lost-101.pcap');
+    const codes = d.diagnostics.map((x) => x.code);
+    expect(codes).toContain('session.h2c-upgrade-inferred');
+    for (const code of [
+      'session.preface-http1-reply',
+      'session.http1-client-h2-server',
+      'session.unrecognised',
+    ])
+      expect(codes).not.toContain(code);
+    const c = d.connections[0]!;
+    expect(c).toMatchObject({ protocol: 'h2c', h2Detection: 'h2c-upgrade', clientRule: 'syn' });
+    const meta = JSON.parse(
+      readFileSync(new URL('../../samples/h2-curl-upgrade-lost-101.meta.json', import.meta.url), 'utf8'),
+    ) as { expect: { upgrade: { request: string[] }; response: { headers: Array<[string, string]> } } };
+    // The request as curl -v printed it ("Host: ...", request line first), and no status line captured.
+    const req = c.upgrade!.request;
+    expect([`${req.method} ${req.target} HTTP/1.1`, ...req.headers.map(([n, v]) => `${n}: ${v}`)]).toEqual(
+      meta.expect.upgrade.request.map((l, i) => (i === 0 ? l : l.replace(/^[^:]+/, (n) => n.toLowerCase()))),
+    );
+    expect(c.upgrade!.statusLine).toBe('(not captured)');
+    // The response on stream 1 (the upgraded request) with the headers curl printed.
+    const response = c.frames.find((f) => f.from === 'server' && f.type === 'HEADERS')!;
+    expect(response.stream).toBe(1);
+    const got = response.headers!.filter(([n]) => !n.startsWith(':'));
+    expect(got).toEqual(meta.expect.response.headers);
+    // The lost bytes are the 101's segment: a gap at the start of the server stream, named as such.
+    const gap = d.diagnostics.find((x) => x.code === 'h2.gap');
+    expect(gap?.evidence).toMatchObject({ from: 'server' });
+  });
 });

@@ -11,6 +11,7 @@ import { createEngine } from '../../src/engine/pipeline.js';
 import { JsonCollector } from '../../src/output/json.js';
 import { cipherSuiteName } from '../../src/tls/cipher-suites.js';
 import { alertDescriptionName, versionName } from '../../src/tls/constants.js';
+import { runCliCaptured } from '../cli/run-cli.js';
 import { type Decoded, decodeFile } from '../helpers/decode.js';
 
 const SAMPLES = join(import.meta.dirname, '../../samples');
@@ -51,8 +52,10 @@ interface Meta {
 }
 
 const NAMES = [
+  'tls-alpn-h2-16',
   'tls-alpn-http11',
   'tls-curl-nghttpd',
+  'tls-cut-in-handshake',
   'tls-grpc-js-12',
   'tls-grpc-js-13',
   'tls-grpc-js-13-secrets',
@@ -209,6 +212,35 @@ describe('TLS connections that cannot be decrypted', () => {
     });
     const alert = d.diagnostics.find((x) => x.code === 'tls.handshake-alert');
     expect(alert?.evidence).toEqual({ side: 'server', level: 'fatal', description: 'handshake_failure' });
+  });
+
+  it('a real capture cut by tcpdump -c 6 inside the handshake: nothing encrypted, so no key log advice', async () => {
+    const d = await decodeSample('tls-cut-in-handshake');
+    const [conn] = d.connections;
+    // ClientHello and the server's plaintext TLS 1.2 flight, then the capture stops.
+    expect(conn).toMatchObject({ protocol: 'tls', frameCount: 0, endReason: 'capture-end' });
+    expect(conn?.tls).toMatchObject({ decryption: 'not-encrypted', records: { encrypted: 0 } });
+    expect(conn?.summary).toBe('TLS 1.2, SNI h2scope.test, ALPN h2, no encrypted data');
+    expect(codes(d)).toEqual([]);
+    const text = await runCliCaptured([capture('tls-cut-in-handshake'), '--format', 'text']);
+    expect(text.stdout).not.toMatch(/key ?log|SSLKEYLOGFILE/i);
+    expect(text.stdout).toContain('no encrypted data');
+  });
+
+  it('ALPN h2-16, negotiated by nghttp with nghttpx (--npn-list=h2-16,h2-14): HTTP/2, as tshark decodes it', async () => {
+    const d = await decodeSample('tls-alpn-h2-16');
+    const [conn] = d.connections;
+    expect(conn?.tls?.alpnSelected).toBe('h2-16');
+    expect(conn).toMatchObject({ protocol: 'h2' });
+    expect(conn?.tls?.decryption).toBe('decrypted');
+    expect(codes(d).filter((c) => c.startsWith('tls.alpn'))).toEqual([]);
+    const m = meta('tls-alpn-h2-16') as Meta & { expect: { negotiatedByNghttp: string } };
+    expect(m.expect.negotiatedByNghttp).toBe('h2-16');
+    const streams = m.expect.nghttp!.streams;
+    const data = d.allFrames.filter((f) => f.type === 'DATA' && f.from === 'server');
+    expect(data.reduce((n, f) => n + (f.dataLength ?? 0), 0)).toBe(
+      streams.reduce((n, s) => n + s.bodyBytes, 0),
+    );
   });
 
   it('ALPN without h2: tls.alpn-not-h2, and the HTTP/1.1 request inside is recognised', async () => {

@@ -1,102 +1,18 @@
-// Sample h2-curl-upgrade: curl --http2 http://... performs the h2c upgrade of RFC 7540 §3.2 (an HTTP/1.1
-// GET with "Upgrade: h2c" and HTTP2-Settings, "101 Switching Protocols", then the response on stream 1).
-// nghttpd cannot upgrade (it answers any HTTP/1.1 request with SETTINGS and closes: see h2-http1-client),
-// so the server is nghttpx (Debian package nghttp2-proxy) with a cleartext frontend, proxying to nghttpd.
-// Only the frontend port is captured. nghttpd runs with -v only because it prints its "listen" line then.
-import { join } from 'node:path';
-import { makeDocroot } from './docroot.mjs';
-import {
-  main,
-  makeTempDir,
-  publishSample,
-  removeDir,
-  requireTools,
-  run,
-  sleep,
-  startCapture,
-  startProcess,
-  startServer,
-  waitForPort,
-  withRetries,
-} from './lib.mjs';
-import { versions } from './scenario.mjs';
+// Sample h2-curl-upgrade: curl --http2 -> nghttpx (cleartext) -> nghttpd, the whole h2c upgrade captured
+// (scripts/samples/h2/curl-upgrade-lib.mjs).
+import { recordCurlUpgrade } from './curl-upgrade-lib.mjs';
+import { main } from './lib.mjs';
 
-const NAME = 'h2-curl-upgrade';
-const PORT = 50202;
-const BACKEND_PORT = 50203;
-
-main(async () => {
-  requireTools(['tcpdump', 'tshark', 'curl', 'nghttpd', 'nghttpx']);
-  await withRetries(async () => {
-    const tmp = makeTempDir(NAME);
-    const docroot = makeDocroot(join(tmp, 'www'));
-    const file = join(tmp, 'capture.pcap');
-    const backend = await startServer(
-      'nghttpd',
-      ['--no-tls', '-v', '-a', '127.0.0.1', '-d', docroot, String(BACKEND_PORT)],
-      { ready: new RegExp(`listen .*:${BACKEND_PORT}\\b`) },
-    );
-    let curl;
-    try {
-      const proxy = startProcess('nghttpx', [
-        '--conf=/dev/null',
-        `--frontend=127.0.0.1,${PORT};no-tls`,
-        `--backend=127.0.0.1,${BACKEND_PORT};;proto=h2`,
-        '--workers=1',
-        '--no-via',
-      ]);
-      try {
-        await waitForPort('127.0.0.1', PORT); // before the capture: the probe stays out of the sample
-        await sleep(500); // ... and so does nghttpx's FIN closing the probe connection
-        const capture = await startCapture({ iface: 'lo', filter: `tcp port ${PORT}`, file });
-        try {
-          const url = `http://127.0.0.1:${PORT}/index.html`;
-          const r = await run('curl', ['-sS', '-v', '--http2', '-o', '/dev/null', url]);
-          if (r.code !== 0) throw new Error(`curl exited ${r.code}: ${r.stderr}`);
-          curl = r.stderr; // curl -v writes the exchange to stderr
-        } finally {
-          await capture.stop();
-        }
-      } finally {
-        await proxy.stop();
-      }
-    } finally {
-      await backend.stop();
-    }
-    const exchange = parseCurlVerbose(curl);
-    if (exchange.interim[0] !== 'HTTP/1.1 101 Switching Protocols') {
-      throw new Error(`no 101 Switching Protocols in curl's output: ${exchange.interim}`);
-    }
-    publishSample(NAME, file, '.pcap', {
+main(() =>
+  recordCurlUpgrade({
+    name: 'h2-curl-upgrade',
+    port: 50202,
+    backendPort: 50203,
+    meta: {
       description:
         'curl --http2 -> nghttpx (cleartext frontend, proxying to nghttpd): h2c upgrade from HTTP/1.1 ' +
         '(Upgrade: h2c, HTTP2-Settings), 101 Switching Protocols, then the response on stream 1.',
       generator: 'scripts/samples/h2/curl-upgrade.mjs',
-      ports: [PORT],
-      linkType: 'EN10MB',
-      // tshark's HTTP dissector follows the upgrade into HTTP/2; "-d ...,http2" shows no frame at all.
-      tsharkDecodeAs: 'http',
-      tools: await versions(['curl', 'nghttpx', 'nghttpd', 'tcpdump']),
-      expect: {
-        connectionCount: 1,
-        upgrade: { request: exchange.request, interimStatusLine: exchange.interim[0], stream: 1 },
-        response: { statusLine: exchange.finalStatus, headers: exchange.responseHeaders },
-      },
-    });
-    removeDir(tmp);
-  });
-});
-
-/** curl -v: "> " request lines, "< " response lines (the 101 block, then the HTTP/2 response). */
-function parseCurlVerbose(text) {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
-  const request = lines.filter((l) => l.startsWith('> ')).map((l) => l.slice(2)).filter((l) => l !== '');
-  const received = lines.filter((l) => l.startsWith('< ')).map((l) => l.slice(2));
-  const statusLines = received.filter((l) => /^HTTP\/\S+ \d{3}/.test(l));
-  const finalStatus = statusLines.at(-1) ?? null;
-  const afterFinal = received.slice(received.lastIndexOf(finalStatus ?? '') + 1);
-  const responseHeaders = afterFinal
-    .filter((l) => l.includes(': '))
-    .map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]);
-  return { request, interim: statusLines.slice(0, -1), finalStatus, responseHeaders };
-}
+    },
+  }),
+);

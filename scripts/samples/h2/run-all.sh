@@ -22,7 +22,7 @@ step() {
 
 # Captures first (each on its own port), then what is derived from them.
 for scenario in nghttp-h2c nghttp-table-size curl-upgrade curl-prior-knowledge client-http1-server \
-  http1-client ipv6 any-sll2 mid-connection nghttp-tiny-window; do
+  http1-client ipv6 any-sll2 mid-connection nghttp-tiny-window curl-upgrade-lost-101; do
   step "$scenario"
 done
 step derived # needs h2-nghttp-h2c and h2-any-sll2

@@ -84,6 +84,101 @@ function curlScenario(description: string, curlArgs: string[], paths: string[], 
     });
 }
 
+/**
+ * curl against nghttpd over TLS 1.2 captured with tcpdump -c 6: the capture stops in the handshake, after the
+ * server's first flight (ServerHello .. ServerHelloDone, all plaintext in TLS 1.2) and before any encrypted
+ * record. curl and nghttpd finish their exchange; the capture does not see it.
+ */
+async function cutHandshakeScenario(name: string, ports: number[]): Promise<void> {
+  const curlArgs = ['--http2', '--tlsv1.2', '--tls-max', '1.2'];
+  await recordScenario(
+    name,
+    ports,
+    async (ctx) => {
+      const port = ports[0]!;
+      const url = `https://${SNI}:${port}/index.html`;
+      const r = await withNghttpd(ctx, port, () =>
+        run('curl', [...curlOutcomes.args(port), ...curlArgs, '-o', '/dev/null', url]),
+      );
+      return {
+        description:
+          'curl --http2 -> nghttpd over TLS 1.2, captured with tcpdump -c 6: the capture ends inside the TLS ' +
+          'handshake, after the server\'s ServerHello .. ServerHelloDone and before any encrypted record (curl ' +
+          'completed its request; the capture did not see it). A real capture cut short, no key log.',
+        tools: {
+          curl: await toolVersion('curl'),
+          nghttpd: await toolVersion('nghttpd'),
+          tcpdump: await toolVersion('tcpdump'),
+        },
+        withKeys: false,
+        expect: {
+          tcpdumpPacketLimit: 6,
+          curl: { args: curlArgs, exitCode: r.code, requests: curlOutcomes.parse(r.stdout) },
+        },
+      };
+    },
+    6,
+  );
+}
+
+/**
+ * nghttp -> nghttpx whose frontend offers only the draft ALPN ids (--npn-list=h2-16,h2-14): nghttp offers
+ * h2, h2-16 and h2-14, so the real negotiation selects h2-16, and both speak HTTP/2 under it. nghttpx proxies
+ * to nghttpd without TLS on the second port (not captured).
+ */
+async function alpnDraftScenario(name: string, ports: number[]): Promise<void> {
+  await recordScenario(name, ports, async (ctx) => {
+    const [front, back] = [ports[0]!, ports[0]! + 1];
+    const backend = await startBackground(
+      'nghttpd',
+      ['-v', '-a', '127.0.0.1', '--no-tls', '-d', docroot(ctx.tmp), String(back)],
+      new RegExp(`listen .*:${back}\\b`),
+    );
+    try {
+      const proxy = await startBackground(
+        'nghttpx',
+        [
+          `--frontend=127.0.0.1,${front}`,
+          `--backend=127.0.0.1,${back};;proto=h2`,
+          '--npn-list=h2-16,h2-14',
+          '--workers=1',
+          '--no-ocsp',
+          '--conf=/dev/null',
+          '--log-level=INFO',
+          '--errorlog-file=/dev/stderr',
+          '--accesslog-file=/dev/null',
+          ctx.key,
+          ctx.cert,
+        ],
+        /Entering event loop/,
+      );
+      const shim = await buildKeylogShim(ctx.tmp);
+      const env = { ...process.env, SSLKEYLOGFILE: ctx.keylog, LD_PRELOAD: shim };
+      let r;
+      try {
+        r = await run('nghttp', ['-nv', `https://127.0.0.1:${front}/index.html`], { env });
+      } finally {
+        await proxy.stop();
+      }
+      if (r.code !== 0) throw new Error(`nghttp exited ${r.code}: ${r.stderr}`);
+      const negotiated = /negotiated protocol: (\S+)/i.exec(r.stdout)?.[1] ?? null;
+      if (negotiated !== 'h2-16') throw new Error(`negotiated ${negotiated}, expected h2-16: ${r.stdout}`);
+      return {
+        description:
+          'nghttp -> nghttpx over TLS 1.3, nghttpx configured with --npn-list=h2-16,h2-14 (its frontend offers ' +
+          'only the HTTP/2 draft ALPN ids): nghttp offers h2, h2-16, h2-14 and the server selects h2-16; both ' +
+          'speak HTTP/2 under it (one GET). nghttpx proxies to nghttpd --no-tls on the next port, not captured. ' +
+          'Key log by keylog-shim.so in nghttp.',
+        tools: { nghttp: await toolVersion('nghttp'), nghttpx: await toolVersion('nghttpx') },
+        withKeys: true,
+        expect: { negotiatedByNghttp: negotiated, nghttp: { streams: nghttpStreams(r.stdout) } },
+      };
+    } finally {
+      await backend.stop();
+    }
+  });
+}
+
 async function nghttpScenario(name: string, ports: number[]): Promise<void> {
   await recordScenario(name, ports, async (ctx) => {
     const port = ports[0]!;
@@ -222,6 +317,8 @@ const SCENARIOS: Record<string, Scenario> = {
       false,
     ),
   },
+  'tls-cut-in-handshake': { ports: [50308], tools: [...CAPTURE_TOOLS, 'curl', 'nghttpd'], record: cutHandshakeScenario },
+  'tls-alpn-h2-16': { ports: [50309], tools: [...CAPTURE_TOOLS, 'nghttp', 'nghttpx', 'nghttpd', 'gcc'], record: alpnDraftScenario },
   'tls-grpc-js-13-secrets': { ports: [50300], tools: ['tshark', 'editcap'], record: deriveSecretsPcapng },
   'tls-wrong-keys': { ports: [50300], tools: ['tshark'], record: deriveWrongKeys },
 };

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../../.."
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
 ALL=(tls-grpc-js-13 tls-grpc-js-12 tls-curl-nghttpd tls-nghttp-nghttpd tls-py-grpcio tls-no-keys
-  tls-alpn-http11 tls-handshake-failure tls-grpc-js-13-secrets tls-wrong-keys)
+  tls-alpn-http11 tls-handshake-failure tls-cut-in-handshake tls-alpn-h2-16 tls-grpc-js-13-secrets tls-wrong-keys)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${ALL[@]}")
 

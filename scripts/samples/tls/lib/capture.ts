@@ -12,9 +12,11 @@ export interface Capture {
  * --immediate-mode: without it packets still in the TPACKET_V3 ring when SIGINT arrives are never written;
  * -B 65536 KiB: the default buffer dropped packets of bursts on lo.
  */
-export async function startCapture(file: string, ports: number[]): Promise<Capture> {
+export async function startCapture(file: string, ports: number[], packetLimit?: number): Promise<Capture> {
   const filter = ports.map((p) => `tcp port ${p}`).join(' or ');
   const args = ['-i', 'lo', '--immediate-mode', '-B', '65536', '-U', '-s', '0', '-w', file];
+  // tcpdump -c N: tcpdump itself stops after N packets, as a user's capture cut short does.
+  if (packetLimit !== undefined) args.push('-c', String(packetLimit));
   if (process.getuid?.() === 0) args.push('-Z', 'root');
   const tcpdump = await startBackground('tcpdump', [...args, filter], /listening on/);
   return {

@@ -44,6 +44,8 @@ export async function recordScenario(
   name: string,
   ports: number[],
   body: (ctx: ScenarioContext) => Promise<ScenarioResult>,
+  /** tcpdump -c: stop the capture after this many packets (a capture cut short). */
+  packetLimit?: number,
 ): Promise<void> {
   await withRetries(async () => {
     const tmp = makeTempDir(name);
@@ -51,7 +53,7 @@ export async function recordScenario(
       const { cert, key } = await makeCertificate(tmp);
       const ctx = { tmp, cert, key, keylog: join(tmp, 'keys.log') };
       const file = join(tmp, 'capture.pcap');
-      const capture = await startCapture(file, ports);
+      const capture = await startCapture(file, ports, packetLimit);
       let result: ScenarioResult;
       try {
         result = await body(ctx);
