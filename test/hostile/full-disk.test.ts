@@ -19,6 +19,7 @@ import { decodeBytes } from '../robustness/decode-bytes.js';
 import { unaryCalls } from './h2-calls.js';
 import { tcpCapture } from './tcp-capture.js';
 import * as fs from 'node:fs';
+import { CLI } from '../helpers/cli-command.js';
 
 const work = mkdtempSync(join(tmpdir(), 'h2scope-full-disk-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -109,7 +110,7 @@ describe('a real full temporary disk', () => {
       mkdirSync(tmp, { recursive: true });
       // Without a tmpfs: files may not grow beyond 256 KiB (ulimit -f counts 1024-byte blocks); the ignored
       // SIGXFSZ makes the write fail with EFBIG instead of killing the process.
-      const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', file, '--format', format];
+      const node = [...CLI, file, '--format', format];
       const cmd =
         mounted !== null ? node : ['bash', '-c', `trap '' XFSZ; ulimit -f 256; exec "$@"`, 'sh', ...node];
       const r = spawnSync(cmd[0]!, cmd.slice(1), {
@@ -135,7 +136,7 @@ describe('a real full temporary disk', () => {
     const tmp = mounted ?? join(work, 'limited');
     mkdirSync(tmp, { recursive: true });
     const out = join(work, 'out.pcap');
-    const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', '-', '--write-pcap', out, '-q'];
+    const node = [...CLI, '-', '--write-pcap', out, '-q'];
     const cmd =
       mounted !== null ? node : ['bash', '-c', `trap '' XFSZ; ulimit -f 256; exec "$@"`, 'sh', ...node];
     expect(capture.length).toBeGreaterThan(256 * 1024);

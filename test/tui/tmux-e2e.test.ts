@@ -1,7 +1,8 @@
 /**
  * End to end in a real terminal: h2scope runs in a tmux pane (its own tmux server), keys are sent with
- * send-keys, and the pane is read with capture-pane. Runs the CLI entry point through tsx in production
- * mode (bin/h2scope.js runs the same code compiled). Skipped, with the reason in its name, without tmux.
+ * send-keys, and the pane is read with capture-pane. Runs the CLI entry point compiled for this run
+ * (test/helpers/cli-command.ts) in production mode, as bin/h2scope.js runs it. Skipped, with the reason in
+ * its name, without tmux.
  * CI is unset for the child: with CI set, ink writes nothing until exit.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,11 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_SHELL } from '../helpers/cli-command.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `h2scope-e2e-${process.pid}`;
-const CLI = `env -u CI NODE_ENV=production node --import tsx src/cli/main.ts`;
+const CLI = `env -u CI NODE_ENV=production ${CLI_SHELL}`;
 
 function tmux(...args: string[]): string {
   const r = spawnSync('tmux', ['-L', SOCKET, ...args], { cwd: ROOT, encoding: 'utf8' });
