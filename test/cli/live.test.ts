@@ -56,7 +56,7 @@ async function drip(proc: ChildProcessWithoutNullStreams, bytes: Buffer): Promis
 
 const typeOf = (line: string): string => (JSON.parse(line) as { type: string }).type;
 
-describe('live input', { timeout: 60_000 }, () => {
+describe('live input', () => {
   it('emits ndjson records before the input ends', async () => {
     const child = start(['--format', 'ndjson', '-']);
     const half = STREAMING.length >> 1;

@@ -63,7 +63,7 @@ async function spoolOpen(pid: number): Promise<string | null> {
   }
 }
 
-describe('signals', { timeout: 60_000 }, () => {
+describe('signals', () => {
   it('the first Ctrl-C removes its own listener: a second one gets the default action', () => {
     const before = process.listenerCount('SIGINT');
     let calls = 0;

@@ -28,8 +28,11 @@ const pane = (): string => tmux('capture-pane', '-p', '-t', session);
 const keys = (...k: string[]): string => tmux('send-keys', '-t', session, ...k);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls the pane until it contains `text` (the process starts slowly on a busy machine). */
-async function waitFor(text: string | RegExp, timeoutMs = 45_000): Promise<string> {
+/**
+ * Polls the pane until it contains `text` (the process starts slowly on a busy machine): the deadline is
+ * only there to show the last pane of a hang, within vitest's testTimeout.
+ */
+async function waitFor(text: string | RegExp, timeoutMs = 240_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
