@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from './run-cli.js';
+import { CLI } from '../helpers/cli-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h2scope-cli-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -153,7 +154,7 @@ describe('bad input', () => {
   it('never prints a stack trace, even for bit-flipped input', () => {
     const damaged = Buffer.from(UNARY);
     for (let i = 40; i < damaged.length; i += 97) damaged[i] = damaged[i]! ^ 0xa5;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '-', '-f', 'ndjson'], {
+    const out = execFileSync(CLI[0]!, [...CLI.slice(1), '-', '-f', 'ndjson'], {
       input: damaged,
       encoding: 'utf8',
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -9,5 +9,5 @@ describe('docs/cli.md', () => {
       readFileSync(CLI_DOC_PATH, 'utf8'),
       'docs/cli.md is stale: run npx tsx scripts/gen-cli-doc.ts',
     ).toBe(generated);
-  }, 30_000);
+  });
 });

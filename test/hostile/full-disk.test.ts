@@ -19,6 +19,7 @@ import { decodeBytes } from '../robustness/decode-bytes.js';
 import { unaryCalls } from './h2-calls.js';
 import { tcpCapture } from './tcp-capture.js';
 import * as fs from 'node:fs';
+import { CLI } from '../helpers/cli-command.js';
 
 const work = mkdtempSync(join(tmpdir(), 'h2scope-full-disk-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -102,40 +103,36 @@ describe('a real full temporary disk', () => {
     if (mounted !== null) spawnSync('umount', [mounted]);
   });
 
-  it.each(['har', 'json'])(
-    '--format %s: one line naming TMPDIR, exit 1, no complete document',
-    (format) => {
-      const tmp = mounted ?? join(work, 'limited');
-      mkdirSync(tmp, { recursive: true });
-      // Without a tmpfs: files may not grow beyond 256 KiB (ulimit -f counts 1024-byte blocks); the ignored
-      // SIGXFSZ makes the write fail with EFBIG instead of killing the process.
-      const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', file, '--format', format];
-      const cmd =
-        mounted !== null ? node : ['bash', '-c', `trap '' XFSZ; ulimit -f 256; exec "$@"`, 'sh', ...node];
-      const r = spawnSync(cmd[0]!, cmd.slice(1), {
-        env: { ...process.env, TMPDIR: tmp },
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      const code = mounted !== null ? 'ENOSPC' : 'EFBIG';
-      expect(r.stderr).toMatch(
-        new RegExp(
-          `^h2scope: the temporary directory ${tmp} failed \\(${code}.*\\); no complete report was written .*\\n$`,
-        ),
-      );
-      expect(r.status).toBe(1);
-      expect(r.stdout).not.toContain('\u0000');
-      expect(() => JSON.parse(r.stdout) as unknown).toThrow();
-      expect(readdirSync(tmp).filter((n) => n.startsWith('h2scope-'))).toEqual([]); // the spool is gone
-    },
-    60_000,
-  );
+  it.each(['har', 'json'])('--format %s: one line naming TMPDIR, exit 1, no complete document', (format) => {
+    const tmp = mounted ?? join(work, 'limited');
+    mkdirSync(tmp, { recursive: true });
+    // Without a tmpfs: files may not grow beyond 256 KiB (ulimit -f counts 1024-byte blocks); the ignored
+    // SIGXFSZ makes the write fail with EFBIG instead of killing the process.
+    const node = [...CLI, file, '--format', format];
+    const cmd =
+      mounted !== null ? node : ['bash', '-c', `trap '' XFSZ; ulimit -f 256; exec "$@"`, 'sh', ...node];
+    const r = spawnSync(cmd[0]!, cmd.slice(1), {
+      env: { ...process.env, TMPDIR: tmp },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const code = mounted !== null ? 'ENOSPC' : 'EFBIG';
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^h2scope: the temporary directory ${tmp} failed \\(${code}.*\\); no complete report was written .*\\n$`,
+      ),
+    );
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('\u0000');
+    expect(() => JSON.parse(r.stdout) as unknown).toThrow();
+    expect(readdirSync(tmp).filter((n) => n.startsWith('h2scope-'))).toEqual([]); // the spool is gone
+  });
 
   it('--write-pcap from stdin: the copy of stdin fails, one line, exit 1, the pcap not written', () => {
     const tmp = mounted ?? join(work, 'limited');
     mkdirSync(tmp, { recursive: true });
     const out = join(work, 'out.pcap');
-    const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', '-', '--write-pcap', out, '-q'];
+    const node = [...CLI, '-', '--write-pcap', out, '-q'];
     const cmd =
       mounted !== null ? node : ['bash', '-c', `trap '' XFSZ; ulimit -f 256; exec "$@"`, 'sh', ...node];
     expect(capture.length).toBeGreaterThan(256 * 1024);
@@ -149,5 +146,5 @@ describe('a real full temporary disk', () => {
     expect(r.stderr).toMatch(new RegExp(line));
     expect(r.status).toBe(1);
     expect(existsSync(out)).toBe(false);
-  }, 60_000);
+  });
 });

@@ -85,17 +85,13 @@ describe('HPACK bombs', () => {
   it.each([
     ['ASCII value', Buffer.alloc(4000, 'a')],
     ['non-UTF-8 value', Buffer.alloc(4000, 0x9b)],
-  ])(
-    'every report of a 200k-reference bomb (%s) stays within the bound',
-    async (_, value) => {
-      const capture = hpackBombCapture({ value });
-      for (const args of REPORTS) {
-        const r = await runCliCaptured(['-', ...args], { stdin: capture });
-        expect(r.stderr, args.join(' ')).not.toContain('internal error');
-        expect(r.stdout.length, args.join(' ')).toBeLessThan(OUTPUT_MULTIPLE * capture.length + 2 ** 20);
-        if (args[1] !== 'har') expect(r.stdout, args.join(' ')).toContain('h2.hpack.bomb');
-      }
-    },
-    60_000,
-  );
+  ])('every report of a 200k-reference bomb (%s) stays within the bound', async (_, value) => {
+    const capture = hpackBombCapture({ value });
+    for (const args of REPORTS) {
+      const r = await runCliCaptured(['-', ...args], { stdin: capture });
+      expect(r.stderr, args.join(' ')).not.toContain('internal error');
+      expect(r.stdout.length, args.join(' ')).toBeLessThan(OUTPUT_MULTIPLE * capture.length + 2 ** 20);
+      if (args[1] !== 'har') expect(r.stdout, args.join(' ')).toContain('h2.hpack.bomb');
+    }
+  });
 });

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { processIo } from '../../src/cli/io.js';
 import { unaryCalls } from './h2-calls.js';
 import { tcpCapture } from './tcp-capture.js';
+import { CLI } from '../helpers/cli-command.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'h2scope-signals-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -20,7 +21,7 @@ const CAPTURE = tcpCapture(unaryCalls(200));
 
 /** h2scope reading a pipe that stays open after `CAPTURE`'s first half, with TMPDIR = `tmp`. */
 function start(args: string[]) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '-'], {
+  const proc = spawn(CLI[0]!, [...CLI.slice(1), ...args, '-'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, TMPDIR: tmp },
   });
@@ -37,7 +38,7 @@ function start(args: string[]) {
   return { proc, exited, out: () => out, err: () => err };
 }
 
-/** Spool files of h2scope in TMPDIR (tsx keeps its own cache there). */
+/** Spool files of h2scope in TMPDIR (a child under tsx keeps tsx's cache there too). */
 const spools = (): string[] => readdirSync(tmp).filter((n) => n.startsWith('h2scope-'));
 
 /**
@@ -62,7 +63,7 @@ async function spoolOpen(pid: number): Promise<string | null> {
   }
 }
 
-describe('signals', { timeout: 60_000 }, () => {
+describe('signals', () => {
   it('the first Ctrl-C removes its own listener: a second one gets the default action', () => {
     const before = process.listenerCount('SIGINT');
     let calls = 0;

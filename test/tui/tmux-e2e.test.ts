@@ -1,7 +1,8 @@
 /**
  * End to end in a real terminal: h2scope runs in a tmux pane (its own tmux server), keys are sent with
- * send-keys, and the pane is read with capture-pane. Runs the CLI entry point through tsx in production
- * mode (bin/h2scope.js runs the same code compiled). Skipped, with the reason in its name, without tmux.
+ * send-keys, and the pane is read with capture-pane. Runs the CLI entry point compiled for this run
+ * (test/helpers/cli-command.ts) in production mode, as bin/h2scope.js runs it. Skipped, with the reason in
+ * its name, without tmux.
  * CI is unset for the child: with CI set, ink writes nothing until exit.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,11 +10,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_SHELL } from '../helpers/cli-command.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `h2scope-e2e-${process.pid}`;
-const CLI = `env -u CI NODE_ENV=production node --import tsx src/cli/main.ts`;
+const CLI = `env -u CI NODE_ENV=production ${CLI_SHELL}`;
 
 function tmux(...args: string[]): string {
   const r = spawnSync('tmux', ['-L', SOCKET, ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -26,8 +28,11 @@ const pane = (): string => tmux('capture-pane', '-p', '-t', session);
 const keys = (...k: string[]): string => tmux('send-keys', '-t', session, ...k);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls the pane until it contains `text` (the process starts slowly on a busy machine). */
-async function waitFor(text: string | RegExp, timeoutMs = 45_000): Promise<string> {
+/**
+ * Polls the pane until it contains `text` (the process starts slowly on a busy machine): the deadline is
+ * only there to show the last pane of a hang, within vitest's testTimeout.
+ */
+async function waitFor(text: string | RegExp, timeoutMs = 240_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
