@@ -140,19 +140,19 @@ describe.skipIf(!HAS_TMUX)(`h2scope in tmux${HAS_TMUX ? '' : ' (skipped: tmux is
     start('live-diag', `${feed} | ${CLI} -`);
     // The keepalive cadence is judged from the PINGs alone: raised before any GOAWAY.
     const pings = await waitFor(/● live · 24 pkts[\s\S]*analysis\.keepalive\.too-frequent/);
-    expect(pings).toContain('Diagnostics  0 errors · 1 warnings · 0 info');
+    expect(pings).toContain('Diagnostics  0 errors · 1 warning · 0 info');
     expect(pings).not.toContain('too-many-pings');
     expect(pings).toMatch(/^ c1 +127\.0\.0\.1:\d+ → 127\.0\.0\.1:50109 +h2c +1 +0 .* open$/m);
     writeFileSync(join(dir, 'go1'), '');
     // The GOAWAY: raised at its frame, the connection still open and the input too.
     const goaway = await waitFor(/● live · 26 pkts[\s\S]*analysis\.goaway\.too-many-pings/);
-    expect(goaway).toContain('Diagnostics  1 errors · 1 warnings · 0 info');
+    expect(goaway).toContain('Diagnostics  1 error · 1 warning · 0 info');
     expect(goaway).toMatch(/^> +ERROR +×1 analysis\.goaway\.too-many-pings +GOAWAY too_many_pings/m);
     expect(goaway).toMatch(/^ c1 .* open$/m);
     expect(goaway).not.toContain('input ended');
     writeFileSync(join(dir, 'go2'), '');
     const ended = await waitFor('input ended · 29 pkts');
-    expect(ended).toContain('Diagnostics  1 errors · 1 warnings · 0 info');
+    expect(ended).toContain('Diagnostics  1 error · 1 warning · 0 info');
     keys('q');
     await waitFor('EXIT=0');
     rmSync(dir, { recursive: true, force: true });
