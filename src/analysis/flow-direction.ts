@@ -36,9 +36,12 @@ class StreamFlow extends FlowWindow {
 }
 
 function streamFlowRecord(stream: number, s: StreamFlow): StreamFlowRecord {
+  return { stream, window: s.record(), ...streamCounts(s) };
+}
+
+/** A stream's figures without its window series (the record's fields after `window`, in its order). */
+function streamCounts(s: StreamFlow): Omit<StreamFlowRecord, 'stream' | 'window'> {
   return {
-    stream,
-    window: s.record(),
     bytes: s.bytes,
     frames: s.frames,
     first: s.first,
@@ -159,15 +162,7 @@ export class FlowDirection {
   streamFigures(stream: number): Omit<StreamFlowRecord, 'window'> | null {
     const s = this.streams.get(stream);
     if (s === undefined || s.frames === 0) return null;
-    return {
-      stream,
-      bytes: s.bytes,
-      frames: s.frames,
-      first: s.first,
-      last: s.last,
-      stalls: s.stalls,
-      stalledMs: roundMs(s.stalledMs),
-    };
+    return { stream, ...streamCounts(s) };
   }
 
   /** How many times one stream waited for window (0 when it carried no DATA or is no longer kept). */

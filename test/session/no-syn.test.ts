@@ -147,14 +147,7 @@ describe('an h2c upgrade whose 101 is missing or damaged (h2-curl-upgrade, alter
     it(`the client's preface after Upgrade: h2c starts HTTP/2 when the 101 is ${what}`, async () => {
       const whole = await decode('h2-curl-upgrade.pcap');
       const d = await altered(change);
-      const codes = d.diagnostics.map((x) => x.code);
-      expect(codes).toContain('session.h2c-upgrade-inferred');
-      for (const code of [
-        'session.preface-http1-reply',
-        'session.http1-client-h2-server',
-        'session.unrecognised',
-      ])
-        expect(codes).not.toContain(code);
+      expectUpgradeInferred(d);
       const c = d.connections[0]!;
       expect(c).toMatchObject({ protocol: 'h2c', h2Detection: 'h2c-upgrade' });
       expect(c.upgrade!.request).toEqual(whole.connections[0]!.upgrade!.request);
@@ -177,14 +170,7 @@ describe('an h2c upgrade recorded through a capture filter that lost the 101 (h2
   // "HTTP" (the 101, and nghttpx's SETTINGS with it); the capture itself is real, nothing was edited.
   it('starts HTTP/2 at the client preface: the upgrade inferred, the response decoded as tshark does', async () => {
     const d = await decode('h2-curl-upgrade-lost-101.pcap');
-    const codes = d.diagnostics.map((x) => x.code);
-    expect(codes).toContain('session.h2c-upgrade-inferred');
-    for (const code of [
-      'session.preface-http1-reply',
-      'session.http1-client-h2-server',
-      'session.unrecognised',
-    ])
-      expect(codes).not.toContain(code);
+    expectUpgradeInferred(d);
     const c = d.connections[0]!;
     expect(c).toMatchObject({ protocol: 'h2c', h2Detection: 'h2c-upgrade', clientRule: 'syn' });
     const meta = JSON.parse(
@@ -206,3 +192,15 @@ describe('an h2c upgrade recorded through a capture filter that lost the 101 (h2
     expect(gap?.evidence).toMatchObject({ from: 'server' });
   });
 });
+
+/** HTTP/2 started at the client preface after an h2c upgrade whose 101 is missing: no HTTP/1 reply blamed. */
+function expectUpgradeInferred(d: JsonDocument): void {
+  const codes = d.diagnostics.map((x) => x.code);
+  expect(codes).toContain('session.h2c-upgrade-inferred');
+  for (const code of [
+    'session.preface-http1-reply',
+    'session.http1-client-h2-server',
+    'session.unrecognised',
+  ])
+    expect(codes).not.toContain(code);
+}
