@@ -80,6 +80,7 @@ export async function pumpThreads(
   const queues: ShardBatch[][] = [];
   const workers: Worker[] = [];
   let failure: string | null = null;
+  let terminated = false;
   let wake = (): void => undefined;
   let progress = { bytesRead: 0, totalBytes: null as number | null, packets: 0 };
   const workerCpu: Array<number | null> = [];
@@ -124,6 +125,9 @@ export async function pumpThreads(
       wake();
     });
     worker.on('exit', (code) => {
+      // Our own terminate() below ends a thread with status 1: not a failure, and it can land while
+      // feed.close() is awaited, before the failure is read.
+      if (terminated) return;
       if (code !== 0) failure ??= `decoding thread exited with status ${code}: ${stderr.trim()}`;
       else if (queue.at(-1)?.done !== true) failure ??= 'decoding thread ended early';
       wake();
@@ -166,6 +170,7 @@ export async function pumpThreads(
       }
     }
   } finally {
+    terminated = true;
     for (const w of workers) void w.terminate();
     await feed?.close();
   }
