@@ -7,7 +7,7 @@ import type { CallStats } from '../model/call-stats.js';
 import { selectMethodRows, type StatsIndex } from '../model/select-stats.js';
 import type { MethodColumn } from '../model/select-stats-sort.js';
 import type { SortSpec } from '../model/store-selectors.js';
-import { layoutColumns, rowLine, type Column } from './columns.js';
+import { fitTable, rowLine, type Cells, type Column } from './columns.js';
 import { bytes, count, duration, safe } from './format.js';
 import { seg } from './lines.js';
 import { quoted, type StatsTable } from './stats-table.js';
@@ -18,15 +18,15 @@ const UNKNOWN_METHOD = '(unknown method)';
 function methodTable(widest: number): Column<MethodColumn | 'rate' | 'statuses'>[] {
   return [
     { id: 'method', title: 'method', width: Math.max(12, Math.min(40, widest)) },
-    { id: 'calls', title: 'calls', width: 6, align: 'right' },
-    { id: 'errors', title: 'errors', width: 7, align: 'right' },
+    { id: 'calls', title: 'calls', width: 6, align: 'right', fit: true },
+    { id: 'errors', title: 'errors', width: 7, align: 'right', fit: true },
     { id: 'rate', title: 'err%', width: 6, align: 'right', drop: 7 },
     { id: 'p50', title: 'p50', width: 7, align: 'right' },
     { id: 'p90', title: 'p90', width: 7, align: 'right', drop: 3 },
     { id: 'p99', title: 'p99', width: 7, align: 'right' },
     { id: 'requestBytes', title: 'req B', width: 7, align: 'right', drop: 5 },
     { id: 'responseBytes', title: 'resp B', width: 7, align: 'right', drop: 4 },
-    { id: 'messages', title: 'msgs', width: 7, align: 'right', drop: 6 },
+    { id: 'messages', title: 'msgs', width: 7, align: 'right', drop: 6, fit: true },
     { id: 'statuses', title: 'statuses', width: 12, flex: true },
   ];
 }
@@ -43,36 +43,38 @@ export function errorStatuses(s: CallStats): string {
 export function methodsTable(index: StatsIndex, sort: SortSpec<MethodColumn>, width: number): StatsTable {
   const rows = selectMethodRows(index, sort);
   const widest = rows.reduce((w, r) => Math.max(w, r.method.length), 0);
-  const cols = layoutColumns(methodTable(widest), width - 1);
-  const methodWidth = cols[0]!.width;
   const total = index.methods.total;
   const statuses = [...total.statuses]
     .sort((a, b) => b[1] - a[1])
     .map(([name, n]) => `${safe(name)} ${count(n)}`)
     .join(', ');
+  // Every row's cells first (a capture has few methods): the count columns are sized to what they hold,
+  // so "43,152/43,152" messages are never cut while the statuses column has room to spare.
+  const cells: Cells<MethodColumn | 'rate' | 'statuses'>[] = rows.map(({ method, stats: s, latency: l }) => ({
+    values: {
+      method: safe(method),
+      calls: count(s.calls),
+      errors: count(s.errors),
+      rate: s.calls === 0 ? '-' : `${((100 * s.errors) / s.calls).toFixed(1)}%`,
+      p50: duration(l.p50),
+      p90: duration(l.p90),
+      p99: duration(l.p99),
+      requestBytes: bytes(s.requestBytes),
+      responseBytes: bytes(s.responseBytes),
+      messages: `${count(s.requestMessages)}/${count(s.responseMessages)}`,
+      statuses: errorStatuses(s),
+    },
+    roles: { errors: s.errors > 0 ? 'error' : 'dim', statuses: s.errors > 0 ? 'error' : 'warning' },
+  }));
+  const { cols } = fitTable(methodTable(widest), width - 1, cells);
+  const methodWidth = cols[0]!.width;
   return {
     info: `${rows.length === 1 ? '1 method' : `${count(rows.length)} methods`} · ${count(total.calls)} calls · ${count(total.errors)} not ok`,
     columns: cols,
     count: rows.length,
     line: (i) => {
-      const { method, stats: s, latency: l } = rows[i]!;
-      return rowLine(
-        cols,
-        {
-          method: truncateStart(safe(method), methodWidth),
-          calls: count(s.calls),
-          errors: count(s.errors),
-          rate: s.calls === 0 ? '-' : `${((100 * s.errors) / s.calls).toFixed(1)}%`,
-          p50: duration(l.p50),
-          p90: duration(l.p90),
-          p99: duration(l.p99),
-          requestBytes: bytes(s.requestBytes),
-          responseBytes: bytes(s.responseBytes),
-          messages: `${s.requestMessages}/${s.responseMessages}`,
-          statuses: errorStatuses(s),
-        },
-        { errors: s.errors > 0 ? 'error' : 'dim', statuses: s.errors > 0 ? 'error' : 'warning' },
-      );
+      const c = cells[i]!;
+      return rowLine(cols, { ...c.values, method: truncateStart(c.values.method!, methodWidth) }, c.roles);
     },
     open: (i) => {
       const m = rows[i]!.method;

@@ -17,6 +17,7 @@ import {
 import { CaptureStore } from '../../src/model/store.js';
 import { SummaryReport } from '../../src/output/summary.js';
 import { formatMs } from '../../src/output/table.js';
+import { methodsTable } from '../../src/tui/stats-methods.js';
 import { loadStore, SAMPLES } from './load-store.js';
 import { KEY, renderApp, type Rendered } from './render.js';
 
@@ -242,5 +243,27 @@ describe('Stats follow a capture as it streams in', () => {
     engine.finish();
     store.setLoad({ phase: 'done' });
     expect(await app.keys()).toContain('18 calls · 17 not ok');
+  });
+});
+
+describe('Stats Methods table layout', () => {
+  it('count columns are as wide as what they hold: 43,152/43,152 messages are never cut at 200 columns', async () => {
+    const index = statsIndexOf(await loadStore('grpc-js-status.pcap'));
+    const sort = { column: 'calls', descending: true } as const;
+    for (const [, s] of index.methods.sorted()) {
+      s.requestMessages = 43152;
+      s.responseMessages = 43152;
+    }
+    const table = methodsTable(index, sort, 200);
+    const text = (i: number): string =>
+      table
+        .line(i)
+        .map((x) => x.text)
+        .join('');
+    expect(table.count).toBeGreaterThan(0);
+    for (let i = 0; i < table.count; i++) {
+      // Whole, and grouped as the calls column is (the statuses after it may be cut: the detail line has them).
+      expect(text(i)).toMatch(/ 43,152\/43,152 [A-Z]/);
+    }
   });
 });
