@@ -66,8 +66,8 @@ export function frameRole(f: FrameRecord): Role | undefined {
   return f.errorCode === 'NO_ERROR' || f.errorCode === 'CANCEL' ? 'warning' : 'error';
 }
 
-function field(name: string, value: string, role?: Role): Line {
-  return [seg(`  ${name.padEnd(18)} `, 'dim'), seg(value, role)];
+function fieldLine(name: string, value: string, width: number, role?: Role): Line {
+  return [seg(`  ${name.padEnd(width)} `, 'dim'), seg(value, role)];
 }
 
 /** Every decoded field of a frame, one per line (the Frames screen's detail pane). */
@@ -77,6 +77,10 @@ export function frameDetailLines(
   callText: string | null,
   clock?: Clock,
 ): Line[] {
+  // The labels as wide as the longest one here, so "SETTINGS_MAX_CONCURRENT_STREAMS" keeps its values aligned.
+  const extra = extraFields(f);
+  const width = extra.reduce((w, [name]) => Math.max(w, name.length), 18);
+  const field = (name: string, value: string, role?: Role): Line => fieldLine(name, value, width, role);
   const lines: Line[] = [
     [
       seg(`Frame ${frameNumber}`, 'title', true),
@@ -92,7 +96,7 @@ export function frameDetailLines(
     field('flags', `${f.flags.join(' ') || '-'} (0x${f.flagBits.toString(16).padStart(2, '0')})`),
   ];
   if (callText) lines.push(field('call', safe(callText)));
-  for (const [name, value] of extraFields(f)) lines.push(field(name, value));
+  for (const [name, value] of extra) lines.push(field(name, value));
   if (f.headers) {
     lines.push([seg(`  header list (${f.headers.length} fields)`, 'dim')]);
     for (const [n, v] of f.headers) lines.push([seg(`    ${safe(n)}: `, 'accent'), seg(safe(v))]);
