@@ -41,8 +41,12 @@ interface StreamTiming {
   opened: number;
   requestEnd: number | null;
   responseHeaders: number | null;
-  ended: [boolean, boolean];
-  stalls: { client: Span[]; server: Span[] };
+  /** END_STREAM from the client, from the server. */
+  clientEnded: boolean;
+  serverEnded: boolean;
+  /** Each side's waits for window, made at the first (most calls never wait). */
+  clientStalls: Span[] | null;
+  serverStalls: Span[] | null;
   first: boolean;
   streamLimit: { limit: number; fullMs: number } | null;
 }
@@ -50,6 +54,8 @@ interface StreamTiming {
 /** Shared empty maps, replaced by a connection's own at its first entry. */
 const NO_WINDOWS: Map<number, Window> = new Map();
 const NO_TIMINGS: Map<number, StreamTiming> = new Map();
+/** A stream's waits when it made none (never written to). */
+const NO_SPANS: readonly Span[] = Object.freeze([]);
 
 /**
  * The windows one side sends through. It is itself the connection's window (its first five fields): one
@@ -88,17 +94,15 @@ class SenderWindows implements Window {
   data(stream: number, length: number, time: number): Span | null {
     this.open(stream, time);
     const w = this.streams.get(stream)!;
+    // The stream's window, then the connection's: written out rather than a loop over a fresh [w, this]
+    // (two arrays per DATA frame).
     let since = Infinity;
-    for (const x of [w, this])
-      if (length > 0 && x.left < length && x.raised) since = Math.min(since, x.lastData);
+    if (length > 0 && w.left < length && w.raised) since = w.lastData;
+    if (length > 0 && this.left < length && this.raised) since = Math.min(since, this.lastData);
     // A connection window used up before this stream opened: the stream waited from its opening only.
     since = Math.max(since, w.opened);
-    for (const x of [w, this]) {
-      x.value -= length;
-      x.lastData = time;
-      x.left = x.value;
-      x.raised = false;
-    }
+    spend(w, length, time);
+    spend(this, length, time);
     return since === Infinity || since >= time ? null : { start: since, end: time };
   }
 
@@ -120,6 +124,14 @@ class SenderWindows implements Window {
       if (delta > 0) w.raised = true;
     }
   }
+}
+
+/** A DATA of `length` at `time` through window `x`. */
+function spend(x: Window, length: number, time: number): void {
+  x.value -= length;
+  x.lastData = time;
+  x.left = x.value;
+  x.raised = false;
 }
 
 export function withCallLatency(inner: ConnectionObserverFactory): ConnectionObserverFactory {
@@ -156,8 +168,9 @@ class LatencyObserver implements ConnectionObserver {
 
   event(ev: ObservedEvent): ObserverOutput[] {
     if (ev.kind === 'frame') this.frame(ev.frame);
-    const outputs = this.inner.event(ev);
-    const out = outputs.length === 0 ? outputs : outputs.map((o) => this.decorate(o));
+    const out = this.inner.event(ev);
+    // In place: decorate() changes a call record and keeps every output where it is (no array per event).
+    for (let i = 0; i < out.length; i++) this.decorate(out[i]!);
     if (this.closed !== null) {
       for (const id of this.closed) this.streams.delete(id);
       this.closed.length = 0;
@@ -170,7 +183,8 @@ class LatencyObserver implements ConnectionObserver {
     reason: TcpEndReason,
   ): { outputs: ObserverOutput[]; extend?: Record<string, unknown> } {
     const r = this.inner.end(record, reason);
-    const outputs = r.outputs.map((o) => this.decorate(o));
+    const outputs = r.outputs;
+    for (let i = 0; i < outputs.length; i++) this.decorate(outputs[i]!);
     this.streams.clear();
     return r.extend === undefined ? { outputs } : { outputs, extend: r.extend };
   }
@@ -179,25 +193,24 @@ class LatencyObserver implements ConnectionObserver {
     return this.inner.snapshot?.(record);
   }
 
-  private decorate(o: ObserverOutput): ObserverOutput {
-    if (o.kind !== 'call') return o;
+  private decorate(o: ObserverOutput): void {
+    if (o.kind !== 'call') return;
     // The call is new and not yet given to any sink: adding the field is cheaper than copying the record.
     o.call.latency = this.latency(o.call);
-    return o;
   }
 
   private latency(call: CallRecord): NonNullable<CallRecord['latency']> {
     const t = this.streams.get(call.stream);
     const view = this.conn.analysis;
-    const retransmissions = view === undefined ? [] : view.episodesSince(call.start);
+    const retransmissions = view === undefined ? NO_SPANS : view.episodesSince(call.start);
     return callLatency({
       start: call.start,
       end: call.end,
       requestEnd: t?.requestEnd ?? null,
       responseHeaders: t?.responseHeaders ?? null,
       retransmissions,
-      clientStalls: t?.stalls.client ?? [],
-      serverStalls: t?.stalls.server ?? [],
+      clientStalls: t?.clientStalls ?? NO_SPANS,
+      serverStalls: t?.serverStalls ?? NO_SPANS,
       setup: t?.first === true ? this.setup(call.start) : null,
       streamLimit: t?.streamLimit ?? null,
     });
@@ -263,8 +276,10 @@ class LatencyObserver implements ConnectionObserver {
       case 'DATA': {
         const t = this.streams.get(f.stream);
         const stall = this.sender(f.from).data(f.stream, f.length, f.time);
-        if (t !== undefined && stall !== null && t.stalls[f.from].length < MAX_STALLS)
-          t.stalls[f.from].push(stall);
+        if (t !== undefined && stall !== null) {
+          const list = f.from === 'client' ? (t.clientStalls ??= []) : (t.serverStalls ??= []);
+          if (list.length < MAX_STALLS) list.push(stall);
+        }
         break;
       }
       case 'RST_STREAM':
@@ -300,8 +315,10 @@ class LatencyObserver implements ConnectionObserver {
       opened: f.time,
       requestEnd: null,
       responseHeaders: null,
-      ended: [false, false],
-      stalls: { client: [], server: [] },
+      clientEnded: false,
+      serverEnded: false,
+      clientStalls: null,
+      serverStalls: null,
       first,
       streamLimit,
     });
@@ -318,11 +335,11 @@ class LatencyObserver implements ConnectionObserver {
     if (t === undefined) return;
     if (f.from === 'client') {
       t.requestEnd ??= f.time;
-      t.ended[0] = true;
+      t.clientEnded = true;
     } else {
-      t.ended[1] = true;
+      t.serverEnded = true;
     }
-    if (t.ended[0] && t.ended[1]) this.close(f.stream, f.time);
+    if (t.clientEnded && t.serverEnded) this.close(f.stream, f.time);
   }
 
   private close(stream: number, time: number): void {
