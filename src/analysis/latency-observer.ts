@@ -301,13 +301,17 @@ class LatencyObserver implements ConnectionObserver {
     if (this.streams.has(f.stream) || f.stream % 2 === 0) return;
     const first = this.firstResponse === null;
     let streamLimit: StreamTiming['streamLimit'] = null;
-    const window = Math.max(
-      FREED_SLOT_WINDOW,
-      2 * ((this.conn.analysis?.handshake()?.initialRttMs ?? 0) / 1000),
-    );
     const freed = this.freed;
-    while (freed !== null && freed.length > 0 && f.time - freed[0]!.at > window) freed.shift();
-    const slot = freed?.shift();
+    let slot: { since: number; at: number } | undefined;
+    if (freed !== null && freed.length > 0) {
+      // Only when a slot was freed: the handshake's figures are a new object at each ask.
+      const window = Math.max(
+        FREED_SLOT_WINDOW,
+        2 * ((this.conn.analysis?.handshake()?.initialRttMs ?? 0) / 1000),
+      );
+      while (freed.length > 0 && f.time - freed[0]!.at > window) freed.shift();
+      slot = freed.shift();
+    }
     if (slot !== undefined && this.limit !== null)
       streamLimit = { limit: this.limit, fullMs: roundMs((slot.at - slot.since) * 1000) };
     if (this.streams === NO_TIMINGS) this.streams = new Map();

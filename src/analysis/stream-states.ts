@@ -253,7 +253,9 @@ export class StreamTable {
     const after = stateOf(e);
     if (after === before) return null;
     if (after === 'closed') e.closed = f.time;
-    this.push(e, { time: f.time, state: after, by: f.from, cause: causeOf(f), frame: f.index });
+    // Only listed streams keep their history: no transition (nor its cause text) for the others.
+    if (e.listed)
+      e.states.push({ time: f.time, state: after, by: f.from, cause: causeOf(f), frame: f.index });
     const change: StreamChange = { entry: e, before, after, violation: null };
     if (after === 'closed') this.forgetIfOverCap(e);
     return change;
