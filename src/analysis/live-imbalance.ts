@@ -13,6 +13,13 @@ interface OpenConnection {
   server: string;
   /** Capture time of its first call (its start is not known here): where a pinned warning points. */
   start: number | null;
+  /**
+   * The counting keys of its latest call's service (a connection mostly carries one): made once, not two
+   * joined strings per call that the slice's map then flattens to hash.
+   */
+  service: string | null;
+  endpointKey: string;
+  connectionKey: string;
 }
 
 /** Calls per key in one slice of capture time. */
@@ -51,7 +58,15 @@ export class LiveImbalance {
 
   /** An HTTP/2 connection's endpoints are known (other protocols carry no calls to balance). */
   opened(id: string, client: string, server: string): void {
-    this.open.set(id, { id, clientIp: hostOf(client), server, start: null });
+    this.open.set(id, {
+      id,
+      clientIp: hostOf(client),
+      server,
+      start: null,
+      service: null,
+      endpointKey: '',
+      connectionKey: '',
+    });
   }
 
   closed(id: string): void {
@@ -67,10 +82,19 @@ export class LiveImbalance {
     const found = this.advance(time);
     const service = call.service ?? call.authority ?? '(unknown service)';
     const counts = this.slices[this.slices.length - 1]!.counts;
-    for (const key of [`${service}\u0000${conn.server}`, `${service}\u0001${conn.id}`])
-      if (counts.has(key) || counts.size < this.opts.captureMaxKeys)
-        counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (conn.service !== service) {
+      conn.service = service;
+      conn.endpointKey = `${service}\u0000${conn.server}`;
+      conn.connectionKey = `${service}\u0001${conn.id}`;
+    }
+    this.count(counts, conn.endpointKey);
+    this.count(counts, conn.connectionKey);
     return found;
+  }
+
+  private count(counts: Map<string, number>, key: string): void {
+    if (counts.has(key) || counts.size < this.opts.captureMaxKeys)
+      counts.set(key, (counts.get(key) ?? 0) + 1);
   }
 
   /** Starts the slice `time` falls in; when one closed, judges the window that ended with it. */
