@@ -58,8 +58,13 @@ interface Held<T> {
 
 export const RELAY_DEFAULTS = { windowS: 10, maxHeld: 10_000 } as const;
 
+/** A connection's endpoints with its client's host, worked out once rather than at each of its calls. */
+interface KnownEndpoints extends RelayEndpoints {
+  clientHost: string;
+}
+
 export class RelayMatcher<T> {
-  private readonly endpoints = new Map<string, RelayEndpoints>();
+  private readonly endpoints = new Map<string, KnownEndpoints>();
   /** Server endpoints by host: a host that serves several endpoints may be a proxy of the others. */
   private readonly serversByHost = new Map<string, Set<string>>();
   /** Held calls by method, in arrival order (the order of their ends). */
@@ -73,7 +78,8 @@ export class RelayMatcher<T> {
 
   /** A connection's endpoints, known before its calls (RecordSink.opened). */
   opened(peers: RelayEndpoints): void {
-    this.endpoints.set(peers.id, { id: peers.id, client: peers.client, server: peers.server });
+    const { id, client, server } = peers;
+    this.endpoints.set(id, { id, client, server, clientHost: hostOf(client) });
     const host = hostOf(peers.server);
     let set = this.serversByHost.get(host);
     if (!set) this.serversByHost.set(host, (set = new Set()));
@@ -120,7 +126,7 @@ export class RelayMatcher<T> {
   private mayBeLeg(facts: RelayCallFacts): boolean {
     const ep = this.endpoints.get(facts.connection);
     if (!ep) return false;
-    const servers = this.serversByHost.get(hostOf(ep.client));
+    const servers = this.serversByHost.get(ep.clientHost);
     if (!servers) return false;
     for (const s of servers) if (s !== ep.server) return true;
     return false;
@@ -139,7 +145,7 @@ export class RelayMatcher<T> {
       if (b.connection === f.connection || b.start < f.start || b.end > f.end) continue;
       if (b.requestCount !== f.requestCount || b.requestBytes !== f.requestBytes) continue;
       const back = this.endpoints.get(b.connection);
-      if (!back || hostOf(back.client) !== proxyHost || back.server === front.server) continue;
+      if (!back || back.clientHost !== proxyHost || back.server === front.server) continue;
       // The earliest start: the proxy opens the backend stream as soon as the request headers arrive.
       if (best < 0 || b.start <= list[best]!.facts.start) best = i;
     }
