@@ -51,17 +51,22 @@ export function callLatency(input: LatencyInput): CallLatency {
     serverFlowWait: input.serverStalls,
   };
   // Elementary pieces between every boundary: each gets the first wait covering it, else its phase.
-  const cuts = new Set<number>([start, end]);
-  for (const p of phases) cuts.add(p.start).add(p.end);
+  const cuts: number[] = [start, end];
+  for (const p of phases) cuts.push(p.start, p.end);
   for (const w of PRIORITY)
-    for (const s of waits[w]) if (s.end > start && s.start < end) cuts.add(s.start).add(s.end);
-  const points = [...cuts].filter((t) => t >= start && t <= end).sort((a, b) => a - b);
+    for (const s of waits[w]) if (s.end > start && s.start < end) cuts.push(s.start, s.end);
+  const points = distinctInOrder(cuts, start, end);
   const covering = waitOfPieces(points, waits);
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i]!;
     const b = points[i + 1]!;
     const mid = (a + b) / 2;
-    const phase = phases.find((p) => p.start <= mid && mid < p.end);
+    let phase: (typeof phases)[number] | undefined;
+    for (const p of phases)
+      if (p.start <= mid && mid < p.end) {
+        phase = p;
+        break;
+      }
     const wait =
       covering !== null
         ? covering[i]
@@ -69,6 +74,22 @@ export function callLatency(input: LatencyInput): CallLatency {
     totals[wait ?? phase?.name ?? 'unaccounted'] += b - a;
   }
   return finish(input, totals);
+}
+
+/**
+ * The times of `cuts` within [start, end], ascending, each once: in one array sorted in place, where a Set,
+ * its copy and a filtered copy were made per call. The sort is stable, so of equal times (0 and -0) the
+ * first given stays, as the Set kept it.
+ */
+function distinctInOrder(cuts: number[], start: number, end: number): number[] {
+  let n = 0;
+  for (const t of cuts) if (t >= start && t <= end) cuts[n++] = t;
+  cuts.length = n;
+  cuts.sort((a, b) => a - b);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (m === 0 || cuts[i] !== cuts[m - 1]) cuts[m++] = cuts[i]!;
+  cuts.length = m;
+  return cuts;
 }
 
 /**
