@@ -5,9 +5,13 @@
  * faster for ~140 MiB of resident memory. The TUI keeps V8's default: it holds a whole capture's index for
  * as long as it is open, its UI thread allocates little, and the large young generation cost it 100-190
  * MiB of RSS on a 1M-frame capture (docs/performance.md, "TUI memory"). A semi-space size is fixed when the
- * isolate starts, so a report run re-executes node with the flag; the parent only waits.
+ * isolate starts (`v8.setFlagsFromString` afterwards leaves the young generation as it is), so a report run
+ * re-executes node with the flag; the parent only waits. That second node costs ~0.06 s of CPU, and on
+ * captures of a few MB the flag gains nothing measurable, so files smaller than REPORT_HEAP_MIN_BYTES in all
+ * are decoded in the first process (docs/performance.md, "Start-up, session 8").
  */
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { parseCliArgs, type CliOptions } from './args.js';
 
 /** The TUI: stdout is a terminal and nothing asked for a report (a format, a summary, a file to write). */
@@ -25,26 +29,54 @@ export function wantsInteractive(opts: CliOptions, stdoutIsTTY: boolean): boolea
 /** Node options of a report run. */
 export const REPORT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
+/**
+ * Below this many bytes of input files in all, a report stays in the first process. On a 7.6 MB capture
+ * (200k frames) the large young generation changed CPU by -2 % (ndjson) and +2.5 % (--summary), within the
+ * noise, against ~0.06 s for the second node; its gain is on long captures (10 % at 300 MB).
+ */
+export const REPORT_HEAP_MIN_BYTES = 32 * 1024 * 1024;
+
+/**
+ * True when every input is a regular file and together they are smaller than REPORT_HEAP_MIN_BYTES.
+ * Standard input, a pipe or anything that cannot be stat'ed may be long (a live capture): not small.
+ */
+export function smallInputs(paths: readonly string[]): boolean {
+  let total = 0;
+  for (const path of paths) {
+    if (path === '-') return false;
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) return false;
+      total += st.size;
+    } catch {
+      return false; // the report says what is wrong with it, in whichever process
+    }
+  }
+  return total < REPORT_HEAP_MIN_BYTES;
+}
+
 /** Set in the re-executed process: it must not re-execute again. */
 const RELAUNCHED = 'H2SCOPE_REPORT_HEAP';
 
 /**
- * True when these arguments make a report (or a diff) and the process was not started with a young
- * generation size of its own (node flags, NODE_OPTIONS, or this relaunch).
+ * True when these arguments make a report (or a diff) of inputs that are not all small files, and the
+ * process was not started with a young generation size of its own (node flags, NODE_OPTIONS, or this
+ * relaunch).
  */
 export function wantsReportHeap(
   argv: readonly string[],
   stdoutIsTTY: boolean,
   execArgv: readonly string[] = process.execArgv,
   env: NodeJS.ProcessEnv = process.env,
+  small: (paths: readonly string[]) => boolean = smallInputs,
 ): boolean {
   if (env[RELAUNCHED] !== undefined) return false;
   const own = (s: string): boolean => /--max-semi-space-size\b|--semi-space-growth-factor\b/.test(s);
   if (execArgv.some(own) || own(env.NODE_OPTIONS ?? '')) return false;
   const parsed = parseCliArgs([...argv]);
-  if (parsed.kind === 'diff') return true;
+  if (parsed.kind === 'diff') return !small([...parsed.options.before, ...parsed.options.after]);
   if (parsed.kind !== 'run') return false; // help, version, usage errors: nothing to decode
-  return !wantsInteractive(parsed.options, stdoutIsTTY);
+  return !wantsInteractive(parsed.options, stdoutIsTTY) && !small(parsed.options.inputs);
 }
 
 /**

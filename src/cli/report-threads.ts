@@ -26,10 +26,10 @@ const AHEAD = 4;
 function workerEntry(): { entry: URL | string; eval: boolean } {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return { entry: new URL('./report-worker.js', here), eval: false };
-  // The test suite compiles src/ once per run (test/helpers/compile-src.ts): its threads start from that
+  // The test suite bundles src/ once per run (test/helpers/compile-src.ts): its threads start from that
   // JavaScript rather than each transforming the TypeScript again through tsx (~1 s of CPU per thread).
   const compiled = process.env.H2SCOPE_TEST_COMPILED;
-  if (compiled) return { entry: `${compiled}/cli/report-worker.js`, eval: false };
+  if (compiled) return { entry: `${compiled}/report-worker.js`, eval: false };
   const source = new URL('./report-worker.ts', here).href;
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
   return { entry: boot, eval: true };

@@ -6,7 +6,8 @@
  * Empty needs nothing special ({}). A value outside the type's documented range (a Duration above 10,000
  * years, nanos of the wrong sign) has no JSON form: it is shown as the plain message instead.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import type { JsonValue } from './proto-json.js';
 import { bytesToBase64, floatToJson, longToString, scalarToJson } from './proto-json-scalar.js';
 
@@ -100,7 +101,7 @@ function structToJson(type: protobuf.Type, message: MessageLike, toJson: ToJson)
   const valueType = type.fieldsById[1]?.resolvedType;
   const out: { [key: string]: JsonValue } = {};
   for (const [k, v] of Object.entries(fields))
-    out[k] = valueType instanceof protobuf.Type ? toJson(valueType, v) : null;
+    out[k] = valueType instanceof protobufjs().Type ? toJson(valueType, v) : null;
   return out;
 }
 
@@ -125,7 +126,7 @@ function valueToJson(type: protobuf.Type, message: MessageLike, toJson: ToJson):
         return v === true;
       default: {
         const t = field.resolvedType;
-        return t instanceof protobuf.Type ? toJson(t, v as MessageLike) : null;
+        return t instanceof protobufjs().Type ? toJson(t, v as MessageLike) : null;
       }
     }
   }
@@ -135,7 +136,7 @@ function valueToJson(type: protobuf.Type, message: MessageLike, toJson: ToJson):
 function listToJson(type: protobuf.Type, message: MessageLike, toJson: ToJson): JsonValue {
   const values = (get(type, message, 1) ?? []) as MessageLike[];
   const valueType = type.fieldsById[1]?.resolvedType;
-  return values.map((v) => (valueType instanceof protobuf.Type ? toJson(valueType, v) : null));
+  return values.map((v) => (valueType instanceof protobufjs().Type ? toJson(valueType, v) : null));
 }
 
 /** field_mask.proto: "paths" joined by ",", each converted to lowerCamelCase ("user.display_name" → "user.displayName"). */
@@ -183,7 +184,7 @@ function lookupType(root: protobuf.Namespace, name: string): protobuf.Type | nul
   if (name === '') return null;
   try {
     const t = root.lookup(name);
-    return t instanceof protobuf.Type ? t : null;
+    return t instanceof protobufjs().Type ? t : null;
   } catch {
     return null;
   }

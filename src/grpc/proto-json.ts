@@ -10,7 +10,8 @@
  * proto3 `optional`, proto2) are shown when set; repeated and map fields when not empty. Unknown fields
  * are dropped (they stay listed in `unknownFields` by schema.ts).
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import { scalarToJson, isImplicitDefault } from './proto-json-scalar.js';
 import { wellKnownToJson } from './proto-json-wkt.js';
 
@@ -66,7 +67,7 @@ function isSet(field: protobuf.Field, message: MessageLike): boolean {
 }
 
 function fieldToJson(field: protobuf.Field, value: unknown): JsonValue {
-  if (field instanceof protobuf.MapField) return mapToJson(field, value as MessageLike);
+  if (field instanceof protobufjs().MapField) return mapToJson(field, value as MessageLike);
   if (field.repeated) return (value as unknown[]).map((v) => valueToJson(field, v));
   return valueToJson(field, value);
 }
@@ -74,8 +75,8 @@ function fieldToJson(field: protobuf.Field, value: unknown): JsonValue {
 /** One value of a singular field, a repeated field's element or a map's value. */
 export function valueToJson(field: ValueField, value: unknown): JsonValue {
   const t = field.resolvedType;
-  if (t instanceof protobuf.Type) return messageToJson(t, value as MessageLike);
-  if (t instanceof protobuf.Enum) return enumToJson(t, value);
+  if (t instanceof protobufjs().Type) return messageToJson(t, value as MessageLike);
+  if (t instanceof protobufjs().Enum) return enumToJson(t, value);
   return scalarToJson(field.type, value);
 }
 
@@ -92,7 +93,8 @@ function mapToJson(field: protobuf.MapField, value: MessageLike): JsonValue {
   const long64 = ['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64'].includes(field.keyType);
   const unsigned = field.keyType === 'uint64' || field.keyType === 'fixed64';
   for (const [k, v] of Object.entries(value)) {
-    const key = long64 && k.length === 8 ? protobuf.util.LongBits.fromHash(k).toLong(unsigned).toString() : k;
+    const key =
+      long64 && k.length === 8 ? protobufjs().util.LongBits.fromHash(k).toLong(unsigned).toString() : k;
     out[key] = valueToJson(field, v);
   }
   return out;

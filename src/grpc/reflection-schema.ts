@@ -9,8 +9,8 @@
  * methods, and every call decoded with the reflected schema says so (`schemaSource: "reflection"`).
  * A --proto / --descriptor-set schema wins: the reflected one only resolves methods it does not have.
  */
-import protobuf from 'protobufjs';
-import 'protobufjs/ext/descriptor.js';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
@@ -72,7 +72,7 @@ export class ReflectedSchema implements CaptureObserver {
       this.bytes += f.bytes.length;
     }
     try {
-      const root = protobuf.Root.fromDescriptor(fileDescriptorSet([...this.files.values()]));
+      const root = protobufjs().Root.fromDescriptor(fileDescriptorSet([...this.files.values()]));
       root.resolveAll();
       this.current = new GrpcSchema([root]);
       this.readyAt = seed.readyAt;
@@ -155,7 +155,7 @@ export class ReflectedSchema implements CaptureObserver {
     const files = describeFiles(added);
     let root: protobuf.Root;
     try {
-      root = protobuf.Root.fromDescriptor(fileDescriptorSet([...this.files.values()]));
+      root = protobufjs().Root.fromDescriptor(fileDescriptorSet([...this.files.values()]));
       root.resolveAll();
     } catch (e) {
       // Often a dependency still to come (file_by_filename follows): reported once per distinct reason.

@@ -3,7 +3,8 @@
  * google/rpc/error_details.proto), with the two well-known types they use, written in code so decoding
  * needs no files. Field numbers are those of the published .proto files.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 
 const WELL_KNOWN_PROTO = `
 syntax = "proto3";
@@ -51,9 +52,9 @@ let cached: protobuf.Root | null = null;
 /** The Root holding google.rpc.* and google.protobuf.{Any,Duration}; built once. */
 export function rpcStatusRoot(): protobuf.Root {
   if (cached === null) {
-    const root = new protobuf.Root();
-    protobuf.parse(WELL_KNOWN_PROTO, root);
-    protobuf.parse(GOOGLE_RPC_PROTO, root);
+    const root = new (protobufjs().Root)();
+    protobufjs().parse(WELL_KNOWN_PROTO, root);
+    protobufjs().parse(GOOGLE_RPC_PROTO, root);
     root.resolveAll();
     cached = root;
   }

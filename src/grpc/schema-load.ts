@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import protobuf from 'protobufjs';
-import 'protobufjs/ext/descriptor.js';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import { errorText } from './proto-json.js';
 import { GrpcSchema } from './schema.js';
 
@@ -28,7 +28,7 @@ export function loadSchema(config: SchemaConfig): SchemaLoad {
   }
   for (const file of config.descriptorSets) {
     try {
-      roots.push(protobuf.Root.fromDescriptor(readFileSync(file)));
+      roots.push(protobufjs().Root.fromDescriptor(readFileSync(file)));
     } catch (e) {
       return { ok: false, error: `cannot load descriptor set ${file}: ${errorText(e)}` };
     }
@@ -40,7 +40,7 @@ function loadProtos(
   files: readonly string[],
   protoPaths: readonly string[],
 ): { ok: true; root: protobuf.Root } | { ok: false; error: string } {
-  const root = new protobuf.Root();
+  const root = new (protobufjs().Root)();
   // Like protoc: imports resolve against the import roots (then the importing file's folder, then the
   // working directory). Absolute paths make one file loaded under two names count once.
   root.resolvePath = (origin: string, target: string) => findFile(origin, target, protoPaths);

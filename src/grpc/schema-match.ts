@@ -4,7 +4,8 @@
  * (-1). protobufjs skips unknown and mismatched fields silently, so this is how a wrong schema shows, and
  * how a mid-call capture (no :path seen) picks the likeliest method.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import { decodeToJson } from './proto-json.js';
 import { decodeRaw, type RawWire } from './protobuf-raw.js';
 import type { MethodInfo } from './schema-method.js';
@@ -28,10 +29,10 @@ function wiresFor(field: protobuf.Field): RawWire[] {
   field.resolve();
   if (field.map) return ['len'];
   let base: RawWire;
-  if (field.resolvedType instanceof protobuf.Enum || VARINT.has(field.type)) base = 'varint';
+  if (field.resolvedType instanceof protobufjs().Enum || VARINT.has(field.type)) base = 'varint';
   else if (I64.has(field.type)) base = 'i64';
   else if (I32.has(field.type)) base = 'i32';
-  else if (field.resolvedType instanceof protobuf.Type && field.delimited) base = 'sgroup';
+  else if (field.resolvedType instanceof protobufjs().Type && field.delimited) base = 'sgroup';
   else base = 'len';
   return field.repeated && base !== 'len' && base !== 'sgroup' ? [base, 'len'] : [base];
 }

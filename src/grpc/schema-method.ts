@@ -1,5 +1,6 @@
 /** Service methods of a protobufjs Root as MethodInfo (request/response types, streaming flags). */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 
 export interface MethodInfo {
   /** "/pkg.Service/Method" */
@@ -15,12 +16,12 @@ export interface MethodInfo {
 
 export function collectServices(ns: protobuf.NamespaceBase, out: MethodInfo[]): void {
   for (const child of ns.nestedArray) {
-    if (child instanceof protobuf.Service) {
+    if (child instanceof protobufjs().Service) {
       for (const method of child.methodsArray) {
         const info = methodInfo(child, method);
         if (info !== null) out.push(info);
       }
-    } else if (child instanceof protobuf.Namespace) {
+    } else if (child instanceof protobufjs().Namespace) {
       collectServices(child, out);
     }
   }

@@ -4,7 +4,8 @@
  * decode with their schema fall back to schema-less decoding with a diagnostic. Loading lives in
  * schema-load.ts; this file is pure.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import { decodeToJson, type JsonValue } from './proto-json.js';
 import { compareWithType } from './schema-match.js';
 import { collectServices, methodInfo, type MethodInfo } from './schema-method.js';
@@ -45,7 +46,7 @@ export class GrpcSchema {
   lookupType(fullName: string): protobuf.Type | null {
     for (const root of this.roots) {
       const t = root.lookup(fullName);
-      if (t instanceof protobuf.Type) return t;
+      if (t instanceof protobufjs().Type) return t;
     }
     return null;
   }
@@ -69,7 +70,7 @@ export class GrpcSchema {
     const [, serviceName = '', methodName = ''] = m;
     for (const root of this.roots) {
       const s = root.lookup(serviceName);
-      if (s instanceof protobuf.Service && Object.prototype.hasOwnProperty.call(s.methods, methodName)) {
+      if (s instanceof protobufjs().Service && Object.prototype.hasOwnProperty.call(s.methods, methodName)) {
         const method = s.methods[methodName];
         if (method !== undefined) return methodInfo(s, method);
       }
