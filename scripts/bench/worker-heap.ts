@@ -1,0 +1,44 @@
+/**
+ * What the TUI's decoding worker keeps alive while it loads (throwaway probe for docs/performance.md,
+ * "TUI load, session 8"): runs the worker's work (engine + builder store, a batch shipped and dropped every
+ * 1,000 frames) on FILE, then a heap snapshot grouped by class.
+ *
+ *   node --expose-gc --import tsx scripts/bench/worker-heap.ts FILE [top]
+ */
+import { CaptureSource } from '../../src/capture/source.js';
+import { createEngine } from '../../src/engine/pipeline.js';
+import { CaptureStore } from '../../src/model/store.js';
+import { ByteSpool } from '../../src/model/store-spool.js';
+import { byClass, diffRows, readSnapshot } from './heap-snapshot.js';
+
+const file = process.argv[2]!;
+const top = Number(process.argv[3] ?? 40);
+const gc = (globalThis as { gc?: () => void }).gc!;
+gc();
+const before = byClass(await readSnapshot());
+const heap0 = process.memoryUsage().heapUsed;
+const store = new CaptureStore({ throttleMs: 0, builder: true, spool: new ByteSpool() });
+const engine = createEngine({ file, hpackReports: true }, store);
+const source = new CaptureSource(file);
+let shipped = 0;
+for await (const events of source.events()) {
+  engine.push(events);
+  if (store.frames.count - shipped >= 1000) {
+    shipped = store.frames.count;
+    store.ship();
+  }
+}
+const usage = process.resourceUsage();
+console.log(`peak RSS ${(usage.maxRSS / 1024).toFixed(1)} MiB, CPU ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)} s`);
+if (process.argv.includes('--no-snapshot')) process.exit(0);
+gc();
+gc();
+const m = process.memoryUsage();
+console.log(`frames ${store.frames.count} heapUsed ${((m.heapUsed - heap0) / 1048576).toFixed(1)} MiB external ${(m.external / 1048576).toFixed(1)} MiB`);
+const after = byClass(await readSnapshot());
+let total = 0;
+for (const row of diffRows(before, after, 1)) total += row.bytes;
+console.log(`snapshot delta ${(total / 1048576).toFixed(1)} MiB`);
+for (const row of diffRows(before, after, 1).slice(0, top))
+  console.log(`${(row.bytes / 1048576).toFixed(2).padStart(8)} MiB ${String(row.count).padStart(9)}  ${row.name}`);
+void engine;
