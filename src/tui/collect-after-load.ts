@@ -13,7 +13,7 @@ import { runInNewContext } from 'node:vm';
  * last one (V8's `--heap-growing-percent`; 0 gives the choice back to V8). It applies to every isolate of
  * the process, each at its next collection: the worker's and the UI thread's.
  */
-export const LOAD_HEAP_GROWING_PERCENT = 30;
+export const LOAD_HEAP_GROWING_PERCENT = 50;
 
 /** Loads under way (a test may run several): the bound is lifted when the last one ends. */
 let loading = 0;
