@@ -29,16 +29,22 @@ for await (const events of source.events()) {
   }
 }
 const usage = process.resourceUsage();
-console.log(`peak RSS ${(usage.maxRSS / 1024).toFixed(1)} MiB, CPU ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)} s`);
+console.log(
+  `peak RSS ${(usage.maxRSS / 1024).toFixed(1)} MiB, CPU ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)} s`,
+);
 if (process.argv.includes('--no-snapshot')) process.exit(0);
 gc();
 gc();
 const m = process.memoryUsage();
-console.log(`frames ${store.frames.count} heapUsed ${((m.heapUsed - heap0) / 1048576).toFixed(1)} MiB external ${(m.external / 1048576).toFixed(1)} MiB`);
+console.log(
+  `frames ${store.frames.count} heapUsed ${((m.heapUsed - heap0) / 1048576).toFixed(1)} MiB external ${(m.external / 1048576).toFixed(1)} MiB`,
+);
 const after = byClass(await readSnapshot());
 let total = 0;
 for (const row of diffRows(before, after, 1)) total += row.bytes;
 console.log(`snapshot delta ${(total / 1048576).toFixed(1)} MiB`);
 for (const row of diffRows(before, after, 1).slice(0, top))
-  console.log(`${(row.bytes / 1048576).toFixed(2).padStart(8)} MiB ${String(row.count).padStart(9)}  ${row.name}`);
+  console.log(
+    `${(row.bytes / 1048576).toFixed(2).padStart(8)} MiB ${String(row.count).padStart(9)}  ${row.name}`,
+  );
 void engine;
