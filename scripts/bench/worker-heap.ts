@@ -3,12 +3,9 @@
  * "TUI load, session 8"): runs the worker's work (engine + builder store, a batch shipped and dropped every
  * 1,000 frames) on FILE, then a heap snapshot grouped by class.
  *
- *   node --expose-gc --import tsx scripts/bench/worker-heap.ts FILE [top]
+ *   node --expose-gc --import tsx scripts/bench/worker-heap.ts FILE [top] [--no-snapshot: peak RSS and CPU only]
  */
-import { CaptureSource } from '../../src/capture/source.js';
-import { createEngine } from '../../src/engine/pipeline.js';
-import { CaptureStore } from '../../src/model/store.js';
-import { ByteSpool } from '../../src/model/store-spool.js';
+import { loadLikeWorker } from './worker-load.js';
 import { byClass, diffRows, readSnapshot } from './heap-snapshot.js';
 
 const file = process.argv[2]!;
@@ -17,17 +14,7 @@ const gc = (globalThis as { gc?: () => void }).gc!;
 gc();
 const before = byClass(await readSnapshot());
 const heap0 = process.memoryUsage().heapUsed;
-const store = new CaptureStore({ throttleMs: 0, builder: true, spool: new ByteSpool() });
-const engine = createEngine({ file, hpackReports: true }, store);
-const source = new CaptureSource(file);
-let shipped = 0;
-for await (const events of source.events()) {
-  engine.push(events);
-  if (store.frames.count - shipped >= 1000) {
-    shipped = store.frames.count;
-    store.ship();
-  }
-}
+const { store, engine } = await loadLikeWorker(file);
 const usage = process.resourceUsage();
 console.log(
   `peak RSS ${(usage.maxRSS / 1024).toFixed(1)} MiB, CPU ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)} s`,

@@ -7,10 +7,7 @@
  *   node --import tsx scripts/bench/worker-promoted.ts FILE [top]
  */
 import { Session } from 'node:inspector/promises';
-import { CaptureSource } from '../../src/capture/source.js';
-import { createEngine } from '../../src/engine/pipeline.js';
-import { CaptureStore } from '../../src/model/store.js';
-import { ByteSpool } from '../../src/model/store-spool.js';
+import { loadLikeWorker } from './worker-load.js';
 
 const file = process.argv[2]!;
 const top = Number(process.argv[3] ?? 30);
@@ -21,18 +18,7 @@ await session.post('HeapProfiler.startSampling', {
   includeObjectsCollectedByMajorGC: true,
   includeObjectsCollectedByMinorGC: false,
 } as never);
-const store = new CaptureStore({ throttleMs: 0, builder: true, spool: new ByteSpool() });
-const engine = createEngine({ file, hpackReports: true }, store);
-const source = new CaptureSource(file);
-let shipped = 0;
-for await (const events of source.events()) {
-  engine.push(events);
-  if (store.frames.count - shipped >= 1000) {
-    shipped = store.frames.count;
-    store.ship();
-  }
-}
-engine.finish();
+const { store, engine } = await loadLikeWorker(file);
 const { profile } = (await session.post('HeapProfiler.stopSampling')) as {
   profile: { head: Node };
 };
@@ -62,3 +48,4 @@ console.log(`frames ${store.frames.count}: sampled ${MiB(total)} MiB promoted or
 for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${MiB(v)}  ${k}`);
 console.log('--- stacks (innermost first reversed: outer < inner)');
 for (const [k, v] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${MiB(v)}  ${k}`);
+void engine;
