@@ -188,6 +188,7 @@ async function duringLoad(file: string): Promise<void> {
   const { render } = await import('ink-testing-library');
   const { createElement } = await import('react');
   const { App } = await import('../src/tui/App.js');
+  const { boundHeapGrowthWhileLoading } = await import('../src/tui/collect-after-load.js');
   const store = new CaptureStore();
   // What the UI thread spends per batch applied (receive), in ms of wall time.
   const applyMs: number[] = [];
@@ -202,6 +203,8 @@ async function duringLoad(file: string): Promise<void> {
   const t0 = performance.now();
   let firstRowMs: number | null = null;
   let done = false;
+  // As the TUI does (src/tui/run.tsx): V8's heap growth bounded while the capture loads.
+  const lift = boundHeapGrowthWhileLoading();
   // --ui-thread: decode between keys on the UI thread (the fallback), as before the decode worker.
   const loading = (
     process.argv.includes('--ui-thread')
@@ -210,7 +213,10 @@ async function duringLoad(file: string): Promise<void> {
           signal: { aborted: false },
         })
       : loadInThread(store, { input: file, pipeline: { file }, now: () => performance.now() }).done
-  ).then(() => (done = true));
+  ).then(() => {
+    lift();
+    done = true;
+  });
   app.stdin.write('4');
   // Keys come from another thread, as a terminal's do: each reaches the UI thread as an event that waits
   // behind whatever the thread is doing (applying a batch, drawing), and its latency runs from when it was

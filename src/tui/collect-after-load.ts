@@ -1,4 +1,42 @@
 /**
+ * V8's heap while a capture loads, and after. Both threads of the TUI allocate fast while loading (the
+ * worker decodes, the UI thread applies batches) and keep little of it; given the room, V8 lets each old
+ * generation grow to up to four times what survives its last full collection before marking again, and
+ * keeps the pages once grown: on a 1M-frame capture the decoding worker's heap reached ~360 MiB around
+ * ~50-100 MiB of live objects, most of the load's peak RSS (docs/performance.md, "TUI load, session 8").
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/**
+ * Old-generation growth allowed between full collections while loading, in percent of what survived the
+ * last one (V8's `--heap-growing-percent`; 0 gives the choice back to V8). It applies to every isolate of
+ * the process, each at its next collection: the worker's and the UI thread's.
+ */
+export const LOAD_HEAP_GROWING_PERCENT = 50;
+
+/** Loads under way (a test may run several): the bound is lifted when the last one ends. */
+let loading = 0;
+
+/**
+ * Bounds the heap's growth while a load runs; the returned function lifts it (once). Only memory and GC
+ * frequency depend on it, never behaviour; a user's own `--heap-growing-percent` is left alone.
+ */
+export function boundHeapGrowthWhileLoading(): () => void {
+  const own =
+    process.execArgv.some((a) => a.startsWith('--heap-growing-percent')) ||
+    (process.env.NODE_OPTIONS ?? '').includes('--heap-growing-percent');
+  if (own) return () => undefined;
+  if (loading++ === 0) setFlagsFromString(`--heap-growing-percent=${LOAD_HEAP_GROWING_PERCENT}`);
+  let lifted = false;
+  return () => {
+    if (lifted) return;
+    lifted = true;
+    if (--loading === 0) setFlagsFromString('--heap-growing-percent=0');
+  };
+}
+
+/**
  * One full garbage collection once a capture is loaded. Loading leaves the UI thread's heap holding the
  * garbage of every batch it applied (V8 grows the old generation while allocation goes on and has no
  * reason to collect once the UI only waits for keys), so RSS stayed at the peak of the load for as long as
@@ -6,10 +44,6 @@
  * (docs/performance.md, "TUI memory"). Node exposes no collection call without --expose-gc: the flag is
  * set at run time, and the function taken from a fresh context, the documented way to reach it.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
-/** Collects garbage now, if the runtime allows it; only memory depends on it, never behaviour. */
 export function collectAfterLoad(): void {
   try {
     setFlagsFromString('--expose-gc');

@@ -19,7 +19,7 @@ import { exportPackets, openPcapFile } from '../output/pcap-export.js';
 import { App } from './App.js';
 import type { Effect } from './nav-state.js';
 import { loadCapture } from './load-capture.js';
-import { collectAfterLoad } from './collect-after-load.js';
+import { boundHeapGrowthWhileLoading, collectAfterLoad } from './collect-after-load.js';
 import { loadInThread } from './load-thread.js';
 import { colorsWanted } from './theme.js';
 
@@ -56,24 +56,30 @@ function startLoading(
   opts: { input: string; pipeline: PipelineOptions },
 ): { stop(): Promise<void> } {
   const now = (): number => performance.now();
+  const lift = boundHeapGrowthWhileLoading();
   try {
     const load = loadInThread(store, { input: opts.input, pipeline: opts.pipeline, now });
     // After the worker has ended (its isolate goes with it), give back the loading's garbage.
-    void load.done.then(() => setTimeout(collectAfterLoad, 500).unref());
+    void load.done.then(() => {
+      lift();
+      setTimeout(collectAfterLoad, 500).unref();
+    });
     return load;
   } catch {
     // fall through to decoding here
   }
   const engine = createEngine({ ...opts.pipeline, hpackReports: true }, store);
   const signal = { aborted: false };
-  loadCapture(new CaptureSource(opts.input), engine, store, { now, signal }).catch((err: unknown) => {
-    // Our bug, not the input's: say so on screen and keep what was decoded browsable.
-    const error = err instanceof Error ? err.message : String(err);
-    store.diagnostic(
-      diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: store.load.packets, error }),
-    );
-    store.setLoad({ phase: 'done' });
-  });
+  loadCapture(new CaptureSource(opts.input), engine, store, { now, signal })
+    .catch((err: unknown) => {
+      // Our bug, not the input's: say so on screen and keep what was decoded browsable.
+      const error = err instanceof Error ? err.message : String(err);
+      store.diagnostic(
+        diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: store.load.packets, error }),
+      );
+      store.setLoad({ phase: 'done' });
+    })
+    .finally(lift);
   return {
     stop: async () => {
       signal.aborted = true;
