@@ -25,6 +25,13 @@ import type { ReportWorkerCommand, ReportWorkerInput, ReportWorkerMessage } from
 /** Batches a decoding thread may be ahead of the merge: enough to keep both busy, bounded memory. */
 const AHEAD = 4;
 
+/**
+ * Chunks this thread's own shard may be ahead of the merge: more than a worker's, so that it goes on
+ * decoding while a worker starts (a new isolate loads the modules: 0.3-0.4 s) instead of waiting for its
+ * first batch after AHEAD chunks.
+ */
+const OWN_AHEAD = 32;
+
 /** The worker's entry: report-worker.js in the build; under tsx or vitest, the .ts through tsx's loader. */
 function workerEntry(): { entry: URL | string; eval: boolean } {
   const here = import.meta.url;
@@ -171,12 +178,13 @@ export async function pumpThreads(
         // Every thread stops after the same chunk: the furthest any can have gone without acks.
         stopSent = true;
         interrupted = o.interrupt.stopped;
-        stopAfter = merged + AHEAD;
+        // This thread's shard may be further (OWN_AHEAD): the workers go on to where it is, without acks.
+        stopAfter = Math.max(chunk, merged + AHEAD);
         send({ kind: 'stop', afterChunk: stopAfter });
       }
       if (failure !== null) break;
-      // Our own next chunk, while we are less than AHEAD ahead of the merge (as a worker waits for acks).
-      if (!ownDone && chunk - merged < AHEAD) {
+      // Our own next chunk, while we are less than OWN_AHEAD ahead of the merge (a worker waits for acks).
+      if (!ownDone && chunk - merged < OWN_AHEAD) {
         if (chunk >= stopAfter) {
           await chunks.return();
           finishOwn();
@@ -195,7 +203,7 @@ export async function pumpThreads(
         }
       }
       if (queues.some((q) => q.length === 0)) {
-        if (!ownDone && chunk - merged < AHEAD) continue; // decode on while the workers catch up
+        if (!ownDone && chunk - merged < OWN_AHEAD) continue; // decode on while the workers catch up
         const woken = new Promise<void>((r) => (wake = r));
         await (stopSent ? woken : Promise.race([woken, o.interrupt.next()]));
         continue;
