@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { wantsReportHeap } from '../../src/cli/launch.js';
+import {
+  REPORT_NODE_FLAGS,
+  reportNodeFlags,
+  THREADED_NODE_FLAGS,
+  wantsReportHeap,
+} from '../../src/cli/launch.js';
 
 // bin/h2scope.js gives reports a large young generation and leaves the TUI with V8's default.
 describe('wantsReportHeap', () => {
@@ -23,5 +28,17 @@ describe('wantsReportHeap', () => {
       false,
     );
     expect(wantsReportHeap(['x.pcap'], false, plain, { H2SCOPE_REPORT_HEAP: '1' })).toBe(false);
+  });
+});
+
+describe('reportNodeFlags', () => {
+  const sample = 'samples/grpc-js-unary.pcap';
+  it('adds the threaded flags only to a report that will run on several threads', () => {
+    const threaded = [...REPORT_NODE_FLAGS, ...THREADED_NODE_FLAGS];
+    expect(reportNodeFlags([sample, '--threads', '2', '--format', 'ndjson'])).toEqual(threaded);
+    expect(reportNodeFlags([sample, '--threads', '1'])).toEqual(REPORT_NODE_FLAGS);
+    // standard input and live snapshots stay on one thread, whatever --threads says
+    expect(reportNodeFlags(['-', '--threads', '2'])).toEqual(REPORT_NODE_FLAGS);
+    expect(reportNodeFlags(['diff', sample, sample])).toEqual(REPORT_NODE_FLAGS);
   });
 });
