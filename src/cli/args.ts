@@ -57,7 +57,9 @@ export const MAX_DEFAULT_THREADS = 4;
  * Whether a report without --threads uses defaultThreads() on files of THREADS_MIN_BYTES or more. Off:
  * measured on this project's 2-core machine under heavy load, two threads took 1.4-2 times the CPU time of
  * one on captures of large payloads and were slower in wall time on two of the three shapes of issue #13
- * (docs/performance.md, "Threads"); to be decided again on a quiet machine.
+ * (docs/performance.md, "Threads"); in session 8, with the main thread decoding a share and one isolate
+ * less, still 1.3-1.9 times the CPU, and the main thread's own CPU (the wall time on two idle cores) above
+ * one thread's on the streams' ndjson ("Threads, session 8"). To be decided again on a quiet machine.
  */
 export const THREADS_DEFAULT_ON = false;
 

@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { parseCliArgs, type CliOptions } from './args.js';
+import { threadCount } from './thread-count.js';
 
 /** The TUI: stdout is a terminal and nothing asked for a report (a format, a summary, a file to write). */
 export function wantsInteractive(opts: CliOptions, stdoutIsTTY: boolean): boolean {
@@ -55,6 +56,22 @@ export function smallInputs(paths: readonly string[]): boolean {
   return total < REPORT_HEAP_MIN_BYTES;
 }
 
+/**
+ * Node options of a report on several threads (`--threads`, src/cli/report-threads.ts), besides
+ * REPORT_NODE_FLAGS. `--single-threaded-gc`: each isolate collects its garbage on its own thread rather
+ * than with V8's helper threads. With every core already decoding, parallel scavenges and concurrent
+ * marking of two isolates only add CPU (2-3 s of CPU on a 300 MB capture's ndjson; docs/performance.md,
+ * "Threads, session 8"); one thread keeps them, as they use the cores it leaves idle.
+ */
+export const THREADED_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
+
+/** The node options a report with these arguments is re-executed with (see relaunchForReport). */
+export function reportNodeFlags(argv: readonly string[]): string[] {
+  const parsed = parseCliArgs([...argv]);
+  const threaded = parsed.kind === 'run' && threadCount(parsed.options) > 1;
+  return threaded ? [...REPORT_NODE_FLAGS, ...THREADED_NODE_FLAGS] : [...REPORT_NODE_FLAGS];
+}
+
 /** Set in the re-executed process: it must not re-execute again. */
 const RELAUNCHED = 'H2SCOPE_REPORT_HEAP';
 
@@ -80,13 +97,14 @@ export function wantsReportHeap(
 }
 
 /**
- * Runs `script` again under node with REPORT_NODE_FLAGS, the same arguments and standard streams; resolves
+ * Runs `script` again under node with reportNodeFlags, the same arguments and standard streams; resolves
  * with its exit status. SIGTERM and SIGHUP are passed on. SIGINT is not: Ctrl-C reaches the whole
  * foreground process group, so the report already gets it once, and a second one would end it without
  * its summary (src/cli/io.ts).
  */
 export function relaunchForReport(script: string, argv: readonly string[]): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, ...REPORT_NODE_FLAGS, script, ...argv], {
+  const flags = reportNodeFlags(argv);
+  const child = spawn(process.execPath, [...process.execArgv, ...flags, script, ...argv], {
     stdio: 'inherit',
     env: { ...process.env, [RELAUNCHED]: '1' },
   });

@@ -133,17 +133,20 @@ export class OutputStream {
   /**
    * Bytes already encoded elsewhere (ndjson lines from a decoding thread), copied into the buffer: they
    * arrive as many short ranges of a few large buffers, and a chunk per range would cost more than the copy.
+   * A long range (a run of one thread's lines: the hex of large messages) goes to the stream as it is,
+   * a view of its buffer, which nothing writes again (src/engine/shard.ts hands each batch's buffer over
+   * and starts a new one): copying it cost the merging thread a second pass over, and fresh pages for,
+   * every byte of the payloads' hex (docs/performance.md, "Threads, session 8").
    */
   readonly copy = (bytes: Uint8Array, start: number, end: number): void => {
     if (this.closed) return;
     const n = end - start;
-    if (n > this.buf.length - this.used) {
+    if (n >= CHUNK_BYTES / 4) {
       this.seal();
-      if (n > this.buf.length) {
-        this.push(Buffer.from(bytes.slice(start, end).buffer));
-        return;
-      }
+      this.push(Buffer.from(bytes.buffer, bytes.byteOffset + start, n));
+      return;
     }
+    if (n > this.buf.length - this.used) this.seal();
     this.buf.set(bytes.subarray(start, end), this.used);
     this.used += n;
   };

@@ -1,7 +1,8 @@
 /**
- * `--threads N` for reports: N decoding threads (src/cli/report-worker.ts), each reading the capture file
- * and decoding every Nth connection, and this thread merging their records back into one engine's order
- * (src/engine/shard.ts) before the report's sink and the output. The same bytes as one thread: only the
+ * `--threads N` for reports: N shards, each parsing the whole capture and decoding every Nth connection:
+ * shard 0 on this thread, the others on N - 1 worker threads (src/cli/report-worker.ts); this thread reads
+ * the file once for all of them (src/cli/shared-read.ts) and merges their records back into one engine's
+ * order (src/engine/shard.ts) before the report's sink and the output. The same bytes as one thread: only the
  * work is split. Standard input and periodic snapshots stay on one thread (src/cli/report.ts decides).
  */
 import { Worker } from 'node:worker_threads';
@@ -11,16 +12,25 @@ import { diag } from '../diagnostics/make.js';
 import { DEFAULT_MAX_DIAGNOSTICS_PER_CODE } from '../engine/diagnostic-cap.js';
 import type { RecordSink } from '../engine/engine.js';
 import type { PipelineOptions } from '../engine/pipeline.js';
-import { ShardMerge, type ShardBatch, type ShardMode } from '../engine/shard.js';
+import { createEngine } from '../engine/pipeline.js';
+import { ShardMerge, ShardSink, type ShardBatch, type ShardMode } from '../engine/shard.js';
+import { CaptureSource } from '../capture/source.js';
 import { emptyCaptureRecord, type CaptureRecord } from '../records/records.js';
 import type { OutputStream } from './output-stream.js';
 import type { ProgressLine } from './progress.js';
-import { SharedFileFeed } from './shared-read.js';
+import { SharedFileFeed, SharedFileStream } from './shared-read.js';
 import { threadCpuLine, threadCpuSeconds, threadCpuWanted } from './thread-cpu.js';
 import type { ReportWorkerCommand, ReportWorkerInput, ReportWorkerMessage } from './report-worker.js';
 
 /** Batches a decoding thread may be ahead of the merge: enough to keep both busy, bounded memory. */
 const AHEAD = 4;
+
+/**
+ * Chunks this thread's own shard may be ahead of the merge: more than a worker's, so that it goes on
+ * decoding while a worker starts (a new isolate loads the modules: 0.3-0.4 s) instead of waiting for its
+ * first batch after AHEAD chunks.
+ */
+const OWN_AHEAD = 32;
 
 /** The worker's entry: report-worker.js in the build; under tsx or vitest, the .ts through tsx's loader. */
 function workerEntry(): { entry: URL | string; eval: boolean } {
@@ -64,7 +74,13 @@ export function shardMode(format: string, summary: boolean, filtered: boolean): 
   };
 }
 
-/** Runs the decoding threads to the end of the capture (or a stop); true in `interrupted` after SIGINT. */
+/**
+ * Runs the decoding to the end of the capture (or a stop); true in `interrupted` after SIGINT. N shards:
+ * this thread decodes shard 0 itself between merges, N - 1 worker threads the others. On two cores that
+ * is one worker and this thread, not two workers and a third, mostly idle isolate that merges: one
+ * start-up, one young generation and one set of V8 helper threads less (docs/performance.md, "Threads,
+ * session 8").
+ */
 export async function pumpThreads(
   o: ThreadedInput,
 ): Promise<{ interrupted: boolean; capture: CaptureRecord }> {
@@ -77,18 +93,22 @@ export async function pumpThreads(
   );
   merge.markRelays = o.mode.ndjson;
   const entry = workerEntry();
-  const queues: ShardBatch[][] = [];
+  // Shard 0 (this thread's) first: the merge takes batches in shard order.
+  const mine: ShardBatch[] = [];
+  const queues: ShardBatch[][] = [mine];
   const workers: Worker[] = [];
   let failure: string | null = null;
   let terminated = false;
   let wake = (): void => undefined;
-  let progress = { bytesRead: 0, totalBytes: null as number | null, packets: 0 };
   const workerCpu: Array<number | null> = [];
+  // This thread's own share reads the same chunks as the workers, as a stream of its own.
+  const local = new SharedFileStream((n) => feed?.want(n));
   // The file read once here, its chunks shared with every thread (or each reads it: see SharedFileFeed).
-  const feed = await SharedFileFeed.open(o.input, (m) =>
-    workers.forEach((w) => w.postMessage({ kind: 'feed', feed: m } satisfies ReportWorkerCommand)),
-  );
-  for (let index = 0; index < o.threads; index++) {
+  const feed = await SharedFileFeed.open(o.input, (m) => {
+    workers.forEach((w) => w.postMessage({ kind: 'feed', feed: m } satisfies ReportWorkerCommand));
+    local.receive(m);
+  });
+  for (let index = 1; index < o.threads; index++) {
     const data: ReportWorkerInput = {
       input: o.input,
       pipeline: o.pipeline,
@@ -114,9 +134,7 @@ export async function pumpThreads(
       else if (m.kind === 'error') failure ??= m.error;
       else {
         queue.push(m.batch);
-        if (index === 0 && !m.batch.done)
-          progress = { ...m.progress, totalBytes: feed?.totalBytes ?? m.progress.totalBytes };
-        if (m.batch.done) workerCpu[index] = m.cpu ?? null;
+        if (m.batch.done) workerCpu[index - 1] = m.cpu ?? null;
       }
       wake();
     });
@@ -134,6 +152,23 @@ export async function pumpThreads(
     });
   }
   const send = (c: ReportWorkerCommand): void => workers.forEach((w) => w.postMessage(c));
+  // Shard 0, decoded here as a worker decodes its own (src/cli/report-worker.ts): its batches are merged
+  // as they are, without a clone.
+  const sink = new ShardSink(0, o.mode);
+  const engine = createEngine({ ...o.pipeline, shard: { index: 0, count: o.threads } }, sink);
+  sink.engine = engine;
+  const source = feed ? new CaptureSource(local.stream, { name: o.input }) : new CaptureSource(o.input);
+  const chunks = source.events();
+  let chunk = 0;
+  let ownDone = false;
+  let stopAfter = Infinity;
+  const finishOwn = (): void => {
+    // As in a worker: an interruption is reported by the merge, between the last chunk's records and the end's.
+    engine.setCompressed(source.progress.compressed);
+    engine.finish();
+    mine.push(sink.batch(++chunk, true));
+    ownDone = true;
+  };
   let merged = 0;
   let stopSent = false;
   let interrupted = false;
@@ -143,19 +178,42 @@ export async function pumpThreads(
         // Every thread stops after the same chunk: the furthest any can have gone without acks.
         stopSent = true;
         interrupted = o.interrupt.stopped;
-        send({ kind: 'stop', afterChunk: merged + AHEAD });
+        // This thread's shard may be further (OWN_AHEAD): the workers go on to where it is, without acks.
+        stopAfter = Math.max(chunk, merged + AHEAD);
+        send({ kind: 'stop', afterChunk: stopAfter });
       }
       if (failure !== null) break;
+      // Our own next chunk, while we are less than OWN_AHEAD ahead of the merge (a worker waits for acks).
+      if (!ownDone && chunk - merged < OWN_AHEAD) {
+        if (chunk >= stopAfter) {
+          await chunks.return();
+          finishOwn();
+        } else {
+          try {
+            const next = await chunks.next();
+            if (next.done) finishOwn();
+            else {
+              engine.push(next.value);
+              mine.push(sink.batch(++chunk, false));
+            }
+          } catch (err) {
+            failure ??= err instanceof Error ? (err.stack ?? err.message) : String(err);
+            break;
+          }
+        }
+      }
       if (queues.some((q) => q.length === 0)) {
+        if (!ownDone && chunk - merged < OWN_AHEAD) continue; // decode on while the workers catch up
         const woken = new Promise<void>((r) => (wake = r));
         await (stopSent ? woken : Promise.race([woken, o.interrupt.next()]));
         continue;
       }
       const batches = queues.map((q) => q.shift()!);
       const done = batches[0]!.done;
+      const p = source.progress;
       if (done && interrupted) {
         // Where Engine.interrupted comes in one thread: after the records read, before the end's.
-        const packets = progress.packets;
+        const packets = p.packets;
         merge.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.interrupted', { signal: 'SIGINT', packets }, {}));
         merge.incomplete = true;
       }
@@ -163,7 +221,14 @@ export async function pumpThreads(
       if (done) break;
       merged++;
       send({ kind: 'ack' });
-      o.progress?.update({ ...progress, compressed: false, done: false });
+      const totalBytes = feed?.totalBytes ?? p.totalBytes;
+      o.progress?.update({
+        bytesRead: p.bytesRead,
+        totalBytes,
+        packets: p.packets,
+        compressed: false,
+        done: false,
+      });
       if (o.out.pending) {
         if (o.stdoutIsTTY) o.progress?.clear();
         await o.out.flush();
@@ -172,6 +237,7 @@ export async function pumpThreads(
   } finally {
     terminated = true;
     for (const w of workers) void w.terminate();
+    if (!ownDone) await chunks.return().catch(() => undefined);
     await feed?.close();
   }
   if (threadCpuWanted()) process.stderr.write(threadCpuLine(threadCpuSeconds(), workerCpu));
@@ -179,7 +245,8 @@ export async function pumpThreads(
   if (failed !== null) {
     // Our bug (or no worker threads here): the records so far are written, the capture is marked incomplete.
     const error = failed.split('\n')[0]!;
-    merge.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet: progress.packets, error }));
+    const packet = source.progress.packets;
+    merge.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.internal-error', { packet, error }));
     const capture = emptyCaptureRecord(o.input);
     capture.complete = false;
     merge.capture(capture);

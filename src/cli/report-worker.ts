@@ -1,7 +1,7 @@
 /**
- * One decoding thread of a sharded report (src/cli/report-threads.ts, src/engine/shard.ts): reads the
- * capture file itself, decodes its share of the connections, and posts one batch of records per capture
- * chunk. It stays at most AHEAD batches ahead of the merging thread (acks), so a slow output or a slower
+ * One decoding thread of a sharded report (src/cli/report-threads.ts, src/engine/shard.ts): parses the
+ * capture (the chunks the main thread reads and shares, src/cli/shared-read.ts), decodes its share of the
+ * connections, and posts one batch of records per capture chunk. Shard 0 is the main thread's own. It stays at most AHEAD batches ahead of the merging thread (acks), so a slow output or a slower
  * shard does not let batches pile up in memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -4,14 +4,14 @@
  * problem (if any) as one line and decide the exit status. Never a stack trace for bad input: problems are
  * diagnostics, and I/O errors of our own outputs are one line each.
  */
-import { closeSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCaptureInput, type CaptureInput } from '../capture/merged-source.js';
 import type { Engine } from '../engine/engine.js';
 import type { CaptureRecord } from '../records/records.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import type { FilterExpr } from '../filter/index.js';
-import { defaultThreads, THREADS_DEFAULT_ON, THREADS_MIN_BYTES, type CliOptions } from './args.js';
+import type { CliOptions } from './args.js';
 import { escapeLines } from '../output/escape.js';
 import { EXIT, exitStatus, inputProblemLine } from './exit-status.js';
 import type { CliIo } from './io.js';
@@ -24,6 +24,7 @@ import { ProtoInference } from '../grpc/proto-infer.js';
 import type { ReflectedSchema, ReflectedSeed } from '../grpc/reflection-schema.js';
 import type { RecordSink } from '../engine/engine.js';
 import { pumpThreads, shardMode } from './report-threads.js';
+import { threadCount } from './thread-count.js';
 import { threadCpuLine, threadCpuSeconds, threadCpuWanted } from './thread-cpu.js';
 import { SpoolError } from '../output/text-spool.js';
 import { StdinSpool } from './spool.js';
@@ -152,27 +153,6 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     spool?.remove();
     report.discard();
   }
-}
-
-/**
- * Decoding threads for this run. A file only: stdin is one stream, and live snapshots need every connection
- * on one engine. Without --threads: one, since two threads cost 1.4-2 times the CPU time on captures of
- * large payloads (docs/performance.md, "Threads"); THREADS_DEFAULT_ON turns the multi-core default on.
- */
-function threadCount(opts: CliOptions): number {
-  if (opts.input === '-' || opts.snapshotInterval !== 0 || opts.threads === 1) return 1;
-  // Several captures merge into one stream, and --infer-proto reads whole call records: one engine.
-  if (opts.inputs.length > 1 || opts.inferProto !== null) return 1;
-  let stat;
-  try {
-    stat = statSync(opts.input);
-  } catch {
-    return 1; // the reader reports what is wrong with the path
-  }
-  // Every thread opens the file: a named pipe can be read once.
-  if (!stat.isFile()) return 1;
-  const auto = THREADS_DEFAULT_ON && stat.size >= THREADS_MIN_BYTES ? defaultThreads() : 1;
-  return opts.threads ?? auto;
 }
 
 /** Output waiting for the destination before the collected part of a report goes on (json: spool reads). */

@@ -101,7 +101,13 @@ export class SharedFileStream {
 
   constructor(want: (n: number) => void) {
     this.stream = new Readable({
-      // Called again only after a push: at most one chunk asked for and not yet received.
+      // One chunk of the file per read, never several run together: every shard must cut the capture at
+      // the same points (a batch per chunk, the same seq at its end), and a byte stream's read() returns
+      // all it holds, so a shard that fell behind (or a worker still starting) would take the chunks the
+      // others asked for as one.
+      objectMode: true,
+      // Called again only after a push is taken: at most one chunk asked for and not yet received.
+      highWaterMark: 1,
       read: () => want(++this.asked),
     });
   }

@@ -97,7 +97,9 @@ class ByteBuilder {
   take(): Uint8Array | null {
     if (this.length === 0) return null;
     const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.length);
-    this.buf = Buffer.allocUnsafeSlow(1 << 20);
+    // The next batch starts as large as this one ended: multi-megabyte hex lines (streams of large
+    // messages) no longer double the buffer, copying, in every batch. Pages never written cost nothing.
+    this.buf = Buffer.allocUnsafeSlow(Math.max(1 << 20, this.length));
     this.length = 0;
     return out;
   }

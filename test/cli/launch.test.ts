@@ -1,6 +1,13 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REPORT_HEAP_MIN_BYTES, smallInputs, wantsReportHeap } from '../../src/cli/launch.js';
+import {
+  REPORT_HEAP_MIN_BYTES,
+  REPORT_NODE_FLAGS,
+  reportNodeFlags,
+  smallInputs,
+  THREADED_NODE_FLAGS,
+  wantsReportHeap,
+} from '../../src/cli/launch.js';
 
 // bin/h2scope.js gives reports of long inputs a large young generation and leaves the TUI with V8's default.
 // The tests run from the checkout's root: samples/ holds small real captures.
@@ -49,5 +56,17 @@ describe('smallInputs', () => {
     expect(smallInputs(['-'])).toBe(false);
     expect(smallInputs(['samples'])).toBe(false);
     expect(smallInputs(['samples/no-such-capture.pcap'])).toBe(false);
+  });
+});
+
+describe('reportNodeFlags', () => {
+  const sample = 'samples/grpc-js-unary.pcap';
+  it('adds the threaded flags only to a report that will run on several threads', () => {
+    const threaded = [...REPORT_NODE_FLAGS, ...THREADED_NODE_FLAGS];
+    expect(reportNodeFlags([sample, '--threads', '2', '--format', 'ndjson'])).toEqual(threaded);
+    expect(reportNodeFlags([sample, '--threads', '1'])).toEqual(REPORT_NODE_FLAGS);
+    // standard input and live snapshots stay on one thread, whatever --threads says
+    expect(reportNodeFlags(['-', '--threads', '2'])).toEqual(REPORT_NODE_FLAGS);
+    expect(reportNodeFlags(['diff', sample, sample])).toEqual(REPORT_NODE_FLAGS);
   });
 });
