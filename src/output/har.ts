@@ -8,8 +8,9 @@
  * (text-spool.ts); the log is assembled in start order at the end, as `JSON.stringify(log, null, 2)`
  * would print it. A connection that does not end (a live pipe) would hold every stream it carried, about
  * 7.5 KB a gRPC call: without a filter, once more than HELD_FINISHED of its streams have finished (both
- * sides ended, or reset), the oldest finished one becomes its entry at once (docs/har.md says which late
- * frames it then misses). Holding the entries as objects and printing them as one string ran out of string
+ * sides ended, or reset, and a possible gRPC call's record came), the oldest finished one becomes its
+ * entry at once; a frame on it after that is left out (docs/performance.md, "Live runs, session 8").
+ * Holding the entries as objects and printing them as one string ran out of string
  * length (V8: 2^29 characters) on large captures: 163 MB of HAR for a 30 MB capture.
  */
 import type { RecordSink } from '../engine/engine.js';
@@ -84,7 +85,7 @@ export class HarWriter {
   private readonly entries: SpooledEntry[] = [];
   private skipped = 0;
   private ended = 0;
-  /** Frames on streams already made into entries, left out (docs/har.md). */
+  /** Frames on streams already made into entries, left out (see HELD_FINISHED). */
   lateFrames = 0;
   /** Entries made while their connection was open. */
   madeEarly = 0;
