@@ -97,15 +97,10 @@ if (tui) {
     .filter(([k]) => k === 'NODE_OPTIONS' || k.startsWith('H2SCOPE_'))
     .map(([k, v]) => `${k}='${v ?? ''}'`)
     .join(' ');
+  const pane = ['-d', '-s', session, '-x', '160', '-y', '45'];
   tmux(
     'new-session',
-    '-d',
-    '-s',
-    session,
-    '-x',
-    '160',
-    '-y',
-    '45',
+    ...pane,
     `tcpdump ${tcpdumpArgs.join(' ')} 2>/dev/null | env -u CI H2SCOPE_MEMLOG_ANY=1 ${envs} node ${BIN} -; sleep 600`,
   );
 } else {
