@@ -90,7 +90,7 @@ const SETTINGS = (values: Array<[number, number]>): Buffer => {
 };
 
 /** A TCP connection seen from the capture: both sides' sequence numbers, packets in either direction. */
-class Conn {
+export class Conn {
   private seq: [number, number];
 
   constructor(
@@ -146,14 +146,21 @@ export function* idleConnections(n: number): Generator<Buffer> {
 }
 
 function* idleRecords(n: number): Generator<Buffer> {
+  for (let i = 0; i < n; i++) yield* idleOpening(i, T0 + i / 1000).records;
+}
+
+/**
+ * Idle connection number `i` (a client endpoint of its own) opening at `time`: handshake, preface and
+ * SETTINGS both ways, as an idle gRPC channel does; its `conn` sends what follows (scripts/bench/live-idle.ts).
+ */
+export function idleOpening(i: number, time: number): { conn: Conn; records: Buffer[] } {
   const server = { ip: SERVER_IP, port: SERVER_PORT };
-  for (let i = 0; i < n; i++) {
-    const client = { ip: 0x0a010000 + Math.floor(i / 50_000), port: 10_000 + (i % 50_000) };
-    const conn = new Conn(client, server, (i * 2_654_435_761) >>> 0);
-    const t = T0 + i / 1000;
-    yield* conn.handshake(t);
-    yield conn.send(
-      t,
+  const client = { ip: 0x0a010000 + Math.floor(i / 50_000), port: 10_000 + (i % 50_000) };
+  const conn = new Conn(client, server, (i * 2_654_435_761) >>> 0);
+  const records = conn.handshake(time);
+  records.push(
+    conn.send(
+      time,
       true,
       Buffer.concat([
         CLIENT_PREFACE,
@@ -162,16 +169,17 @@ function* idleRecords(n: number): Generator<Buffer> {
           [0x4, 4_194_304],
         ]),
       ]),
-    );
-    yield conn.send(
-      t,
+    ),
+    conn.send(
+      time,
       false,
       SETTINGS([
         [0x3, 100],
         [0x6, 16_384],
       ]),
-    );
-  }
+    ),
+  );
+  return { conn, records };
 }
 
 export interface LongConnectionOptions {

@@ -10,6 +10,7 @@ import v8 from 'node:v8';
 
 const file = process.env.H2SCOPE_MEMLOG;
 const decodes =
+  process.env.H2SCOPE_MEMLOG_ANY === '1' || // the TUI: one process, no relaunch
   process.env.H2SCOPE_REPORT_HEAP !== undefined ||
   /--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? '');
 if (file && decodes && process.argv[1]?.endsWith('h2scope.js')) {

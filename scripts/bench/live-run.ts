@@ -6,14 +6,15 @@
  * preloaded) its RSS, its heap used after a full GC and its young generation's size.
  *
  *   node --import tsx scripts/bench/live-run.ts [--seconds 600] [--interval 20] [--format ndjson|text|summary]
- *     [--every 30] [--semi MiB]
+ *     [--every 30] [--semi MiB]      FORMAT also json, har, summary or tui
  *
- * `--format summary` runs `--summary`. `--semi N` starts h2scope with `--max-semi-space-size=N` (a report
+ * `--format summary` runs `--summary`; `--format tui` runs the TUI in a detached tmux session of its own
+ * (`tmux -L live10`, session `live-run-PID`: attach to it to look while it runs). `--semi N` starts h2scope with `--max-semi-space-size=N` (a report
  * otherwise re-executes node with 64, src/cli/launch.ts). Needs root (tcpdump) and a build (`npm run
  * build`). A flat heap after GC means the live state is bounded by the connection, not by how long it has
  * been open; RSS also follows the young generation, which V8 sizes by the allocation rate.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
@@ -34,7 +35,9 @@ const semi = arg('--semi', '');
 const BIN = new URL('../../bin/h2scope.js', import.meta.url).pathname;
 const MEMLOG_MODULE = new URL('./live-memlog.mjs', import.meta.url).pathname;
 const memlog = `/tmp/h2scope-live-run-${process.pid}.jsonl`;
-const cliArgs = format === 'summary' ? '--summary' : `--format ${format}`;
+const tui = format === 'tui';
+const cliArgs = format === 'summary' ? ['--summary'] : tui ? [] : ['--format', format];
+const session = `live-run-${process.pid}`;
 
 type Echo = (req: EchoRequest, cb: (err: grpc.ServiceError | null, reply?: EchoReply) => void) => void;
 
@@ -58,23 +61,55 @@ const row = (minutes: number, calls: number): string => {
   return `| ${minutes.toFixed(1)} | ${calls} | ${MiB(m?.rss)} | ${MiB(m?.heapUsed)} | ${MiB(m?.young)} |`;
 };
 
+/** Least-squares slope, in MiB per hour, of one memory figure over the lines from minute `from` on. */
+function slopePerHour(lines: readonly MemLine[], pick: (m: MemLine) => number, from: number): string {
+  const t0 = lines[0]?.ms ?? 0;
+  const pts = lines.filter((m) => m.ms - t0 >= from * 60_000);
+  if (pts.length < 2) return '?';
+  const xs = pts.map((m) => (m.ms - t0) / 3_600_000);
+  const ys = pts.map((m) => pick(m) / 2 ** 20);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return (num / den).toFixed(1);
+}
+
 const server = await startLabServer({ port });
-const shell = spawn(
-  'sh',
-  [
-    '-c',
-    `tcpdump -i lo -U -s 0 -w - tcp port ${port} 2>/dev/null | exec node ${BIN} ${cliArgs} - >/dev/null`,
-  ],
-  {
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      NODE_OPTIONS: `--expose-gc --import ${MEMLOG_MODULE}${semi ? ` --max-semi-space-size=${semi}` : ''}`,
-      H2SCOPE_MEMLOG: memlog,
-      H2SCOPE_MEMLOG_EVERY: String(every),
-    },
-  },
-);
+const env = {
+  ...process.env,
+  NODE_OPTIONS: `--expose-gc --import ${MEMLOG_MODULE}${semi ? ` --max-semi-space-size=${semi}` : ''}`,
+  H2SCOPE_MEMLOG: memlog,
+  H2SCOPE_MEMLOG_EVERY: String(every),
+};
+const tcpdumpArgs = ['-i', 'lo', '-U', '-s', '0', '-w', '-', 'tcp', 'port', String(port)];
+// Two processes joined by a pipe, each ended by its own id at the end (no shell, no kill by name).
+let tcpdump: ReturnType<typeof spawn> | null = null;
+let h2scope: ReturnType<typeof spawn> | null = null;
+const tmux = (...a: string[]): void => void spawnSync('tmux', ['-L', 'live10', ...a], { stdio: 'ignore' });
+if (tui) {
+  // The TUI needs a terminal: a detached tmux pane; tcpdump's exit ends the input ("input ended").
+  const envs = Object.entries(env)
+    .filter(([k]) => k === 'NODE_OPTIONS' || k.startsWith('H2SCOPE_'))
+    .map(([k, v]) => `${k}='${v ?? ''}'`)
+    .join(' ');
+  const pane = ['-d', '-s', session, '-x', '160', '-y', '45'];
+  tmux(
+    'new-session',
+    ...pane,
+    `tcpdump ${tcpdumpArgs.join(' ')} 2>/dev/null | env -u CI H2SCOPE_MEMLOG_ANY=1 ${envs} node ${BIN} -; sleep 600`,
+  );
+} else {
+  tcpdump = spawn('tcpdump', tcpdumpArgs, { stdio: ['ignore', 'pipe', 'ignore'] });
+  h2scope = spawn(process.execPath, [BIN, ...cliArgs, '-'], {
+    stdio: [tcpdump.stdout!, 'ignore', 'ignore'],
+    env,
+  });
+}
 await sleep(1500);
 const client = new LabClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
   'grpc.keepalive_time_ms': 10_000,
@@ -98,11 +133,26 @@ while (Date.now() - t0 < seconds * 1000) {
   await sleep(interval);
 }
 console.log(row(seconds / 60, calls));
-console.log(`${calls} calls, ${failed} failed, ${cliArgs}${semi ? `, --max-semi-space-size=${semi}` : ''}`);
+const lines = existsSync(memlog)
+  ? readFileSync(memlog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as MemLine)
+  : [];
+const from = Math.min(2, seconds / 120);
+console.log(
+  `${calls} calls, ${failed} failed, ${format === 'tui' ? 'TUI' : cliArgs.join(' ')}` +
+    `${semi ? `, --max-semi-space-size=${semi}` : ''}; slope from minute ${from}: ` +
+    `RSS ${slopePerHour(lines, (m) => m.rss, from)} MiB/h, heap after GC ${slopePerHour(lines, (m) => m.heapUsed, from)} MiB/h`,
+);
 client.close();
 await sleep(500);
-spawn('pkill', ['-INT', '-f', `tcpdump -i lo -U -s 0 -w - tcp port ${port}`]);
-await sleep(1000);
+if (tui) {
+  if (process.argv.includes('--keep')) console.log(`tmux -L live10 attach -t ${session}`);
+  else tmux('kill-session', '-t', session);
+} else {
+  tcpdump!.kill('SIGINT');
+  await new Promise((r) => h2scope!.once('exit', r));
+}
 await stopLabServer(server);
-shell.kill();
 rmSync(memlog, { force: true });

@@ -222,10 +222,17 @@ function streams(rec: ConnectionRecord | null): DocLine[] {
   if (!rec?.streams) return [];
   const refused = rec.streams.filter((s) => s.refused !== null).length;
   const reset = rec.streams.filter((s) => s.reset !== null).length;
-  const out: DocLine[] = [
-    section('Streams', `${rec.streams.length + (rec.streamsOmitted ?? 0)}`),
-    text(`  ${refused} refused · ${reset} reset`),
-  ];
+  // A snapshot of an open connection lists only its open streams (connection-analyzer.ts): counting them
+  // as its streams read "Streams 0" on a channel that had carried thousands of calls.
+  const out: DocLine[] = rec.open
+    ? [
+        section('Streams', `${rec.streams.length} open now`),
+        text('  closed streams are listed when the connection ends', 'dim'),
+      ]
+    : [
+        section('Streams', `${rec.streams.length + (rec.streamsOmitted ?? 0)}`),
+        text(`  ${refused} refused · ${reset} reset`),
+      ];
   if (rec.concurrency) {
     for (const side of SIDES) {
       const c = rec.concurrency[side];
