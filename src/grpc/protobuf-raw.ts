@@ -304,6 +304,68 @@ function scanFields(ctx: Ctx, pos: number, end: number, depth: number, group: nu
   return group === 0;
 }
 
+/**
+ * What parseFields would spend of the budget on a run that does not parse (scanFields said so), without
+ * building anything: the text of such a run's nested strings, its field objects and their failed guesses
+ * were built and thrown away (on the unary bench shape, text read as protobuf, half of the messages).
+ * The same walk as scanFields up to the same failure, and each LEN field spends as classifyLen would. True
+ * when the run (a group's, for the recursion) ended where parseFields would have ended it.
+ */
+function spendFields(ctx: Ctx, pos: number, end: number, depth: number, group: number): boolean {
+  const buf = ctx.buf;
+  while (pos < end) {
+    let tag = buf[pos]!;
+    if (tag < 0x80) pos++;
+    else {
+      pos = readVarintAt(ctx, buf, pos, end);
+      if (pos < 0 || typeof ctx.value !== 'number' || ctx.value > 0xffffffff) return false;
+      tag = ctx.value;
+    }
+    const field = Math.floor(tag / 8);
+    const wireType = tag & 7;
+    if (field === 0 || wireType > 5) return false;
+    switch (wireType) {
+      case 0:
+        pos = skipVarint(buf, pos, end);
+        if (pos < 0) return false;
+        break;
+      case 1:
+      case 5:
+        pos += wireType === 1 ? 8 : 4;
+        if (pos > end) return false;
+        break;
+      case 2: {
+        const at = readVarintAt(ctx, buf, pos, end);
+        if (at < 0) return false;
+        const n = ctx.value;
+        if (typeof n !== 'number' || at + n > end) return false;
+        spendLen(ctx, at, at + n, depth);
+        pos = at + n;
+        break;
+      }
+      case 3:
+        if (depth + 1 > ctx.maxDepth || !spendFields(ctx, pos, end, depth + 1, field)) return false;
+        pos = ctx.pos;
+        break;
+      default: // 4: EGROUP
+        if (group !== field) return false;
+        ctx.pos = pos;
+        return true;
+    }
+  }
+  ctx.pos = pos;
+  return group === 0;
+}
+
+/** classifyLen's spending of the budget on [start, end), nothing built (see spendFields). */
+function spendLen(ctx: Ctx, start: number, end: number, depth: number): void {
+  const len = end - start;
+  if (len === 0 || depth + 1 > ctx.maxDepth || ctx.budget < len) return;
+  ctx.budget -= len;
+  ctx.lenSeen = false;
+  if (scanFields(ctx, start, end, depth + 1, 0) || ctx.lenSeen) spendFields(ctx, start, end, depth + 1, 0);
+}
+
 /** The position after the varint at buf[pos..end), or < 0 when it is truncated or too long. */
 function skipVarint(buf: Buffer, pos: number, end: number): number {
   const last = Math.min(end, pos + MAX_VARINT_BYTES);
@@ -320,13 +382,13 @@ function classifyLen(ctx: Ctx, start: number, end: number, depth: number): RawLe
     // anything. Only when it passed a LEN field before failing must the real parse run anyway, since
     // that field's own nested guess spends budget, which decides later guesses.
     ctx.lenSeen = false;
-    if (scanFields(ctx, start, end, depth + 1, 0) || ctx.lenSeen) {
+    if (scanFields(ctx, start, end, depth + 1, 0)) {
       const nested: RawField[] = [];
       if (parseFields(ctx, start, end, depth + 1, 0, nested)) {
         const message: RawLen = { kind: 'message', fields: nested };
         return holdsLazyHex(nested) ? markHoldsLazyHex(message) : message;
       }
-    }
+    } else if (ctx.lenSeen) spendFields(ctx, start, end, depth + 1, 0);
   }
   const text = printableUtf8(ctx.buf, start, end);
   if (text !== null) return { kind: 'string', text };
