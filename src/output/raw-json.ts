@@ -43,6 +43,10 @@ const HEX = enc('0123456789abcdef');
 /** Writes `{"kind":"raw","fields":[...]}` for `bytes`, which must parse as protobuf (parsesAsProtobuf). */
 export function writeRawMessage(bytes: Uint8Array, o: ByteOut): void {
   const ctx = rawCtx(bytes, {});
+  // The message as 32-bit words from its first 4-byte aligned address (plainEnd reads it a word at a time).
+  const start = ctx.buf.byteOffset;
+  wordBase = (start + 3) & ~3;
+  words = new Int32Array(ctx.buf.buffer, wordBase, Math.max(0, (start + ctx.buf.length - wordBase) >> 2));
   put(o, OPEN_RAW);
   writeFields(ctx, o, 0, bytes.length, 0, 0);
   put(o, CLOSE_RAW);
@@ -169,6 +173,14 @@ function writeString(buf: Buffer, start: number, end: number, o: ByteOut): boole
   let at = from + STRING.length;
   let high = false;
   for (let i = start; i < end; i++) {
+    // Runs of characters written as they are (most of a text) are found a word at a time and copied.
+    const plain = plainEnd(buf, i, end);
+    if (plain > i) {
+      buf.copy(dst, at, i, plain);
+      at += plain - i;
+      i = plain;
+      if (i === end) break;
+    }
     const b = buf[i]!;
     if (b >= 0x20 && b < 0x7f) {
       if (b === 0x22 || b === 0x5c) dst[at++] = 0x5c; // \" and \\
@@ -194,6 +206,47 @@ function writeString(buf: Buffer, start: number, end: number, o: ByteOut): boole
   dst[at++] = 0x7d; // }
   o.pos = at;
   return true;
+}
+
+/** The message being written, as 32-bit words from the byte address wordBase (writeRawMessage sets them). */
+let words: Int32Array = new Int32Array(0);
+let wordBase = 0;
+
+/** True for a byte a JSON string holds as it is in a decoded text: printable ASCII but `"` and `\`. */
+function isPlain(b: number): boolean {
+  return b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c;
+}
+
+/**
+ * The first index in [i, end) of a byte that is not plain (isPlain), or `end`. Whole words are tested at
+ * once ("Bit Twiddling Hacks", hasless and haszero: a byte below 0x20, or equal to 0x7f, 0x22 or 0x5c,
+ * sets that byte's high bit; so does a byte of 0x80 or more itself), four times fewer steps than a byte
+ * at a time; the word that holds one is searched byte by byte.
+ */
+function plainEnd(buf: Buffer, i: number, end: number): number {
+  const offset = buf.byteOffset;
+  while (i < end && ((offset + i) & 3) !== 0) {
+    if (!isPlain(buf[i]!)) return i;
+    i++;
+  }
+  let k = (offset + i - wordBase) >> 2;
+  const last = k + ((end - i) >> 2);
+  for (; k < last; k++) {
+    const x = words[k]!;
+    const del = x ^ 0x7f7f7f7f;
+    const quote = x ^ 0x22222222;
+    const backslash = x ^ 0x5c5c5c5c;
+    const flags =
+      x |
+      ((x - 0x20202020) & ~x) |
+      ((del - 0x01010101) & ~del) |
+      ((quote - 0x01010101) & ~quote) |
+      ((backslash - 0x01010101) & ~backslash);
+    if ((flags & 0x80808080) !== 0) break;
+  }
+  i = wordBase + 4 * k - offset;
+  while (i < end && isPlain(buf[i]!)) i++;
+  return i;
 }
 
 /** `{"kind":"bytes","hex":"..."}`, with `packedVarints` when the bytes read fully as varints. */
