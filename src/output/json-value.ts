@@ -112,7 +112,16 @@ export function hexInto(bytes: Uint8Array, dst: Uint8Array, at: number): number 
   const n = bytes.length;
   if (n === 0) return at;
   if (!LITTLE_ENDIAN || n < 16) return hexBytewise(bytes, dst, at);
-  if (n >= 64 && ((dst.byteOffset + at) & 1) === 0) return hexQuads(bytes, dst, at);
+  if (n >= 64) {
+    if (((dst.byteOffset + at) & 1) === 0) return hexQuads(bytes, dst, at);
+    // An odd address: written one byte further, at an even one, then moved back (memmove: a fraction of
+    // what 16-bit stores cost), when the byte after the digits is there to use.
+    if (dst.length > at + 2 * n) {
+      hexQuads(bytes, dst, at + 1);
+      dst.copyWithin(at, at + 1, at + 1 + 2 * n);
+      return at + 2 * n;
+    }
+  }
   return hexPairs(bytes, dst, at);
 }
 
