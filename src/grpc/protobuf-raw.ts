@@ -269,49 +269,7 @@ function pushField(fields: RawField[], f: RawField): void {
  * whether the run parses), only into groups. Keep its checks the same as parseFields' and parseValue's.
  */
 export function scanFields(ctx: Ctx, pos: number, end: number, depth: number, group: number): boolean {
-  const buf = ctx.buf;
-  while (pos < end) {
-    let tag = buf[pos]!;
-    if (tag < 0x80) pos++;
-    else {
-      pos = readVarintAt(ctx, buf, pos, end);
-      if (pos < 0 || typeof ctx.value !== 'number' || ctx.value > 0xffffffff) return false;
-      tag = ctx.value;
-    }
-    const field = Math.floor(tag / 8);
-    const wireType = tag & 7;
-    if (field === 0 || wireType > 5) return false;
-    switch (wireType) {
-      case 0:
-        pos = skipVarint(buf, pos, end);
-        if (pos < 0) return false;
-        break;
-      case 1:
-      case 5:
-        pos += wireType === 1 ? 8 : 4;
-        if (pos > end) return false;
-        break;
-      case 2: {
-        const at = readVarintAt(ctx, buf, pos, end);
-        if (at < 0) return false;
-        const n = ctx.value;
-        if (typeof n !== 'number' || at + n > end) return false;
-        if (n > 0) ctx.lenSeen = true;
-        pos = at + n;
-        break;
-      }
-      case 3:
-        if (depth + 1 > ctx.maxDepth || !scanFields(ctx, pos, end, depth + 1, field)) return false;
-        pos = ctx.pos;
-        break;
-      default: // 4: EGROUP
-        if (group !== field) return false;
-        ctx.pos = pos;
-        return true;
-    }
-  }
-  ctx.pos = pos;
-  return group === 0;
+  return walkFields(ctx, pos, end, depth, group, false);
 }
 
 /**
@@ -322,6 +280,18 @@ export function scanFields(ctx: Ctx, pos: number, end: number, depth: number, gr
  * when the run (a group's, for the recursion) ended where parseFields would have ended it.
  */
 export function spendFields(ctx: Ctx, pos: number, end: number, depth: number, group: number): boolean {
+  return walkFields(ctx, pos, end, depth, group, true);
+}
+
+/** scanFields, and with `spend` spendFields: one walk, so that their checks cannot drift apart. */
+function walkFields(
+  ctx: Ctx,
+  pos: number,
+  end: number,
+  depth: number,
+  group: number,
+  spend: boolean,
+): boolean {
   const buf = ctx.buf;
   while (pos < end) {
     let tag = buf[pos]!;
@@ -349,12 +319,13 @@ export function spendFields(ctx: Ctx, pos: number, end: number, depth: number, g
         if (at < 0) return false;
         const n = ctx.value;
         if (typeof n !== 'number' || at + n > end) return false;
-        spendLen(ctx, at, at + n, depth);
+        if (spend) spendLen(ctx, at, at + n, depth);
+        else if (n > 0) ctx.lenSeen = true;
         pos = at + n;
         break;
       }
       case 3:
-        if (depth + 1 > ctx.maxDepth || !spendFields(ctx, pos, end, depth + 1, field)) return false;
+        if (depth + 1 > ctx.maxDepth || !walkFields(ctx, pos, end, depth + 1, field, spend)) return false;
         pos = ctx.pos;
         break;
       default: // 4: EGROUP
@@ -367,6 +338,13 @@ export function spendFields(ctx: Ctx, pos: number, end: number, depth: number, g
   return group === 0;
 }
 
+/** The position after the varint at buf[pos..end), or < 0 when it is truncated or too long. */
+export function skipVarint(buf: Buffer, pos: number, end: number): number {
+  const last = Math.min(end, pos + MAX_VARINT_BYTES);
+  for (let at = pos; at < last; at++) if (buf[at]! < 0x80) return at + 1;
+  return -1;
+}
+
 /** classifyLen's spending of the budget on [start, end), nothing built (see spendFields). */
 function spendLen(ctx: Ctx, start: number, end: number, depth: number): void {
   const len = end - start;
@@ -374,13 +352,6 @@ function spendLen(ctx: Ctx, start: number, end: number, depth: number): void {
   ctx.budget -= len;
   ctx.lenSeen = false;
   if (scanFields(ctx, start, end, depth + 1, 0) || ctx.lenSeen) spendFields(ctx, start, end, depth + 1, 0);
-}
-
-/** The position after the varint at buf[pos..end), or < 0 when it is truncated or too long. */
-export function skipVarint(buf: Buffer, pos: number, end: number): number {
-  const last = Math.min(end, pos + MAX_VARINT_BYTES);
-  for (let at = pos; at < last; at++) if (buf[at]! < 0x80) return at + 1;
-  return -1;
 }
 
 /** protoc's order: a nested message if the bytes parse fully, else a string, else bytes. */
