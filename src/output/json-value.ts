@@ -117,8 +117,10 @@ export function hexInto(bytes: Uint8Array, dst: Uint8Array, at: number): number 
     // An odd address: written one byte further, at an even one, then moved back (memmove: a fraction of
     // what 16-bit stores cost), when the byte after the digits is there to use.
     if (dst.length > at + 2 * n) {
+      const after = dst[at + 2 * n]!; // the byte after the digits is put back: only [at, at + 2n) is written
       hexQuads(bytes, dst, at + 1);
       dst.copyWithin(at, at + 1, at + 1 + 2 * n);
+      dst[at + 2 * n] = after;
       return at + 2 * n;
     }
   }
