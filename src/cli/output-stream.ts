@@ -8,7 +8,10 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { jsonLineRoom, writeJsonLine } from '../output/json-line.js';
+import { holdsC1, jsonLineRoom, writeJsonLine } from '../output/json-line.js';
+import { PLACEHOLDER } from '../output/ndjson.js';
+import { writeRawMessage, type ByteOut } from '../output/raw-json.js';
+import type { LazyRawMessage } from '../grpc/raw-message.js';
 import { escapeC1 } from '../output/json-text.js';
 import { hexInto } from '../output/json-value.js';
 
@@ -105,6 +108,60 @@ export class OutputStream {
     if (end >= 0) this.used = end;
     else this.escapedLine(head, text);
   };
+
+  /**
+   * A call line whose schema-less messages are written from their bytes (ndjson.ts lazyRawText): `head`,
+   * `text` with each placeholder replaced by the next message's JSON (raw-json.ts), `}\n`. The pieces of
+   * `text` are encoded and searched for DEL and C1 controls as jsonLine's line is (the messages' JSON has
+   * none); a piece that holds one is written again, escaped, in its place.
+   */
+  readonly rawLine = (head: Uint8Array, text: string, messages: readonly LazyRawMessage[]): void => {
+    if (this.closed) return;
+    const o = this.byteOut;
+    o.buf = this.buf;
+    o.pos = this.used;
+    o.room(head.length);
+    o.buf.set(head, o.pos);
+    o.pos += head.length;
+    let from = 0;
+    for (const m of messages) {
+      const at = text.indexOf(PLACEHOLDER, from) + PLACEHOLDER.length - 1;
+      this.piece(o, text.slice(from, at));
+      writeRawMessage(m.bytes!, o);
+      from = at + 1; // past the placeholder's 0
+    }
+    this.piece(o, text.slice(from) + '}\n');
+    this.buf = o.buf;
+    this.used = o.pos;
+  };
+
+  /** This stream's buffer as raw-json.ts fills it: room() seals a full buffer (a line may span buffers). */
+  private readonly byteOut: ByteOut = {
+    buf: this.buf,
+    pos: 0,
+    room: (n: number): void => {
+      const o = this.byteOut;
+      if (n <= o.buf.length - o.pos) return;
+      this.buf = o.buf;
+      this.used = o.pos;
+      this.seal();
+      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+      o.buf = this.buf;
+      o.pos = 0;
+    },
+  };
+
+  /** JSON text into byteOut, escaped as jsonText would when it holds DEL or a C1 control. */
+  private piece(o: ByteOut, s: string): void {
+    o.room(s.length * MAX_UTF8_PER_UNIT + 2);
+    const start = o.pos;
+    o.pos += o.buf.write(s, start);
+    if (!holdsC1(o.buf, start, o.pos)) return;
+    const escaped = escapeC1(s);
+    o.pos = start;
+    o.room(escaped.length * MAX_UTF8_PER_UNIT);
+    o.pos += o.buf.write(escaped, o.pos);
+  }
 
   /** A line whose text holds DEL or C1 controls, which grow when escaped: through write(). */
   private escapedLine(head: Uint8Array, text: string): void {

@@ -9,7 +9,7 @@ import type { FilterExpr } from '../filter/index.js';
 import { HarWriter } from '../output/har.js';
 import { JsonDocumentWriter } from '../output/json-stream.js';
 import { MarkdownReport } from '../output/markdown.js';
-import { ndjsonSink } from '../output/ndjson.js';
+import { ndjsonSink, type RawLineWrite } from '../output/ndjson.js';
 import { relayMarkSink } from '../output/relayed-calls.js';
 import { SummaryReport } from '../output/summary.js';
 import { TextReport } from '../output/text.js';
@@ -53,13 +53,14 @@ function formatSink(
   write: (s: string) => void,
   writeHex?: HexWrite,
   jsonLine?: JsonLineWrite,
+  rawLine?: RawLineWrite,
 ): Collected {
   if (opts.summary) return new SummaryReport();
   switch (opts.format ?? 'text') {
     case 'text':
       return new TextReport(write, {}, new TextSpool('text'));
     case 'ndjson':
-      return { sink: ndjsonSink(write, writeHex, jsonLine) };
+      return { sink: ndjsonSink(write, writeHex, jsonLine, rawLine) };
     case 'json':
       return new JsonDocumentWriter();
     case 'har':
@@ -76,8 +77,9 @@ export function createReport(
   writeHex?: HexWrite,
   jsonLine?: JsonLineWrite,
   threads = 1,
+  rawLine?: RawLineWrite,
 ): Report {
-  const out = formatSink(opts, expr, write, writeHex, jsonLine);
+  const out = formatSink(opts, expr, write, writeHex, jsonLine, rawLine);
   // json and ndjson mark a relayed call with its backend leg (CallRecord.relay). ndjson decoded by threads
   // without a filter is written as the threads' lines: the merge marks those (ShardMerge).
   const format = opts.summary ? 'summary' : (opts.format ?? 'text');

@@ -10,7 +10,8 @@ import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
 import type { CallMessageRecord, DecodedMessage } from '../records/call.js';
 import { decompressMessage, type DecompressionBudget } from './compression.js';
 import type { GrpcMessage } from './message-reader.js';
-import { decodeRaw } from './protobuf-raw.js';
+import { decodeRaw, parsesAsProtobuf } from './protobuf-raw.js';
+import { LazyRawMessage } from './raw-message.js';
 import type { GrpcSchema } from './schema.js';
 
 /**
@@ -123,6 +124,9 @@ function decodeBody(
 
 /** `bytesHead`: bytes fields longer than this keep only their first bytesHead bytes (--payload head). */
 export function decodeSchemaless(bytes: Buffer, hexPreviewBytes: number, bytesHead?: number): DecodedMessage {
+  // In full the fields are built only when read: the ndjson writer writes them from the bytes.
+  if (bytesHead === undefined && bytes.length > 0 && parsesAsProtobuf(bytes))
+    return new LazyRawMessage(bytes);
   const raw = decodeRaw(bytes, { bytesHead });
   if (raw.ok) return { kind: 'raw', fields: raw.fields };
   return hexPreview(bytes, hexPreviewBytes, `not protobuf: ${raw.error} at byte ${raw.offset}`);

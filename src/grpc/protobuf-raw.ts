@@ -50,7 +50,7 @@ const ERR_TOO_DEEP = 13;
 const VARINT_TRUNCATED = -1;
 const VARINT_TOO_LONG = -2;
 
-interface Ctx {
+export interface Ctx {
   buf: Buffer;
   maxDepth: number;
   budget: number;
@@ -71,7 +71,26 @@ interface Ctx {
 const WIRE_EGROUP = 4;
 
 export function decodeRaw(bytes: Uint8Array, options: RawDecodeOptions = {}): RawDecodeResult {
-  const ctx: Ctx = {
+  const ctx = rawCtx(bytes, options);
+  const fields: RawField[] = [];
+  if (parseFields(ctx, 0, bytes.length, 0, 0, fields)) return { ok: true, fields };
+  return {
+    ok: false,
+    fields,
+    error: errorText(ctx.err, ctx.errArg),
+    offset: ctx.pos,
+    truncated: ctx.truncated,
+  };
+}
+
+/** True when decodeRaw(bytes).ok: the same checks (scanFields), nothing built. */
+export function parsesAsProtobuf(bytes: Uint8Array): boolean {
+  return scanFields(rawCtx(bytes, {}), 0, bytes.length, 0, 0);
+}
+
+/** A decode's state at its start (decodeRaw's, and src/output/raw-json.ts's, which must spend the same). */
+export function rawCtx(bytes: Uint8Array, options: RawDecodeOptions): Ctx {
+  return {
     buf: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     maxDepth: options.maxDepth ?? 100,
     budget: (options.workFactor ?? 32) * bytes.length + 4096,
@@ -82,15 +101,6 @@ export function decodeRaw(bytes: Uint8Array, options: RawDecodeOptions = {}): Ra
     errArg: 0,
     truncated: false,
     lenSeen: false,
-  };
-  const fields: RawField[] = [];
-  if (parseFields(ctx, 0, bytes.length, 0, 0, fields)) return { ok: true, fields };
-  return {
-    ok: false,
-    fields,
-    error: errorText(ctx.err, ctx.errArg),
-    offset: ctx.pos,
-    truncated: ctx.truncated,
   };
 }
 
@@ -258,7 +268,30 @@ function pushField(fields: RawField[], f: RawField): void {
  * nothing into objects, spends no budget, never recurses into LEN fields (their content never decides
  * whether the run parses), only into groups. Keep its checks the same as parseFields' and parseValue's.
  */
-function scanFields(ctx: Ctx, pos: number, end: number, depth: number, group: number): boolean {
+export function scanFields(ctx: Ctx, pos: number, end: number, depth: number, group: number): boolean {
+  return walkFields(ctx, pos, end, depth, group, false);
+}
+
+/**
+ * What parseFields would spend of the budget on a run that does not parse (scanFields said so), without
+ * building anything: the text of such a run's nested strings, its field objects and their failed guesses
+ * were built and thrown away (on the unary bench shape, text read as protobuf, half of the messages).
+ * The same walk as scanFields up to the same failure, and each LEN field spends as classifyLen would. True
+ * when the run (a group's, for the recursion) ended where parseFields would have ended it.
+ */
+export function spendFields(ctx: Ctx, pos: number, end: number, depth: number, group: number): boolean {
+  return walkFields(ctx, pos, end, depth, group, true);
+}
+
+/** scanFields, and with `spend` spendFields: one walk, so that their checks cannot drift apart. */
+function walkFields(
+  ctx: Ctx,
+  pos: number,
+  end: number,
+  depth: number,
+  group: number,
+  spend: boolean,
+): boolean {
   const buf = ctx.buf;
   while (pos < end) {
     let tag = buf[pos]!;
@@ -286,12 +319,13 @@ function scanFields(ctx: Ctx, pos: number, end: number, depth: number, group: nu
         if (at < 0) return false;
         const n = ctx.value;
         if (typeof n !== 'number' || at + n > end) return false;
-        if (n > 0) ctx.lenSeen = true;
+        if (spend) spendLen(ctx, at, at + n, depth);
+        else if (n > 0) ctx.lenSeen = true;
         pos = at + n;
         break;
       }
       case 3:
-        if (depth + 1 > ctx.maxDepth || !scanFields(ctx, pos, end, depth + 1, field)) return false;
+        if (depth + 1 > ctx.maxDepth || !walkFields(ctx, pos, end, depth + 1, field, spend)) return false;
         pos = ctx.pos;
         break;
       default: // 4: EGROUP
@@ -305,10 +339,19 @@ function scanFields(ctx: Ctx, pos: number, end: number, depth: number, group: nu
 }
 
 /** The position after the varint at buf[pos..end), or < 0 when it is truncated or too long. */
-function skipVarint(buf: Buffer, pos: number, end: number): number {
+export function skipVarint(buf: Buffer, pos: number, end: number): number {
   const last = Math.min(end, pos + MAX_VARINT_BYTES);
   for (let at = pos; at < last; at++) if (buf[at]! < 0x80) return at + 1;
   return -1;
+}
+
+/** classifyLen's spending of the budget on [start, end), nothing built (see spendFields). */
+function spendLen(ctx: Ctx, start: number, end: number, depth: number): void {
+  const len = end - start;
+  if (len === 0 || depth + 1 > ctx.maxDepth || ctx.budget < len) return;
+  ctx.budget -= len;
+  ctx.lenSeen = false;
+  if (scanFields(ctx, start, end, depth + 1, 0) || ctx.lenSeen) spendFields(ctx, start, end, depth + 1, 0);
 }
 
 /** protoc's order: a nested message if the bytes parse fully, else a string, else bytes. */
@@ -320,13 +363,13 @@ function classifyLen(ctx: Ctx, start: number, end: number, depth: number): RawLe
     // anything. Only when it passed a LEN field before failing must the real parse run anyway, since
     // that field's own nested guess spends budget, which decides later guesses.
     ctx.lenSeen = false;
-    if (scanFields(ctx, start, end, depth + 1, 0) || ctx.lenSeen) {
+    if (scanFields(ctx, start, end, depth + 1, 0)) {
       const nested: RawField[] = [];
       if (parseFields(ctx, start, end, depth + 1, 0, nested)) {
         const message: RawLen = { kind: 'message', fields: nested };
         return holdsLazyHex(nested) ? markHoldsLazyHex(message) : message;
       }
-    }
+    } else if (ctx.lenSeen) spendFields(ctx, start, end, depth + 1, 0);
   }
   const text = printableUtf8(ctx.buf, start, end);
   if (text !== null) return { kind: 'string', text };
@@ -349,7 +392,7 @@ function classifyLen(ctx: Ctx, start: number, end: number, depth: number): RawLe
  * own, so that a record kept until its connection ends (text report, TUI) does not hold a shared 8 KiB
  * pool slab or a larger message alive for a few hundred bytes.
  */
-function ownBytes(view: Buffer): Uint8Array {
+export function ownBytes(view: Buffer): Uint8Array {
   return view.buffer.byteLength > 2 * view.length ? new Uint8Array(view) : view;
 }
 
@@ -420,7 +463,7 @@ function packedVarints(ctx: Ctx, start: number, end: number): Array<number | str
  * Base 128 varint at buf[pos..end) (protobuf-varint.ts readVarint, without its result object): the position
  * after it with the value in ctx.value, or VARINT_TRUNCATED / VARINT_TOO_LONG.
  */
-function readVarintAt(ctx: Ctx, buf: Buffer, pos: number, end: number): number {
+export function readVarintAt(ctx: Ctx, buf: Buffer, pos: number, end: number): number {
   let value = 0;
   let scale = 1;
   for (let i = 0; i < MAX_VARINT_BYTES; i++) {

@@ -37,7 +37,7 @@ export function writeJsonLine(dst: Buffer, at: number, head: Uint8Array, text: s
 }
 
 /** True when dst[start, end) holds DEL or a C1 control; overwrites the two bytes after `end`. */
-function holdsC1(dst: Buffer, start: number, end: number): boolean {
+export function holdsC1(dst: Buffer, start: number, end: number): boolean {
   // Sentinels: each search stops at the latest right after the text instead of running to the
   // buffer's end (a megabyte of unused bytes after most lines).
   dst[end] = DEL;

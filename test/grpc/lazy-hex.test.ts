@@ -126,9 +126,12 @@ describe('writeJson is JSON.stringify', () => {
 
 describe('hexInto', () => {
   it('writes what toString("hex") gives, at even and odd positions, short and long', () => {
-    for (const length of [0, 1, 15, 16, 17, 255, 1000])
+    for (const length of [0, 1, 15, 16, 17, 63, 64, 65, 66, 255, 1000, 1001])
       for (const at of [0, 1, 2, 3]) {
-        const bytes = Buffer.from(Array.from({ length }, (_, i) => (i * 37 + length) & 255));
+        // The bytes at offsets 0-3 of their ArrayBuffer too (the 32-bit path reads them as 16-bit words).
+        const offset = (length + at) & 3;
+        const bytes = Buffer.alloc(length + 4).subarray(offset, offset + length);
+        for (let i = 0; i < length; i++) bytes[i] = (i * 37 + length) & 255;
         // A view at an odd byte offset of its ArrayBuffer, as pooled buffers may be.
         const dst = Buffer.alloc(2 * length + 9).subarray(1);
         dst.fill(0x2e);
