@@ -44,12 +44,17 @@ export function isFrame(item: StreamItem): item is RawFrame {
 
 const MID_STREAM = 'the capture starts mid-connection';
 
+/** What the stream reads of its direction's limits. */
+export interface SendLimitsView {
+  readonly maxFrameSize: number | null;
+}
+
 /**
  * One direction's bytes to frames, across holes: a hole that ends inside the current frame is skipped
  * exactly (its length is known); any other hole, and a stream joined mid-connection, is followed by a
  * search for the next frame boundary. Frames of a discarded region are never invented.
  */
-export class DirectionStream {
+export class DirectionStream<L extends SendLimitsView = SendLimitsView> {
   private readonly reader = new FrameReader();
   /** Stream offset of the next byte, lost bytes included. */
   private cursor = 0;
@@ -62,13 +67,14 @@ export class DirectionStream {
     /** why 'gap': the loss, reported once the search ends (with the region when it found a boundary). */
     loss?: { reason: string; time: number; region: LostRegion | null };
   } | null = null;
-  private lastTime = 0;
+  /** Capture time of the last push. */
+  lastTime = 0;
 
   /**
    * @param limits the largest frame this direction may send, if known (tightens the search): an object
    * read when needed rather than a closure, one less per direction of every open connection
    */
-  constructor(private readonly limits: { readonly maxFrameSize: number | null }) {}
+  constructor(readonly limits: L) {}
 
   /** Appends what `data` completed to `out`. */
   push(data: Buffer, time: number, packetIndex: number, out: StreamItem[]): void {
