@@ -15,7 +15,6 @@ import {
   type HeaderListLimits,
 } from './header-blocks.js';
 import { LazyHpack, type HpackDecoding } from './hpack-lazy.js';
-import { SendLimits } from './peer-settings.js';
 import type { H2Event } from './types.js';
 
 export interface H2ConnectionOptions {
@@ -41,11 +40,11 @@ export interface H2ConnectionOptions {
 }
 
 /**
- * One direction of the connection: the bytes `role` sends. Its frame stream is its base class, not a part:
- * one object less per direction, and one time (the last push's) instead of two (docs/performance.md,
- * "Idle connection, session 8").
+ * One direction of the connection: the bytes `role` sends. Its frame stream (and, below it, its send
+ * limits) is its base class, not a part: two objects less per direction, and one time (the last push's)
+ * instead of two (docs/performance.md, "Idle connection, session 8").
  */
-class Direction extends DirectionStream<SendLimits> {
+class Direction extends DirectionStream {
   readonly hpack: HpackDecoding = new LazyHpack();
   /**
    * Header-block state, made at the first HEADERS, PUSH_PROMISE or CONTINUATION: an idle connection's
@@ -64,7 +63,7 @@ class Direction extends DirectionStream<SendLimits> {
   assumed: GapAssumption | null = null;
 
   constructor(readonly role: Role) {
-    super(new SendLimits());
+    super();
   }
 }
 
@@ -121,7 +120,7 @@ export class H2ConnectionDecoder {
     // The SETTINGS exchange was not seen: neither side's limits are known until a new one is (first: the
     // lost table takes the bound in force, which must not be the default the decoder started with).
     for (const d of [this.client, this.server]) {
-      d.limits.maxFrameSize = null;
+      d.maxFrameSize = null;
       d.hpack.setProtocolMaxTableSize(null);
     }
     const reason = dir.startMidStream();
@@ -137,8 +136,8 @@ export class H2ConnectionDecoder {
   acknowledgedSettings(from: Role, settings: Array<[number, number]>): void {
     const dir = this.dir(from);
     const peer = from === 'client' ? this.server : this.client;
-    dir.limits.sentBefore(settings);
-    peer.limits.applyAck(dir.limits, peer.hpack);
+    dir.sentBefore(settings);
+    peer.applyAck(dir, peer.hpack);
   }
 
   finish(): H2Event[] {
@@ -203,7 +202,7 @@ export class H2ConnectionDecoder {
     }
     out.push(event);
     // RFC 9113 §4.2: the receiver's SETTINGS_MAX_FRAME_SIZE bounds what this side sends.
-    const limit = dir.limits.maxFrameSize;
+    const limit = dir.maxFrameSize;
     const tooLarge = limit !== null && raw.length > limit;
     if (d.problems.length > 0 || tooLarge) {
       const where = { frameIndex: index, type: d.typeName, stream: raw.stream };
@@ -219,8 +218,8 @@ export class H2ConnectionDecoder {
       for (const diagnostic of blocks.diagnostics) out.push({ kind: 'diagnostic', diagnostic });
     if (d.kind === 'SETTINGS') {
       const peer = dir.role === 'client' ? this.server : this.client;
-      if (!d.ack) dir.limits.sent(d.settings);
-      else dir.limits.applyAck(peer.limits, dir.hpack);
+      if (!d.ack) dir.sent(d.settings);
+      else dir.applyAck(peer, dir.hpack);
     }
   }
 
@@ -306,7 +305,7 @@ export class H2ConnectionDecoder {
       // held no header block, and weigh the evidence as later frames come.
       if (dir.assumed !== null) this.settleAtEnd(dir, out); // an earlier gap: its evidence ends here
       const isClient = dir.role === 'client';
-      const limit = dir.limits.maxFrameSize;
+      const limit = dir.maxFrameSize;
       dir.assumed = new GapAssumption(region, (dir.tally ??= new SendTally()), limit, isClient);
       const why = `they end on a frame boundary${region.cutType === null ? '' : ` after the rest of a ${frameTypeName(region.cutType)} frame`}`;
       const params = { lostBytes: region.unknownBytes, offset: region.offset + region.cutRest, why };
