@@ -81,15 +81,25 @@ export interface EngineOptions extends SessionOptions {
 
 const NO_OBSERVERS: ConnectionObserver[] = [];
 
+/**
+ * A connection's session with the engine's own facts about it as fields: one map entry per open connection
+ * instead of one in each of four tables (sessions, observers, announced, snapshot packets), about 70 bytes
+ * less per idle open connection (docs/performance.md, "Idle connection, session 8").
+ */
+class LiveSession extends ConnectionSession {
+  observers: ConnectionObserver[] = NO_OBSERVERS;
+  /** Its peers went to sink.opened (or it ended: no announcement after that). */
+  announced = false;
+  /** Packets at its last periodic snapshot, -1 before one: unchanged connections are not repeated. */
+  snapshotPackets = -1;
+}
+
 export class Engine {
   private readonly net = new NetDecoder();
   private readonly flows = new FlowTable();
-  private readonly sessions = new Map<string, ConnectionSession>();
-  /** Connections whose peers went to sink.opened. */
-  private readonly announced = new Set<string>();
+  private readonly sessions = new Map<string, LiveSession>();
   /** Someone listens for connections' endpoints before their end (the TUI's sink, capture observers). */
   private readonly wantsOpened: boolean;
-  private readonly observers = new Map<string, ConnectionObserver[]>();
   private readonly capture: CaptureRecord;
   private readonly linkTypes = new Set<number>();
   private lastPacket = -1;
@@ -99,8 +109,6 @@ export class Engine {
   private readonly snapshotInterval: number;
   /** Capture time of the next periodic snapshot (set at the first packet). */
   private nextSnapshot = Infinity;
-  /** Packets of each open connection at its last periodic snapshot: unchanged ones are not repeated. */
-  private readonly snapshotPackets = new Map<string, number>();
   /** Shard mode: connections opened so far (ownership), whether this shard reports global records. */
   private opened = 0;
   private readonly global: boolean;
@@ -153,12 +161,12 @@ export class Engine {
         if (session === undefined) continue;
         if (changedOnly) {
           const packets = conn.packets;
-          if (this.snapshotPackets.get(id) === packets) continue;
-          this.snapshotPackets.set(id, packets);
+          if (session.snapshotPackets === packets) continue;
+          session.snapshotPackets = packets;
         }
         const rec = session.snapshot(time, conn.stats);
         // The record is new: extended in place (a spread per observer cost more than the rest together).
-        for (const o of this.observers.get(id) ?? NO_OBSERVERS) {
+        for (const o of session.observers) {
           const extend = o.snapshot?.(rec);
           if (extend !== undefined) Object.assign(rec, extend);
         }
@@ -264,47 +272,49 @@ export class Engine {
     for (const ev of events) {
       this.seqNo++;
       switch (ev.kind) {
-        case 'open':
+        case 'open': {
           // Another shard's connection: no session, so none of its events produce anything here.
           if (shard !== undefined && this.opened++ % shard.count !== shard.index) break;
-          this.sessions.set(ev.conn.id, new ConnectionSession(ev.conn, this.sessionOptions));
-          this.observers.set(
-            ev.conn.id,
-            (this.opts.observers ?? []).map((make) => make(ev.conn, this.sink)),
-          );
+          const session = new LiveSession(ev.conn, this.sessionOptions);
+          const factories = this.opts.observers ?? [];
+          if (factories.length > 0) session.observers = factories.map((make) => make(ev.conn, this.sink));
+          this.sessions.set(ev.conn.id, session);
           break;
-        case 'data':
-          this.emit(
-            ev.conn,
-            this.sessions.get(ev.conn)?.data(ev.dir, ev.data, ev.gapBefore, ev.time, ev.packetIndex),
-          );
+        }
+        case 'data': {
+          const session = this.sessions.get(ev.conn);
+          if (session !== undefined)
+            this.emit(session, session.data(ev.dir, ev.data, ev.gapBefore, ev.time, ev.packetIndex));
           break;
+        }
         case 'end': {
           const session = this.sessions.get(ev.conn);
+          if (session === undefined) break;
           this.sessions.delete(ev.conn);
-          this.announced.delete(ev.conn);
-          this.emit(ev.conn, session?.end(ev.time, ev.reason, ev.stats), ev.reason);
-          this.observers.delete(ev.conn);
-          this.snapshotPackets.delete(ev.conn);
+          // Gone from the table: its last events are not preceded by an announcement.
+          session.announced = true;
+          this.emit(session, session.end(ev.time, ev.reason, ev.stats), ev.reason);
           break;
         }
         case 'diagnostic':
           this.globalDiagnostic(ev.diagnostic);
           break;
         case 'fin':
-        case 'rst':
-          this.emit(ev.conn, this.sessions.get(ev.conn)?.close(ev.dir, ev.kind, ev.time));
+        case 'rst': {
+          const session = this.sessions.get(ev.conn);
+          if (session !== undefined) this.emit(session, session.close(ev.dir, ev.kind, ev.time));
           break;
+        }
         default:
           break; // packet: counted by the flow table
       }
     }
   }
 
-  private emit(conn: string, events: SessionEvent[] | undefined, endReason?: TcpEndReason): void {
-    if (!events || events.length === 0) return;
-    if (this.wantsOpened && !this.announced.has(conn)) this.announce(conn);
-    const observers = this.observers.get(conn) ?? NO_OBSERVERS;
+  private emit(session: LiveSession, events: SessionEvent[], endReason?: TcpEndReason): void {
+    if (events.length === 0) return;
+    if (this.wantsOpened && !session.announced) this.announce(session);
+    const observers = session.observers;
     for (const ev of events) {
       if (ev.kind === 'connection') {
         // A session's final record never says "open" (only snapshots do).
@@ -317,10 +327,10 @@ export class Engine {
     }
   }
 
-  private announce(conn: string): void {
-    const peers = this.sessions.get(conn)?.peers;
+  private announce(session: LiveSession): void {
+    const peers = session.peers;
     if (!peers) return;
-    this.announced.add(conn);
+    session.announced = true;
     const time = this.capture.end ?? 0;
     this.sink.opened?.(peers, time);
     for (const o of this.opts.captureObservers ?? [])

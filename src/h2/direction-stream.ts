@@ -2,6 +2,7 @@ import type { H2DiagnosticCode } from '../diagnostics/h2.js';
 import type { DiagnosticParams } from '../diagnostics/types.js';
 import { FRAME_HEADER_LENGTH, FrameType, frameTypeName } from './constants.js';
 import { FrameReader } from './frame-reader.js';
+import { SendLimits } from './peer-settings.js';
 import { FrameSyncSearch, type SearchResult } from './frame-sync-search.js';
 import type { RawFrame } from './types.js';
 
@@ -48,8 +49,12 @@ const MID_STREAM = 'the capture starts mid-connection';
  * One direction's bytes to frames, across holes: a hole that ends inside the current frame is skipped
  * exactly (its length is known); any other hole, and a stream joined mid-connection, is followed by a
  * search for the next frame boundary. Frames of a discarded region are never invented.
+ *
+ * The stream is its direction's send limits (its base class): the largest frame the peer's acknowledged
+ * SETTINGS allow, which tightens the search, read as a field of the same object rather than of a second
+ * one per direction of every open connection (docs/performance.md, "Idle connection, session 8").
  */
-export class DirectionStream {
+export class DirectionStream extends SendLimits {
   private readonly reader = new FrameReader();
   /** Stream offset of the next byte, lost bytes included. */
   private cursor = 0;
@@ -62,13 +67,8 @@ export class DirectionStream {
     /** why 'gap': the loss, reported once the search ends (with the region when it found a boundary). */
     loss?: { reason: string; time: number; region: LostRegion | null };
   } | null = null;
-  private lastTime = 0;
-
-  /**
-   * @param limits the largest frame this direction may send, if known (tightens the search): an object
-   * read when needed rather than a closure, one less per direction of every open connection
-   */
-  constructor(private readonly limits: { readonly maxFrameSize: number | null }) {}
+  /** Capture time of the last push. */
+  lastTime = 0;
 
   /** Appends what `data` completed to `out`. */
   push(data: Buffer, time: number, packetIndex: number, out: StreamItem[]): void {
@@ -208,7 +208,7 @@ export class DirectionStream {
   }
 
   private newSearch(): FrameSyncSearch {
-    return new FrameSyncSearch({ maxFrameLength: this.limits.maxFrameSize ?? undefined });
+    return new FrameSyncSearch({ maxFrameLength: this.maxFrameSize ?? undefined });
   }
 
   /** Reports the boundary, then replays the bytes from it in their original chunks (keeping their stamps). */

@@ -137,7 +137,7 @@ const NO_TROUBLE: Readonly<DirectionTrouble> = Object.freeze(new DirectionTroubl
  * figures as fields rather than a record remade per sample, the segments awaiting an ACK in one array made
  * at the first and dropped when all are acknowledged, the rest (DirectionTrouble) made when first needed.
  */
-class DirectionState {
+class DirectionState extends TcpWindowSide {
   private bits = 0;
   private nextBits = 0;
   nextSeqTime = 0;
@@ -249,9 +249,6 @@ export class TcpAnalyzer implements TcpAnalysisView {
   private synSeq = 0;
   /** Made at the first retransmission. */
   private episodes: RetransmissionEpisode[] | null = null;
-  /** Window, ACK and SACK state per direction (src/tcp/tcp-window.ts). */
-  private readonly w0 = new TcpWindowSide();
-  private readonly w1 = new TcpWindowSide();
 
   constructor(private readonly info: TcpConnectionInfo) {}
 
@@ -301,8 +298,9 @@ export class TcpAnalyzer implements TcpAnalysisView {
     this.lastAckRttMs = -1;
     const fwd = this.dir(dir);
     const rev = this.dir(dir === 0 ? 1 : 0);
-    const wfwd = this.win(dir);
-    const wrev = this.win(dir === 0 ? 1 : 0);
+    // The window, ACK and SACK state (src/tcp/tcp-window.ts) is the base of the direction state.
+    const wfwd: TcpWindowSide = fwd;
+    const wrev: TcpWindowSide = rev;
     if (seg.flags.ack) wrev.validBif = true;
     this.lastDsack = noteSack(wfwd, seg.sack, seg.ack, seg.flags.ack);
     const f = seg.flags;
@@ -349,12 +347,12 @@ export class TcpAnalyzer implements TcpAnalysisView {
         // A keep-alive's or a zero-window probe's ACK repeats the last ACK without being a duplicate.
         if (window !== 0 && rev.lastFlags & KEEP_ALIVE) {
           flags |= TCP_A.KEEP_ALIVE_ACK;
-          wfwd.keepAliveAcks++;
+          wfwd.tallied().keepAliveAcks++;
           break fwd;
         }
         if (window === 0 && rev.lastFlags & ZERO_WINDOW_PROBE) {
           flags |= TCP_A.ZERO_WINDOW_PROBE_ACK;
-          wfwd.zeroWindowProbeAcks++;
+          wfwd.tallied().zeroWindowProbeAcks++;
           break fwd;
         }
         if (window === 0) break fwd;
@@ -366,7 +364,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
     if (!fwd.hasAck || seg.ack !== fwd.lastAck) fwd.dupAckNum = 0;
     if (f.ack && ackedUnseen(wrev, rev.nextSeq, seg.ack)) {
       flags |= TCP_A.ACK_LOST_SEGMENT;
-      wfwd.ackedUnseen++;
+      wfwd.tallied().ackedUnseen++;
     }
     if ((len > 0 || f.syn || f.fin) && !(flags & KEEP_ALIVE))
       flags |= this.classifyOld(seg, dir, fwd, rev, len, out);
@@ -411,7 +409,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
     let flags = 0;
     if (isWindowUpdate(len, sfr, window, fwd.window, fwd.hasNext && seg.seq === fwd.nextSeq, sameAck)) {
       flags |= TCP_A.WINDOW_UPDATE;
-      this.win(dir).windowUpdates++;
+      this.dir(dir).tallied().windowUpdates++;
     }
     if (
       rev.hasAck &&
@@ -420,7 +418,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
       isWindowFull(len, sfr, seg.seq, rev.lastAck, rev.window)
     ) {
       flags |= TCP_A.WINDOW_FULL;
-      if (++this.win(dir).windowFull === REPORT_COUNT)
+      if (++this.dir(dir).tallied().windowFull === REPORT_COUNT)
         this.report('tcp.window-full', dir, seg, { window: rev.window }, out);
     }
     return flags;
@@ -434,10 +432,6 @@ export class TcpAnalyzer implements TcpAnalysisView {
 
   private dir(d: Dir): DirectionState {
     return d === 0 ? this.d0 : this.d1;
-  }
-
-  private win(d: Dir): TcpWindowSide {
-    return d === 0 ? this.w0 : this.w1;
   }
 
   private onSyn(seg: TcpSegment, dir: Dir, fwd: DirectionState): void {
@@ -680,7 +674,7 @@ export class TcpAnalyzer implements TcpAnalysisView {
               maxMs: roundMs(d.rttMax),
             },
       minWindow: d.minWindow < 0 ? null : d.minWindow,
-      ...this.win(dir).counts(),
+      ...this.dir(dir).windowCounts(),
     };
   }
 }

@@ -21,30 +21,12 @@ export type WindowCounts = Pick<
   | 'maxBytesInFlight'
 >;
 
-/** One direction's state and counts; made at the direction's first segment. */
-export class TcpWindowSide {
-  /** The counters, for the connection record. */
-  counts(): WindowCounts {
-    return {
-      windowUpdates: this.windowUpdates,
-      windowFull: this.windowFull,
-      ackedUnseen: this.ackedUnseen,
-      keepAliveAcks: this.keepAliveAcks,
-      zeroWindowProbeAcks: this.zeroWindowProbeAcks,
-      sackSegments: this.sackSegments,
-      dsacks: this.dsacks,
-      maxBytesInFlight: this.maxBytesInFlight,
-    };
-  }
-
-  /** Highest sequence number this side sent without a hole before it (tshark maxseqtobeacked), 0: none. */
-  maxSeqToBeAcked = 0;
-  /** Bytes in flight are known: false after a segment beyond a hole, until the peer ACKs (tshark valid_bif). */
-  validBif = true;
-  /** Bytes in this side's last SACK blocks (the first three), subtracted from the peer's bytes in flight. */
-  sacked = 0;
-  /** This side's unacknowledged bytes as sorted disjoint ranges, two numbers each; null when none. */
-  flight: number[] | null = null;
+/**
+ * The counters of the rarer flags, made at the first one: an idle open connection's directions never
+ * count any, and seven numbers per direction were 112 bytes of every connection (docs/performance.md,
+ * "Idle connection, session 8").
+ */
+export class WindowTally {
   windowUpdates = 0;
   windowFull = 0;
   ackedUnseen = 0;
@@ -53,7 +35,58 @@ export class TcpWindowSide {
   /** Segments carrying SACK blocks, and how many of them report duplicate data (D-SACK). */
   sackSegments = 0;
   dsacks = 0;
+}
+
+/** Read in place of a side's tally before it has one (all 0); never written. */
+const NO_TALLY: Readonly<WindowTally> = Object.freeze(new WindowTally());
+
+/**
+ * One direction's state and counts; made at the direction's first segment (as the base of the TCP
+ * analysis's direction state, src/tcp/tcp-analysis.ts: one object per direction, not two).
+ */
+export class TcpWindowSide {
+  /** The counters, for the connection record. */
+  windowCounts(): WindowCounts {
+    const t = this.tally ?? NO_TALLY;
+    return {
+      windowUpdates: t.windowUpdates,
+      windowFull: t.windowFull,
+      ackedUnseen: t.ackedUnseen,
+      keepAliveAcks: t.keepAliveAcks,
+      zeroWindowProbeAcks: t.zeroWindowProbeAcks,
+      sackSegments: t.sackSegments,
+      dsacks: t.dsacks,
+      maxBytesInFlight: this.maxBytesInFlight,
+    };
+  }
+
+  /** The counters for writing: made at the first. */
+  tallied(): WindowTally {
+    return (this.tally ??= new WindowTally());
+  }
+
+  /**
+   * Highest sequence number this side sent without a hole before it (tshark maxseqtobeacked), 0: none.
+   * Stored as a signed 32-bit value: an unsigned one above 2^31 is no small integer, and made the field a
+   * boxed number (16 bytes) in half of all directions.
+   */
+  get maxSeqToBeAcked(): number {
+    return this.maxSeqBits >>> 0;
+  }
+
+  set maxSeqToBeAcked(seq: number) {
+    this.maxSeqBits = seq | 0;
+  }
+
+  private maxSeqBits = 0;
+  /** Bytes in flight are known: false after a segment beyond a hole, until the peer ACKs (tshark valid_bif). */
+  validBif = true;
+  /** Bytes in this side's last SACK blocks (the first three), subtracted from the peer's bytes in flight. */
+  sacked = 0;
+  /** This side's unacknowledged bytes as sorted disjoint ranges, two numbers each; null when none. */
+  flight: number[] | null = null;
   maxBytesInFlight = 0;
+  private tally: WindowTally | null = null;
 }
 
 /** tshark: a window update is a pure ACK at the next sequence number repeating the ACK with a new window. */
@@ -103,10 +136,11 @@ export function noteSack(
     fwd.sacked = 0;
     return false;
   }
-  fwd.sackSegments++;
+  const tally = fwd.tallied();
+  tally.sackSegments++;
   fwd.sacked = sackedBytes(sack);
   const dsack = isDsack(sack, ack, hasAck);
-  if (dsack) fwd.dsacks++;
+  if (dsack) tally.dsacks++;
   return dsack;
 }
 
