@@ -96,7 +96,14 @@ export class CaptureAnalyzer implements CaptureObserver {
     this.facts.add(summary);
     this.services.delete(record.id);
     this.live.closed(record.id);
-    this.bursts.closed(summary.id, summary.clientIp, summary.server, summary.end);
+    this.bursts.closed(
+      summary.id,
+      summary.clientIp,
+      summary.server,
+      summary.end,
+      summary.calls,
+      summary.closed,
+    );
     const key = `${summary.clientIp} ${summary.server}`;
     if (summary.refused && !this.refusedRaised.has(key)) this.refusedPending.add(key);
     const found: Diagnostic[] = [];

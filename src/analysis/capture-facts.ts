@@ -18,6 +18,8 @@ export interface ConnectionSummary {
   refused: boolean;
   /** Times of the GOAWAYs the server sent. */
   serverGoaways: number[];
+  /** Closed by a peer (FIN or RST), not cut by the end of the capture or evicted: its end is a real close. */
+  closed: boolean;
 }
 
 const NO_SERVICES: ReadonlyMap<string, number> = new Map();
@@ -47,6 +49,7 @@ export function summarize(
       rec.bytes.client === 0 &&
       rec.bytes.server === 0,
     serverGoaways: (rec.goaway ?? []).filter((g) => g.from === 'server').map((g) => g.time),
+    closed: rec.endReason === 'fin' || rec.endReason === 'rst' || rec.endReason === 'port-reuse',
   };
 }
 

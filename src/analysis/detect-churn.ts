@@ -84,46 +84,134 @@ export function detectConnectionPerCall(
   return out;
 }
 
-/** Many TCP connections from one client to one server endpoint open together, opened within a short time. */
+/** A connection of a burst as far as it is known: `end` null while it is open (live). */
+export interface BurstMember {
+  id: string;
+  start: number;
+  end: number | null;
+  calls: number;
+  /** Its end was a close by a peer (not the end of the capture). */
+  closed: boolean;
+}
+
+/**
+ * Why a burst is a connection storm, or null for a channel pool opening together (grpc-go, grpc-java,
+ * Envoy and grpc-js pools open several channels at once and then keep them): its connections are mostly
+ * short-lived (closed within `burstEvidenceMs` of opening, with at most `burstFewCalls` calls), or it
+ * follows the close of as many of the pair's connections (`reconnected`: a reconnect wave after a restart,
+ * GOAWAY or reset), or it is larger than a pool (`burstStormConnections`).
+ */
+export function stormOf(
+  burst: readonly BurstMember[],
+  reconnected: number,
+  opts: AnalysisOptions,
+): { why: string; short: number; reconnected: number } | null {
+  const evidenceS = opts.burstEvidenceMs / 1000;
+  const short = burst.filter(
+    (c) => c.closed && c.end !== null && c.end - c.start <= evidenceS && c.calls <= opts.burstFewCalls,
+  ).length;
+  const n = burst.length;
+  if (short * 2 >= n)
+    return {
+      why: `${short} of them closed within ${evidenceS} s of opening after at most ${opts.burstFewCalls} calls`,
+      short,
+      reconnected,
+    };
+  if (reconnected * 2 >= n)
+    return {
+      why: `they opened within ${evidenceS} s after ${reconnected} other connections of the client to that server closed`,
+      short,
+      reconnected,
+    };
+  if (n >= opts.burstStormConnections) return { why: 'more than a channel pool opens', short, reconnected };
+  return null;
+}
+
+/** analysis.churn.burst for a burst (in opening order) that stormOf found a storm. */
+export function connectionBurst(
+  client: string,
+  server: string,
+  burst: readonly BurstMember[],
+  storm: { why: string; short: number; reconnected: number },
+): Diagnostic {
+  const first = burst[0]!;
+  const params = {
+    client,
+    server,
+    connections: burst.length,
+    windowMs: msBetween(first.start, burst[burst.length - 1]!.start),
+    first: clock(first.start),
+    ...storm,
+  };
+  const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.churn.burst', params, {
+    connection: first.id,
+    time: first.start,
+  });
+  d.evidence = { ...d.evidence, connectionIds: burst.map((c) => c.id) };
+  return d;
+}
+
+/**
+ * Connection storms: many TCP connections from one client to one server endpoint open together, opened
+ * within a short time, that stormOf tells from a channel pool. The largest such burst of each pair.
+ */
 export function detectConnectionBurst(conns: ConnectionSummary[], opts: AnalysisOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const list of groupBy(conns, (c) => `${c.clientIp} ${c.server}`).values()) {
     if (list.length < opts.burstMinConnections) continue;
-    const best = largestBurst(
-      [...list].sort((a, b) => a.start - b.start),
-      opts.burstWindowMs / 1000,
-    );
-    if (best.length < opts.burstMinConnections) continue;
-    const first = best[0]!;
-    const params = {
-      client: first.clientIp,
-      server: first.server,
-      connections: best.length,
-      windowMs: msBetween(first.start, best[best.length - 1]!.start),
-      first: clock(first.start),
-    };
-    const d = diag(ANALYSIS_DIAGNOSTICS, 'analysis.churn.burst', params, {
-      connection: first.id,
-      time: first.start,
-    });
-    d.evidence = { ...d.evidence, connectionIds: best.map((c) => c.id) };
-    out.push(d);
+    const sorted = [...list].sort((a, b) => a.start - b.start);
+    // Real closes in time order: the reconnect evidence of a burst is those in the span before it.
+    const closes = sorted
+      .filter((c) => c.closed)
+      .map((c) => c.end)
+      .sort((a, b) => a - b);
+    const found = largestStorm(sorted, closes, opts);
+    if (found !== null) out.push(connectionBurst(sorted[0]!.clientIp, sorted[0]!.server, ...found));
   }
   return out;
 }
 
 /**
- * The largest set of connections all open at one instant (the start of the latest of them) and all opened
- * within `window` seconds before it.
+ * The largest burst that is a storm: a set of connections all open at one instant (the start of the latest
+ * of them) and all opened within `burstWindowMs` before it.
  */
-function largestBurst(sorted: ConnectionSummary[], window: number): ConnectionSummary[] {
-  let best: ConnectionSummary[] = [];
+function largestStorm(
+  sorted: ConnectionSummary[],
+  closes: number[],
+  opts: AnalysisOptions,
+): [ConnectionSummary[], NonNullable<ReturnType<typeof stormOf>>] | null {
+  const window = opts.burstWindowMs / 1000;
+  let best: [ConnectionSummary[], NonNullable<ReturnType<typeof stormOf>>] | null = null;
   let from = 0;
   for (let j = 0; j < sorted.length; j++) {
     const t = sorted[j]!.start;
     while (sorted[from]!.start < t - window) from++;
+    if (j + 1 - from < Math.max(opts.burstMinConnections, (best?.[0].length ?? 0) + 1)) continue;
     const open = sorted.slice(from, j + 1).filter((c) => c.end >= t);
-    if (open.length > best.length) best = open;
+    if (open.length < opts.burstMinConnections || open.length <= (best?.[0].length ?? 0)) continue;
+    const storm = stormOf(open, reconnects(closes, open[0]!.start, t, opts), opts);
+    if (storm !== null) best = [open, storm];
   }
   return best;
+}
+
+/** Real closes of a pair (times, sorted) from `burstEvidenceMs` before `first` up to `last`. */
+export function reconnects(
+  closes: readonly number[],
+  first: number,
+  last: number,
+  opts: AnalysisOptions,
+): number {
+  return lowerBound(closes, last) - lowerBound(closes, first - opts.burstEvidenceMs / 1000);
+}
+
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -49,8 +49,17 @@ export interface AnalysisOptions {
   churnMinFraction: number;
   /** Many connections at once: this many open together from one client to one server endpoint... */
   burstMinConnections: number;
-  /** ...all opened within this time. */
+  /** ...all opened within this time... */
   burstWindowMs: number;
+  /**
+   * ...and a storm, not a channel pool opening: at least half of them closed within this long of opening
+   * having carried at most `burstFewCalls` calls, or at least half as many of the pair's other connections
+   * closed within this long before the first of them opened (a reconnect wave), or they are at least
+   * `burstStormConnections`.
+   */
+  burstEvidenceMs: number;
+  burstFewCalls: number;
+  burstStormConnections: number;
   /** Load imbalance: at least this many calls of one service... */
   imbalanceMinCalls: number;
   /** ...and the busiest endpoint (or connection) has at least this many times the calls of the quietest. */
@@ -92,6 +101,9 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   churnMinFraction: 0.8,
   burstMinConnections: 8,
   burstWindowMs: 1_000,
+  burstEvidenceMs: 10_000,
+  burstFewCalls: 3,
+  burstStormConnections: 100,
   imbalanceMinCalls: 10,
   imbalanceMinRatio: 4,
   imbalanceWindowMs: 60_000,

@@ -197,7 +197,7 @@ export const ANALYSIS_DIAGNOSTICS = {
   'analysis.churn.burst': {
     severity: 'warning',
     title: 'Many connections at once',
-    text: 'The client {client} had {connections} connections to {server} open at once, all opened within {windowMs} ms (the first at {first}): a connection storm, e.g. a pool opening many channels, retries without backoff, or every client reconnecting after a restart.',
+    text: 'The client {client} had {connections} connections to {server} open at once, all opened within {windowMs} ms (the first at {first}), and {why}: a connection storm, e.g. retries without backoff, a connection per call, or every client reconnecting after a restart (a channel pool opening its channels together and keeping them is not reported).',
     fix: 'Reuse connections and add jittered exponential backoff to reconnects.',
   },
   'analysis.imbalance.endpoints': {
