@@ -39,6 +39,53 @@ describe('connection bursts', () => {
     ).toEqual([['analysis.churn.burst', 'c1', 8, 70]]);
   });
 
+  /** `n` connections opened 10 ms apart from `at`, each ending at `end` with `calls` calls. */
+  function together(n: number, at: number, end: number, calls: number, first = 1, over = {}) {
+    const conns = Array.from({ length: n }, (_, i) => conn(first + i, at + i * 0.01, end, over));
+    return { conns, calls: conns.map((c): [string, number] => [c.id, calls]) };
+  }
+  const bursts = (d: ReturnType<typeof run>) =>
+    d
+      .filter((x) => x.code === 'analysis.churn.burst')
+      .map((x) => [
+        x.connection,
+        x.evidence?.['connections'],
+        x.evidence?.['short'],
+        x.evidence?.['reconnected'],
+      ]);
+
+  it('eight young connections of at most three calls each: a storm, with how many were short-lived', () => {
+    const p = together(8, 10, 12, 3);
+    expect(bursts(run(p.conns, p.calls))).toEqual([['c1', 8, 8, 0]]);
+  });
+
+  it('not a channel pool: eight connections opened together that then stay and carry the calls', () => {
+    const p = together(8, 10, 400, 500);
+    expect(run(p.conns, p.calls)).toEqual([]);
+  });
+
+  it('not a pool of a short program either: young connections that carried many calls each', () => {
+    const p = together(8, 10, 10.4, 25);
+    expect(run(p.conns, p.calls)).toEqual([]);
+  });
+
+  it('not connections cut by the end of the capture: their end is not a close', () => {
+    const p = together(8, 10, 12, 0, 1, { endReason: 'capture-end' });
+    expect(run(p.conns, p.calls)).toEqual([]);
+  });
+
+  it('a reconnect wave: a pool opened again right after its connections closed (a restart)', () => {
+    // The first pool opened one by one (no burst), closed at 100 by the server's restart.
+    const old = Array.from({ length: 8 }, (_, i) => conn(i + 1, i * 2, 100));
+    const again = together(8, 100.2, 400, 500, 9);
+    expect(bursts(run([...old, ...again.conns], again.calls))).toEqual([['c9', 8, 0, 8]]);
+  });
+
+  it('a hundred connections at once are more than a pool, however long they live', () => {
+    const p = together(100, 10, 400, 500);
+    expect(bursts(run(p.conns, p.calls))).toEqual([['c1', 100, 0, 0]]);
+  });
+
   it('not for eight connections one after the other', () => {
     const conns = Array.from({ length: 8 }, (_, i) => conn(i + 1, 10 + i * 0.1, 10.05 + i * 0.1));
     expect(run(conns).map((x) => x.code)).toEqual([]);

@@ -105,35 +105,66 @@ describe('connection-per-call churn over a sliding window', () => {
 });
 
 describe('connection bursts while the capture goes on', () => {
-  /** A channel (from another host) that makes a call every second up to `seconds`, and a burst of `n` at `at`. */
-  function burst(at: number, n: number, seconds: number): Feed {
+  /**
+   * A channel (from another host) that makes a call every second up to `seconds`, and a burst of `n` at
+   * `at` that each make two calls (not connection-per-call); with `life`, each closes that long after it opened.
+   */
+  function burst(at: number, n: number, seconds: number, life?: number): Feed {
     const f = new Feed();
     f.opened(100, 0, '10.0.0.9');
     for (let t = 0; t < seconds; t++) {
-      if (t === at) for (let i = 0; i < n; i++) f.opened(i + 1, at + i * 0.01);
+      if (t === at)
+        for (let i = 0; i < n; i++) {
+          f.opened(i + 1, at + i * 0.01);
+          f.calls(i + 1, at + i * 0.01, 2);
+        }
+      if (life !== undefined && t === at + life)
+        for (let i = 0; i < n; i++) f.ended(i + 1, at + i * 0.01, at + life + i * 0.01);
       f.calls(100, t + 0.5, 1);
     }
     return f;
   }
 
-  it('raised a burst window after its first connection, once the capture lasted a live window', () => {
-    const f = burst(90, 8, 200);
+  it('a storm of short-lived connections: raised as soon as half of them closed, once', () => {
+    const f = burst(90, 8, 200, 2);
     expect(f.live.map((x) => [x.at, x.d.code, x.d.connection, x.d.evidence?.['connections']])).toEqual([
-      [91.5, 'analysis.churn.burst', 'c1', 8],
+      [92.03, 'analysis.churn.burst', 'c1', 8],
     ]);
-    expect(f.live[0]!.d.evidence?.['windowMs']).toBe(70);
-    for (let i = 1; i <= 8; i++) f.ended(i, 90 + i * 0.01, 200);
+    expect(f.live[0]!.d.evidence).toMatchObject({ windowMs: 70, short: 4, reconnected: 0 });
     f.ended(100, 0, 200, { client: '10.0.0.9:40100' });
     expect(f.finish().filter((d) => d.code === 'analysis.churn.burst')).toEqual([]);
   });
 
+  it('a channel pool opening together and staying: never raised, live or at the end', () => {
+    const f = burst(90, 8, 200);
+    expect(f.live).toEqual([]);
+    for (let i = 1; i <= 8; i++) f.ended(i, 90 + i * 0.01, 200);
+    f.ended(100, 0, 200, { client: '10.0.0.9:40100' });
+    expect(f.finish()).toEqual([]);
+  });
+
+  it('a reconnect wave: the pool opened again right after its connections closed', () => {
+    const f = burst(999, 0, 0);
+    for (let i = 1; i <= 8; i++) f.opened(i, i * 2);
+    for (let t = 0; t < 200; t++) {
+      if (t === 120) {
+        for (let i = 1; i <= 8; i++) f.ended(i, i * 2, 120 + i * 0.001);
+        for (let i = 11; i <= 18; i++) f.opened(i, 120.2 + i * 0.01);
+      }
+      f.calls(100, t + 0.5, 1);
+    }
+    expect(f.live.map((x) => [x.at, x.d.connection, x.d.evidence?.['reconnected']])).toEqual([
+      [121.5, 'c11', 8],
+    ]);
+  });
+
   it('a burst in the first minute is raised when the capture reaches a minute', () => {
-    const f = burst(10, 9, 100);
+    const f = burst(10, 9, 100, 2);
     expect(f.live.map((x) => [x.at, x.d.evidence?.['connections']])).toEqual([[60.5, 9]]);
   });
 
   it('seven is not a burst', () => {
-    expect(burst(90, 7, 200).live).toEqual([]);
+    expect(burst(90, 7, 200, 2).live).toEqual([]);
   });
 });
 
