@@ -35,6 +35,22 @@ describe('analysis on the incident samples of scripts/samples/incidents', () => 
     const perConnection = new Map<string, number>();
     for (const c of s.calls) perConnection.set(c.connection, (perConnection.get(c.connection) ?? 0) + 1);
     expect([...perConnection.values()]).toEqual(Array(10).fill(2));
+    // A storm, not a pool: every connection closed young after two calls.
+    expect(d.evidence).toMatchObject({ short: 10, reconnected: 0 });
+  });
+
+  it('grpc-pool: eight grpc-js channels opened at once and then carrying every call are not a storm', async () => {
+    const s = await sample('grpc-pool.pcap');
+    expect(s.analysis).toEqual([]);
+    // Opened as close together as grpc-burst's, and closed as young: only the calls they carried differ.
+    const conns = s.connections.filter((c) => c.protocol === 'h2c');
+    expect(conns).toHaveLength(8);
+    const starts = conns.map((c) => c.start);
+    expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(1);
+    expect(conns.every((c) => c.endReason === 'fin' && c.end - c.start < 10)).toBe(true);
+    const perConnection = new Map<string, number>();
+    for (const c of s.calls) perConnection.set(c.connection, (perConnection.get(c.connection) ?? 0) + 1);
+    expect([...perConnection.values()]).toEqual(Array(8).fill(8));
   });
 
   it('grpc-pinned: two connections to one address, all 12 calls on c1', async () => {

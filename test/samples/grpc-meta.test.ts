@@ -36,6 +36,7 @@ const INCIDENT_SAMPLES: Record<string, number[]> = {
   'grpc-burst': [50402],
   'grpc-pinned': [50403],
   'grpc-deadline-overrun': [50404],
+  'grpc-pool': [50405],
 };
 const ALL_SAMPLES = { ...GRPC_SAMPLES, ...INCIDENT_SAMPLES };
 /** samples-common.md: a few KB .. 300 KB, the large-message sample up to ~1.5 MB. */

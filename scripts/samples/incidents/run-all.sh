@@ -33,6 +33,7 @@ SCENARIOS=(
   "grpc-burst|50402|scenarios/grpc-burst.ts"
   "grpc-pinned|50403|scenarios/grpc-pinned.ts"
   "grpc-deadline-overrun|50404|scenarios/grpc-deadline-overrun.ts"
+  "grpc-pool|50405|scenarios/grpc-pool.ts"
 )
 
 wanted=("$@")
