@@ -53,6 +53,22 @@ describe('analysis on the incident samples of scripts/samples/incidents', () => 
     expect([...perConnection.values()]).toEqual(Array(8).fill(8));
   });
 
+  it('grpc-pool-restart: the pool reconnecting at once after a server restart is a storm', async () => {
+    const s = await sample('grpc-pool-restart.pcap');
+    expect(s.analysis.map((d) => d.code)).toEqual(['analysis.churn.burst']);
+    const d = s.analysis[0]!;
+    // Not the pool's opening (c1-c8, four calls each, as the wave's): the wave after they closed.
+    expect(d.connection).toBe('c9');
+    expect(d.evidence).toMatchObject({
+      connections: 8,
+      short: 0,
+      reconnected: 8,
+      connectionIds: ['c9', 'c10', 'c11', 'c12', 'c13', 'c14', 'c15', 'c16'],
+    });
+    const lastClose = Math.max(...s.connections.slice(0, 8).map((c) => c.end));
+    expect(lastClose).toBeLessThanOrEqual(s.conn('c16').start);
+  });
+
   it('grpc-pinned: two connections to one address, all 12 calls on c1', async () => {
     const s = await sample('grpc-pinned.pcap');
     expect(s.analysis.map((d) => d.code)).toEqual(['analysis.imbalance.pinned']);

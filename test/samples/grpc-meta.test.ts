@@ -37,6 +37,7 @@ const INCIDENT_SAMPLES: Record<string, number[]> = {
   'grpc-pinned': [50403],
   'grpc-deadline-overrun': [50404],
   'grpc-pool': [50405],
+  'grpc-pool-restart': [50406],
 };
 const ALL_SAMPLES = { ...GRPC_SAMPLES, ...INCIDENT_SAMPLES };
 /** samples-common.md: a few KB .. 300 KB, the large-message sample up to ~1.5 MB. */

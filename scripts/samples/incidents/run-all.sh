@@ -34,6 +34,7 @@ SCENARIOS=(
   "grpc-pinned|50403|scenarios/grpc-pinned.ts"
   "grpc-deadline-overrun|50404|scenarios/grpc-deadline-overrun.ts"
   "grpc-pool|50405|scenarios/grpc-pool.ts"
+  "grpc-pool-restart|50406|scenarios/grpc-pool-restart.ts"
 )
 
 wanted=("$@")
