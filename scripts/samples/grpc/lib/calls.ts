@@ -60,6 +60,17 @@ export class LabConnection {
   }
 }
 
+/**
+ * `n` channels to one server, each its own TCP connection (grpc.use_local_subchannel_pool: grpc-js shares
+ * one subchannel between channels to the same address otherwise): a client's channel pool.
+ */
+export function channelPool(port: number, n: number, log: CallRecord[]): LabConnection[] {
+  return Array.from(
+    { length: n },
+    (_, i) => new LabConnection(port, i, log, { 'grpc.use_local_subchannel_pool': 1 }),
+  );
+}
+
 interface Started {
   record: CallRecord;
   metadata: grpc.Metadata;

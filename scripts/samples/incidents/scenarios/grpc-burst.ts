@@ -1,7 +1,7 @@
 // A connection storm: one grpc-js client process opens 10 channels to one server at once (a pool filled
 // eagerly), each with its own subchannel (grpc.use_local_subchannel_pool), and makes two Echo calls on each,
 // so every connection carries more than one call (not connection-per-call).
-import { LabConnection, unary, type CallRecord } from '../../grpc/lib/calls.js';
+import { channelPool, unary, type CallRecord } from '../../grpc/lib/calls.js';
 import { emitMeta } from '../../grpc/lib/meta.js';
 import { startLabServer, stopLabServer } from '../../grpc/lib/server.js';
 
@@ -9,10 +9,7 @@ const PORT = 50402;
 const CHANNELS = 10;
 const server = await startLabServer({ port: PORT });
 const calls: CallRecord[] = [];
-const conns = Array.from(
-  { length: CHANNELS },
-  (_, i) => new LabConnection(PORT, i, calls, { 'grpc.use_local_subchannel_pool': 1 }),
-);
+const conns = channelPool(PORT, CHANNELS, calls);
 await Promise.all(
   conns.map(async (conn, i) => {
     await unary(conn, { text: `first on ${i}`, id: `${i}a` });

@@ -3,7 +3,7 @@
 // reconnects at once for 4 more calls. The first 8 connections are a pool opening (no diagnostic); the 8
 // that open right after they closed are the storm every client makes after a restart
 // (analysis.churn.burst with `reconnected`).
-import { LabConnection, unary, type CallRecord } from '../../grpc/lib/calls.js';
+import { channelPool, unary, type CallRecord } from '../../grpc/lib/calls.js';
 import { emitMeta } from '../../grpc/lib/meta.js';
 import { startLabServer, stopLabServer } from '../../grpc/lib/server.js';
 
@@ -11,10 +11,7 @@ const PORT = 50406;
 const CHANNELS = 8;
 const CALLS = 4;
 const calls: CallRecord[] = [];
-const conns = Array.from(
-  { length: CHANNELS },
-  (_, i) => new LabConnection(PORT, i, calls, { 'grpc.use_local_subchannel_pool': 1 }),
-);
+const conns = channelPool(PORT, CHANNELS, calls);
 const round = (name: string, opts = {}) =>
   Promise.all(
     conns.map(async (conn, i) => {

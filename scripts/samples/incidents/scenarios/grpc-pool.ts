@@ -3,7 +3,7 @@
 // subchannel (grpc.use_local_subchannel_pool), then carries all its calls over them: 8 sequential Echo calls
 // on each. The connections open within milliseconds like grpc-burst's, but each carries more than
 // `burstFewCalls` calls, so analysis.churn.burst stays quiet although the capture ends within a second.
-import { LabConnection, unary, type CallRecord } from '../../grpc/lib/calls.js';
+import { channelPool, unary, type CallRecord } from '../../grpc/lib/calls.js';
 import { emitMeta } from '../../grpc/lib/meta.js';
 import { startLabServer, stopLabServer } from '../../grpc/lib/server.js';
 
@@ -12,10 +12,7 @@ const CHANNELS = 8;
 const CALLS = 8;
 const server = await startLabServer({ port: PORT });
 const calls: CallRecord[] = [];
-const conns = Array.from(
-  { length: CHANNELS },
-  (_, i) => new LabConnection(PORT, i, calls, { 'grpc.use_local_subchannel_pool': 1 }),
-);
+const conns = channelPool(PORT, CHANNELS, calls);
 await Promise.all(
   conns.map(async (conn, i) => {
     for (let k = 0; k < CALLS; k++) await unary(conn, { text: `call ${k} on ${i}`, id: `${i * 100 + k}` });
