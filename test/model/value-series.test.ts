@@ -4,12 +4,9 @@
  * --summary's `~` marking on a real sample when a test lowers the cap.
  */
 import { describe, expect, it } from 'vitest';
-import { readCaptureFile } from '../../src/capture/source.js';
-import { createEngine } from '../../src/engine/pipeline.js';
 import { CallStatsByMethod, latency, percentile, type CallFacts } from '../../src/model/call-stats.js';
 import { LogHistogram, RowSeries, SKETCH_RELATIVE_ERROR } from '../../src/model/value-series.js';
-import { SummaryReport } from '../../src/output/summary.js';
-import { SAMPLES } from '../tui/load-store.js';
+import { summaryOf } from '../tui/load-store.js';
 
 /** Deterministic values over six decades (a fixed LCG: the same numbers on every run). */
 function values(n: number): number[] {
@@ -107,20 +104,10 @@ describe('RowSeries past its cap', () => {
   });
 });
 
-async function summaryOf(sample: string, exactRows?: number): Promise<string> {
-  const report = new SummaryReport({ exactRows });
-  const engine = createEngine({ file: `samples/${sample}` }, report.sink);
-  engine.push(await readCaptureFile(SAMPLES + sample));
-  engine.finish();
-  let out = '';
-  report.write((s) => (out += s));
-  return out;
-}
-
 describe('--summary marks approximate percentiles', () => {
   it('past a lowered cap, the method with more calls shows ~ cells and a footnote; the rest is unchanged', async () => {
     const exact = (await summaryOf('showcase.pcapng')).split('\n');
-    const capped = (await summaryOf('showcase.pcapng', 4)).split('\n');
+    const capped = (await summaryOf('showcase.pcapng', { exactRows: 4 })).split('\n');
     expect(exact.some((l) => l.includes('~'))).toBe(false);
     const echo = (lines: string[], table: string): string =>
       lines.slice(lines.findIndex((l) => l.startsWith(table))).find((l) => l.includes('/scope.v1.Lab/Echo'))!;
