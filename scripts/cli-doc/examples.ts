@@ -133,6 +133,7 @@ export const EXAMPLES: ExampleGroup[] = [
       },
       {
         title: 'summary: the one-screen report',
+        text: 'The percentiles are exact (nearest rank, an observed duration) up to 2^20 (1,048,576) calls of a method. Past that, so that a connection carrying calls for days holds flat memory, a method\'s durations fold into a log-bucketed histogram (src/model/value-series.ts): its P50/P90/P99 and its "P99 CALLS DOMINATED BY" cell are then within 1% of the exact value, shown with a leading `~` and a footnote line under the table; MAX, counts, bytes and the shares of call time stay exact. `--format markdown` and the TUI\'s Stats screen mark them with `~` too.',
         argv: [UNARY, '--summary'],
       },
       {

@@ -7,6 +7,7 @@
  */
 import { callNotOk, type CallRecord, type CallSummary } from '../records/call.js';
 import { messageBytes } from './store-calls.js';
+import { RowSeries } from './value-series.js';
 
 /** What the statistics read of a call: a store row (CallRow) or a record through callFacts. */
 export type CallFacts = Pick<
@@ -48,8 +49,8 @@ export interface CallStats {
   guessed: Map<string, number>;
   /** Why their status is unknown (StatusUnknown.reason), with counts. */
   unknownReasons: Map<string, number>;
-  /** Durations (ms) in arrival order; latency() sorts a copy. */
-  durations: number[];
+  /** Durations (ms): exact up to a cap, then a histogram (value-series.ts); latency() sorts a copy. */
+  durations: RowSeries;
   requestBytes: number;
   responseBytes: number;
   /** Messages sent each way (CallRecord.requestCount / responseCount: all of them, kept or not). */
@@ -64,16 +65,19 @@ export interface LatencySummary {
   p90: number | null;
   p99: number | null;
   max: number | null;
+  /** Present (true) when p50/p90/p99 come from the histogram past the series' cap; max stays exact. */
+  approximate?: true;
 }
 
-export function newCallStats(): CallStats {
+/** `cap`: durations kept exactly (EXACT_ROWS unless a test lowers it). */
+export function newCallStats(cap?: number): CallStats {
   return {
     calls: 0,
     errors: 0,
     unknown: 0,
     guessed: new Map(),
     unknownReasons: new Map(),
-    durations: [],
+    durations: new RowSeries(1, cap),
     requestBytes: 0,
     responseBytes: 0,
     requestMessages: 0,
@@ -90,6 +94,9 @@ export function statusLabel(c: CallFacts): string {
   return c.statusName ?? (c.status === null ? 'none' : String(c.status));
 }
 
+/** addCall's row for RowSeries.push (copied there), without an array per call. */
+const ONE = new Float64Array(1);
+
 export function addCall(s: CallStats, c: CallFacts): void {
   s.calls++;
   if (callNotOk(c)) s.errors++;
@@ -101,7 +108,8 @@ export function addCall(s: CallStats, c: CallFacts): void {
     const reason = unknown?.reason ?? 'not decoded';
     s.unknownReasons.set(reason, (s.unknownReasons.get(reason) ?? 0) + 1);
   }
-  s.durations.push(c.durationMs);
+  ONE[0] = c.durationMs;
+  s.durations.push(ONE);
   s.requestBytes += c.requestBytes;
   s.responseBytes += c.responseBytes;
   s.requestMessages += c.requestCount;
@@ -118,8 +126,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 }
 
 export function latency(s: CallStats): LatencySummary {
-  // A typed array sorts numerically, and faster than a copy of the array with a comparator.
-  const sorted = Float64Array.from(s.durations).sort();
+  const h = s.durations.histogram;
+  if (h !== null) {
+    const [p50, p90, p99] = [50, 90, 99].map((p) => h.percentile(p));
+    return { p50: p50!, p90: p90!, p99: p99!, max: s.durations.max, approximate: true };
+  }
+  const sorted = s.durations.sorted();
   return {
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
@@ -130,16 +142,21 @@ export function latency(s: CallStats): LatencySummary {
 
 /**
  * Calls aggregated per method as they arrive, plus the total: only numbers are kept (durations for the
- * percentiles), never the call records, so a capture of millions of calls costs a few numbers per call.
+ * percentiles, bounded by value-series.ts), never the call records.
  */
 export class CallStatsByMethod {
-  readonly total = newCallStats();
+  readonly total: CallStats;
   private readonly methods = new Map<string, CallStats>();
+
+  /** `cap`: durations kept exactly per series (value-series.ts EXACT_ROWS unless a test lowers it). */
+  constructor(private readonly cap?: number) {
+    this.total = newCallStats(cap);
+  }
 
   add(c: CallFacts): void {
     const key = c.method ?? '(unknown method)';
     let s = this.methods.get(key);
-    if (!s) this.methods.set(key, (s = newCallStats()));
+    if (!s) this.methods.set(key, (s = newCallStats(this.cap)));
     addCall(s, c);
     addCall(this.total, c);
   }

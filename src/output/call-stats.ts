@@ -4,6 +4,8 @@
  * TUI's Stats screen uses too.
  */
 import { latency, type CallStats } from '../model/call-stats.js';
+import { EXACT_ROWS, SKETCH_RELATIVE_ERROR } from '../model/value-series.js';
+import { grouped } from '../records/number-text.js';
 import { formatMs } from './table.js';
 
 /** Errors over all calls: a call whose status is unknown is not an error (UNKNOWN counts those). */
@@ -18,9 +20,19 @@ export function errorRate(s: CallStats): string {
  */
 export function methodCells(method: string, s: CallStats, withUnknown = false): string[] {
   const l = latency(s);
-  const ms = [l.p50, l.p90, l.p99, l.max].map(formatMs);
+  // `~`: read from the histogram past the exact cap (src/model/value-series.ts); MAX is always exact.
+  const mark = l.approximate ? '~' : '';
+  const ms = [...[l.p50, l.p90, l.p99].map((v) => mark + formatMs(v)), formatMs(l.max)];
   const unknown = withUnknown ? [unknownCount(s)] : [];
   return [method, String(s.calls), String(s.errors), errorRate(s), ...unknown, ...ms];
+}
+
+/** The footnote under a table with `~` cells. */
+export function approximateNote(what: string, cap: number = EXACT_ROWS): string {
+  return (
+    `  ~ approximate: past ${grouped(cap)} calls of a method its ${what} come from a log-bucketed ` +
+    `histogram (within ${SKETCH_RELATIVE_ERROR * 100}% of the value; src/model/value-series.ts)`
+  );
 }
 
 /** "52 (38 guessed OK, 6 guessed NOT_FOUND)". */

@@ -11,7 +11,7 @@ import { callNotOk, type CallRecord } from '../records/call.js';
 import type { CaptureRecord } from '../records/records.js';
 import { RelayedCalls } from './relayed-calls.js';
 import { callFacts, CallStatsByMethod, type CallFacts } from '../model/call-stats.js';
-import { methodCells, unknownPhrase } from './call-stats.js';
+import { approximateNote, methodCells, unknownPhrase } from './call-stats.js';
 import { mdTable, mdText, shellQuote } from './markdown-text.js';
 import {
   connectionRow,
@@ -155,13 +155,17 @@ export class MarkdownReport {
   private methods(): string[] {
     if (this.calls.total.calls === 0) return ['## Calls by method', '', 'No gRPC calls.'];
     const withUnknown = this.calls.total.unknown > 0;
-    const rows = this.calls
-      .sorted()
-      .slice(0, LIMIT.methods)
-      .map(([method, s]) => methodCells(mdText(method), s, withUnknown));
+    const shown = this.calls.sorted().slice(0, LIMIT.methods);
+    const rows = shown.map(([method, s]) => methodCells(mdText(method), s, withUnknown));
     const unknown = withUnknown ? ['Status unknown'] : [];
     const header = ['Method', 'Calls', 'Errors', 'Error rate', ...unknown, 'p50', 'p90', 'p99', 'max'];
-    return ['## Calls by method', '', ...mdTable(header, rows)];
+    const approximate = shown.some(([, s]) => s.durations.approximate);
+    return [
+      '## Calls by method',
+      '',
+      ...mdTable(header, rows),
+      ...(approximate ? ['', approximateNote('p50/p90/p99').trim()] : []),
+    ];
   }
 
   private connectionLines(): string[] {

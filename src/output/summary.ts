@@ -9,9 +9,10 @@ import type { RecordSink } from '../engine/engine.js';
 import type { CaptureRecord } from '../records/records.js';
 import { callNotOk, type CallRecord } from '../records/call.js';
 import { callFacts, CallStatsByMethod, type CallFacts } from '../model/call-stats.js';
-import { methodCells, unknownPhrase } from './call-stats.js';
+import { approximateNote, methodCells, unknownPhrase } from './call-stats.js';
 import { escapeText } from './escape.js';
 import { LatencyByMethod } from './latency-stats.js';
+import { EXACT_ROWS } from '../model/value-series.js';
 import { RelayedCalls } from './relayed-calls.js';
 import { connectionRow, DiagnosticGroups, sortedRows, type ConnectionRow } from './report-rows.js';
 import { formatClockMs, formatMs, formatTable } from './table.js';
@@ -25,11 +26,25 @@ interface CountedCall {
   latency: Pick<CallRecord, 'method' | 'durationMs' | 'latency'>;
 }
 
+/** Internal options: tests lower `exactRows` (value-series.ts EXACT_ROWS) to see the approximate marking. */
+export interface SummaryOptions {
+  exactRows?: number;
+}
+
 export class SummaryReport {
   private capture: CaptureRecord | null = null;
   private readonly connections: ConnectionRow[] = [];
-  private readonly calls = new CallStatsByMethod();
-  private readonly latency = new LatencyByMethod();
+  private readonly calls: CallStatsByMethod;
+  private readonly latency: LatencyByMethod;
+
+  private readonly exactRows: number;
+
+  constructor(opts: SummaryOptions = {}) {
+    this.exactRows = opts.exactRows ?? EXACT_ROWS;
+    this.calls = new CallStatsByMethod(opts.exactRows);
+    this.latency = new LatencyByMethod(opts.exactRows);
+  }
+
   private readonly perConnection = new Map<string, { calls: number; errors: number }>();
   private readonly diagnostics = new DiagnosticGroups();
   /** A call relayed by a proxy is counted once, as the client's call (src/output/relayed-calls.ts). */
@@ -132,9 +147,11 @@ export class SummaryReport {
       'RESP B',
     ];
     const statuses = [...this.calls.total.statuses].sort((a, b) => b[1] - a[1]);
+    const approximate = methods.slice(0, SUMMARY_LIMITS.methods).some(([, s]) => s.durations.approximate);
     return [
       `gRPC calls by method (${methods.length}):`,
       ...formatTable(header, rows, ['l', ...header.slice(1).map(() => 'r' as const)]),
+      ...(approximate ? [approximateNote('P50/P90/P99', this.exactRows)] : []),
       ...more(methods.length, SUMMARY_LIMITS.methods, 'methods'),
       `  statuses: ${statuses.map(([name, n]) => `${escapeText(name)} ${n}`).join(', ')}`,
       ...(this.relays.legs === 0

@@ -56,9 +56,10 @@ export function methodsTable(index: StatsIndex, sort: SortSpec<MethodColumn>, wi
       calls: count(s.calls),
       errors: count(s.errors),
       rate: s.calls === 0 ? '-' : `${((100 * s.errors) / s.calls).toFixed(1)}%`,
-      p50: duration(l.p50),
-      p90: duration(l.p90),
-      p99: duration(l.p99),
+      // `~`: past a method's exact cap the percentiles come from a histogram (src/model/value-series.ts).
+      p50: (l.approximate ? '~' : '') + duration(l.p50),
+      p90: (l.approximate ? '~' : '') + duration(l.p90),
+      p99: (l.approximate ? '~' : '') + duration(l.p99),
       requestBytes: bytes(s.requestBytes),
       responseBytes: bytes(s.responseBytes),
       messages: `${count(s.requestMessages)}/${count(s.responseMessages)}`,

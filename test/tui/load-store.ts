@@ -3,6 +3,7 @@ import { readCaptureFile } from '../../src/capture/source.js';
 import { createEngine, type PipelineOptions } from '../../src/engine/pipeline.js';
 import { CaptureStore, type CallRow, type StoreOptions } from '../../src/model/store.js';
 import type { CallRecord } from '../../src/records/records.js';
+import { SummaryReport, type SummaryOptions } from '../../src/output/summary.js';
 
 export const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
 
@@ -20,6 +21,17 @@ export async function loadStore(
   engine.finish();
   store.setLoad({ phase: 'done' });
   return store;
+}
+
+/** --summary of a sample through the real pipeline (`opts`: SummaryReport's internal options). */
+export async function summaryOf(sample: string, opts: SummaryOptions = {}): Promise<string> {
+  const report = new SummaryReport(opts);
+  const engine = createEngine({ file: `samples/${sample}` }, report.sink);
+  engine.push(await readCaptureFile(SAMPLES + sample));
+  engine.finish();
+  let out = '';
+  report.write((s) => (out += s));
+  return out;
 }
 
 /** Every call of the store as lists show it (store.callRow). */

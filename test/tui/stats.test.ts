@@ -15,10 +15,9 @@ import {
   statsIndexOf,
 } from '../../src/model/select-stats.js';
 import { CaptureStore } from '../../src/model/store.js';
-import { SummaryReport } from '../../src/output/summary.js';
 import { formatMs } from '../../src/output/table.js';
 import { methodsTable } from '../../src/tui/stats-methods.js';
-import { loadStore, SAMPLES } from './load-store.js';
+import { loadStore, SAMPLES, summaryOf } from './load-store.js';
 import { KEY, renderApp, type Rendered } from './render.js';
 
 let app: Rendered | null = null;
@@ -26,16 +25,6 @@ afterEach(() => {
   app?.unmount();
   app = null;
 });
-
-async function summaryOf(sample: string): Promise<string> {
-  const report = new SummaryReport();
-  const engine = createEngine({ file: `samples/${sample}` }, report.sink);
-  engine.push(await readCaptureFile(SAMPLES + sample));
-  engine.finish();
-  let out = '';
-  report.write((s) => (out += s));
-  return out;
-}
 
 /** The rows of --summary's "gRPC calls by method" table: method -> its cells. */
 function summaryMethods(text: string): Map<string, string[]> {
