@@ -103,6 +103,9 @@ export class AbuseTracker {
   /** `entry`: the stream table's record of the frame's stream before this frame (undefined when new). */
   onFrame(f: FrameRecord, entry: StreamEntry | undefined): Diagnostic[] {
     if (f.type === 'SETTINGS') return isAck(f) ? NONE : this.settingsFrame(f);
+    // An ACK counts for nothing: it must not make the answering side's counts (an idle channel's keepalive
+    // would cost a record per connection; docs/performance.md, "Keepalive PINGs of idle connections").
+    if (f.type === 'PING' && isAck(f)) return NONE;
     const side = this.side(f.from);
     switch (f.type) {
       case 'HEADERS':
@@ -124,7 +127,6 @@ export class AbuseTracker {
       case 'RST_STREAM':
         return this.reset(f, side, entry);
       case 'PING':
-        if (isAck(f)) return NONE;
         side.pings ??= new TokenBucket(this.limits.pingBurst, this.limits.pingRate);
         return this.rate('analysis.abuse.ping-flood', f, side.pings, this.limits.pingRate);
       case 'WINDOW_UPDATE':
