@@ -85,6 +85,10 @@ export class AbuseTracker {
   private server: SideCounts | null = null;
   private clientFirstSettings: number | null = null;
   private serverFirstSettings: number | null = null;
+  // Likewise a side's first PING (an idle channel's keepalive): its time, until a second one or a reader
+  // needs the bucket (docs/performance.md, "Keepalive PINGs of idle connections, session 8").
+  private clientFirstPing: number | null = null;
+  private serverFirstPing: number | null = null;
   // Made at the first pattern raised / GOAWAY classified: most connections have none, and an idle one
   // should cost what it holds (docs/performance.md, "Live and long-lived connections").
   private raised: Set<string> | null = null;
@@ -106,6 +110,7 @@ export class AbuseTracker {
     // An ACK counts for nothing: it must not make the answering side's counts (an idle channel's keepalive
     // would cost a record per connection; docs/performance.md, "Keepalive PINGs of idle connections").
     if (f.type === 'PING' && isAck(f)) return NONE;
+    if (f.type === 'PING') return this.ping(f);
     const side = this.side(f.from);
     switch (f.type) {
       case 'HEADERS':
@@ -126,9 +131,6 @@ export class AbuseTracker {
         return NONE;
       case 'RST_STREAM':
         return this.reset(f, side, entry);
-      case 'PING':
-        side.pings ??= new TokenBucket(this.limits.pingBurst, this.limits.pingRate);
-        return this.rate('analysis.abuse.ping-flood', f, side.pings, this.limits.pingRate);
       case 'WINDOW_UPDATE':
         return this.windowUpdate(f, side);
       case 'GOAWAY':
@@ -215,10 +217,35 @@ export class AbuseTracker {
     return (side.settings = bucket);
   }
 
+  /** A non-ACK PING: the first of a side (with a full bucket) only keeps its time. */
+  private ping(f: FrameRecord): Diagnostic[] {
+    const made = (f.from === 'client' ? this.client : this.server)?.pings ?? null;
+    const first = f.from === 'client' ? this.clientFirstPing : this.serverFirstPing;
+    if (made === null && first === null && this.limits.pingBurst >= 1) {
+      if (f.from === 'client') this.clientFirstPing = f.time;
+      else this.serverFirstPing = f.time;
+      return NONE;
+    }
+    return this.rate('analysis.abuse.ping-flood', f, this.pingBucket(f.from), this.limits.pingRate);
+  }
+
+  /** The side's PING bucket, made at first need with its first PING taken. */
+  private pingBucket(role: Role): TokenBucket {
+    const side = this.side(role);
+    if (side.pings !== null) return side.pings;
+    const bucket = new TokenBucket(this.limits.pingBurst, this.limits.pingRate);
+    const first = role === 'client' ? this.clientFirstPing : this.serverFirstPing;
+    if (first !== null) bucket.take(first);
+    if (role === 'client') this.clientFirstPing = null;
+    else this.serverFirstPing = null;
+    return (side.pings = bucket);
+  }
+
   /** The side's counts with every bucket its events so far call for (for readers of the buckets). */
   private withBuckets(role: Role): SideCounts {
     const first = role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
     if (first !== null) this.settingsBucket(role);
+    if ((role === 'client' ? this.clientFirstPing : this.serverFirstPing) !== null) this.pingBucket(role);
     return this.side(role);
   }
 
