@@ -21,7 +21,10 @@ interface Side {
   outstanding: Map<string, SentPing> | null;
   sent: number;
   acked: number;
+  /** The first MAX_SAMPLES round-trip times (the median's); min and max stay exact past them. */
   rtts: number[] | null;
+  rttMin: number;
+  rttMax: number;
   active: number[] | null;
   idle: number[] | null;
   previous: SentPing | null;
@@ -100,7 +103,7 @@ export class PingTracker {
         sent: s.sent,
         acked: s.acked,
         unanswered: this.unanswered(r, end, timeoutMs).length,
-        rttMs: rtt.length === 0 ? null : { min: rtt[0]!, median: med(rtt)!, max: rtt[rtt.length - 1]! },
+        rttMs: rtt.length === 0 ? null : { min: s.rttMin, median: med(rtt)!, max: s.rttMax },
         intervalMs: { active: med(s.active), idle: med(s.idle) },
         list: (s.list ?? []).map(strip),
       };
@@ -116,6 +119,8 @@ export class PingTracker {
     ping.ackTime = time;
     ping.rttMs = msBetween(ping.time, time);
     side.rtts = add(side.rtts, ping.rttMs, MAX_SAMPLES);
+    side.rttMin = Math.min(side.rttMin, ping.rttMs);
+    side.rttMax = Math.max(side.rttMax, ping.rttMs);
   }
 
   /** For reading: a side that sent no PING reads as the shared empty side (never written to). */
@@ -148,6 +153,8 @@ function newSide(): Side {
     sent: 0,
     acked: 0,
     rtts: null,
+    rttMin: Infinity,
+    rttMax: -Infinity,
     active: null,
     idle: null,
     previous: null,
