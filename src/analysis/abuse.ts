@@ -61,6 +61,9 @@ function newSide(): SideCounts {
   };
 }
 
+/** The buckets made at a side's second event of their kind, the first one's time kept until then. */
+type Lazy = 'settings' | 'pings';
+
 /** Settings a side announced, for the messages: what the receiver of an abuse pattern enforces. */
 export type SettingOf = (announcer: Role, name: string) => number | undefined;
 
@@ -190,62 +193,64 @@ export class AbuseTracker {
   }
 
   private settingsFrame(f: FrameRecord): Diagnostic[] {
-    const first = f.from === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
-    const made = (f.from === 'client' ? this.client : this.server)?.settings ?? null;
-    if (made === null && first === null && this.limits.settingsBurst >= 1) {
-      if (f.from === 'client') this.clientFirstSettings = f.time;
-      else this.serverFirstSettings = f.time;
-      return NONE;
-    }
-    return this.rate(
-      'analysis.abuse.settings-flood',
-      f,
-      this.settingsBucket(f.from),
-      this.limits.settingsRate,
-    );
+    return this.firstKept(f, 'settings')
+      ? NONE
+      : this.rate(
+          'analysis.abuse.settings-flood',
+          f,
+          this.lazyBucket(f.from, 'settings'),
+          this.limits.settingsRate,
+        );
   }
 
-  /** The side's SETTINGS bucket, made at first need with its first SETTINGS taken. */
-  private settingsBucket(role: Role): TokenBucket {
-    const side = this.side(role);
-    if (side.settings !== null) return side.settings;
-    const bucket = new TokenBucket(this.limits.settingsBurst, this.limits.settingsRate);
-    const first = role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
-    if (first !== null) bucket.take(first);
-    if (role === 'client') this.clientFirstSettings = null;
-    else this.serverFirstSettings = null;
-    return (side.settings = bucket);
-  }
-
-  /** A non-ACK PING: the first of a side (with a full bucket) only keeps its time. */
+  /** A non-ACK PING: the first of a side (with a full bucket) only keeps its time, as its first SETTINGS. */
   private ping(f: FrameRecord): Diagnostic[] {
-    const made = (f.from === 'client' ? this.client : this.server)?.pings ?? null;
-    const first = f.from === 'client' ? this.clientFirstPing : this.serverFirstPing;
-    if (made === null && first === null && this.limits.pingBurst >= 1) {
-      if (f.from === 'client') this.clientFirstPing = f.time;
-      else this.serverFirstPing = f.time;
-      return NONE;
-    }
-    return this.rate('analysis.abuse.ping-flood', f, this.pingBucket(f.from), this.limits.pingRate);
+    return this.firstKept(f, 'pings')
+      ? NONE
+      : this.rate('analysis.abuse.ping-flood', f, this.lazyBucket(f.from, 'pings'), this.limits.pingRate);
   }
 
-  /** The side's PING bucket, made at first need with its first PING taken. */
-  private pingBucket(role: Role): TokenBucket {
+  /** True when `f` is its side's first of `kind` and only its time was kept (the bucket would be full). */
+  private firstKept(f: FrameRecord, kind: Lazy): boolean {
+    const made = (f.from === 'client' ? this.client : this.server)?.[kind] ?? null;
+    const burst = kind === 'settings' ? this.limits.settingsBurst : this.limits.pingBurst;
+    if (made !== null || this.firstTime(f.from, kind) !== null || burst < 1) return false;
+    this.setFirstTime(f.from, kind, f.time);
+    return true;
+  }
+
+  /** The side's SETTINGS or PING bucket, made at first need with the side's first one taken. */
+  private lazyBucket(role: Role, kind: Lazy): TokenBucket {
     const side = this.side(role);
-    if (side.pings !== null) return side.pings;
-    const bucket = new TokenBucket(this.limits.pingBurst, this.limits.pingRate);
-    const first = role === 'client' ? this.clientFirstPing : this.serverFirstPing;
+    const made = side[kind];
+    if (made !== null) return made;
+    const l = this.limits;
+    const bucket =
+      kind === 'settings'
+        ? new TokenBucket(l.settingsBurst, l.settingsRate)
+        : new TokenBucket(l.pingBurst, l.pingRate);
+    const first = this.firstTime(role, kind);
     if (first !== null) bucket.take(first);
-    if (role === 'client') this.clientFirstPing = null;
-    else this.serverFirstPing = null;
-    return (side.pings = bucket);
+    this.setFirstTime(role, kind, null);
+    return (side[kind] = bucket);
+  }
+
+  private firstTime(role: Role, kind: Lazy): number | null {
+    if (kind === 'settings') return role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
+    return role === 'client' ? this.clientFirstPing : this.serverFirstPing;
+  }
+
+  private setFirstTime(role: Role, kind: Lazy, time: number | null): void {
+    if (kind === 'settings' && role === 'client') this.clientFirstSettings = time;
+    else if (kind === 'settings') this.serverFirstSettings = time;
+    else if (role === 'client') this.clientFirstPing = time;
+    else this.serverFirstPing = time;
   }
 
   /** The side's counts with every bucket its events so far call for (for readers of the buckets). */
   private withBuckets(role: Role): SideCounts {
-    const first = role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
-    if (first !== null) this.settingsBucket(role);
-    if ((role === 'client' ? this.clientFirstPing : this.serverFirstPing) !== null) this.pingBucket(role);
+    if (this.firstTime(role, 'settings') !== null) this.lazyBucket(role, 'settings');
+    if (this.firstTime(role, 'pings') !== null) this.lazyBucket(role, 'pings');
     return this.side(role);
   }
 
