@@ -150,6 +150,45 @@ function* idleRecords(n: number): Generator<Buffer> {
 }
 
 /**
+ * n idle connections (as idleConnections) in two phases, for what keepalive PINGs add to an idle
+ * connection: `opening` opens them all, then `pinging` has each client send `pings` PINGs, 30 s apart,
+ * each answered by its ACK 1 ms later (what a grpc-js keepalive does on an idle channel).
+ */
+export function idlePingPhases(
+  n: number,
+  pings: number,
+): { opening: Generator<Buffer>; pinging: Generator<Buffer> } {
+  const conns: Conn[] = [];
+  function* openingRecords(): Generator<Buffer> {
+    for (let i = 0; i < n; i++) {
+      const o = idleOpening(i, T0 + i / 1000);
+      conns.push(o.conn);
+      yield* o.records;
+    }
+  }
+  function* pingRecords(): Generator<Buffer> {
+    for (let k = 0; k < pings; k++) {
+      const base = T0 + n / 1000 + 30 * (k + 1);
+      for (let i = 0; i < n; i++) {
+        const conn = conns[i]!;
+        const t = base + i / 1000;
+        const opaque = Buffer.alloc(8);
+        opaque.writeUInt32BE(k, 4);
+        yield conn.send(t, true, frame(0x6, 0, 0, opaque));
+        yield conn.send(t + 0.001, false, frame(0x6, 0x1, 0, opaque));
+      }
+    }
+  }
+  return {
+    opening: (function* () {
+      yield pcapHeader(LINKTYPE_ETHERNET);
+      yield* chunked(openingRecords());
+    })(),
+    pinging: chunked(pingRecords()),
+  };
+}
+
+/**
  * Idle connection number `i` (a client endpoint of its own) opening at `time`: handshake, preface and
  * SETTINGS both ways, as an idle gRPC channel does; its `conn` sends what follows (scripts/bench/live-idle.ts).
  */

@@ -4,11 +4,15 @@
  * output dropped), on synthetic captures built in memory (scripts/bench/live-capture.ts).
  *
  *   node --expose-gc --import tsx scripts/bench/live-memory.ts idle [N]        # heap per idle open connection
+ *   node --expose-gc --import tsx scripts/bench/live-memory.ts idle-ping [N] [PINGS]  # what keepalive PINGs add
  *   node --expose-gc --import tsx scripts/bench/live-memory.ts long [SECONDS]  # heap over one endless connection
  *
  * idle: N connections (default 100,000) open, exchange preface and SETTINGS, then stay silent; heap used
  * after a full GC, before and after, divided by N, for the whole pipeline and for its lower layers alone
  * (no observers; TCP only), so the difference says which layer the bytes are in.
+ * idle-ping: N idle connections (default 100,000) as above, then each client sends PINGS PINGs (default 1)
+ * 30 s apart, each ACKed: heap per connection after a full GC before and after the PINGs (what an idle
+ * gRPC channel's keepalive adds), through the whole pipeline.
  * long: one connection with a unary call every 2 s and a PING every 30 s for SECONDS of capture time
  * (default 86,400: 24 hours); heap after a full GC at every eighth of it. Flat means bounded.
  */
@@ -18,7 +22,7 @@ import { createEngine } from '../../src/engine/pipeline.js';
 import { NetDecoder } from '../../src/net/net-decoder.js';
 import { ndjsonSink } from '../../src/output/ndjson.js';
 import { FlowTable } from '../../src/tcp/flow-table.js';
-import { idleConnections, longConnection } from './live-capture.js';
+import { idleConnections, idlePingPhases, longConnection } from './live-capture.js';
 
 const MB = 1024 * 1024;
 
@@ -84,6 +88,34 @@ export async function idleCost(
   return { bytesPerConnection: (after - before) / n, snapshotMs };
 }
 
+/** Heap per connection added by `pings` PING + ACK pairs on each of n open idle connections (pipeline). */
+export async function idlePingCost(
+  n: number,
+  pings: number,
+  /** Runs between the two phases (heap snapshot of the open connections); the state stays alive during it. */
+  between?: () => Promise<void>,
+): Promise<{ openBytesPerConnection: number; pingBytesPerConnection: number }> {
+  const before = heapAfterGc();
+  const f = feeder('pipeline');
+  const phases = idlePingPhases(n, pings);
+  for (const chunk of phases.opening) {
+    f.push(chunk);
+    await turn();
+  }
+  const open = heapAfterGc();
+  await between?.();
+  for (const chunk of phases.pinging) {
+    f.push(chunk);
+    await turn();
+  }
+  const after = heapAfterGc();
+  await between?.();
+  const engine = (f.keep as unknown[])[1];
+  if (engine instanceof Engine && engine.snapshot().length !== n)
+    throw new Error('connections should be open');
+  return { openBytesPerConnection: (open - before) / n, pingBytesPerConnection: (after - open) / n };
+}
+
 /** Lets queued callbacks run (hpack.js's streams emit on process.nextTick), as the CLI's reading loop does. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -122,6 +154,14 @@ if (process.argv[1]?.endsWith('live-memory.ts')) {
         `${layer.padEnd(13)} ${n} idle open connections: ${r.bytesPerConnection.toFixed(0)} bytes each${snap}`,
       );
     }
+  } else if (mode === 'idle-ping') {
+    const n = Number(arg ?? 100_000);
+    const pings = Number(process.argv[4] ?? 1);
+    const r = await idlePingCost(n, pings);
+    console.log(
+      `pipeline ${n} idle open connections: ${r.openBytesPerConnection.toFixed(0)} bytes each; ` +
+        `${pings} PING + ACK each added ${r.pingBytesPerConnection.toFixed(0)} bytes per connection`,
+    );
   } else if (mode === 'long') {
     const seconds = Number(arg ?? 86_400);
     for (const s of await longHeap(seconds))
@@ -129,7 +169,7 @@ if (process.argv[1]?.endsWith('live-memory.ts')) {
         `${s.hours.toFixed(2).padStart(6)} h  ${String(s.calls).padStart(7)} calls  heap ${s.heapMB.toFixed(1)} MB`,
       );
   } else {
-    console.error('usage: live-memory.ts idle [N] | long [SECONDS]');
+    console.error('usage: live-memory.ts idle [N] | idle-ping [N] [PINGS] | long [SECONDS]');
     process.exitCode = 2;
   }
 }

@@ -61,6 +61,9 @@ function newSide(): SideCounts {
   };
 }
 
+/** The buckets made at a side's second event of their kind, the first one's time kept until then. */
+type Lazy = 'settings' | 'pings';
+
 /** Settings a side announced, for the messages: what the receiver of an abuse pattern enforces. */
 export type SettingOf = (announcer: Role, name: string) => number | undefined;
 
@@ -85,6 +88,10 @@ export class AbuseTracker {
   private server: SideCounts | null = null;
   private clientFirstSettings: number | null = null;
   private serverFirstSettings: number | null = null;
+  // Likewise a side's first PING (an idle channel's keepalive): its time, until a second one or a reader
+  // needs the bucket (docs/performance.md, "Keepalive PINGs of idle connections, session 8").
+  private clientFirstPing: number | null = null;
+  private serverFirstPing: number | null = null;
   // Made at the first pattern raised / GOAWAY classified: most connections have none, and an idle one
   // should cost what it holds (docs/performance.md, "Live and long-lived connections").
   private raised: Set<string> | null = null;
@@ -103,6 +110,10 @@ export class AbuseTracker {
   /** `entry`: the stream table's record of the frame's stream before this frame (undefined when new). */
   onFrame(f: FrameRecord, entry: StreamEntry | undefined): Diagnostic[] {
     if (f.type === 'SETTINGS') return isAck(f) ? NONE : this.settingsFrame(f);
+    // An ACK counts for nothing: it must not make the answering side's counts (an idle channel's keepalive
+    // would cost a record per connection; docs/performance.md, "Keepalive PINGs of idle connections").
+    if (f.type === 'PING' && isAck(f)) return NONE;
+    if (f.type === 'PING') return this.ping(f);
     const side = this.side(f.from);
     switch (f.type) {
       case 'HEADERS':
@@ -123,10 +134,6 @@ export class AbuseTracker {
         return NONE;
       case 'RST_STREAM':
         return this.reset(f, side, entry);
-      case 'PING':
-        if (isAck(f)) return NONE;
-        side.pings ??= new TokenBucket(this.limits.pingBurst, this.limits.pingRate);
-        return this.rate('analysis.abuse.ping-flood', f, side.pings, this.limits.pingRate);
       case 'WINDOW_UPDATE':
         return this.windowUpdate(f, side);
       case 'GOAWAY':
@@ -186,37 +193,64 @@ export class AbuseTracker {
   }
 
   private settingsFrame(f: FrameRecord): Diagnostic[] {
-    const first = f.from === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
-    const made = (f.from === 'client' ? this.client : this.server)?.settings ?? null;
-    if (made === null && first === null && this.limits.settingsBurst >= 1) {
-      if (f.from === 'client') this.clientFirstSettings = f.time;
-      else this.serverFirstSettings = f.time;
-      return NONE;
-    }
-    return this.rate(
-      'analysis.abuse.settings-flood',
-      f,
-      this.settingsBucket(f.from),
-      this.limits.settingsRate,
-    );
+    return this.firstKept(f, 'settings')
+      ? NONE
+      : this.rate(
+          'analysis.abuse.settings-flood',
+          f,
+          this.lazyBucket(f.from, 'settings'),
+          this.limits.settingsRate,
+        );
   }
 
-  /** The side's SETTINGS bucket, made at first need with its first SETTINGS taken. */
-  private settingsBucket(role: Role): TokenBucket {
+  /** A non-ACK PING: the first of a side (with a full bucket) only keeps its time, as its first SETTINGS. */
+  private ping(f: FrameRecord): Diagnostic[] {
+    return this.firstKept(f, 'pings')
+      ? NONE
+      : this.rate('analysis.abuse.ping-flood', f, this.lazyBucket(f.from, 'pings'), this.limits.pingRate);
+  }
+
+  /** True when `f` is its side's first of `kind` and only its time was kept (the bucket would be full). */
+  private firstKept(f: FrameRecord, kind: Lazy): boolean {
+    const made = (f.from === 'client' ? this.client : this.server)?.[kind] ?? null;
+    const burst = kind === 'settings' ? this.limits.settingsBurst : this.limits.pingBurst;
+    if (made !== null || this.firstTime(f.from, kind) !== null || burst < 1) return false;
+    this.setFirstTime(f.from, kind, f.time);
+    return true;
+  }
+
+  /** The side's SETTINGS or PING bucket, made at first need with the side's first one taken. */
+  private lazyBucket(role: Role, kind: Lazy): TokenBucket {
     const side = this.side(role);
-    if (side.settings !== null) return side.settings;
-    const bucket = new TokenBucket(this.limits.settingsBurst, this.limits.settingsRate);
-    const first = role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
+    const made = side[kind];
+    if (made !== null) return made;
+    const l = this.limits;
+    const bucket =
+      kind === 'settings'
+        ? new TokenBucket(l.settingsBurst, l.settingsRate)
+        : new TokenBucket(l.pingBurst, l.pingRate);
+    const first = this.firstTime(role, kind);
     if (first !== null) bucket.take(first);
-    if (role === 'client') this.clientFirstSettings = null;
-    else this.serverFirstSettings = null;
-    return (side.settings = bucket);
+    this.setFirstTime(role, kind, null);
+    return (side[kind] = bucket);
+  }
+
+  private firstTime(role: Role, kind: Lazy): number | null {
+    if (kind === 'settings') return role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
+    return role === 'client' ? this.clientFirstPing : this.serverFirstPing;
+  }
+
+  private setFirstTime(role: Role, kind: Lazy, time: number | null): void {
+    if (kind === 'settings' && role === 'client') this.clientFirstSettings = time;
+    else if (kind === 'settings') this.serverFirstSettings = time;
+    else if (role === 'client') this.clientFirstPing = time;
+    else this.serverFirstPing = time;
   }
 
   /** The side's counts with every bucket its events so far call for (for readers of the buckets). */
   private withBuckets(role: Role): SideCounts {
-    const first = role === 'client' ? this.clientFirstSettings : this.serverFirstSettings;
-    if (first !== null) this.settingsBucket(role);
+    if (this.firstTime(role, 'settings') !== null) this.lazyBucket(role, 'settings');
+    if (this.firstTime(role, 'pings') !== null) this.lazyBucket(role, 'pings');
     return this.side(role);
   }
 

@@ -7,18 +7,29 @@ interface SentPing extends PingRecord {
   openedSoFar: number;
 }
 
+/*
+ * A side is made at its first PING, and what it holds grows with what happened: an idle channel's keepalive
+ * sends one PING at a time, so the PING waiting for its ACK sits in a slot (a Map only when several wait at
+ * once), and each list is made at its first value with room for that one value (an empty array's first
+ * push reserves 17). docs/performance.md, "Keepalive PINGs of idle connections, session 8".
+ */
 interface Side {
-  list: PingRecord[];
-  /** Waiting for their ACK, by opaque data. */
-  outstanding: Map<string, SentPing>;
+  list: PingRecord[] | null;
+  /** The oldest PING waiting for its ACK while no other waits; older than every one in `outstanding`. */
+  waiting: SentPing | null;
+  /** Further PINGs waiting for their ACK, by opaque data, in the order sent. */
+  outstanding: Map<string, SentPing> | null;
   sent: number;
   acked: number;
-  rtts: number[];
-  active: number[];
-  idle: number[];
+  /** The first MAX_SAMPLES round-trip times (the median's); min and max stay exact past them. */
+  rtts: number[] | null;
+  rttMin: number;
+  rttMax: number;
+  active: number[] | null;
+  idle: number[] | null;
   previous: SentPing | null;
   /** Every PING sent while no stream was active (time only): the keepalive detector reads them. */
-  idleTimes: number[];
+  idleTimes: number[] | null;
 }
 
 const MAX_SAMPLES = 10_000;
@@ -28,7 +39,7 @@ const MAX_SAMPLES = 10_000;
  * round-trip times, the cadence of each side's PINGs with and without active streams, PINGs never answered.
  */
 export class PingTracker {
-  /** Made at a side's first PING: most connections have none, and a side is a Map and five arrays. */
+  /** Made at a side's first PING: most connections have none. */
   private readonly sides: Record<Role, Side | null> = { client: null, server: null };
 
   constructor(private readonly maxListed: number) {}
@@ -53,18 +64,18 @@ export class PingTracker {
     side.sent++;
     this.interval(side, ping);
     side.previous = ping;
-    side.outstanding.set(opaque, ping);
-    if (side.list.length < this.maxListed) side.list.push(ping);
+    wait(side, opaque, ping);
+    if (this.maxListed > 0) side.list = add(side.list, ping, this.maxListed);
   }
 
   /** Times of the PINGs `from` sent with no stream active. */
   idlePings(from: Role): readonly number[] {
-    return this.side(from).idleTimes;
+    return this.side(from).idleTimes ?? NO_NUMBERS;
   }
 
   /** Median interval between `from`'s PINGs while idle, ms; null with fewer than two. */
   idleInterval(from: Role): number | null {
-    const m = median(this.side(from).idle);
+    const m = median(this.side(from).idle ?? NO_NUMBERS);
     return m === null ? null : roundMs(m);
   }
 
@@ -74,7 +85,8 @@ export class PingTracker {
 
   /** PINGs `from` sent that got no ACK although the connection went on `timeoutMs` after them. */
   unanswered(from: Role, end: number, timeoutMs: number): PingRecord[] {
-    return [...this.side(from).outstanding.values()]
+    const s = this.side(from);
+    return [...(s.waiting === null ? [] : [s.waiting]), ...(s.outstanding?.values() ?? [])]
       .filter((p) => msBetween(p.time, end) >= timeoutMs)
       .map(strip);
   }
@@ -82,18 +94,18 @@ export class PingTracker {
   record(end: number, timeoutMs: number): PingsRecord {
     const side = (r: Role): PingSideRecord => {
       const s = this.side(r);
-      const rtt = [...s.rtts].sort((a, b) => a - b);
-      const med = (v: number[]) => {
-        const m = median(v);
+      const rtt = [...(s.rtts ?? NO_NUMBERS)].sort((a, b) => a - b);
+      const med = (v: readonly number[] | null) => {
+        const m = v === null ? null : median(v);
         return m === null ? null : roundMs(m);
       };
       return {
         sent: s.sent,
         acked: s.acked,
         unanswered: this.unanswered(r, end, timeoutMs).length,
-        rttMs: rtt.length === 0 ? null : { min: rtt[0]!, median: med(rtt)!, max: rtt[rtt.length - 1]! },
+        rttMs: rtt.length === 0 ? null : { min: s.rttMin, median: med(rtt)!, max: s.rttMax },
         intervalMs: { active: med(s.active), idle: med(s.idle) },
-        list: s.list.map(strip),
+        list: (s.list ?? []).map(strip),
       };
     };
     return { client: side('client'), server: side('server') };
@@ -101,13 +113,14 @@ export class PingTracker {
 
   private ack(sender: Role, opaque: string, time: number): void {
     const side = this.sides[sender];
-    const ping = side === null ? undefined : side.outstanding.get(opaque);
+    const ping = side === null ? undefined : answered(side, opaque);
     if (side === null || ping === undefined) return; // sent before the capture started, or a stray ACK
-    side.outstanding.delete(opaque);
     side.acked++;
     ping.ackTime = time;
     ping.rttMs = msBetween(ping.time, time);
-    if (side.rtts.length < MAX_SAMPLES) side.rtts.push(ping.rttMs);
+    side.rtts = add(side.rtts, ping.rttMs, MAX_SAMPLES);
+    side.rttMin = Math.min(side.rttMin, ping.rttMs);
+    side.rttMax = Math.max(side.rttMax, ping.rttMs);
   }
 
   /** For reading: a side that sent no PING reads as the shared empty side (never written to). */
@@ -121,29 +134,64 @@ export class PingTracker {
    */
   private interval(side: Side, ping: SentPing): void {
     const idleNow = ping.activeStreams === 0;
-    if (idleNow && side.idleTimes.length < MAX_SAMPLES) side.idleTimes.push(ping.time);
+    if (idleNow) side.idleTimes = add(side.idleTimes, ping.time, MAX_SAMPLES);
     const prev = side.previous;
     if (prev === null) return;
     const gap = msBetween(prev.time, ping.time);
     const idle = idleNow && prev.activeStreams === 0 && prev.openedSoFar === ping.openedSoFar;
     const active = !idleNow && prev.activeStreams > 0;
-    const list = idle ? side.idle : active ? side.active : null;
-    if (list !== null && list.length < MAX_SAMPLES) list.push(gap);
+    if (idle) side.idle = add(side.idle, gap, MAX_SAMPLES);
+    else if (active) side.active = add(side.active, gap, MAX_SAMPLES);
   }
 }
 
 function newSide(): Side {
   return {
-    list: [],
-    outstanding: new Map(),
+    list: null,
+    waiting: null,
+    outstanding: null,
     sent: 0,
     acked: 0,
-    rtts: [],
-    active: [],
-    idle: [],
+    rtts: null,
+    rttMin: Infinity,
+    rttMax: -Infinity,
+    active: null,
+    idle: null,
     previous: null,
-    idleTimes: [],
+    idleTimes: null,
   };
+}
+
+const NO_NUMBERS: readonly number[] = [];
+
+/** `list` with `value` appended while it holds fewer than `max`; made at the first value, sized for it. */
+function add<T>(list: T[] | null, value: T, max: number): T[] {
+  if (list === null) return [value];
+  if (list.length < max) list.push(value);
+  return list;
+}
+
+/**
+ * `ping` waits for its ACK. A PING with the opaque data of one still waiting replaces it in its place (what
+ * Map.set does), so `unanswered` keeps the order sent.
+ */
+function wait(side: Side, opaque: string, ping: SentPing): void {
+  if (side.waiting !== null && side.waiting.opaque === opaque) side.waiting = ping;
+  else if (side.waiting === null && (side.outstanding === null || side.outstanding.size === 0))
+    side.waiting = ping;
+  else (side.outstanding ??= new Map()).set(opaque, ping);
+}
+
+/** The PING waiting for the ACK of `opaque`, no longer waiting; undefined when none waits. */
+function answered(side: Side, opaque: string): SentPing | undefined {
+  if (side.waiting !== null && side.waiting.opaque === opaque) {
+    const ping = side.waiting;
+    side.waiting = null;
+    return ping;
+  }
+  const ping = side.outstanding?.get(opaque);
+  if (ping !== undefined) side.outstanding!.delete(opaque);
+  return ping;
 }
 
 const EMPTY_SIDE: Side = newSide();

@@ -131,4 +131,43 @@ describe('PingTracker (sides made at the first PING)', () => {
     expect(p.idlePings('client')).toEqual([]);
     expect(p.idlePings('server')).toEqual([2]);
   });
+
+  it('keeps exact figures and a bounded list for more PINGs than its caps', () => {
+    // 10,050 PINGs a second apart (more than the 10,000 round-trip samples kept), RTTs 1..50 ms; the
+    // smallest and largest RTT come last, past the samples; the list holds the first 10.
+    const p = new PingTracker(10);
+    const n = 10_050;
+    for (let i = 0; i < n; i++) {
+      const opaque = i.toString(16).padStart(16, '0');
+      const rtt = i === n - 2 ? 0.5 : i === n - 1 ? 90 : 1 + (i % 50);
+      p.onPing(ping('client', 1000 + i, opaque, false, 2 * i), 0, 0);
+      p.onPing(ping('server', 1000 + i + rtt / 1000, opaque, true, 2 * i + 1), 0, 0);
+    }
+    p.onPing(ping('client', 1000 + n, 'ffffffffffffffff', false, 2 * n), 0, 0); // never answered
+    const r = p.record(1000 + n + 100, 1000);
+    expect(r.client).toMatchObject({ sent: n + 1, acked: n, unanswered: 1 });
+    expect(r.client.rttMs).toEqual({ min: 0.5, median: 25.5, max: 90 });
+    expect(r.client.intervalMs).toEqual({ active: null, idle: 1000 });
+    expect(r.client.list).toHaveLength(10);
+    expect(r.client.list[9]).toMatchObject({ frame: 18, time: 1009, rttMs: 10, activeStreams: 0 });
+    expect(p.sent('client')).toBe(n + 1);
+    expect(p.idlePings('client')).toHaveLength(10_000);
+  });
+
+  it('lists the PINGs still waiting for their ACK in the order sent, one waiting or several', () => {
+    const p = new PingTracker(10);
+    p.onPing(ping('client', 1, 'a'.repeat(16), false, 0), 0, 0);
+    p.onPing(ping('client', 2, 'b'.repeat(16), false, 1), 0, 0);
+    p.onPing(ping('client', 3, 'c'.repeat(16), false, 2), 0, 0);
+    p.onPing(ping('server', 3.001, 'a'.repeat(16), true, 3), 0, 0); // the oldest answered
+    p.onPing(ping('client', 4, 'd'.repeat(16), false, 4), 0, 0);
+    p.onPing(ping('client', 5, 'b'.repeat(16), false, 5), 0, 0); // same data as one waiting: takes its place
+    p.onPing(ping('server', 5.002, 'c'.repeat(16), true, 6), 0, 0);
+    const waiting = p.unanswered('client', 100, 1000).map((q) => [q.frame, q.opaque[0]]);
+    expect(waiting).toEqual([
+      [5, 'b'],
+      [4, 'd'],
+    ]);
+    expect(p.record(100, 1000).client).toMatchObject({ sent: 5, acked: 2, unanswered: 2 });
+  });
 });
