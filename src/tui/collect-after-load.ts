@@ -11,9 +11,12 @@ import { runInNewContext } from 'node:vm';
 /**
  * Old-generation growth allowed between full collections while loading, in percent of what survived the
  * last one (V8's `--heap-growing-percent`; 0 gives the choice back to V8). It applies to every isolate of
- * the process, each at its next collection: the worker's and the UI thread's.
+ * the process, each at its next collection: the worker's and the UI thread's. 100 rather than 50: on the
+ * quiet machine 50 kept the 1M-frame peak at 470-491 MiB but its extra collections took the cores from the
+ * UI thread (keys p95 40-56 ms while loading); 100 gives 532-551 MiB with keys p95 32-44 ms, against
+ * 757-783 MiB without a bound (docs/performance.md, "TUI load, session 8").
  */
-export const LOAD_HEAP_GROWING_PERCENT = 50;
+export const LOAD_HEAP_GROWING_PERCENT = 100;
 
 /** Loads under way (a test may run several): the bound is lifted when the last one ends. */
 let loading = 0;
