@@ -8,9 +8,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { holdsC1, jsonLineRoom, writeJsonLine } from '../output/json-line.js';
-import { PLACEHOLDER } from '../output/ndjson.js';
-import { writeRawMessage, type ByteOut } from '../output/raw-json.js';
+import { jsonLineRoom, writeJsonLine } from '../output/json-line.js';
+import type { ByteOut } from '../output/raw-json.js';
+import { writeRawLine } from '../output/raw-line.js';
 import type { LazyRawMessage } from '../grpc/raw-message.js';
 import { escapeC1 } from '../output/json-text.js';
 import { hexInto } from '../output/json-value.js';
@@ -120,17 +120,7 @@ export class OutputStream {
     const o = this.byteOut;
     o.buf = this.buf;
     o.pos = this.used;
-    o.room(head.length);
-    o.buf.set(head, o.pos);
-    o.pos += head.length;
-    let from = 0;
-    for (const m of messages) {
-      const at = text.indexOf(PLACEHOLDER, from) + PLACEHOLDER.length - 1;
-      this.piece(o, text.slice(from, at));
-      writeRawMessage(m.bytes!, o);
-      from = at + 1; // past the placeholder's 0
-    }
-    this.piece(o, text.slice(from) + '}\n');
+    writeRawLine(o, head, text, messages);
     this.buf = o.buf;
     this.used = o.pos;
   };
@@ -150,18 +140,6 @@ export class OutputStream {
       o.pos = 0;
     },
   };
-
-  /** JSON text into byteOut, escaped as jsonText would when it holds DEL or a C1 control. */
-  private piece(o: ByteOut, s: string): void {
-    o.room(s.length * MAX_UTF8_PER_UNIT + 2);
-    const start = o.pos;
-    o.pos += o.buf.write(s, start);
-    if (!holdsC1(o.buf, start, o.pos)) return;
-    const escaped = escapeC1(s);
-    o.pos = start;
-    o.room(escaped.length * MAX_UTF8_PER_UNIT);
-    o.pos += o.buf.write(escaped, o.pos);
-  }
 
   /** A line whose text holds DEL or C1 controls, which grow when escaped: through write(). */
   private escapedLine(head: Uint8Array, text: string): void {

@@ -13,6 +13,9 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import { hexInto } from '../output/json-value.js';
 import { ndjsonSink } from '../output/ndjson.js';
+import type { ByteOut } from '../output/raw-json.js';
+import { writeRawLine } from '../output/raw-line.js';
+import type { LazyRawMessage } from '../grpc/raw-message.js';
 import { callRelay, RelayMatcher, relayFacts } from '../analysis/relay-legs.js';
 import type { CallRecord, CallRelay } from '../records/call.js';
 import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../records/records.js';
@@ -74,7 +77,7 @@ export interface ShardBatch {
 
 /** Grows as lines are written; handed over whole (transferred) at the end of a batch. */
 class ByteBuilder {
-  private buf: Buffer = Buffer.allocUnsafeSlow(1 << 20);
+  private buf: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(1 << 20);
   length = 0;
 
   readonly write = (s: string): void => {
@@ -85,6 +88,28 @@ class ByteBuilder {
   readonly writeHex = (bytes: Uint8Array): void => {
     this.room(bytes.length * 2);
     this.length = hexInto(bytes, this.buf, this.length);
+  };
+
+  /** A call line whose schema-less messages are written from their bytes, as on one thread (raw-line.ts). */
+  readonly rawLine = (head: Uint8Array, text: string, messages: readonly LazyRawMessage[]): void => {
+    const o = this.byteOut;
+    o.buf = this.buf;
+    o.pos = this.length;
+    writeRawLine(o, head, text, messages);
+    this.buf = o.buf;
+    this.length = o.pos;
+  };
+
+  /** This builder's buffer as raw-json.ts fills it: room() grows it (a batch's lines stay contiguous). */
+  private readonly byteOut: ByteOut = {
+    buf: this.buf,
+    pos: 0,
+    room: (n: number): void => {
+      const o = this.byteOut;
+      this.length = o.pos;
+      this.room(n);
+      o.buf = this.buf;
+    },
   };
 
   private room(n: number): void {
@@ -170,7 +195,9 @@ export class ShardSink implements RecordSink {
     private readonly index: number,
     private readonly mode: ShardMode,
   ) {
-    this.lines = mode.ndjson ? ndjsonSink(this.bytes.write, this.bytes.writeHex) : null;
+    this.lines = mode.ndjson
+      ? ndjsonSink(this.bytes.write, this.bytes.writeHex, undefined, this.bytes.rawLine)
+      : null;
   }
 
   private op(kind: number, value: unknown): void {
