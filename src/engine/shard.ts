@@ -75,57 +75,43 @@ export interface ShardBatch {
   done: boolean;
 }
 
-/** Grows as lines are written; handed over whole (transferred) at the end of a batch. */
-class ByteBuilder {
-  private buf: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(1 << 20);
-  length = 0;
+/**
+ * Grows as lines are written; handed over whole (transferred) at the end of a batch. It is itself the
+ * ByteOut raw-json.ts fills (`buf`, `pos`, `room`), so a call line is written into it as on one thread.
+ */
+class ByteBuilder implements ByteOut {
+  buf: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(1 << 20);
+  pos = 0;
 
   readonly write = (s: string): void => {
-    if (s.length * 3 > this.buf.length - this.length) this.room(Buffer.byteLength(s));
-    this.length += this.buf.write(s, this.length);
+    if (s.length * 3 > this.buf.length - this.pos) this.room(Buffer.byteLength(s));
+    this.pos += this.buf.write(s, this.pos);
   };
 
   readonly writeHex = (bytes: Uint8Array): void => {
     this.room(bytes.length * 2);
-    this.length = hexInto(bytes, this.buf, this.length);
+    this.pos = hexInto(bytes, this.buf, this.pos);
   };
 
   /** A call line whose schema-less messages are written from their bytes, as on one thread (raw-line.ts). */
-  readonly rawLine = (head: Uint8Array, text: string, messages: readonly LazyRawMessage[]): void => {
-    const o = this.byteOut;
-    o.buf = this.buf;
-    o.pos = this.length;
-    writeRawLine(o, head, text, messages);
-    this.buf = o.buf;
-    this.length = o.pos;
-  };
+  readonly rawLine = (head: Uint8Array, text: string, messages: readonly LazyRawMessage[]): void =>
+    writeRawLine(this, head, text, messages);
 
-  /** This builder's buffer as raw-json.ts fills it: room() grows it (a batch's lines stay contiguous). */
-  private readonly byteOut: ByteOut = {
-    buf: this.buf,
-    pos: 0,
-    room: (n: number): void => {
-      const o = this.byteOut;
-      this.length = o.pos;
-      this.room(n);
-      o.buf = this.buf;
-    },
-  };
-
-  private room(n: number): void {
-    if (n <= this.buf.length - this.length) return;
-    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.length + n));
-    this.buf.copy(bigger, 0, 0, this.length);
+  /** Makes n bytes free at `pos`, growing the buffer (a batch's lines stay contiguous). */
+  room(n: number): void {
+    if (n <= this.buf.length - this.pos) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
   }
 
   take(): Uint8Array | null {
-    if (this.length === 0) return null;
-    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.length);
+    if (this.pos === 0) return null;
+    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos);
     // The next batch starts as large as this one ended: multi-megabyte hex lines (streams of large
     // messages) no longer double the buffer, copying, in every batch. Pages never written cost nothing.
-    this.buf = Buffer.allocUnsafeSlow(Math.max(1 << 20, this.length));
-    this.length = 0;
+    this.buf = Buffer.allocUnsafeSlow(Math.max(1 << 20, this.pos));
+    this.pos = 0;
     return out;
   }
 }
@@ -209,7 +195,7 @@ export class ShardSink implements RecordSink {
   frame(rec: FrameRecord, ev: FrameEvent): void {
     if (this.lines !== null) {
       this.lines.frame(rec, ev);
-      return this.op(OP.frameLine, this.bytes.length);
+      return this.op(OP.frameLine, this.bytes.pos);
     }
     if (!this.mode.frames) return;
     if (!this.mode.frameEvents) return this.op(OP.frame, rec);
@@ -234,14 +220,14 @@ export class ShardSink implements RecordSink {
       requestCount: rec.requestCount,
       requests: rec.requests.map((m) => ({ length: m.length })),
     };
-    this.op(OP.callLine, [this.bytes.length, facts]);
+    this.op(OP.callLine, [this.bytes.pos, facts]);
   }
 
   connection(rec: ConnectionRecord): void {
     if (this.mode.summary) return this.op(OP.connection, connectionFacts(rec));
     if (this.lines === null) return this.op(OP.connection, rec);
     this.lines.connection(rec);
-    this.op(OP.connectionLine, [this.bytes.length, connectionFacts(rec)]);
+    this.op(OP.connectionLine, [this.bytes.pos, connectionFacts(rec)]);
   }
 
   /** The merging side's whole-capture analysis sees the connections open as one engine's does. */
