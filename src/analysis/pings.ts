@@ -1,10 +1,20 @@
 import type { FrameRecord, PingRecord, PingSideRecord, PingsRecord, Role } from '../records/records.js';
 import { median, msBetween, roundMs } from './format.js';
 
-/** A PING as sent, with what was going on then (for keepalive cadence). */
-interface SentPing extends PingRecord {
+/**
+ * A PING as sent, while it waits for its ACK or is the side's latest (for keepalive cadence): listed
+ * PINGs are rows of the side's columns (`Columns`), so at most a few of these live per side.
+ */
+interface SentPing {
+  time: number;
+  frame: number;
+  opaque: string;
+  /** Streams open (or half-closed) when the PING was sent. */
+  activeStreams: number;
   /** Streams opened on the connection so far: two idle PINGs with the same count had no call between. */
   openedSoFar: number;
+  /** Its row in the side's list, -1 when past maxListed. */
+  row: number;
 }
 
 /*
@@ -14,7 +24,8 @@ interface SentPing extends PingRecord {
  * push reserves 17). docs/performance.md, "Keepalive PINGs of idle connections, session 8".
  */
 interface Side {
-  list: PingRecord[] | null;
+  /** The listed PINGs (up to maxListed), as columns: records are made only by record(). */
+  list: Columns | null;
   /** The oldest PING waiting for its ACK while no other waits; older than every one in `outstanding`. */
   waiting: SentPing | null;
   /** Further PINGs waiting for their ACK, by opaque data, in the order sent. */
@@ -30,6 +41,83 @@ interface Side {
   previous: SentPing | null;
   /** Every PING sent while no stream was active (time only): the keepalive detector reads them. */
   idleTimes: number[] | null;
+}
+
+/** Numbers per listed PING in Columns.cells. */
+const STRIDE = 7;
+const Cell = {
+  Time: 0,
+  Frame: 1,
+  /** NaN: not (yet) ACKed. */
+  AckTime: 2,
+  /** NaN: not (yet) ACKed. */
+  RttMs: 3,
+  Active: 4,
+  /** The opaque data's high and low 32 bits (64 bits do not fit one double). */
+  OpaqueHigh: 5,
+  OpaqueLow: 6,
+} as const;
+
+/**
+ * A side's listed PINGs as columns: seven numbers a row in one array of unboxed doubles, instead of a record
+ * with boxed times and a string each (docs/performance.md, "Idle connection, session 9"). The opaque data
+ * (16 hex digits) is two numbers of the row; one that is not 16 lowercase hex digits (frames.ts always
+ * makes them) is kept as text in `odd`.
+ */
+class Columns {
+  readonly cells: number[];
+  private odd: Map<number, string> | null = null;
+
+  constructor(p: SentPing) {
+    // A literal of doubles: the array starts (and stays) unboxed, sized for the first row.
+    this.cells = [p.time, p.frame, NaN, NaN, p.activeStreams, 0, 0];
+    this.setOpaque(0, p.opaque);
+  }
+
+  get length(): number {
+    return this.cells.length / STRIDE;
+  }
+
+  /** Appends `p` as a row; returns its index. */
+  add(p: SentPing): number {
+    const row = this.length;
+    this.cells.push(p.time, p.frame, NaN, NaN, p.activeStreams, 0, 0);
+    this.setOpaque(row, p.opaque);
+    return row;
+  }
+
+  acked(row: number, time: number, rttMs: number): void {
+    this.cells[row * STRIDE + Cell.AckTime] = time;
+    this.cells[row * STRIDE + Cell.RttMs] = rttMs;
+  }
+
+  record(row: number): PingRecord {
+    const c = this.cells;
+    const at = row * STRIDE;
+    const ackTime = c[at + Cell.AckTime]!;
+    const rttMs = c[at + Cell.RttMs]!;
+    return {
+      time: c[at + Cell.Time]!,
+      frame: c[at + Cell.Frame]!,
+      opaque: this.odd?.get(row) ?? hex8(c[at + Cell.OpaqueHigh]!) + hex8(c[at + Cell.OpaqueLow]!),
+      ackTime: Number.isNaN(ackTime) ? null : ackTime,
+      rttMs: Number.isNaN(rttMs) ? null : rttMs,
+      activeStreams: c[at + Cell.Active]!,
+    };
+  }
+
+  private setOpaque(row: number, opaque: string): void {
+    if (OPAQUE.test(opaque)) {
+      this.cells[row * STRIDE + Cell.OpaqueHigh] = parseInt(opaque.slice(0, 8), 16);
+      this.cells[row * STRIDE + Cell.OpaqueLow] = parseInt(opaque.slice(8), 16);
+    } else (this.odd ??= new Map()).set(row, opaque);
+  }
+}
+
+const OPAQUE = /^[0-9a-f]{16}$/;
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, '0');
 }
 
 const MAX_SAMPLES = 10_000;
@@ -52,20 +140,17 @@ export class PingTracker {
       return;
     }
     const side = (this.sides[f.from] ??= newSide());
-    const ping: SentPing = {
-      time: f.time,
-      frame: f.index,
-      opaque,
-      ackTime: null,
-      rttMs: null,
-      activeStreams,
-      openedSoFar,
-    };
+    const ping: SentPing = { time: f.time, frame: f.index, opaque, activeStreams, openedSoFar, row: -1 };
     side.sent++;
     this.interval(side, ping);
     side.previous = ping;
     wait(side, opaque, ping);
-    if (this.maxListed > 0) side.list = add(side.list, ping, this.maxListed);
+    if (this.maxListed > 0) {
+      if (side.list === null) {
+        side.list = new Columns(ping);
+        ping.row = 0;
+      } else if (side.list.length < this.maxListed) ping.row = side.list.add(ping);
+    }
   }
 
   /** Times of the PINGs `from` sent with no stream active. */
@@ -105,7 +190,7 @@ export class PingTracker {
         unanswered: this.unanswered(r, end, timeoutMs).length,
         rttMs: rtt.length === 0 ? null : { min: s.rttMin, median: med(rtt)!, max: s.rttMax },
         intervalMs: { active: med(s.active), idle: med(s.idle) },
-        list: (s.list ?? []).map(strip),
+        list: listed(s.list),
       };
     };
     return { client: side('client'), server: side('server') };
@@ -116,11 +201,11 @@ export class PingTracker {
     const ping = side === null ? undefined : answered(side, opaque);
     if (side === null || ping === undefined) return; // sent before the capture started, or a stray ACK
     side.acked++;
-    ping.ackTime = time;
-    ping.rttMs = msBetween(ping.time, time);
-    side.rtts = add(side.rtts, ping.rttMs, MAX_SAMPLES);
-    side.rttMin = Math.min(side.rttMin, ping.rttMs);
-    side.rttMax = Math.max(side.rttMax, ping.rttMs);
+    const rttMs = msBetween(ping.time, time);
+    if (ping.row >= 0) side.list!.acked(ping.row, time, rttMs);
+    side.rtts = add(side.rtts, rttMs, MAX_SAMPLES);
+    side.rttMin = Math.min(side.rttMin, rttMs);
+    side.rttMax = Math.max(side.rttMax, rttMs);
   }
 
   /** For reading: a side that sent no PING reads as the shared empty side (never written to). */
@@ -196,13 +281,20 @@ function answered(side: Side, opaque: string): SentPing | undefined {
 
 const EMPTY_SIDE: Side = newSide();
 
-function strip(p: PingRecord): PingRecord {
+/** A PING still waiting, as a record: never ACKed (an ACKed one waits no longer). */
+function strip(p: SentPing): PingRecord {
   return {
     time: p.time,
     frame: p.frame,
     opaque: p.opaque,
-    ackTime: p.ackTime,
-    rttMs: p.rttMs,
+    ackTime: null,
+    rttMs: null,
     activeStreams: p.activeStreams,
   };
+}
+
+function listed(list: Columns | null): PingRecord[] {
+  const out: PingRecord[] = [];
+  if (list !== null) for (let row = 0; row < list.length; row++) out.push(list.record(row));
+  return out;
 }

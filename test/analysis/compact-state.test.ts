@@ -170,4 +170,29 @@ describe('PingTracker (sides made at the first PING)', () => {
     ]);
     expect(p.record(100, 1000).client).toMatchObject({ sent: 5, acked: 2, unanswered: 2 });
   });
+
+  it('lists each PING with every field as sent and ACKed (the list is kept as columns)', () => {
+    const p = new PingTracker(10);
+    const bad = { ...ping('client', 4, '', false, 4), opaque: undefined }; // a PING not 8 bytes long has none
+    p.onPing(ping('client', 1.000001, 'ffffffffffffffff', false, 0), 2, 1);
+    p.onPing(ping('server', 1.25, 'ffffffffffffffff', true, 1), 2, 1);
+    p.onPing(ping('client', 2, '8000000000000001', false, 2), 0, 1);
+    p.onPing(ping('client', 3, '0123456789abcdef', false, 3), 0, 1); // never answered
+    p.onPing(bad, 0, 1);
+    p.onPing(ping('server', 4.5, '8000000000000001', true, 5), 0, 1);
+    p.onPing(ping('server', 4.75, '', true, 6), 0, 1);
+    expect(p.record(5, 100_000).client.list).toEqual([
+      {
+        time: 1.000001,
+        frame: 0,
+        opaque: 'ffffffffffffffff',
+        ackTime: 1.25,
+        rttMs: 249.999,
+        activeStreams: 2,
+      },
+      { time: 2, frame: 2, opaque: '8000000000000001', ackTime: 4.5, rttMs: 2500, activeStreams: 0 },
+      { time: 3, frame: 3, opaque: '0123456789abcdef', ackTime: null, rttMs: null, activeStreams: 0 },
+      { time: 4, frame: 4, opaque: '', ackTime: 4.75, rttMs: 750, activeStreams: 0 },
+    ]);
+  });
 });
