@@ -64,8 +64,14 @@ function newSide(): SideCounts {
 /** The buckets made at a side's second event of their kind, the first one's time kept until then. */
 type Lazy = 'settings' | 'pings';
 
-/** Settings a side announced, for the messages: what the receiver of an abuse pattern enforces. */
-export type SettingOf = (announcer: Role, name: string) => number | undefined;
+/**
+ * Settings a side announced, for the messages: what the receiver of an abuse pattern enforces. An object
+ * (the connection's SettingsTimeline), not a closure over it: a closure and its context were 96 bytes of
+ * every open connection (docs/performance.md, "Idle connection, session 9").
+ */
+export interface SettingOf {
+  value(announcer: Role, name: string): number | undefined;
+}
 
 /** GOAWAY triggers kept per connection (a connection sends one or two). */
 const MAX_TRIGGERS = 16;
@@ -375,7 +381,7 @@ export class AbuseTracker {
   }
 
   private settingText(announcer: Role, name: string, otherwise: string): string {
-    const v = this.setting(announcer, name);
+    const v = this.setting.value(announcer, name);
     return v === undefined ? otherwise : grouped(v);
   }
 

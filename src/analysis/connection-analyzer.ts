@@ -103,7 +103,7 @@ export class ConnectionAnalyzer implements ConnectionObserver {
     private readonly budget?: DiagnosticBudget,
   ) {
     this.settings = new SettingsTimeline(opts.maxListed);
-    this.abuse = new AbuseTracker(conn.id, opts.abuse, (r, name) => this.settings.value(r, name));
+    this.abuse = new AbuseTracker(conn.id, opts.abuse, this.settings);
   }
 
   event(ev: ObservedEvent): ObserverOutput[] {
