@@ -100,6 +100,42 @@ const Bit = {
   ZeroReported: 64,
 } as const;
 
+/**
+ * Where a connection's times and RTT figures lie in its TcpAnalyzer.times: the handshake's three, then
+ * each direction's six (at Time.Dir0 and Time.Dir1, offsets NextSeq...RttMax). One array of unboxed
+ * doubles per connection instead of 16 double fields, each a pointer to a boxed number (Node 20 has no
+ * unboxed double fields): about 190 bytes less per open connection (docs/performance.md, "Idle
+ * connection, session 9"). NaN stands for null.
+ */
+const Time = {
+  Syn: 0,
+  SynAck: 1,
+  Ack: 2,
+  LastAckRtt: 3,
+  Dir0: 4,
+  Dir1: 10,
+  NextSeq: 0,
+  LastAck: 1,
+  FirstPayload: 2,
+  RttMin: 3,
+  RttSum: 4,
+  RttMax: 5,
+} as const;
+
+/** A new connection's times: no handshake, no ACK RTT (-1), and per direction no payload, no RTT sample. */
+function newTimes(): number[] {
+  // prettier-ignore
+  return [
+    NaN, NaN, NaN, -1,
+    0, 0, NaN, Infinity, 0, -Infinity,
+    0, 0, NaN, Infinity, 0, -Infinity,
+  ];
+}
+
+function orNull(t: number): number | null {
+  return Number.isNaN(t) ? null : t;
+}
+
 /** A range the capture skipped: [seq, end), and when it was noticed. */
 interface Hole {
   seq: number;
@@ -140,14 +176,11 @@ const NO_TROUBLE: Readonly<DirectionTrouble> = Object.freeze(new DirectionTroubl
 class DirectionState extends TcpWindowSide {
   private bits = 0;
   private nextBits = 0;
-  nextSeqTime = 0;
   private ackBits = 0;
-  lastAckTime = 0;
   window = 0;
   dupAckNum = 0;
   lastFlags = 0;
   scale = -1;
-  firstPayload: number | null = null;
   /** Sequence number of this direction's first byte (after the SYN), for relative numbers in diagnostics. */
   private baseBits = 0;
   /** The smallest window advertised after the SYN, -1 before one. */
@@ -155,10 +188,70 @@ class DirectionState extends TcpWindowSide {
   /** Segments awaiting their ACK, oldest first, three numbers each: seq, end, time seen. Null when none. */
   unacked: number[] | null = null;
   rttSamples = 0;
-  rttMin = Infinity;
-  rttSum = 0;
-  rttMax = -Infinity;
   trouble: DirectionTrouble | null = null;
+
+  /**
+   * @param times the connection's times (TcpAnalyzer.times), this direction's from `at` on (Time): its
+   * times and RTT figures are unboxed doubles there, not fields each holding a boxed number
+   */
+  constructor(
+    private readonly times: number[],
+    private readonly at: number,
+  ) {
+    super();
+  }
+
+  /** When nextSeq was last advanced. */
+  get nextSeqTime(): number {
+    return this.times[this.at + Time.NextSeq]!;
+  }
+
+  set nextSeqTime(t: number) {
+    this.times[this.at + Time.NextSeq] = t;
+  }
+
+  /** When this direction last sent a new ACK. */
+  get lastAckTime(): number {
+    return this.times[this.at + Time.LastAck]!;
+  }
+
+  set lastAckTime(t: number) {
+    this.times[this.at + Time.LastAck] = t;
+  }
+
+  /** When this direction's first payload byte was seen, null before. */
+  get firstPayload(): number | null {
+    return orNull(this.times[this.at + Time.FirstPayload]!);
+  }
+
+  set firstPayload(t: number | null) {
+    this.times[this.at + Time.FirstPayload] = t ?? NaN;
+  }
+
+  /** The ACK RTT figures (ms) of this direction's segments: minimum, sum and maximum. */
+  get rttMin(): number {
+    return this.times[this.at + Time.RttMin]!;
+  }
+
+  set rttMin(ms: number) {
+    this.times[this.at + Time.RttMin] = ms;
+  }
+
+  get rttSum(): number {
+    return this.times[this.at + Time.RttSum]!;
+  }
+
+  set rttSum(ms: number) {
+    this.times[this.at + Time.RttSum] = ms;
+  }
+
+  get rttMax(): number {
+    return this.times[this.at + Time.RttMax]!;
+  }
+
+  set rttMax(ms: number) {
+    this.times[this.at + Time.RttMax] = ms;
+  }
 
   get hasNext(): boolean {
     return (this.bits & Bit.HasNext) !== 0;
@@ -238,12 +331,10 @@ export class TcpAnalyzer implements TcpAnalysisView {
    * The directions as two fields, and the handshake as its three times (its record is made when asked):
    * no array and no handshake record with six boxed numbers per open connection.
    */
-  private readonly d0 = new DirectionState();
-  private readonly d1 = new DirectionState();
-  /** Capture time of the connection's first SYN (without ACK), null before one. */
-  private synTime: number | null = null;
-  private synAckTime: number | null = null;
-  private ackTime: number | null = null;
+  /** The connection's times and RTT figures, unboxed (see Time). */
+  private readonly times = newTimes();
+  private readonly d0 = new DirectionState(this.times, Time.Dir0);
+  private readonly d1 = new DirectionState(this.times, Time.Dir1);
   private synRetransmissions = 0;
   private synDir: Dir = 0;
   private synSeq = 0;
@@ -287,7 +378,38 @@ export class TcpAnalyzer implements TcpAnalysisView {
   }
 
   /** The ACK RTT (ms) the last segment measured, or -1 (tshark tcp.analysis.ack_rtt of that packet). */
-  lastAckRttMs = -1;
+  get lastAckRttMs(): number {
+    return this.times[Time.LastAckRtt]!;
+  }
+
+  set lastAckRttMs(ms: number) {
+    this.times[Time.LastAckRtt] = ms;
+  }
+
+  /** Capture time of the connection's first SYN (without ACK), null before one. */
+  private get synTime(): number | null {
+    return orNull(this.times[Time.Syn]!);
+  }
+
+  private set synTime(t: number | null) {
+    this.times[Time.Syn] = t ?? NaN;
+  }
+
+  private get synAckTime(): number | null {
+    return orNull(this.times[Time.SynAck]!);
+  }
+
+  private set synAckTime(t: number | null) {
+    this.times[Time.SynAck] = t ?? NaN;
+  }
+
+  private get ackTime(): number | null {
+    return orNull(this.times[Time.Ack]!);
+  }
+
+  private set ackTime(t: number | null) {
+    this.times[Time.Ack] = t ?? NaN;
+  }
   /** Bytes in flight after the last segment, 0 when not known (tshark tcp.analysis.bytes_in_flight). */
   lastBytesInFlight = 0;
   /** The last segment's first SACK block reports duplicate data (tshark tcp.options.sack.dsack). */
