@@ -1,6 +1,6 @@
 import hpack from 'hpack.js';
 import { DEFAULT_HEADER_TABLE_SIZE } from './constants.js';
-import { fieldsFromLatin1 } from './header-field.js';
+import { fieldFromLatin1, fieldPair } from './header-field.js';
 import { createBitDecoder } from './hpack-huffman.js';
 import { ListKeeper, type OmittedFields } from './hpack-list-keeper.js';
 import { leadingSizeUpdates, seedBlock } from './hpack-integer.js';
@@ -88,6 +88,35 @@ hpack.utils.stringify = function latin1String(octets: Buffer | number[] | string
   return octets.length <= APPLY_LIMIT ? String.fromCharCode.apply(null, octets) : charCodeLoop(octets);
 };
 
+/** hpack.js's table entry (static or dynamic), with the field made for it at its first use by index. */
+type CachedEntry = hpack.TableEntry & { h2scopeField?: HeaderField };
+
+/** An inflater of ours: hpack.js's Decompressor, its indexed fields handed to `indexed` (see below). */
+interface Inflater extends hpack.Decompressor {
+  indexed(entry: CachedEntry): void;
+}
+
+/**
+ * Speed and memory: hpack.js builds a `{ name, value, neverIndex }` object for every decoded field, and
+ * we then made our field and the record's `[name, value]` pair from it, three objects per field and the
+ * printable-ASCII tests of its strings again. A field decoded by index (RFC 7541 §6.1: most fields of a
+ * busy connection, every block repeating :method, :path, content-type, te...) is the table entry's name
+ * and value, which never change: its field is made once per entry, kept on the entry, and handed to
+ * every block that refers to it. Our inflaters inherit hpack.js's decompressor with its indexed-field
+ * handler replaced by one that passes the entry itself (the same lookup, so the same errors); literals
+ * still come through `push`.
+ */
+const INFLATER_PROTOTYPE: Inflater = Object.create(hpack.decompressor.prototype) as Inflater;
+INFLATER_PROTOTYPE._processIndexed = function processIndexed(this: Inflater): void {
+  this.indexed(this._table.lookup(this._decoder.decodeInt()));
+};
+
+/**
+ * The kept fields of the block being decoded, in order, emptied after each block: one list for every
+ * decoder (decode() runs to completion without calling out), so no direction holds a list of its own.
+ */
+const blockFields: HeaderField[] = [];
+
 /**
  * The one adapter over hpack.js: one instance per direction, fed complete header blocks in wire order.
  * Never throws. After an error or `markLost` it decodes without the lost entries (see PartialTable,
@@ -109,8 +138,6 @@ export class HpackDecoder {
   private readonly unknownIds = new Set<number>();
   /** The 'older-evicted' note of this loss was given. */
   private summarized = false;
-  /** What the inflater decoded from the block being decoded (see createInflater); emptied after each. */
-  private readonly decoded: hpack.DecodedHeader[] = [];
   /** Decides which decoded fields of the block being decoded are kept (see ListKeeper). */
   private keeper = new ListKeeper(Number.POSITIVE_INFINITY);
 
@@ -203,13 +230,19 @@ export class HpackDecoder {
     // Nothing here uses the stream: its bit decoder is fed directly, decoded headers are taken from its
     // push() (skipping the write/read plumbing and a nextTick per block: about 5 % of a whole run), and
     // execute() reports an error synchronously through emit('error') (which would throw unhandled).
-    const inflater = Object.create(hpack.decompressor.prototype) as hpack.Decompressor;
+    const inflater = Object.create(INFLATER_PROTOTYPE) as Inflater;
     inflater._decoder = createBitDecoder(true);
     // Trap: the option is `maxSize`; `{ size }` from the README is ignored and the table never evicts.
     inflater._table = hpack.table.create({ maxSize });
     inflater._table.protocolMaxSize = GENEROUS_BOUND;
+    // Sizes in octets (the latin1 strings' lengths), as RFC 9113 §6.5.2 counts them.
+    inflater.indexed = (entry) => {
+      if (this.keeper.keep(entry.name.length + entry.value.length))
+        blockFields.push((entry.h2scopeField ??= fieldFromLatin1(entry.name, entry.value)));
+    };
     inflater.push = (header) => {
-      if (this.keeper.keep(header.name.length + header.value.length)) this.decoded.push(header);
+      if (this.keeper.keep(header.name.length + header.value.length))
+        blockFields.push(fieldFromLatin1(header.name, header.value));
       return true;
     };
     inflater.emit = (_event, err) => {
@@ -243,13 +276,12 @@ export class HpackDecoder {
   ): HpackResult {
     const maxBefore = inflater._table.maxSize;
     this.failure = null;
-    const decoded = this.decoded;
-    if (decoded.length !== 0) decoded.length = 0; // only after a throw
+    if (blockFields.length !== 0) blockFields.length = 0; // only after a throw
     inflater._decoder.push(block);
     inflater.execute();
-    const fields = fieldsFromLatin1(decoded);
-    decoded.length = 0; // its objects are garbage now: do not keep them alive until the next block
-    const headers = fields.map((f): [string, string] => [f.name, f.value]);
+    const fields = blockFields.slice();
+    blockFields.length = 0; // do not keep this block's literals alive until the next block
+    const headers = fields.map(fieldPair);
     const omitted = this.keeper.omitted;
     if (this.failure !== null) {
       // Trap: after an error (some are TypeErrors from its buffer code) the instance decodes nothing more.
@@ -327,11 +359,11 @@ export class HpackDecoder {
     const inflater = this.createInflater(maxSize);
     const entries = table.entries.flatMap((e) => (e.name === null ? [] : [{ name: e.name, value: e.value }]));
     this.failure = null;
-    this.decoded.length = 0;
+    blockFields.length = 0;
     this.keeper = new ListKeeper(Number.POSITIVE_INFINITY); // the seed is no header list: nothing to bound
     inflater._decoder.push(seedBlock(entries.reverse()));
     inflater.execute();
-    this.decoded.length = 0; // the seeded entries: not a block's headers
+    blockFields.length = 0; // the seeded entries: not a block's headers
     if (this.failure !== null) return;
     this.inflater = inflater;
     this.partial = null;

@@ -6,7 +6,7 @@
 import hpack from 'hpack.js';
 import { describe, expect, it } from 'vitest';
 import { flagNames } from '../../src/h2/constants.js';
-import { fieldsFromLatin1, rawLength } from '../../src/h2/header-field.js';
+import { fieldFromLatin1, rawLength } from '../../src/h2/header-field.js';
 import { HpackDecoder } from '../../src/h2/hpack-decoder.js';
 import { decodeFrame } from '../../src/h2/frames.js';
 import { FrameReader } from '../../src/h2/frame-reader.js';
@@ -33,20 +33,18 @@ describe('hpack.js string building (hpack-decoder.ts patch)', () => {
   });
 });
 
-describe('fieldsFromLatin1: raw bytes on demand', () => {
+describe('fieldFromLatin1: raw bytes on demand', () => {
   it('makes the exact value octets when asked, once, and knows their count without making them', () => {
     // "€" is e2 82 ac in UTF-8: hpack.js hands it over as three latin1 chars.
-    const [euro, bin] = fieldsFromLatin1([
-      { name: 'x-price', value: '\u00e2\u0082\u00ac' },
-      { name: 'x-trace-bin', value: '\u0000\u00ff\n\r' },
-    ]);
-    expect(euro!.value).toBe('€');
-    expect(rawLength(euro!)).toBe(3);
-    expect(euro!.raw).toEqual(Buffer.from('e282ac', 'hex'));
-    expect(euro!.raw).toBe(euro!.raw);
-    expect(bin!.value).toBe('\u0000\u00ff\n\r');
-    expect(rawLength(bin!)).toBe(4);
-    expect(bin!.raw).toEqual(Buffer.from('00ff0a0d', 'hex'));
+    const euro = fieldFromLatin1('x-price', '\u00e2\u0082\u00ac');
+    const bin = fieldFromLatin1('x-trace-bin', '\u0000\u00ff\n\r');
+    expect(euro.value).toBe('€');
+    expect(rawLength(euro)).toBe(3);
+    expect(euro.raw).toEqual(Buffer.from('e282ac', 'hex'));
+    expect(euro.raw).toBe(euro.raw);
+    expect(bin.value).toBe('\u0000\u00ff\n\r');
+    expect(rawLength(bin)).toBe(4);
+    expect(bin.raw).toEqual(Buffer.from('00ff0a0d', 'hex'));
   });
 
   it('counts the octets of fields that already have their bytes', () => {
