@@ -70,6 +70,8 @@ export type HpackResult =
 const GENEROUS_BOUND = Number.POSITIVE_INFINITY;
 
 const NO_SIZE_UPDATES: readonly number[] = Object.freeze([]);
+/** A block without notes (most): shared and never written to; a block with some gets its own list. */
+const NO_NOTES = Object.freeze([]) as unknown as HpackNote[];
 
 /** Above this many octets, String.fromCharCode.apply could pass the engine's argument limit. */
 const APPLY_LIMIT = 8192;
@@ -139,7 +141,7 @@ export class HpackDecoder {
   /** The 'older-evicted' note of this loss was given. */
   private summarized = false;
   /** Decides which decoded fields of the block being decoded are kept (see ListKeeper). */
-  private keeper = new ListKeeper(Number.POSITIVE_INFINITY);
+  private readonly keeper = new ListKeeper(Number.POSITIVE_INFINITY);
 
   constructor() {
     this.inflater = this.createInflater(DEFAULT_HEADER_TABLE_SIZE);
@@ -218,7 +220,7 @@ export class HpackDecoder {
     // Read once per block; most blocks open with a field, not a size update: no array then.
     const sizes = (block[0]! & 0xe0) === 0x20 ? leadingSizeUpdates(block) : NO_SIZE_UPDATES;
     const notes = this.checkSizeUpdates(sizes);
-    this.keeper = new ListKeeper(keepSize);
+    this.keeper.reset(keepSize);
     return this.inflater !== null
       ? this.decodeKnown(this.inflater, block, sizes, notes)
       : this.decodeLost(block, notes);
@@ -253,6 +255,7 @@ export class HpackDecoder {
   }
 
   private checkSizeUpdates(sizes: readonly number[]): HpackNote[] {
+    if (!this.sizeUpdateDue && sizes.length === 0) return NO_NOTES;
     const notes: HpackNote[] = [];
     if (this.sizeUpdateDue && sizes.length === 0 && this.setting !== null) {
       notes.push({ kind: 'size-update-missing', setting: this.setting, size: this.maxTableSize ?? -1 });
@@ -282,7 +285,7 @@ export class HpackDecoder {
     const fields = blockFields.slice();
     blockFields.length = 0; // do not keep this block's literals alive until the next block
     const headers = fields.map(fieldPair);
-    const omitted = this.keeper.omitted;
+    const omitted = this.keeper.omittedSoFar;
     if (this.failure !== null) {
       // Trap: after an error (some are TypeErrors from its buffer code) the instance decodes nothing more.
       const why = describeError(this.failure);
@@ -292,14 +295,16 @@ export class HpackDecoder {
     }
     // A size update anywhere but the start is legal for hpack.js; RFC 7541 §4.2 says it must open the block.
     const expected = sizes.at(-1) ?? maxBefore;
-    if (inflater._table.maxSize !== expected) notes.push({ kind: 'size-update-not-at-start' });
-    return { ok: true, fields, headers, notes, omitted };
+    if (inflater._table.maxSize === expected) return { ok: true, fields, headers, notes, omitted };
+    const more: HpackNote[] = [...notes, { kind: 'size-update-not-at-start' }];
+    return { ok: true, fields, headers, notes: more, omitted };
   }
 
-  private decodeLost(block: Buffer, notes: HpackNote[]): HpackResult {
+  private decodeLost(block: Buffer, notesBefore: HpackNote[]): HpackResult {
+    const notes = [...notesBefore]; // rare (after a loss): a list of its own to add to
     const table = this.partial ?? new PartialTable(null, this.setting);
     const { fields, headers, ...walk } = walkBlock(block, table, this.keeper);
-    const omitted = this.keeper.omitted;
+    const omitted = this.keeper.omittedSoFar;
     if (walk.sizeUpdateAfterField) notes.push({ kind: 'size-update-not-at-start' });
     if (walk.error !== null) {
       // Entries after the error point were never recorded: start over with an unknown table.
@@ -360,7 +365,7 @@ export class HpackDecoder {
     const entries = table.entries.flatMap((e) => (e.name === null ? [] : [{ name: e.name, value: e.value }]));
     this.failure = null;
     blockFields.length = 0;
-    this.keeper = new ListKeeper(Number.POSITIVE_INFINITY); // the seed is no header list: nothing to bound
+    this.keeper.reset(Number.POSITIVE_INFINITY); // the seed is no header list: nothing to bound
     inflater._decoder.push(seedBlock(entries.reverse()));
     inflater.execute();
     blockFields.length = 0; // the seeded entries: not a block's headers
