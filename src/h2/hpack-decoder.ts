@@ -114,10 +114,13 @@ INFLATER_PROTOTYPE._processIndexed = function processIndexed(this: Inflater): vo
 };
 
 /**
- * The kept fields of the block being decoded, in order, emptied after each block: one list for every
- * decoder (decode() runs to completion without calling out), so no direction holds a list of its own.
+ * The kept fields of the block being decoded, in order: one list for every decoder (decode() runs to
+ * completion without calling out), so no direction holds a list of its own. Its first `blockCount` are
+ * the current block's. It is not emptied (setting `length` to 0 gives back its storage, to be grown again
+ * at the next block): what it still refers to after a block is at most one header list's kept fields.
  */
 const blockFields: HeaderField[] = [];
+let blockCount = 0;
 
 /**
  * The one adapter over hpack.js: one instance per direction, fed complete header blocks in wire order.
@@ -240,11 +243,11 @@ export class HpackDecoder {
     // Sizes in octets (the latin1 strings' lengths), as RFC 9113 §6.5.2 counts them.
     inflater.indexed = (entry) => {
       if (this.keeper.keep(entry.name.length + entry.value.length))
-        blockFields.push((entry.h2scopeField ??= fieldFromLatin1(entry.name, entry.value)));
+        blockFields[blockCount++] = entry.h2scopeField ??= fieldFromLatin1(entry.name, entry.value);
     };
     inflater.push = (header) => {
       if (this.keeper.keep(header.name.length + header.value.length))
-        blockFields.push(fieldFromLatin1(header.name, header.value));
+        blockFields[blockCount++] = fieldFromLatin1(header.name, header.value);
       return true;
     };
     inflater.emit = (_event, err) => {
@@ -279,11 +282,10 @@ export class HpackDecoder {
   ): HpackResult {
     const maxBefore = inflater._table.maxSize;
     this.failure = null;
-    if (blockFields.length !== 0) blockFields.length = 0; // only after a throw
+    blockCount = 0;
     inflater._decoder.push(block);
     inflater.execute();
-    const fields = blockFields.slice();
-    blockFields.length = 0; // do not keep this block's literals alive until the next block
+    const fields = blockFields.slice(0, blockCount);
     const headers = fields.map(fieldPair);
     const omitted = this.keeper.omittedSoFar;
     if (this.failure !== null) {
@@ -364,11 +366,11 @@ export class HpackDecoder {
     const inflater = this.createInflater(maxSize);
     const entries = table.entries.flatMap((e) => (e.name === null ? [] : [{ name: e.name, value: e.value }]));
     this.failure = null;
-    blockFields.length = 0;
+    blockCount = 0;
     this.keeper.reset(Number.POSITIVE_INFINITY); // the seed is no header list: nothing to bound
     inflater._decoder.push(seedBlock(entries.reverse()));
     inflater.execute();
-    blockFields.length = 0; // the seeded entries: not a block's headers
+    blockCount = 0; // the seeded entries: not a block's headers
     if (this.failure !== null) return;
     this.inflater = inflater;
     this.partial = null;
