@@ -75,6 +75,38 @@ describe('shared per-frame lists', () => {
     expect(c.problems.map((p) => p.code)).toEqual(['h2.frame.bad-stream', 'h2.frame.bad-length']);
     expect(a.problems).not.toBe(c.problems);
   });
+
+  it('decodes plain DATA and HEADERS (the fast path) with the fields and order of the general path', () => {
+    const bytes = [0x61, 0x62, 0x63];
+    const [data, headers, dataOnZero] = new FrameReader().push(
+      Buffer.concat([frame(0x0, 0x1, 1, bytes), frame(0x1, 0x4, 1, bytes), frame(0x0, 0x1, 0, bytes)]),
+      1,
+      0,
+    );
+    const plain = decodeFrame(data!);
+    const abc = Buffer.from(bytes);
+    const fields = { typeName: 'DATA', flags: ['END_STREAM'], problems: [] };
+    expect(plain).toEqual({ kind: 'DATA', padLength: undefined, data: abc, raw: data, ...fields });
+    // Stream 0 takes the general path (a bad-stream problem): the same fields in the same order.
+    expect(Object.keys(plain)).toEqual(Object.keys(decodeFrame(dataOnZero!)));
+    expect(Object.keys(plain)).toEqual(['kind', 'padLength', 'data', 'raw', 'typeName', 'flags', 'problems']);
+    const block = decodeFrame(headers!);
+    expect(Object.keys(block)).toEqual([
+      'kind',
+      'padLength',
+      'fragment',
+      'raw',
+      'typeName',
+      'flags',
+      'problems',
+    ]);
+    expect(block).toMatchObject({
+      kind: 'HEADERS',
+      typeName: 'HEADERS',
+      flags: ['END_HEADERS'],
+      problems: [],
+    });
+  });
 });
 
 describe('one field per HPACK table entry, one pair per field (hpack-decoder.ts)', () => {
