@@ -5,6 +5,7 @@
 import { diag } from '../diagnostics/make.js';
 import { GRPC_DIAGNOSTICS } from '../diagnostics/grpc.js';
 import type { Diagnostic, DiagnosticWhere } from '../diagnostics/types.js';
+import { fieldPair } from '../h2/header-field.js';
 import type { HeaderField } from '../h2/types.js';
 import { decodeCallMessage, type MessageDecodeContext } from './call-message.js';
 import type { CallKind, CallRecord } from '../records/call.js';
@@ -201,8 +202,9 @@ function encodingOf(fields: HeaderField[] | null): string | null {
   return fields === null ? null : (headerValue(fields, 'grpc-encoding') ?? null);
 }
 
+/** The fields' record pairs: those the frame records show already, not made again (fieldPair). */
 function pairs(fields: HeaderField[] | null): Array<[string, string]> {
-  return fields === null ? [] : fields.map((f) => [f.name, f.value]);
+  return fields === null ? [] : fields.map(fieldPair);
 }
 
 function bodyOf(side: SideState): CallRecord['responseBody'] {

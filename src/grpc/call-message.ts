@@ -58,7 +58,8 @@ export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): 
     firstTime: msg.firstTime,
     time: msg.lastTime,
     packet: msg.lastPacket,
-    decoded: { kind: 'skipped', reason: 'over the message cap' },
+    // Shared values: most records get another `decoded` below, and none is ever changed after.
+    decoded: OVER_CAP,
   };
   if (msg.bytes === null) {
     if (!msg.overCap) record.decoded = NOT_DECODED; // not kept: --payload none
@@ -89,6 +90,9 @@ export function decodeCallMessage(msg: GrpcMessage, ctx: MessageDecodeContext): 
   record.decoded = ctx.payload === 'none' ? NOT_DECODED : decoded;
   return { record, diagnostics };
 }
+
+/** A message past the per-call cap: only counted (shared, never written to). */
+const OVER_CAP: DecodedMessage = Object.freeze({ kind: 'skipped', reason: 'over the message cap' });
 
 const NOT_DECODED: DecodedMessage = Object.freeze({
   kind: 'skipped',

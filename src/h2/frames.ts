@@ -1,4 +1,5 @@
 import {
+  FrameFlag,
   FrameType,
   MAX_FRAME_LENGTH,
   MAX_WINDOW_SIZE,
@@ -54,6 +55,31 @@ type Body<K extends FrameBody['kind']> = Extract<FrameBody, { kind: K }>;
 
 /** Decodes one frame's payload by type. Pure; malformed frames come back with `problems`, never throw. */
 export function decodeFrame(raw: RawFrame): DecodedFrame {
+  // Most frames: DATA and HEADERS on a stream, without padding or priority. Built in one literal with the
+  // fields (and order) the general path gives them: adding the base fields to a body object afterwards
+  // (Object.assign) gave every frame a property store of its own, about 2 % of a report's allocation.
+  const type = raw.type;
+  if (raw.stream !== 0 && (raw.flags & PADDED_OR_PRIORITY) === 0) {
+    if (type === FrameType.DATA) {
+      const flags = flagNames(type, raw.flags);
+      const data = raw.payload;
+      return {
+        kind: 'DATA',
+        padLength: undefined,
+        data,
+        raw,
+        typeName: 'DATA',
+        flags,
+        problems: NO_PROBLEMS,
+      };
+    }
+    if (type === FrameType.HEADERS) {
+      const flags = flagNames(type, raw.flags);
+      const fragment = raw.payload;
+      const typeName = 'HEADERS';
+      return { kind: 'HEADERS', padLength: undefined, fragment, raw, typeName, flags, problems: NO_PROBLEMS };
+    }
+  }
   if (found.length !== 0) found.length = 0; // only after a throw; setting length is not free
   const body = decodeBody(raw, found);
   const base: FrameBase = {
@@ -70,6 +96,8 @@ export function decodeFrame(raw: RawFrame): DecodedFrame {
  * frame shares one frozen empty list instead of getting an array of its own.
  */
 const found: FrameProblem[] = [];
+/** PADDED (0x8) and PRIORITY (0x20): either takes a DATA or HEADERS frame off decodeFrame's fast path. */
+const PADDED_OR_PRIORITY = FrameFlag.PADDED | FrameFlag.PRIORITY;
 const NO_PROBLEMS = Object.freeze([]) as unknown as FrameProblem[];
 
 function decodeBody(raw: RawFrame, problems: FrameProblem[]): FrameBody {

@@ -242,7 +242,8 @@ export class HeaderBlocks {
       };
     }
     if (this.ctx.reports) out.hpackBlock = report(bytes, result, lostBefore);
-    out.diagnostics.push(...this.resultDiagnostics(result, where));
+    // Most blocks decode cleanly without notes: no list to build and spread for them.
+    if (!result.ok || result.notes.length > 0) out.diagnostics.push(...this.resultDiagnostics(result, where));
     this.checkLimits(result, bytes.length, where, out);
   }
 

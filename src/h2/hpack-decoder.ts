@@ -1,6 +1,6 @@
 import hpack from 'hpack.js';
 import { DEFAULT_HEADER_TABLE_SIZE } from './constants.js';
-import { fieldsFromLatin1 } from './header-field.js';
+import { fieldFromLatin1, fieldPair } from './header-field.js';
 import { createBitDecoder } from './hpack-huffman.js';
 import { ListKeeper, type OmittedFields } from './hpack-list-keeper.js';
 import { leadingSizeUpdates, seedBlock } from './hpack-integer.js';
@@ -70,6 +70,8 @@ export type HpackResult =
 const GENEROUS_BOUND = Number.POSITIVE_INFINITY;
 
 const NO_SIZE_UPDATES: readonly number[] = Object.freeze([]);
+/** A block without notes (most): shared and never written to; a block with some gets its own list. */
+const NO_NOTES = Object.freeze([]) as unknown as HpackNote[];
 
 /** Above this many octets, String.fromCharCode.apply could pass the engine's argument limit. */
 const APPLY_LIMIT = 8192;
@@ -87,6 +89,38 @@ hpack.utils.stringify = function latin1String(octets: Buffer | number[] | string
   if (Buffer.isBuffer(octets)) return octets.toString('latin1');
   return octets.length <= APPLY_LIMIT ? String.fromCharCode.apply(null, octets) : charCodeLoop(octets);
 };
+
+/** hpack.js's table entry (static or dynamic), with the field made for it at its first use by index. */
+type CachedEntry = hpack.TableEntry & { h2scopeField?: HeaderField };
+
+/** An inflater of ours: hpack.js's Decompressor, its indexed fields handed to `indexed` (see below). */
+interface Inflater extends hpack.Decompressor {
+  indexed(entry: CachedEntry): void;
+}
+
+/**
+ * Speed and memory: hpack.js builds a `{ name, value, neverIndex }` object for every decoded field, and
+ * we then made our field and the record's `[name, value]` pair from it, three objects per field and the
+ * printable-ASCII tests of its strings again. A field decoded by index (RFC 7541 §6.1: most fields of a
+ * busy connection, every block repeating :method, :path, content-type, te...) is the table entry's name
+ * and value, which never change: its field is made once per entry, kept on the entry, and handed to
+ * every block that refers to it. Our inflaters inherit hpack.js's decompressor with its indexed-field
+ * handler replaced by one that passes the entry itself (the same lookup, so the same errors); literals
+ * still come through `push`.
+ */
+const INFLATER_PROTOTYPE: Inflater = Object.create(hpack.decompressor.prototype) as Inflater;
+INFLATER_PROTOTYPE._processIndexed = function processIndexed(this: Inflater): void {
+  this.indexed(this._table.lookup(this._decoder.decodeInt()));
+};
+
+/**
+ * The kept fields of the block being decoded, in order: one list for every decoder (decode() runs to
+ * completion without calling out), so no direction holds a list of its own. Its first `blockCount` are
+ * the current block's. It is not emptied (setting `length` to 0 gives back its storage, to be grown again
+ * at the next block): what it still refers to after a block is at most one header list's kept fields.
+ */
+const blockFields: HeaderField[] = [];
+let blockCount = 0;
 
 /**
  * The one adapter over hpack.js: one instance per direction, fed complete header blocks in wire order.
@@ -109,10 +143,8 @@ export class HpackDecoder {
   private readonly unknownIds = new Set<number>();
   /** The 'older-evicted' note of this loss was given. */
   private summarized = false;
-  /** What the inflater decoded from the block being decoded (see createInflater); emptied after each. */
-  private readonly decoded: hpack.DecodedHeader[] = [];
   /** Decides which decoded fields of the block being decoded are kept (see ListKeeper). */
-  private keeper = new ListKeeper(Number.POSITIVE_INFINITY);
+  private readonly keeper = new ListKeeper(Number.POSITIVE_INFINITY);
 
   constructor() {
     this.inflater = this.createInflater(DEFAULT_HEADER_TABLE_SIZE);
@@ -191,7 +223,7 @@ export class HpackDecoder {
     // Read once per block; most blocks open with a field, not a size update: no array then.
     const sizes = (block[0]! & 0xe0) === 0x20 ? leadingSizeUpdates(block) : NO_SIZE_UPDATES;
     const notes = this.checkSizeUpdates(sizes);
-    this.keeper = new ListKeeper(keepSize);
+    this.keeper.reset(keepSize);
     return this.inflater !== null
       ? this.decodeKnown(this.inflater, block, sizes, notes)
       : this.decodeLost(block, notes);
@@ -203,13 +235,19 @@ export class HpackDecoder {
     // Nothing here uses the stream: its bit decoder is fed directly, decoded headers are taken from its
     // push() (skipping the write/read plumbing and a nextTick per block: about 5 % of a whole run), and
     // execute() reports an error synchronously through emit('error') (which would throw unhandled).
-    const inflater = Object.create(hpack.decompressor.prototype) as hpack.Decompressor;
+    const inflater = Object.create(INFLATER_PROTOTYPE) as Inflater;
     inflater._decoder = createBitDecoder(true);
     // Trap: the option is `maxSize`; `{ size }` from the README is ignored and the table never evicts.
     inflater._table = hpack.table.create({ maxSize });
     inflater._table.protocolMaxSize = GENEROUS_BOUND;
+    // Sizes in octets (the latin1 strings' lengths), as RFC 9113 §6.5.2 counts them.
+    inflater.indexed = (entry) => {
+      if (this.keeper.keep(entry.name.length + entry.value.length))
+        blockFields[blockCount++] = entry.h2scopeField ??= fieldFromLatin1(entry.name, entry.value);
+    };
     inflater.push = (header) => {
-      if (this.keeper.keep(header.name.length + header.value.length)) this.decoded.push(header);
+      if (this.keeper.keep(header.name.length + header.value.length))
+        blockFields[blockCount++] = fieldFromLatin1(header.name, header.value);
       return true;
     };
     inflater.emit = (_event, err) => {
@@ -220,6 +258,7 @@ export class HpackDecoder {
   }
 
   private checkSizeUpdates(sizes: readonly number[]): HpackNote[] {
+    if (!this.sizeUpdateDue && sizes.length === 0) return NO_NOTES;
     const notes: HpackNote[] = [];
     if (this.sizeUpdateDue && sizes.length === 0 && this.setting !== null) {
       notes.push({ kind: 'size-update-missing', setting: this.setting, size: this.maxTableSize ?? -1 });
@@ -243,14 +282,12 @@ export class HpackDecoder {
   ): HpackResult {
     const maxBefore = inflater._table.maxSize;
     this.failure = null;
-    const decoded = this.decoded;
-    if (decoded.length !== 0) decoded.length = 0; // only after a throw
+    blockCount = 0;
     inflater._decoder.push(block);
     inflater.execute();
-    const fields = fieldsFromLatin1(decoded);
-    decoded.length = 0; // its objects are garbage now: do not keep them alive until the next block
-    const headers = fields.map((f): [string, string] => [f.name, f.value]);
-    const omitted = this.keeper.omitted;
+    const fields = blockFields.slice(0, blockCount);
+    const headers = fields.map(fieldPair);
+    const omitted = this.keeper.omittedSoFar;
     if (this.failure !== null) {
       // Trap: after an error (some are TypeErrors from its buffer code) the instance decodes nothing more.
       const why = describeError(this.failure);
@@ -260,14 +297,16 @@ export class HpackDecoder {
     }
     // A size update anywhere but the start is legal for hpack.js; RFC 7541 §4.2 says it must open the block.
     const expected = sizes.at(-1) ?? maxBefore;
-    if (inflater._table.maxSize !== expected) notes.push({ kind: 'size-update-not-at-start' });
-    return { ok: true, fields, headers, notes, omitted };
+    if (inflater._table.maxSize === expected) return { ok: true, fields, headers, notes, omitted };
+    const more: HpackNote[] = [...notes, { kind: 'size-update-not-at-start' }];
+    return { ok: true, fields, headers, notes: more, omitted };
   }
 
-  private decodeLost(block: Buffer, notes: HpackNote[]): HpackResult {
+  private decodeLost(block: Buffer, notesBefore: HpackNote[]): HpackResult {
+    const notes = [...notesBefore]; // rare (after a loss): a list of its own to add to
     const table = this.partial ?? new PartialTable(null, this.setting);
     const { fields, headers, ...walk } = walkBlock(block, table, this.keeper);
-    const omitted = this.keeper.omitted;
+    const omitted = this.keeper.omittedSoFar;
     if (walk.sizeUpdateAfterField) notes.push({ kind: 'size-update-not-at-start' });
     if (walk.error !== null) {
       // Entries after the error point were never recorded: start over with an unknown table.
@@ -327,11 +366,11 @@ export class HpackDecoder {
     const inflater = this.createInflater(maxSize);
     const entries = table.entries.flatMap((e) => (e.name === null ? [] : [{ name: e.name, value: e.value }]));
     this.failure = null;
-    this.decoded.length = 0;
-    this.keeper = new ListKeeper(Number.POSITIVE_INFINITY); // the seed is no header list: nothing to bound
+    blockCount = 0;
+    this.keeper.reset(Number.POSITIVE_INFINITY); // the seed is no header list: nothing to bound
     inflater._decoder.push(seedBlock(entries.reverse()));
     inflater.execute();
-    this.decoded.length = 0; // the seeded entries: not a block's headers
+    blockCount = 0; // the seeded entries: not a block's headers
     if (this.failure !== null) return;
     this.inflater = inflater;
     this.partial = null;

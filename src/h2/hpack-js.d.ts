@@ -28,6 +28,8 @@ declare module 'hpack.js' {
       /** Bound on size updates; `updateSize` throws above it. Private: no API sets it. */
       protocolMaxSize: number;
       length: number;
+      /** RFC 7541 §2.3.3 index space (static, then dynamic); throws on 0 or past the end. */
+      lookup(index: number): TableEntry;
     }
 
     interface DecodedHeader {
@@ -49,6 +51,8 @@ declare module 'hpack.js' {
       /** EventEmitter.emit: execute() reports a decoding error as emit('error', err). */
       emit(event: 'error', err: unknown): boolean;
       updateTableSize(size: number): void;
+      /** Private: execute()'s handler of an indexed field (RFC 7541 §6.1), which push()es a new object. */
+      _processIndexed(): void;
       _table: Table;
       /** Private: what write() feeds (its `_write` is just `_decoder.push(block)`). */
       _decoder: BitDecoder;

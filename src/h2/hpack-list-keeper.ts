@@ -7,6 +7,9 @@ export interface OmittedFields {
 /** RFC 9113 §6.5.2: each field counts 32 octets besides its name and value. */
 export const FIELD_OVERHEAD = 32;
 
+/** No field omitted: shared, never written to. */
+const NOTHING_OMITTED: OmittedFields = Object.freeze({ fields: 0, size: 0 });
+
 /**
  * Which fields of one decoded header list are kept. Fields are kept in order while the list's size
  * (name + value + 32 per field, RFC 9113 §6.5.2) stays within `limit`; from the first field that would
@@ -16,7 +19,21 @@ export class ListKeeper {
   private keptSize = 0;
   readonly omitted: OmittedFields = { fields: 0, size: 0 };
 
-  constructor(private readonly limit: number) {}
+  constructor(private limit: number) {}
+
+  /** Starts a new list under `limit`: one keeper per decoder rather than two objects per header block. */
+  reset(limit: number): void {
+    this.limit = limit;
+    this.keptSize = 0;
+    this.omitted.fields = 0;
+    this.omitted.size = 0;
+  }
+
+  /** What was omitted so far, as a value the next reset() does not change (the shared zero when none). */
+  get omittedSoFar(): OmittedFields {
+    const { fields, size } = this.omitted;
+    return fields === 0 ? NOTHING_OMITTED : { fields, size };
+  }
 
   /** `octets`: name + value octets of the next field; true when it is kept. */
   keep(octets: number): boolean {
