@@ -7,8 +7,8 @@
  * (docs/performance.md, "Start-up, session 8"), which is what let such a copy start the TUI at all.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,19 @@ const run = (bundle: string, args: string[]): string =>
 /** The Overview's first lines as text: capture facts, diagnostics by severity, calls and failures. */
 const overview = (store: CaptureStore): string[] =>
   captureLines(store).map((l) => l.map((s) => s.text).join(''));
+
+describe.skipIf(!compiled)('what the bundle imports', () => {
+  it("nothing but Node's built-ins (and react-devtools-core, which ink imports only when DEV=true)", () => {
+    const imported = new Set<string>();
+    for (const file of readdirSync(compiled!).filter((f) => f.endsWith('.js'))) {
+      const code = readFileSync(join(compiled!, file), 'utf8');
+      for (const m of code.matchAll(/(?:\bfrom |\bimport |\bimport\(|\brequire\()"([\w@.][\w@./:-]*)"/g))
+        imported.add(m[1]!);
+    }
+    const packages = [...imported].filter((s) => !s.startsWith('./') && !isBuiltin(s));
+    expect(packages).toEqual(['react-devtools-core']);
+  });
+});
 
 describe.skipIf(!meaningful)('the bundle away from node_modules', () => {
   // showcase: a status with grpc-status-details-bin; grpc-reflection: the schema from server reflection.
