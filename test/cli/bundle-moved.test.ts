@@ -62,7 +62,7 @@ const overview = (store: CaptureStore): string[] =>
 describe.skipIf(!compiled)('what the bundle imports', () => {
   it("nothing but Node's built-ins (and react-devtools-core, which ink imports only when DEV=true)", () => {
     const imported = new Set<string>();
-    for (const file of readdirSync(compiled!).filter((f) => f.endsWith('.js'))) {
+    for (const file of readdirSync(compiled!).filter((f) => /\.c?js$/.test(f))) {
       const code = readFileSync(join(compiled!, file), 'utf8');
       for (const m of code.matchAll(/(?:\bfrom |\bimport |\bimport\(|\brequire\()"([\w@.][\w@./:-]*)"/g))
         imported.add(m[1]!);
