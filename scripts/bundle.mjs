@@ -19,8 +19,8 @@
  * - Nothing else is left to node_modules: the bundle runs wherever it is copied, and decodes the same
  *   there (test/cli/bundle-moved.test.ts). protobufjs, which src/grpc/protobufjs.ts requires on first use,
  *   is bundled into a CommonJS file of its own, protobufjs.cjs next to the chunks (the define tells that
- *   module its name): inside the shared chunk its 360 kB would be parsed by every report and every
- *   thread, ~8 ms of CPU each, needed or not.
+ *   module its name): inside the shared chunk its 360 kB were parsed by every report and every thread,
+ *   needed or not (~7 ms of a small report's 0.2 s of CPU).
  * - protobufjs, hpack.js and React are CommonJS: esbuild wraps them, and their `require` of Node's
  *   built-ins needs a real `require` in each output module (the banner).
  * - Source maps next to each output (bin/h2scope.js turns them on with H2SCOPE_DEBUG=1).
