@@ -8,7 +8,7 @@
  * node_modules (which worktrees may share), and removed at the end of the run. The bundle sits two levels
  * below a copy of package.json, as in dist/bundle/, so that version.ts finds it.
  */
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleCli } from '../../scripts/bundle.mjs';
@@ -20,9 +20,9 @@ export default async function setup(): Promise<() => void> {
   const root = resolve(import.meta.dirname, '../..');
   const out = mkdtempSync(join(tmpdir(), 'h2scope-test-compiled-'));
   await bundleCli(root, join(out, 'dist', 'bundle'));
-  // "type": "module" for the .js files and the version for --version; packages (ink, React) from the checkout's.
+  // "type": "module" for the .js files and the version for --version. No node_modules: the bundle needs
+  // none (scripts/bundle.mjs), and every test that runs it checks so.
   copyFileSync(join(root, 'package.json'), join(out, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
   // Set before the test workers start, so every worker and every child process it spawns inherits it.
   process.env[COMPILED_ENV] = join(out, 'dist', 'bundle');
   return () => rmSync(out, { recursive: true, force: true });

@@ -24,9 +24,13 @@ export async function loadStore(
 }
 
 /** --summary of a sample through the real pipeline (`opts`: SummaryReport's internal options). */
-export async function summaryOf(sample: string, opts: SummaryOptions = {}): Promise<string> {
+export async function summaryOf(
+  sample: string,
+  opts: SummaryOptions = {},
+  pipeline: Omit<PipelineOptions, 'file'> = {},
+): Promise<string> {
   const report = new SummaryReport(opts);
-  const engine = createEngine({ file: `samples/${sample}` }, report.sink);
+  const engine = createEngine({ ...pipeline, file: `samples/${sample}` }, report.sink);
   engine.push(await readCaptureFile(SAMPLES + sample));
   engine.finish();
   let out = '';
