@@ -103,9 +103,13 @@ try {
   if (pid === null) throw new Error('h2scope process not found');
   const atLoaded = status(pid)!;
   const cpuAtLoaded = cpuSeconds(pid);
-  // A few seconds later: what the process settles at once idle (the worker has ended, GC has run).
+  // 5 s later: what the process settles at once idle (the worker has ended, GC has run).
   await sleep(5000);
   const settled = status(pid)!;
+  // And once the UI has been idle for V8's 5 s window of allocation throughput (the TUI's second
+  // post-load collection, src/tui/collect-after-load.ts, shrinks the young generation then).
+  await sleep(5000);
+  const idle = status(pid)!;
   const result = {
     file,
     command: nodeFlags === null ? 'bin/h2scope.js' : `node ${nodeFlags} bin/h2scope.js`,
@@ -119,6 +123,7 @@ try {
     loadAverage: [loadBefore, loadavg()[0]!].map((x) => x.toFixed(1)).join(' -> '),
     rssLoadedMiB: MiB(atLoaded.rss),
     rssSettledMiB: MiB(settled.rss),
+    rssIdle10sMiB: MiB(idle.rss),
     peakMiB: MiB(settled.hwm),
     sampledTopRssMiB: MiB(topRss),
   };

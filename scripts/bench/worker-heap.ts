@@ -4,17 +4,19 @@
  * 1,000 frames) on FILE, then a heap snapshot grouped by class.
  *
  *   node --expose-gc --import tsx scripts/bench/worker-heap.ts FILE [top] [--no-snapshot: peak RSS and CPU only]
+ *     [--at FRAMES: stop there, in the middle of the load, without finishing]
  */
 import { loadLikeWorker } from './worker-load.js';
 import { byClass, diffRows, readSnapshot } from './heap-snapshot.js';
 
 const file = process.argv[2]!;
-const top = Number(process.argv[3] ?? 40);
+const top = Number(/^\d+$/.test(process.argv[3] ?? '') ? process.argv[3] : 40);
 const gc = (globalThis as { gc?: () => void }).gc!;
 gc();
 const before = byClass(await readSnapshot());
 const heap0 = process.memoryUsage().heapUsed;
-const { store, engine } = await loadLikeWorker(file);
+const at = process.argv.indexOf('--at');
+const { store, engine } = await loadLikeWorker(file, at > 0 ? Number(process.argv[at + 1]) : undefined);
 const usage = process.resourceUsage();
 console.log(
   `peak RSS ${(usage.maxRSS / 1024).toFixed(1)} MiB, CPU ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)} s`,

@@ -9,7 +9,11 @@ import { createEngine } from '../../src/engine/pipeline.js';
 import { CaptureStore } from '../../src/model/store.js';
 import { ByteSpool } from '../../src/model/store-spool.js';
 
-export async function loadLikeWorker(file: string): Promise<{ store: CaptureStore; engine: Engine }> {
+export async function loadLikeWorker(
+  file: string,
+  /** Stop after this many frames, before the end (what the worker holds in the middle of a load). */
+  stopAt = Number.POSITIVE_INFINITY,
+): Promise<{ store: CaptureStore; engine: Engine }> {
   const store = new CaptureStore({ throttleMs: 0, builder: true, spool: new ByteSpool() });
   const engine = createEngine({ file, hpackReports: true }, store);
   const source = new CaptureSource(file);
@@ -20,6 +24,7 @@ export async function loadLikeWorker(file: string): Promise<{ store: CaptureStor
       shipped = store.frames.count;
       store.ship();
     }
+    if (store.frames.count >= stopAt) return { store, engine };
   }
   engine.finish();
   return { store, engine };

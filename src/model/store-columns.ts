@@ -8,7 +8,7 @@
  * of the store's memory, and a pause); chunks hold at most one chunk of slack and never copy.
  */
 
-import { encodeStrings, StringArena, type EncodedStrings } from './string-arena.js';
+import { StringArena, type EncodedStrings } from './string-arena.js';
 
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 type TypedCtor<T extends TypedArray> = new (length: number) => T;
@@ -313,20 +313,30 @@ function fromMicros(units: number): number {
   return second + (units - second * 1e6) / 1e6;
 }
 
-/** Interned strings: each distinct string is kept once and referred to by its id. */
+/**
+ * Interned strings: each distinct string is kept once, as bytes (src/model/string-arena.ts), and referred to
+ * by its id. The lookup table is typed arrays over the bytes, not a Map of JS strings: in the TUI's decoding
+ * worker a capture of small calls interns one new header value per call (a request id, a sequence number),
+ * and as JS strings with their Map entries those were ~80 bytes each, kept for the whole load and doubled
+ * by the old generation's growth at the load's peak; here each costs its bytes and 24 bytes of index and
+ * table (docs/performance.md, "TUI load, session 9").
+ */
 export class StringPool {
-  private readonly ids = new Map<string, number>();
-  private readonly strings: string[] = [];
+  private readonly arena = new StringArena();
+  /** Open addressing, linear probing, at most half full: id + 1 per slot (0: empty), and the id's hash. */
+  private slots = new Int32Array(64);
+  private hashes = new Uint32Array(64);
   private shipped = 0;
-  /** A replica's strings, received as bytes (receiveEncoded): no JS string until one is read. */
-  private arena: StringArena | null = null;
+  /** A replica's pool, received as bytes (receiveEncoded): read only, no table. */
+  private replica = false;
 
   constructor(private readonly limit = Number.MAX_SAFE_INTEGER) {}
 
   /** Strings added since the previous ship (for a replica, as GrowableColumn.ship). */
   ship(): string[] {
-    const out = this.strings.slice(this.shipped);
-    this.shipped = this.strings.length;
+    const out: string[] = [];
+    for (let i = this.shipped; i < this.arena.length; i++) out.push(this.arena.at(i));
+    this.shipped = this.arena.length;
     return out;
   }
 
@@ -339,43 +349,80 @@ export class StringPool {
    * `receiveEncoded` keeps bytes, not strings (the store's header names and values, src/model/string-arena.ts).
    */
   shipEncoded(): EncodedStrings {
-    return encodeStrings(this.ship());
+    const out = this.arena.encodeFrom(this.shipped);
+    this.shipped = this.arena.length;
+    return out;
   }
 
   /** Appends shipped bytes; such a pool is read only (`id` and `find` are the builder's). */
   receiveEncoded(encoded: EncodedStrings): void {
-    (this.arena ??= new StringArena()).append(encoded);
+    this.replica = true;
+    this.arena.append(encoded);
   }
 
   get size(): number {
-    return this.arena?.length ?? this.strings.length;
+    return this.arena.length;
   }
 
   id(s: string): number {
-    if (this.arena) throw new Error('StringPool: a replica received as bytes does not intern');
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      if (this.strings.length >= this.limit) throw new Error(`StringPool limit ${this.limit} reached`);
-      id = this.strings.length;
-      this.strings.push(s);
-      this.ids.set(s, id);
-    }
+    if (this.replica) throw new Error('StringPool: a replica received as bytes does not intern');
+    const hash = hashString(s);
+    const at = this.slotOf(s, hash);
+    const known = this.slots[at]!;
+    if (known !== 0) return known - 1;
+    if (this.arena.length >= this.limit) throw new Error(`StringPool limit ${this.limit} reached`);
+    const id = this.arena.push(s);
+    this.slots[at] = id + 1;
+    this.hashes[at] = hash;
+    if (this.arena.length * 2 > this.slots.length) this.grow();
     return id;
   }
 
   /** The id of a string already in the pool, or undefined (never found in a pool received as bytes). */
   find(s: string): number | undefined {
-    return this.ids.get(s);
+    if (this.replica) return undefined;
+    const known = this.slots[this.slotOf(s, hashString(s))]!;
+    return known === 0 ? undefined : known - 1;
   }
 
   at(id: number): string {
-    return this.arena ? this.arena.at(id) : (this.strings[id] ?? '');
+    return this.arena.at(id);
   }
 
-  /** Memory held outside V8's strings: a replica's bytes and their index. */
+  /** Memory held outside V8's heap: the bytes, their index and the table. */
   get byteLength(): number {
-    return this.arena?.byteLength ?? 0;
+    return this.arena.byteLength + (this.replica ? 0 : this.slots.byteLength + this.hashes.byteLength);
   }
+
+  /** The slot holding `s`, or the empty slot where it would go. */
+  private slotOf(s: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const v = this.slots[at]!;
+      if (v === 0 || (this.hashes[at] === hash && this.arena.equals(v - 1, s))) return at;
+    }
+  }
+
+  private grow(): void {
+    const { slots, hashes } = this;
+    this.slots = new Int32Array(slots.length * 2);
+    this.hashes = new Uint32Array(slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === 0) continue;
+      let at = hashes[i]! & mask;
+      while (this.slots[at] !== 0) at = (at + 1) & mask;
+      this.slots[at] = slots[i]!;
+      this.hashes[at] = hashes[i]!;
+    }
+  }
+}
+
+/** FNV-1a over a string's UTF-16 code units, with a final mix so the low bits (the table's slot) spread. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  return hash32(h >>> 0);
 }
 
 /**
@@ -502,6 +549,53 @@ export class U32Map {
     this.keys = new Uint32Array(keys.length * 2);
     this.values = new Int32Array(keys.length * 2).fill(-1);
     for (let i = 0; i < keys.length; i++) if (values[i]! >= 0) this.put(keys[i]!, values[i]!);
+  }
+}
+
+/**
+ * A map from pairs of unsigned 32-bit keys to non-negative 32-bit values, as U32Map: the store's header
+ * (name id, value id) pairs, one per distinct header of the capture, where a Map keyed by a `${n} ${v}`
+ * string took ~100 bytes a pair (src/model/store-headers.ts).
+ */
+export class U32PairMap {
+  /** Two keys per slot. */
+  private keys = new Uint32Array(32);
+  /** -1: an empty slot. */
+  private values = new Int32Array(16).fill(-1);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(a: number, b: number): number | undefined {
+    const v = this.values[this.slotOf(a, b)]!;
+    return v < 0 ? undefined : v;
+  }
+
+  set(a: number, b: number, value: number): void {
+    const at = this.slotOf(a, b);
+    if (this.values[at]! < 0) this.count++;
+    this.keys[2 * at] = a;
+    this.keys[2 * at + 1] = b;
+    this.values[at] = value;
+    if (this.count * 2 > this.values.length) this.grow();
+  }
+
+  /** The slot holding (a, b), or the empty slot where it would go. */
+  private slotOf(a: number, b: number): number {
+    const mask = this.values.length - 1;
+    for (let at = hash32(a ^ Math.imul(b, 0x9e3779b1)) & mask; ; at = (at + 1) & mask)
+      if (this.values[at]! < 0 || (this.keys[2 * at] === a && this.keys[2 * at + 1] === b)) return at;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.values = new Int32Array(values.length * 2).fill(-1);
+    this.count = 0;
+    for (let i = 0; i < values.length; i++)
+      if (values[i]! >= 0) this.set(keys[2 * i]!, keys[2 * i + 1]!, values[i]!);
   }
 }
 

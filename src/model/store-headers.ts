@@ -5,7 +5,7 @@
  * few frames earlier, so the call table and the frame table share them (docs/performance.md, "TUI
  * memory"). Offset 0 is reserved: it means "no list".
  */
-import { receiveAll, shipAll, StringPool, U32Column } from './store-columns.js';
+import { receiveAll, shipAll, StringPool, U32Column, U32PairMap } from './store-columns.js';
 
 /** Lists remembered for sharing; cleared when full (a few concurrent calls' worth is all it takes). */
 const RECENT_LISTS = 4096;
@@ -14,7 +14,7 @@ export class HeaderLists {
   private readonly pool = new U32Column(4096);
   private readonly pairName = new U32Column();
   private readonly pairValue = new U32Column();
-  private readonly pairIds = new Map<string, number>();
+  private readonly pairIds = new U32PairMap();
   private readonly recent = new Map<string, number>();
 
   constructor(private readonly strings: StringPool) {
@@ -64,12 +64,11 @@ export class HeaderLists {
   private pair(name: string, value: string): number {
     const n = this.strings.id(name);
     const v = this.strings.id(value);
-    const key = `${n} ${v}`;
-    let id = this.pairIds.get(key);
+    let id = this.pairIds.get(n, v);
     if (id === undefined) {
       id = this.pairName.push(n);
       this.pairValue.push(v);
-      this.pairIds.set(key, id);
+      this.pairIds.set(n, v, id);
     }
     return id;
   }

@@ -35,6 +35,11 @@ export function encodeStrings(strings: readonly string[]): EncodedStrings {
   return [out, codes];
 }
 
+/** Bytes of a string by its code. */
+function sizeOf(code: number): number {
+  return code % 2 === 1 ? code - 1 : code / 2;
+}
+
 function isWide(s: string): boolean {
   for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 0xff) return true;
   return false;
@@ -72,26 +77,79 @@ export class StringArena {
     let from = 0;
     for (let i = 0; i < codes.length; i++) {
       const code = codes[i]!;
-      const size = code % 2 === 1 ? code - 1 : code / 2;
-      let chunk = this.chunks[this.chunks.length - 1];
-      if (chunk === undefined || this.fill + size > chunk.length) {
-        chunk = new Uint8Array(Math.max(CHUNK_BYTES, size));
-        this.chunks.push(chunk);
-        this.fill = 0;
-      }
-      chunk.set(bytes.subarray(from, from + size), this.fill);
-      const c = this.count >>> INDEX_BITS;
-      if (c === this.starts.length) {
-        // The first index chunk starts small: most captures have a few hundred strings.
-        this.starts.push(new Uint32Array(c === 0 ? 1024 : INDEX));
-        this.codes.push(new Uint32Array(c === 0 ? 1024 : INDEX));
-      } else if ((this.count & (INDEX - 1)) >= this.starts[c]!.length) this.growFirst();
-      this.starts[c]![this.count & (INDEX - 1)] = (this.chunks.length - 1) * CHUNK_BYTES + this.fill;
-      this.codes[c]![this.count & (INDEX - 1)] = code;
-      this.count++;
-      this.fill += size;
+      const size = sizeOf(code);
+      const { chunk, at } = this.place(code);
+      chunk.set(bytes.subarray(from, from + size), at);
       from += size;
     }
+  }
+
+  /** Appends one string (a builder's interning: src/model/store-columns.ts, StringPool); returns its id. */
+  push(s: string): number {
+    const wide = isWide(s);
+    const { chunk, at } = this.place(s.length * 2 + (wide ? 1 : 0));
+    writeString(chunk, at, s, wide);
+    return this.count - 1;
+  }
+
+  /** Whether string `id` is `s`, compared as bytes (no JS string made). */
+  equals(id: number, s: string): boolean {
+    // Numbers, not slot()'s object: this runs for every header name and value a builder interns.
+    const code = this.codes[id >>> INDEX_BITS]![id & (INDEX - 1)]!;
+    if (code >>> 1 !== s.length) return false;
+    const start = this.starts[id >>> INDEX_BITS]![id & (INDEX - 1)]!;
+    const chunk = this.chunks[Math.floor(start / CHUNK_BYTES)]!;
+    const off = start % CHUNK_BYTES;
+    if (code % 2 === 1) {
+      for (let k = 0; k < s.length; k++)
+        if ((chunk[off + 2 * k]! | (chunk[off + 2 * k + 1]! << 8)) !== s.charCodeAt(k)) return false;
+    } else for (let k = 0; k < s.length; k++) if (chunk[off + k] !== s.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** Strings `from` to the end as shipped (EncodedStrings), copied from the arena. */
+  encodeFrom(from: number): EncodedStrings {
+    const codes = new Float64Array(Math.max(0, this.count - from));
+    let bytes = 0;
+    for (let i = 0; i < codes.length; i++) bytes += sizeOf((codes[i] = this.slot(from + i).code));
+    const out = new Uint8Array(bytes);
+    let at = 0;
+    for (let i = 0; i < codes.length; i++) {
+      const { code, chunk, off } = this.slot(from + i);
+      out.set(chunk.subarray(off, off + sizeOf(code)), at);
+      at += sizeOf(code);
+    }
+    return [out, codes];
+  }
+
+  /** Room for the next string's bytes (a new chunk when the last is full), its index entry written. */
+  private place(code: number): { chunk: Uint8Array; at: number } {
+    const size = sizeOf(code);
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (chunk === undefined || this.fill + size > chunk.length) {
+      chunk = new Uint8Array(Math.max(CHUNK_BYTES, size));
+      this.chunks.push(chunk);
+      this.fill = 0;
+    }
+    const c = this.count >>> INDEX_BITS;
+    if (c === this.starts.length) {
+      // The first index chunk starts small: most captures have a few hundred strings.
+      this.starts.push(new Uint32Array(c === 0 ? 1024 : INDEX));
+      this.codes.push(new Uint32Array(c === 0 ? 1024 : INDEX));
+    } else if ((this.count & (INDEX - 1)) >= this.starts[c]!.length) this.growFirst();
+    const at = this.fill;
+    this.starts[c]![this.count & (INDEX - 1)] = (this.chunks.length - 1) * CHUNK_BYTES + at;
+    this.codes[c]![this.count & (INDEX - 1)] = code;
+    this.count++;
+    this.fill += size;
+    return { chunk, at };
+  }
+
+  /** Where string `id`'s bytes lie, and its code. */
+  private slot(id: number): { code: number; chunk: Uint8Array; off: number } {
+    const start = this.starts[id >>> INDEX_BITS]![id & (INDEX - 1)]!;
+    const code = this.codes[id >>> INDEX_BITS]![id & (INDEX - 1)]!;
+    return { code, chunk: this.chunks[Math.floor(start / CHUNK_BYTES)]!, off: start % CHUNK_BYTES };
   }
 
   /** String `id`; '' outside the arena. */
@@ -122,10 +180,7 @@ export class StringArena {
   }
 
   private decode(id: number): string {
-    const start = this.starts[id >>> INDEX_BITS]![id & (INDEX - 1)]!;
-    const code = this.codes[id >>> INDEX_BITS]![id & (INDEX - 1)]!;
-    const chunk = this.chunks[Math.floor(start / CHUNK_BYTES)]!;
-    const off = start % CHUNK_BYTES;
+    const { code, chunk, off } = this.slot(id);
     const units = Math.floor(code / 2);
     const wide = code % 2 === 1;
     // String.fromCharCode over a few thousand units at a time: fast for short strings, no stack limit.

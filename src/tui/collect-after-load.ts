@@ -56,3 +56,17 @@ export function collectAfterLoad(): void {
     // a runtime without the flag: the memory stays as V8 decides
   }
 }
+
+/** When the post-load collections run, in ms after the load ends (see collectWhenLoaded). */
+export const AFTER_LOAD_COLLECTIONS_MS: readonly number[] = [500, 6000];
+
+/**
+ * The collections after a load: at 500 ms the loading's garbage goes (collectAfterLoad); the second, once
+ * the UI has allocated little for V8's 5 s window of allocation throughput, also shrinks the UI thread's
+ * young generation, which V8 grew to its 2 x 16 MiB while batches were applied and only gives back at a
+ * collection made when allocation is slow (below ~1 KB/ms): ~30 MiB of the settled RSS
+ * (docs/performance.md, "TUI load, session 9").
+ */
+export function collectWhenLoaded(): void {
+  for (const ms of AFTER_LOAD_COLLECTIONS_MS) setTimeout(collectAfterLoad, ms).unref();
+}

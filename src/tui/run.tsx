@@ -19,7 +19,7 @@ import { exportPackets, openPcapFile } from '../output/pcap-export.js';
 import { App } from './App.js';
 import type { Effect } from './nav-state.js';
 import { loadCapture } from './load-capture.js';
-import { boundHeapGrowthWhileLoading, collectAfterLoad } from './collect-after-load.js';
+import { boundHeapGrowthWhileLoading, collectWhenLoaded } from './collect-after-load.js';
 import { loadInThread } from './load-thread.js';
 import { colorsWanted } from './theme.js';
 
@@ -62,7 +62,7 @@ function startLoading(
     // After the worker has ended (its isolate goes with it), give back the loading's garbage.
     void load.done.then(() => {
       lift();
-      setTimeout(collectAfterLoad, 500).unref();
+      collectWhenLoaded();
     });
     return load;
   } catch {

@@ -49,4 +49,39 @@ describe('StringArena: strings kept as bytes', () => {
     for (let i = 0; i < builder.size; i++) expect(replica.at(i)).toBe(builder.at(i));
     expect(() => replica.id('new')).toThrow(/does not intern/);
   });
+
+  it('a pool interns as a Map would: one id per distinct string, through table growth, wide and long strings', () => {
+    const pool = new StringPool();
+    const ref = new Map<string, number>();
+    const strings: string[] = [];
+    for (let i = 0; i < 50_000; i++)
+      strings.push(`x-call-seq-${i}`, i % 3 === 0 ? 'application/grpc' : `v${i % 500}`);
+    strings.push(
+      '',
+      '\u00e9',
+      '\u4e2d',
+      'lone \ud800',
+      '\u0100'.repeat(300),
+      'x'.repeat((1 << 18) + 5),
+      'ab',
+      'ba',
+    );
+    for (const s of strings) {
+      if (!ref.has(s)) ref.set(s, ref.size);
+      expect(pool.id(s)).toBe(ref.get(s));
+    }
+    expect(pool.size).toBe(ref.size);
+    for (const [s, id] of ref) {
+      expect(pool.find(s)).toBe(id);
+      expect(pool.at(id)).toBe(s);
+    }
+    // Same length and bytes but not the same string: a one-byte and a two-byte one, and near misses.
+    for (const s of ['\u00e9\u00e9', 'x-call-seq-50000', 'v500', 'x'.repeat((1 << 18) + 4)])
+      expect(pool.find(s)).toBeUndefined();
+    const limited = new StringPool(2);
+    limited.id('a');
+    limited.id('b');
+    expect(limited.id('a')).toBe(0);
+    expect(() => limited.id('c')).toThrow(/limit 2/);
+  });
 });
