@@ -79,6 +79,11 @@ export class StreamTable {
   /** Closed streams that are not listed, oldest first: the ones to forget first. Made at the first. */
   private closedUnlisted: number[] | null = null;
   private forgotten = 0;
+  /**
+   * Request lines already made, so the thousands of streams of one method share one string instead of a
+   * concatenation each (a tracked stream otherwise held ~50 B of its own "POST /pkg.Service/Method").
+   */
+  private requestLines: Map<string, string> | null = null;
   omitted = 0;
   openedCount = 0;
 
@@ -202,7 +207,7 @@ export class StreamTable {
     const before = stateOf(e);
     const violation = this.violation(e, f, before, endStream);
     if (f.type === 'HEADERS' && e.request === null && f.from === 'client' && fields !== undefined) {
-      e.request = requestLine(fields);
+      e.request = this.shared(requestLine(fields));
     }
     e.lastSent[f.from] = f.time;
     if (f.type === 'HEADERS' && f.from === e.initiator) e.initiatorOpened = true;
@@ -261,6 +266,15 @@ export class StreamTable {
     return change;
   }
 
+  private shared(line: string | null): string | null {
+    if (line === null) return null;
+    const lines = (this.requestLines ??= new Map());
+    const known = lines.get(line);
+    if (known !== undefined) return known;
+    if (lines.size < MAX_SHARED_REQUEST_LINES) lines.set(line, line);
+    return line;
+  }
+
   private push(e: StreamEntry, t: StreamTransition): void {
     if (e.listed) e.states.push(t);
   }
@@ -287,7 +301,8 @@ export class StreamTable {
         id,
         initiator: initiatorOf(id),
         request: null,
-        states: [],
+        // Only listed streams keep a history (changed(), push()): the others share one empty list.
+        states: listed ? [] : NO_TRANSITIONS,
         ended: { client: false, server: false },
         reserved: false,
         initiatorOpened: false,
@@ -305,6 +320,10 @@ export class StreamTable {
 }
 
 const NO_STREAMS: ReadonlyMap<number, StreamEntry> = new Map();
+/** Frozen: a push on an unlisted stream's history would be a bug, and throws instead of leaking. */
+const NO_TRANSITIONS = Object.freeze([]) as unknown as StreamTransition[];
+/** Distinct request lines shared per connection; past it (a scan of many paths) lines are not shared. */
+const MAX_SHARED_REQUEST_LINES = 256;
 
 function causeOf(f: FrameRecord): string {
   if (f.type === 'RST_STREAM') return `RST_STREAM ${f.errorCode ?? 'UNKNOWN'}`;
