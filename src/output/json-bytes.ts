@@ -94,18 +94,42 @@ function object(o: ByteOut, v: object): void {
     const item = rec[key];
     const t = typeof item;
     if (t === 'undefined' || t === 'function' || t === 'symbol') continue;
-    if (!first) {
-      need(o, 1);
-      o.buf[o.pos++] = 0x2c; // ,
-    }
+    const k = keyBytes(key);
+    need(o, k.length + 1);
+    const buf = o.buf;
+    let at = o.pos;
+    if (!first) buf[at++] = 0x2c; // ,
     first = false;
-    string(o, key);
-    need(o, 1);
-    o.buf[o.pos++] = 0x3a; // :
+    for (let i = 0; i < k.length; i++) buf[at++] = k[i]!;
+    o.pos = at;
     write(o, item);
   }
   need(o, 1);
   o.buf[o.pos++] = 0x7d; // }
+}
+
+/**
+ * `"key":` as bytes, for the keys seen so far. Records have a few dozen distinct keys, each written
+ * millions of times: a lookup and a copy cost less than escaping the key's characters again.
+ */
+const keys = new Map<string, Uint8Array>();
+/** More distinct keys than records have (maps keyed by header names, settings): not cached past this. */
+const MAX_KEYS = 4096;
+
+function keyBytes(key: string): Uint8Array {
+  let k = keys.get(key);
+  if (k === undefined) {
+    const o: ByteOut = {
+      buf: Buffer.allocUnsafe(key.length * MAX_BYTES_PER_UNIT + 3),
+      pos: 0,
+      room: () => {},
+    };
+    string(o, key);
+    o.buf[o.pos++] = 0x3a; // :
+    k = o.buf.subarray(0, o.pos);
+    if (keys.size < MAX_KEYS) keys.set(key, k);
+  }
+  return k;
 }
 
 /** Null-prototype objects and class instances without toJSON are written as plain objects, as by JSON. */
