@@ -7,36 +7,21 @@
 import { readdirSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { writtenText } from '../helpers/byte-out.js';
 import { OutputStream } from '../../src/cli/output-stream.js';
 import { decodeRaw, parsesAsProtobuf } from '../../src/grpc/protobuf-raw.js';
 import { LazyRawMessage } from '../../src/grpc/raw-message.js';
 import { jsonText } from '../../src/output/json-text.js';
 import { ndjsonSink } from '../../src/output/ndjson.js';
-import { writeRawMessage, type ByteOut } from '../../src/output/raw-json.js';
+import { writeRawMessage } from '../../src/output/raw-json.js';
 import type { CallRecord } from '../../src/records/call.js';
 import { decodeFile } from '../helpers/decode.js';
 
 const CAPTURES = readdirSync('samples').filter((f) => /\.(pcap|pcapng|pcap\.gz)$/.test(f));
 
-/**
- * writeRawMessage into buffers of `chunk` bytes (a small one makes every room() call start a new buffer,
- * as a full output buffer does), joined.
- */
+/** writeRawMessage into buffers of `chunk` bytes, joined. */
 function written(bytes: Uint8Array, chunk = 1 << 16): string {
-  const done: Buffer[] = [];
-  const o: ByteOut = {
-    buf: Buffer.alloc(chunk),
-    pos: 0,
-    room(n) {
-      if (n <= o.buf.length - o.pos) return;
-      done.push(o.buf.subarray(0, o.pos));
-      o.buf = Buffer.alloc(Math.max(chunk, n));
-      o.pos = 0;
-    },
-  };
-  writeRawMessage(bytes, o);
-  done.push(o.buf.subarray(0, o.pos));
-  return Buffer.concat(done).toString('utf8');
+  return writtenText((o) => writeRawMessage(bytes, o), chunk);
 }
 
 function expected(bytes: Uint8Array): string {

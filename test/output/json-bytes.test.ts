@@ -6,28 +6,15 @@
  * sample are checked through the ndjson writer in test/cli/json-line.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { writtenText } from '../helpers/byte-out.js';
 import { LazyHexBytes } from '../../src/grpc/raw-bytes.js';
 import { writeJsonBytes } from '../../src/output/json-bytes.js';
 import { writeNumber } from '../../src/output/json-number.js';
 import { jsonText } from '../../src/output/json-text.js';
-import type { ByteOut } from '../../src/output/raw-json.js';
 
 /** writeJsonBytes into buffers of `chunk` bytes, joined and decoded. */
 function written(value: unknown, chunk = 1 << 16): string {
-  const done: Buffer[] = [];
-  const o: ByteOut = {
-    buf: Buffer.alloc(chunk),
-    pos: 0,
-    room(n) {
-      if (n <= o.buf.length - o.pos) return;
-      done.push(o.buf.subarray(0, o.pos));
-      o.buf = Buffer.alloc(Math.max(chunk, n));
-      o.pos = 0;
-    },
-  };
-  writeJsonBytes(o, value);
-  done.push(o.buf.subarray(0, o.pos));
-  return Buffer.concat(done).toString('utf8');
+  return writtenText((o) => writeJsonBytes(o, value), chunk);
 }
 
 /** What the writer must give: jsonText's text (null for no text, as ndjson writes it). */
