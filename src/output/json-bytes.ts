@@ -76,11 +76,13 @@ function list(o: ByteOut, v: unknown[]): void {
 }
 
 function object(o: ByteOut, v: object): void {
+  // A LazyHexBytes is written as JSON.stringify writes it (its own keys in order), `hex` from its bytes.
+  let lazy: LazyHexBytes | null = null;
   if (Object.getPrototypeOf(v) !== Object.prototype) {
     if (v instanceof LazyRawMessage) {
       const bytes = v.bytes;
       if (bytes !== null) return writeRawMessage(bytes, o);
-    } else if (v instanceof LazyHexBytes) return lazyHex(o, v);
+    } else if (v instanceof LazyHexBytes) lazy = v;
     // A Date, a Map, a boxed value, a class with toJSON: JSON.stringify knows their rules.
     else if (!plainEnough(v)) return text(o, JSON.stringify(v) ?? 'null');
   } else if (typeof (v as { toJSON?: unknown }).toJSON === 'function')
@@ -91,7 +93,8 @@ function object(o: ByteOut, v: object): void {
   let first = true;
   for (const key in rec) {
     if (!Object.prototype.hasOwnProperty.call(rec, key)) continue;
-    const item = rec[key];
+    const lazyHex = lazy !== null && key === 'hex' ? lazy.bytes : null;
+    const item = lazyHex ?? rec[key];
     const t = typeof item;
     if (t === 'undefined' || t === 'function' || t === 'symbol') continue;
     const k = keyBytes(key);
@@ -102,7 +105,8 @@ function object(o: ByteOut, v: object): void {
     first = false;
     for (let i = 0; i < k.length; i++) buf[at++] = k[i]!;
     o.pos = at;
-    write(o, item);
+    if (lazyHex !== null) hex(o, lazyHex);
+    else write(o, item);
   }
   need(o, 1);
   o.buf[o.pos++] = 0x7d; // }
@@ -148,30 +152,12 @@ function plainEnough(v: object): boolean {
   );
 }
 
-/** A LazyHexBytes as JSON.stringify writes it (its own keys, in order), the hex from its bytes. */
-function lazyHex(o: ByteOut, v: LazyHexBytes): void {
-  const rec = v as unknown as Record<string, unknown>;
-  need(o, 1);
-  o.buf[o.pos++] = 0x7b; // {
-  let first = true;
-  for (const key of Object.keys(rec)) {
-    if (!first) {
-      need(o, 1);
-      o.buf[o.pos++] = 0x2c; // ,
-    }
-    first = false;
-    string(o, key);
-    need(o, 2);
-    o.buf[o.pos++] = 0x3a; // :
-    if (key === 'hex') {
-      o.buf[o.pos++] = 0x22; // "
-      need(o, 2 * v.bytes.length + 1);
-      o.pos = hexInto(v.bytes, o.buf, o.pos);
-      o.buf[o.pos++] = 0x22;
-    } else if (!write(o, rec[key])) put(o, NULL);
-  }
-  need(o, 1);
-  o.buf[o.pos++] = 0x7d; // }
+/** `"..."`, the bytes as hex digits between the quotes. */
+function hex(o: ByteOut, bytes: Uint8Array): void {
+  need(o, 2 * bytes.length + 2);
+  o.buf[o.pos++] = 0x22; // "
+  o.pos = hexInto(bytes, o.buf, o.pos);
+  o.buf[o.pos++] = 0x22;
 }
 
 /** o.room(n), called only when the buffer lacks the room (most writes have it). */

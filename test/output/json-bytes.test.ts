@@ -169,6 +169,10 @@ describe('writeJsonBytes', () => {
       ],
     };
     for (const chunk of [7, 64, 1 << 16]) expect(written(value, chunk)).toBe(expected(value));
+    // A key set to undefined is left out, as JSON.stringify leaves it out.
+    const unset = new LazyHexBytes(bytes);
+    (unset as unknown as Record<string, unknown>).packedVarints = undefined;
+    expect(written(unset)).toBe(expected(unset));
   });
 
   it('writes generated values into buffers of every small size', () => {
