@@ -8,11 +8,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { jsonLineRoom, writeJsonLine } from '../output/json-line.js';
 import type { ByteOut } from '../output/raw-json.js';
-import { writeRawLine } from '../output/raw-line.js';
-import type { LazyRawMessage } from '../grpc/raw-message.js';
-import { escapeC1 } from '../output/json-text.js';
+import { writeLine } from '../output/raw-line.js';
 import { hexInto } from '../output/json-value.js';
 
 /**
@@ -23,6 +20,8 @@ import { hexInto } from '../output/json-value.js';
  * (docs/performance.md).
  */
 const CHUNK_BYTES = 1 << 20;
+/** The least rest of a buffer keepPartial keeps filling (below it, a fresh buffer). */
+const MIN_REST = 64 << 10;
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
 const MAX_UTF8_PER_UNIT = 3;
 
@@ -86,46 +85,21 @@ export class OutputStream {
   };
 
   /**
-   * An ndjson line: `head` (bytes), the value's JSON, `}\n`. The same bytes as write(head) +
-   * write(jsonText(value)) + write('}\n'), without jsonText's regex over every character (json-line.ts).
+   * An ndjson line: `head` (bytes), the value's JSON, `}\n`: the same bytes as write(head) +
+   * write(jsonText(value)) + write('}\n'), written straight into the buffer (raw-line.ts, json-bytes.ts),
+   * with no JSON string in between. A line may span buffers: room() seals a full one.
    */
   readonly jsonLine = (head: Uint8Array, value: unknown): void => {
-    if (this.closed) return;
-    const text = JSON.stringify(value) ?? 'null';
-    const room = jsonLineRoom(head, text);
-    if (room > this.buf.length - this.used) {
-      this.seal();
-      if (room > this.buf.length) {
-        // Larger than a chunk: a buffer of its own, of the exact size.
-        const own = Buffer.allocUnsafe(head.length + Buffer.byteLength(text) + 4);
-        const end = writeJsonLine(own, 0, head, text);
-        if (end >= 0) this.push(own.subarray(0, end));
-        else this.escapedLine(head, text);
-        return;
-      }
-    }
-    const end = writeJsonLine(this.buf, this.used, head, text);
-    if (end >= 0) this.used = end;
-    else this.escapedLine(head, text);
-  };
-
-  /**
-   * A call line whose schema-less messages are written from their bytes (ndjson.ts lazyRawText): `head`,
-   * `text` with each placeholder replaced by the next message's JSON (raw-json.ts), `}\n`. The pieces of
-   * `text` are encoded and searched for DEL and C1 controls as jsonLine's line is (the messages' JSON has
-   * none); a piece that holds one is written again, escaped, in its place.
-   */
-  readonly rawLine = (head: Uint8Array, text: string, messages: readonly LazyRawMessage[]): void => {
     if (this.closed) return;
     const o = this.byteOut;
     o.buf = this.buf;
     o.pos = this.used;
-    writeRawLine(o, head, text, messages);
+    writeLine(o, head, value);
     this.buf = o.buf;
     this.used = o.pos;
   };
 
-  /** This stream's buffer as raw-json.ts fills it: room() seals a full buffer (a line may span buffers). */
+  /** This stream's buffer as json-bytes.ts fills it: room() seals a full buffer (a line may span buffers). */
   private readonly byteOut: ByteOut = {
     buf: this.buf,
     pos: 0,
@@ -140,13 +114,6 @@ export class OutputStream {
       o.pos = 0;
     },
   };
-
-  /** A line whose text holds DEL or C1 controls, which grow when escaped: through write(). */
-  private escapedLine(head: Uint8Array, text: string): void {
-    this.write(Buffer.from(head).toString('latin1'));
-    this.write(escapeC1(text));
-    this.write('}\n');
-  }
 
   /** The bytes as hex digits, written from the bytes into the buffer (payloads: no string in between). */
   readonly writeHex = (bytes: Uint8Array): void => {
@@ -216,21 +183,31 @@ export class OutputStream {
     if (!ready) await this.drained();
   }
 
-  /** The current buffer goes to the stream as it is; a fresh one takes its place. */
+  /**
+   * The current buffer goes to the stream as it is; a fresh one takes its place (also when nothing was
+   * written into a short rest left by keepPartial, so that a caller can count on a whole chunk).
+   */
   private seal(): void {
-    if (this.used === 0) return;
-    this.push(this.buf.subarray(0, this.used));
+    if (this.used > 0) this.push(this.buf.subarray(0, this.used));
+    else if (this.buf.length === CHUNK_BYTES) return;
     this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
   }
 
   /**
-   * A partly filled buffer is copied out and reused: a live pipe flushes a few records per capture chunk,
-   * and a fresh megabyte per flush would be mostly waste.
+   * A partly filled buffer goes to the stream as a view of what was written, and the rest of the buffer
+   * is filled next: a live pipe flushes a few records per capture chunk, and a file is flushed after every
+   * capture chunk too (a few hundred KiB of records), where copying the written part out, as before, cost
+   * a second pass over (and a fresh allocation for) most of the output. Nothing writes a range again once
+   * it was handed over. A rest too short to be worth filling is replaced by a fresh buffer.
    */
   private keepPartial(): void {
     if (this.used === 0) return;
-    this.push(Buffer.from(this.buf.subarray(0, this.used)));
+    this.push(this.buf.subarray(0, this.used));
+    this.buf =
+      this.buf.length - this.used >= MIN_REST
+        ? this.buf.subarray(this.used)
+        : Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
   }
 

@@ -9,7 +9,7 @@ import type { FilterExpr } from '../filter/index.js';
 import { HarWriter } from '../output/har.js';
 import { JsonDocumentWriter } from '../output/json-stream.js';
 import { MarkdownReport } from '../output/markdown.js';
-import { ndjsonSink, type RawLineWrite } from '../output/ndjson.js';
+import { ndjsonSink, type JsonLineWrite } from '../output/ndjson.js';
 import { relayMarkSink } from '../output/relayed-calls.js';
 import { SummaryReport } from '../output/summary.js';
 import { TextReport } from '../output/text.js';
@@ -44,8 +44,6 @@ type Collected = {
 
 /** Writes bytes as hex digits straight into the output (OutputStream.writeHex). */
 type HexWrite = (bytes: Uint8Array) => void;
-/** Writes an ndjson line from its head's bytes and the record (OutputStream.jsonLine). */
-type JsonLineWrite = (head: Uint8Array, value: unknown) => void;
 
 function formatSink(
   opts: CliOptions,
@@ -53,14 +51,13 @@ function formatSink(
   write: (s: string) => void,
   writeHex?: HexWrite,
   jsonLine?: JsonLineWrite,
-  rawLine?: RawLineWrite,
 ): Collected {
   if (opts.summary) return new SummaryReport();
   switch (opts.format ?? 'text') {
     case 'text':
       return new TextReport(write, {}, new TextSpool('text'));
     case 'ndjson':
-      return { sink: ndjsonSink(write, writeHex, jsonLine, rawLine) };
+      return { sink: ndjsonSink(write, writeHex, jsonLine) };
     case 'json':
       return new JsonDocumentWriter();
     case 'har':
@@ -77,9 +74,8 @@ export function createReport(
   writeHex?: HexWrite,
   jsonLine?: JsonLineWrite,
   threads = 1,
-  rawLine?: RawLineWrite,
 ): Report {
-  const out = formatSink(opts, expr, write, writeHex, jsonLine, rawLine);
+  const out = formatSink(opts, expr, write, writeHex, jsonLine);
   // json and ndjson mark a relayed call with its backend leg (CallRecord.relay). ndjson decoded by threads
   // without a filter is written as the threads' lines: the merge marks those (ShardMerge).
   const format = opts.summary ? 'summary' : (opts.format ?? 'text');

@@ -61,7 +61,6 @@ export async function runReport(opts: CliOptions, prepared: Prepared, io: CliIo)
     out.writeHex,
     out.jsonLine,
     threadCount(opts),
-    out.rawLine,
   );
   if (report.memoryNote !== null && !opts.quiet) say(`h2scope: ${report.memoryNote}`);
   const inference = opts.inferProto === null ? null : new ProtoInference();

@@ -14,8 +14,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { hexInto } from '../output/json-value.js';
 import { ndjsonSink } from '../output/ndjson.js';
 import type { ByteOut } from '../output/raw-json.js';
-import { writeRawLine } from '../output/raw-line.js';
-import type { LazyRawMessage } from '../grpc/raw-message.js';
+import { writeLine } from '../output/raw-line.js';
 import { callRelay, RelayMatcher, relayFacts } from '../analysis/relay-legs.js';
 import type { CallRecord, CallRelay } from '../records/call.js';
 import type { CaptureRecord, ConnectionRecord, FrameRecord } from '../records/records.js';
@@ -93,9 +92,8 @@ class ByteBuilder implements ByteOut {
     this.pos = hexInto(bytes, this.buf, this.pos);
   };
 
-  /** A call line whose schema-less messages are written from their bytes, as on one thread (raw-line.ts). */
-  readonly rawLine = (head: Uint8Array, text: string, messages: readonly LazyRawMessage[]): void =>
-    writeRawLine(this, head, text, messages);
+  /** An ndjson line written straight into the bytes, as on one thread (raw-line.ts). */
+  readonly jsonLine = (head: Uint8Array, value: unknown): void => writeLine(this, head, value);
 
   /** Makes n bytes free at `pos`, growing the buffer (a batch's lines stay contiguous). */
   room(n: number): void {
@@ -181,9 +179,7 @@ export class ShardSink implements RecordSink {
     private readonly index: number,
     private readonly mode: ShardMode,
   ) {
-    this.lines = mode.ndjson
-      ? ndjsonSink(this.bytes.write, this.bytes.writeHex, undefined, this.bytes.rawLine)
-      : null;
+    this.lines = mode.ndjson ? ndjsonSink(this.bytes.write, this.bytes.writeHex, this.bytes.jsonLine) : null;
   }
 
   private op(kind: number, value: unknown): void {

@@ -67,6 +67,11 @@ export interface GrpcMessageReaderEnd {
 }
 
 /** What push() returns when the chunk completed no message: shared, frozen. */
+/**
+ * Messages at least this long get a buffer of their own (ownBytes keeps it as it is); shorter ones a slice
+ * of the pool, cheaper to take, and cheap to copy for the few that are kept.
+ */
+const OWN_BUFFER_BYTES = 256;
 const NO_MESSAGES: GrpcMessage[] = Object.freeze([]) as unknown as GrpcMessage[];
 
 export class GrpcMessageReader {
@@ -167,8 +172,10 @@ export class GrpcMessageReader {
     const take = Math.min(this.length - this.received, data.length - pos);
     if (take > 0 && this.wanted) {
       if (this.keep && take === this.length) {
-        // The whole message in this chunk (the usual case): copied out at once, without a view first.
-        this.first = Buffer.allocUnsafe(take);
+        // The whole message in this chunk (the usual case): copied out at once, without a view first, into
+        // a buffer of its own: a slice of the shared 8 KiB pool (below 4 KiB) was copied once more by
+        // ownBytes for each schema-less message kept in a record (LazyRawMessage, LazyHexBytes).
+        this.first = take >= OWN_BUFFER_BYTES ? Buffer.allocUnsafeSlow(take) : Buffer.allocUnsafe(take);
         data.copy(this.first, 0, pos, pos + take);
         this.copied = true;
       } else if (this.keep) {

@@ -13,6 +13,7 @@ import { isUtf8 } from 'node:buffer';
 import { LAZY_HEX_MIN_BYTES } from '../grpc/raw-bytes.js';
 import { type Ctx, rawCtx, readVarintAt, scanFields, skipVarint, spendFields } from '../grpc/protobuf-raw.js';
 import { hexInto } from './json-value.js';
+import { NUMBER_ROOM, writeNumber } from './json-number.js';
 
 /** A buffer being filled: `room(n)` makes n bytes free at `pos` (it may replace `buf` and `pos`). */
 export interface ByteOut {
@@ -85,7 +86,7 @@ function writeFields(ctx: Ctx, o: ByteOut, pos: number, end: number, depth: numb
     if (!first) o.buf[o.pos++] = 0x2c; // ,
     first = false;
     put(o, FIELD);
-    ascii(o, String(field));
+    o.pos = writeNumber(o.buf, o.pos, field);
     switch (wireType) {
       case 0: {
         pos = readVarintAt(ctx, buf, pos, end);
@@ -102,7 +103,8 @@ function writeFields(ctx: Ctx, o: ByteOut, pos: number, end: number, depth: numb
         put(o, FLOAT);
         const f = size === 8 ? buf.readDoubleLE(pos) : buf.readFloatLE(pos);
         // As JSON.stringify of decodeRaw's `float`: a number, or NaN and the infinities as strings.
-        ascii(o, Number.isFinite(f) ? String(f) : `"${String(f)}"`);
+        if (Number.isFinite(f)) o.pos = writeNumber(o.buf, o.pos, f);
+        else ascii(o, `"${String(f)}"`);
         o.buf[o.pos++] = 0x7d; // }
         o.buf[o.pos++] = 0x7d;
         pos += size;
@@ -133,7 +135,8 @@ function writeFields(ctx: Ctx, o: ByteOut, pos: number, end: number, depth: numb
 
 /** A varint's value as JSON (a number, or a decimal string past 2^53); the caller made room. */
 function number(o: ByteOut, v: number | string): void {
-  ascii(o, typeof v === 'number' ? String(v) : `"${v}"`);
+  if (typeof v === 'number') o.pos = writeNumber(o.buf, o.pos, v);
+  else ascii(o, `"${v}"`);
 }
 
 function hexByte(o: ByteOut, b: number): void {
@@ -263,7 +266,7 @@ function writeBytes(ctx: Ctx, o: ByteOut, start: number, end: number): void {
     put(o, PACKED);
     let pos = start;
     for (let i = 0; i < count; i++) {
-      o.room(24);
+      o.room(NUMBER_ROOM + 1);
       if (i > 0) o.buf[o.pos++] = 0x2c; // ,
       pos = readVarintAt(ctx, ctx.buf, pos, end);
       number(o, ctx.value);

@@ -1,6 +1,6 @@
 /**
- * OutputStream.jsonLine writes an ndjson line from the record and its head's bytes, checking the encoded
- * bytes for DEL and C1 controls instead of the text (src/output/json-line.ts). Its bytes must be the
+ * OutputStream.jsonLine writes an ndjson line from the record and its head's bytes, the record's JSON
+ * written straight into bytes (src/output/json-bytes.ts, raw-line.ts). Its bytes must be the
  * string path's (write(head), write(jsonText(record)), write('}\n')): checked on hand-made records that
  * hit every branch, and on every record of every sample.
  */

@@ -2,41 +2,26 @@
  * Schema-less messages written as JSON straight from their bytes (src/output/raw-json.ts) must be the very
  * text JSON.stringify gives of decodeRaw's fields: checked on every schema-less message of every sample, on
  * generated messages full of what JSON escapes or the text rule rejects, and on random bytes; and whole
- * ndjson call lines (OutputStream.rawLine) against the JSON.stringify path, escapes included.
+ * ndjson call lines (OutputStream.jsonLine) against the JSON.stringify path, escapes included.
  */
 import { readdirSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { writtenText } from '../helpers/byte-out.js';
 import { OutputStream } from '../../src/cli/output-stream.js';
 import { decodeRaw, parsesAsProtobuf } from '../../src/grpc/protobuf-raw.js';
 import { LazyRawMessage } from '../../src/grpc/raw-message.js';
 import { jsonText } from '../../src/output/json-text.js';
-import { lazyRawText, ndjsonSink } from '../../src/output/ndjson.js';
-import { writeRawMessage, type ByteOut } from '../../src/output/raw-json.js';
+import { ndjsonSink } from '../../src/output/ndjson.js';
+import { writeRawMessage } from '../../src/output/raw-json.js';
 import type { CallRecord } from '../../src/records/call.js';
 import { decodeFile } from '../helpers/decode.js';
 
 const CAPTURES = readdirSync('samples').filter((f) => /\.(pcap|pcapng|pcap\.gz)$/.test(f));
 
-/**
- * writeRawMessage into buffers of `chunk` bytes (a small one makes every room() call start a new buffer,
- * as a full output buffer does), joined.
- */
+/** writeRawMessage into buffers of `chunk` bytes, joined. */
 function written(bytes: Uint8Array, chunk = 1 << 16): string {
-  const done: Buffer[] = [];
-  const o: ByteOut = {
-    buf: Buffer.alloc(chunk),
-    pos: 0,
-    room(n) {
-      if (n <= o.buf.length - o.pos) return;
-      done.push(o.buf.subarray(0, o.pos));
-      o.buf = Buffer.alloc(Math.max(chunk, n));
-      o.pos = 0;
-    },
-  };
-  writeRawMessage(bytes, o);
-  done.push(o.buf.subarray(0, o.pos));
-  return Buffer.concat(done).toString('utf8');
+  return writtenText((o) => writeRawMessage(bytes, o), chunk);
 }
 
 function expected(bytes: Uint8Array): string {
@@ -182,21 +167,26 @@ describe('raw-json: writeRawMessage is JSON.stringify of decodeRaw', () => {
 });
 
 describe('raw-json: ndjson call lines', () => {
-  /** ndjson of `calls` through OutputStream with and without the raw line writer. */
-  async function lines(calls: CallRecord[], raw: boolean): Promise<string> {
+  /** ndjson of `calls` through OutputStream's byte writer (jsonLine) or through strings (write). */
+  async function lines(calls: CallRecord[], bytes: boolean): Promise<string> {
     const stream = new PassThrough();
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
     const out = OutputStream.to(stream);
-    const sink = ndjsonSink(out.write, out.writeHex, out.jsonLine, raw ? out.rawLine : undefined);
+    const sink = ndjsonSink(out.write, out.writeHex, bytes ? out.jsonLine : undefined);
     for (const call of calls) sink.call!(call);
     await out.end();
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  const unbuilt = (c: CallRecord): boolean =>
+    [...c.requests, ...c.responses].some(
+      (m) => m.decoded instanceof LazyRawMessage && m.decoded.bytes !== null,
+    );
+
   it('the same bytes as JSON.stringify, escapes of DEL and C1 controls outside the messages included', async () => {
     const calls = callsOf(await decodeFile('samples/grpc-js-unary.pcap'));
-    expect(calls.some((c) => lazyRawText(c) !== null)).toBe(true);
+    expect(calls.some(unbuilt)).toBe(true);
     // A grpc-message with C1 and DEL controls before the messages, a header value with one after them.
     const marked = calls.map((c, i) =>
       i % 2 === 0
@@ -212,15 +202,16 @@ describe('raw-json: ndjson call lines', () => {
     expect(direct).toBe(await lines(marked, false));
   });
 
-  it('a record whose own JSON holds the placeholder is written without it', () => {
+  it('a schema-decoded value with its own "decoded" key next to a schema-less message', async () => {
     const bytes = Buffer.from([0x0a, 0x02, 0x68, 0x69]);
     const m = { length: 4, compressed: false, firstTime: 0, time: 0, packet: 0 };
     const rec = {
       requests: [{ ...m, decoded: new LazyRawMessage(bytes) }],
       responses: [{ ...m, decoded: { kind: 'schema', type: 'T', value: { decoded: 0 } } }],
     } as unknown as CallRecord;
-    expect(lazyRawText(rec)).toBeNull();
-    rec.responses = [];
-    expect(lazyRawText(rec)!.messages).toHaveLength(1);
+    expect(unbuilt(rec)).toBe(true);
+    const direct = await lines([rec], true);
+    expect(unbuilt(rec)).toBe(true); // written from the bytes, not built
+    expect(direct).toBe(`{"type":"call","call":${jsonText(rec)}}\n`);
   });
 });
