@@ -128,9 +128,9 @@ function decodeBody(
 
 /** `bytesHead`: bytes fields longer than this keep only their first bytesHead bytes (--payload head). */
 export function decodeSchemaless(bytes: Buffer, hexPreviewBytes: number, bytesHead?: number): DecodedMessage {
-  // In full the fields are built only when read: the ndjson writer writes them from the bytes.
-  if (bytesHead === undefined && bytes.length > 0 && parsesAsProtobuf(bytes))
-    return new LazyRawMessage(bytes);
+  // The fields are built only when read: the ndjson writer writes them from the bytes. bytesHead changes
+  // only how long bytes fields are shown, never whether the message parses.
+  if (bytes.length > 0 && parsesAsProtobuf(bytes)) return new LazyRawMessage(bytes, bytesHead);
   const raw = decodeRaw(bytes, { bytesHead });
   if (raw.ok) return { kind: 'raw', fields: raw.fields };
   return hexPreview(bytes, hexPreviewBytes, `not protobuf: ${raw.error} at byte ${raw.offset}`);

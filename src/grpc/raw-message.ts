@@ -15,10 +15,13 @@ export class LazyRawMessage {
   /** The message; null once `fields` was built (then only the fields are kept). */
   #bytes: Uint8Array | null;
   #fields: RawField[] | null = null;
+  /** --payload head: bytes fields longer than this keep only their first bytesHead bytes; else Infinity. */
+  readonly #bytesHead: number;
 
   /** `bytes` must parse as protobuf (parsesAsProtobuf): decodeRaw(bytes).ok. */
-  constructor(bytes: Buffer) {
+  constructor(bytes: Buffer, bytesHead = Number.POSITIVE_INFINITY) {
     this.#bytes = ownBytes(bytes);
+    this.#bytesHead = bytesHead;
     Object.defineProperty(this, 'fields', LazyRawMessage.#fieldsAccessor);
   }
 
@@ -30,6 +33,11 @@ export class LazyRawMessage {
     },
   };
 
+  /** A getter, not an own field: records are serialised by their own enumerable keys (kind, fields). */
+  get bytesHead(): number {
+    return this.#bytesHead;
+  }
+
   /** The message's bytes while its fields are not built (the writer then needs no field list), else null. */
   get bytes(): Uint8Array | null {
     return this.#bytes;
@@ -37,7 +45,7 @@ export class LazyRawMessage {
 
   private build(): RawField[] {
     if (this.#fields === null) {
-      this.#fields = decodeRaw(this.#bytes!).fields;
+      this.#fields = decodeRaw(this.#bytes!, { bytesHead: this.#bytesHead }).fields;
       this.#bytes = null;
     }
     return this.#fields;

@@ -81,7 +81,7 @@ function object(o: ByteOut, v: object): void {
   if (Object.getPrototypeOf(v) !== Object.prototype) {
     if (v instanceof LazyRawMessage) {
       const bytes = v.bytes;
-      if (bytes !== null) return writeRawMessage(bytes, o);
+      if (bytes !== null) return writeRawMessage(bytes, o, v.bytesHead);
     } else if (v instanceof LazyHexBytes) lazy = v;
     // A Date, a Map, a boxed value, a class with toJSON: JSON.stringify knows their rules.
     else if (!plainEnough(v)) return text(o, JSON.stringify(v) ?? 'null');

@@ -39,11 +39,13 @@ const MESSAGE = enc('{"kind":"message","fields":[');
 const STRING = enc('{"kind":"string","text":"');
 const BYTES = enc('{"kind":"bytes","hex":"');
 const PACKED = enc(',"packedVarints":[');
+const LENGTH = enc(',"length":');
+const TRUNCATED_TRUE = enc(',"truncated":true}');
 const HEX = enc('0123456789abcdef');
 
 /** Writes `{"kind":"raw","fields":[...]}` for `bytes`, which must parse as protobuf (parsesAsProtobuf). */
-export function writeRawMessage(bytes: Uint8Array, o: ByteOut): void {
-  const ctx = rawCtx(bytes, {});
+export function writeRawMessage(bytes: Uint8Array, o: ByteOut, bytesHead = Number.POSITIVE_INFINITY): void {
+  const ctx = rawCtx(bytes, { bytesHead });
   // The message as 32-bit words from its first 4-byte aligned address (plainEnd reads it a word at a time).
   const start = ctx.buf.byteOffset;
   wordBase = (start + 3) & ~3;
@@ -159,7 +161,20 @@ function writeLen(ctx: Ctx, o: ByteOut, start: number, end: number, depth: numbe
     if (ctx.lenSeen) spendFields(ctx, start, end, depth + 1, 0);
   }
   if (writeString(ctx.buf, start, end, o)) return;
-  writeBytes(ctx, o, start, end);
+  if (len > ctx.bytesHead) writeBytesHead(ctx, o, start, end);
+  else writeBytes(ctx, o, start, end);
+}
+
+/** --payload head's long bytes field: `{"kind":"bytes","hex":"<first bytesHead>","length":n,"truncated":true}`. */
+function writeBytesHead(ctx: Ctx, o: ByteOut, start: number, end: number): void {
+  put(o, BYTES);
+  o.room(2 * ctx.bytesHead + 1);
+  for (let i = start; i < start + ctx.bytesHead; i++) hexByte(o, ctx.buf[i]!);
+  o.buf[o.pos++] = 0x22; // "
+  put(o, LENGTH);
+  o.room(NUMBER_ROOM);
+  number(o, end - start);
+  put(o, TRUNCATED_TRUE);
 }
 
 /**
