@@ -20,6 +20,7 @@ import type { OutputStream } from './output-stream.js';
 import type { ProgressLine } from './progress.js';
 import { SharedFileFeed, SharedFileStream } from './shared-read.js';
 import { threadCpuLine, threadCpuSeconds, threadCpuWanted } from './thread-cpu.js';
+import { ThreadTimes, threadTimesLines, threadTimesWanted, type ThreadTimesReport } from './thread-times.js';
 import type { ReportWorkerCommand, ReportWorkerInput, ReportWorkerMessage } from './report-worker.js';
 
 /** Batches a decoding thread may be ahead of the merge: enough to keep both busy, bounded memory. */
@@ -101,6 +102,8 @@ export async function pumpThreads(
   let terminated = false;
   let wake = (): void => undefined;
   const workerCpu: Array<number | null> = [];
+  const times = threadTimesWanted() ? new ThreadTimes() : null;
+  const workerTimes: Array<ThreadTimesReport | null> = [];
   // This thread's own share reads the same chunks as the workers, as a stream of its own.
   const local = new SharedFileStream((n) => feed?.want(n));
   // The file read once here, its chunks shared with every thread (or each reads it: see SharedFileFeed).
@@ -116,6 +119,7 @@ export async function pumpThreads(
       mode: o.mode,
       ahead: AHEAD,
       shared: feed !== null,
+      times: times !== null,
     };
     const worker = new Worker(entry.entry, {
       workerData: data,
@@ -134,10 +138,14 @@ export async function pumpThreads(
       else if (m.kind === 'error') failure ??= m.error;
       else {
         queue.push(m.batch);
-        if (m.batch.done) workerCpu[index - 1] = m.cpu ?? null;
+        if (m.batch.done) {
+          workerCpu[index - 1] = m.cpu ?? null;
+          workerTimes[index - 1] = m.times ?? null;
+        }
       }
       wake();
     });
+    if (times) worker.on('online', () => times.mark(`online${index}`));
     worker.on('error', (err) => {
       failure ??= err.message;
       wake();
@@ -164,10 +172,12 @@ export async function pumpThreads(
   let stopAfter = Infinity;
   const finishOwn = (): void => {
     // As in a worker: an interruption is reported by the merge, between the last chunk's records and the end's.
+    const t = times?.now();
     engine.setCompressed(source.progress.compressed);
     engine.finish();
     mine.push(sink.batch(++chunk, true));
     ownDone = true;
+    if (t !== undefined) times?.end('finish', t);
   };
   let merged = 0;
   let stopSent = false;
@@ -190,11 +200,18 @@ export async function pumpThreads(
           finishOwn();
         } else {
           try {
+            let t = times?.now();
             const next = await chunks.next();
+            if (t !== undefined) times?.end('next', t);
             if (next.done) finishOwn();
             else {
+              t = times?.now();
               engine.push(next.value);
               mine.push(sink.batch(++chunk, false));
+              if (t !== undefined) {
+                times?.end('decode', t);
+                if ((chunk & (chunk - 1)) === 0) times?.mark(`own${chunk}`);
+              }
             }
           } catch (err) {
             failure ??= err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -205,7 +222,9 @@ export async function pumpThreads(
       if (queues.some((q) => q.length === 0)) {
         if (!ownDone && chunk - merged < OWN_AHEAD) continue; // decode on while the workers catch up
         const woken = new Promise<void>((r) => (wake = r));
+        const t = times?.now();
         await (stopSent ? woken : Promise.race([woken, o.interrupt.next()]));
+        if (t !== undefined) times?.end(ownDone ? 'wait-worker-own-done' : 'wait-worker-own-ahead', t);
         continue;
       }
       const batches = queues.map((q) => q.shift()!);
@@ -217,9 +236,12 @@ export async function pumpThreads(
         merge.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.interrupted', { signal: 'SIGINT', packets }, {}));
         merge.incomplete = true;
       }
+      const tm = times?.now();
       merge.merge(batches);
+      if (tm !== undefined) times?.end('merge', tm);
       if (done) break;
       merged++;
+      if (times && (merged & (merged - 1)) === 0) times.mark(`merged${merged}`);
       send({ kind: 'ack' });
       const totalBytes = feed?.totalBytes ?? p.totalBytes;
       o.progress?.update({
@@ -231,7 +253,9 @@ export async function pumpThreads(
       });
       if (o.out.pending) {
         if (o.stdoutIsTTY) o.progress?.clear();
+        const t = times?.now();
         await o.out.flush();
+        if (t !== undefined) times?.end('flush', t);
       }
     }
   } finally {
@@ -241,6 +265,7 @@ export async function pumpThreads(
     await feed?.close();
   }
   if (threadCpuWanted()) process.stderr.write(threadCpuLine(threadCpuSeconds(), workerCpu));
+  if (times) process.stderr.write(threadTimesLines([times.report(), ...workerTimes]));
   const failed = failure as string | null;
   if (failed !== null) {
     // Our bug (or no worker threads here): the records so far are written, the capture is marked incomplete.
