@@ -200,7 +200,13 @@ export async function pumpThreads(
           finishOwn();
         } else {
           try {
+            // A turn of the event loop first: the workers' batches and wants, and the file reads, are
+            // handled only then, and this thread's own stream may already hold its next chunk (read ahead,
+            // shared-read.ts), which would not turn it.
             let t = times?.now();
+            await new Promise<void>((r) => setImmediate(r));
+            if (t !== undefined) times?.end('turn', t);
+            t = times?.now();
             const next = await chunks.next();
             if (t !== undefined) times?.end('next', t);
             if (next.done) finishOwn();
