@@ -138,7 +138,8 @@ export class SharedFileFeed {
 
 /** A decoding thread's side: the chunks as a byte stream for CaptureSource. */
 export class SharedFileStream {
-  private asked = 0;
+  /** Chunks received: the feed reads ahead, so chunks come unasked, and a read wants the one after them. */
+  private received = 0;
   readonly stream: Readable;
 
   constructor(want: (n: number) => void) {
@@ -148,15 +149,17 @@ export class SharedFileStream {
       // all it holds, so a shard that fell behind (or a worker still starting) would take the chunks the
       // others asked for as one.
       objectMode: true,
-      // Called again only after a push is taken: at most one chunk asked for and not yet received.
+      // Called when the stream holds less than one chunk: it wants the next it has not received.
       highWaterMark: 1,
-      read: () => want(++this.asked),
+      read: () => want(this.received + 1),
     });
   }
 
   receive(m: FeedMessage): void {
-    if (m.kind === 'chunk') this.stream.push(Buffer.from(m.buffer, 0, m.length));
-    else if (m.kind === 'end') this.stream.push(null);
+    if (m.kind === 'chunk') {
+      this.received++;
+      this.stream.push(Buffer.from(m.buffer, 0, m.length));
+    } else if (m.kind === 'end') this.stream.push(null);
     else this.stream.destroy(Object.assign(new Error(m.message), { code: m.code }));
   }
 }
