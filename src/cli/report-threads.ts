@@ -10,10 +10,10 @@ import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
 import { ENGINE_DIAGNOSTICS } from '../diagnostics/engine.js';
 import { diag } from '../diagnostics/make.js';
 import { DEFAULT_MAX_DIAGNOSTICS_PER_CODE } from '../engine/diagnostic-cap.js';
-import type { RecordSink } from '../engine/engine.js';
+import type { RecordSink, ShardSpec } from '../engine/engine.js';
 import type { PipelineOptions } from '../engine/pipeline.js';
 import { createEngine } from '../engine/pipeline.js';
-import { ShardMerge, ShardSink, type ShardBatch, type ShardMode } from '../engine/shard.js';
+import { ShardMerge, ShardSink, shardOwners, type ShardBatch, type ShardMode } from '../engine/shard.js';
 import { CaptureSource } from '../capture/source.js';
 import { emptyCaptureRecord, type CaptureRecord } from '../records/records.js';
 import type { OutputStream } from './output-stream.js';
@@ -94,6 +94,8 @@ export async function pumpThreads(
   );
   merge.markRelays = o.mode.ndjson;
   const entry = workerEntry();
+  const owners = shardOwners(o.threads);
+  const spec = (index: number): ShardSpec => ({ index, count: o.threads, owners });
   // Shard 0 (this thread's) first: the merge takes batches in shard order.
   const mine: ShardBatch[] = [];
   const queues: ShardBatch[][] = [mine];
@@ -115,7 +117,7 @@ export async function pumpThreads(
     const data: ReportWorkerInput = {
       input: o.input,
       pipeline: o.pipeline,
-      shard: { index, count: o.threads },
+      shard: spec(index),
       mode: o.mode,
       ahead: AHEAD,
       shared: feed !== null,
@@ -163,7 +165,7 @@ export async function pumpThreads(
   // Shard 0, decoded here as a worker decodes its own (src/cli/report-worker.ts): its batches are merged
   // as they are, without a clone.
   const sink = new ShardSink(0, o.mode);
-  const engine = createEngine({ ...o.pipeline, shard: { index: 0, count: o.threads } }, sink);
+  const engine = createEngine({ ...o.pipeline, shard: spec(0) }, sink);
   sink.engine = engine;
   const source = feed ? new CaptureSource(local.stream, { name: o.input }) : new CaptureSource(o.input);
   const chunks = source.events();

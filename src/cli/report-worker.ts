@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureSource } from '../capture/source.js';
+import type { ShardSpec } from '../engine/engine.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import { ShardSink, type ShardBatch, type ShardMode } from '../engine/shard.js';
 import { SharedFileStream, type FeedMessage } from './shared-read.js';
@@ -15,7 +16,7 @@ import { ThreadTimes, type ThreadTimesReport } from './thread-times.js';
 export interface ReportWorkerInput {
   input: string;
   pipeline: PipelineOptions;
-  shard: { index: number; count: number };
+  shard: ShardSpec;
   mode: ShardMode;
   /** Batches a shard may have posted and not yet had acknowledged before it waits. */
   ahead: number;

@@ -61,6 +61,37 @@ export interface ShardMode {
   summary: boolean;
 }
 
+/**
+ * Weights of a shard's share of the connections: the merging thread's shard (0) decodes and also merges,
+ * so it owns MERGING_WEIGHT for every DECODING_WEIGHT a worker owns. 3 : 5 balanced the two threads' CPU
+ * on the unary and small-calls captures (docs/performance.md, "Threads, session 9"); with an even split
+ * the merging thread was the busier and the worker waited for acks.
+ */
+const MERGING_WEIGHT = 3;
+const DECODING_WEIGHT = 5;
+
+/**
+ * Which shard owns each connection, in the order they open (EngineOptions.shard.owners): the shards
+ * interleaved by their weights (smooth weighted round robin: 2 shards give 1, 0, 1, 0, 1, 1, 0, 1), so that
+ * a capture of a few connections is still split about evenly.
+ */
+export function shardOwners(count: number): number[] {
+  const weights = Array.from({ length: count }, (_, i) => (i === 0 ? MERGING_WEIGHT : DECODING_WEIGHT));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const current = weights.map(() => 0);
+  const owners: number[] = [];
+  for (let k = 0; k < total; k++) {
+    let pick = 0;
+    for (let i = 0; i < count; i++) {
+      current[i]! += weights[i]!;
+      if (current[i]! > current[pick]!) pick = i;
+    }
+    current[pick]! -= total;
+    owners.push(pick);
+  }
+  return owners;
+}
+
 /** One shard's records for one capture chunk (or for the end of the capture). */
 export interface ShardBatch {
   /** Chunks decoded so far (the same chunks in every shard: the same file, read the same way). */
