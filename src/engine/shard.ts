@@ -1,7 +1,7 @@
 /**
  * Sharded decoding: N engines (one per worker thread, src/cli/report-worker.ts) each read the whole capture
- * through net and TCP, and decode only every Nth connection (session, HTTP/2, HPACK, gRPC, analysis: the
- * costly part). Each engine's records go to a ShardSink, tagged with the engine's `seq` (the same count at
+ * through net and TCP, and decode only their share of the connections (shardOwners; session, HTTP/2, HPACK,
+ * gRPC, analysis: the costly part). Each engine's records go to a ShardSink, tagged with the engine's `seq` (the same count at
  * the same point of the capture in every shard); ShardMerge puts the shards' records back in the order one
  * engine gives them and applies what needs every connection (the per-code diagnostic cap, the whole-capture
  * analysis) before the report's sink. The output is the one of a single engine, byte for byte.
