@@ -3,7 +3,8 @@
  * connections (shardOwners: this thread's is smaller, as it also merges): shard 0 on this thread, the
  * others on N - 1 worker threads (src/cli/report-worker.ts); this thread reads the file once for all of
  * them (src/cli/shared-read.ts) and merges their records back into one engine's order (src/engine/shard.ts)
- * before the report's sink and the output. The same bytes as one thread: only the work is split. Standard input and periodic snapshots stay on one thread (src/cli/report.ts decides).
+ * before the report's sink and the output. The same bytes as one thread: only the work is split. Standard
+ * input and periodic snapshots stay on one thread (src/cli/report.ts decides).
  */
 import { Worker } from 'node:worker_threads';
 import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
