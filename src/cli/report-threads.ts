@@ -196,8 +196,10 @@ export async function pumpThreads(
         send({ kind: 'stop', afterChunk: stopAfter });
       }
       if (failure !== null) break;
-      // Our own next chunk, while we are less than OWN_AHEAD ahead of the merge (a worker waits for acks).
-      if (!ownDone && chunk - merged < OWN_AHEAD) {
+      // Our own next chunk, while we are less than OWN_AHEAD ahead of the merge, and only when no batch can
+      // be merged: merges first, so a worker AHEAD chunks ahead gets its ack now, not after our chunk.
+      const mergeable = queues.every((q) => q.length > 0);
+      if (!ownDone && chunk - merged < OWN_AHEAD && !mergeable) {
         if (chunk >= stopAfter) {
           await chunks.return();
           finishOwn();
