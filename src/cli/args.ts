@@ -59,7 +59,10 @@ export const MAX_DEFAULT_THREADS = 4;
  * one on captures of large payloads and were slower in wall time on two of the three shapes of issue #13
  * (docs/performance.md, "Threads"); in session 8, with the main thread decoding a share and one isolate
  * less, still 1.3-1.9 times the CPU, and the main thread's own CPU (the wall time on two idle cores) above
- * one thread's on the streams' ndjson ("Threads, session 8"). To be decided again on a quiet machine.
+ * one thread's on the streams' ndjson ("Threads, session 8"). Session 9: one thread already uses the
+ * second core (V8's concurrent compilation and GC, 1.1-1.3 s of CPU per 300 MB), and a second isolate
+ * repeats the start, the capture's parse and the compilation, so two threads' CPU over two cores stays at
+ * or above one thread's main-thread time on unary and streams ("Threads, session 9").
  */
 export const THREADS_DEFAULT_ON = false;
 

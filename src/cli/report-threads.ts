@@ -1,25 +1,27 @@
 /**
- * `--threads N` for reports: N shards, each parsing the whole capture and decoding every Nth connection:
- * shard 0 on this thread, the others on N - 1 worker threads (src/cli/report-worker.ts); this thread reads
- * the file once for all of them (src/cli/shared-read.ts) and merges their records back into one engine's
- * order (src/engine/shard.ts) before the report's sink and the output. The same bytes as one thread: only the
- * work is split. Standard input and periodic snapshots stay on one thread (src/cli/report.ts decides).
+ * `--threads N` for reports: N shards, each parsing the whole capture and decoding its share of the
+ * connections (shardOwners: this thread's is smaller, as it also merges): shard 0 on this thread, the
+ * others on N - 1 worker threads (src/cli/report-worker.ts); this thread reads the file once for all of
+ * them (src/cli/shared-read.ts) and merges their records back into one engine's order (src/engine/shard.ts)
+ * before the report's sink and the output. The same bytes as one thread: only the work is split. Standard
+ * input and periodic snapshots stay on one thread (src/cli/report.ts decides).
  */
 import { Worker } from 'node:worker_threads';
 import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
 import { ENGINE_DIAGNOSTICS } from '../diagnostics/engine.js';
 import { diag } from '../diagnostics/make.js';
 import { DEFAULT_MAX_DIAGNOSTICS_PER_CODE } from '../engine/diagnostic-cap.js';
-import type { RecordSink } from '../engine/engine.js';
+import type { RecordSink, ShardSpec } from '../engine/engine.js';
 import type { PipelineOptions } from '../engine/pipeline.js';
 import { createEngine } from '../engine/pipeline.js';
-import { ShardMerge, ShardSink, type ShardBatch, type ShardMode } from '../engine/shard.js';
+import { ShardMerge, ShardSink, shardOwners, type ShardBatch, type ShardMode } from '../engine/shard.js';
 import { CaptureSource } from '../capture/source.js';
 import { emptyCaptureRecord, type CaptureRecord } from '../records/records.js';
 import type { OutputStream } from './output-stream.js';
 import type { ProgressLine } from './progress.js';
 import { SharedFileFeed, SharedFileStream } from './shared-read.js';
 import { threadCpuLine, threadCpuSeconds, threadCpuWanted } from './thread-cpu.js';
+import { ThreadTimes, threadTimesLines, threadTimesWanted, type ThreadTimesReport } from './thread-times.js';
 import type { ReportWorkerCommand, ReportWorkerInput, ReportWorkerMessage } from './report-worker.js';
 
 /** Batches a decoding thread may be ahead of the merge: enough to keep both busy, bounded memory. */
@@ -93,6 +95,8 @@ export async function pumpThreads(
   );
   merge.markRelays = o.mode.ndjson;
   const entry = workerEntry();
+  const owners = shardOwners(o.threads);
+  const spec = (index: number): ShardSpec => ({ index, count: o.threads, owners });
   // Shard 0 (this thread's) first: the merge takes batches in shard order.
   const mine: ShardBatch[] = [];
   const queues: ShardBatch[][] = [mine];
@@ -101,6 +105,8 @@ export async function pumpThreads(
   let terminated = false;
   let wake = (): void => undefined;
   const workerCpu: Array<number | null> = [];
+  const times = threadTimesWanted() ? new ThreadTimes() : null;
+  const workerTimes: Array<ThreadTimesReport | null> = [];
   // This thread's own share reads the same chunks as the workers, as a stream of its own.
   const local = new SharedFileStream((n) => feed?.want(n));
   // The file read once here, its chunks shared with every thread (or each reads it: see SharedFileFeed).
@@ -112,10 +118,11 @@ export async function pumpThreads(
     const data: ReportWorkerInput = {
       input: o.input,
       pipeline: o.pipeline,
-      shard: { index, count: o.threads },
+      shard: spec(index),
       mode: o.mode,
       ahead: AHEAD,
       shared: feed !== null,
+      times: times !== null,
     };
     const worker = new Worker(entry.entry, {
       workerData: data,
@@ -134,10 +141,14 @@ export async function pumpThreads(
       else if (m.kind === 'error') failure ??= m.error;
       else {
         queue.push(m.batch);
-        if (m.batch.done) workerCpu[index - 1] = m.cpu ?? null;
+        if (m.batch.done) {
+          workerCpu[index - 1] = m.cpu ?? null;
+          workerTimes[index - 1] = m.times ?? null;
+        }
       }
       wake();
     });
+    if (times) worker.on('online', () => times.mark(`online${index}`));
     worker.on('error', (err) => {
       failure ??= err.message;
       wake();
@@ -155,7 +166,7 @@ export async function pumpThreads(
   // Shard 0, decoded here as a worker decodes its own (src/cli/report-worker.ts): its batches are merged
   // as they are, without a clone.
   const sink = new ShardSink(0, o.mode);
-  const engine = createEngine({ ...o.pipeline, shard: { index: 0, count: o.threads } }, sink);
+  const engine = createEngine({ ...o.pipeline, shard: spec(0) }, sink);
   sink.engine = engine;
   const source = feed ? new CaptureSource(local.stream, { name: o.input }) : new CaptureSource(o.input);
   const chunks = source.events();
@@ -164,10 +175,12 @@ export async function pumpThreads(
   let stopAfter = Infinity;
   const finishOwn = (): void => {
     // As in a worker: an interruption is reported by the merge, between the last chunk's records and the end's.
+    const t = times?.now();
     engine.setCompressed(source.progress.compressed);
     engine.finish();
     mine.push(sink.batch(++chunk, true));
     ownDone = true;
+    if (t !== undefined) times?.end('finish', t);
   };
   let merged = 0;
   let stopSent = false;
@@ -183,18 +196,33 @@ export async function pumpThreads(
         send({ kind: 'stop', afterChunk: stopAfter });
       }
       if (failure !== null) break;
-      // Our own next chunk, while we are less than OWN_AHEAD ahead of the merge (a worker waits for acks).
-      if (!ownDone && chunk - merged < OWN_AHEAD) {
+      // Our own next chunk, while we are less than OWN_AHEAD ahead of the merge, and only when no batch can
+      // be merged: merges first, so a worker AHEAD chunks ahead gets its ack now, not after our chunk.
+      const mergeable = queues.every((q) => q.length > 0);
+      if (!ownDone && chunk - merged < OWN_AHEAD && !mergeable) {
         if (chunk >= stopAfter) {
           await chunks.return();
           finishOwn();
         } else {
           try {
+            // A turn of the event loop first: the workers' batches and wants, and the file reads, are
+            // handled only then, and this thread's own stream may already hold its next chunk (read ahead,
+            // shared-read.ts), which would not turn it.
+            let t = times?.now();
+            await new Promise<void>((r) => setImmediate(r));
+            if (t !== undefined) times?.end('turn', t);
+            t = times?.now();
             const next = await chunks.next();
+            if (t !== undefined) times?.end('next', t);
             if (next.done) finishOwn();
             else {
+              t = times?.now();
               engine.push(next.value);
               mine.push(sink.batch(++chunk, false));
+              if (t !== undefined) {
+                times?.end('decode', t);
+                if ((chunk & (chunk - 1)) === 0) times?.mark(`own${chunk}`);
+              }
             }
           } catch (err) {
             failure ??= err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -205,7 +233,9 @@ export async function pumpThreads(
       if (queues.some((q) => q.length === 0)) {
         if (!ownDone && chunk - merged < OWN_AHEAD) continue; // decode on while the workers catch up
         const woken = new Promise<void>((r) => (wake = r));
+        const t = times?.now();
         await (stopSent ? woken : Promise.race([woken, o.interrupt.next()]));
+        if (t !== undefined) times?.end(ownDone ? 'wait-worker-own-done' : 'wait-worker-own-ahead', t);
         continue;
       }
       const batches = queues.map((q) => q.shift()!);
@@ -217,9 +247,12 @@ export async function pumpThreads(
         merge.diagnostic(diag(ENGINE_DIAGNOSTICS, 'engine.interrupted', { signal: 'SIGINT', packets }, {}));
         merge.incomplete = true;
       }
+      const tm = times?.now();
       merge.merge(batches);
+      if (tm !== undefined) times?.end('merge', tm);
       if (done) break;
       merged++;
+      if (times && (merged & (merged - 1)) === 0) times.mark(`merged${merged}`);
       send({ kind: 'ack' });
       const totalBytes = feed?.totalBytes ?? p.totalBytes;
       o.progress?.update({
@@ -231,7 +264,9 @@ export async function pumpThreads(
       });
       if (o.out.pending) {
         if (o.stdoutIsTTY) o.progress?.clear();
+        const t = times?.now();
         await o.out.flush();
+        if (t !== undefined) times?.end('flush', t);
       }
     }
   } finally {
@@ -241,6 +276,7 @@ export async function pumpThreads(
     await feed?.close();
   }
   if (threadCpuWanted()) process.stderr.write(threadCpuLine(threadCpuSeconds(), workerCpu));
+  if (times) process.stderr.write(threadTimesLines([times.report(), ...workerTimes]));
   const failed = failure as string | null;
   if (failed !== null) {
     // Our bug (or no worker threads here): the records so far are written, the capture is marked incomplete.

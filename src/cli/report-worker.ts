@@ -6,20 +6,24 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureSource } from '../capture/source.js';
+import type { ShardSpec } from '../engine/engine.js';
 import { createEngine, type PipelineOptions } from '../engine/pipeline.js';
 import { ShardSink, type ShardBatch, type ShardMode } from '../engine/shard.js';
 import { SharedFileStream, type FeedMessage } from './shared-read.js';
 import { threadCpuSeconds } from './thread-cpu.js';
+import { ThreadTimes, type ThreadTimesReport } from './thread-times.js';
 
 export interface ReportWorkerInput {
   input: string;
   pipeline: PipelineOptions;
-  shard: { index: number; count: number };
+  shard: ShardSpec;
   mode: ShardMode;
   /** Batches a shard may have posted and not yet had acknowledged before it waits. */
   ahead: number;
   /** The merging thread reads the file and shares its chunks (src/cli/shared-read.ts); else read `input`. */
   shared: boolean;
+  /** H2SCOPE_THREAD_TIMES: send this thread's ThreadTimesReport with the last batch. */
+  times: boolean;
 }
 
 /** Merging thread -> worker. */
@@ -34,12 +38,14 @@ export type ReportWorkerMessage =
       progress: { bytesRead: number; totalBytes: number | null; packets: number };
       /** With the last batch: this thread's CPU seconds (src/cli/thread-cpu.ts). */
       cpu?: number | null;
+      times?: ThreadTimesReport;
     }
   | { kind: 'error'; error: string }
   /** Shared reading: this thread wants its `n`th chunk of the file. */
   | { kind: 'want'; n: number };
 
 async function run(port: NonNullable<typeof parentPort>, o: ReportWorkerInput): Promise<void> {
+  const times = o.times ? new ThreadTimes() : null;
   const sink = new ShardSink(o.shard.index, o.mode);
   const engine = createEngine({ ...o.pipeline, shard: o.shard }, sink);
   sink.engine = engine;
@@ -62,21 +68,39 @@ async function run(port: NonNullable<typeof parentPort>, o: ReportWorkerInput): 
       kind: 'batch',
       batch,
       progress: { bytesRead: p.bytesRead, totalBytes: p.totalBytes, packets: p.packets },
-      ...(batch.done ? { cpu: threadCpuSeconds() } : {}),
+      ...(batch.done ? { cpu: threadCpuSeconds(), ...(times ? { times: times.report() } : {}) } : {}),
     };
     port.postMessage(message, batch.bytes ? [batch.bytes.buffer as ArrayBuffer] : []);
   };
   let chunk = 0;
-  for await (const events of source.events()) {
-    engine.push(events);
-    post(sink.batch(++chunk, false));
-    while (chunk - acked >= o.ahead && chunk < stopAfter) await new Promise<void>((r) => (wake = r));
-    if (chunk >= stopAfter) break;
+  const chunks = source.events();
+  try {
+    for (;;) {
+      let t = times?.now();
+      const next = await chunks.next();
+      if (t !== undefined) times?.end('next', t);
+      if (next.done) break;
+      t = times?.now();
+      engine.push(next.value);
+      post(sink.batch(++chunk, false));
+      if (t !== undefined) {
+        times?.end('decode', t);
+        if ((chunk & (chunk - 1)) === 0) times?.mark(`w${chunk}`);
+        t = times?.now();
+      }
+      while (chunk - acked >= o.ahead && chunk < stopAfter) await new Promise<void>((r) => (wake = r));
+      if (t !== undefined) times?.end('wait-ack', t);
+      if (chunk >= stopAfter) break;
+    }
+  } finally {
+    await chunks.return(undefined);
   }
   // An interruption is the merging thread's to report (engine.interrupted), between the last chunk's
   // records and the end's: every shard must count the same seqs whenever the stop reached it.
+  const t = times?.now();
   engine.setCompressed(source.progress.compressed);
   engine.finish();
+  if (t !== undefined) times?.end('finish', t);
   post(sink.batch(++chunk, true));
 }
 

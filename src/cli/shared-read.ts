@@ -19,13 +19,33 @@ export type FeedMessage =
   | { kind: 'end' }
   | { kind: 'read-error'; message: string; code: string | undefined };
 
+/**
+ * Chunks read ahead of the furthest any thread asked for, several reads at once. The reads complete on
+ * libuv's threads but are handed to the threads only when this (merging, decoding) thread's event loop
+ * turns, i.e. between its own chunks: one read at a time, asked for by a worker's message, left a worker
+ * waiting for a whole chunk of the main thread's decoding (docs/performance.md, "Threads, session 9").
+ * With READ_AHEAD chunks read at once, each turn hands over every chunk read since the last.
+ */
+export const READ_AHEAD = 8;
+
+/** A read of one chunk; failures are values (a read dropped after a short read must not reject unseen). */
+interface ChunkRead {
+  buffer: SharedArrayBuffer;
+  position: number;
+  result: Promise<{ bytesRead: number } | { error: NodeJS.ErrnoException }>;
+}
+
 /** The merging thread's side. */
 export class SharedFileFeed {
+  /** Chunks sent. */
   private chunks = 0;
   private wanted = 0;
-  private reading = false;
+  private sending = false;
   private ended = false;
+  /** File position of the next read to start. */
   private position = 0;
+  /** Reads started and not yet sent, in file order. */
+  private readonly reads: ChunkRead[] = [];
 
   private constructor(
     private readonly handle: FileHandle,
@@ -53,50 +73,73 @@ export class SharedFileFeed {
   /** A thread wants its `n`th chunk (counted from 1). */
   want(n: number): void {
     if (n > this.wanted) this.wanted = n;
+    this.startReads();
     void this.pump();
   }
 
+  /** Starts reads up to READ_AHEAD chunks past the furthest wanted. */
+  private startReads(): void {
+    while (!this.ended && this.chunks + this.reads.length < this.wanted + READ_AHEAD) {
+      // A new buffer per chunk: the threads keep views into it (packets, reassembled data) as long as
+      // they need them, and the last view gone frees it.
+      const buffer = new SharedArrayBuffer(FILE_CHUNK_SIZE);
+      const position = this.position;
+      const result = this.handle.read(new Uint8Array(buffer), 0, FILE_CHUNK_SIZE, position).then(
+        ({ bytesRead }) => ({ bytesRead }),
+        (error: NodeJS.ErrnoException) => ({ error }),
+      );
+      this.reads.push({ buffer, position, result });
+      this.position += FILE_CHUNK_SIZE;
+    }
+  }
+
+  /** Sends the reads in file order as they complete. */
   private async pump(): Promise<void> {
-    if (this.reading) return;
-    this.reading = true;
+    if (this.sending) return;
+    this.sending = true;
     try {
-      while (!this.ended && this.chunks < this.wanted) {
-        // A new buffer per chunk: the threads keep views into it (packets, reassembled data) as long as
-        // they need them, and the last view gone frees it.
-        const buffer = new SharedArrayBuffer(FILE_CHUNK_SIZE);
-        const { bytesRead } = await this.handle.read(
-          new Uint8Array(buffer),
-          0,
-          FILE_CHUNK_SIZE,
-          this.position,
-        );
-        if (bytesRead === 0) {
+      while (!this.ended && this.reads.length > 0) {
+        const read = this.reads[0]!;
+        const r = await read.result;
+        if (this.ended) break;
+        this.reads.shift();
+        if ('error' in r) {
+          this.ended = true;
+          const e = r.error;
+          this.send({ kind: 'read-error', message: e.message ?? String(e), code: e.code });
+          break;
+        }
+        if (r.bytesRead === 0) {
           this.ended = true;
           this.send({ kind: 'end' });
           break;
         }
-        this.position += bytesRead;
         this.chunks++;
-        this.send({ kind: 'chunk', buffer, length: bytesRead });
+        this.send({ kind: 'chunk', buffer: read.buffer, length: r.bytesRead });
+        if (r.bytesRead < FILE_CHUNK_SIZE) {
+          // A short read (the end of the file, or one that grows): the reads after it started at the wrong
+          // position. Drop them and go on from where this one stopped, as one thread reads.
+          this.reads.length = 0;
+          this.position = read.position + r.bytesRead;
+        }
+        this.startReads();
       }
-    } catch (err) {
-      this.ended = true;
-      const e = err as NodeJS.ErrnoException;
-      this.send({ kind: 'read-error', message: e.message ?? String(err), code: e.code });
     } finally {
-      this.reading = false;
+      this.sending = false;
     }
   }
 
   async close(): Promise<void> {
     this.ended = true;
+    this.reads.length = 0;
     await this.handle.close().catch(() => undefined);
   }
 }
 
 /** A decoding thread's side: the chunks as a byte stream for CaptureSource. */
 export class SharedFileStream {
-  private asked = 0;
+  /** Chunks received: the feed reads ahead, so chunks come unasked, and a read wants the one after them. */
+  private received = 0;
   readonly stream: Readable;
 
   constructor(want: (n: number) => void) {
@@ -106,15 +149,17 @@ export class SharedFileStream {
       // all it holds, so a shard that fell behind (or a worker still starting) would take the chunks the
       // others asked for as one.
       objectMode: true,
-      // Called again only after a push is taken: at most one chunk asked for and not yet received.
+      // Called when the stream holds less than one chunk: it wants the next it has not received.
       highWaterMark: 1,
-      read: () => want(++this.asked),
+      read: () => want(this.received + 1),
     });
   }
 
   receive(m: FeedMessage): void {
-    if (m.kind === 'chunk') this.stream.push(Buffer.from(m.buffer, 0, m.length));
-    else if (m.kind === 'end') this.stream.push(null);
+    if (m.kind === 'chunk') {
+      this.received++;
+      this.stream.push(Buffer.from(m.buffer, 0, m.length));
+    } else if (m.kind === 'end') this.stream.push(null);
     else this.stream.destroy(Object.assign(new Error(m.message), { code: m.code }));
   }
 }

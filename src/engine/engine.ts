@@ -76,7 +76,17 @@ export interface EngineOptions extends SessionOptions {
    * and only shard 0 reports what belongs to no connection (capture, net and TCP diagnostics). `seq` tells
    * where each record came from, so the shards' records merge into the order of one engine.
    */
-  shard?: { index: number; count: number };
+  shard?: ShardSpec;
+}
+
+/**
+ * One shard of `count`: it owns the kth connection opened (from 0) when `owners[k % owners.length]` is its
+ * index, or without `owners` when k % count is (a weighted split: the merging thread's shard may own fewer).
+ */
+export interface ShardSpec {
+  index: number;
+  count: number;
+  owners?: readonly number[];
 }
 
 const NO_OBSERVERS: ConnectionObserver[] = [];
@@ -274,7 +284,11 @@ export class Engine {
       switch (ev.kind) {
         case 'open': {
           // Another shard's connection: no session, so none of its events produce anything here.
-          if (shard !== undefined && this.opened++ % shard.count !== shard.index) break;
+          if (shard !== undefined) {
+            const k = this.opened++;
+            const owner = shard.owners ? shard.owners[k % shard.owners.length] : k % shard.count;
+            if (owner !== shard.index) break;
+          }
           const session = new LiveSession(ev.conn, this.sessionOptions);
           const factories = this.opts.observers ?? [];
           if (factories.length > 0) session.observers = factories.map((make) => make(ev.conn, this.sink));

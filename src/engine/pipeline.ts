@@ -15,7 +15,7 @@ import { KeyLog } from '../tls/keylog.js';
 import { CaptureAnalyzer } from '../analysis/capture-analyzer.js';
 import { analysisObserverFactory } from '../analysis/connection-analyzer.js';
 import { withCallLatency } from '../analysis/latency-observer.js';
-import { Engine, type RecordSink } from './engine.js';
+import { Engine, type RecordSink, type ShardSpec } from './engine.js';
 import type { CaptureObserver, ConnectionObserverFactory } from './observer.js';
 import type { PayloadMode } from '../grpc/call-message.js';
 
@@ -47,7 +47,7 @@ export interface PipelineOptions {
    * connections, and leaves the per-code diagnostic cap and the whole-capture analysis to the thread that
    * merges the shards (they need every connection, in order).
    */
-  shard?: { index: number; count: number };
+  shard?: ShardSpec;
   /** The reflected schema a first pass learned (--reflection-first): every call may use it from the start. */
   reflection?: ReflectedSeed | null;
 }

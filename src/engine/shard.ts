@@ -1,7 +1,7 @@
 /**
  * Sharded decoding: N engines (one per worker thread, src/cli/report-worker.ts) each read the whole capture
- * through net and TCP, and decode only every Nth connection (session, HTTP/2, HPACK, gRPC, analysis: the
- * costly part). Each engine's records go to a ShardSink, tagged with the engine's `seq` (the same count at
+ * through net and TCP, and decode only their share of the connections (shardOwners; session, HTTP/2, HPACK,
+ * gRPC, analysis: the costly part). Each engine's records go to a ShardSink, tagged with the engine's `seq` (the same count at
  * the same point of the capture in every shard); ShardMerge puts the shards' records back in the order one
  * engine gives them and applies what needs every connection (the per-code diagnostic cap, the whole-capture
  * analysis) before the report's sink. The output is the one of a single engine, byte for byte.
@@ -58,6 +58,37 @@ export interface ShardMode {
    * (summaryCallFacts, connectionFacts): cloning whole call records cost as much as decoding them.
    */
   summary: boolean;
+}
+
+/**
+ * Weights of a shard's share of the connections: the merging thread's shard (0) decodes and also merges,
+ * so it owns MERGING_WEIGHT for every DECODING_WEIGHT a worker owns. 3 : 5 balanced the two threads' CPU
+ * on the unary and small-calls captures (docs/performance.md, "Threads, session 9"); with an even split
+ * the merging thread was the busier and the worker waited for acks.
+ */
+const MERGING_WEIGHT = 3;
+const DECODING_WEIGHT = 5;
+
+/**
+ * Which shard owns each connection, in the order they open (EngineOptions.shard.owners): the shards
+ * interleaved by their weights (smooth weighted round robin: 2 shards give 1, 0, 1, 0, 1, 1, 0, 1), so that
+ * a capture of a few connections is still split about evenly.
+ */
+export function shardOwners(count: number): number[] {
+  const weights = Array.from({ length: count }, (_, i) => (i === 0 ? MERGING_WEIGHT : DECODING_WEIGHT));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const current = weights.map(() => 0);
+  const owners: number[] = [];
+  for (let k = 0; k < total; k++) {
+    let pick = 0;
+    for (let i = 0; i < count; i++) {
+      current[i]! += weights[i]!;
+      if (current[i]! > current[pick]!) pick = i;
+    }
+    current[pick]! -= total;
+    owners.push(pick);
+  }
+  return owners;
 }
 
 /** One shard's records for one capture chunk (or for the end of the capture). */

@@ -14,7 +14,7 @@ import { shardMode } from '../../src/cli/report-threads.js';
 import { SharedFileFeed, SharedFileStream, type FeedMessage } from '../../src/cli/shared-read.js';
 import { DiagnosticTally } from '../../src/cli/sinks.js';
 import { createEngine, type PipelineOptions } from '../../src/engine/pipeline.js';
-import { ShardMerge, ShardSink, type ShardBatch } from '../../src/engine/shard.js';
+import { ShardMerge, ShardSink, shardOwners, type ShardBatch } from '../../src/engine/shard.js';
 import { CaptureAnalyzer } from '../../src/analysis/capture-analyzer.js';
 import { DEFAULT_MAX_DIAGNOSTICS_PER_CODE } from '../../src/engine/diagnostic-cap.js';
 import { parseFilter, type FilterExpr } from '../../src/filter/index.js';
@@ -120,7 +120,9 @@ async function sharded(s: Setup, count: number): Promise<string> {
   merge.markRelays = mode.ndjson; // as pumpThreads does
   const shards = Array.from({ length: count }, (_, index) => {
     const sink = new ShardSink(index, mode);
-    const engine = createEngine({ ...s.pipeline, shard: { index, count } }, sink);
+    // The merging thread's shard owns fewer connections (shardOwners), as in pumpThreads.
+    const shard = { index, count, owners: shardOwners(count) };
+    const engine = createEngine({ ...s.pipeline, shard }, sink);
     sink.engine = engine;
     const shared = new SharedFileStream((n) => feed!.want(n));
     streams.push(shared);
@@ -156,4 +158,18 @@ describe('sharded decoding gives one engine’s report, byte for byte', () => {
       }
     }),
   );
+});
+
+describe('shardOwners', () => {
+  it('gives the merging thread 3 connections of 8 with one worker, interleaved', () => {
+    expect(shardOwners(2)).toEqual([1, 0, 1, 0, 1, 1, 0, 1]);
+  });
+
+  it('gives every worker 5 for the merging thread’s 3', () => {
+    const owners = shardOwners(3);
+    expect(owners.length).toBe(13);
+    expect([0, 1, 2].map((i) => owners.filter((o) => o === i).length)).toEqual([3, 5, 5]);
+    // The first connections go to every shard: a capture of few connections is still split.
+    expect(new Set(owners.slice(0, 3)).size).toBe(3);
+  });
 });
