@@ -45,6 +45,7 @@ const request: HeaderField[] = [
 ];
 const response: HeaderField[] = [{ name: ':status', value: '200' } as HeaderField];
 let index = 0;
+const base = { connection: 'c1', packet: 0, length: 0, flagBits: 0 };
 function frame(
   from: 'client' | 'server',
   type: string,
@@ -52,18 +53,7 @@ function frame(
   time: number,
   flags: string[],
 ): FrameRecord {
-  return {
-    connection: 'c1',
-    index: index++,
-    time,
-    packet: index,
-    from,
-    type,
-    stream,
-    length: 0,
-    flags,
-    flagBits: 0,
-  };
+  return { ...base, index: index++, time, from, type, stream, flags };
 }
 function call(table: Table, i: number): void {
   const id = 1 + 2 * i;

@@ -388,7 +388,7 @@ const ODD_LINE = 0xff;
 
 /**
  * The closed unlisted streams of one connection, packed into columns of a ring (oldest first), ~40 B
- * each instead of a ~420 B entry object (docs/performance.md, "Closed streams, session 9"). A stream is
+ * each instead of a ~300 B entry object (docs/performance.md, "Closed streams, session 9"). A stream is
  * known by its slot: a number that only grows, the ring's index being the slot modulo its capacity. The
  * few values most streams lack (a reset, a request line outside the table) are kept in maps by slot.
  */
