@@ -74,7 +74,7 @@ export function detectDeadlineOverrun(facts: CallFactsOf): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const c of facts.calls) {
     if (c.deadlineMs === null) continue;
-    const last = facts.streams.get(c.stream)?.lastSent.server ?? null;
+    const last = facts.streams.lastSentBy(c.stream, 'server');
     if (last === null) continue;
     const deadlineEnd = c.start + c.deadlineMs / 1000;
     const slackMs = facts.opts.deadlineSlackMs + c.deadlineMs * 0.1;

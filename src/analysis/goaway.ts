@@ -52,7 +52,7 @@ export class GoawayTracker {
   finish(streams: StreamTable): GoawayRecord[] {
     for (const g of this.list) {
       g.refused = this.refusedBy(g, streams);
-      for (const id of g.refused) streams.refuseByGoaway(streams.get(id)!, g.from, g.time, g.frame);
+      for (const id of g.refused) streams.refuseByGoaway(id, g.from, g.time, g.frame);
       g.inFlight = g.inFlightIds.map((id) => ({ stream: id, outcome: outcomeOf(streams, id) }));
     }
     return this.list.map(({ inFlightIds: _ids, ...rec }) => rec);

@@ -70,14 +70,17 @@ export interface StreamChange {
  * closed unlisted ones are forgotten so a long connection stays bounded.
  */
 export class StreamTable {
-  /** Made at the first stream (an idle connection has none). */
-  private streams: Map<number, StreamEntry> | null = null;
+  /**
+   * Made at the first stream (an idle connection has none). A closed unlisted stream's value is its slot in
+   * `closed` (a number): it keeps its place in the Map's order, which all() and its consumers' output follow.
+   */
+  private streams: Map<number, StreamEntry | number> | null = null;
   /** Highest stream id each side opened, as two fields rather than a record per connection. */
   private highestClient = 0;
   private highestServer = 0;
   private listedCount = 0;
-  /** Closed streams that are not listed, oldest first: the ones to forget first. Made at the first. */
-  private closedUnlisted: number[] | null = null;
+  /** Closed streams that are not listed, packed, oldest first: the ones to forget first. Made at the first. */
+  private closed: ClosedStreams | null = null;
   private forgotten = 0;
   /**
    * Request lines already made, so the thousands of streams of one method share one string instead of a
@@ -93,7 +96,15 @@ export class StreamTable {
   ) {}
 
   get(id: number): StreamEntry | undefined {
-    return this.streams?.get(id);
+    const v = this.streams?.get(id);
+    return typeof v === 'number' ? this.closed!.entry(v, id) : v;
+  }
+
+  /** The time of the last HEADERS or DATA `side` sent on the stream, without unpacking a closed one. */
+  lastSentBy(id: number, side: Role): number | null {
+    const v = this.streams?.get(id);
+    if (v === undefined) return null;
+    return typeof v === 'number' ? this.closed!.lastSent(v, side) : v.lastSent[side];
   }
 
   private highest(side: Role): number {
@@ -105,8 +116,11 @@ export class StreamTable {
     else this.highestServer = id;
   }
 
-  all(): IterableIterator<StreamEntry> {
-    return (this.streams ?? NO_STREAMS).values();
+  /** Every tracked stream, in the order first seen (closed unlisted ones unpacked into fresh entries). */
+  *all(): IterableIterator<StreamEntry> {
+    if (this.streams === null) return;
+    const closed = this.closed;
+    for (const [id, v] of this.streams) yield typeof v === 'number' ? closed!.entry(v, id) : v;
   }
 
   /** A frame on a stream (id > 0). Returns the change, or null when the frame does not touch states. */
@@ -130,6 +144,7 @@ export class StreamTable {
         const e = this.entry(promised);
         const before = stateOf(e);
         e.reserved = true;
+        if (before === 'closed') this.repack(e);
         return this.changed(e, f, before);
       }
       default:
@@ -148,16 +163,19 @@ export class StreamTable {
     this.openedCount++;
     this.highestClient = 1;
     const after = stateOf(e);
+    if (before === 'closed') this.repack(e);
     this.push(e, { time, state: after, by: 'client', cause: 'HTTP/1.1 Upgrade: h2c', frame: null });
     return { entry: e, before, after, violation: null };
   }
 
-  /** A GOAWAY refused this stream (it was above last-stream-id). */
-  refuseByGoaway(e: StreamEntry, from: Role, time: number, frame: number): void {
+  /** A GOAWAY refused this tracked stream (it was above last-stream-id). */
+  refuseByGoaway(id: number, from: Role, time: number, frame: number): void {
+    const e = this.get(id)!;
     if (e.refused !== null) return;
     const before = stateOf(e);
     e.refused = 'goaway';
     if (before !== 'closed') this.push(e, { time, state: 'closed', by: from, cause: 'GOAWAY', frame });
+    else this.repack(e);
   }
 
   /**
@@ -219,6 +237,8 @@ export class StreamTable {
       if (e.reserved) e.ended.client = true;
     }
     if (endStream) e.ended[f.from] = true;
+    // A frame after the close (crossing END_STREAM, a peer's late DATA) may still mark a packed stream.
+    if (before === 'closed') this.repack(e);
     const change = this.changed(e, f, before);
     if (change !== null) change.violation = violation;
     else if (violation !== null) return { entry: e, before: stateOf(e), after: stateOf(e), violation };
@@ -279,20 +299,32 @@ export class StreamTable {
     if (e.listed) e.states.push(t);
   }
 
+  /**
+   * A closed unlisted stream is packed (its entry object goes), then the oldest packed ones are forgotten
+   * while the connection tracks more than maxTracked streams.
+   */
   private forgetIfOverCap(e: StreamEntry): void {
     if (e.listed) return;
-    const closedUnlisted = (this.closedUnlisted ??= []);
-    closedUnlisted.push(e.id);
+    const closed = (this.closed ??= new ClosedStreams(this.maxTracked));
     const streams = this.streams!;
-    while (streams.size > this.maxTracked && closedUnlisted.length > 0) {
-      streams.delete(closedUnlisted.shift()!);
+    streams.set(e.id, closed.add(e));
+    while (streams.size > this.maxTracked && closed.size > 0) {
+      streams.delete(closed.dropOldest());
       this.forgotten++;
     }
   }
 
+  /** Writes a packed stream's entry back after a frame changed it (no-op for a stream not packed). */
+  private repack(e: StreamEntry): void {
+    const v = this.streams?.get(e.id);
+    if (typeof v === 'number') this.closed!.write(v, e);
+  }
+
   private entry(id: number): StreamEntry {
     const streams = (this.streams ??= new Map());
-    let e = streams.get(id);
+    const v = streams.get(id);
+    if (typeof v === 'number') return this.closed!.entry(v, id);
+    let e = v;
     if (e === undefined) {
       const listed = this.listedCount < this.maxListed;
       if (listed) this.listedCount++;
@@ -319,7 +351,6 @@ export class StreamTable {
   }
 }
 
-const NO_STREAMS: ReadonlyMap<number, StreamEntry> = new Map();
 /** Frozen: a push on an unlisted stream's history would be a bug, and throws instead of leaking. */
 const NO_TRANSITIONS = Object.freeze([]) as unknown as StreamTransition[];
 /** Distinct request lines shared per connection; past it (a scan of many paths) lines are not shared. */
@@ -341,4 +372,145 @@ function requestLine(fields: HeaderField[]): string | null {
   }
   if (method === undefined && path === undefined) return null;
   return `${method ?? '?'} ${path ?? ''}`.trim();
+}
+
+const ENDED_CLIENT = 1;
+const ENDED_SERVER = 2;
+const RESERVED = 4;
+const INITIATOR_OPENED = 8;
+const REFUSED_RST = 16;
+const REFUSED_GOAWAY = 32;
+/**
+ * Request index of a line not in the table (kept in `oddLines`, dropped with its stream); 0 is null. The
+ * table holds as many lines as StreamTable shares, so a scan of many paths does not keep them all.
+ */
+const ODD_LINE = 0xff;
+
+/**
+ * The closed unlisted streams of one connection, packed into columns of a ring (oldest first), ~40 B
+ * each instead of a ~300 B entry object (docs/performance.md, "Closed streams, session 9"). A stream is
+ * known by its slot: a number that only grows, the ring's index being the slot modulo its capacity. The
+ * few values most streams lack (a reset, a request line outside the table) are kept in maps by slot.
+ */
+class ClosedStreams {
+  private head = 0;
+  private tail = 0;
+  private cap = 0;
+  private ids = new Uint32Array(0);
+  private flags = new Uint8Array(0);
+  private requests = new Uint8Array(0);
+  /** opened, closed, lastSent.client, lastSent.server per stream (NaN for null). */
+  private times = new Float64Array(0);
+  private lines: string[] = [];
+  private lineIndex = new Map<string, number>();
+  private oddLines: Map<number, string> | null = null;
+  private resets: Map<number, NonNullable<StreamEntry['reset']>> | null = null;
+
+  constructor(private readonly maxCap: number) {}
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  /** Packs a closed stream; returns its slot. */
+  add(e: StreamEntry): number {
+    if (this.size === this.cap) this.grow();
+    const slot = this.tail++;
+    this.ids[slot % this.cap] = e.id;
+    this.write(slot, e);
+    return slot;
+  }
+
+  /** The id of the oldest packed stream, dropped. */
+  dropOldest(): number {
+    const slot = this.head++;
+    this.resets?.delete(slot);
+    this.oddLines?.delete(slot);
+    return this.ids[slot % this.cap]!;
+  }
+
+  write(slot: number, e: StreamEntry): void {
+    const i = slot % this.cap;
+    let bits = 0;
+    if (e.ended.client) bits |= ENDED_CLIENT;
+    if (e.ended.server) bits |= ENDED_SERVER;
+    if (e.reserved) bits |= RESERVED;
+    if (e.initiatorOpened) bits |= INITIATOR_OPENED;
+    if (e.refused === 'rst-stream') bits |= REFUSED_RST;
+    else if (e.refused === 'goaway') bits |= REFUSED_GOAWAY;
+    this.flags[i] = bits;
+    this.requests[i] = this.lineOf(slot, e.request);
+    if (e.reset !== null) (this.resets ??= new Map()).set(slot, e.reset);
+    const t = i * 4;
+    this.times[t] = e.opened ?? NaN;
+    this.times[t + 1] = e.closed ?? NaN;
+    this.times[t + 2] = e.lastSent.client ?? NaN;
+    this.times[t + 3] = e.lastSent.server ?? NaN;
+  }
+
+  lastSent(slot: number, side: Role): number | null {
+    return timeOrNull(this.times[(slot % this.cap) * 4 + (side === 'client' ? 2 : 3)]!);
+  }
+
+  /** A fresh entry with the packed stream's values (same shape as StreamTable's own). */
+  entry(slot: number, id: number): StreamEntry {
+    const i = slot % this.cap;
+    const bits = this.flags[i]!;
+    const line = this.requests[i]!;
+    const t = i * 4;
+    const times = this.times;
+    return {
+      id,
+      initiator: initiatorOf(id),
+      request: line === 0 ? null : line === ODD_LINE ? this.oddLines!.get(slot)! : this.lines[line - 1]!,
+      states: NO_TRANSITIONS,
+      ended: { client: (bits & ENDED_CLIENT) !== 0, server: (bits & ENDED_SERVER) !== 0 },
+      reserved: (bits & RESERVED) !== 0,
+      initiatorOpened: (bits & INITIATOR_OPENED) !== 0,
+      reset: this.resets?.get(slot) ?? null,
+      refused: (bits & REFUSED_RST) !== 0 ? 'rst-stream' : (bits & REFUSED_GOAWAY) !== 0 ? 'goaway' : null,
+      opened: timeOrNull(times[t]!),
+      closed: timeOrNull(times[t + 1]!),
+      lastSent: { client: timeOrNull(times[t + 2]!), server: timeOrNull(times[t + 3]!) },
+      listed: false,
+    };
+  }
+
+  private lineOf(slot: number, line: string | null): number {
+    if (line === null) return 0;
+    let k = this.lineIndex.get(line);
+    if (k === undefined && this.lines.length < Math.min(ODD_LINE - 1, MAX_SHARED_REQUEST_LINES)) {
+      k = this.lines.push(line);
+      this.lineIndex.set(line, k);
+    }
+    if (k !== undefined) return k;
+    (this.oddLines ??= new Map()).set(slot, line);
+    return ODD_LINE;
+  }
+
+  /** Doubles the ring (up to the connection's cap), each slot moving to its index in the new one. */
+  private grow(): void {
+    const cap = Math.max(16, Math.min(this.cap * 2, this.maxCap + 1), this.cap + 1);
+    const ids = new Uint32Array(cap);
+    const flags = new Uint8Array(cap);
+    const requests = new Uint8Array(cap);
+    const times = new Float64Array(cap * 4);
+    for (let slot = this.head; slot < this.tail; slot++) {
+      const from = slot % this.cap;
+      const to = slot % cap;
+      ids[to] = this.ids[from]!;
+      flags[to] = this.flags[from]!;
+      requests[to] = this.requests[from]!;
+      times.set(this.times.subarray(from * 4, from * 4 + 4), to * 4);
+    }
+    this.cap = cap;
+    this.ids = ids;
+    this.flags = flags;
+    this.requests = requests;
+    this.times = times;
+  }
+}
+
+function timeOrNull(t: number): number | null {
+  return Number.isNaN(t) ? null : t;
 }
