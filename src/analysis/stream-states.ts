@@ -82,11 +82,8 @@ export class StreamTable {
   /** Closed streams that are not listed, packed, oldest first: the ones to forget first. Made at the first. */
   private closed: ClosedStreams | null = null;
   private forgotten = 0;
-  /**
-   * Request lines already made, so the thousands of streams of one method share one string instead of a
-   * concatenation each (a tracked stream otherwise held ~50 B of its own "POST /pkg.Service/Method").
-   */
-  private requestLines: Map<string, string> | null = null;
+  /** Made at the first request line (packed streams refer to it by index). */
+  private requestLines: RequestLines | null = null;
   omitted = 0;
   openedCount = 0;
 
@@ -121,6 +118,12 @@ export class StreamTable {
     if (this.streams === null) return;
     const closed = this.closed;
     for (const [id, v] of this.streams) yield typeof v === 'number' ? closed!.entry(v, id) : v;
+  }
+
+  /** The streams still held as objects (open ones, listed ones): packed streams are never listed. */
+  private *objects(): IterableIterator<StreamEntry> {
+    if (this.streams === null) return;
+    for (const v of this.streams.values()) if (typeof v !== 'number') yield v;
   }
 
   /** A frame on a stream (id > 0). Returns the change, or null when the frame does not touch states. */
@@ -202,7 +205,8 @@ export class StreamTable {
 
   records(): StreamRecord[] {
     const out: StreamRecord[] = [];
-    for (const e of this.all()) {
+    // Not all(): a record (also a live snapshot's) would unpack every closed unlisted stream to skip it.
+    for (const e of this.objects()) {
       if (!e.listed) continue;
       out.push({
         id: e.id,
@@ -225,7 +229,8 @@ export class StreamTable {
     const before = stateOf(e);
     const violation = this.violation(e, f, before, endStream);
     if (f.type === 'HEADERS' && e.request === null && f.from === 'client' && fields !== undefined) {
-      e.request = this.shared(requestLine(fields));
+      const line = requestLine(fields);
+      e.request = line === null ? null : (this.requestLines ??= new RequestLines()).shared(line);
     }
     e.lastSent[f.from] = f.time;
     if (f.type === 'HEADERS' && f.from === e.initiator) e.initiatorOpened = true;
@@ -286,15 +291,6 @@ export class StreamTable {
     return change;
   }
 
-  private shared(line: string | null): string | null {
-    if (line === null) return null;
-    const lines = (this.requestLines ??= new Map());
-    const known = lines.get(line);
-    if (known !== undefined) return known;
-    if (lines.size < MAX_SHARED_REQUEST_LINES) lines.set(line, line);
-    return line;
-  }
-
   private push(e: StreamEntry, t: StreamTransition): void {
     if (e.listed) e.states.push(t);
   }
@@ -305,7 +301,10 @@ export class StreamTable {
    */
   private forgetIfOverCap(e: StreamEntry): void {
     if (e.listed) return;
-    const closed = (this.closed ??= new ClosedStreams(this.maxTracked));
+    const closed = (this.closed ??= new ClosedStreams(
+      this.maxTracked,
+      (this.requestLines ??= new RequestLines()),
+    ));
     const streams = this.streams!;
     streams.set(e.id, closed.add(e));
     while (streams.size > this.maxTracked && closed.size > 0) {
@@ -353,8 +352,6 @@ export class StreamTable {
 
 /** Frozen: a push on an unlisted stream's history would be a bug, and throws instead of leaking. */
 const NO_TRANSITIONS = Object.freeze([]) as unknown as StreamTransition[];
-/** Distinct request lines shared per connection; past it (a scan of many paths) lines are not shared. */
-const MAX_SHARED_REQUEST_LINES = 256;
 
 function causeOf(f: FrameRecord): string {
   if (f.type === 'RST_STREAM') return `RST_STREAM ${f.errorCode ?? 'UNKNOWN'}`;
@@ -380,11 +377,38 @@ const RESERVED = 4;
 const INITIATOR_OPENED = 8;
 const REFUSED_RST = 16;
 const REFUSED_GOAWAY = 32;
-/**
- * Request index of a line not in the table (kept in `oddLines`, dropped with its stream); 0 is null. The
- * table holds as many lines as StreamTable shares, so a scan of many paths does not keep them all.
- */
+/** Request index of a line not in the RequestLines table (kept in `oddLines`, dropped with its stream); 0 is null. */
 const ODD_LINE = 0xff;
+
+/**
+ * The distinct request lines of one connection, each kept once: the thousands of streams of one method
+ * share one string instead of a concatenation each (~50 B of "POST /pkg.Service/Method"), and a packed
+ * stream refers to its line by a one-byte index. Past ODD_LINE - 1 lines (a scan of many paths) new lines
+ * are neither shared nor indexed, so such a scan does not keep them all.
+ */
+class RequestLines {
+  private readonly lines: string[] = [];
+  private readonly indexes = new Map<string, number>();
+
+  /** The line's index (1-based), added while there is room; 0 when the table is full and it is new. */
+  indexOf(line: string): number {
+    const k = this.indexes.get(line);
+    if (k !== undefined) return k;
+    if (this.lines.length >= ODD_LINE - 1) return 0;
+    this.indexes.set(line, this.lines.push(line));
+    return this.lines.length;
+  }
+
+  /** The shared copy of `line` (itself when the table is full). */
+  shared(line: string): string {
+    const k = this.indexOf(line);
+    return k === 0 ? line : this.lines[k - 1]!;
+  }
+
+  at(k: number): string {
+    return this.lines[k - 1]!;
+  }
+}
 
 /**
  * The closed unlisted streams of one connection, packed into columns of a ring (oldest first), ~40 B
@@ -401,12 +425,13 @@ class ClosedStreams {
   private requests = new Uint8Array(0);
   /** opened, closed, lastSent.client, lastSent.server per stream (NaN for null). */
   private times = new Float64Array(0);
-  private lines: string[] = [];
-  private lineIndex = new Map<string, number>();
   private oddLines: Map<number, string> | null = null;
   private resets: Map<number, NonNullable<StreamEntry['reset']>> | null = null;
 
-  constructor(private readonly maxCap: number) {}
+  constructor(
+    private readonly maxCap: number,
+    private readonly lines: RequestLines,
+  ) {}
 
   get size(): number {
     return this.tail - this.head;
@@ -462,7 +487,7 @@ class ClosedStreams {
     return {
       id,
       initiator: initiatorOf(id),
-      request: line === 0 ? null : line === ODD_LINE ? this.oddLines!.get(slot)! : this.lines[line - 1]!,
+      request: line === 0 ? null : line === ODD_LINE ? this.oddLines!.get(slot)! : this.lines.at(line),
       states: NO_TRANSITIONS,
       ended: { client: (bits & ENDED_CLIENT) !== 0, server: (bits & ENDED_SERVER) !== 0 },
       reserved: (bits & RESERVED) !== 0,
@@ -478,12 +503,8 @@ class ClosedStreams {
 
   private lineOf(slot: number, line: string | null): number {
     if (line === null) return 0;
-    let k = this.lineIndex.get(line);
-    if (k === undefined && this.lines.length < Math.min(ODD_LINE - 1, MAX_SHARED_REQUEST_LINES)) {
-      k = this.lines.push(line);
-      this.lineIndex.set(line, k);
-    }
-    if (k !== undefined) return k;
+    const k = this.lines.indexOf(line);
+    if (k !== 0) return k;
     (this.oddLines ??= new Map()).set(slot, line);
     return ODD_LINE;
   }
